@@ -1,0 +1,38 @@
+# nianbao — two commands do all set-up on a fresh Debian machine (as root):
+#   make demo   install what is missing, then render every bundled example to out/
+#   make test   install what is missing (plus test tools), then run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench system system-test forms clean
+
+demo: system $(STAMP)
+	@rm -rf out/demo && mkdir -p out/demo
+	$(BIN)/nianbao render examples/*.yaml -o out/demo --to docx,html,pdf --ignore-errors
+	@echo "示例报告已生成到 out/demo/"
+
+test: system-test $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: system $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+system:
+	@bash scripts/setup.sh
+
+system-test:
+	@bash scripts/setup.sh --test
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+forms: $(STAMP)
+	$(BIN)/nianbao form --format 2021 -o forms/填报表-2021格式.xlsx --force
+	$(BIN)/nianbao form --format 2019 -o forms/填报表-2019格式.xlsx --force
+
+clean:
+	rm -rf out $(VENV)

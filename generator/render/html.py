@@ -1,0 +1,32 @@
+"""HTML: one self-contained, accessible page (semantic headings, real rowspan/colspan, th scope)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .. import TEMPLATES, __version__
+from ..document import build_document
+from ..prose import title
+from ..report import Report
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """Screen typography plus the paged-media rules under @media print (CSS kept in its own files)."""
+    screen = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    paged = (TEMPLATES / "print.css").read_text(encoding="utf-8")
+    return f"{screen}\n@media print {{\n{paged}\n}}\n"
+
+
+def render_html(report: Report) -> str:
+    template = _environment().get_template("report.html.j2")
+    return template.render(title=title(report), blocks=build_document(report), css=Markup(stylesheet()),
+                           version=__version__)

@@ -1,0 +1,21 @@
+"""PDF: WeasyPrint from the HTML page, with the CJK fonts embedded (subset by HarfBuzz when available)."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from ..report import Report
+from .html import render_html
+
+
+@lru_cache(maxsize=1)
+def _weasyprint():
+    import weasyprint  # slow import (~0.5 s): only when a PDF is asked for
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint
+
+
+def render_pdf(report: Report) -> bytes:
+    weasyprint = _weasyprint()
+    return weasyprint.HTML(string=render_html(report), base_url=".").write_pdf()
