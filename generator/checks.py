@@ -266,4 +266,22 @@ def cross_year(report: Report, previous: Report) -> list[Finding]:
                     f"相差 {now - expected}。", path=f"active.{row}.in_force",
                     operands={"上年现行有效": before, "本年制发": issued, "本年废止": repealed, "现行有效": now},
                     difference=now - expected))
+    return out + t2_copied_prose(report, previous)
+
+
+def t2_copied_prose(report: Report, previous: Report, threshold: float = 0.5) -> list[Finding]:
+    """T-2: prose largely copied from last year's report (similarity above ``threshold``)."""
+    from difflib import SequenceMatcher
+
+    out = []
+    for key, label in PROSE_FIELDS.items():
+        this, last = report.text(key), previous.text(key)
+        if len(this) < 20 or not last:
+            continue
+        ratio = SequenceMatcher(None, this, last, autojunk=False).ratio()
+        if ratio > threshold:
+            out.append(Finding("T-2", WARNING, label,
+                               f"与{previous.year}年报告的相同部分有 {ratio:.0%} 相同。年度报告应反映本年度实际情况，"
+                               "照搬往年内容会被通报，请按本年度工作改写。",
+                               path=f"prose.{key}", operands={"相似度": round(ratio, 2)}))
     return out
