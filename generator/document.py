@@ -35,7 +35,7 @@ def build_document(report: Report) -> list[Block]:
             blocks.append(Block(HEADING2, heading))
             blocks += _body(_strip_heading(text, heading))
     for heading, key in zip(HEADINGS[1:4], ("active", "requests", "appeals")):
-        blocks += [Block(HEADING1, heading), Block(TABLE, grid=grids[key])]
+        blocks.append(Block(TABLE, heading, grids[key]))  # a table block carries its section heading
     blocks.append(Block(HEADING1, HEADINGS[4]))
     blocks += _body(report.text("problems") or "【此处应写明本年度存在的主要问题及改进措施】")
     blocks.append(Block(HEADING1, HEADINGS[5]))

@@ -81,7 +81,7 @@ def active_grid(report: Report) -> Grid:
 def requests_grid(report: Report) -> Grid:
     fmt = report.format
     table = fmt.requests
-    grid = Grid("requests", table.section, [11, 17, 44] + [12] * 7, header_rows=3)
+    grid = Grid("requests", table.section, [8, 15, 65] + [9.7] * 7, header_rows=3)
     grid.add(REQUEST_NOTE, 0, 0, rowspan=3, colspan=3, header=True)
     grid.add(APPLICANTS, 0, 3, colspan=7, header=True, scope="colgroup")
     grid.add(table.column("natural").label, 1, 3, rowspan=2, header=True, scope="col")

@@ -42,6 +42,7 @@ def render_docx(report: Report, template: Path | None = None) -> bytes:
     table_style_id = doc.styles[STYLE_TABLE].style_id
     for block in build_document(report):
         if block.kind == TABLE:
+            doc.add_paragraph(block.text, styles[STYLE_H1])
             body.insert(len(body) - 1, parse_xml(table_xml(block.grid, table_style_id)))
             continue
         if block.kind == SIGNATURE:
@@ -79,7 +80,6 @@ def _set_properties(doc, report: Report) -> None:
 def table_xml(grid: Grid, style_id: str) -> str:
     """A <w:tbl> for the grid: fixed column widths, borders, gridSpan/vMerge merges, rows kept together."""
     widths = [round(w * TWIPS_PER_MM) for w in grid.widths_mm]
-    keep_together = grid.key != "active"
     cover = _coverage(grid)
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     rows = []
@@ -96,7 +96,7 @@ def table_xml(grid: Grid, style_id: str) -> str:
                 tc_pr += '<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>"
             tc_pr += '<w:vAlign w:val="center"/>'
             text = escape(cell.text) if cell.row == r else ""
-            keep = "<w:keepNext/>" if keep_together and r < grid.nrows - 1 else ""
+            keep = "<w:keepNext/>" if r < grid.nrows - 1 else ""  # keep the table on one page
             run = f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
             cells.append(f'<w:tc><w:tcPr>{tc_pr}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}'
                          f'</w:pPr>{run}</w:p></w:tc>')

@@ -36,6 +36,8 @@ def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN, size: Pt | None = N
         font.size = size
     rpr = rpr_owner.element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)  # theme fonts would override the explicit ones
     rfonts.set(qn("w:eastAsia"), east_asia)
     rfonts.set(qn("w:hint"), "eastAsia")
 
@@ -62,8 +64,10 @@ def _paragraph_style(doc, name: str, east_asia: str, size: Pt, *, align=WD_ALIGN
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     ppr = style.element.get_or_add_pPr()
-    for old in ppr.findall(qn("w:ind")):
+    for old in ppr.findall(qn("w:ind")) + ppr.findall(qn("w:pBdr")) + ppr.findall(qn("w:snapToGrid")):
         ppr.remove(old)
+    if exact_line is None:  # table text: do not snap to the 22-line page grid
+        ppr.append(parse_xml(f'<w:snapToGrid {nsdecls("w")} w:val="0"/>'))
     ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:firstLineChars="{indent_chars * 100}" '
                          f'w:firstLine="{int(size.pt * 20 * indent_chars)}"/>'))
     return style
