@@ -34,7 +34,8 @@ def findings_for(report: Report, previous_path: str | None = None, deadline=(1, 
     return findings
 
 
-def print_findings(findings: list[Finding], stream=sys.stdout) -> None:
+def print_findings(findings: list[Finding], stream=None) -> None:
+    stream = stream or sys.stdout
     for finding in findings:
         print("  " + finding.text(), file=stream)
     print(summary(findings), file=stream)
@@ -47,7 +48,7 @@ def cmd_check(args) -> int:
             report = load_report(name)
         except InputError as exc:
             results.append({"file": name, "readable": False, "message": str(exc), "findings": []})
-            print(f"{name}\n  无法读取：{exc}", file=sys.stderr if args.json else sys.stdout)
+            print(f"{name}\n  无法读取：{exc}", file=sys.stderr)
             worst = EXIT_INPUT
             continue
         findings = findings_for(report, args.previous, args.deadline)
@@ -63,8 +64,6 @@ def cmd_check(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from .render import render
-
     worst = EXIT_OK
     for name in args.inputs:
         report = load_report(name)

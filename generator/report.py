@@ -80,6 +80,7 @@ class Report:
     fees: Fees = field(default_factory=Fees)
     numbers: dict[str, Number | None] = field(default_factory=dict)  # input paths; None = unreadable
     typed_totals: dict[str, Number | None] = field(default_factory=dict)  # totals the user typed
+    unreadable: dict[str, object] = field(default_factory=dict)  # path -> what was typed, when it is no number
     places: dict[str, str] = field(default_factory=dict)  # path -> where it was typed (sheet, cell…)
     read_findings: list[Finding] = field(default_factory=list)  # raised while reading the input
     declared_format: str | None = None  # format the input asked for, if it named one

@@ -208,6 +208,7 @@ def _store(report: Report, path: str, parsed, raw, findings: list[Finding]) -> N
     target[path] = parsed.value
     where = report.where(path)
     if parsed.value is None:
+        report.unreadable[path] = raw
         findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={"输入": raw}))
     elif parsed.blank:
         findings.append(Finding("R0-2", WARNING, where, "空白，已按 0 处理；没有发生请填 0。", path=path))
@@ -243,7 +244,8 @@ def report_to_dict(report: Report) -> dict:
         for path in fmt.input_paths:
             t, row, col = path.split(".")
             if t == table.key:
-                section.setdefault(row, {})[col] = _plain(report.numbers.get(path, 0))
+                value = report.numbers.get(path, 0)
+                section.setdefault(row, {})[col] = report.unreadable.get(path) if value is None else _plain(value)
         data[table.key] = section
     return data
 
