@@ -89,7 +89,11 @@ class Format:
         return (self.active, self.requests, self.appeals)
 
     def table(self, key: str) -> Table:
-        return next(t for t in self.tables() if t.key == key)
+        return self._tables_by_key[key]
+
+    @cached_property
+    def _tables_by_key(self) -> dict[str, Table]:
+        return {t.key: t for t in self.tables()}
 
     @cached_property
     def input_paths(self) -> tuple[str, ...]:

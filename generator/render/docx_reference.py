@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -137,23 +138,36 @@ def build_reference() -> bytes:
     core.title = "政府信息公开工作年度报告"
     core.comments = core.keywords = core.subject = core.category = ""
     core.revision = 1
-    from datetime import datetime
     core.created = core.modified = datetime(2020, 1, 1)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    return save_deterministic(doc)
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Re-pack a DOCX with fixed timestamps and order, so the same content gives the same bytes."""
+def save_deterministic(doc) -> bytes:
+    """Save a python-docx Document with fixed zip timestamps, compressing once (python-docx stamps 'now')."""
+    from docx.opc.pkgwriter import PackageWriter
+
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        writer = _FixedTimeWriter(archive)
+        package = doc.part.package
+        parts = list(package.iter_parts())
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
     return out.getvalue()
+
+
+class _FixedTimeWriter:
+    """The physical-writer interface python-docx's PackageWriter expects, with a fixed timestamp."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.archive.writestr(info, blob)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,312 @@
+"""``nianbao batch``: every agency of a roster or a folder, in parallel, with a batch report and a roll-up.
+
+The input is streamed: rows are read one at a time and handed to worker processes through a bounded
+window, results are spooled to a temporary SQLite file in the output folder, and the batch report
+(校验结果.xlsx) and the roll-up (汇总) are written from that spool at the end. Memory therefore does
+not grow with the number of agencies. Per-agency records (``.nianbao.json``) make a re-run skip
+what is already done (see ``batch_worker``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import __version__
+from .batch_worker import ERRORS, UNREADABLE, Options, Task, init_worker, process
+from .cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from .inputs import DATA_SUFFIXES, FORM_SUFFIXES, InputError
+from .outputs import safe_filename
+
+INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES)
+WINDOW_PER_JOB = 8  # tasks in flight per worker: bounds memory, keeps workers busy
+
+
+def cli_batch(args) -> int:
+    """Run the batch; exit 0 all good, 1 some agencies had errors, 2 the input could not be read."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    source = Path(args.input)
+    output = Path(args.output)
+    jobs = max(1, args.jobs or os.cpu_count() or 1)
+    if output.exists() and not output.is_dir():
+        raise InputError(f"输出位置 {output} 是一个文件，请给出一个文件夹。")
+    output.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=".nianbao-run-", dir=output))
+    try:
+        plan = plan_input(source)
+        previous_db = index_previous(Path(args.previous), workdir) if args.previous else None
+        options = Options(str(output), tuple(args.to), args.force, args.ignore_errors, plan.layout, previous_db)
+        settings = json.dumps([__version__, sorted(args.to), args.ignore_errors,
+                               digest_of(Path(args.previous)) if args.previous else None])
+        spool = Spool(workdir / "results.sqlite")
+        started = time.monotonic()
+        with plan:
+            tasks = plan.tasks(settings)
+            run_tasks(tasks, options, jobs, spool, plan.estimate, console)
+        elapsed = time.monotonic() - started
+        from .batch_report import finish_batch
+        return finish_batch(spool, output, args.to, elapsed, jobs)
+    except KeyboardInterrupt:
+        print("\n已中断。已完成的单位已保存，重新运行同一命令会跳过它们，从中断处继续。", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+class RosterPlan:
+    """Tasks from a roster workbook, one per filled row, read as they are needed."""
+
+    def __init__(self, path: Path):
+        from .inputs.roster import open_roster
+
+        self.path = path
+        self.workbook, self.layout, self.rows, self.estimate = open_roster(path)
+        self.name_index = self.layout.index_of("agency.name")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.workbook.close()
+
+    def tasks(self, settings: str) -> Iterator[Task]:
+        names = FolderNames()
+        for seq, (number, values) in enumerate(self.rows):
+            values = tuple(values)
+            raw_name = values[self.name_index] if self.name_index < len(values) else None
+            name = str(raw_name).strip() if raw_name is not None and str(raw_name).strip() else f"第{number}行"
+            digest = _hash(settings, json.dumps(values, default=str, ensure_ascii=False).encode())
+            yield Task(seq, names.take(name), f"第 {number} 行", number, values, digest)
+
+
+class FolderPlan:
+    """Tasks from a folder of filled forms and data files, one per file."""
+
+    layout = None
+
+    def __init__(self, path: Path):
+        self.files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                            and not p.name.startswith(("~$", ".")))
+        if not self.files:
+            raise InputError(f"文件夹 {path} 中没有可用的填报表（.xlsx）或数据文件（.yaml/.json）。")
+        self.estimate = len(self.files)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def tasks(self, settings: str) -> Iterator[Task]:
+        names = FolderNames()
+        for seq, path in enumerate(self.files):
+            digest = _hash(settings, path.read_bytes())
+            yield Task(seq, names.take(path.stem), path.name, None, str(path), digest)
+
+
+def plan_input(source: Path):
+    """A roster (by its sheet) or a folder; a single form or data file is a folder of one."""
+    from .inputs.roster import is_roster
+
+    if not source.exists():
+        raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
+    if source.is_dir():
+        return FolderPlan(source)
+    if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
+        return RosterPlan(source)
+    if source.suffix.lower() in INPUT_SUFFIXES:
+        plan = FolderPlan.__new__(FolderPlan)
+        plan.files, plan.estimate = [source], 1
+        return plan
+    raise InputError(f"{source.name}：不是汇总填报表，也不是文件夹。请给出汇总填报表（.xlsx）或文件夹。")
+
+
+class FolderNames:
+    """Safe, unique folder names (case-insensitive, as on Windows): 「某镇」, 「某镇（2）」…"""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def take(self, name: str) -> str:
+        base = safe_filename(name, fallback="未命名单位")
+        candidate, n = base, 1
+        while candidate.casefold() in self.used or candidate.startswith("."):
+            n += 1
+            candidate = f"{base}（{n}）"
+        self.used.add(candidate.casefold())
+        return candidate
+
+
+def _hash(settings: str, data: bytes) -> str:
+    return hashlib.sha256(settings.encode() + b"\0" + data).hexdigest()
+
+
+def digest_of(path: Path) -> str:
+    """A cheap fingerprint of last year's data (file bytes, or names, sizes and times in a folder)."""
+    if path.is_dir():
+        parts = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.iterdir())]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def index_previous(path: Path, workdir: Path) -> str:
+    """Last year's roster or folder into an SQLite index by agency name (workers look agencies up there)."""
+    from .inputs.datafile import report_to_dict
+
+    db_path = workdir / "previous.sqlite"
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE TABLE previous (name TEXT PRIMARY KEY, data TEXT)")
+    for report in _previous_reports(path):
+        db.execute("INSERT OR IGNORE INTO previous VALUES (?, ?)",
+                   (report.agency.name, json.dumps(report_to_dict(report), ensure_ascii=False, default=str)))
+    db.commit()
+    db.close()
+    return str(db_path)
+
+
+def _previous_reports(path: Path):
+    from .inputs import load_report
+    from .inputs.roster import iter_roster
+
+    plan = plan_input(path)
+    if isinstance(plan, RosterPlan):
+        plan.workbook.close()
+        yield from (r for _, r in iter_roster(path) if not isinstance(r, InputError))
+        return
+    for file in plan.files:
+        try:
+            yield load_report(file)
+        except Exception as exc:  # noqa: BLE001 - a bad file of last year only loses its cross-year check
+            print(f"上年数据 {file.name} 无法读取，跳过（{exc}）", file=sys.stderr)
+
+
+# --- running -------------------------------------------------------------------------------------
+
+class Spool:
+    """Finished agency records on disk, in input order, so nothing piles up in memory."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE result (seq INTEGER PRIMARY KEY, record TEXT)")
+        self.added = 0
+
+    def add(self, record: dict) -> None:
+        self.db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (record["seq"], json.dumps(record, ensure_ascii=False)))
+        self.added += 1
+        if self.added % 200 == 0:
+            self.db.commit()
+
+    def __iter__(self) -> Iterator[dict]:
+        for (text,) in self.db.execute("SELECT record FROM result ORDER BY seq"):
+            yield json.loads(text)
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM result").fetchone()[0]
+
+
+def run_tasks(tasks: Iterator[Task], options: Options, jobs: int, spool: Spool, estimate: int, console) -> None:
+    """Run every task (in this process for -j 1, else in a pool) with a progress bar and ETA."""
+    with _progress(console, estimate) as advance:
+        if jobs == 1:
+            init_worker(options, in_child=False)
+            for task in tasks:
+                _record(spool, process(task), advance)
+            return
+        import multiprocessing
+
+        window = Window(jobs * WINDOW_PER_JOB)
+        pool = _context().Pool(jobs, initializer=init_worker, initargs=(options,))
+        try:
+            for record in pool.imap_unordered(process, window.feed(tasks), chunksize=1):
+                window.done()
+                _record(spool, record, advance)
+            pool.close()
+        except BaseException:
+            window.stop()
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
+
+
+def _context():
+    """Workers fork from a server that has already imported the renderers (fast start, no inherited threads)."""
+    import multiprocessing
+
+    if sys.platform == "win32":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.batch_worker", "generator.render.html", "generator.render.docx",
+                                    "generator.inputs.roster"])
+    return context
+
+
+class Window:
+    """At most ``size`` tasks in flight: the pool reads its task iterator eagerly, this keeps it streaming."""
+
+    def __init__(self, size: int):
+        self.slots = threading.Semaphore(size)
+        self.size = size
+        self.stopped = False
+
+    def feed(self, tasks: Iterator[Task]) -> Iterator[Task]:
+        for task in tasks:
+            self.slots.acquire()
+            if self.stopped:
+                return
+            yield task
+
+    def done(self) -> None:
+        self.slots.release()
+
+    def stop(self) -> None:
+        self.stopped = True
+        for _ in range(self.size):
+            self.slots.release()
+
+
+def _record(spool: Spool, record: dict, advance) -> None:
+    spool.add(record)
+    advance(record)
+
+
+@contextmanager
+def _progress(console, estimate: int):
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    columns = (TextColumn("正在生成"), BarColumn(), MofNCompleteColumn(), TextColumn("单位"),
+               TextColumn("已用"), TimeElapsedColumn(), TextColumn("剩余约"), TimeRemainingColumn(),
+               TextColumn("{task.fields[errors]}"))
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("batch", total=estimate or None, errors="")
+        errors = 0
+
+        def advance(record: dict) -> None:
+            nonlocal errors
+            errors += record["status"] in (ERRORS, UNREADABLE)
+            done = progress.tasks[0].completed + 1
+            total = progress.tasks[0].total
+            progress.update(bar, advance=1, total=max(total or 0, done) if total else None,
+                            errors=f"有错误 {errors}" if errors else "")
+
+        yield advance
+        progress.update(bar, total=progress.tasks[0].completed)
+
+
+__all__ = ["cli_batch", "EXIT_OK", "EXIT_FINDINGS", "EXIT_INPUT"]

@@ -1,0 +1,294 @@
+"""The wizard's memory: every answer, where the clerk is, and the draft file they are saved to.
+
+A ``Session`` asks one question at a time through questionary and writes the draft (atomically)
+after every answer. Section code is a pure function of the answers: on ``--resume`` a section is
+run again from its start, questions already answered in it (``done``) are replayed silently from
+the draft, and the first unanswered question is asked — so the clerk continues exactly there.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from rich.console import Console
+
+from ..formats import format_for_year
+from ..numbers import format_number, parse_number
+from ..outputs import write_atomic
+from ..report import AGENCY_FIELDS, Report
+from . import InputError
+
+DRAFT_MARK = "nianbao-wizard-draft"
+DRAFT_VERSION = 1
+BACK_HINT = "按 Ctrl+B 返回上一部分，按 Ctrl+C 暂停"
+
+
+class GoBack(Exception):
+    """The clerk pressed Ctrl+B: return to the previous section."""
+
+
+class JumpTo(Exception):
+    """Go to another section (from the summary screen)."""
+
+    def __init__(self, section: str):
+        super().__init__(section)
+        self.section = section
+
+
+class Quit(Exception):
+    """The clerk chose to stop after Ctrl+C; ``delete`` says whether to drop the draft."""
+
+    def __init__(self, delete: bool = False):
+        super().__init__()
+        self.delete = delete
+
+
+@dataclass
+class State:
+    """Everything the draft file holds."""
+
+    section: str = ""  # the section the clerk is in
+    done: list[str] = field(default_factory=list)  # questions answered in that section, in order
+    answers: dict = field(default_factory=dict)  # question id -> answer (JSON values)
+    base: dict | None = None  # pre-filled data (last year's, carried forward) in data-file layout
+    previous: dict | None = None  # last year's {"year", "prose"} for the T-2 warning
+    output: str | None = None  # data file to write at the end
+    base_source: str = ""  # where ``base`` came from, for messages
+
+    def to_json(self) -> str:
+        return json.dumps({"mark": DRAFT_MARK, "version": DRAFT_VERSION, **asdict(self)},
+                          ensure_ascii=False, indent=1, default=str)
+
+    @classmethod
+    def load(cls, path: Path) -> "State":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"找不到草稿文件：{path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(f"{path.name} 不是向导的草稿文件（无法解析）。请给出向导保存的草稿，"
+                             "例如：nianbao wizard --resume 年报向导草稿.json") from None
+        if not isinstance(data, dict) or data.get("mark") != DRAFT_MARK:
+            raise InputError(f"{path.name} 不是向导的草稿文件。数据文件请用 nianbao check / render 处理，"
+                             "或用 nianbao wizard --answers 文件 预填。")
+        names = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def default_year(today: date | None = None) -> int:
+    """Reports are written early in the year after the one they cover."""
+    return (today or date.today()).year - 1
+
+
+def build_report(state: State) -> Report:
+    """The report as far as it is known: pre-filled data with every answer laid over it."""
+    from .datafile import report_from_dict
+
+    a, base = state.answers, copy.deepcopy(state.base or {})
+    year = int(a.get("year") or base.get("year") or default_year())
+    fmt = format_for_year(year)
+    agency = {k: v for k, v in (base.get("agency") or {}).items() if k in AGENCY_FIELDS}
+    agency.update({k: a[f"agency.{k}"] for k in AGENCY_FIELDS if f"agency.{k}" in a})
+    data: dict = {"format": fmt.key, "year": year,
+                  "agency": {k: str(v) for k, v in agency.items() if v not in (None, "")} or {"name": ""}}
+    data["agency"].setdefault("name", "")
+    same_format = str(base.get("format") or format_for_year(base.get("year") or year).key) == fmt.key
+    for path in fmt.input_paths:
+        table, row, col = path.split(".")
+        given = ((base.get(table) or {}).get(row) or {}).get(col, 0) if same_format else 0
+        data.setdefault(table, {}).setdefault(row, {})[col] = a.get(f"num.{path}", given)
+    overview = {k.split(".")[2]: v for k, v in a.items() if k.startswith("prose.overview.") and k.count(".") == 2}
+    data["prose"] = {"overview": overview, **{k: a[f"prose.{k}"] for k in ("problems", "other") if f"prose.{k}" in a}}
+    data["fees"] = {k: a[f"fees.{k}"] for k in ("collected", "amount", "cases") if a.get(f"fees.{k}") is not None}
+    if a.get("publication_date"):
+        data["publication_date"] = a["publication_date"]
+    return report_from_dict(data, source="向导草稿")
+
+
+class Session:
+    """Asks questions, remembers answers, saves the draft after each one, counts prompts."""
+
+    def __init__(self, state: State, draft: Path, pt_input=None, pt_output=None, console: Console | None = None):
+        self.state = state
+        self.draft = Path(draft)
+        self.prompts = 0  # questions actually shown (replayed answers are not counted)
+        self._io = {k: v for k, v in (("input", pt_input), ("output", pt_output)) if v is not None}
+        self.console = console or Console(highlight=False)
+
+    # --- draft -----------------------------------------------------------------------------
+    @property
+    def answers(self) -> dict:
+        return self.state.answers
+
+    def save(self) -> None:
+        write_atomic(self.draft, self.state.to_json(), force=True)
+
+    def enter(self, section: str) -> None:
+        """Start ``section`` afresh (its questions are asked again, with the earlier answers as defaults)."""
+        if self.state.section != section:
+            self.state.section, self.state.done = section, []
+            self.save()
+
+    def set_many(self, answers: dict) -> None:
+        """Record answers that follow from another one (e.g. zeros after 「否」) without asking."""
+        if any(self.answers.get(k, object()) != v for k, v in answers.items()):
+            self.answers.update(answers)
+            self.save()
+
+    def forget(self, qids) -> None:
+        """Ask these questions again (their answers stay as defaults)."""
+        drop = set(qids)
+        self.state.done = [q for q in self.state.done if q not in drop]
+        self.save()
+
+    def report(self) -> Report:
+        return build_report(self.state)
+
+    # --- asking ----------------------------------------------------------------------------
+    def ask(self, qid: str, build):
+        """Return the answer to ``qid``: replayed if already given in this section, else asked now."""
+        if qid in self.state.done and qid in self.answers:
+            return self.answers[qid]
+        while True:
+            question = build(self.answers.get(qid))
+            _bind_back_key(question)
+            self.prompts += 1
+            try:
+                value = question.unsafe_ask()
+                break
+            except KeyboardInterrupt:
+                self._interrupted()
+        self.answers[qid] = value
+        if qid not in self.state.done:
+            self.state.done.append(qid)
+        self.save()
+        return value
+
+    def _interrupted(self) -> None:
+        choices = [questionary.Choice("保存草稿并退出（以后可以接着填）", "save"),
+                   questionary.Choice("继续填写", "continue"),
+                   questionary.Choice("退出并删除草稿", "delete")]
+        try:
+            choice = questionary.select("已按 Ctrl+C。要保存并退出吗？", choices, **self._io).unsafe_ask()
+        except KeyboardInterrupt:
+            choice = "save"
+        if choice != "continue":
+            raise Quit(delete=choice == "delete")
+
+    def text(self, qid: str, message: str, default: str = "", required: bool = False,
+             multiline: bool = False, instruction: str | None = None, validate=None) -> str:
+        def check(value: str):
+            if required and not value.strip():
+                return "这一项必须填写"
+            return validate(value) if validate else True
+
+        def build(previous):
+            start = previous if previous is not None else default
+            hint = instruction or ("（填好后按 Esc 再按 Enter 完成）" if multiline else None)
+            return questionary.text(message, default=str(start or ""), validate=check, multiline=multiline,
+                                    instruction=hint, **self._io)
+        return self.ask(qid, build).strip()
+
+    def number(self, qid: str, message: str, kind: str, default=0):
+        """A number, validated as typed with ``parse_number``; Enter alone keeps the default."""
+        def check(raw: str):
+            parsed = parse_number(raw, kind)
+            return True if not raw.strip() or parsed.value is not None else parsed.note
+
+        def build(previous):
+            shown = previous if previous is not None else default
+            return questionary.text(message, validate=check, instruction=f"（直接回车 = {format_number(_num(shown, kind), kind)}）",
+                                    **self._io)
+        fallback = self.answers.get(qid, default)
+        asked_now = qid not in self.state.done
+        raw = self.ask(qid, build)
+        if isinstance(raw, str) and not raw.strip():
+            value = _num(fallback, kind)
+        else:
+            parsed = parse_number(raw, kind)
+            value = parsed.value
+            if parsed.note and asked_now:
+                self.console.print(f"  [dim]（{parsed.note}）[/dim]")
+        stored = _store_number(value)
+        if self.answers.get(qid) != stored:
+            self.answers[qid] = stored
+            self.save()
+        return value
+
+    def confirm(self, qid: str, message: str, default: bool = False) -> bool:
+        def build(previous):
+            return questionary.confirm(message, default=default if previous is None else bool(previous),
+                                       auto_enter=True, **self._io)
+        return bool(self.ask(qid, build))
+
+    def select(self, qid: str, message: str, choices: list[tuple[str, object]], default=None):
+        values = [v for _, v in choices]
+
+        def build(previous):
+            start = previous if previous in values else (default if default in values else values[0])
+            return questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=start,
+                                      instruction="（用 ↑↓ 选择，Enter 确认）", **self._io)
+        return self.ask(qid, build)
+
+    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=(), at_least_one=True) -> list:
+        values = [v for _, v in choices]
+
+        def build(previous):
+            chosen = set(previous) if previous is not None else set(checked)
+            return questionary.checkbox(
+                message, [questionary.Choice(t, v, checked=v in chosen) for t, v in choices],
+                validate=lambda picked: bool(picked) or not at_least_one or "请至少选择一项（用空格键勾选）",
+                instruction="（↑↓ 移动，空格 勾选/取消，Enter 确认）", **self._io)
+        return [v for v in self.ask(qid, build) if v in values]
+
+
+def _bind_back_key(question) -> None:
+    keys = KeyBindings()
+
+    @keys.add("c-b")
+    def _back(event):
+        event.app.exit(exception=GoBack())
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
+
+
+def _num(value, kind):
+    parsed = parse_number(value, kind)
+    return parsed.value if parsed.value is not None else 0
+
+
+def _store_number(value):
+    """Numbers go into the JSON draft as int, or as text for amounts with decimals."""
+    if value is None:
+        return 0
+    return int(value) if value == int(value) else str(value)
+
+
+# --- agency details remembered between runs ----------------------------------------------------
+
+def config_dir() -> Path:
+    root = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root) / "nianbao"
+
+
+def remembered_agency() -> dict:
+    try:
+        data = json.loads((config_dir() / "agency.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in data.items() if k in AGENCY_FIELDS and v} if isinstance(data, dict) else {}
+
+
+def remember_agency(report: Report) -> None:
+    agency = {k: v for k, v in vars(report.agency).items() if v}
+    try:
+        write_atomic(config_dir() / "agency.json", json.dumps(agency, ensure_ascii=False, indent=1), force=True)
+    except OSError:
+        pass  # remembering is a convenience; never fail the wizard over it
