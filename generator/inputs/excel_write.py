@@ -65,7 +65,7 @@ VALIDATION = {
                  promptTitle="是否收取", prompt=f"从下拉列表选择「{YES}」或「{NO}」。",
                  errorTitle="请从列表中选择", error=f"只能选择「{YES}」或「{NO}」。"),
 }
-NUMBER_FORMATS = {COUNT: "0", SIGNED: "0", AMOUNT: "General", YEAR: "0", DATE: "yyyy-mm-dd", TEXT: "@",
+NUMBER_FORMATS = {COUNT: "General", SIGNED: "General", AMOUNT: "General", YEAR: "0", DATE: "yyyy-mm-dd", TEXT: "@",
                   LONG_TEXT: "@", CHOICE: "@"}
 
 
@@ -113,6 +113,7 @@ def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
     for ws in wb.worksheets:
         ws.protection.sheet = True  # no password: a clerk can still unprotect
         ws.protection.formatColumns = ws.protection.formatRows = False  # resizing stays allowed
+    wb.calculation.fullCalcOnLoad = True  # no cached results are written: compute every formula on opening
     wb.active = 1  # open on 基本信息
     return wb
 
@@ -133,7 +134,8 @@ def _values(lay: Layout, report: Report | None) -> dict[str, object]:
     out["fees.amount"] = _plain(fees.amount)
     out["fees.cases"] = fees.cases
     for slot in lay.number_slots():
-        out[slot.key] = _plain(report.numbers.get(slot.key))
+        value = report.numbers.get(slot.key)
+        out[slot.key] = _plain(value) if value is not None else report.unreadable.get(slot.key)  # keep what was typed
     return out
 
 
@@ -181,7 +183,7 @@ def _input(ws, slot: Slot, value, validations: dict) -> None:
     cell.protection = UNLOCKED
     cell.number_format = NUMBER_FORMATS.get(slot.kind, "General")
     if value is not None:
-        if slot.kind in (TEXT, LONG_TEXT, CHOICE):
+        if slot.kind in (TEXT, LONG_TEXT, CHOICE) or isinstance(value, str):
             _set_text(cell, str(value))
         else:
             cell.value = value
@@ -233,7 +235,7 @@ def _fit_height(ws, row: int, text: str, width: float, line_pt: float = 14, mini
 
 def _guide(ws, lay: Layout) -> None:
     fmt = lay.fmt
-    ws.column_dimensions["A"].width = 100
+    ws.column_dimensions["A"].width = 80
     paragraphs = [
         ("title", "政府信息公开工作年度报告 · 填报表"),
         ("", f"表格格式：{fmt.name}（{fmt.issued_by}），适用于{format_years(fmt)}报告。"
@@ -270,7 +272,7 @@ def _guide(ws, lay: Layout) -> None:
         else:
             font = Font(name=FONT, size=11)
         _put(ws, row, 1, text, font=font, align=CENTER if kind == "title" else LEFT, border=False)
-        _fit_height(ws, row, text, 100 * 0.9 if kind == "" else 100, line_pt=16, minimum=22 if kind else 20)
+        _fit_height(ws, row, text, 80 * 0.9, line_pt=16, minimum=22 if kind else 20)
     _print_setup(ws)
 
 
@@ -369,7 +371,7 @@ def _prose(ws, lay: Layout, values: dict) -> None:
 def _checks(ws, lay: Layout) -> None:
     """Live balances: R3-1 per column, R3-2 per column, R3-3 per row, R4-1 per group; text/blank counts."""
     fmt = lay.fmt
-    for col, width in zip("ABCDEF", (10, 52, 14, 14, 10, 12)):
+    for col, width in zip("ABCDEF", (10, 60, 12, 12, 10, 12)):
         ws.column_dimensions[col].width = width
     _title(ws, "校验（自动计算，不用填写）", 6,
            f"所有「结果」都应为「{OK_TEXT}」。显示「{BAD_TEXT}」时，请到相应的表中核对；空白单元格按 0 计算。")
@@ -377,40 +379,50 @@ def _checks(ws, lay: Layout) -> None:
     bold = Font(name=FONT, size=10, bold=True)
     _put(ws, 3, 1, "总体结果", font=bold, fill=HEADER_FILL)
     _put(ws, 3, 2, None, font=Font(name=FONT, size=11, bold=True), end_col=6)
-    rows: list[tuple[str, str, str, str]] = []  # (rule, item, left formula, right formula)
+    rows: list[tuple[str, str, str, str]] = []  # (rule, item, left formula, right formula); item "" = caption
     req = fmt.requests
     cols = list(req.columns)
     s = SHEET_CHECKS
+    rows.append(("R3-1", f"第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", "", ""))
     for c in cols:
         r = lambda row: lay.ref(f"requests.{row}.{c.key}", s)  # noqa: E731
-        rows.append(("R3-1", f"第三部分 列「{c.label}」：一 + 二 = （七）总计 + 四",
-                     f"={r('new')}+{r('carried_over')}", f"={r('total_processed')}+{r('carry_forward')}"))
+        rows.append(("R3-1", f"列「{c.label}」", f"=SUM({r('new')},{r('carried_over')})",
+                     f"=SUM({r('total_processed')},{r('carry_forward')})"))  # SUM: text typed in a cell counts 0
     outcomes = outcome_rows(req)
+    rows.append(("R3-2", "第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和", "", ""))
     for c in cols:
         parts = [lay.slots[f"requests.{o.key}.{c.key}"] for o in outcomes]
-        rows.append(("R3-2", f"第三部分 列「{c.label}」：（七）总计 = （一）至（六）之和",
-                     f"={lay.ref(f'requests.total_processed.{c.key}', s)}", f"=SUM({sum_args(parts, s)})"))
+        rows.append(("R3-2", f"列「{c.label}」", f"={lay.ref(f'requests.total_processed.{c.key}', s)}",
+                     f"=SUM({sum_args(parts, s)})"))
+    rows.append(("R3-3", "第三部分每一行：总计 = 六类申请人之和", "", ""))
     for row in req.rows:
         parts = [lay.slots[f"requests.{row.key}.{c.key}"] for c in req.input_columns]
-        label = row.label if not row.group or row.group == row.label else f"{row.group}{row.label}"
-        rows.append(("R3-3", f"第三部分 行「{label}」：总计 = 六类申请人之和",
-                     f"={lay.ref(f'requests.{row.key}.total', s)}", f"=SUM({sum_args(parts, s)})"))
+        label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
+        rows.append(("R3-3", f"行「{label}」", f"={lay.ref(f'requests.{row.key}.total', s)}",
+                     f"=SUM({sum_args(parts, s)})"))
+    rows.append(("R4-1", "第四部分：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结", "", ""))
     for row in fmt.appeals.rows:
         parts = [lay.slots[f"appeals.{row.key}.{c.key}"] for c in fmt.appeals.input_columns]
-        rows.append(("R4-1", f"第四部分「{row.label}」：总计 = 维持 + 纠正 + 其他 + 尚未审结",
-                     f"={lay.ref(f'appeals.{row.key}.total', s)}", f"=SUM({sum_args(parts, s)})"))
+        rows.append(("R4-1", f"「{row.label}」", f"={lay.ref(f'appeals.{row.key}.total', s)}",
+                     f"=SUM({sum_args(parts, s)})"))
     top = 5
     for i, text in enumerate(header, start=1):
         _put(ws, top, i, text, font=bold, fill=HEADER_FILL)
+    results = []
     for i, (rule, item, left, right) in enumerate(rows, start=top + 1):
+        if not left:
+            _put(ws, i, 1, f"{rule}  {item}", font=bold, fill=HEADER_FILL, align=LEFT, end_col=6)
+            ws.row_dimensions[i].height = 20
+            continue
         _put(ws, i, 1, rule)
         _put(ws, i, 2, item, align=LEFT)
         for col, formula in ((3, left), (4, right), (5, f"=C{i}-D{i}"), (6, f'=IF(E{i}=0,"{OK_TEXT}","{BAD_TEXT}")')):
             cell = _put(ws, i, col, None, fill=TOTAL_FILL)
             cell.value = formula
-        _fit_height(ws, i, item, 52 * 0.95, minimum=18)
+        results.append(i)
+        _fit_height(ws, i, item, 60 * 0.95, minimum=18)
     last = top + len(rows)
-    result = f"F{top + 1}:F{last}"
+    result = f"F{results[0]}:F{results[-1]}"
     # Inputs that are blank or text: a spreadsheet's SUM skips text, the report treats blanks as 0.
     extra = last + 2
     _put(ws, extra, 1, "填写情况", font=bold, fill=HEADER_FILL, end_col=2)

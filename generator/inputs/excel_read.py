@@ -1,0 +1,507 @@
+"""Reading a filled Excel form (填报表) into a Report.
+
+Whole-file problems (empty file, old .xls, encrypted file, a CSV or Word file renamed, missing sheets,
+an unknown format version) raise ``InputError`` with a Chinese message. Cell problems become findings
+in ``report.read_findings`` naming sheet and cell, and ``report.places`` maps every path to its cell,
+so the checker's later findings name the cell too.
+
+openpyxl never evaluates formulas: totals are recomputed in Python. A total's value cached by a
+spreadsheet program (Excel, WPS, LibreOffice) — or a number typed over a total's formula — goes into
+``report.typed_totals`` for the checker (R3-2, R3-3, R4-1), except where the difference is only that the
+spreadsheet's SUM skipped numbers typed as text (those cells are already reported).
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+from ..findings import ERROR, WARNING, Finding
+from ..formats import COUNT, FORMATS, Format, format_for_year
+from ..numbers import ZERO_WORDS, parse_number
+from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
+from . import InputError
+from .excel_layout import (FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, NO, YES, Layout, Slot, format_years, key_for,
+                           layout, name_for)
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, .doc, encrypted OOXML
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+TRUE_WORDS = {YES, "已收取", "收取", "有", "是的", "TRUE", "true", "True", "Y", "y", "1"}
+FALSE_WORDS = {NO, "未收取", "不收取", "没有收取", "无", "没有", "FALSE", "false", "False", "N", "n", "0"}
+REGENERATE = "请用 nianbao form 重新生成填报表后再填写"
+
+
+def read_form(path: Path) -> Report:
+    path = Path(path)
+    data = _read_bytes(path)
+    _sniff(path.name, data)
+    formulas, cached = _load(path.name, data)
+    fmt = _detect_format(path.name, formulas)
+    return _FormReader(path.name, fmt, formulas, cached).read()
+
+
+# --- the file as a whole ---------------------------------------------------------------------
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}：无法读取文件（{exc.strerror}）。如果文件正在 Excel/WPS 中打开，请先关闭。") from None
+
+
+def _sniff(name: str, data: bytes) -> None:
+    """Refuse anything that is not an .xlsx/.xlsm workbook, saying what it is instead."""
+    if not data.strip(b"\x00 \t\r\n"):
+        raise InputError(f"{name}：文件是空的（{len(data)} 字节），没有任何内容。可能在复制、下载或保存时出错，请重新保存填报表后再试。")
+    if data.startswith(CFB_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            raise InputError(
+                f"{name}：文件设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中输入密码打开，"
+                "取消打开密码（Excel：文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码；"
+                "WPS：文件 → 文档加密 → 密码加密，清空密码）后保存，再试。")
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            raise InputError(
+                f"{name}：这是旧版 Excel 97-2003 工作簿（.xls），无法读取。请在 Excel 或 WPS 中打开，"
+                "「另存为」Excel 工作簿（*.xlsx）后再试；最好直接在 nianbao form 生成的填报表中填写。")
+        if "WordDocument".encode("utf-16-le") in data:
+            raise InputError(f"{name}：这是旧版 Word 文档（.doc），不是 Excel 填报表。")
+        raise InputError(f"{name}：这是旧版 Office 二进制文件，不是 Excel 工作簿（.xlsx），无法读取。请另存为 .xlsx 后再试。")
+    if data.startswith(b"PK"):
+        _sniff_zip(name, data)
+        return
+    head = data[:4096]
+    if b"\x00" not in head.lstrip(b"\xff\xfe\xfe\xff"):
+        text = _decode(head)
+        if text is not None:
+            lowered = text.lstrip("\ufeff \t\r\n").lower()
+            if lowered.startswith(("<html", "<!doctype", "<table", "<?xml", "<meta", "<head")):
+                raise InputError(
+                    f"{name}：这是网页（HTML）或 XML 文件，只是扩展名改成了 Excel 的（有的系统“导出 Excel”导出的就是网页）。"
+                    "请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），或在 nianbao form 生成的填报表中填写。")
+            raise InputError(
+                f"{name}：这是文本文件（如 CSV），不是 Excel 工作簿：可能是把 .csv 文件改了扩展名。"
+                "请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），或在 nianbao form 生成的填报表中填写。")
+    raise InputError(f"{name}：文件内容无法识别，不是 Excel 工作簿（.xlsx），也可能已经损坏。请重新保存或重新生成填报表。")
+
+
+def _decode(data: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "gb18030", "utf-16"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            # a multi-byte character cut at the end of the sample is still text
+            try:
+                return data[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
+def _sniff_zip(name: str, data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        raise InputError(f"{name}：文件已损坏（压缩包不完整），无法打开。可能是下载或复制没有完成，请重新保存或重新复制后再试。") from None
+    if any(n.endswith("workbook.xml") for n in names):
+        return
+    if "spreadsheet" in mimetype:
+        raise InputError(f"{name}：这是 OpenDocument 表格（.ods），不是 Excel 工作簿。请用 WPS、LibreOffice 或 Excel 打开后"
+                         "「另存为」Excel 工作簿（*.xlsx）后再试。")
+    if "xl/workbook.bin" in names:
+        raise InputError(f"{name}：这是 Excel 二进制工作簿（.xlsb），请「另存为」Excel 工作簿（*.xlsx）后再试。")
+    if "word/document.xml" in names or "text" in mimetype:
+        raise InputError(f"{name}：这是 Word 文档（或其他文字文档），不是 Excel 填报表。年度报告请用 nianbao check/import 直接读取 .docx。")
+    raise InputError(f"{name}：这是一个压缩包，但不是 Excel 工作簿（.xlsx），无法读取。")
+
+
+class _Book:
+    """What reading needs of a workbook: sheet names, defined names and every non-empty cell's value."""
+
+    def __init__(self, wb) -> None:
+        self.sheetnames = list(wb.sheetnames)
+        self.defined_names = dict(wb.defined_names.items())
+        self.values: dict[str, dict[tuple[int, int], object]] = {}
+        for ws in wb.worksheets:
+            cells = self.values[ws.title] = {}
+            if not hasattr(ws, "iter_rows"):  # a chart sheet
+                continue
+            for r, row in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+                for c, value in enumerate(row, start=1):
+                    if value is not None:
+                        cells[(r, c)] = value
+
+    def value(self, sheet: str, coord: str):
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        column, row = coordinate_from_string(coord)
+        return self.values[sheet].get((row, column_index_from_string(column)))
+
+
+def _load(name: str, data: bytes) -> tuple[_Book, _Book]:
+    """The workbook twice: with formulas (what was typed) and with cached values (what was shown)."""
+    from openpyxl import load_workbook
+
+    books = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
+            for data_only in (False, True):
+                wb = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+                try:
+                    books.append(_Book(wb))
+                finally:
+                    wb.close()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+        raise InputError(f"{name}：文件已损坏或不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
+                         "请用 Excel 或 WPS 打开后重新保存，或重新生成填报表。") from None
+    return books[0], books[1]
+
+
+def _constant(wb, name: str) -> str | None:
+    defined = wb.defined_names.get(name)
+    if defined is None:
+        return None
+    return str(defined.attr_text).strip().strip('"').strip()
+
+
+def _is_roster(wb) -> bool:
+    try:
+        from .roster import ROSTER_SHEET
+    except ImportError:  # pragma: no cover - the roster module ships with the batch command
+        return False
+    return ROSTER_SHEET in wb.sheetnames
+
+
+def _detect_format(name: str, wb) -> Format:
+    marker = _constant(wb, FORMAT_NAME)
+    ours = {key_for(n) for n in wb.defined_names} - {None}  # noqa: SIM118
+    by_names = {key: len(ours & set(layout(fmt).slots)) for key, fmt in FORMATS.items()}
+    if marker is None:
+        best = max(by_names, key=by_names.get)
+        if by_names[best] == 0 and _is_roster(wb):
+            raise InputError(f"{name}：这是汇总填报表（每行一个单位），不是单个单位的填报表。请用 nianbao batch {name} -o 输出目录 处理。")
+        if by_names[best] == 0:
+            raise InputError(
+                f"{name}：这不是 nianbao 生成的填报表（找不到填报表的标记和单元格名称），无法确定每个数字的位置。"
+                f"{REGENERATE}；已在其他表格中填好的，请把数字抄到生成的填报表中。")
+        marker = best
+    if marker not in FORMATS:
+        raise InputError(
+            f"{name}：填报表的格式版本「{marker}」无法识别（本工具支持：2019年版、2021年版）。{REGENERATE}。")
+    version = _constant(wb, LAYOUT_NAME)
+    if version and version.isdigit() and int(version) > LAYOUT_VERSION:
+        raise InputError(f"{name}：这份填报表由更新版本的 nianbao 生成（表格版本 {version}），请升级 nianbao 后再读取。")
+    other = next(k for k in FORMATS if k != marker)
+    only_other = set(layout(FORMATS[other]).slots) - set(layout(FORMATS[marker]).slots)
+    only_this = set(layout(FORMATS[marker]).slots) - set(layout(FORMATS[other]).slots)
+    if ours & only_other and not ours & only_this:
+        raise InputError(
+            f"{name}：填报表标记为{FORMATS[marker].name}，但其中的表格是{FORMATS[other].name}的，两者不一致，"
+            f"可能是从别的表格复制拼接而成。{REGENERATE}。")
+    return FORMATS[marker]
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+def _is_formula(value) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=") and len(value) > 1
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _formula_text(value) -> str:
+    return value if isinstance(value, str) else str(getattr(value, "text", value))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _show(value) -> str:
+    return str(value).strip() if not isinstance(value, float) or value != int(value) else str(int(value))
+
+
+class _FormReader:
+    def __init__(self, name: str, fmt: Format, formulas, cached) -> None:
+        self.name = name
+        self.fmt = fmt
+        self.lay: Layout = layout(fmt)
+        self.formulas = formulas
+        self.cached = cached
+        self.findings: list[Finding] = []
+        self.places: dict[str, str] = {}
+        self.cells = self._resolve()
+
+    # Where each key is: through its defined name, else where the layout put it.
+    def _resolve(self) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        missing: dict[str, list[str]] = {}
+        sheets = self.formulas.sheetnames
+        for key, slot in self.lay.slots.items():
+            sheet, coord = slot.sheet, slot.coord
+            defined = self.formulas.defined_names.get(name_for(key))
+            if defined is not None:
+                destinations = list(_destinations(defined))
+                if destinations:
+                    sheet, coord = destinations[0]
+                    coord = coord.replace("$", "").split(":")[0]
+                elif "#REF!" in str(defined.attr_text):
+                    missing.setdefault(slot.sheet, []).append(key)
+                    continue
+            if sheet not in sheets or not coord:
+                missing.setdefault(slot.sheet if sheet in sheets else sheet, []).append(key)
+                continue
+            found[key] = (sheet, coord)
+        if missing:
+            lost = "、".join(f"「{s}」" for s in missing)
+            raise InputError(
+                f"{self.name}：找不到工作表{lost}（可能被改名或删除）。工作簿中现有的工作表："
+                f"{'、'.join(f'「{s}」' for s in sheets)}。请把工作表名改回原样，或从原填报表中把工作表复制回来；"
+                f"也可以{REGENERATE[1:]}。")
+        return found
+
+    def place(self, key: str) -> str:
+        sheet, coord = self.cells[key]
+        slot = self.lay.slots[key]
+        return f"工作表「{sheet}」单元格 {coord}（{slot.label}）"
+
+    def raw(self, key: str):
+        return self.formulas.value(*self.cells[key])
+
+    def shown(self, key: str):
+        """The value a spreadsheet program displayed (the cached result for formulas)."""
+        return self.cached.value(*self.cells[key])
+
+    def add(self, rule: str, severity: str, key: str, message: str, **kw) -> None:
+        self.findings.append(Finding(rule, severity, self.place(key), message, path=key, **kw))
+
+    # The whole report.
+    def read(self) -> Report:
+        year = self._year()
+        report = Report(year=year, format=self.fmt, declared_format=self.fmt.key, read_findings=self.findings)
+        report.places = self.places
+        for key in self.lay.slots:
+            self.places[key] = self.place(key)
+        expected = format_for_year(year)
+        if expected.key != self.fmt.key:
+            self.add("G-2", WARNING, "year",
+                     f"本填报表是{self.fmt.name}，适用于{format_years(self.fmt)}报告；{year}年度应使用{expected.name}。"
+                     f"请用「nianbao form --year {year}」生成{expected.name}的填报表，把数字填入新表。")
+        report.publication_date = self._date()
+        report.agency = Agency(**{k: self._text(f"agency.{k}") for k in AGENCY_FIELDS})
+        if not report.agency.name:
+            self.add("F-1", ERROR, "agency.name", "机关名称没有填写。请填写全称，如 ××镇人民政府；报告标题和落款要用。")
+        for key in PROSE_FIELDS:
+            report.prose[key] = self._text(f"prose.{key}", strip=False)
+        report.fees = self._fees()
+        self._numbers(report)
+        self._totals(report)
+        return report
+
+    def _year(self) -> int:
+        raw = self.shown("year") if _is_formula(self.raw("year")) else self.raw("year")
+        text = _show(raw) if raw is not None else ""
+        match = re.fullmatch(r"(\d{4})\s*年?(度)?", text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+        where = f"{self.name}：{self.place('year')}"
+        if not text:
+            raise InputError(f"{where}没有填写。请填写 4 位数字的年份，如 2025（报告年度决定报告标题和表格格式）。")
+        if not match or not 2000 <= int(match.group(1)) <= 2100:
+            raise InputError(f"{where}「{text}」不是年份。请填写 4 位数字的年份，如 2025。")
+        return int(match.group(1))
+
+    def _date(self) -> date | None:
+        raw = self.raw("publication_date")
+        if _is_formula(raw):
+            raw = self.shown("publication_date")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if isinstance(raw, datetime):
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        text = _show(raw).translate(str.maketrans("０１２３４５６７８９－／．", "0123456789-/."))
+        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text) or \
+            re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+        try:
+            if match:
+                return date(*map(int, match.groups()))
+        except ValueError:
+            pass
+        self.add("F-1", ERROR, "publication_date", f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
+                 operands={"输入": text})
+        return None
+
+    def _text(self, key: str, strip: bool = True) -> str:
+        raw = self.raw(key)
+        if _is_formula(raw):
+            raw = self.shown(key)
+        if raw is None:
+            return ""
+        if isinstance(raw, (datetime, date, time)):
+            text = raw.strftime("%Y-%m-%d") if isinstance(raw, (datetime, date)) else str(raw)
+        else:
+            text = _show(raw) if not isinstance(raw, str) else raw
+        cleaned = CONTROL_CHARS.sub("", text)
+        if cleaned != text:
+            self.add("R0-3", WARNING, key, "文字中含有不可见的控制字符，已删除。")
+        return cleaned.strip() if strip else cleaned
+
+    def _fees(self) -> Fees:
+        fees = Fees()
+        raw = self.raw("fees.collected")
+        text = "" if raw is None else (str(raw).strip() if not isinstance(raw, bool) else str(raw))
+        if text in TRUE_WORDS:
+            fees.collected = True
+        elif text in FALSE_WORDS:
+            fees.collected = False
+        elif text:
+            self.add("F-1", ERROR, "fees.collected", f"「{text}」无法识别，请从下拉列表选择「{YES}」或「{NO}」。",
+                     operands={"输入": text})
+        for key in ("fees.amount", "fees.cases"):
+            raw = self.raw(key)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            value = self._number(key, self.lay.slots[key], raw)
+            setattr(fees, key.split(".")[1], value)
+        return fees
+
+    # Numbers.
+    def _numbers(self, report: Report) -> None:
+        blanks: dict[str, list[str]] = {}
+        for slot in self.lay.number_slots():
+            raw = self.raw(slot.key)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                report.numbers[slot.key] = 0
+                blanks.setdefault(self.cells[slot.key][0], []).append(slot.key)
+                continue
+            report.numbers[slot.key] = self._number(slot.key, slot, raw)
+            if report.numbers[slot.key] is None:
+                number = isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)
+                report.unreadable[slot.key] = raw if number else _show(_formula_text(raw))
+        for sheet, keys in blanks.items():
+            if len(keys) <= 3:
+                for key in keys:
+                    self.add("R0-2", WARNING, key, "空白，已按 0 处理；没有发生请填 0。")
+                continue
+            cells = _ranges([self.cells[k][1] for k in keys])
+            self.findings.append(Finding(
+                "R0-2", WARNING, f"工作表「{sheet}」", f"有 {len(keys)} 个空白单元格（{cells}），已按 0 处理；没有发生请填 0。",
+                path=keys[0], operands={"空白单元格": len(keys)}))
+
+    def _number(self, key: str, slot: Slot, raw):
+        """One typed number (input cell); findings for anything not a plain number."""
+        kind = slot.kind
+        if _is_formula(raw):
+            formula = _formula_text(raw)
+            value = self.shown(key)
+            parsed = parse_number(value, kind) if _is_number(value) else None
+            if parsed is None or parsed.value is None:
+                self.add("R0-1", ERROR, key, f"填的是公式「{formula}」，读不出它的结果。请直接填写数字。",
+                         operands={"输入": formula})
+                return None
+            self.add("R0-1", WARNING, key, f"填的是公式「{formula}」，已按电子表格算出的 {parsed.value} 处理；请直接填写数字。",
+                     operands={"输入": formula, "按": parsed.value})
+            return parsed.value
+        if isinstance(raw, (datetime, date, time)):
+            self.add("R0-1", ERROR, key, f"被电子表格当成了日期或时间（{raw}），不是数字。请把单元格格式设为「常规」后重新填写数字。",
+                     operands={"输入": str(raw)})
+            return None
+        parsed = parse_number(raw, kind)
+        shown = raw.strip() if isinstance(raw, str) else raw
+        if parsed.value is None:
+            self.add("R0-1", ERROR, key, f"{parsed.note}，请填写数字。", operands={"输入": _show(raw)})
+            return None
+        note = parsed.note
+        if isinstance(raw, str) and parsed.value != 0 and raw.strip() not in ZERO_WORDS:
+            note = "；".join(filter(None, [note, "是以文字形式填写的，表中的总计公式不会计入"]))
+        if note:
+            self.add("R0-1", WARNING, key, f"「{shown}」已按 {parsed.value} 处理（{note}），请核对。",
+                     operands={"输入": _show(raw), "按": parsed.value})
+        return parsed.value
+
+    # Totals: recomputed by Report; what the spreadsheet showed or the clerk typed is compared.
+    def _totals(self, report: Report) -> None:
+        report.invalidate()
+        for key, parts in self.lay.parts.items():
+            raw = self.raw(key)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                self.add("F-2", WARNING, key, f"总计公式被删除了（原为「{self.lay.formula(key)}」）。报告中的总计按各分项计算；"
+                         "请在表中恢复公式，或重新生成填报表。")
+                continue
+            if _is_formula(raw):
+                formula = _formula_text(raw)
+                if _same_formula(formula, self.lay.formula(key)):
+                    shown = self.shown(key)
+                    if not _is_number(shown):
+                        continue  # never calculated (written by a program): nothing to compare
+                    value = parse_number(shown, COUNT).value
+                    if value == self._sheet_sum(key) and value != report.number(key):
+                        continue  # only text-typed parts differ; reported at those cells
+                    report.typed_totals[key] = value
+                    continue
+                self.add("F-2", WARNING, key, f"总计公式被改成了「{formula}」（应为「{self.lay.formula(key)}」）。"
+                         "报告中的总计按各分项重新计算；请在表中恢复公式，或重新生成填报表。",
+                         operands={"公式": formula})
+                shown = self.shown(key)
+                if _is_number(shown):
+                    report.typed_totals[key] = parse_number(shown, COUNT).value
+                continue
+            parsed = parse_number(raw, COUNT)
+            if parsed.value is None:
+                self.add("R0-1", ERROR, key, f"总计{parsed.note}。总计由公式自动计算，请恢复公式或重新生成填报表。",
+                         operands={"输入": _show(raw)})
+                continue
+            report.typed_totals[key] = parsed.value
+
+    def _sheet_sum(self, key: str):
+        """What a spreadsheet's SUM gives for a total: numbers count, text and blanks do not."""
+        if key in self.lay.parts:
+            return sum(self._sheet_sum(p) for p in self.lay.parts[key])
+        value = self.shown(key)
+        if not _is_number(value):
+            return 0
+        return parse_number(value, self.lay.slots[key].kind).value or 0
+
+
+def _destinations(defined):
+    try:
+        yield from defined.destinations
+    except Exception:  # noqa: BLE001 - a malformed reference is treated as missing
+        return
+
+
+def _same_formula(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return re.sub(r"[\s$]", "", text).upper().lstrip("=").replace("_XLFN.", "")
+    return norm(a) == norm(b)
+
+
+def _ranges(coords: list[str]) -> str:
+    """「D6:I6、D8:I28」: adjacent cells written as ranges (runs in a row, then equal runs in adjacent rows)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+    cells = sorted((coordinate_from_string(c)[1], column_index_from_string(coordinate_from_string(c)[0])) for c in coords)
+    runs: list[list[int]] = []  # [row, first col, last col]
+    for row, col in cells:
+        if runs and runs[-1][0] == row and runs[-1][2] == col - 1:
+            runs[-1][2] = col
+        else:
+            runs.append([row, col, col])
+    boxes: list[list[int]] = []  # [first row, last row, first col, last col]
+    for row, first, last in runs:
+        match = next((b for b in boxes if b[1] == row - 1 and b[2] == first and b[3] == last), None)
+        if match:
+            match[1] = row
+        else:
+            boxes.append([row, row, first, last])
+
+    def name(row: int, col: int) -> str:
+        return f"{get_column_letter(col)}{row}"
+    return "、".join(name(r1, c1) if (r1, c1) == (r2, c2) else f"{name(r1, c1)}:{name(r2, c2)}"
+                    for r1, r2, c1, c2 in sorted(boxes))
