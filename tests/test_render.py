@@ -193,3 +193,10 @@ def test_libreoffice_opens_the_docx(tmp_path):
     for heading in HEADINGS:
         assert heading in text
     assert "青石街道办事处" in text and "2026 年 1 月 20 日" in text.replace("2026年1月20日", "2026 年 1 月 20 日")
+
+
+def test_committed_reference_template_is_current():
+    from generator.render.docx import REFERENCE
+    from generator.render.docx_reference import build_reference
+
+    assert REFERENCE.read_bytes() == build_reference(), "run: python -m generator.render.docx_reference"
