@@ -572,6 +572,13 @@ def _delete(wb):
     del wb[SHEET_APPEALS]
 
 
+def _delete_like_excel(wb):
+    del wb[SHEET_APPEALS]
+    for name, defined in list(wb.defined_names.items()):
+        if f"'{SHEET_APPEALS}'!" in defined.attr_text:
+            defined.attr_text = "#REF!"  # what Excel leaves in a name whose sheet was deleted
+
+
 def _drop_names_and_delete(wb):
     del wb[SHEET_PROSE]
     for name in list(wb.defined_names):
@@ -615,6 +622,7 @@ HOSTILE = {  # name → (file name, bytes or maker, words the message must conta
     "other-workbook": ("表.xlsx", _other_workbook(), "不是 nianbao 生成的填报表"),
     "sheet-renamed": ("表.xlsx", _form_edited(_rename), f"找不到工作表「{SHEET_REQUESTS}」"),
     "sheet-deleted": ("表.xlsx", _form_edited(_delete), f"找不到工作表「{SHEET_APPEALS}」"),
+    "sheet-deleted-in-excel": ("表.xlsx", _form_edited(_delete_like_excel), f"找不到工作表「{SHEET_APPEALS}」"),
     "sheet-and-names-deleted": ("表.xlsx", _form_edited(_drop_names_and_delete), f"找不到工作表「{SHEET_PROSE}」"),
     "unknown-format": ("表.xlsx", _form_edited(_format_2030), "格式版本「2030」"),
     "newer-layout": ("表.xlsx", _form_edited(_newer_layout), "更新版本"),
@@ -682,6 +690,12 @@ def test_tolerated_changes(tmp_path):
     for edit in (drop_names, password):
         report = read_form(fill(blank(tmp_path), tmp_path / "b.xlsx", values, edit=edit))
         assert report.numbers["requests.new.natural"] == 5 and report.agency.name == "青石街道办事处"
+    def paste_below(wb):  # data pasted far below the form is never read
+        for r in range(2000, 2400):
+            wb[SHEET_PROSE].cell(r, 40, "贴进来的数据")
+
+    report = read_form(fill(blank(tmp_path), tmp_path / "d.xlsx", values, edit=paste_below))
+    assert report.numbers["requests.new.natural"] == 5 and not [f for f in report.read_findings if f.severity == ERROR]
     xls = tmp_path / "c.xls"
     shutil.copy(fill(blank(tmp_path), tmp_path / "c.xlsx", values), xls)
     assert load_report(xls).numbers["requests.new.natural"] == 5

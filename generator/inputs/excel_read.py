@@ -40,8 +40,14 @@ def read_form(path: Path) -> Report:
     data = _read_bytes(path)
     _sniff(path.name, data)
     formulas, cached = _load(path.name, data)
-    fmt = _detect_format(path.name, formulas)
-    return _FormReader(path.name, fmt, formulas, cached).read()
+    try:
+        fmt = _detect_format(path.name, formulas)
+        reader = _FormReader(path.name, fmt, formulas, cached)
+        _scan(path.name, (formulas, cached), reader.bounds())
+        return reader.read()
+    finally:
+        formulas.close()
+        cached.close()
 
 
 # --- the file as a whole ---------------------------------------------------------------------
@@ -121,17 +127,23 @@ def _sniff_zip(name: str, data: bytes) -> None:
 
 
 class _Book:
-    """What reading needs of a workbook: sheet names, defined names and every non-empty cell's value."""
+    """What reading needs of a read-only workbook: sheet names, defined names, and the values of the cells read."""
 
     def __init__(self, wb) -> None:
+        self.wb = wb
         self.sheetnames = list(wb.sheetnames)
         self.defined_names = dict(wb.defined_names.items())
         self.values: dict[str, dict[tuple[int, int], object]] = {}
-        for ws in wb.worksheets:
-            cells = self.values[ws.title] = {}
+
+    def scan(self, bounds: dict[str, tuple[int, int]]) -> None:
+        """Read each sheet's cells up to (last row, last column): a clerk's pasted data below is never parsed."""
+        for title, (max_row, max_col) in bounds.items():
+            ws = self.wb[title]
+            cells = self.values[title] = {}
             if not hasattr(ws, "iter_rows"):  # a chart sheet
                 continue
-            for r, row in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+            rows = ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col, values_only=True)
+            for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row, start=1):
                     if value is not None:
                         cells[(r, c)] = value
@@ -142,25 +154,43 @@ class _Book:
         column, row = coordinate_from_string(coord)
         return self.values[sheet].get((row, column_index_from_string(column)))
 
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _broken(name: str, exc: Exception) -> InputError:
+    return InputError(f"{name}：文件已损坏或不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
+                      "请用 Excel 或 WPS 打开后重新保存，或重新生成填报表。")
+
 
 def _load(name: str, data: bytes) -> tuple[_Book, _Book]:
-    """The workbook twice: with formulas (what was typed) and with cached values (what was shown)."""
+    """The workbook twice, read-only: with formulas (what was typed) and with cached values (what was shown).
+
+    Read-only mode parses a sheet only when it is scanned, so opening is cheap.
+    """
     from openpyxl import load_workbook
 
-    books = []
+    books: list[_Book] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
             for data_only in (False, True):
-                wb = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-                try:
-                    books.append(_Book(wb))
-                finally:
-                    wb.close()
+                books.append(_Book(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)))
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
-        raise InputError(f"{name}：文件已损坏或不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
-                         "请用 Excel 或 WPS 打开后重新保存，或重新生成填报表。") from None
+        for book in books:
+            book.close()
+        raise _broken(name, exc) from None
     return books[0], books[1]
+
+
+def _scan(name: str, books: tuple[_Book, _Book], bounds: dict[str, tuple[int, int]]) -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for book in books:
+                book.scan(bounds)
+    except Exception as exc:  # noqa: BLE001 - a sheet's XML may be broken
+        raise _broken(name, exc) from None
 
 
 def _constant(wb, name: str) -> str | None:
@@ -265,6 +295,17 @@ class _FormReader:
                 f"{'、'.join(f'「{s}」' for s in sheets)}。请把工作表名改回原样，或从原填报表中把工作表复制回来；"
                 f"也可以{REGENERATE[1:]}。")
         return found
+
+    def bounds(self) -> dict[str, tuple[int, int]]:
+        """The last row and column to read on each sheet that holds a key."""
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        out: dict[str, tuple[int, int]] = {}
+        for sheet, coord in self.cells.values():
+            column, row = coordinate_from_string(coord)
+            last_row, last_col = out.get(sheet, (1, 1))
+            out[sheet] = (max(last_row, row), max(last_col, column_index_from_string(column)))
+        return out
 
     def place(self, key: str) -> str:
         sheet, coord = self.cells[key]
