@@ -102,22 +102,39 @@ def g1_headings(report: Report) -> list[Finding]:
     """Six headings present, in order, with the exact wording (only for imported reports)."""
     if report.headings is None:
         return []
-    out = []
     found = list(report.headings)
-    for heading in HEADINGS:
-        if heading in found:
-            continue
-        body = heading.split("、", 1)[1]
-        similar = next((h for h in found if body[:4] in h), None)
-        if similar:
-            out.append(Finding("G-1", WARNING, f"第{heading[0]}部分标题",
-                               f"标题写作「{similar}」，规范写法是「{heading}」。", operands={"原文": similar}))
-        else:
+    matched = _match_headings(found)
+    out = []
+    for heading, match in zip(HEADINGS, matched):
+        if match is None:
             out.append(Finding("G-1", ERROR, f"第{heading[0]}部分", f"缺少「{heading}」部分。"))
-    present = [h for h in HEADINGS if h in found]
-    if present != sorted(present, key=found.index):
+        elif found[match] != heading:
+            out.append(Finding("G-1", WARNING, f"第{heading[0]}部分标题",
+                               f"标题写作「{found[match]}」，规范写法是「{heading}」。", operands={"原文": found[match]}))
+    order = [m for m in matched if m is not None]
+    if order != sorted(order):
         out.append(Finding("G-1", ERROR, "六个部分的顺序", "各部分顺序不对，应依次为：" + "；".join(HEADINGS) + "。"))
     return out
+
+
+def _match_headings(found: list[str]) -> list[int | None]:
+    """For each official heading, the index of the found heading that stands for it (None: missing).
+
+    Exact wording wins; otherwise the most similar unused heading, preferring the same number and position.
+    """
+    from difflib import SequenceMatcher
+
+    matched: list[int | None] = [found.index(h) if h in found else None for h in HEADINGS]
+    for i, heading in enumerate(HEADINGS):
+        if matched[i] is not None:
+            continue
+        body = heading.split("、", 1)[1]
+        candidates = [(SequenceMatcher(None, body, text).ratio() + (0.2 if j == i else 0)
+                       + (0.4 if text.startswith(heading[:2]) else 0), j)
+                      for j, text in enumerate(found) if j not in matched]
+        best = max(candidates, default=(0, None))
+        matched[i] = best[1] if best[0] >= 0.5 else None
+    return matched
 
 
 def g3_overview_parts(report: Report) -> list[Finding]:

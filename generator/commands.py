@@ -135,9 +135,10 @@ def cmd_import(args) -> int:
     report = import_report(Path(args.input))
     out = Path(args.output or Path(args.input).with_suffix(".yaml"))
     write_data_file(report, out, args.force)
-    print_findings(check(report))
+    findings = check(report)
+    print_findings(findings)
     print(f"已生成：{out}")
-    return EXIT_OK
+    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
 def cmd_form(args) -> int:

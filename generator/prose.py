@@ -32,7 +32,9 @@ def opening(report: Report) -> str:
 
 def active_summary(report: Report) -> str:
     """（一）主动公开, from the section 二 table."""
-    n = report.number
+    def n(path: str) -> str:
+        return format_number(report.number(path))
+
     who = report.agency.self_reference
     if report.format.key == "2021":
         docs = (f"本年度制发行政规范性文件{n('active.normative_docs.issued')}件、废止{n('active.normative_docs.repealed')}件，"
@@ -47,14 +49,15 @@ def active_summary(report: Report) -> str:
 
 def requests_summary(report: Report) -> str:
     """（二）依申请公开, from the section 三 table."""
-    new, carried = report.requests_total("new"), report.requests_total("carried_over")
-    processed, forward = report.requests_total("total_processed"), report.requests_total("carry_forward")
-    if not (new or carried):
+    def total(row: str) -> str:
+        return format_number(report.requests_total(row))
+
+    if not (report.requests_total("new") or report.requests_total("carried_over")):
         text = "本年度未收到政府信息公开申请，无上年结转申请。"
     else:
-        text = (f"本年度共收到政府信息公开申请{new}件，上年结转{carried}件，办结{processed}件"
-                f"（其中予以公开{report.requests_total('granted')}件、部分公开{report.requests_total('partial')}件），"
-                f"结转下年度继续办理{forward}件。")
+        text = (f"本年度共收到政府信息公开申请{total('new')}件，上年结转{total('carried_over')}件，"
+                f"办结{total('total_processed')}件（其中予以公开{total('granted')}件、部分公开{total('partial')}件），"
+                f"结转下年度继续办理{total('carry_forward')}件。")
     return text + appeals_summary(report)
 
 

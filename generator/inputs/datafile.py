@@ -244,7 +244,7 @@ def report_to_dict(report: Report) -> dict:
         for path in fmt.input_paths:
             t, row, col = path.split(".")
             if t == table.key:
-                value = report.numbers.get(path, 0)
+                value = report.numbers.get(path)  # absent: never found (e.g. in an imported report) -> null
                 section.setdefault(row, {})[col] = report.unreadable.get(path) if value is None else _plain(value)
         data[table.key] = section
     return data

@@ -12,7 +12,9 @@ from .import_items import Item, Source, clean
 from .import_text import read_text_file
 
 BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
-              "footer", "blockquote", "pre", "body", "center", "dd", "dt", "dl", "form", "main", "nav", "aside"}
+              "footer", "blockquote", "pre", "body", "center", "dd", "dt", "dl", "form", "main", "nav", "aside",
+              "table", "tbody", "thead", "tr", "td", "th"}  # table tags: only reached for layout tables
+LAYOUT_CELL = 200  # a cell with more text than this holds page content: the table is page layout
 SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
 
 
@@ -46,7 +48,7 @@ class _Reader:
             self.line.append(text)
 
     def flush(self) -> None:
-        text = clean(" ".join(" ".join(self.line).split()))
+        text = clean(" ".join("".join(self.line).split()))
         if text.strip():
             self.items.append(Item(text, self.line_where))
         self.line = []
@@ -55,7 +57,7 @@ class _Reader:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag in SKIP_TAGS or not tag:
             return
-        if tag == "table":
+        if tag == "table" and not _is_layout(element):
             self.flush()
             self.table(element)
         elif tag == "br":
@@ -83,6 +85,13 @@ class _Reader:
                 text = "".join(part.strip(" \t\r") for part in text.split("\n"))
                 self.items.append(Item(clean(text), f"第{self.tables}个表格第{r}行第{c}个单元格（网页第{cell.sourceline}行）",
                                        cell=True, row=self.rows))
+
+
+def _is_layout(table) -> bool:
+    """Sites often wrap the whole page in a <table>: such a table is read as text, not as a data table."""
+    if table.xpath(".//table"):
+        return True
+    return any(len("".join(cell.itertext()).strip()) > LAYOUT_CELL for cell in table.iter("td", "th"))
 
 
 def _owner(tr):

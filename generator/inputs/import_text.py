@@ -10,11 +10,16 @@ Text extracted from published reports shows tables in three ways, all handled he
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from . import InputError
-from .import_items import Item, Source, clean
+from .import_items import Item, Source, clean, is_numeric
 
+PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$")
+VERTICAL_MARK = "\x00"
+INDENT = 3  # a paragraph's first line is indented by 2 characters
 MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
 
 
@@ -60,15 +65,19 @@ def items_from_text(text: str) -> Source:
 
 def items_from_pdf(path: Path) -> Source:
     """A PDF's text layer through pypdf; a scanned PDF (no usable text) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    import logging
 
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings would only confuse a clerk
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise InputError(f"{path.name}：PDF 文件已加密，无法读取。请提供 Word（.docx）版本或复制出的文字（.txt）。")
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, OSError, ValueError) as exc:
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files (PdfReadError, KeyError, …)
         raise InputError(f"{path.name}：PDF 文件无法打开（{type(exc).__name__}）。"
                          "请提供 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。") from None
     if sum("\u4e00" <= ch <= "\u9fff" for ch in text) < MIN_PDF_CJK:
@@ -78,17 +87,51 @@ def items_from_pdf(path: Path) -> Source:
 
 
 def items_from_pdf_text(text: str) -> Source:
-    """PDF text puts a table row's numbers on one line separated by spaces: split them into cells."""
-    lines = []
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) > 1 and all(_looks_numeric(p) for p in parts[1:]):
-            lines.append("\t".join(parts) if not _looks_numeric(parts[0]) else "\t" + "\t".join(parts))
+    """PDF text: page numbers dropped, wrapped prose lines and vertical labels joined, table rows split."""
+    lines = [line.strip() for line in text.splitlines() if not PAGE_NUMBER.match(line.strip())]
+    return items_from_text("\n".join(_split_rows(_join_wrapped(_join_vertical(lines)))))
+
+
+def _join_vertical(lines: list[str]) -> list[str]:
+    """A label printed one character per line (「三」「、」「本」…) becomes one line again."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) == 1 and not line.isdigit() and out and out[-1].endswith(VERTICAL_MARK):
+            out[-1] = out[-1][:-1] + line + VERTICAL_MARK
         else:
-            lines.append(line)
-    return items_from_text("\n".join(lines))
+            out.append(line + VERTICAL_MARK if len(line) == 1 and not line.isdigit() else line)
+    return [line.removesuffix(VERTICAL_MARK) for line in out]
 
 
-def _looks_numeric(text: str) -> bool:
-    from .import_items import is_numeric
-    return is_numeric(text)
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Prose wrapped at the page width: a full line not ending a sentence continues on the next."""
+    lengths = Counter(len(line) for line in lines if len(line) > 10 and " " not in line)
+    if not lengths:
+        return lines
+    width = lengths.most_common(1)[0][0]
+    out: list[str] = []
+    previous = ""  # the previous physical line
+    for line in lines:
+        if (len(previous) >= width - INDENT and " " not in previous + line and line
+                and not previous.endswith("。")):
+            out[-1] += line
+        else:
+            out.append(line)
+        previous = line
+    return out
+
+
+def _split_rows(lines: list[str]) -> list[str]:
+    """「规章 0 0 0」 and 「信息内容 本年制发件数 …」: cells separated by spaces become tab-separated."""
+    from .import_tables import is_label
+
+    out = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) > 1 and all(is_numeric(p) for p in parts[1:]):
+            out.append("\t".join(parts) if not is_numeric(parts[0]) else "\t" + "\t".join(parts))
+        elif len(parts) > 1 and all(is_label(p) for p in parts):
+            out.append("\t".join(parts))
+        else:
+            out.append(line)
+    return out
