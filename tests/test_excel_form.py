@@ -438,6 +438,13 @@ def test_basic_fields(tmp_path):
     assert {f.path for f in by_rule(bad, "F-1", ERROR)} == {"agency.name", "publication_date", "fees.collected"}
     assert all(f.where.startswith(f"工作表「{SHEET_BASIC}」单元格 B") for f in by_rule(bad, "F-1"))
 
+    def general(wb):  # a date typed into a cell formatted 常规 arrives as Excel's day number
+        wb[SHEET_BASIC][layout(FORMAT_2021).slots["publication_date"].coord].number_format = "General"
+
+    serial = read_form(fill(blank(tmp_path), tmp_path / "h.xlsx", {**basic_values(), "publication_date": 46042},
+                            edit=general))
+    assert str(serial.publication_date) == "2026-01-20"
+
 
 def test_formula_in_an_input_cell(tmp_path):
     form = fill(blank(tmp_path), tmp_path / "f.xlsx", {**basic_values(), "requests.new.natural": "=3+4"})

@@ -310,8 +310,15 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     widths = {"active": [30, 18, 18, 18], "requests": [6, 15, 42] + [10] * 7, "appeals": [9.5] * 15}[key]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    columns = [c for b in lay.fmt.active_blocks for c in b.columns]
+    active_hint = "只在浅黄色单元格中填写本年数字，没有的填 0。"
+    for c in {c.key: c for c in columns if c.kind == SIGNED}.values():
+        active_hint += f"「{c.label}」减少的填负数（如 -2），没有变化填 0。"
+    for c in columns:
+        if c.kind == AMOUNT and "单位" not in c.label:
+            active_hint += f"「{c.label}」以元为单位，只填数字。"
     hints = {
-        "active": "只在浅黄色单元格中填写本年数字，没有的填 0。",
+        "active": active_hint,
         "requests": "只在浅黄色单元格中按申请人类别填写件数，没有的填 0；灰色的总计列、（七）总计行自动计算。"
                     "每一列都应满足：一 + 二 = （七）总计 + 四。",
         "appeals": "只在浅黄色单元格中填写件数，没有的填 0；灰色的总计自动计算（总计 = 维持 + 纠正 + 其他 + 尚未审结）。",
