@@ -462,7 +462,8 @@ def _ranges(coords: list[str]) -> str:
     """「D6:I6、D8:I28」: adjacent cells written as ranges (runs in a row, then equal runs in adjacent rows)."""
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-    cells = sorted((coordinate_from_string(c)[1], column_index_from_string(coordinate_from_string(c)[0])) for c in coords)
+    parsed = [coordinate_from_string(c) for c in coords]
+    cells = sorted((row, column_index_from_string(column)) for column, row in parsed)
     runs: list[list[int]] = []  # [row, first col, last col]
     for row, col in cells:
         if runs and runs[-1][0] == row and runs[-1][2] == col - 1:

@@ -107,7 +107,8 @@ def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
     _prose(wb[SHEET_PROSE], lay, values)
     _checks(wb[SHEET_CHECKS], lay)
     for key, slot in lay.slots.items():
-        wb.defined_names[name_for(key)] = DefinedName(name_for(key), attr_text=f"'{slot.sheet}'!${get_column_letter(slot.col)}${slot.row}")
+        target = f"'{slot.sheet}'!${get_column_letter(slot.col)}${slot.row}"
+        wb.defined_names[name_for(key)] = DefinedName(name_for(key), attr_text=target)
     wb.defined_names[FORMAT_NAME] = DefinedName(FORMAT_NAME, attr_text=f'"{fmt.key}"')
     wb.defined_names[LAYOUT_NAME] = DefinedName(LAYOUT_NAME, attr_text=str(LAYOUT_VERSION))
     for ws in wb.worksheets:
@@ -340,8 +341,9 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
         align = CENTER if cell.header and cell.scope != "row" else LEFT
         if cell.scope == "rowgroup" and cell.rowspan > 5 and cell.col == 0:
             align = Alignment(horizontal="center", vertical="center", wrap_text=True, textRotation=255)
-        _put(ws, row, col, cell.text, fill=HEADER_FILL if cell.scope in ("col", "colgroup") or cell.row < grid.header_rows
-             else None, align=align, font=Font(name=FONT, size=10, bold=cell.scope in ("col", "colgroup", "")),
+        heading = cell.scope in ("col", "colgroup") or cell.row < grid.header_rows
+        bold = Font(name=FONT, size=10, bold=cell.scope in ("col", "colgroup", ""))
+        _put(ws, row, col, cell.text, fill=HEADER_FILL if heading else None, align=align, font=bold,
              end_row=row + cell.rowspan - 1, end_col=col + cell.colspan - 1)
         if cell.rowspan == 1:
             width = sum(widths[cell.col:cell.col + cell.colspan])
