@@ -9,17 +9,18 @@ import re
 from datetime import date
 
 from .findings import ERROR, WARNING, Finding
-from .formats import HEADINGS, OVERVIEW_PARTS, format_for_year, outcome_rows
+from .formats import HEADINGS, OVERVIEW_PARTS, format_for_year
 from .report import PROSE_FIELDS, Report
 
 FEE_WORDS = re.compile(r"信息处理费|收费|费用")
+PLACEHOLDER = "【"
 
 
 def check(report: Report, deadline: tuple[int, int] = (1, 31)) -> list[Finding]:
     """All findings for one report: reading problems first, then the rules in spec order."""
     findings = list(report.read_findings)
     for rule in (r3_1_balance, r3_2_outcome_total, r3_3_row_total, r4_1_appeal_totals,
-                 g2_format_version, g1_headings, g3_overview_parts, g4_problems, g5_fee_statement,
+                 g2_format_version, g1_headings, g3_overview_parts, g4_problems, p1_placeholders, g5_fee_statement,
                  r3_5_fee_refusals, r2_1_township_rules, t1_prose_agrees):
         findings += rule(report)
     findings += g6_publication_date(report, deadline)
@@ -154,6 +155,14 @@ def g4_problems(report: Report) -> list[Finding]:
         return []
     return [Finding("G-4", ERROR, HEADINGS[4], "没有填写内容。请写明本年度存在的主要问题和具体改进措施。",
                     path="prose.problems")]
+
+
+def p1_placeholders(report: Report) -> list[Finding]:
+    """P-1: no 【…】 placeholder from a starting paragraph (wizard, Excel hints) may reach the published text."""
+    return [Finding("P-1", ERROR, PROSE_FIELDS.get(key, key),
+                    f"还有 {text.count(PLACEHOLDER)} 处【…】占位文字没有换成本单位的实际情况，请补写后删去【】。",
+                    path=f"prose.{key}", operands={"占位": re.findall(r"【[^】]*】", text)[:5]})
+            for key, text in report.prose.items() if PLACEHOLDER in (text or "")]
 
 
 def _mentions_fees(report: Report) -> bool:

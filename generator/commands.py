@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .checks import check
 from .cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
-from .findings import ERROR, Finding, has_errors, summary, to_json
+from .findings import ERROR, Finding, has_errors, summary
 from .inputs import InputError, load_report
 from .outputs import OutputExists, safe_filename, write_atomic
 from .report import Report

@@ -1,7 +1,6 @@
 """A finding: one rule that failed, where, with its operands, in plain Chinese."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -45,6 +44,3 @@ def summary(findings: list[Finding]) -> str:
         return "校验通过：未发现问题。"
     return f"共发现 {errors} 个错误、{warnings} 个提醒。"
 
-
-def to_json(findings: list[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)

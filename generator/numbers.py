@@ -1,4 +1,4 @@
-"""Read numbers the way clerks type them: full-width digits, thousands separators, "+0", "无", "元".
+"""Read numbers and dates the way clerks type them: full-width digits, thousands separators, "+0", "无", "元".
 
 ``parse_number`` never raises: it returns the value (or None when it cannot be accepted) and,
 when it had to interpret the input, a Chinese note saying what it did or what is wrong.
@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from .formats import AMOUNT, COUNT
@@ -103,3 +104,17 @@ def format_number(value: int | Decimal | None, kind: str = COUNT) -> str:
     if kind == AMOUNT:
         return format(Decimal(value).normalize(), "f")
     return str(value)
+
+
+DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
+
+
+def parse_date(text: str) -> date | None:
+    """2026-01-20, 2026/1/20, 2026年1月20日, 20260120 (full-width digits too); None if not a real date."""
+    match = DATE.fullmatch(unicodedata.normalize("NFKC", str(text)).strip())
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups() if g is not None))
+    except ValueError:
+        return None

@@ -1,5 +1,4 @@
 import copy
-from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -1,10 +1,8 @@
 """The nianbao command as a user runs it: exit codes, messages, files written or refused."""
 import json
-import os
 import subprocess
 import sys
 
-import pytest
 
 from generator.cli import main
 

@@ -26,7 +26,7 @@ from generator.checks import check
 from generator.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, main
 from generator.findings import ERROR, WARNING
 from generator.formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMATS, HEADINGS, ORGANISATIONS, OUTCOMES,
-                               REQUEST_NOTE, outcome_rows)
+                               REQUEST_NOTE)
 from generator.inputs import InputError, load_report
 from generator.inputs.datafile import read_data_file, report_from_dict, report_to_dict
 from generator.inputs.excel_form import form_bytes, read_form, write_form

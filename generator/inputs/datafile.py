@@ -15,7 +15,7 @@ import yaml
 
 from ..findings import ERROR, WARNING, Finding
 from ..formats import COUNT, FORMATS, Format, format_for_year
-from ..numbers import parse_number
+from ..numbers import parse_date, parse_number
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
 
@@ -159,12 +159,10 @@ def _clean_text(value, field: str, findings: list[Finding]) -> str:
 def _parse_date(value, source: str) -> date | None:
     if not value:
         return None
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    try:
-        return date(*map(int, match.groups())) if match else date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{source}：发布日期「{text}」不是有效日期，请写成 2026-01-20 的形式。") from None
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise InputError(f"{source}：发布日期「{value}」不是有效日期，请写成 2026-01-20 的形式。")
+    return parsed
 
 
 def _read_fees(data: dict, findings: list[Finding]) -> Fees:

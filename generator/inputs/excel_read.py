@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..findings import ERROR, WARNING, Finding
 from ..formats import COUNT, FORMATS, Format, format_for_year
-from ..numbers import ZERO_WORDS, parse_number
+from ..numbers import ZERO_WORDS, parse_date, parse_number
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
 from .excel_layout import (FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, NO, YES, Layout, Slot, format_years, key_for,
@@ -301,14 +301,9 @@ class _FormReader:
         if _is_number(raw) and 36526 <= raw < 73051:  # an Excel date serial shown as a plain number (2000–2099)
             from openpyxl.utils.datetime import from_excel
             return from_excel(raw).date()
-        text = _show(raw).translate(str.maketrans("０１２３４５６７８９－／．", "0123456789-/."))
-        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text) or \
-            re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
-        try:
-            if match:
-                return date(*map(int, match.groups()))
-        except ValueError:
-            pass
+        text = _show(raw)
+        if parsed := parse_date(text):
+            return parsed
         self.add("F-1", ERROR, "publication_date", f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
                  operands={"输入": text})
         return None

@@ -27,8 +27,8 @@ from openpyxl.writer.excel import ExcelWriter
 from ..formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, outcome_rows
 from ..report import PROSE_FIELDS, Report
 from .excel_layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
-                           LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_APPEALS, SHEET_BASIC, SHEET_CHECKS,
-                           SHEET_GUIDE, SHEET_PROSE, SHEET_REQUESTS, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
+                           LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_BASIC, SHEET_CHECKS,
+                           SHEET_GUIDE, SHEET_PROSE, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
                            basic_rows, format_years, layout, name_for, sum_args)
 
 FIXED_TIME = datetime(2021, 9, 26)  # the 2021 format's issue date: fixed document properties
@@ -392,7 +392,7 @@ def _checks(ws, lay: Layout) -> None:
     req = fmt.requests
     cols = list(req.columns)
     s = SHEET_CHECKS
-    rows.append(("R3-1", f"第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", "", ""))
+    rows.append(("R3-1", "第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", "", ""))
     for c in cols:
         r = lambda row: lay.ref(f"requests.{row}.{c.key}", s)  # noqa: E731
         rows.append(("R3-1", f"列「{c.label}」", f"=SUM({r('new')},{r('carried_over')})",

@@ -12,14 +12,13 @@ import sys
 from pathlib import Path
 
 from ..checks import check, cross_year
-from ..findings import WARNING, Finding, has_errors
+from ..findings import has_errors
 from ..formats import HEADINGS
 from ..outputs import OutputExists, safe_filename, write_atomic
-from ..report import PROSE_FIELDS, Report
+from ..report import Report
 from . import InputError, load_report
 from . import wizard_prose as prose_sections
 from . import wizard_sections as sections
-from .wizard_prose import PLACEHOLDER
 from .wizard_session import (GoBack, JumpTo, Quit, Session, State, build_report, remember_agency,
                              remembered_agency)
 from .wizard_view import show_summary
@@ -70,7 +69,14 @@ def open_session(args, pt_input=None, pt_output=None, console=None, cwd: Path | 
     elif remembered_agency():
         state.base, state.base_source = {"agency": remembered_agency()}, "上次填写"
     session = Session(state, _new_draft_path(cwd), pt_input, pt_output, console)
-    session.save()
+    older = sorted(cwd.glob(f"{DRAFT_NAME}*.json"))
+    if older:
+        session.console.print(f"[yellow]这里已有草稿 {older[0].name}。如要接着填它，请按 Ctrl+C 退出后运行："
+                              f"nianbao wizard --resume {older[0].name}[/yellow]")
+    try:
+        session.save()
+    except OSError as exc:
+        raise InputError(f"无法在文件夹 {cwd} 里保存草稿（{exc.strerror}）。请换到可以写入的文件夹再运行。") from None
     return session
 
 
@@ -84,7 +90,7 @@ def _prefill_from_previous(state: State, path: str) -> None:
     state.base = report_to_dict(draft)
     state.base_source = f"{previous.year}年报告"
     state.previous = {"year": previous.year, "prose": {k: v for k, v in previous.prose.items() if v},
-                      "source": str(path)}
+                      "source": str(Path(path).resolve())}
 
 
 def _new_draft_path(cwd: Path) -> Path:
@@ -124,13 +130,14 @@ def _loop(session: Session) -> int:
             if current == FINISH:
                 return finish(session)
             SECTIONS[index][2](session)
-            session.enter(names[index + 1])
+            session.enter(FINISH if session.state.editing else names[index + 1])
         except GoBack:
             if index == 0:
                 session.console.print("[dim]已经是第一部分。[/dim]")
                 session.state.done = []
             session.enter(names[max(index - 1, 0)])
         except JumpTo as jump:
+            session.state.editing = True
             session.enter(jump.section)
 
 
@@ -140,8 +147,8 @@ SAVE, SAVE_DOCX, SAVE_ALL = "save", "save+docx", "save+docx+pdf"
 
 
 def findings_of(session: Session, report: Report) -> list:
-    """Every checker finding, cross-year ones when last year's file is known, and placeholders left."""
-    findings = check(report) + placeholders_left(report)
+    """Every checker finding, and the cross-year ones when last year's file is known."""
+    findings = check(report)
     previous = session.state.previous
     if previous and previous.get("source"):
         try:
@@ -151,14 +158,8 @@ def findings_of(session: Session, report: Report) -> list:
     return findings
 
 
-def placeholders_left(report: Report) -> list[Finding]:
-    """P-1 (the wizard's own): a starting paragraph still has 【…】 where the clerk's facts belong."""
-    return [Finding("P-1", WARNING, PROSE_FIELDS.get(key, key),
-                    f"还有 {text.count(PLACEHOLDER)} 处【…】没有换成本单位的实际情况，请选择“返回修改”补上。",
-                    path=f"prose.{key}") for key, text in report.prose.items() if PLACEHOLDER in (text or "")]
-
-
 def finish(session: Session) -> int:
+    session.state.editing = False
     report = session.report()
     findings = findings_of(session, report)
     show_summary(session.console, report, findings)
@@ -167,6 +168,7 @@ def finish(session: Session) -> int:
     choices += [(f"返回修改：{title}", name) for name, title, _ in SECTIONS]
     action = session.select("finish", "核对无误后保存。要怎么做？", choices, SAVE_DOCX if not has_errors(findings) else SAVE)
     if action not in (SAVE, SAVE_DOCX, SAVE_ALL):
+        session.answers.pop("finish")  # next time the summary offers saving first again
         session.forget(["finish"])
         raise JumpTo(action)
     path = save_data_file(session, report)

@@ -5,10 +5,10 @@ Gate questions come first so that a township with nothing to report answers a ha
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from ..formats import AMOUNT, COUNT, LITIGATION, REVIEW
+from ..formats import AMOUNT, COUNT, LITIGATION, ORGANISATION_COLUMNS, ORGANISATIONS, REVIEW
+from ..numbers import parse_date
 from ..report import AGENCY_FIELDS
 from .wizard_session import Session, default_year
 from .wizard_view import (active_table, agency_table, appeals_table, balance, balance_line, outcome_groups,
@@ -24,24 +24,19 @@ GATE_REQUESTS = "本年度是否收到政府信息公开申请或有上年结转
 GATE_APPEALS = "本年度是否发生政府信息公开行政复议或行政诉讼？"
 
 
+BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一部分；按 Ctrl+C 可保存并退出。"
+
+
 def heading(s: Session, title: str) -> None:
     s.console.rule(f"[bold]{title}[/bold]")
     s.console.print(f"[dim]{BACK_HINT_TEXT}[/dim]")
-
-
-BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一部分；按 Ctrl+C 可保存并退出。"
 
 
 # --- agency and year ---------------------------------------------------------------------------
 
 def basics(s: Session) -> None:
     heading(s, "单位信息和报告年度")
-    s.number("year", "报告年度（如 2025）", COUNT, s.answers.get("year") or _base_year(s))
-    year = int(s.answers["year"])
-    if not 2008 <= year <= 2100:
-        s.forget(["year"])
-        s.console.print("[red]年度应在 2008 至 2100 之间，请重新填写。[/red]")
-        return basics(s)
+    s.number("year", "报告年度（如 2025）", COUNT, s.answers.get("year") or _base_year(s), limits=(2008, 2100))
     known = (s.state.base or {}).get("agency") or {}
     if known.get("name"):
         s.console.print(agency_table(known, AGENCY_FIELDS))
@@ -95,7 +90,10 @@ def active(s: Session) -> None:
     for b, r, c in cells:
         if c.key in FLOW_COLUMNS and r.key not in chosen:
             continue
-        default = _stock_default(s, r.key, c.key) if c.key not in FLOW_COLUMNS else report.number(f"active.{r.key}.{c.key}")
+        if c.key in FLOW_COLUMNS:
+            default = report.number(f"active.{r.key}.{c.key}")
+        else:
+            default = _stock_default(s, r.key, c.key)
         s.number(f"num.active.{r.key}.{c.key}", f"{r.label} · {c.label}", c.kind, default)
     s.console.print(active_table(s.report()))
 
@@ -135,7 +133,6 @@ def requests(s: Session) -> None:
 
 
 def _column_title(fmt, key: str) -> str:
-    from ..formats import ORGANISATION_COLUMNS, ORGANISATIONS
     label = fmt.requests.column(key).label
     return f"{ORGANISATIONS} · {label}" if key in ORGANISATION_COLUMNS else label
 
@@ -149,7 +146,7 @@ def _chosen_rows(s: Session, report) -> list[str]:
     if report.number("requests.carry_forward.total"):
         busy.append(forward.key)
     choices = [(g, g) for g, _ in groups] + [(forward.label, forward.key)]
-    picked = s.checkbox("groups.requests", "办理结果中哪几类有数？（不必每类都选）", choices, busy, at_least_one=False)
+    picked = s.checkbox("groups.requests", "办理结果和结转中哪几类有数？", choices, busy)
     rows = ["new", "carried_over"]
     for index, (group, members) in enumerate(groups):
         if group not in picked:
@@ -219,26 +216,12 @@ def fees(s: Session) -> None:
         s.set_many({"fees.amount": None, "fees.cases": None})
 
 
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def parse_date(text: str) -> date | None:
-    import unicodedata
-    match = DATE.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    try:
-        return date(*map(int, match.groups())) if match else None
-    except ValueError:
-        return None
-
-
 def publication(s: Session) -> None:
     heading(s, "发布日期（落款日期）")
     year = s.report().year
     today = date.today()
     suggested = today if today.year == year + 1 else date(year + 1, 1, 20)
-    known = s.answers.get("publication_date")
-    default = known or suggested.isoformat()
-    raw = s.text("publication_date.raw", f"发布日期（如 {year + 1}-01-20，直接回车 = {default}）", "",
-                 validate=lambda t: True if not t.strip() or parse_date(t) else "日期请写成 2026-01-20 或 2026年1月20日")
-    chosen = parse_date(raw) if raw else date.fromisoformat(default)
-    s.set_many({"publication_date": chosen.isoformat()})
+    default = s.answers.get("publication_date") or suggested.isoformat()
+    raw = s.text("publication_date.raw", f"发布日期（如 {year + 1}-01-20）", on_enter=default,
+                 validate=lambda t: bool(parse_date(t)) or "日期请写成 2026-01-20 或 2026年1月20日")
+    s.set_many({"publication_date": parse_date(raw).isoformat()})

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import questionary
+import questionary.prompts.confirm as _confirm_prompt
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 
@@ -24,9 +25,11 @@ from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, Report
 from . import InputError
 
+# questionary prints the answer to a yes/no question as "Yes"/"No"; clerks read Chinese.
+_confirm_prompt.YES, _confirm_prompt.NO = "是", "否"
+
 DRAFT_MARK = "nianbao-wizard-draft"
 DRAFT_VERSION = 1
-BACK_HINT = "按 Ctrl+B 返回上一部分，按 Ctrl+C 暂停"
 
 
 class GoBack(Exception):
@@ -60,6 +63,7 @@ class State:
     previous: dict | None = None  # last year's {"year", "prose"} for the T-2 warning
     output: str | None = None  # data file to write at the end
     base_source: str = ""  # where ``base`` came from, for messages
+    editing: bool = False  # a section reopened from the summary screen: go back there when it is done
 
     def to_json(self) -> str:
         return json.dumps({"mark": DRAFT_MARK, "version": DRAFT_VERSION, **asdict(self)},
@@ -120,6 +124,7 @@ class Session:
         self.prompts = 0  # questions actually shown (replayed answers are not counted)
         self._io = {k: v for k, v in (("input", pt_input), ("output", pt_output)) if v is not None}
         self.console = console or Console(highlight=False)
+        self._report: Report | None = None  # built from the answers; dropped at every save
 
     # --- draft -----------------------------------------------------------------------------
     @property
@@ -127,6 +132,7 @@ class Session:
         return self.state.answers
 
     def save(self) -> None:
+        self._report = None
         write_atomic(self.draft, self.state.to_json(), force=True)
 
     def enter(self, section: str) -> None:
@@ -148,22 +154,27 @@ class Session:
         self.save()
 
     def report(self) -> Report:
-        return build_report(self.state)
+        """The report from the answers so far (do not modify it)."""
+        if self._report is None:
+            self._report = build_report(self.state)
+        return self._report
 
     # --- asking ----------------------------------------------------------------------------
-    def ask(self, qid: str, build):
+    def ask(self, qid: str, build, valid=lambda value: True, multiline: bool = False):
         """Return the answer to ``qid``: replayed if already given in this section, else asked now."""
         if qid in self.state.done and qid in self.answers:
             return self.answers[qid]
         while True:
             question = build(self.answers.get(qid))
-            _bind_back_key(question)
+            _bind_keys(question, multiline)
             self.prompts += 1
             try:
                 value = question.unsafe_ask()
-                break
             except KeyboardInterrupt:
                 self._interrupted()
+                continue
+            if valid(value):
+                break
         self.answers[qid] = value
         if qid not in self.state.done:
             self.state.done.append(qid)
@@ -174,6 +185,7 @@ class Session:
         choices = [questionary.Choice("保存草稿并退出（以后可以接着填）", "save"),
                    questionary.Choice("继续填写", "continue"),
                    questionary.Choice("退出并删除草稿", "delete")]
+        self.prompts += 1
         try:
             choice = questionary.select("已按 Ctrl+C。要保存并退出吗？", choices, **self._io).unsafe_ask()
         except KeyboardInterrupt:
@@ -182,7 +194,8 @@ class Session:
             raise Quit(delete=choice == "delete")
 
     def text(self, qid: str, message: str, default: str = "", required: bool = False,
-             multiline: bool = False, instruction: str | None = None, validate=None) -> str:
+             multiline: bool = False, validate=None, on_enter: str | None = None) -> str:
+        """Free text, pre-filled with ``default`` (editable); or, with ``on_enter``, empty with Enter = on_enter."""
         def check(value: str):
             if required and not value.strip():
                 return "这一项必须填写"
@@ -190,24 +203,37 @@ class Session:
 
         def build(previous):
             start = previous if previous is not None else default
-            hint = instruction or ("（填好后按 Esc 再按 Enter 完成）" if multiline else None)
-            return questionary.text(message, default=str(start or ""), validate=check, multiline=multiline,
-                                    instruction=hint, **self._io)
-        return self.ask(qid, build).strip()
+            hint = "（填好后按 Esc 再按 Enter 完成）\n" if multiline else None
+            if on_enter is not None:
+                start, hint = "", f"（直接回车 = {on_enter}）"
+            question = questionary.text(message, default=str(start or ""), validate=check, multiline=multiline,
+                                        instruction=hint, **self._io)
+            if on_enter is not None:
+                _enter_fills(question, on_enter)
+            return question
+        return self.ask(qid, build, lambda v: isinstance(v, str), multiline).strip()
 
-    def number(self, qid: str, message: str, kind: str, default=0):
+    def number(self, qid: str, message: str, kind: str, default=0, limits: tuple | None = None):
         """A number, validated as typed with ``parse_number``; Enter alone keeps the default."""
         def check(raw: str):
             parsed = parse_number(raw, kind)
-            return True if not raw.strip() or parsed.value is not None else parsed.note
+            if not raw.strip():
+                return True
+            if parsed.value is None:
+                return parsed.note
+            if limits and not limits[0] <= parsed.value <= limits[1]:
+                return f"请填写 {limits[0]} 至 {limits[1]} 之间的数"
+            return True
 
         def build(previous):
-            shown = previous if previous is not None else default
-            return questionary.text(message, validate=check, instruction=f"（直接回车 = {format_number(_num(shown, kind), kind)}）",
-                                    **self._io)
+            shown = format_number(_num(previous if previous is not None else default, kind), kind)
+            question = questionary.text(message, validate=check, instruction=f"（直接回车 = {shown}）", **self._io)
+            _enter_fills(question, shown)
+            return question
         fallback = self.answers.get(qid, default)
         asked_now = qid not in self.state.done
-        raw = self.ask(qid, build)
+        raw = self.ask(qid, build, lambda v: isinstance(v, (str, int)) and parse_number(v, kind).value is not None
+                       or v == "")
         if isinstance(raw, str) and not raw.strip():
             value = _num(fallback, kind)
         else:
@@ -223,9 +249,10 @@ class Session:
 
     def confirm(self, qid: str, message: str, default: bool = False) -> bool:
         def build(previous):
-            return questionary.confirm(message, default=default if previous is None else bool(previous),
-                                       auto_enter=True, **self._io)
-        return bool(self.ask(qid, build))
+            start = default if previous is None else bool(previous)
+            hint = f"（是按 y，否按 n；直接回车 = {'是' if start else '否'}）"
+            return questionary.confirm(message, default=start, auto_enter=True, instruction=hint, **self._io)
+        return self.ask(qid, build, lambda v: isinstance(v, bool))
 
     def select(self, qid: str, message: str, choices: list[tuple[str, object]], default=None):
         values = [v for _, v in choices]
@@ -234,26 +261,49 @@ class Session:
             start = previous if previous in values else (default if default in values else values[0])
             return questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=start,
                                       instruction="（用 ↑↓ 选择，Enter 确认）", **self._io)
-        return self.ask(qid, build)
+        return self.ask(qid, build, lambda v: v in values)
 
-    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=(), at_least_one=True) -> list:
+    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=()) -> list:
+        """Tick one or more (an empty answer is never needed: a 「否」 gate question comes first)."""
         values = [v for _, v in choices]
 
         def build(previous):
             chosen = set(previous) if previous is not None else set(checked)
             return questionary.checkbox(
                 message, [questionary.Choice(t, v, checked=v in chosen) for t, v in choices],
-                validate=lambda picked: bool(picked) or not at_least_one or "请至少选择一项（用空格键勾选）",
+                validate=lambda picked: bool(picked) or "请至少选择一项（用空格键勾选）",
                 instruction="（↑↓ 移动，空格 勾选/取消，Enter 确认）", **self._io)
-        return [v for v in self.ask(qid, build) if v in values]
+        picked = self.ask(qid, build, lambda v: isinstance(v, list) and bool(v))
+        return [v for v in picked if v in values]
 
 
-def _bind_back_key(question) -> None:
+def _enter_fills(question, default: str) -> None:
+    """Enter on an empty line takes ``default`` and shows it as the answer (typing replaces it)."""
+    keys = KeyBindings()
+
+    @keys.add("enter")
+    def _accept(event):
+        buffer = event.current_buffer
+        if not buffer.text.strip():
+            buffer.text = default
+        buffer.validate_and_handle()
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+
+
+def _bind_keys(question, multiline: bool) -> None:
+    """Ctrl+B goes back a section; Esc+Enter (which finishes a multi-line answer) does nothing elsewhere."""
     keys = KeyBindings()
 
     @keys.add("c-b")
     def _back(event):
         event.app.exit(exception=GoBack())
+
+    if not multiline:
+        @keys.add("escape", "enter")
+        def _ignore(event):
+            """questionary would otherwise return an empty text for a yes/no or a list question."""
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys

@@ -1,0 +1,324 @@
+"""The terminal wizard driven through its real prompts (prompt_toolkit pipe input, no terminal needed).
+
+Each test types a whole script of keystrokes, closes the input and runs the wizard: if the wizard
+asked one question more than the script answers it would hit end of input (exit code 2), so the
+exit code and the prompt count together pin down exactly which questions were asked.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import types
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from generator.checks import check
+from generator.inputs.datafile import read_data_file
+from generator.inputs.wizard import draft_answers, open_session, run_wizard
+from generator.inputs import InputError
+
+from conftest import BUSY, MEIYANG, ROOT
+
+ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "
+DONE = "\x1b\r"  # Esc, Enter: finish a multi-line answer
+CTRL_B, CTRL_C, CTRL_U = "\x02", "\x03", "\x15"
+SAVE_ONLY = UP + ENTER  # on the summary screen: 「保存数据文件」 (the default is 「…并生成 Word 报告」)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Each test in its own folder, with its own remembered agency details."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("APPDATA", raising=False)
+
+
+def drive(keys: list[str], resume=None, answers=None, output=None):
+    """Run the wizard on ``keys`` (one entry per prompt). Returns (exit code, session, screen text)."""
+    screen = io.StringIO()
+    args = types.SimpleNamespace(resume=resume, answers=answers, output=output)
+    with create_pipe_input() as pipe:
+        pipe.send_text("".join(keys))
+        pipe.close()
+        session = open_session(args, pipe, DummyOutput(), Console(file=screen, width=140), cwd=Path.cwd())
+        code = run_wizard(session)
+    return code, session, screen.getvalue()
+
+
+def agency_keys(name: str, *rest: str) -> list[str]:
+    """Name, short name (Enter keeps the suggested 我镇/本街道), then the eight optional fields."""
+    fields = list(rest) + [""] * (8 - len(rest))
+    return [name + ENTER, ENTER] + [f + ENTER for f in fields]
+
+
+def prose_keys(parts: dict[str, str] | None = None, other: str = "") -> list[str]:
+    """Opening, five sub-parts of 一 and 五 (select a start + edit), then 六 (edit only).
+
+    Without ``parts``, （一）（二） keep the generated factual text and the other parts get a short text
+    of the clerk's own (a starting paragraph left with 【…】 in it is an error, P-1). With ``parts`` each
+    text replaces the suggestion: Ctrl+U clears the opening, 「从空白开始自己写」 (the last choice) the others.
+    """
+    if parts is None:
+        own = prose_keys(OWN_TEXT, other)
+        return own[:1] + [ENTER, DONE] * 2 + own[5:]
+    keys = [CTRL_U + parts["intro"] + DONE]
+    for key in ("active", "requests", "management", "platform", "supervision", "problems"):
+        keys += [UP + ENTER, parts[key] + DONE]
+    return keys + [other + DONE]
+
+
+OWN_TEXT = {"intro": "本年度，我镇认真贯彻落实政府信息公开条例。", "active": "", "requests": "",
+            "management": "明确党政办负责政府信息公开日常工作。", "platform": "依托市政府门户网站专栏发布信息。",
+            "supervision": "将政务公开纳入年度考核，本年度未发生责任追究。",
+            "problems": "栏目更新不够及时。下一步将每月检查栏目更新情况。"}
+
+
+ZERO_2021 = (["2021" + ENTER] + agency_keys("英林镇人民政府", "晋江市人民政府")
+             + ["n", "5" + ENTER, ENTER]  # 二: nothing issued/decided; 现行有效 5; 收费 0
+             + ["n", "n", "n"]  # no applications, no 复议/诉讼, no 信息处理费
+             + prose_keys() + ["2022-01-15" + ENTER, SAVE_ONLY])
+
+
+def test_zero_township_first_time_within_40_prompts():
+    code, session, screen = drive(ZERO_2021)
+    assert code == 0
+    assert session.prompts == len(ZERO_2021) <= 40
+    saved = Path("英林镇人民政府-2021.yaml")
+    report = read_data_file(saved)
+    assert report.year == 2021 and report.format.key == "2021"
+    assert (report.agency.name, report.agency.level, report.agency.short_name, report.agency.parent) == (
+        "英林镇人民政府", "镇", "我镇", "晋江市人民政府")
+    assert report.number("active.normative_docs.in_force") == 5
+    assert all(report.number(p) == 0 for p in report.format.input_paths if p != "active.normative_docs.in_force")
+    assert report.fees.collected is False
+    assert str(report.publication_date) == "2022-01-15"
+    assert report.text("overview.requests").startswith("本年度未收到政府信息公开申请")
+    assert "现行有效5件" in report.text("overview.active")
+    assert not [f for f in check(report) if f.severity == "E"]
+    assert not session.draft.exists(), "the draft is removed once the data file is saved"
+    assert "校验通过" in screen
+
+
+def test_zero_township_from_last_year_within_25_prompts():
+    keys = ([ENTER, "y"]  # year: Enter keeps 2022 (last year + 1); reuse last year's agency details
+            + ["n", ENTER, ENTER, "n", "n", "n"] + prose_keys() + [ENTER, SAVE_ONLY])
+    code, session, screen = drive(keys, answers=str(MEIYANG))
+    assert code == 0
+    assert session.prompts == len(keys) <= 25
+    report = read_data_file(Path("嵋阳镇人民政府-2022.yaml"))
+    last = read_data_file(MEIYANG)
+    assert report.year == 2022 and vars(report.agency) == vars(last.agency)
+    assert str(report.publication_date) == "2023-01-20"
+    for key, text in last.prose.items():  # last year's prose offered, never taken silently
+        assert not text or report.text(key) != text.strip()
+
+
+def test_last_years_prose_chosen_is_warned_as_t2(tmp_path):
+    previous = read_data_file(MEIYANG)
+    # In 五 pick 「上年原文」 (the choice before 「从空白开始自己写」) and keep it.
+    keys = ([ENTER, "y", "n", ENTER, ENTER, "n", "n", "n", CTRL_U + "本年度，我镇认真贯彻条例。" + DONE]
+            + [ENTER, DONE] * 2
+            + [UP + ENTER, "本年度的实际做法。" + DONE] * 3 + [UP + UP + ENTER, DONE, DONE, ENTER, SAVE_ONLY])
+    code, session, screen = drive(keys, answers=str(MEIYANG))
+    assert code == 0
+    report = read_data_file(Path("嵋阳镇人民政府-2022.yaml"))
+    assert report.text("problems") == previous.text("problems")
+    assert "照搬往年内容会被通报" in screen
+    assert "[T-2] 五、存在的主要问题及改进情况" in screen
+
+
+BUSY_PROSE = {k.rsplit(".", 1)[-1]: v.strip().replace("\n", ENTER) for k, v in read_data_file(BUSY).prose.items()}
+BUSY_2025 = (
+    ["2025" + ENTER]
+    + agency_keys("青石街道办事处", "江宁区人民政府", "江宁区人民政府门户网站", "https://www.jiangning.gov.cn/",
+                  "党政综合办公室", "江宁区青石街道青石路88号", "211100", "025-52100000", "qsjd@example.gov.cn")
+    # 二: yes; tick 行政规范性文件, 行政许可, 行政处罚, 行政强制; then 3, 1, 12 (typed over the default 2), 156, 23, 2, 收费 0
+    + ["y", (SPACE + DOWN) * 3 + SPACE + ENTER, "3" + ENTER, "1" + ENTER, "12" + ENTER, "１５６" + ENTER,
+       "23件" + ENTER, "2" + ENTER, ENTER]
+    # 三: yes; 自然人 (ticked) + 商业企业 + 法律服务机构; every outcome group and 四; in （三） only 4.; （四）（五）（六） the first
+    + ["y", DOWN + SPACE + DOWN * 3 + SPACE + ENTER, (SPACE + DOWN) * 6 + SPACE + ENTER,
+       SPACE + DOWN * 3 + SPACE + ENTER, ENTER, ENTER, ENTER]
+    # rows: 新收, 上年结转, 予以公开, 部分公开, 不予公开4, 无法提供1, 不予处理1, 其他处理1, 结转下年度
+    + [v + ENTER for v in ("12", "2", "6", "2", "1", "2", "1", "1", "1")]
+    + [v + ENTER for v in ("3", "", "2", "", "", "1", "", "", "")]
+    + [v + ENTER for v in ("1", "", "1", "", "", "", "", "", "")]
+    # 四: yes; 行政复议 and 未经复议直接起诉
+    + ["y", SPACE + DOWN + SPACE + ENTER] + [v + ENTER for v in ("1", "", "", "1", "1", "", "", "")]
+    + ["n"] + prose_keys(BUSY_PROSE, BUSY_PROSE["other"]) + ["2026-01-20" + ENTER, SAVE_ONLY])
+
+
+def test_busy_street_office_matches_the_published_example():
+    code, session, screen = drive(BUSY_2025)
+    assert code == 0, screen
+    assert session.prompts == len(BUSY_2025)
+    saved = read_data_file(Path("青石街道办事处-2025.yaml"))
+    expected = read_data_file(BUSY)
+    assert saved.numbers == expected.numbers
+    assert vars(saved.agency) == vars(expected.agency)
+    assert {k: saved.text(k) for k in expected.prose} == {k: expected.text(k) for k in expected.prose}
+    assert saved.publication_date == expected.publication_date
+    assert check(saved) == []
+    assert "「自然人」：一+二 = 14，（七）总计+四 = 14" in screen  # R3-1 shown live per column
+    assert "校验通过" in screen
+
+
+def test_resume_continues_at_the_same_question():
+    cut = 17  # input ends inside section 二, right after 「行政许可」 (like a closed terminal)
+    code, first, _ = drive(BUSY_2025[:cut])
+    assert code == 2 and first.draft.exists()
+    answers = draft_answers(first.draft)
+    assert answers["agency.name"] == "青石街道办事处" and answers["num.active.normative_docs.in_force"] == 12
+    code, second, _ = drive(BUSY_2025[cut:], resume=str(first.draft))
+    assert code == 0
+    assert second.prompts == len(BUSY_2025) - cut, "nothing asked twice, nothing skipped"
+    assert read_data_file(Path("青石街道办事处-2025.yaml")).numbers == read_data_file(BUSY).numbers
+
+
+def test_ctrl_c_offers_to_save_and_quit():
+    code, session, screen = drive(["2021" + ENTER, "英林镇人民政府" + ENTER, CTRL_C, ENTER])
+    assert code == 130
+    assert "--resume" in screen
+    state = json.loads(session.draft.read_text(encoding="utf-8"))
+    assert state["answers"]["agency.name"] == "英林镇人民政府"
+    assert state["section"] == "basics" and state["done"] == ["year", "agency.name"]
+
+
+def test_ctrl_c_then_continue_asks_the_same_question_again():
+    keys = ZERO_2021[:2] + [CTRL_C, DOWN + ENTER] + ZERO_2021[2:]
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys)
+    assert Path("英林镇人民政府-2021.yaml").exists()
+
+
+def test_ctrl_b_goes_back_a_section_with_earlier_answers_as_defaults():
+    at_requests_gate = 14  # the first question of 三
+    keys = (ZERO_2021[:at_requests_gate] + [CTRL_B]
+            + ["n", "7" + ENTER, ENTER]  # 二 again: 现行有效 now 7
+            + ZERO_2021[at_requests_gate:])
+    code, session, _ = drive(keys)
+    assert code == 0
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 7
+
+
+def test_numbers_are_validated_as_typed():
+    in_force = 12  # 「行政规范性文件 · 现行有效件数」: a negative number and text are refused, full-width digits taken
+    keys = (ZERO_2021[:in_force] + ["-3" + ENTER + CTRL_U + "abc" + ENTER + CTRL_U + "１２" + ENTER]
+            + ZERO_2021[in_force + 1:])
+    code, session, _ = drive(keys)
+    assert code == 0
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 12
+
+
+def test_unbalanced_column_can_be_typed_again():
+    keys = (ZERO_2021[:14] + ["y", ENTER, DOWN * 6 + SPACE + ENTER]  # 三: 自然人 only; only 四、结转下年度 ticked
+            + ["2" + ENTER, ENTER, "1" + ENTER]  # 新收 2, 上年结转 0, 结转下年度 1 → 2 ≠ 1
+            + [ENTER]  # 「重新填写这一列」
+            + ["1" + ENTER, ENTER, ENTER]  # typed again: 1 + 0 = 0 + 1
+            + ZERO_2021[15:])
+    code, session, screen = drive(keys)
+    assert code == 0, screen
+    assert "不平衡，相差 1" in screen and "✓ 平衡" in screen
+    saved = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert (saved.number("requests.new.natural"), saved.number("requests.carry_forward.natural")) == (1, 1)
+
+
+def test_existing_data_file_is_never_overwritten_silently():
+    Path("英林镇人民政府-2021.yaml").write_text("# 用户自己的文件\n", encoding="utf-8")
+    code, session, _ = drive(ZERO_2021 + [ENTER])  # 「另存为 …-2.yaml」 is the default
+    assert code == 0
+    assert Path("英林镇人民政府-2021.yaml").read_text(encoding="utf-8") == "# 用户自己的文件\n"
+    assert read_data_file(Path("英林镇人民政府-2021-2.yaml")).agency.name == "英林镇人民政府"
+
+
+def test_agency_details_are_remembered_for_the_next_run():
+    drive(ZERO_2021)
+    keys = ["2022" + ENTER, "y"] + ZERO_2021[11:-1] + [SAVE_ONLY]
+    code, session, _ = drive(keys, output="第二年.yaml")
+    assert code == 0 and session.prompts == len(keys)
+    report = read_data_file(Path("第二年.yaml"))
+    assert (report.year, report.agency.name, report.agency.parent) == (2022, "英林镇人民政府", "晋江市人民政府")
+
+
+def test_resume_refuses_a_file_that_is_not_a_draft():
+    with pytest.raises(InputError, match="不是向导的草稿文件"):
+        open_session(types.SimpleNamespace(resume=str(BUSY), answers=None, output=None))
+
+
+def test_without_a_terminal_the_wizard_refuses_in_chinese(tmp_path):
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "wizard"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert done.returncode == 2
+    assert "不是终端" in done.stderr and "填报表" in done.stderr and "数据文件" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not list(tmp_path.glob("*.json")), "no draft is left behind"
+
+
+def test_stray_keys_and_an_impossible_year_are_refused():
+    keys = ["1999" + ENTER + CTRL_U + "2021" + ENTER] + ZERO_2021[1:11] + [DONE + "n"] + ZERO_2021[12:]
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys)
+    saved = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert saved.year == 2021 and saved.number("active.normative_docs.in_force") == 5
+
+
+def test_ctrl_c_can_also_drop_the_draft():
+    code, session, screen = drive(["2021" + ENTER, CTRL_C, UP + ENTER])  # 「退出并删除草稿」 is the last choice
+    assert code == 130 and not session.draft.exists()
+    assert "草稿已删除" in screen
+
+
+def test_summary_screen_goes_back_to_a_section_and_renders_word():
+    back_to_active = DOWN * 3 + ENTER  # from the default 「…并生成 Word 报告」 down to 「返回修改：二、…」
+    keys = ZERO_2021[:-1] + [back_to_active, "n", "8" + ENTER, ENTER] + [ENTER]  # Enter: save + Word
+    code, session, screen = drive(keys)
+    assert code == 0, screen
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 8
+    word = Path("英林镇人民政府2021年政府信息公开工作年度报告.docx")
+    assert word.read_bytes()[:2] == b"PK" and "已生成" in screen
+    assert screen.count("校验通过") == 2, "the summary is shown again after the change"
+
+
+def test_last_years_carry_forward_is_prefilled():
+    # 2025 street office (结转下年度: 自然人 1, 现行有效 12) → 2026: 上年结转 1, 现行有效 12 offered as defaults.
+    keys = ([ENTER, "y", ENTER, ENTER, ENTER]  # 2026; same agency; 二 gate (default 否); 现行有效 12; 收费 0
+            + [ENTER, ENTER, SPACE + ENTER]  # 三 gate (default 是: there is a carry-over); 自然人; （一）予以公开
+            + [ENTER, ENTER, "1" + ENTER]  # 新收 0, 上年结转 1 (default), 予以公开 1
+            + ["n", "n"] + prose_keys() + [ENTER, SAVE_ONLY])
+    code, session, screen = drive(keys, answers=str(BUSY))
+    assert code == 0, screen
+    saved = read_data_file(Path("青石街道办事处-2026.yaml"))
+    assert saved.number("requests.carried_over.natural") == 1 and saved.number("requests.granted.natural") == 1
+    assert saved.number("active.normative_docs.in_force") == 12
+    assert "X-1" not in screen and "X-2" not in screen and "R3-1" not in screen
+
+
+def test_a_2020_report_asks_the_2019_format_questions():
+    # 2019 format: gate 「否」 still asks the stock figures (对外公开总数量, 上一年项目数量, 政府集中采购).
+    stock = ["23" + ENTER] + [ENTER] * 5 + ["1" + ENTER, "500,0000" + ENTER]
+    keys = (["2020" + ENTER] + agency_keys("英林镇人民政府") + ["n"] + stock + ["n", "n", "n"]
+            + prose_keys() + ["2021-01-15" + ENTER, SAVE_ONLY])
+    code, session, screen = drive(keys)
+    assert code == 0, screen
+    assert session.prompts == len(keys) <= 40
+    saved = read_data_file(Path("英林镇人民政府-2020.yaml"))
+    assert saved.format.key == "2019"
+    assert saved.number("active.normative_docs.total_public") == 23
+    assert (saved.number("active.procurement.items"), saved.number("active.procurement.amount")) == (1, 5000000)
+    assert "千位分隔符位置不对" in screen, "the number parser's note is shown right after the answer"
+
+
+def test_starting_paragraphs_left_with_placeholders_are_an_error():
+    keys = (["2021" + ENTER] + agency_keys("英林镇人民政府") + ["n", "5" + ENTER, ENTER, "n", "n", "n"]
+            + [DONE] + [ENTER, DONE] * 6 + [DONE] + ["2022-01-15" + ENTER, ENTER])  # with errors the default is 保存
+    code, session, screen = drive(keys)
+    assert code == 1, "saved, but the data has errors"
+    assert "P-1" in screen and "【" in screen
+    report = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert "P-1" in {f.rule for f in check(report) if f.severity == "E"}
