@@ -107,7 +107,7 @@ def break_report(report: Report, kind: int, row: int, columns) -> dict:
     return {"rule": "读取", "where": cell_ref(index["agency.name"], row)}
 
 
-def make_roster(count: int, path: Path, year: int = 2025, seed: int = 1) -> list[dict]:
+def make_roster(count: int, path: Path, year: int = 2025, seed: int = 1, broken_every: int = BROKEN_EVERY) -> list[dict]:
     """Write the roster and its answers file; return the answers (broken rows)."""
     rng = random.Random(seed)
     fmt = format_for_year(year)
@@ -117,9 +117,9 @@ def make_roster(count: int, path: Path, year: int = 2025, seed: int = 1) -> list
     def reports():
         for i in range(count):
             report = synthetic_report(i, year, rng)
-            if i % BROKEN_EVERY == BROKEN_OFFSET:
+            if i % broken_every == BROKEN_OFFSET % broken_every:
                 row = i + 3
-                expected = break_report(report, (i // BROKEN_EVERY) % 5, row, columns)
+                expected = break_report(report, (i // broken_every) % 5, row, columns)
                 answers.append({"row": row, "name": report.agency.name or f"第{row}行", **expected})
             yield report
 

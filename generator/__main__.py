@@ -1,3 +1,4 @@
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes on Windows re-import this module
+    raise SystemExit(main())

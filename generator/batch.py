@@ -12,18 +12,18 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .batch_worker import ERRORS, UNREADABLE, Options, Task, init_worker, process
-from .cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from .batch_worker import ERRORS, UNREADABLE, Options, Task, init_worker, not_processed, process
+from .cli import EXIT_INPUT
 from .inputs import DATA_SUFFIXES, FORM_SUFFIXES, InputError
 from .outputs import safe_filename
 
@@ -33,35 +33,59 @@ WINDOW_PER_JOB = 8  # tasks in flight per worker: bounds memory, keeps workers b
 
 def cli_batch(args) -> int:
     """Run the batch; exit 0 all good, 1 some agencies had errors, 2 the input could not be read."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    source = Path(args.input)
-    output = Path(args.output)
-    jobs = max(1, args.jobs or os.cpu_count() or 1)
+    source, output = Path(args.input), Path(args.output)
     if output.exists() and not output.is_dir():
         raise InputError(f"输出位置 {output} 是一个文件，请给出一个文件夹。")
-    output.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=".nianbao-run-", dir=output))
-    try:
-        plan = plan_input(source)
-        previous_db = index_previous(Path(args.previous), workdir) if args.previous else None
-        options = Options(str(output), tuple(args.to), args.force, args.ignore_errors, plan.layout, previous_db)
-        settings = json.dumps([__version__, sorted(args.to), args.ignore_errors,
-                               digest_of(Path(args.previous)) if args.previous else None])
+    if source.is_dir() and output.resolve() == source.resolve():
+        raise InputError("输出目录不能与输入文件夹相同，请用 -o 另给一个文件夹。")
+    with plan_input(source) as plan:
+        output.mkdir(parents=True, exist_ok=True)
+        _remove_stale_workdirs(output)
+        workdir = Path(tempfile.mkdtemp(prefix=f".nianbao-run-{os.getpid()}-", dir=output))
+        previous_handler = signal.signal(signal.SIGTERM, _interrupt)
         spool = Spool(workdir / "results.sqlite")
-        started = time.monotonic()
-        with plan:
-            tasks = plan.tasks(settings)
-            run_tasks(tasks, options, jobs, spool, plan.estimate, console)
-        elapsed = time.monotonic() - started
-        from .batch_report import finish_batch
-        return finish_batch(spool, output, args.to, elapsed, jobs)
-    except KeyboardInterrupt:
-        print("\n已中断。已完成的单位已保存，重新运行同一命令会跳过它们，从中断处继续。", file=sys.stderr)
-        return 130
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            return _run(args, plan, output, workdir, spool)
+        except KeyboardInterrupt:
+            print("\n已中断。已完成的单位已保存，重新运行同一命令会跳过它们，从中断处继续。", file=sys.stderr)
+            return 130
+        finally:
+            signal.signal(signal.SIGTERM, previous_handler)
+            spool.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(args, plan, output: Path, workdir: Path, spool: "Spool") -> int:
+    from rich.console import Console
+
+    from .batch_report import finish_batch
+
+    jobs = max(1, args.jobs or os.cpu_count() or 1)
+    previous_db = index_previous(Path(args.previous), workdir) if args.previous else None
+    options = Options(str(output), tuple(args.to), args.force, args.ignore_errors, plan.layout, previous_db)
+    settings = json.dumps([__version__, args.ignore_errors, digest_of(Path(args.previous)) if args.previous else None])
+    started = time.monotonic()
+    run_tasks(plan.tasks(settings), options, jobs, spool, plan.estimate, Console(stderr=True))
+    code = finish_batch(spool, output, args.to, time.monotonic() - started, jobs)
+    if isinstance(plan, FolderPlan) and plan.single and all(r["status"] == UNREADABLE for r in spool):
+        return EXIT_INPUT  # the one input file given could not be read
+    return code
+
+
+def _interrupt(signum, frame):
+    """SIGTERM stops a batch like Ctrl-C: workers unwind, temporary files are removed."""
+    raise KeyboardInterrupt
+
+
+def _remove_stale_workdirs(output: Path) -> None:
+    """Remove the temporary folders of runs that were killed outright (their process is gone)."""
+    for path in output.glob(".nianbao-run-*"):
+        try:
+            os.kill(int(path.name.split("-")[2]), 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -93,16 +117,20 @@ class RosterPlan:
 
 
 class FolderPlan:
-    """Tasks from a folder of filled forms and data files, one per file."""
+    """Tasks from filled forms and data files (a folder of them, or one file), one per file."""
 
     layout = None
 
-    def __init__(self, path: Path):
-        self.files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                            and not p.name.startswith(("~$", ".")))
-        if not self.files:
+    def __init__(self, files: list[Path], single: bool = False):
+        self.files, self.single, self.estimate = files, single, len(files)
+
+    @classmethod
+    def of_folder(cls, path: Path) -> "FolderPlan":
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                       and not p.name.startswith(("~$", ".")))
+        if not files:
             raise InputError(f"文件夹 {path} 中没有可用的填报表（.xlsx）或数据文件（.yaml/.json）。")
-        self.estimate = len(self.files)
+        return cls(files)
 
     def __enter__(self):
         return self
@@ -124,13 +152,11 @@ def plan_input(source: Path):
     if not source.exists():
         raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
     if source.is_dir():
-        return FolderPlan(source)
+        return FolderPlan.of_folder(source)
     if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
         return RosterPlan(source)
     if source.suffix.lower() in INPUT_SUFFIXES:
-        plan = FolderPlan.__new__(FolderPlan)
-        plan.files, plan.estimate = [source], 1
-        return plan
+        return FolderPlan([source], single=True)
     raise InputError(f"{source.name}：不是汇总填报表，也不是文件夹。请给出汇总填报表（.xlsx）或文件夹。")
 
 
@@ -215,33 +241,77 @@ class Spool:
         for (text,) in self.db.execute("SELECT record FROM result ORDER BY seq"):
             yield json.loads(text)
 
+    def close(self) -> None:
+        self.db.close()
+
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM result").fetchone()[0]
 
 
 def run_tasks(tasks: Iterator[Task], options: Options, jobs: int, spool: Spool, estimate: int, console) -> None:
-    """Run every task (in this process for -j 1, else in a pool) with a progress bar and ETA."""
+    """Run every task (in this process for -j 1, else in worker processes) with a progress bar and ETA."""
     with _progress(console, estimate) as advance:
+        def done(record: dict) -> None:
+            spool.add(record)
+            advance(record)
+
         if jobs == 1:
             init_worker(options, in_child=False)
             for task in tasks:
-                _record(spool, process(task), advance)
-            return
-        import multiprocessing
+                done(process(task))
+        else:
+            _run_pool(tasks, options, jobs, done)
 
-        window = Window(jobs * WINDOW_PER_JOB)
-        pool = _context().Pool(jobs, initializer=init_worker, initargs=(options,))
+
+def _run_pool(tasks: Iterator[Task], options: Options, jobs: int, done, work=process) -> None:
+    """Feed the workers while at most ``jobs * WINDOW_PER_JOB`` tasks are in flight (the roster streams).
+
+    A worker that dies (out of memory, a crash in a native library) costs only the agencies in flight:
+    they are reported as not processed, a fresh set of workers carries on, and a re-run redoes them.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=init_worker, initargs=(options,))
+
+    executor, pending = start(), {}
+
+    def restart(broken: ProcessPoolExecutor) -> None:
+        nonlocal executor
+        if broken is executor:
+            executor.shutdown(wait=False)
+            executor = start()
+
+    def collect(limit: int) -> None:
+        while len(pending) >= limit:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task, owner = pending.pop(future)
+                try:
+                    done(future.result())
+                except BrokenProcessPool as exc:  # a worker died: the tasks in flight are lost, not the run
+                    done(not_processed(task, exc))
+                    restart(owner)
+                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                    done(not_processed(task, exc))
+
+    def submit(task: Task) -> None:
         try:
-            for record in pool.imap_unordered(process, window.feed(tasks), chunksize=1):
-                window.done()
-                _record(spool, record, advance)
-            pool.close()
-        except BaseException:
-            window.stop()
-            pool.terminate()
-            raise
-        finally:
-            pool.join()
+            pending[executor.submit(work, task)] = (task, executor)
+        except BrokenProcessPool:
+            restart(executor)
+            pending[executor.submit(work, task)] = (task, executor)
+
+    try:
+        for task in tasks:
+            collect(jobs * WINDOW_PER_JOB)
+            submit(task)
+        collect(1)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
 
 
 def _context():
@@ -254,35 +324,6 @@ def _context():
     context.set_forkserver_preload(["generator.batch_worker", "generator.render.html", "generator.render.docx",
                                     "generator.inputs.roster"])
     return context
-
-
-class Window:
-    """At most ``size`` tasks in flight: the pool reads its task iterator eagerly, this keeps it streaming."""
-
-    def __init__(self, size: int):
-        self.slots = threading.Semaphore(size)
-        self.size = size
-        self.stopped = False
-
-    def feed(self, tasks: Iterator[Task]) -> Iterator[Task]:
-        for task in tasks:
-            self.slots.acquire()
-            if self.stopped:
-                return
-            yield task
-
-    def done(self) -> None:
-        self.slots.release()
-
-    def stop(self) -> None:
-        self.stopped = True
-        for _ in range(self.size):
-            self.slots.release()
-
-
-def _record(spool: Spool, record: dict, advance) -> None:
-    spool.add(record)
-    advance(record)
 
 
 @contextmanager
@@ -308,5 +349,3 @@ def _progress(console, estimate: int):
         yield advance
         progress.update(bar, total=progress.tasks[0].completed)
 
-
-__all__ = ["cli_batch", "EXIT_OK", "EXIT_FINDINGS", "EXIT_INPUT"]

@@ -19,6 +19,7 @@ from .report import Agency, Report
 
 BATCH_REPORT = "校验结果.xlsx"
 SHOWN_ON_SCREEN = 20
+TABLE_RULES = ("R0-1", "R0-2", "R3-1", "R3-2", "R3-3", "R4-1", "G-2")  # the checker's rules about table numbers
 
 
 def finish_batch(spool, output: Path, targets, elapsed: float, jobs: int) -> int:
@@ -72,7 +73,7 @@ class RollUp:
 
     def checked(self) -> None:
         """The table rules of the checker (prose, date and fee rules do not apply to a roll-up)."""
-        self.findings = [f for f in check(self.report()) if f.rule.startswith("R") or f.rule == "G-2"]
+        self.findings = [f for f in check(self.report()) if f.rule in TABLE_RULES]
 
     def stem(self, clash: bool) -> str:
         return f"汇总-{self.year}年度" + (f"-{self.fmt.key}版格式" if clash else "")
@@ -81,12 +82,12 @@ class RollUp:
         return f"{self.name}{self.year}年政府信息公开工作年度报告数据汇总表"
 
     def note(self) -> str:
-        text = f"本表汇总了 {self.agencies} 个单位的第二、三、四部分数据（统计期限 {self.year}年1月1日至12月31日）。"
+        text = f"本表汇总了{self.agencies}个单位的第二、三、四部分数据（统计期限{self.year}年1月1日至12月31日）。"
         if self.excluded:
-            text += (f"另有 {self.excluded} 个单位的数据有错误，未计入汇总（见校验结果.xlsx）；"
+            text += (f"另有{self.excluded}个单位的数据有错误，未计入汇总（见校验结果.xlsx）；"
                      "改正后重新运行即可得到完整的汇总。")
         if self.unreadable_cells:
-            text += f"有 {self.unreadable_cells} 个无法识别的数字未计入。"
+            text += f"有{self.unreadable_cells}个无法识别的数字未计入。"
         return text
 
     def write(self, spool, output: Path, targets) -> list[Path]:
@@ -94,28 +95,22 @@ class RollUp:
         html = self._html()
         paths.append(write_atomic(output / f"{self.stem_name}.html", html, force=True))
         if "pdf" in targets:
-            from .render.pdf import _weasyprint
-            pdf = _weasyprint().HTML(string=html, base_url=".").write_pdf()
+            from .render.pdf import html_to_pdf
+            pdf = html_to_pdf(html)
             paths.append(write_atomic(output / f"{self.stem_name}.pdf", pdf, force=True))
         return paths
 
     def _html(self) -> str:
-        from jinja2 import Environment, FileSystemLoader
-        from markupsafe import Markup
-
-        from . import TEMPLATES, __version__
-        from .document import BODY, HEADING1, TABLE, TITLE, Block
-        from .render.html import stylesheet
+        from .document import BODY, TABLE, TITLE, Block
+        from .render.html import render_blocks
         from .tables import all_grids
 
         grids = all_grids(self.report())
         blocks = [Block(TITLE, self.title()), Block(BODY, self.note())]
         for heading, key in zip(self.fmt.headings[1:4], ("active", "requests", "appeals")):
-            blocks += [Block(HEADING1, heading), Block(TABLE, grid=grids[key])]
+            blocks.append(Block(TABLE, heading, grids[key]))
         blocks += [Block(BODY, f.text()) for f in self.findings]
-        env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
-        return env.get_template("report.html.j2").render(title=self.title(), blocks=blocks,
-                                                          css=Markup(stylesheet()), version=__version__)
+        return render_blocks(self.title(), blocks)
 
     def _workbook(self, spool) -> bytes:
         from openpyxl import Workbook
@@ -152,6 +147,9 @@ def _rollups(spool) -> dict[tuple, RollUp]:
     return rollups
 
 
+GRID_WIDTHS = (28, 18, 36) + (12,) * 12  # Excel column widths of the roll-up sheet (about 2 units per 汉字)
+
+
 def _grid_sheet(sheet, report: Report, title: str, note: str) -> None:
     """The three tables of the roll-up, drawn from the same grids as the reports, with their merges."""
     from openpyxl.cell import WriteOnlyCell
@@ -162,11 +160,13 @@ def _grid_sheet(sheet, report: Report, title: str, note: str) -> None:
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["C"].width = 40
+    for i, width in enumerate(GRID_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # print one page wide
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.append([title])
     sheet.append([note])
-    row = 3
+    row = 3  # sheet row of the next line
     for heading, grid in zip(report.format.headings[1:4], all_grids(report).values()):
         sheet.append([WriteOnlyCell(sheet, heading)])
         row += 1
@@ -176,10 +176,12 @@ def _grid_sheet(sheet, report: Report, title: str, note: str) -> None:
             if cell.rowspan > 1 or cell.colspan > 1:
                 sheet.merged_cells.add(f"{get_column_letter(cell.col + 1)}{row + cell.row}:"
                                        f"{get_column_letter(cell.col + cell.colspan)}{row + cell.row + cell.rowspan - 1}")
-        for line in cover:
+        for r, line in enumerate(cover):
+            sheet.row_dimensions[row + r].height = 15 * _lines(grid, r)
             cells = []
             for cell in line:
-                value = None if cell is None else _excel_number(report.number(cell.path)) if cell.path else cell.text
+                anchor = cell is not None and (cell.row, cell.col) == (r, line.index(cell))
+                value = None if not anchor else _excel_number(report.number(cell.path)) if cell.path else cell.text
                 c = WriteOnlyCell(sheet, value)
                 c.border = border
                 c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -188,6 +190,16 @@ def _grid_sheet(sheet, report: Report, title: str, note: str) -> None:
             sheet.append(cells)
         row += grid.nrows + 1
         sheet.append([])
+
+
+def _lines(grid, r: int) -> int:
+    """Text lines the tallest single-row cell of grid row ``r`` needs at the sheet's column widths."""
+    needed = 1
+    for cell in grid.cells:
+        if cell.row == r and cell.rowspan == 1:
+            chars = max(sum(GRID_WIDTHS[cell.col:cell.col + cell.colspan]) // 2, 1)
+            needed = max(needed, -(-len(cell.text) // chars))
+    return needed
 
 
 def _excel_number(value):
@@ -229,8 +241,8 @@ def _write_batch_report(spool, path: Path, rollups: dict) -> dict:
         if errors and len(outcome["shown"]) < SHOWN_ON_SCREEN:
             first = next(f for f in findings if f["severity"] == ERROR)
             more = f"（另有 {errors - 1} 个错误）" if errors > 1 else ""
-            outcome["shown"].append(f"{record['source']} {name}：[{first['rule']}] {first['where']}："
-                                    f"{first['message']}{more}")
+            where = "" if first["where"] == record["source"] else f"{first['where']}："
+            outcome["shown"].append(f"{record['source']} {name}：[{first['rule']}] {where}{first['message']}{more}")
     checks = _table_sheet(workbook.create_sheet("汇总校验"), ("汇总表", *FINDING_HEADER[3:]), (40, 8, 6, 48, 70, 40, 8))
     for rollup in rollups.values():
         for f in rollup.findings:

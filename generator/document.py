@@ -26,7 +26,7 @@ def chinese_date(report: Report) -> str:
 
 def build_document(report: Report) -> list[Block]:
     grids = all_grids(report)
-    blocks = [Block(TITLE, prose.title(report)), Block(BODY, prose.opening(report))]
+    blocks = [Block(TITLE, prose.title_lines(report)), Block(BODY, prose.opening(report))]
     blocks.append(Block(HEADING1, HEADINGS[0]))
     blocks += _body(report.text("overview.intro"))
     for key, heading in report.format.overview_parts:

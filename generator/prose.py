@@ -9,8 +9,19 @@ from .numbers import format_number
 from .report import Report
 
 
+TITLE_LINE_CHARS = 20  # 2号 characters that fit on one 156 mm line
+
+
 def title(report: Report) -> str:
     return f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
+
+
+def title_lines(report: Report) -> str:
+    """The title as printed: a long one breaks after the agency name, never inside 「年度报告」."""
+    text = title(report)
+    if len(text) <= TITLE_LINE_CHARS:
+        return text
+    return f"{report.agency.name}\n{report.year}年政府信息公开工作年度报告"
 
 
 def opening(report: Report) -> str:

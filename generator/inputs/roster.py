@@ -17,21 +17,28 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import ERROR, WARNING, Finding
-from ..formats import AMOUNT, COUNT, FORMATS, SIGNED, Format
+from ..formats import AMOUNT, COUNT, FORMATS, Format
 from ..numbers import parse_number
 from ..outputs import OutputExists, write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
 from .datafile import CONTROL_CHARS
+from .excel_layout import CHOICE, DATE, NO, TEXT, YEAR, YES
 
 ROSTER_SHEET = "汇总填报表"
 README_SHEET = "填表说明"
 HEADER_ROWS = 2
 FIRST_DATA_ROW = HEADER_ROWS + 1
 LAST_VALIDATED_ROW = 100000
-TEXT, YEAR, DATE, YESNO = "text", "year", "date", "yesno"
-YES, NO = "是", "否"
 BASIC, AGENCY, PROSE, FEES = "基本信息", "机关信息", "正文", "信息处理费"
+
+
+class RowError(InputError):
+    """One roster row cannot be read; ``where`` names the cell (the batch report's location column)."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}：{message}")
+        self.where, self.message = where, message
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ class RosterColumn:
     key: str  # "agency.name", "year", "publication_date", "prose.problems", "fees.amount" or a number path
     group: str  # first header row (merged over the group's columns)
     label: str  # second header row
-    kind: str  # TEXT, YEAR, DATE, YESNO or a number kind (COUNT, SIGNED, AMOUNT)
+    kind: str  # TEXT, YEAR, DATE, CHOICE or a number kind (COUNT, SIGNED, AMOUNT)
 
 
 def roster_columns(fmt: Format) -> list[RosterColumn]:
@@ -49,7 +56,7 @@ def roster_columns(fmt: Format) -> list[RosterColumn]:
             RosterColumn("publication_date", BASIC, "发布日期", DATE)]
     cols += [RosterColumn(f"agency.{k}", AGENCY, label, TEXT) for k, label in AGENCY_FIELDS.items() if k != "name"]
     cols += [RosterColumn(f"prose.{k}", PROSE, label, TEXT) for k, label in PROSE_FIELDS.items()]
-    cols += [RosterColumn("fees.collected", FEES, "是否收取（是/否）", YESNO),
+    cols += [RosterColumn("fees.collected", FEES, "是否收取（是/否）", CHOICE),
              RosterColumn("fees.amount", FEES, "收取金额（元）", AMOUNT),
              RosterColumn("fees.cases", FEES, "收费件数", COUNT)]
     for path in fmt.input_paths:
@@ -140,29 +147,15 @@ def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) 
     sheet.append([cell(col.label, col.group) for col in columns])
 
 
-_VALIDATIONS = {
-    COUNT: dict(type="whole", operator="greaterThanOrEqual", formula1="0",
-                error="请填写大于或等于 0 的整数；没有发生请填 0。"),
-    SIGNED: dict(type="whole", operator="between", formula1="-1000000000", formula2="1000000000",
-                 error="请填写整数（可以为负数）。"),
-    AMOUNT: dict(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                 error="请填写大于或等于 0 的数字，不要填写单位。"),
-    YEAR: dict(type="whole", operator="between", formula1="2008", formula2="2100", error="请填写四位数年度，如 2025。"),
-    DATE: dict(type="date", operator="greaterThan", formula1="36526", error="请填写日期，如 2026-01-20。"),
-    YESNO: dict(type="list", formula1=f'"{YES},{NO}"', error=f"请选择「{YES}」或「{NO}」。"),
-}
-
-
 def _add_validations(sheet, columns: list[RosterColumn]) -> None:
-    """Excel data validation per column kind (the same rules the reader applies)."""
+    """Excel data validation per column kind: the Excel form's rules and messages (excel_write.VALIDATION)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    for kind, spec in _VALIDATIONS.items():
-        spec = dict(spec)
-        error = spec.pop("error")
-        rule = DataValidation(**spec, allow_blank=True, showErrorMessage=True, errorTitle="输入有误", error=error,
-                              showInputMessage=False)
+    from .excel_write import VALIDATION
+
+    for kind, spec in VALIDATION.items():
+        rule = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop", **spec)
         letters = [get_column_letter(i) for i, col in enumerate(columns, start=1) if col.kind == kind]
         for letter in letters:
             rule.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_VALIDATED_ROW}")
@@ -317,7 +310,7 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
 
     name = _text(here["agency.name"][0])
     if not name:
-        raise InputError(f"{place('agency.name')}：没有填写机关名称，这一行无法生成报告。")
+        raise RowError(place("agency.name"), "没有填写机关名称，这一行无法生成报告。")
     year = _year(here["year"][0], place("year"))
     findings: list[Finding] = []
     report = Report(year=year, format=fmt, declared_format=fmt.key, read_findings=findings)
@@ -371,7 +364,7 @@ def _year(raw, where: str) -> int:
     parsed = parse_number(raw, COUNT)
     if parsed.blank or parsed.value is None or not 2008 <= parsed.value <= 2100:
         got = "没有填写" if parsed.blank else f"填写的「{raw}」不是有效年度"
-        raise InputError(f"{where}：报告年度{got}，请填写四位数年度，如 2025。")
+        raise RowError(where, f"报告年度{got}，请填写四位数年度，如 2025。")
     return int(parsed.value)
 
 
@@ -386,7 +379,7 @@ def _date(raw, where: str) -> date | None:
     try:
         return date(*map(int, match.groups())) if match else date.fromisoformat(str(raw).strip())
     except ValueError:
-        raise InputError(f"{where}：发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。") from None
+        raise RowError(where, f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。") from None
 
 
 def _fees(here: dict, place, findings: list[Finding]) -> Fees:

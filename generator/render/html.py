@@ -27,6 +27,10 @@ def stylesheet() -> str:
 
 
 def render_html(report: Report) -> str:
+    return render_blocks(title(report), build_document(report))
+
+
+def render_blocks(page_title: str, blocks: list) -> str:
+    """A page from document blocks (used for reports and for the batch roll-up)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(title=title(report), blocks=build_document(report), css=Markup(stylesheet()),
-                           version=__version__)
+    return template.render(title=page_title, blocks=blocks, css=Markup(stylesheet()), version=__version__)

@@ -17,5 +17,13 @@ def _weasyprint():
 
 
 def render_pdf(report: Report) -> bytes:
-    weasyprint = _weasyprint()
-    return weasyprint.HTML(string=render_html(report), base_url=".").write_pdf()
+    return html_to_pdf(render_html(report))
+
+
+def html_to_pdf(html: str) -> bytes:
+    return _weasyprint().HTML(string=html, base_url=".").write_pdf()
+
+
+def warm_up() -> None:
+    """Import WeasyPrint now (worker processes do this once, before their first report)."""
+    _weasyprint()
