@@ -167,7 +167,15 @@ ORGANISATION_COLUMNS = ("commercial", "research", "public_interest", "legal", "o
 _GRANTED = Row("granted", "（一）予以公开", "（一）予以公开")
 _PARTIAL = Row("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
-_DENIED = tuple(Row(f"denied_{i}", label, "（三）不予公开") for i, label in enumerate((
+
+
+def _numbered(key: str, group: str, *labels: str) -> tuple[Row, ...]:
+    """Rows 1.…n. of one merged group of section 三, keyed ``key_1`` … ``key_n``."""
+    return tuple(Row(f"{key}_{i}", label, group) for i, label in enumerate(labels, start=1))
+
+
+_DENIED = _numbered(
+    "denied", "（三）不予公开",
     "1.属于国家秘密",
     "2.其他法律行政法规禁止公开",
     "3.危及“三安全一稳定”",
@@ -176,24 +184,27 @@ _DENIED = tuple(Row(f"denied_{i}", label, "（三）不予公开") for i, label 
     "6.属于四类过程性信息",
     "7.属于行政执法案卷",
     "8.属于行政查询事项",
-), start=1))
-_UNABLE = tuple(Row(f"unable_{i}", label, "（四）无法提供") for i, label in enumerate((
+)
+_UNABLE = _numbered(
+    "unable", "（四）无法提供",
     "1.本机关不掌握相关政府信息",
     "2.没有现成信息需要另行制作",
     "3.补正后申请内容仍不明确",
-), start=1))
-_NOT_PROCESSED = tuple(Row(f"not_processed_{i}", label, "（五）不予处理") for i, label in enumerate((
+)
+_NOT_PROCESSED = _numbered(
+    "not_processed", "（五）不予处理",
     "1.信访举报投诉类申请",
     "2.重复申请",
     "3.要求提供公开出版物",
     "4.无正当理由大量反复申请",
     "5.要求行政机关确认或重新出具已获取信息",
-), start=1))
-_OTHER_2021 = tuple(Row(f"other_{i}", label, "（六）其他处理") for i, label in enumerate((
+)
+_OTHER_2021 = _numbered(
+    "other", "（六）其他处理",
     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
     "3.其他",
-), start=1))
+)
 _OTHER_2019 = (Row("other", "（六）其他处理", "（六）其他处理"),)
 _TOTAL_PROCESSED = Row("total_processed", "（七）总计", "（七）总计", derived=True)
 _NEW = Row("new", "一、本年新收政府信息公开申请数量")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from .formats import AMOUNT, COUNT
@@ -109,9 +109,13 @@ def format_number(value: int | Decimal | None, kind: str = COUNT) -> str:
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
 
 
-def parse_date(text: str) -> date | None:
-    """2026-01-20, 2026/1/20, 2026年1月20日, 20260120 (full-width digits too); None if not a real date."""
-    match = DATE.fullmatch(unicodedata.normalize("NFKC", str(text)).strip())
+def parse_date(value) -> date | None:
+    """A date cell or text: 2026-01-20, 2026/1/20, 2026年1月20日, 20260120 (full-width too); None if not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
     if not match:
         return None
     try:

@@ -294,10 +294,8 @@ class _FormReader:
             raw = self.shown("publication_date")
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        if isinstance(raw, datetime):
-            return raw.date()
-        if isinstance(raw, date):
-            return raw
+        if isinstance(raw, date):  # datetime included
+            return parse_date(raw)
         if _is_number(raw) and 36526 <= raw < 73051:  # an Excel date serial shown as a plain number (2000–2099)
             from openpyxl.utils.datetime import from_excel
             return from_excel(raw).date()

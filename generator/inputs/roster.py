@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
-from ..numbers import parse_number
+from ..numbers import parse_date, parse_number
 from ..outputs import OutputExists, write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
@@ -371,15 +371,10 @@ def _year(raw, where: str) -> int:
 def _date(raw, where: str) -> date | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", str(raw).strip())
-    try:
-        return date(*map(int, match.groups())) if match else date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise RowError(where, f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。") from None
+    parsed = parse_date(raw)
+    if parsed is None:
+        raise RowError(where, f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。")
+    return parsed
 
 
 def _fees(here: dict, place, findings: list[Finding]) -> Fees:
