@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.checks import check  # noqa: E402
 from generator.inputs import load_report  # noqa: E402
-from generator.inputs.excel_form import form_bytes, read_form, write_form  # noqa: E402
+from generator.inputs.excel import form_bytes, read_form, write_form  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "青石街道-2025.yaml"
 TARGET = 0.2

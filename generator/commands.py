@@ -119,7 +119,7 @@ def cmd_convert(args) -> int:
     if out.suffix.lower() in (".yaml", ".yml", ".json"):
         write_data_file(report, out, args.force)
     elif out.suffix.lower() == ".xlsx":
-        from .inputs.excel_form import write_form
+        from .inputs.excel import write_form
         write_form(out, report.format, report=report, force=args.force)
     else:
         raise InputError(f"输出文件 {out.name} 的类型不支持，请用 .yaml、.json 或 .xlsx。")
@@ -142,7 +142,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_form(args) -> int:
-    from .inputs.excel_form import cli_form
+    from .inputs.excel import cli_form
     return cli_form(args)
 
 

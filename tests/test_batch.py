@@ -20,7 +20,7 @@ from rich.console import Console
 from generator.cli import main
 from generator.formats import FORMAT_2019, FORMAT_2021, format_for_year
 from generator.inputs import InputError
-from generator.inputs.excel_form import write_form
+from generator.inputs.excel import write_form
 from generator.inputs.roster import ROSTER_SHEET, iter_roster, roster_columns, write_roster
 from generator.numbers import format_number
 from generator.outputs import OutputExists, safe_filename
@@ -255,7 +255,7 @@ def test_second_run_with_another_format_renders_only_what_is_missing(tmp_path):
 
 
 def test_an_unexpected_failure_costs_one_agency_and_is_retried(tmp_path, monkeypatch):
-    from generator import batch_worker
+    from generator.batch import worker as batch_worker
 
     rs = reports(4)
     roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
@@ -381,7 +381,7 @@ def test_unreadable_input_exits_2(tmp_path, capsys):
 
 def test_roster_is_streamed_with_a_bounded_number_of_tasks_in_flight(tmp_path):
     from generator.batch import WINDOW_PER_JOB, RosterPlan, Spool, run_tasks
-    from generator.batch_worker import Options
+    from generator.batch.worker import Options
 
     roster = tmp_path / "汇总表.xlsx"
     write_roster(roster, FORMAT_2021, force=False, reports=reports(40))
@@ -402,7 +402,7 @@ def test_roster_is_streamed_with_a_bounded_number_of_tasks_in_flight(tmp_path):
 
 def test_a_dead_worker_costs_only_its_agencies(tmp_path, monkeypatch):
     from generator.batch import _run_pool
-    from generator.batch_worker import Options, Task
+    from generator.batch.worker import Options, Task
 
     done = []
     tasks = [Task(i, f"单位{i}", f"第 {i + 3} 行", None, "x", "d") for i in range(6)]

@@ -29,8 +29,8 @@ from generator.formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMATS, HE
                                REQUEST_NOTE)
 from generator.inputs import InputError, load_report
 from generator.inputs.datafile import read_data_file, report_from_dict, report_to_dict
-from generator.inputs.excel_form import form_bytes, read_form, write_form
-from generator.inputs.excel_layout import (SHEET_ACTIVE, SHEET_APPEALS, SHEET_BASIC, SHEET_CHECKS, SHEET_PROSE,
+from generator.inputs.excel import form_bytes, read_form, write_form
+from generator.inputs.excel.layout import (SHEET_ACTIVE, SHEET_APPEALS, SHEET_BASIC, SHEET_CHECKS, SHEET_PROSE,
                                            SHEET_REQUESTS, SHEETS, TOTAL, layout, name_for)
 from generator.report import AGENCY_FIELDS, PROSE_FIELDS, Report
 from generator.tables import requests_grid

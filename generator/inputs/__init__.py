@@ -25,7 +25,7 @@ def load_report(path: str | Path):
         from .datafile import read_data_file
         return read_data_file(path)
     if suffix in FORM_SUFFIXES or suffix == ".xls":
-        from .excel_form import read_form
+        from .excel import read_form
         return read_form(path)
     if suffix in REPORT_SUFFIXES:
         from .importer import import_report

@@ -23,7 +23,7 @@ from ..outputs import OutputExists, write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
 from .datafile import CONTROL_CHARS
-from .excel_layout import CHOICE, DATE, NO, TEXT, YEAR, YES
+from .excel.layout import CHOICE, DATE, NO, TEXT, YEAR, YES
 
 ROSTER_SHEET = "汇总填报表"
 README_SHEET = "填表说明"
@@ -148,11 +148,11 @@ def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) 
 
 
 def _add_validations(sheet, columns: list[RosterColumn]) -> None:
-    """Excel data validation per column kind: the Excel form's rules and messages (excel_write.VALIDATION)."""
+    """Excel data validation per column kind: the Excel form's rules and messages (excel.write.VALIDATION)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .excel_write import VALIDATION
+    from .excel.write import VALIDATION
 
     for kind, spec in VALIDATION.items():
         rule = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop", **spec)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..formats import AMOUNT, COUNT, LITIGATION, ORGANISATION_COLUMNS, ORGANISATIONS, REVIEW
-from ..numbers import parse_date
-from ..report import AGENCY_FIELDS
-from .wizard_session import Session, default_year
-from .wizard_view import (active_table, agency_table, appeals_table, balance, balance_line, outcome_groups,
+from ...formats import AMOUNT, COUNT, LITIGATION, ORGANISATION_COLUMNS, ORGANISATIONS, REVIEW
+from ...numbers import parse_date
+from ...report import AGENCY_FIELDS
+from .session import Session, default_year
+from .view import (active_table, agency_table, appeals_table, balance, balance_line, outcome_groups,
                           requests_table)
 
 # Section 二 columns that record this year's activity (asked only after 「是」 to the gate question);

@@ -19,11 +19,11 @@ import questionary.prompts.confirm as _confirm_prompt
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 
-from ..formats import format_for_year
-from ..numbers import format_number, parse_number
-from ..outputs import write_atomic
-from ..report import AGENCY_FIELDS, Report
-from . import InputError
+from ...formats import format_for_year
+from ...numbers import format_number, parse_number
+from ...outputs import write_atomic
+from ...report import AGENCY_FIELDS, Report
+from .. import InputError
 
 # questionary prints the answer to a yes/no question as "Yes"/"No"; clerks read Chinese.
 _confirm_prompt.YES, _confirm_prompt.NO = "是", "否"
@@ -92,7 +92,7 @@ def default_year(today: date | None = None) -> int:
 
 def build_report(state: State) -> Report:
     """The report as far as it is known: pre-filled data with every answer laid over it."""
-    from .datafile import report_from_dict
+    from ..datafile import report_from_dict
 
     a, base = state.answers, copy.deepcopy(state.base or {})
     year = int(a.get("year") or base.get("year") or default_year())

@@ -3,7 +3,7 @@
 Sections run in order (SECTIONS); each answer is saved to a draft file at once, so Ctrl+C, a closed
 terminal or ``kill -9`` loses nothing: ``nianbao wizard --resume DRAFT`` continues at the same question.
 The end is a summary screen (rich tables and every checker finding), the data file and, if asked,
-the rendered report. Questions live in wizard_sections / wizard_prose, the draft in wizard_session.
+the rendered report. Questions live in ``sections`` / ``prose``, the draft in ``session``.
 """
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ import json
 import sys
 from pathlib import Path
 
-from ..checks import check, cross_year
-from ..findings import has_errors
-from ..formats import HEADINGS
-from ..outputs import OutputExists, safe_filename, write_atomic
-from ..report import Report
-from . import InputError, load_report
-from . import wizard_prose as prose_sections
-from . import wizard_sections as sections
-from .wizard_session import (GoBack, JumpTo, Quit, Session, State, build_report, remember_agency,
+from ...checks import check, cross_year
+from ...findings import has_errors
+from ...formats import HEADINGS
+from ...outputs import OutputExists, safe_filename, write_atomic
+from ...report import Report
+from .. import InputError, load_report
+from . import prose as prose_sections
+from . import sections
+from .session import (GoBack, JumpTo, Quit, Session, State, build_report, remember_agency,
                              remembered_agency)
-from .wizard_view import show_summary
+from .view import show_summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DRAFT_NAME = "年报向导草稿"
@@ -81,8 +81,8 @@ def open_session(args, pt_input=None, pt_output=None, console=None, cwd: Path | 
 
 
 def _prefill_from_previous(state: State, path: str) -> None:
-    from ..carry import next_year
-    from .datafile import report_to_dict
+    from ...carry import next_year
+    from ..datafile import report_to_dict
 
     previous = load_report(path)
     draft = next_year(previous)
@@ -187,7 +187,7 @@ def finish(session: Session) -> int:
 
 def save_data_file(session: Session, report: Report) -> Path:
     """Write the data file; an existing file is overwritten only if the clerk says so."""
-    from ..commands import write_data_file
+    from ...commands import write_data_file
 
     path = Path(session.state.output or safe_filename(f"{report.agency.name}-{report.year}") + ".yaml")
     force = False
@@ -202,7 +202,7 @@ def save_data_file(session: Session, report: Report) -> Path:
 
 
 def render_to(session: Session, report: Report, folder: Path, target: str) -> None:
-    from ..render import render
+    from ...render import render
 
     stem = safe_filename(f"{report.agency.name}{report.year}年政府信息公开工作年度报告")
     path = _free_name(folder / f"{stem}.{target}")

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .checks import check, cross_year
-from .findings import ERROR, Finding, has_errors
-from .inputs import InputError
-from .outputs import safe_filename, write_atomic
-from .report import Report
+from ..checks import check, cross_year
+from ..findings import ERROR, Finding, has_errors
+from ..inputs import InputError
+from ..outputs import safe_filename, write_atomic
+from ..report import Report
 
 RECORD = ".nianbao.json"
 OK, WARNINGS, ERRORS, UNREADABLE = "通过", "有提醒", "有错误", "无法读取"
@@ -64,7 +64,7 @@ def init_worker(options: Options, in_child: bool = True) -> None:
     if in_child:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if "pdf" in options.targets:
-        from .render.pdf import warm_up
+        from ..render.pdf import warm_up
         warm_up()
 
 
@@ -121,10 +121,10 @@ def not_processed(task: Task, exc: BaseException) -> dict:
 
 def _read(task: Task) -> Report:
     if task.row is not None:
-        from .inputs.roster import report_from_row
+        from ..inputs.roster import report_from_row
         return report_from_row(_options.layout, task.row, task.payload)
-    from .inputs import FORM_SUFFIXES, load_report
-    from .inputs.roster import is_roster
+    from ..inputs import FORM_SUFFIXES, load_report
+    from ..inputs.roster import is_roster
 
     path = Path(task.payload)
     if path.suffix.lower() in FORM_SUFFIXES and is_roster(path):
@@ -144,7 +144,7 @@ def _cross_year(report: Report) -> list[Finding]:
     if row is None:
         return [Finding("X-1", "W", "跨年度核对", f"上年数据中没有名为「{report.agency.name}」的单位，未做跨年度核对"
                         "（X-1、X-2）。请核对机关名称是否与上年一致。", operands={"机关名称": report.agency.name})]
-    from .inputs.datafile import report_from_dict
+    from ..inputs.datafile import report_from_dict
     try:
         return cross_year(report, report_from_dict(json.loads(row[0]), source="上年数据"))
     except Exception:  # noqa: BLE001 - an unreadable number (None) on either side: nothing to compare
@@ -158,7 +158,7 @@ def file_stem(report: Report) -> str:
 
 def _write_outputs(report: Report, targets, folder: Path, old: dict | None, record: dict) -> list[Finding]:
     """Render the targets and place them; refuse to replace a file the tool did not write."""
-    from .render import render
+    from ..render import render
 
     outputs = {f"{file_stem(report)}.{t}": render(report, t) for t in targets}
     known = (old or {}).get("known", {})

@@ -1,9 +1,9 @@
 """Import a published annual report (.docx, .html/.htm, .txt, .pdf) into a ``Report``.
 
-``import_report(path)`` reads the document into items (``import_text`` / ``import_docx`` /
-``import_html``), finds its structure (``import_sections``), reads the tables of 二/三/四 by their
-labels (``import_tables``), stores the values for the format version the tables actually use
-(``import_place``) and takes the agency, contact details and prose (``import_prose``).
+``import_report(path)`` reads the document into items (``text`` / ``docx`` /
+``html``), finds its structure (``sections``), reads the tables of 二/三/四 by their
+labels (``tables``), stores the values for the format version the tables actually use
+(``place``) and takes the agency, contact details and prose (``prose``).
 
 It never guesses silently. What it could not read, or what is wrong with the report's form, is in
 ``report.read_findings`` with the evidence (text and line / paragraph / cell), so ``nianbao check``
@@ -29,16 +29,16 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ..findings import ERROR, WARNING, Finding
-from ..formats import FORMATS, HEADINGS, format_for_year
-from ..report import PROSE_FIELDS, Report
-from . import InputError
-from .import_items import Item, Source, compact, snippet
-from .import_place import Placer
-from .import_prose import (PLACEHOLDER, agency_from, drop_generated, full_name, overview_parts, paragraphs_text,
+from ...findings import ERROR, WARNING, Finding
+from ...formats import FORMATS, HEADINGS, format_for_year
+from ...report import PROSE_FIELDS, Report
+from .. import InputError
+from .items import Item, Source, compact, snippet
+from .place import Placer
+from .prose import (PLACEHOLDER, agency_from, drop_generated, full_name, overview_parts, paragraphs_text,
                            read_fees, title_parts)
-from .import_sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
-from .import_tables import RowRead, TableRead, read_active, read_appeals, read_requests
+from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
+from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
 
 PARTS_STATED = re.compile(r"([一二三四五六七八九十两\d]+)个部分")
 
@@ -60,16 +60,16 @@ def import_report(path: Path) -> Report:
 def read_source(path: Path) -> Source:
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from .import_docx import items_from_docx
+        from .docx import items_from_docx
         return items_from_docx(path)
     if suffix in (".html", ".htm"):
-        from .import_html import items_from_html
+        from .html import items_from_html
         return items_from_html(path)
     if suffix == ".pdf":
-        from .import_text import items_from_pdf
+        from .text import items_from_pdf
         return items_from_pdf(path)
     if suffix == ".txt":
-        from .import_text import items_from_text, read_text_file
+        from .text import items_from_text, read_text_file
         return items_from_text(read_text_file(path))
     raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
 

@@ -6,13 +6,13 @@ multi-line prompt. Reusing last year's wording is warned about as rule T-2 does.
 """
 from __future__ import annotations
 
-from .. import prose
-from ..checks import t2_copied_prose
-from ..formats import HEADINGS
-from ..report import PROSE_FIELDS, Report
-from .wizard_sections import heading
-from .wizard_session import Session
-from .wizard_view import _escape
+from ... import prose
+from ...checks import t2_copied_prose
+from ...formats import HEADINGS
+from ...report import PROSE_FIELDS, Report
+from .sections import heading
+from .session import Session
+from .view import _escape
 
 PLACEHOLDER = "【"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from . import InputError
+from .. import InputError
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, .doc, encrypted OOXML
 

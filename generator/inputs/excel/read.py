@@ -19,14 +19,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from ..findings import ERROR, WARNING, Finding
-from ..formats import COUNT, FORMATS, Format, format_for_year
-from ..numbers import ZERO_WORDS, parse_date, parse_number
-from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
-from . import InputError
-from .excel_layout import (FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, NO, YES, Layout, Slot, format_years, key_for,
+from ...findings import ERROR, WARNING, Finding
+from ...formats import COUNT, FORMATS, Format, format_for_year
+from ...numbers import ZERO_WORDS, parse_date, parse_number
+from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
+from .. import InputError
+from .layout import (FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, NO, YES, Layout, Slot, format_years, key_for,
                            layout, name_for)
-from .excel_sniff import sniff
+from .sniff import sniff
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 TRUE_WORDS = {YES, "已收取", "收取", "有", "是的", "TRUE", "true", "True", "Y", "y", "1"}
@@ -134,7 +134,7 @@ def _constant(wb, name: str) -> str | None:
 
 def _is_roster(wb) -> bool:
     try:
-        from .roster import ROSTER_SHEET
+        from ..roster import ROSTER_SHEET
     except ImportError:  # pragma: no cover - the roster module ships with the batch command
         return False
     return ROSTER_SHEET in wb.sheetnames

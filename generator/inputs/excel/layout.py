@@ -1,6 +1,6 @@
 """Where everything sits in the Excel form (填报表): sheets, cells, defined names and total formulas.
 
-The writer (``excel_write``) places cells here and the reader (``excel_read``) finds them here, so
+The writer (``write``) places cells here and the reader (``read``) finds them here, so
 the geometry exists once. The three number sheets reuse the report's own table grids
 (``generator.tables``): the clerk fills the very table the report prints, with the same merges.
 
@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
 
-from ..formats import AMOUNT, COUNT, FORMAT_2019, FORMATS, Format, outcome_rows
-from ..report import AGENCY_FIELDS, PROSE_FIELDS, Report
-from ..tables import Grid, active_grid, appeals_grid, requests_grid
+from ...formats import AMOUNT, COUNT, FORMAT_2019, FORMATS, Format, outcome_rows
+from ...report import AGENCY_FIELDS, PROSE_FIELDS, Report
+from ...tables import Grid, active_grid, appeals_grid, requests_grid
 
 # Sheets, in tab order. Short tab names; each number sheet's first row prints the official heading.
 SHEET_GUIDE = "填表说明"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..formats import APPLICANTS, FORMATS, HEADINGS, OUTCOMES, REQUEST_NOTE, REVIEW
-from .import_items import Item, compact, keyform
+from ...formats import APPLICANTS, FORMATS, HEADINGS, OUTCOMES, REQUEST_NOTE, REVIEW
+from .items import Item, compact, keyform
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")

@@ -4,7 +4,7 @@ Cells are matched by label, not by position, so the same code reads a Word table
 tab-separated text and one-cell-per-line text. A table is cut into *runs*: a label cell followed
 by the value cells up to the next label (or the end of the table row, when the source shows rows).
 Each run that names a row becomes a ``RowRead`` with the paths its cells would fill in each format
-version; ``import_place`` then stores the values for the format the report turned out to use.
+version; ``place`` then stores the values for the format the report turned out to use.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from ..formats import (APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW,
+from ...formats import (APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW,
                        Format)
-from .import_items import Item, is_blank, is_numeric, keyform
+from .items import Item, is_blank, is_numeric, keyform
 
 FUZZY = 0.8  # similarity above which a cell is taken as a (reworded) official label
 SHORT = 4  # unknown text this short inside a table is an unreadable value, not a label

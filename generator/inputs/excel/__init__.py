@@ -4,7 +4,7 @@
 - ``read_form`` — a filled form as a Report (``nianbao check / render / convert FORM.xlsx``).
 - ``cli_form`` — ``nianbao form [--year Y | --format 2019|2021] [-o FILE] [--previous LAST] [--force] [--batch]``.
 
-The layout lives in ``excel_layout``, writing in ``excel_write``, reading in ``excel_read``. Finding ids of
+The layout lives in ``layout``, writing in ``write``, reading in ``read``. Finding ids of
 the form itself (besides the checker's): F-1 a required field is missing or invalid (机关名称, 发布日期,
 是否收取信息处理费), F-2 a total's formula was deleted or changed.
 """
@@ -13,11 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..formats import FORMAT_2021, FORMATS, Format, format_for_year
-from ..outputs import safe_filename, write_atomic
-from ..report import Report
-from .excel_read import read_form
-from .excel_write import form_bytes
+from ...formats import FORMAT_2021, FORMATS, Format, format_for_year
+from ...outputs import safe_filename, write_atomic
+from ...report import Report
+from .read import read_form
+from .write import form_bytes
 
 __all__ = ["write_form", "read_form", "cli_form", "form_bytes"]
 
@@ -34,8 +34,8 @@ def default_name(fmt: Format, year: int | None = None, agency: str = "") -> str:
 
 
 def cli_form(args) -> int:
-    from ..cli import EXIT_INPUT, EXIT_OK
-    from . import InputError
+    from ...cli import EXIT_INPUT, EXIT_OK
+    from .. import InputError
 
     year = getattr(args, "year", None)
     fmt_key = getattr(args, "format", None)
@@ -50,7 +50,7 @@ def cli_form(args) -> int:
         if getattr(args, "previous", None):
             print("--batch（汇总填报表）不能与 --previous 同时使用。", file=sys.stderr)
             return EXIT_INPUT
-        from .roster import write_roster
+        from ..roster import write_roster
 
         path = Path(output or f"汇总填报表-{year or fmt.key + '格式'}.xlsx")
         write_roster(path, fmt, force)
@@ -74,8 +74,8 @@ def cli_form(args) -> int:
 
 def _carried(previous: str, year: int | None, fmt: Format | None) -> Report:
     """Next year's draft from last year's data; only the carried numbers are filled in, the rest is left blank."""
-    from ..carry import next_year
-    from . import load_report
+    from ...carry import next_year
+    from .. import load_report
 
     draft = next_year(load_report(previous))
     if year is not None and year != draft.year:

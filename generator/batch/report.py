@@ -9,13 +9,13 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from .batch_worker import ERRORS, OK, UNREADABLE, WARNINGS
-from .checks import check
-from .cli import EXIT_FINDINGS, EXIT_OK
-from .findings import ERROR, SEVERITY_NAMES, Finding, has_errors
-from .formats import AMOUNT, FORMATS, Format
-from .outputs import write_atomic
-from .report import Agency, Report
+from .worker import ERRORS, OK, UNREADABLE, WARNINGS
+from ..checks import check
+from ..cli import EXIT_FINDINGS, EXIT_OK
+from ..findings import ERROR, SEVERITY_NAMES, Finding, has_errors
+from ..formats import AMOUNT, FORMATS, Format
+from ..outputs import write_atomic
+from ..report import Agency, Report
 
 BATCH_REPORT = "校验结果.xlsx"
 SHOWN_ON_SCREEN = 20
@@ -95,15 +95,15 @@ class RollUp:
         html = self._html()
         paths.append(write_atomic(output / f"{self.stem_name}.html", html, force=True))
         if "pdf" in targets:
-            from .render.pdf import html_to_pdf
+            from ..render.pdf import html_to_pdf
             pdf = html_to_pdf(html)
             paths.append(write_atomic(output / f"{self.stem_name}.pdf", pdf, force=True))
         return paths
 
     def _html(self) -> str:
-        from .document import BODY, TABLE, TITLE, Block
-        from .render.html import render_blocks
-        from .tables import all_grids
+        from ..document import BODY, TABLE, TITLE, Block
+        from ..render.html import render_blocks
+        from ..tables import all_grids
 
         grids = all_grids(self.report())
         blocks = [Block(TITLE, self.title()), Block(BODY, self.note())]
@@ -115,7 +115,7 @@ class RollUp:
     def _workbook(self, spool) -> bytes:
         from openpyxl import Workbook
 
-        from .inputs.roster import RosterColumn, roster_columns, write_header
+        from ..inputs.roster import RosterColumn, roster_columns, write_header
 
         workbook = Workbook(write_only=True)
         _grid_sheet(workbook.create_sheet("汇总表"), self.report(), self.title(), self.note())
@@ -156,7 +156,7 @@ def _grid_sheet(sheet, report: Report, title: str, note: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    from .tables import all_grids
+    from ..tables import all_grids
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

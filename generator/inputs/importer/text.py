@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from . import InputError
-from .import_items import Item, Source, clean, is_numeric
+from .. import InputError
+from .items import Item, Source, clean, is_numeric
 
 PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$")
 VERTICAL_MARK = "\x00"
@@ -123,7 +123,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 
 def _split_rows(lines: list[str]) -> list[str]:
     """「规章 0 0 0」 and 「信息内容 本年制发件数 …」: cells separated by spaces become tab-separated."""
-    from .import_tables import is_label
+    from .tables import is_label
 
     out = []
     for line in lines:

@@ -4,7 +4,7 @@ The input is streamed: rows are read one at a time and handed to worker processe
 window, results are spooled to a temporary SQLite file in the output folder, and the batch report
 (校验结果.xlsx) and the roll-up (汇总) are written from that spool at the end. Memory therefore does
 not grow with the number of agencies. Per-agency records (``.nianbao.json``) make a re-run skip
-what is already done (see ``batch_worker``).
+what is already done (see ``worker``).
 """
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from . import __version__
-from .batch_worker import ERRORS, UNREADABLE, Options, Task, init_worker, not_processed, process
-from .cli import EXIT_INPUT
-from .inputs import DATA_SUFFIXES, FORM_SUFFIXES, InputError
-from .outputs import safe_filename
+from .. import __version__
+from .worker import ERRORS, UNREADABLE, Options, Task, init_worker, not_processed, process
+from ..cli import EXIT_INPUT
+from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, InputError
+from ..outputs import safe_filename
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES)
 WINDOW_PER_JOB = 8  # tasks in flight per worker: bounds memory, keeps workers busy
@@ -58,7 +58,7 @@ def cli_batch(args) -> int:
 def _run(args, plan, output: Path, workdir: Path, spool: "Spool") -> int:
     from rich.console import Console
 
-    from .batch_report import finish_batch
+    from .report import finish_batch
 
     jobs = max(1, args.jobs or os.cpu_count() or 1)
     previous_db = index_previous(Path(args.previous), workdir) if args.previous else None
@@ -94,7 +94,7 @@ class RosterPlan:
     """Tasks from a roster workbook, one per filled row, read as they are needed."""
 
     def __init__(self, path: Path):
-        from .inputs.roster import open_roster
+        from ..inputs.roster import open_roster
 
         self.path = path
         self.workbook, self.layout, self.rows, self.estimate = open_roster(path)
@@ -147,7 +147,7 @@ class FolderPlan:
 
 def plan_input(source: Path):
     """A roster (by its sheet) or a folder; a single form or data file is a folder of one."""
-    from .inputs.roster import is_roster
+    from ..inputs.roster import is_roster
 
     if not source.exists():
         raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
@@ -190,7 +190,7 @@ def digest_of(path: Path) -> str:
 
 def index_previous(path: Path, workdir: Path) -> str:
     """Last year's roster or folder into an SQLite index by agency name (workers look agencies up there)."""
-    from .inputs.datafile import report_to_dict
+    from ..inputs.datafile import report_to_dict
 
     db_path = workdir / "previous.sqlite"
     db = sqlite3.connect(db_path)
@@ -204,8 +204,8 @@ def index_previous(path: Path, workdir: Path) -> str:
 
 
 def _previous_reports(path: Path):
-    from .inputs import load_report
-    from .inputs.roster import iter_roster
+    from ..inputs import load_report
+    from ..inputs.roster import iter_roster
 
     plan = plan_input(path)
     if isinstance(plan, RosterPlan):
@@ -321,7 +321,7 @@ def _context():
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["generator.batch_worker", "generator.render.html", "generator.render.docx",
+    context.set_forkserver_preload(["generator.batch.worker", "generator.render.html", "generator.render.docx",
                                     "generator.inputs.roster"])
     return context
 

@@ -1,6 +1,6 @@
 """Writing the Excel form (填报表): blank or pre-filled, byte-for-byte reproducible.
 
-Layout from ``excel_layout``; every official label from ``formats`` / ``report``. Input cells are
+Layout from ``layout``; every official label from ``formats`` / ``report``. Input cells are
 unlocked and shaded, labels and totals locked (sheet protection without a password), numbers carry
 data validation with a Chinese input message and error alert, totals are live formulas, and a 校验
 sheet shows the R3-1 / R3-2 / R3-3 / R4-1 balances live.
@@ -24,9 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from ..formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, outcome_rows
-from ..report import PROSE_FIELDS, Report
-from .excel_layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
+from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, outcome_rows
+from ...report import PROSE_FIELDS, Report
+from .layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
                            LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_BASIC, SHEET_CHECKS,
                            SHEET_GUIDE, SHEET_PROSE, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
                            basic_rows, format_years, layout, name_for, sum_args)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import InputError
-from .import_items import Item, Source, clean
-from .import_text import read_text_file
+from .. import InputError
+from .items import Item, Source, clean
+from .text import read_text_file
 
 BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
               "footer", "blockquote", "pre", "body", "center", "dd", "dt", "dl", "form", "main", "nav", "aside",

@@ -1,6 +1,6 @@
 """The common form every published report is read into: a list of ``Item`` in reading order.
 
-A source reader (``import_text``, ``import_docx``, ``import_html``) turns a document into items:
+A source reader (``text``, ``docx``, ``html``) turns a document into items:
 paragraphs (``cell=False``) and table cells (``cell=True``, with the id of their table row when the
 source has rows). Everything after that — finding sections, reading tables — works on items only,
 so it does not care whether the report came as Word, a web page or extracted text.
@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..formats import AMOUNT, SIGNED
-from ..numbers import parse_number
+from ...formats import AMOUNT, SIGNED
+from ...numbers import parse_number
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import InputError
-from .import_items import Item, Source, clean
+from .. import InputError
+from .items import Item, Source, clean
 
 
 def items_from_docx(path: Path) -> Source:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..findings import ERROR, Finding, summary
-from ..formats import CONTENT, Format, outcome_rows
-from ..numbers import format_number
-from ..report import Report
+from ...findings import ERROR, Finding, summary
+from ...formats import CONTENT, Format, outcome_rows
+from ...numbers import format_number
+from ...report import Report
 
 
 def active_table(report: Report) -> Table:

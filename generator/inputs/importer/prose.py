@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .. import prose as generated
-from ..report import Agency, Fees, Report
-from .import_items import Item, compact
+from ... import prose as generated
+from ...report import Agency, Fees, Report
+from .items import Item, compact
 
 SUBPART = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,2})\s*[）)]\s*(.*)$")
 PART_WORDS = (("active", ("主动公开",)), ("requests", ("依申请", "申请", "复议", "诉讼")),

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..findings import ERROR, WARNING, Finding
-from ..formats import COUNT, FORMATS, Format
-from ..numbers import format_number, parse_number
-from ..report import Report
-from .import_items import Item, is_blank, keyform, snippet
-from .import_tables import RowRead, Run, TableRead
+from ...findings import ERROR, WARNING, Finding
+from ...formats import COUNT, FORMATS, Format
+from ...numbers import format_number, parse_number
+from ...report import Report
+from .items import Item, is_blank, keyform, snippet
+from .tables import RowRead, Run, TableRead
 
 SPACES_ONLY = "已去掉首尾空格"
 
