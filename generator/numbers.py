@@ -49,7 +49,7 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if text.startswith("="):
         return Parsed(None, f"「{raw}」是公式，请直接填写数字")
     if text in ZERO_WORDS:
-        return Parsed(0, f"「{raw}」已按 0 处理，请直接填写 0")
+        return Parsed(0, "没有发生请直接填 0，不要填“无”“-”“/”")
     unit = UNIT_SUFFIX.search(text)
     if unit:
         if unit.group(1) == "万元" and kind == AMOUNT:
