@@ -13,6 +13,8 @@ conf_dst=/etc/fonts/conf.d/65-nianbao-official-fonts.conf
 
 pkgs=("${runtime_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${test_pkgs[@]}")
+# Debian's own python3 needs python3-venv to create the virtual environment.
+${PYTHON:-python3} -c "import venv, ensurepip" 2>/dev/null || pkgs+=(python3-venv)
 
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && sudo_cmd=(sudo)
