@@ -40,7 +40,7 @@ def r3_1_balance(report: Report) -> list[Finding]:
         diff = (new + carried) - (processed + forward)
         if diff:
             out.append(Finding(
-                "R3-1", ERROR, f"{HEADINGS[2]} · 列「{col.label}」",
+                "R3-1", ERROR, f"{HEADINGS[2]} · 列「{col.label}」{_sheet_column(report, f'requests.new.{col.key}')}",
                 f"一、新收({new}) + 二、上年结转({carried}) = {new + carried}，"
                 f"但（七）总计({processed}) + 四、结转下年度({forward}) = {processed + forward}，相差 {diff}。"
                 "请核对本列的新收、结转和各项办理结果。",
@@ -48,6 +48,12 @@ def r3_1_balance(report: Report) -> list[Finding]:
                 operands={"新收": new, "上年结转": carried, "办理结果总计": processed, "结转下年度": forward},
                 difference=diff))
     return out
+
+
+def _sheet_column(report: Report, path: str) -> str:
+    """「（本列新收在工作表「三、依申请公开」单元格 D6）」 when the number came from a spreadsheet, else ""."""
+    match = re.match(r"(工作表「[^」]+」).*?(单元格 [A-Z]+\d+)", report.places.get(path, ""))
+    return f"（本列新收在{match.group(1)}{match.group(2)}）" if match else ""
 
 
 def _typed_total_findings(report: Report, rule: str, paths: list[str], parts: str) -> list[Finding]:
