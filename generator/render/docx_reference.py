@@ -27,6 +27,10 @@ LINE_PITCH = Pt(28.9)  # 22 lines per page
 LATIN = "Times New Roman"
 FANGSONG, KAITI, HEITI, SONGTI, TITLE_FONT = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体", "方正小标宋简体"
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+# pPr children that must come after w:snapToGrid (ECMA-376 order; Word rejects misordered elements).
+PPR_AFTER_SNAP = tuple(f"w:{t}" for t in (
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))
 
 
 def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN, size: Pt | None = None) -> None:
@@ -68,9 +72,10 @@ def _paragraph_style(doc, name: str, east_asia: str, size: Pt, *, align=WD_ALIGN
     for old in ppr.findall(qn("w:ind")) + ppr.findall(qn("w:pBdr")) + ppr.findall(qn("w:snapToGrid")):
         ppr.remove(old)
     if exact_line is None:  # table text: do not snap to the 22-line page grid
-        ppr.append(parse_xml(f'<w:snapToGrid {nsdecls("w")} w:val="0"/>'))
-    ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:firstLineChars="{indent_chars * 100}" '
-                         f'w:firstLine="{int(size.pt * 20 * indent_chars)}"/>'))
+        ppr.insert_element_before(parse_xml(f'<w:snapToGrid {nsdecls("w")} w:val="0"/>'), *PPR_AFTER_SNAP)
+    ind = ppr.get_or_add_ind()  # python-docx keeps the schema's element order
+    ind.set(qn("w:firstLineChars"), str(indent_chars * 100))
+    ind.set(qn("w:firstLine"), str(int(size.pt * 20 * indent_chars)))
     return style
 
 
@@ -78,8 +83,10 @@ def _footer(section_footer, align: str) -> None:
     """Page number 「— N —」 in 4号宋体, one character in from the outer edge."""
     side = "right" if align == "right" else "left"
     p = section_footer.paragraphs[0]
-    p._p.append(parse_xml(f'<w:pPr {nsdecls("w")}><w:jc w:val="{align}"/>'
-                          f'<w:ind w:{side}Chars="100" w:{side}="280"/></w:pPr>'))
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
+    ind = p._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn(f"w:{side}Chars"), "100")
+    ind.set(qn(f"w:{side}"), "280")
     run_props = (f'<w:rPr><w:rFonts w:ascii="{SONGTI}" w:hAnsi="{SONGTI}" w:eastAsia="{SONGTI}"/>'
                  '<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>')
     for xml in (f'<w:r {nsdecls("w")}>{run_props}<w:t xml:space="preserve">— </w:t></w:r>',
@@ -93,7 +100,7 @@ def _chinese_defaults(doc) -> None:
     settings = doc.settings.element
     for lang in settings.iter(qn("w:themeFontLang")):
         lang.set(qn("w:eastAsia"), "zh-CN")
-    settings.append(parse_xml(f'<w:evenAndOddHeaders {nsdecls("w")}/>'))
+    doc.settings.odd_and_even_pages_header_footer = True
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:lang")):
