@@ -10,8 +10,11 @@ class OutputExists(Exception):
     """The target exists and the user did not say --force."""
 
 
-def write_atomic(path: Path, data: bytes | str, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one."""
+def write_atomic(path: Path, data: bytes | str, force: bool = False, durable: bool = True) -> Path:
+    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one.
+
+    ``durable=False`` skips the fsync, for bookkeeping files that are cheap to rebuild after a power cut.
+    """
     path = Path(path)
     if path.exists() and not force:
         raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
@@ -21,8 +24,9 @@ def write_atomic(path: Path, data: bytes | str, force: bool = False) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import signal
 import sqlite3
 import sys
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -207,16 +205,7 @@ def _write_record(folder: Path, record: dict) -> None:
     """Replace the record atomically (temp file + rename). Not fsynced: after a power cut the worst case is
     an agency rendered again, so the cost (two fsyncs per agency) is not worth it; the reports are fsynced."""
     data = json.dumps({k: v for k, v in record.items() if k not in ("seq", "skipped")}, ensure_ascii=False)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=f"{RECORD}.", suffix=".tmp",
-                                         delete=False)
-    try:
-        with handle:
-            handle.write(data)
-        os.replace(handle.name, folder / RECORD)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    write_atomic(folder / RECORD, data, force=True, durable=False)
 
 
 def _sha(data: bytes) -> str:
