@@ -86,9 +86,9 @@ def r3_3_row_total(report: Report) -> list[Finding]:
 
 def r4_1_appeal_totals(report: Report) -> list[Finding]:
     """For 行政复议 and both kinds of 行政诉讼: 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    rows = [r.key for r in report.format.appeals.rows]
-    return _typed_total_findings(report, "R4-1", [f"appeals.{r}.total" for r in rows],
-                                 "结果维持、结果纠正、其他结果、尚未审结")
+    appeals = report.format.appeals
+    return _typed_total_findings(report, "R4-1", [f"appeals.{r.key}.total" for r in appeals.rows],
+                                 "、".join(c.label for c in appeals.input_columns))
 
 
 # --- structure -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from .findings import Finding
-from .formats import TOWNSHIP_LEVELS, Format, outcome_rows
+from .formats import HEADINGS, OVERVIEW_PARTS, TOWNSHIP_LEVELS, Format, outcome_rows
 
 Number = int | Decimal
 
@@ -25,15 +25,11 @@ AGENCY_FIELDS = {
     "email": "电子邮箱",
 }
 
-PROSE_FIELDS = {
-    "overview.intro": "一、总体情况 · 开头段落",
-    "overview.active": "一、总体情况 · （一）主动公开",
-    "overview.requests": "一、总体情况 · （二）依申请公开",
-    "overview.management": "一、总体情况 · （三）政府信息管理",
-    "overview.platform": "一、总体情况 · （四）政府信息公开平台建设",
-    "overview.supervision": "一、总体情况 · （五）监督保障",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
+PROSE_FIELDS = {  # prose keys of the data file -> where the text stands in the report
+    "overview.intro": f"{HEADINGS[0]} · 开头段落",
+    **{f"overview.{key}": f"{HEADINGS[0]} · {title}" for key, title in OVERVIEW_PARTS},
+    "problems": HEADINGS[4],
+    "other": HEADINGS[5],
 }
 
 

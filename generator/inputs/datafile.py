@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..findings import ERROR, WARNING, Finding
-from ..formats import COUNT, FORMATS, Format, format_for_year
+from ..formats import COUNT, FORMATS, HEADINGS, Format, format_for_year
 from ..numbers import parse_date, parse_number
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
@@ -62,7 +62,7 @@ def json_schema(fmt: Format | None = None) -> dict:
             "publication_date": {**TEXT, "title": "发布日期 YYYY-MM-DD"},
             "agency": obj({k: {**TEXT, "title": v} for k, v in AGENCY_FIELDS.items()},
                           required=["name"], title="机关信息"),
-            "prose": obj({"overview": obj(overview, title="一、总体情况"),
+            "prose": obj({"overview": obj(overview, title=HEADINGS[0]),
                           "problems": {**TEXT, "title": PROSE_FIELDS["problems"]},
                           "other": {**TEXT, "title": PROSE_FIELDS["other"]}}, title="正文"),
             "fees": obj({"collected": {"type": ["boolean", "null"], "title": "是否收取信息处理费"},
