@@ -409,7 +409,8 @@ def _checks(ws, lay: Layout) -> None:
         label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
         rows.append(("R3-3", f"行「{label}」", f"={lay.ref(f'requests.{row.key}.total', s)}",
                      f"=SUM({sum_args(parts, s)})"))
-    rows.append(("R4-1", "第四部分：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结", "", ""))
+    parts_text = " + ".join(c.label for c in fmt.appeals.input_columns)
+    rows.append(("R4-1", f"第四部分：总计 = {parts_text}", "", ""))
     for row in fmt.appeals.rows:
         parts = [lay.slots[f"appeals.{row.key}.{c.key}"] for c in fmt.appeals.input_columns]
         rows.append(("R4-1", f"「{row.label}」", f"={lay.ref(f'appeals.{row.key}.total', s)}",
