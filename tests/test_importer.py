@@ -330,3 +330,11 @@ def test_cli_check_compares_with_last_years_published_report(tmp_path):
                          .replace('format: "2019"\n', ""), encoding="utf-8")
     done = nianbao("check", this_year, "--previous", last_year)
     assert "[T-2]" in done.stdout
+
+
+def test_garbled_fee_amount_is_no_traceback(tmp_path):
+    path = tmp_path / "fee.txt"
+    path.write_text("某镇人民政府2022年政府信息公开工作年度报告\n一、总体情况\n无\n六、其他需要报告的事项\n"
+                    "本年度收取信息处理费.元。\n", encoding="utf-8")
+    report = load_report(path)
+    assert report.fees.collected is True and report.fees.amount is None

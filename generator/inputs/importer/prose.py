@@ -7,9 +7,10 @@ importing a report rendered by ``nianbao render`` gives back the data it was ren
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ... import prose as generated
+from ...formats import AMOUNT
+from ...numbers import parse_number
 from ...report import Agency, Fees, Report
 from .items import Item, compact
 
@@ -117,7 +118,7 @@ def read_fees(report: Report) -> None:
     if re.search(r"未收取[^。；]{0,12}信息处理费|信息处理费[^。；]{0,6}(?:0|零)元", text):
         fees.collected = False
     elif match := re.search(r"收取[^。；]{0,12}信息处理费\s*([\d.,]+)\s*元(?:（(\d+)件）)?", text):
-        fees.collected, fees.amount = True, Decimal(match.group(1).replace(",", ""))
+        fees.collected, fees.amount = True, parse_number(match.group(1), AMOUNT).value
         fees.cases = int(match.group(2)) if match.group(2) else None
     report.fees = fees
     lines = text.split("\n")
