@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from .findings import ERROR, WARNING, Finding
-from .formats import HEADINGS, OVERVIEW_PARTS, format_for_year
+from .formats import HEADINGS, OVERVIEW_PARTS, STOCK_ROWS, format_for_year
 from .report import PROSE_FIELDS, Report
 
 FEE_WORDS = re.compile(r"信息处理费|收费|费用")
@@ -186,8 +186,9 @@ def g5_fee_statement(report: Report) -> list[Finding]:
 
 def r3_5_fee_refusals(report: Report) -> list[Finding]:
     """（六）2 (applicant did not pay the fee) > 0 ⇒ section 六 mentions fees."""
-    path = "requests.other_2.total"
-    if report.format.key != "2021" or not report.number(path) or report.fees.collected or _mentions_fees(report):
+    row = report.format.fee_refusal_row
+    path = f"requests.{row}.total"
+    if not row or not report.number(path) or report.fees.collected or _mentions_fees(report):
         return []
     return [Finding("R3-5", WARNING, HEADINGS[5],
                     f"第三部分有 {report.number(path)} 件因申请人逾期未缴纳费用不再处理，"
@@ -285,22 +286,33 @@ def cross_year(report: Report, previous: Report) -> list[Finding]:
                 f"本年上年结转为 {this}，但{previous.year}年报告的结转下年度为 {last}，相差 {this - last}。",
                 path=f"requests.carried_over.{col.key}", operands={"本年上年结转": this, "上年结转下年度": last},
                 difference=this - last))
-    if report.format.key == "2021" and previous.format.key == "2021":
-        for row in ("rules", "normative_docs"):
-            n = report.number
-            issued, repealed, now = (n(f"active.{row}.{c}") for c in ("issued", "repealed", "in_force"))
-            before = previous.number(f"active.{row}.in_force")
-            if None in (issued, repealed, now, before):
-                continue  # unreadable numbers are reported as R0-1 already
-            expected = before + issued - repealed
-            if now != expected:
-                out.append(Finding(
-                    "X-2", WARNING, report.where(f"active.{row}.in_force"),
-                    f"现行有效件数为 {now}，但上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，"
-                    f"相差 {now - expected}。", path=f"active.{row}.in_force",
-                    operands={"上年现行有效": before, "本年制发": issued, "本年废止": repealed, "现行有效": now},
-                    difference=now - expected))
+    out += x2_stock_rolls_forward(report, previous)
     return out + t2_copied_prose(report, previous)
+
+
+def x2_stock_rolls_forward(report: Report, previous: Report) -> list[Finding]:
+    """X-2: documents in force = last year's in force + added − removed (formats whose stock rolls forward)."""
+    fmt = report.format
+    if not fmt.stock_flow or previous.format.stock_column != fmt.stock_column:
+        return []
+    added_col, removed_col = fmt.stock_flow
+    out = []
+    for row in STOCK_ROWS:
+        path = f"active.{row}.{fmt.stock_column}"
+        added, removed, now = (report.number(f"active.{row}.{c}") for c in (added_col, removed_col, fmt.stock_column))
+        before = previous.number(path)
+        if added is None or removed is None or now is None or before is None:
+            continue  # unreadable numbers are reported as R0-1 already
+        expected = before + added - removed
+        if now != expected:
+            labels = {c.key: c.label for c in fmt.active_block_of(row).columns}
+            stock, plus, minus = labels[fmt.stock_column], labels[added_col], labels[removed_col]
+            out.append(Finding(
+                "X-2", WARNING, report.where(path),
+                f"{stock}为 {now}，但上年{stock} {before} + {plus} {added} − {minus} {removed} = {expected}，"
+                f"相差 {now - expected}。", path=path,
+                operands={f"上年{stock}": before, plus: added, minus: removed, stock: now}, difference=now - expected))
+    return out
 
 
 def t2_copied_prose(report: Report, previous: Report, threshold: float = 0.5) -> list[Finding]:

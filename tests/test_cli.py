@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 
-from generator.cli import main
+from generator.app.cli import main
 
 from conftest import BROKEN, BUSY, ROOT, YINGLIN
 
@@ -76,7 +76,7 @@ def test_usage_errors_are_chinese():
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = "import sys; from generator.cli import build_parser; build_parser(); print(sorted(m for m in ('weasyprint','docx','openpyxl','jsonschema') if m in sys.modules))"
+    code = "import sys; from generator.app.cli import build_parser; build_parser(); print(sorted(m for m in ('weasyprint','docx','openpyxl','jsonschema') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout
     assert out.strip() == "[]"
 

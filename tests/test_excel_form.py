@@ -12,6 +12,7 @@ import re
 import shutil
 import struct
 import subprocess
+from dataclasses import replace
 import sys
 import zipfile
 from datetime import datetime
@@ -23,7 +24,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from generator.checks import check
-from generator.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, main
+from generator.app.cli import main
+from generator.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from generator.findings import ERROR, WARNING
 from generator.formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMATS, HEADINGS, ORGANISATIONS, OUTCOMES,
                                REQUEST_NOTE)
@@ -269,9 +271,8 @@ def test_convert_both_ways(tmp_path):
 
 def test_prose_keeps_newlines_and_leading_equals(tmp_path):
     report = read_data_file(BUSY)
-    report.prose["other"] = "=开头的等号不是公式\n第二段  \n"
-    report.agency.phone = "025-52100000"
-    report.agency.postcode = "011100"
+    report = report.evolve(prose={**report.prose, "other": "=开头的等号不是公式\n第二段  \n"},
+                           agency=replace(report.agency, phone="025-52100000", postcode="011100"))
     path = tmp_path / "f.xlsx"
     write_form(path, report.format, report)
     again = read_form(path)
@@ -420,7 +421,7 @@ def test_unacceptable_values_are_errors_naming_sheet_and_cell(tmp_path):
     for key, (_, words) in ERRORS.items():
         finding = finding_at(report, *coord(FORMAT_2021, key))
         assert finding.severity == ERROR and words in finding.message, finding.text()
-        assert report.numbers[key] is None
+        assert report.number(key) is None and key in report.unread
     code, out, err = run_cli("check", str(form))
     assert code == EXIT_FINDINGS and "Traceback" not in err
     assert f"工作表「{SHEET_REQUESTS}」单元格 D6" in out
@@ -431,7 +432,7 @@ def test_unacceptable_values_are_errors_naming_sheet_and_cell(tmp_path):
     assert main(["convert", str(form), "-o", str(data)]) == EXIT_FINDINGS
     again = tmp_path / "again.xlsx"
     main(["convert", str(data), "-o", str(again)])
-    assert read_form(again).unreadable["requests.granted.natural"] == "三件"
+    assert read_form(again).unread["requests.granted.natural"] == "三件"
 
 
 def test_basic_fields(tmp_path):

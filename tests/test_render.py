@@ -136,9 +136,10 @@ def test_rendering_is_byte_identical():
 
 def test_custom_template(tmp_path):
     from generator.render.docx import REFERENCE, TemplateError
+    from generator.resources import template_bytes
 
     custom = tmp_path / "mine.docx"
-    doc = Document(str(REFERENCE))
+    doc = Document(io.BytesIO(template_bytes(REFERENCE)))
     doc.sections[0].top_margin = Mm(40)
     doc.save(custom)
     out = Document(io.BytesIO(render(report_of(example_dict(BUSY)), "docx", custom)))
@@ -198,5 +199,6 @@ def test_libreoffice_opens_the_docx(tmp_path):
 def test_committed_reference_template_is_current():
     from generator.render.docx import REFERENCE
     from generator.render.docx_reference import build_reference
+    from generator.resources import template_bytes
 
-    assert REFERENCE.read_bytes() == build_reference(), "run: python -m generator.render.docx_reference"
+    assert template_bytes(REFERENCE) == build_reference(), "run: python -m generator.render.docx_reference"

@@ -20,7 +20,8 @@ from rich.console import Console
 
 from generator.checks import check
 from generator.inputs.datafile import read_data_file
-from generator.inputs.wizard import draft_answers, open_session, run_wizard
+from generator.app.wizard import complete
+from generator.inputs.wizard import draft_answers, open_session
 from generator.inputs import InputError
 
 from conftest import BUSY, MEIYANG, ROOT
@@ -47,7 +48,7 @@ def drive(keys: list[str], resume=None, answers=None, output=None):
         pipe.send_text("".join(keys))
         pipe.close()
         session = open_session(args, pipe, DummyOutput(), Console(file=screen, width=140), cwd=Path.cwd())
-        code = run_wizard(session)
+        code = complete(session)
     return code, session, screen.getvalue()
 
 

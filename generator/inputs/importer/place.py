@@ -10,7 +10,7 @@ from decimal import Decimal
 from ...findings import ERROR, WARNING, Finding
 from ...formats import COUNT, FORMATS, Format
 from ...numbers import format_number, parse_number
-from ...report import Report
+from ...report import ReportBuilder
 from .items import Item, is_blank, keyform, snippet
 from .tables import RowRead, Run, TableRead
 
@@ -40,7 +40,7 @@ def fit(values: list[Item], n: int, exact: bool) -> tuple[list[Item] | None, str
 class Placer:
     """Places rows into one report and collects the findings, one table (section) at a time."""
 
-    def __init__(self, report: Report, exact: bool, findings: list[Finding]):
+    def __init__(self, report: ReportBuilder, exact: bool, findings: list[Finding]):
         self.report, self.exact, self.findings = report, exact, findings
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []

@@ -11,7 +11,7 @@ import re
 from ... import prose as generated
 from ...formats import AMOUNT
 from ...numbers import parse_number
-from ...report import Agency, Fees, Report
+from ...report import Agency, Fees, ReportBuilder
 from .items import Item, compact
 
 SUBPART = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,2})\s*[）)]\s*(.*)$")
@@ -50,31 +50,32 @@ def full_name(name: str, text: str) -> str:
 
 
 def agency_from(name: str, opening: str, body: str) -> Agency:
-    agency = Agency(name=name)
-    agency.level = next((level for word, level in LEVELS if re.search(f"{word}(人民政府|办事处)?$", name)), "")
-    if agency.level:
-        counts = {f"{p}{agency.level}": body.count(f"{p}{agency.level}") for p in ("我", "本")}
-        best = max(counts, key=counts.get)
-        agency.short_name = best if counts[best] else ""
+    found = {"name": name}
+    level = next((level for word, level in LEVELS if re.search(f"{word}(人民政府|办事处)?$", name)), "")
+    if level:
+        found["level"] = level
+        counts = {f"{p}{level}": body.count(f"{p}{level}") for p in ("我", "本")}
+        best = max(counts, key=lambda k: counts[k])
+        found["short_name"] = best if counts[best] else ""
     flat = compact(opening)
     if match := re.search(r"地址[:：]?(.+?)(?=[，,；;。）)]|邮编|邮政编码|电话|$)", flat):
-        agency.address = match.group(1)
+        found["address"] = match.group(1)
     if match := re.search(r"(?:邮编|邮政编码)[:：]?(\d{6})", flat):
-        agency.postcode = match.group(1)
+        found["postcode"] = match.group(1)
     if match := re.search(r"电话[:：]?([\d\-－—()（）]{6,20}\d)", flat):
-        agency.phone = match.group(1)
+        found["phone"] = match.group(1)
     if match := EMAIL.search(flat):
-        agency.email = match.group(0)
+        found["email"] = match.group(0)
     if match := URL.search(flat):
-        agency.url = match.group(0)
+        found["url"] = match.group(0)
     if match := re.search(r"在“([^”]{2,30})”", flat) or re.search(r"在([^，,。（(“”]{2,30}?网站)", flat):
-        agency.website = "" if match.group(1) == "政府门户网站" else match.group(1)
+        found["website"] = "" if match.group(1) == "政府门户网站" else match.group(1)
     if match := re.search(r"请与(.{2,40}?)联系", flat):
         contact = match.group(1)
         office = contact[len(name):] if name and contact.startswith(name) else \
             re.split(r"人民政府|办事处|政府", contact)[-1]
-        agency.office = office if office != contact else ""
-    return agency
+        found["office"] = office if office != contact else ""
+    return Agency(**found)
 
 
 def overview_parts(paragraphs: list[str]) -> dict[str, str]:
@@ -99,28 +100,29 @@ def overview_parts(paragraphs: list[str]) -> dict[str, str]:
     return {f"overview.{k}": "\n".join(v) for k, v in parts.items() if v}
 
 
-def drop_generated(report: Report) -> None:
+def drop_generated(builder: ReportBuilder) -> None:
     """Forget prose that equals what the renderer would generate anyway from the same data."""
+    report = builder.build()
     for key, make in (("overview.active", generated.active_summary),
                       ("overview.requests", generated.requests_summary)):
-        if report.prose.get(key) == make(report):
-            report.prose[key] = ""
-    if PLACEHOLDER.match(report.prose.get("problems", "")):
-        report.prose["problems"] = ""
-    if report.prose.get("other") == "本年度无其他需要报告的事项。" and report.fees.collected is None:
-        report.prose["other"] = ""
+        if builder.prose.get(key) == make(report):
+            builder.prose[key] = ""
+    if PLACEHOLDER.match(builder.prose.get("problems", "")):
+        builder.prose["problems"] = ""
+    if builder.prose.get("other") == "本年度无其他需要报告的事项。" and builder.fees.collected is None:
+        builder.prose["other"] = ""
 
 
-def read_fees(report: Report) -> None:
+def read_fees(builder: ReportBuilder) -> None:
     """The 信息处理费 statement of section 六; the tool's own sentence is taken out of the prose."""
-    text = report.prose.get("other", "")
+    text = builder.prose.get("other", "")
     fees = Fees()
     if re.search(r"未收取[^。；]{0,12}信息处理费|信息处理费[^。；]{0,6}(?:0|零)元", text):
-        fees.collected = False
+        fees = Fees(collected=False)
     elif match := re.search(r"收取[^。；]{0,12}信息处理费\s*([\d.,]+)\s*元(?:（(\d+)件）)?", text):
-        fees.collected, fees.amount = True, parse_number(match.group(1), AMOUNT).value
-        fees.cases = int(match.group(2)) if match.group(2) else None
-    report.fees = fees
+        fees = Fees(collected=True, amount=parse_number(match.group(1), AMOUNT).value,
+                    cases=int(match.group(2)) if match.group(2) else None)
+    builder.fees = fees
     lines = text.split("\n")
-    if fees.collected is not None and lines and lines[0] == generated.fee_statement(report):
-        report.prose["other"] = "\n".join(lines[1:])
+    if fees.collected is not None and lines and lines[0] == generated.fee_statement(builder.build()):
+        builder.prose["other"] = "\n".join(lines[1:])

@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+from .. import __version__
+from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -32,7 +31,7 @@ argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # argparse looks its mes
 
 
 def _formats(value: str) -> list[str]:
-    from .render import TARGETS
+    from ..render import TARGETS
 
     chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
     wrong = [v for v in chosen if v not in TARGETS]
@@ -122,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
