@@ -7,39 +7,54 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
 import shutil
 import struct
-import subprocess
-from dataclasses import replace
 import sys
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import BUSY, EXAMPLES
+from helpers import ROOT, run_cli, soffice_convert
 from openpyxl import Workbook, load_workbook
 
-from generator.checks import check
 from generator.app.cli import main
+from generator.checks import check
 from generator.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from generator.findings import ERROR, WARNING
-from generator.formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMATS, HEADINGS, ORGANISATIONS, OUTCOMES,
-                               REQUEST_NOTE)
+from generator.formats import (
+    APPLICANTS,
+    FORMAT_2019,
+    FORMAT_2021,
+    FORMATS,
+    HEADINGS,
+    ORGANISATIONS,
+    OUTCOMES,
+    REQUEST_NOTE,
+)
 from generator.inputs import InputError, load_report
 from generator.inputs.datafile import read_data_file, report_from_dict, report_to_dict
 from generator.inputs.excel import form_bytes, read_form, write_form
-from generator.inputs.excel.layout import (SHEET_ACTIVE, SHEET_APPEALS, SHEET_BASIC, SHEET_CHECKS, SHEET_PROSE,
-                                           SHEET_REQUESTS, SHEETS, TOTAL, layout, name_for)
+from generator.inputs.excel.layout import (
+    SHEET_ACTIVE,
+    SHEET_APPEALS,
+    SHEET_BASIC,
+    SHEET_CHECKS,
+    SHEET_PROSE,
+    SHEET_REQUESTS,
+    SHEETS,
+    TOTAL,
+    layout,
+    name_for,
+)
 from generator.report import AGENCY_FIELDS, PROSE_FIELDS, Report
 from generator.tables import requests_grid
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-BUSY = EXAMPLES / "青石街道-2025.yaml"
 FORMS = {"2021": ROOT / "forms" / "填报表-2021格式.xlsx", "2019": ROOT / "forms" / "填报表-2019格式.xlsx"}
 
 
@@ -98,13 +113,6 @@ def set_cached(path: Path, sheet: str, ref: str, value, formula: str | None = No
                 data = xml.encode("utf-8")
             dst.writestr(info, data)
     path.write_bytes(out.getvalue())
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    """The real command in a subprocess: exit code and output (a traceback would show in stderr)."""
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 def by_rule(report: Report, rule: str, severity: str | None = None) -> list:
@@ -760,19 +768,11 @@ def test_form_batch_writes_the_roster(tmp_path, monkeypatch):
 
 # --- a real spreadsheet program ----------------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-
-
 def _soffice(tmp_path: Path, target: str, *files: Path) -> Path:
-    out = tmp_path / f"lo-{target}"
-    profile = tmp_path / "lo-profile"
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
-                    "--outdir", str(out), *map(str, files)], check=True, capture_output=True, timeout=180)
-    return out
+    return soffice_convert(target, *files, outdir=tmp_path / f"lo-{target.split(':')[0]}")
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_the_same_totals(tmp_path):
     report = read_data_file(BUSY)
     clean = tmp_path / "clean.xlsx"
@@ -813,7 +813,7 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path):
     assert "全角" in finding_at(recalculated, SHEET_REQUESTS, "D6").message
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_real_old_xls_is_refused(tmp_path):
     out = _soffice(tmp_path, "xls", blank(tmp_path))
     with pytest.raises(InputError, match="97-2003"):

@@ -1,12 +1,12 @@
 """Importing published reports: the five real seeds, our own renderings, constructed layouts, the CLI."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import BUSY, EXAMPLES, YINGLIN
+from helpers import run_cli
 
 from generator.carry import next_year
 from generator.checks import check
@@ -18,8 +18,6 @@ from generator.inputs.datafile import read_data_file, report_to_dict
 from generator.inputs.importer import import_report
 from generator.prose import paragraphs
 from generator.render import render
-
-from conftest import BUSY, EXAMPLES, ROOT, YINGLIN
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
@@ -302,23 +300,18 @@ def test_gb18030_text_is_read(tmp_path):
 
 # --- the command line ------------------------------------------------------------------------------
 
-def nianbao(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
-
-
 def test_cli_import_and_check(tmp_path):
     out = tmp_path / "双安镇.yaml"
-    done = nianbao("import", seed("000"), "-o", out)
-    assert done.returncode == 1, done.stderr  # written, but the report has errors
-    assert nianbao("import", seed("001"), "-o", tmp_path / "英林镇.yaml").returncode == 0
-    assert "500,0000" in done.stdout and out.exists()
+    done = run_cli("import", seed("000"), "-o", out)
+    assert done.code == 1, done.err  # written, but the report has errors
+    assert run_cli("import", seed("001"), "-o", tmp_path / "英林镇.yaml").code == 0
+    assert "500,0000" in done.out and out.exists()
     assert read_data_file(out).number("active.procurement.amount") == 5000000
-    again = nianbao("import", seed("000"), "-o", out)
-    assert again.returncode == 1 and "--force" in again.stderr
-    checked = nianbao("check", seed("000"))
-    assert checked.returncode == 1 and "编号「二」重复" in checked.stdout
-    assert nianbao("check", seed("001")).returncode == 0
+    again = run_cli("import", seed("000"), "-o", out)
+    assert again.code == 1 and "--force" in again.err
+    checked = run_cli("check", seed("000"))
+    assert checked.code == 1 and "编号「二」重复" in checked.out
+    assert run_cli("check", seed("001")).code == 0
 
 
 def test_cli_check_compares_with_last_years_published_report(tmp_path):
@@ -327,8 +320,8 @@ def test_cli_check_compares_with_last_years_published_report(tmp_path):
     this_year = tmp_path / "英林镇-2021.yaml"
     this_year.write_text(YINGLIN.read_text(encoding="utf-8").replace("year: 2020", "year: 2021")
                          .replace('format: "2019"\n', ""), encoding="utf-8")
-    done = nianbao("check", this_year, "--previous", last_year)
-    assert "[T-2]" in done.stdout
+    done = run_cli("check", this_year, "--previous", last_year)
+    assert "[T-2]" in done.out
 
 
 def test_garbled_fee_amount_is_no_traceback(tmp_path):

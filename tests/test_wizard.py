@@ -14,17 +14,16 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import BUSY, MEIYANG, ROOT
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from generator.checks import check
-from generator.inputs.datafile import read_data_file
 from generator.app.wizard import complete
-from generator.inputs.wizard import draft_answers, open_session
+from generator.checks import check
 from generator.inputs import InputError
-
-from conftest import BUSY, MEIYANG, ROOT
+from generator.inputs.datafile import read_data_file
+from generator.inputs.wizard import draft_answers, open_session
 
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "
 DONE = "\x1b\r"  # Esc, Enter: finish a multi-line answer

@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from generator.inputs.datafile import read_data_file
 
-from conftest import ROOT
-
 NIANBAO = ROOT / ".venv" / "bin" / "nianbao"
+pytestmark = pytest.mark.tmux
 
 
 class Terminal:

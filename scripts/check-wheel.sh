@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build the wheel, install it into a fresh virtual environment outside the checkout, and use every
+# command there — what a county IT person gets from `pip install nianbao-*.whl`. Run by .ci/run.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+python="${PYTHON:-python3}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$root/.venv/bin/python" -m pip wheel -q --no-deps --disable-pip-version-check -w "$work/dist" "$root" 2>&1 \
+  | grep -v "^WARNING: Location" || true
+wheel=$(ls "$work"/dist/nianbao-*.whl)
+"$python" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q --disable-pip-version-check -c "$root/requirements.lock" "$wheel" 2>&1 \
+  | grep -v "^WARNING: Location" || true
+
+cd "$work"   # nothing of the checkout is reachable from here
+cp "$root/examples/青石街道-2025.yaml" data.yaml
+nb=("$work/venv/bin/nianbao")
+set -x
+"${nb[@]}" --version
+"${nb[@]}" check data.yaml
+"${nb[@]}" render data.yaml -o out --to docx,html,pdf
+test -s "out/青石街道办事处2025年政府信息公开工作年度报告.docx"
+test -s "out/青石街道办事处2025年政府信息公开工作年度报告.html"
+head -c 5 "out/青石街道办事处2025年政府信息公开工作年度报告.pdf" | grep -q "%PDF-"
+"${nb[@]}" form -o form.xlsx
+"${nb[@]}" form --batch -o roster.xlsx
+"${nb[@]}" convert data.yaml -o filled.xlsx
+"${nb[@]}" check filled.xlsx
+"${nb[@]}" import "out/青石街道办事处2025年政府信息公开工作年度报告.docx" -o imported.yaml
+"${nb[@]}" schema > schema.json
+mkdir units && cp data.yaml units/
+"${nb[@]}" batch units -o batch-out -j 1
+"${nb[@]}" wizard < /dev/null && exit 1 || test $? -eq 2   # no terminal: a Chinese message, exit 2
+"$work/venv/bin/python" -m generator --version
+set +x
+echo "wheel check passed: $(basename "$wheel")"
