@@ -20,7 +20,7 @@ def run(args) -> int:
 
     handler = {"check": cmd_check, "render": cmd_render, "schema": cmd_schema, "convert": cmd_convert,
                "import": cmd_import, "form": form.cmd_form, "wizard": wizard.cmd_wizard,
-               "batch": batch.cmd_batch}[args.command]
+               "batch": batch.cmd_batch, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except InputError as exc:
@@ -143,3 +143,9 @@ def cmd_import(args) -> int:
     print_findings(findings)
     print(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from ..doctor import run_doctor
+
+    return run_doctor(args)
