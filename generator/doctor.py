@@ -124,14 +124,14 @@ def about_system() -> Result:
 
 
 def basic_outputs() -> Result:
-    """Check a blank report and render it to DOCX and HTML in memory (templates found, libraries load)."""
+    """Check an all-zero report and render it to DOCX and HTML in memory (templates found, libraries load)."""
     try:
         from .checks import check
         from .formats import FORMAT_2021
         from .render import render
-        from .report import Report
+        from .report import ReportBuilder
 
-        report = Report(year=2025, format=FORMAT_2021)
+        report = ReportBuilder(year=2025, format=FORMAT_2021).build()  # every table cell 0
         check(report)
         render(report, "docx")
         render(report, "html")
