@@ -1,4 +1,4 @@
-"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema``.
+"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema | doctor``.
 
 Exit codes: 0 done (no errors), 1 the data has errors or an output was refused, 2 the input could
 not be read or the command was used wrongly. Heavy libraries are imported only by the command
@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="报告文件")
     p.add_argument("-o", "--output", metavar="数据文件.yaml")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("doctor", help="环境检查：版本、PDF 能否生成、字体、输出文件夹能否写入")
+    p.add_argument("-o", "--output", default=".", metavar="目录", help="要检查能否写入的输出目录，默认当前目录")
+    p.add_argument("--pdf", action="store_true", help="PDF 必须可用（不可用时退出码为 1）")
     return parser
 
 

@@ -20,7 +20,7 @@ def run(args) -> int:
 
     handler = {"check": cmd_check, "render": cmd_render, "schema": cmd_schema, "convert": cmd_convert,
                "import": cmd_import, "form": form.cmd_form, "wizard": wizard.cmd_wizard,
-               "batch": batch.cmd_batch}[args.command]
+               "batch": batch.cmd_batch, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except InputError as exc:
@@ -68,7 +68,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_render(args) -> int:
-    worst = EXIT_OK
+    from ..render.pdf import PdfUnavailable
+
+    worst, pdf_missing = EXIT_OK, None
     for name in args.inputs:
         report = load_report(name)
         findings = findings_for(report, args.previous)
@@ -83,8 +85,18 @@ def cmd_render(args) -> int:
             path = Path(args.output) / f"{file_stem(report)}.{target}"
             if path.exists() and not args.force:
                 raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
-            write_atomic(path, _render_one(report, target, args.template), force=True)
+            if target == "pdf" and pdf_missing:
+                continue
+            try:
+                data = _render_one(report, target, args.template)
+            except PdfUnavailable as exc:  # the other formats are still written; the message comes once
+                pdf_missing = exc
+                continue
+            write_atomic(path, data, force=True)
             print(f"已生成：{path}")
+    if pdf_missing:
+        print(pdf_missing, file=sys.stderr)
+        return pdf_missing.exit_code
     return worst
 
 
@@ -131,3 +143,9 @@ def cmd_import(args) -> int:
     print_findings(findings)
     print(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from ..doctor import run_doctor
+
+    return run_doctor(args)

@@ -30,21 +30,25 @@ def complete(session) -> int:
     from ..inputs.wizard import run_wizard
 
     outcome = run_wizard(session)
-    for target in outcome.targets:
-        render_to(session.console, outcome.report, outcome.data_file.parent, target)
-    return outcome.code
+    rendered = [render_to(session.console, outcome.report, outcome.data_file.parent, t) for t in outcome.targets]
+    return outcome.code if all(rendered) else max(outcome.code, EXIT_INPUT)
 
 
-def render_to(console, report: Report, folder: Path, target: str) -> None:
+def render_to(console, report: Report, folder: Path, target: str) -> bool:
     """Render one output beside the data file, under a free name; a failure is reported, the data file stays."""
     from ..inputs.wizard import free_name
     from ..outputs import write_atomic
     from ..render import render
+    from ..render.pdf import PdfUnavailable
 
     path = free_name(folder / f"{file_stem(report)}.{target}")
     try:
         write_atomic(path, render(report, target))
+    except PdfUnavailable as exc:  # its message says what to install
+        console.print(str(exc), style="red", markup=False)
+        return False
     except (NianbaoError, OSError) as exc:
         console.print(f"[red]未能生成 {path.name}：{exc}[/red]")
-        return
+        return False
     console.print(f"[green]已生成：{path}[/green]")
+    return True

@@ -75,17 +75,33 @@ def _run(request: BatchRequest, plan, workdir: Path, spool: Spool) -> int:
     from .report import finish_batch
 
     jobs = max(1, request.jobs or os.cpu_count() or 1)
+    targets, pdf_missing = _available_targets(request.targets)
     previous = request.previous
     previous_db = index_previous(previous, workdir) if previous else None
-    options = Options(str(request.output), tuple(request.targets), request.force, request.ignore_errors, plan.layout,
-                      previous_db)
+    options = Options(str(request.output), targets, request.force, request.ignore_errors, plan.layout, previous_db)
     settings = json.dumps([__version__, request.ignore_errors, digest_of(previous) if previous else None])
     started = time.monotonic()
     run_tasks(plan.tasks(settings), options, jobs, spool, plan.estimate, Console(stderr=True))
-    code = finish_batch(spool, request.output, request.targets, time.monotonic() - started, jobs)
+    code = finish_batch(spool, request.output, targets, time.monotonic() - started, jobs)
+    if pdf_missing:
+        print(pdf_missing, file=sys.stderr)
+        return pdf_missing.exit_code
     if isinstance(plan, FolderPlan) and plan.single and all(r["status"] == UNREADABLE for r in spool):
         return EXIT_INPUT  # the one input file given could not be read
     return code
+
+
+def _available_targets(targets) -> tuple[tuple[str, ...], Exception | None]:
+    """The formats to render; PDF is dropped (and its reason returned, to be reported once) without WeasyPrint."""
+    if "pdf" not in targets:
+        return tuple(targets), None
+    from ..render.pdf import PdfUnavailable, warm_up
+
+    try:
+        warm_up()
+    except PdfUnavailable as exc:
+        return tuple(t for t in targets if t != "pdf"), exc
+    return tuple(targets), None
 
 
 def _interrupt(signum, frame):
