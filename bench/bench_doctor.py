@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_no_pdf_libs import hidden_env  # noqa: E402
+from helpers import hidden_pdf_libraries  # noqa: E402
 
 RUNS = 5
 
@@ -32,7 +32,7 @@ def seconds(env: dict, *args: str) -> float:
 
 
 with tempfile.TemporaryDirectory() as folder:
-    no_libs = hidden_env(Path(folder) / "hide")
+    no_libs = {**os.environ, **hidden_pdf_libraries(Path(folder) / "hide")}
     print(f"nianbao doctor, PDF libraries present : {seconds(os.environ.copy(), 'doctor', '-o', folder):.2f} s "
           f"(median of {RUNS} new processes)")
     print(f"nianbao doctor, PDF libraries hidden  : {seconds(no_libs, 'doctor', '-o', folder):.2f} s")

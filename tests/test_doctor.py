@@ -13,20 +13,16 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from generator.doctor import SAMPLE
+from generator.app.doctor import SAMPLE
 
-from conftest import ROOT
-from test_no_pdf_libs import hidden_env
+from helpers import Run, hidden_pdf_libraries, run_cli
 
 FANDOL_FANG = Path("/usr/local/share/fonts/nianbao-fandol/FandolFang-Regular.otf")  # scripts/setup.sh puts it here
 
 
-def doctor(*args, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "generator", "doctor", *map(str, args)], capture_output=True,
-                            env=env or os.environ.copy(), cwd=ROOT, stdin=subprocess.DEVNULL, timeout=300)
-    encoding = (env or {}).get("PYTHONIOENCODING", "utf-8")
-    result.stdout, result.stderr = result.stdout.decode(encoding), result.stderr.decode(encoding)
-    assert "Traceback" not in result.stderr, result.stderr
+def doctor(*args, env: dict | None = None) -> Run:
+    result = run_cli("doctor", *args, env=env)
+    assert "Traceback" not in result.err, result.err
     return result
 
 
@@ -51,8 +47,8 @@ def fontconfig_env(tmp_path: Path, *font_dirs: Path) -> dict:
 
 def test_on_this_machine_everything_works_and_fandol_stands_in(tmp_path):
     result = doctor("-o", tmp_path)
-    assert result.returncode == 0, result.stdout
-    out = result.stdout
+    assert result.code == 0, result.out
+    out = result.out
     assert line(out, "nianbao 版本").startswith("✓") and line(out, "Python").startswith("✓")
     assert line(out, "校验、Word 和网页输出").startswith("✓")
     assert line(out, "PDF 输出").startswith("✓ PDF 输出：正常（WeasyPrint")
@@ -65,31 +61,31 @@ def test_on_this_machine_everything_works_and_fandol_stands_in(tmp_path):
 
 
 def test_without_pdf_libraries_pdf_is_a_warning_unless_required(tmp_path):
-    env = hidden_env(tmp_path / "hide")
+    env = hidden_pdf_libraries(tmp_path / "hide")
     result = doctor("-o", tmp_path, env=env)
-    assert result.returncode == 0
-    pdf = line(result.stdout, "PDF 输出")
+    assert result.code == 0
+    pdf = line(result.out, "PDF 输出")
     assert pdf.startswith("！ PDF 输出：无法生成 PDF") and "libgobject-2.0-0" in pdf
-    assert "sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk" in result.stdout
-    assert "PDF 暂不能生成" in result.stdout
-    assert "fontconfig 匹配为 FandolFang" in line(result.stdout, "字体 仿宋_GB2312")  # fonts still looked up
+    assert "sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk" in result.out
+    assert "PDF 暂不能生成" in result.out
+    assert "fontconfig 匹配为 FandolFang" in line(result.out, "字体 仿宋_GB2312")  # fonts still looked up
     required = doctor("--pdf", "-o", tmp_path, env=env)
-    assert required.returncode == 1 and line(required.stdout, "PDF 输出").startswith("✗")
+    assert required.code == 1 and line(required.out, "PDF 输出").startswith("✗")
 
 
 def test_output_folder_that_cannot_be_written_fails(tmp_path):
     blocker = tmp_path / "一个文件.txt"
     blocker.write_text("不是文件夹", encoding="utf-8")
     result = doctor("-o", blocker / "输出")
-    assert result.returncode == 1
-    assert line(result.stdout, "输出文件夹").startswith(f"✗ 输出文件夹：{blocker / '输出'} 不能写入文件（路径中有一部分是文件")
-    assert "-o" in line(result.stdout, "输出文件夹") and "结论：输出文件夹 未通过" in result.stdout
+    assert result.code == 1
+    assert line(result.out, "输出文件夹").startswith(f"✗ 输出文件夹：{blocker / '输出'} 不能写入文件（路径中有一部分是文件")
+    assert "-o" in line(result.out, "输出文件夹") and "结论：输出文件夹 未通过" in result.out
     assert blocker.read_text(encoding="utf-8") == "不是文件夹"
 
 
 def test_a_missing_output_folder_is_tried_and_left_as_it_was(tmp_path):
     result = doctor("-o", tmp_path / "新建" / "输出")
-    assert result.returncode == 0 and line(result.stdout, "输出文件夹").startswith("✓")
+    assert result.code == 0 and line(result.out, "输出文件夹").startswith("✓")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -108,21 +104,21 @@ def test_the_real_official_font_is_recognised_by_its_chinese_name(tmp_path):
     names.setName("仿宋_GB2312", 1, 3, 1, 0x804)
     font.save(fonts / "fangsong-gb2312.otf")
     result = doctor("-o", tmp_path, env=fontconfig_env(tmp_path, fonts))
-    assert line(result.stdout, "字体 仿宋_GB2312").startswith(
+    assert line(result.out, "字体 仿宋_GB2312").startswith(
         f"✓ 字体 仿宋_GB2312：正式字体，PDF 中使用 FangSong_GB2312（{fonts / 'fangsong-gb2312.otf'}）")
 
 
 def test_without_chinese_fonts_pdf_would_show_boxes(tmp_path):
     env = fontconfig_env(tmp_path, Path("/usr/share/fonts/truetype/dejavu"))
     result = doctor("--pdf", "-o", tmp_path, env=env)
-    assert result.returncode == 1
-    pdf = line(result.stdout, "PDF 输出")
+    assert result.code == 1
+    pdf = line(result.out, "PDF 输出")
     assert pdf.startswith("✗ PDF 输出：能排版，但本机没有中文字体") and "fonts-noto-cjk" in pdf
-    assert "没有中文字形" in line(result.stdout, "字体 黑体")
-    assert doctor("-o", tmp_path, env=env).returncode == 0  # PDF is not required without --pdf
+    assert "没有中文字形" in line(result.out, "字体 黑体")
+    assert doctor("-o", tmp_path, env=env).code == 0  # PDF is not required without --pdf
 
 
 def test_a_chinese_windows_console_gets_marks_it_can_print(tmp_path):
-    result = doctor("-o", tmp_path, env={**os.environ, "PYTHONIOENCODING": "gbk"})
-    assert result.returncode == 0
-    assert line(result.stdout, "PDF 输出").startswith("√") and "✓" not in result.stdout
+    result = doctor("-o", tmp_path, env={"PYTHONIOENCODING": "gbk"})
+    assert result.code == 0
+    assert line(result.out, "PDF 输出").startswith("√") and "✓" not in result.out

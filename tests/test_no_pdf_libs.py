@@ -16,66 +16,51 @@ import pytest
 
 from generator.render import pdf
 
-from conftest import BUSY, ROOT, YINGLIN
+from helpers import ROOT, Run, hidden_pdf_libraries, run_cli
 
-HIDE_LIBRARIES = '''\
-import cffi
+from conftest import BUSY, YINGLIN
 
-
-def _dlopen(self, name, flags=0):
-    raise OSError(f"cannot load library 'libgobject-2.0-0': {name}: cannot open shared object file")
-
-
-cffi.FFI.dlopen = _dlopen
-'''
 NO_PDF = "无法生成 PDF"
 
 
-def hidden_env(folder: Path) -> dict:
-    """Environment for a child process in which WeasyPrint's native libraries cannot be loaded."""
-    folder.mkdir(exist_ok=True)
-    (folder / "sitecustomize.py").write_text(HIDE_LIBRARIES, encoding="utf-8")
-    return {**os.environ, "PYTHONPATH": str(folder)}
-
-
-def nianbao(*args, env: dict, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                            cwd=cwd, env=env, stdin=subprocess.DEVNULL, timeout=300)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "WeasyPrint could not import" not in result.stdout  # its English banner is kept off the screen
+def nianbao(*args, env: dict, cwd: Path = ROOT) -> Run:
+    result = run_cli(*args, env=env, cwd=cwd)
+    assert "Traceback" not in result.err, result.err
+    assert "WeasyPrint could not import" not in result.out  # its English banner is kept off the screen
     return result
 
 
 @pytest.fixture
 def no_libs(tmp_path) -> dict:
-    return hidden_env(tmp_path / "hide")
+    return hidden_pdf_libraries(tmp_path / "hide")
 
 
 def test_the_libraries_are_really_hidden(no_libs):
-    result = subprocess.run([sys.executable, "-c", "import weasyprint"], capture_output=True, text=True, env=no_libs)
+    result = subprocess.run([sys.executable, "-c", "import weasyprint"], capture_output=True, text=True,
+                            env={**os.environ, **no_libs})
     assert result.returncode != 0 and "cannot load library 'libgobject-2.0-0'" in result.stderr
 
 
 def test_render_writes_word_and_html_and_explains_pdf_once(tmp_path, no_libs):
     out = tmp_path / "out"
     result = nianbao("render", BUSY, YINGLIN, "-o", out, "--to", "pdf,docx,html", env=no_libs)
-    assert result.returncode == 2
+    assert result.code == 2
     assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".docx", ".html", ".html"]
-    assert result.stderr.count(NO_PDF) == 1
-    assert "sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk" in result.stderr
-    assert "nianbao doctor" in result.stderr
+    assert result.err.count(NO_PDF) == 1
+    assert "sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk" in result.err
+    assert "nianbao doctor" in result.err
 
 
 def test_check_form_convert_and_import_need_no_pdf_libraries(tmp_path, no_libs):
     published = tmp_path / "published"
-    assert nianbao("render", BUSY, "-o", published, env=os.environ.copy()).returncode == 0  # with the libraries
+    assert nianbao("render", BUSY, "-o", published, env={}).code == 0  # with the libraries
     for report in sorted(published.iterdir()):  # .docx, .html, .pdf: importing a PDF reads it with pypdf
-        assert nianbao("check", report, env=no_libs).returncode == 0
+        assert nianbao("check", report, env=no_libs).code == 0
         imported = tmp_path / f"imported-{report.suffix[1:]}.yaml"
-        assert nianbao("import", report, "-o", imported, env=no_libs).returncode == 0
+        assert nianbao("import", report, "-o", imported, env=no_libs).code == 0
         assert "青石街道办事处" in imported.read_text(encoding="utf-8")
-    assert nianbao("form", "--year", "2025", "-o", tmp_path / "填报表.xlsx", env=no_libs).returncode == 0
-    assert nianbao("convert", BUSY, "-o", tmp_path / "转换.xlsx", env=no_libs).returncode == 0
+    assert nianbao("form", "--year", "2025", "-o", tmp_path / "填报表.xlsx", env=no_libs).code == 0
+    assert nianbao("convert", BUSY, "-o", tmp_path / "转换.xlsx", env=no_libs).code == 0
     assert (tmp_path / "填报表.xlsx").stat().st_size and (tmp_path / "转换.xlsx").stat().st_size
 
 
@@ -86,8 +71,8 @@ def test_batch_writes_the_rest_and_reports_pdf_once(tmp_path, no_libs):
         shutil.copy(source, folder)
     out = tmp_path / "out"
     result = nianbao("batch", folder, "-o", out, "--to", "docx,html,pdf", "-j", "2", env=no_libs)
-    assert result.returncode == 2
-    assert result.stderr.count(NO_PDF) == 1
+    assert result.code == 2
+    assert result.err.count(NO_PDF) == 1
     assert len(list(out.glob("*/*.docx"))) == 2 and len(list(out.glob("*/*.html"))) == 2
     assert not list(out.rglob("*.pdf"))
     assert (out / "校验结果.xlsx").exists() and list(out.glob("汇总-*.html"))
@@ -95,7 +80,7 @@ def test_batch_writes_the_rest_and_reports_pdf_once(tmp_path, no_libs):
 
 def test_batch_without_pdf_is_unaffected(tmp_path, no_libs):
     result = nianbao("batch", BUSY, "-o", tmp_path / "out", "--to", "docx", env=no_libs)
-    assert result.returncode == 0 and NO_PDF not in result.stderr
+    assert result.code == 0 and NO_PDF not in result.err
 
 
 WIZARD = '''\
@@ -112,7 +97,7 @@ sys.exit(code)
 def test_wizard_saves_data_and_word_and_explains_pdf(tmp_path, no_libs):
     script = tmp_path / "drive.py"
     script.write_text(WIZARD.format(tests=str(ROOT / "tests"), cwd=str(tmp_path)), encoding="utf-8")
-    env = {**no_libs, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env = {**os.environ, **no_libs, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=ROOT,
                             timeout=300)
     assert "Traceback" not in result.stderr, result.stderr

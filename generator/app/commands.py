@@ -146,6 +146,6 @@ def cmd_import(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from ..doctor import run_doctor
+    from .doctor import run_doctor
 
     return run_doctor(args)

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MARKS = {OK: "✓", WARN: "！", FAIL: "✗"}
@@ -126,10 +126,10 @@ def about_system() -> Result:
 def basic_outputs() -> Result:
     """Check an all-zero report and render it to DOCX and HTML in memory (templates found, libraries load)."""
     try:
-        from .checks import check
-        from .formats import FORMAT_2021
-        from .render import render
-        from .report import ReportBuilder
+        from ..checks import check
+        from ..formats import FORMAT_2021
+        from ..render import render
+        from ..report import ReportBuilder
 
         report = ReportBuilder(year=2025, format=FORMAT_2021).build()  # every table cell 0
         check(report)
@@ -143,7 +143,7 @@ def basic_outputs() -> Result:
 
 def pdf_output(required: bool) -> tuple[Result, dict[str, EmbeddedFont]]:
     """Render one small CJK PDF per official font; the embedded fonts serve the font checks too."""
-    from .render import pdf
+    from ..render import pdf
 
     missing = FAIL if required else WARN
     try:
@@ -225,7 +225,7 @@ def output_folder(folder: Path) -> Result:
 # --- fonts ---------------------------------------------------------------------------------------
 
 def official_fonts() -> tuple[str, ...]:
-    from .render.docx_reference import FANGSONG, HEITI, KAITI, SONGTI, TITLE_FONT
+    from ..render.docx_reference import FANGSONG, HEITI, KAITI, SONGTI, TITLE_FONT
 
     return FANGSONG, KAITI, HEITI, SONGTI, TITLE_FONT
 
@@ -237,7 +237,7 @@ def _sample_page(name: str) -> str:
 
 def _css_stack(name: str) -> str:
     """The font stack of the report stylesheet whose first font is ``name`` (what a report asks for)."""
-    from .render.html import stylesheet
+    from ..render.html import stylesheet
 
     for match in re.finditer(r"--[\w-]+:\s*([^;{}]+);", stylesheet()):
         if match.group(1).strip().startswith(f'"{name}"'):
