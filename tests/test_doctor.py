@@ -6,8 +6,6 @@ without Chinese fonts, or with the real 仿宋_GB2312, with a private fontconfig
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from fontTools import subset
