@@ -7,7 +7,10 @@ python="${PYTHON:-python3}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$root/.venv/bin/python" -m pip wheel -q --no-deps --disable-pip-version-check -w "$work/dist" "$root" 2>&1 \
+# Build from a copy of the tracked files, so the checkout gets no build/ folder and nothing untracked slips in.
+mkdir "$work/src"
+(cd "$root" && git ls-files -z | xargs -0 cp --parents -t "$work/src")
+"$root/.venv/bin/python" -m pip wheel -q --no-deps --disable-pip-version-check -w "$work/dist" "$work/src" 2>&1 \
   | grep -v "^WARNING: Location" || true
 wheel=$(ls "$work"/dist/nianbao-*.whl)
 "$python" -m venv "$work/venv"
