@@ -114,13 +114,17 @@ def appeals_grid(report: Report) -> Grid:
     fmt = report.format
     table = fmt.appeals
     grid = Grid("appeals", table.section, [156 / 15] * 15, header_rows=3)
-    grid.add(REVIEW, 0, 0, rowspan=2, colspan=5, header=True, scope="colgroup")
+    # As in the official template: 行政复议 is one row high and its leaf headings span rows 2–3;
+    # 行政诉讼 splits into its two groups on row 2, with their leaf headings on row 3.
+    grid.add(REVIEW, 0, 0, colspan=5, header=True, scope="colgroup")
     grid.add(LITIGATION, 0, 5, colspan=10, header=True, scope="colgroup")
     for i, row in enumerate(table.rows):
-        if row.group == LITIGATION:
+        litigation = row.group == LITIGATION
+        if litigation:
             grid.add(row.label, 1, 5 * i, colspan=5, header=True, scope="colgroup")
         for j, column in enumerate(table.columns):
-            grid.add(column.label, 2, 5 * i + j, header=True, scope="col")
+            grid.add(column.label, 2 if litigation else 1, 5 * i + j, rowspan=1 if litigation else 2,
+                     header=True, scope="col")
             grid.value(report, fmt, f"appeals.{row.key}.{column.key}", 3, 5 * i + j)
     return grid
 
