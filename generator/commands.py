@@ -75,22 +75,23 @@ def cmd_render(args) -> int:
             print(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
             worst = EXIT_FINDINGS
             continue
-        stem = safe_filename(f"{report.agency.name}{report.year}年政府信息公开工作年度报告")
+        draft = has_errors(findings)  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
+        stem = safe_filename(f"{report.agency.name}{report.year}年政府信息公开工作年度报告{'（草稿）' if draft else ''}")
         for target in args.to:
             path = Path(args.output) / f"{stem}.{target}"
             if path.exists() and not args.force:
                 raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
-            write_atomic(path, _render_one(report, target, args.template), force=True)
+            write_atomic(path, _render_one(report, target, args.template, draft), force=True)
             print(f"已生成：{path}")
     return worst
 
 
-def _render_one(report: Report, target: str, template: str | None) -> bytes:
+def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
     from .render import render
     from .render.docx import TemplateError
 
     try:
-        return render(report, target, Path(template) if template else None)
+        return render(report, target, Path(template) if template else None, draft)
     except TemplateError as exc:
         raise InputError(str(exc)) from None
 
