@@ -17,6 +17,7 @@ TITLE, HEADING1, HEADING2, BODY, TABLE, SIGNATURE, DATE = (
 
 
 LINE_CHARS = 28  # characters per line of the 156 mm text block (GB/T 9704)
+DRAFT_NOTE = "草稿 · 数据有错误，仅供核对，不得发布"  # on every page of output made despite errors
 
 
 @dataclass

@@ -359,3 +359,24 @@ def test_css_font_stacks_official_then_installed_then_free():
         stack = stacks[name]
         assert stack[0] == official, name
         assert all(stack.index(font) < stack.index(free) for font in installed), name
+
+
+def test_docx_appeals_header_is_the_official_one():
+    """Spec §4 in Word: 行政复议 spans 5 columns on the first header row only; its five leaf headings are
+    merged over rows 2–3 (vMerge), beside 未经复议直接起诉 and 复议后起诉 (5 columns each)."""
+    table = docx_part(render(report_of(example_dict(BUSY)), "docx"), "word/document.xml").findall(f".//{W}tbl")[2]
+    rows = table.findall(f"{W}tr")
+
+    def cells(row):
+        out = []
+        for tc in row.findall(f"{W}tc"):
+            span = tc.find(f"{W}tcPr/{W}gridSpan")
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            out.append(("".join(tc.itertext()), int(span.get(f"{W}val")) if span is not None else 1,
+                        None if merge is None else merge.get(f"{W}val", "continue")))
+        return out
+
+    assert cells(rows[0]) == [("行政复议", 5, None), ("行政诉讼", 10, None)]
+    leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    assert cells(rows[1]) == [(t, 1, "restart") for t in leaves] + [("未经复议直接起诉", 5, None), ("复议后起诉", 5, None)]
+    assert cells(rows[2]) == [("", 1, "continue")] * 5 + [(t, 1, None) for t in leaves * 2]

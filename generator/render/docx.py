@@ -10,19 +10,19 @@ from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Length
 
-from ..document import BODY, DATE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE, build_document
+from ..document import (BODY, DATE, DRAFT_NOTE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE,
+                        build_document)
 from ..prose import title
 from ..report import Report
 from ..tables import Grid
 from .docx_reference import (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_SIGNATURE, STYLE_TABLE, STYLE_TITLE,
                              save_deterministic, set_ppr)
 from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
-from .html import DRAFT_NOTE
 
 TWIPS_PER_MM = 1440 / 25.4
 STYLE_OF = {TITLE: STYLE_TITLE, HEADING1: STYLE_H1, HEADING2: STYLE_H2, BODY: STYLE_BODY,
@@ -34,10 +34,6 @@ CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, 
 def render_docx(report: Report, template: Path | None = None, draft: bool = False) -> bytes:
     doc, style_ids = open_template(template)
     body = doc.element.body
-    if template is None:
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
     shift = _chars_per_line(doc) - LINE_CHARS
     for block in build_document(report):
         if block.kind == TABLE:

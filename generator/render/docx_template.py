@@ -41,12 +41,11 @@ class TemplateError(Exception):
 
 
 def open_template(template: Path | None):
-    """The document to render into and the style id of each role (ROLES)."""
-    if template is None:
-        doc = Document(str(REFERENCE))
-        return doc, {role: _find_style(doc, role).get(qn("w:styleId")) for role in ROLES}
-    doc = _load(Path(template))
+    """The document to render into (its body holding at most a letterhead) and the style id of each role."""
+    doc = Document(str(REFERENCE)) if template is None else _load(Path(template))
     letterhead = _letterhead(doc)
+    if template is None:  # ours has everything
+        return doc, {role: _find_style(doc, role).get(qn("w:styleId")) for role in ROLES}
     ids = _complete_styles(doc)
     _complete_page_numbers(doc)
     font_table_entries(doc, FONT_TABLE)
@@ -110,7 +109,7 @@ def _letterhead(doc) -> list:
 
 def _has_content(paragraph) -> bool:
     text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-    drawn = any(True for tag in ("w:drawing", "w:pict", "w:object") for _ in paragraph.iter(qn(tag)))
+    drawn = any(next(paragraph.iter(qn(tag)), None) is not None for tag in ("w:drawing", "w:pict", "w:object"))
     bordered = paragraph.find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is not None  # the red line of a 红头
     return bool(text.strip()) or drawn or bordered
 
@@ -120,6 +119,7 @@ def _reference() -> Document:
     return Document(str(REFERENCE))
 
 
+@lru_cache(maxsize=1)
 def _reference_styles() -> dict[str, bytes]:
     return {role: etree.tostring(_find_style(_reference(), role)) for role in ROLES}
 

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import TEMPLATES, __version__
-from ..document import build_document
+from ..document import DRAFT_NOTE, build_document
 from ..prose import title
 from ..report import Report
 from ..tables import Cell, Grid
@@ -19,7 +19,6 @@ TOKEN = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Z
                    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
                    r"|\d+(?:[.,:/-]\d+)*%?")
 LONG_TOKEN = 40  # a longer token (a long URL) may break after a slash, and nowhere else by us
-DRAFT_NOTE = "草稿 · 数据有错误，仅供核对，不得发布"
 
 
 @lru_cache(maxsize=1)
