@@ -323,7 +323,7 @@ def test_cli_check_compares_with_last_years_published_report(tmp_path):
     this_year.write_text(YINGLIN.read_text(encoding="utf-8").replace("year: 2020", "year: 2021")
                          .replace('format: "2019"\n', ""), encoding="utf-8")
     done = run_cli("check", this_year, "--previous", last_year)
-    assert "[T-2]" in done.out
+    assert "[T-2 照搬往年]" in done.out
 
 
 def test_garbled_fee_amount_is_no_traceback(tmp_path):

@@ -1,4 +1,4 @@
-"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema | doctor``.
+"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema | rules | doctor``.
 
 Exit codes: 0 done (no errors), 1 the data has errors or an output was refused, 2 the input could
 not be read or the command was used wrongly. Heavy libraries are imported only by the command
@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="输出数据文件的 JSON Schema（供编辑器提示和校验）")
     p.add_argument("--format", choices=["2019", "2021"], help="只含某一格式版本的表格")
+
+    p = sub.add_parser("rules", help="列出全部校验规则：编号、名称、说明和示例")
+    p.add_argument("ids", nargs="*", metavar="编号", help="只看这几条规则，如 R3-1 T-3")
 
     p = sub.add_parser("form", help="生成 Excel 填报表（空白或按上年数据预填）")
     group = p.add_mutually_exclusive_group()

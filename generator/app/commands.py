@@ -20,7 +20,7 @@ def run(args) -> int:
 
     handler = {"check": cmd_check, "render": cmd_render, "schema": cmd_schema, "convert": cmd_convert,
                "import": cmd_import, "form": form.cmd_form, "wizard": wizard.cmd_wizard,
-               "batch": batch.cmd_batch, "doctor": cmd_doctor}[args.command]
+               "batch": batch.cmd_batch, "rules": cmd_rules, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except InputError as exc:
@@ -145,6 +145,26 @@ def cmd_import(args) -> int:
     print_findings(findings)
     print(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    """Every rule (or the ones asked for): id, short name, severity, what it asks and an example."""
+    from ..rules import RULE_GROUPS, RULES
+
+    wanted = [i.upper() for i in args.ids]
+    unknown = [i for i in wanted if i not in RULES]
+    if unknown:
+        raise NianbaoError(f"没有编号为 {'、'.join(unknown)} 的规则。可用的编号：{'、'.join(RULES)}。")
+    for title, rules in RULE_GROUPS:
+        shown = [r for r in rules if not wanted or r.id in wanted]
+        if not shown:
+            continue
+        print(f"【{title}】")
+        for rule in shown:
+            print(f"  {rule.id} {rule.name}（{rule.severity}）：{rule.description}。\n      例：{rule.example}。")
+    if not wanted:
+        print("错误会阻止生成报告（--ignore-errors 可强制生成草稿）；提醒只列出，不阻止。")
+    return EXIT_OK
 
 
 def cmd_doctor(args) -> int:

@@ -23,7 +23,7 @@ def load_report(path: str | Path):
     if suffix in DATA_SUFFIXES:
         from .datafile import read_data_file
         return read_data_file(path)
-    if suffix in FORM_SUFFIXES or suffix == ".xls":
+    if suffix in FORM_SUFFIXES or suffix in (".xls", ".et", ".ett"):  # the last three get "save as .xlsx" advice
         from .excel import read_form
         return read_form(path)
     if suffix in REPORT_SUFFIXES:

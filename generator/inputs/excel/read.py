@@ -24,7 +24,7 @@ from ...cells import read_number, read_text, read_yes_no, shown
 from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import COUNT, FORMATS, Format, format_for_year, format_years
-from ...numbers import ZERO_WORDS, parse_date, parse_number
+from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from .layout import FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, Layout, Slot, key_for, layout, name_for
 from .sniff import sniff
@@ -193,6 +193,7 @@ class _FormReader:
         self.cached = cached
         self.findings: list[Finding] = []
         self.places: dict[str, str] = {}
+        self.summed = {part for parts in self.lay.parts.values() for part in parts}  # cells a total formula adds up
         self.cells = self._resolve()
 
     # Where each key is: through its defined name, else where the layout put it.
@@ -311,6 +312,7 @@ class _FormReader:
         return text
 
     def _fees(self) -> Fees:
+        """是否收取 and the amount and cases; with 「否」 a typed amount is the one finding R6-1 (no R0-1 echo)."""
         collected, finding = read_yes_no(self.raw("fees.collected"), self.place("fees.collected"), "fees.collected")
         if finding:  # a required field of the form (F-1), unlike a number cell
             self.findings.append(replace(finding, rule="F-1"))
@@ -319,7 +321,10 @@ class _FormReader:
             raw = self.raw(key)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
-            values[key.split(".")[1]] = self._number(key, self.lay.slots[key], raw)
+            before = len(self.findings)
+            value = values[key.split(".")[1]] = self._number(key, self.lay.slots[key], raw)
+            if collected is False and value:
+                del self.findings[before:]
         return Fees(**values)
 
     # Numbers.
@@ -356,14 +361,15 @@ class _FormReader:
                 self.add("R0-1", ERROR, key, f"填的是公式「{formula}」，读不出它的结果。请直接填写数字。",
                          operands={"输入": formula})
                 return None
-            self.add("R0-1", WARNING, key, f"填的是公式「{formula}」，已按电子表格算出的 {parsed.value} 处理；请直接填写数字。",
+            self.add("R0-1", WARNING, key, f"填的是公式「{formula}」，已按电子表格算出的 "
+                     f"{format_number(parsed.value, slot.kind)} 处理；请直接填写数字。",
                      operands={"输入": formula, "按": parsed.value})
             return parsed.value
         if isinstance(raw, (datetime, date, time)):
             self.add("R0-1", ERROR, key, f"被电子表格当成了日期或时间（{raw}），不是数字。请把单元格格式设为「常规」后重新填写数字。",
                      operands={"输入": str(raw)})
             return None
-        as_text = (isinstance(raw, str) and raw.strip() not in ZERO_WORDS
+        as_text = (key in self.summed and isinstance(raw, str) and raw.strip() not in ZERO_WORDS
                    and parse_number(raw, slot.kind).value not in (None, 0))  # a spreadsheet's SUM skips it
         cell = read_number(raw, slot.kind, self.place(key), key,
                            extra_note="是以文字形式填写的，表中的总计公式不会计入" if as_text else "")
