@@ -137,7 +137,7 @@ def appeals_summary(report: Report) -> str:
 def fee_statement(report: Report) -> str:
     """The 信息处理费 sentence that section 六 must contain."""
     fees = report.fees
-    if fees.collected or fees.amount:
+    if fees.collected or (fees.collected is None and fees.amount):  # 否 with an amount is R6-1, never "收取"
         cases = f"（{fees.cases}件）" if fees.cases else ""
         return (f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费"
                 f"{format_number(fees.amount or 0, 'amount')}元{cases}。")
