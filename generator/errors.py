@@ -25,3 +25,7 @@ class OutputExists(NianbaoError):
     """The target exists and the user did not say --force."""
 
     exit_code = EXIT_FINDINGS
+
+
+class OutputError(NianbaoError):
+    """An output cannot be written (read-only folder, full disk, a file where a folder should be)."""
