@@ -27,5 +27,8 @@ class OutputExists(NianbaoError):
     exit_code = EXIT_FINDINGS
 
 
-class OutputError(NianbaoError):
-    """An output cannot be written (read-only folder, full disk, a file where a folder should be)."""
+class OutputError(NianbaoError, OSError):
+    """An output cannot be written (read-only folder, full disk, a file where a folder should be).
+
+    Also an OSError (``strerror``: the reason in Chinese), so code that catches OSError around a write still does.
+    """

@@ -39,7 +39,9 @@ def write_atomic(path: Path, data: bytes | str, force: bool = False, durable: bo
         os.replace(tmp, path)
     except OSError as exc:
         _discard(tmp)
-        raise OutputError(f"无法写入 {path}：{why_not_written(exc)}") from None
+        error = OutputError(f"无法写入 {path}：{why_not_written(exc)}")
+        error.strerror = why_not_written(exc)
+        raise error from None
     except BaseException:
         _discard(tmp)
         raise
@@ -63,8 +65,9 @@ def why_not_written(exc: OSError) -> str:
         errno.ENOTDIR: "路径中的某一级是文件而不是文件夹。请检查 -o 给出的位置。",
         errno.EEXIST: "路径中的某一级是文件而不是文件夹。请检查 -o 给出的位置。",
         errno.EISDIR: "同名的文件夹已存在。请换一个名称或位置。",
+        errno.ENOENT: "这个位置不存在，也无法创建。请检查 -o 给出的位置。",
     }
-    return reasons.get(exc.errno or 0, f"{exc.strerror or exc}。")
+    return reasons.get(exc.errno or 0, f"系统提示「{exc.strerror or exc}」。请换一个文件夹（-o）后重新运行。")
 
 
 _WINDOWS_FORBIDDEN = '<>:"/\\|?*'

@@ -210,6 +210,16 @@ def test_form_number_cells(value, tmp_path):
     assert f"工作表「{SHEET_REQUESTS}」单元格 {ref}" in line and XLSX_NUMBERS[value] in line, line
 
 
+@pytest.mark.parametrize("value", [b"inf", b"NaN", BIG.encode(), b"1e309", b"1E+20"])
+def test_form_totals_cached_as_nonsense_are_not_compared(value, tmp_path):
+    """A total's value as if a spreadsheet had computed it: NaN, infinite or huge is no number to compare."""
+    path = tmp_path / "填报表.xlsx"
+    path.write_bytes(_replace_in_sheets(form_bytes(FORMAT_2021, read_data_file(BUSY)), b"</f><v></v>",
+                                        b"</f><v>" + value + b"</v>"))
+    text = clean(run_cli("check", path), EXIT_OK)
+    assert "校验通过" in text
+
+
 @pytest.mark.parametrize("value", [b"inf", b"NaN", BIG.encode(), b"1e309"], ids=["inf", "nan", "big", "1e309"])
 def test_roster_number_cells(value, tmp_path):
     report = read_data_file(BUSY)
@@ -273,6 +283,7 @@ DATA_FILES = {  # name → (file name, content, words the message must contain)
     "utf-16": ("d.yaml", "year: 2025\n".encode("utf-16"), "UTF-16"),
     "too-large": ("d.yaml", None, "文件过大"),
     "folder": ("d.yaml", "folder", "文件夹"),
+    "pipe": ("报告.docx", "fifo", "不是普通文件"),  # would block any reader
     "unknown-key-with-escape": ("d.yaml", 'year: 2025\nagency: {name: x}\n"\\e[2J\\e[31mkey": 1\n', "不认识的字段"),
     "huge-year": ("d.json", '{"year": ' + BIG + ', "agency": {"name": "x"}}', "year"),
 }
@@ -287,6 +298,8 @@ def test_data_files(case, tmp_path):
             handle.truncate(3 * 1024 ** 3)
     elif content == "folder":
         path.mkdir()
+    elif content == "fifo":
+        os.mkfifo(path)
     else:
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     started = time.monotonic()

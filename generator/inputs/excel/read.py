@@ -270,7 +270,7 @@ class _FormReader:
     def _year(self) -> int:
         raw = self.shown("year") if _is_formula(self.raw("year")) else self.raw("year")
         text = shown(raw) if raw is not None else ""
-        match = re.fullmatch(r"(\d{4})\s*年?(度)?", for_regex(text).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+        match = re.fullmatch(r"(\d{4})\s*年?(度)?", text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         where = f"{self.name}：{self.place('year')}"
         if not text:
             raise InputError(f"{where}没有填写。请填写 4 位数字的年份，如 2025（报告年度决定报告标题和表格格式）。")
