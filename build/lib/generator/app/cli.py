@@ -1,0 +1,129 @@
+"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema``.
+
+Exit codes: 0 done (no errors), 1 the data has errors or an output was refused, 2 the input could
+not be read or the command was used wrongly. Heavy libraries are imported only by the command
+that needs them, so ``nianbao --help`` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
+
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+}
+argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # argparse looks its messages up through `_`
+
+
+def _formats(value: str) -> list[str]:
+    from ..render import TARGETS
+
+    chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
+    wrong = [v for v in chosen if v not in TARGETS]
+    if wrong or not chosen:
+        raise argparse.ArgumentTypeError(f"不支持的输出格式 {'、'.join(wrong) or value}，可选：docx,html,pdf")
+    return chosen
+
+
+def _deadline(value: str) -> tuple[int, int]:
+    try:
+        month, day = map(int, value.split("-"))
+        return month, day
+    except ValueError:
+        raise argparse.ArgumentTypeError("期限请写成 月-日，如 01-31") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianbao", description="政府信息公开工作年度报告：填报、校验、生成（DOCX / HTML / PDF）。",
+        epilog="示例：nianbao check 数据.yaml；nianbao render 数据.yaml -o 输出 --to docx,pdf")
+    parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+
+    p = sub.add_parser("check", help="校验数据文件、填报表或已发布的年度报告")
+    p.add_argument("inputs", nargs="+", metavar="文件", help="数据文件（.yaml/.json）、填报表（.xlsx）或年度报告")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出校验结果（供程序读取）")
+    p.add_argument("--previous", metavar="上年文件", help="上一年度的数据文件或报告，用于跨年度核对（X-1、X-2、T-2）")
+    p.add_argument("--deadline", type=_deadline, default=(1, 31), metavar="月-日", help="公布期限，默认 01-31")
+
+    p = sub.add_parser("render", help="生成年度报告（DOCX、HTML、PDF）")
+    p.add_argument("inputs", nargs="+", metavar="文件")
+    p.add_argument("-o", "--output", default=".", metavar="目录", help="输出目录，默认当前目录")
+    p.add_argument("--to", type=_formats, default=["docx", "html", "pdf"], metavar="格式",
+                   help="输出格式，逗号分隔：docx,html,pdf（默认全部）")
+    p.add_argument("--template", metavar="模板.docx", help="自定义 Word 模板（页面设置和样式）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    p.add_argument("--ignore-errors", action="store_true", help="数据有错误时仍然生成报告（错误会列出）")
+    p.add_argument("--previous", metavar="上年文件", help="上一年度的数据文件或报告，用于跨年度核对")
+
+    p = sub.add_parser("schema", help="输出数据文件的 JSON Schema（供编辑器提示和校验）")
+    p.add_argument("--format", choices=["2019", "2021"], help="只含某一格式版本的表格")
+
+    p = sub.add_parser("form", help="生成 Excel 填报表（空白或按上年数据预填）")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--year", type=int, metavar="年度", help="报告年度（决定表格格式）")
+    group.add_argument("--format", choices=["2019", "2021"], help="表格格式版本")
+    p.add_argument("-o", "--output", metavar="文件.xlsx", help="输出文件")
+    p.add_argument("--batch", action="store_true", help="生成汇总填报表（每行一个单位，供批量生成）")
+    p.add_argument("--previous", metavar="上年文件", help="用上一年度的数据或报告预填（结转数自动带入）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("convert", help="在数据文件与 Excel 填报表之间转换")
+    p.add_argument("input", metavar="输入文件")
+    p.add_argument("-o", "--output", required=True, metavar="输出文件", help=".yaml/.json 或 .xlsx")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("wizard", help="在终端里逐项回答问题，生成数据文件")
+    p.add_argument("--resume", metavar="草稿文件", help="从草稿继续")
+    p.add_argument("--answers", metavar="上年文件", help="用上一年度的数据或报告预填")
+    p.add_argument("-o", "--output", metavar="数据文件", help="保存的数据文件，默认按单位和年度命名")
+
+    p = sub.add_parser("batch", help="批量生成：一个汇总表或一个文件夹里的所有单位")
+    p.add_argument("input", metavar="汇总表或文件夹")
+    p.add_argument("-o", "--output", required=True, metavar="目录")
+    p.add_argument("--to", type=_formats, default=["docx", "html"], metavar="格式", help="默认 docx,html")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="并行进程数，默认为 CPU 核数")
+    p.add_argument("--previous", metavar="上年汇总表或文件夹", help="上一年度数据，用于跨年度核对")
+    p.add_argument("--force", action="store_true", help="重新生成已完成的单位")
+    p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
+
+    p = sub.add_parser("import", help="把已发布的年度报告（.docx/.html/.txt）转换为数据文件")
+    p.add_argument("input", metavar="报告文件")
+    p.add_argument("-o", "--output", metavar="数据文件.yaml")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_INPUT
+    from .commands import run
+
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("\n已中断。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

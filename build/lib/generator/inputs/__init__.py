@@ -1,0 +1,33 @@
+"""Inputs: every way a report's data arrives (data file, Excel form, published report) ends in a Report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["InputError", "load_report", "DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES"]
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+FORM_SUFFIXES = (".xlsx", ".xlsm")
+REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
+
+
+def load_report(path: str | Path):
+    """Read any supported input into a Report, choosing the reader by the file's extension."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise InputError(f"{path} 是文件夹，请给出一个数据文件、填报表或年度报告文件。")
+    suffix = path.suffix.lower()
+    if suffix in DATA_SUFFIXES:
+        from .datafile import read_data_file
+        return read_data_file(path)
+    if suffix in FORM_SUFFIXES or suffix == ".xls":
+        from .excel import read_form
+        return read_form(path)
+    if suffix in REPORT_SUFFIXES:
+        from .importer import import_report
+        return import_report(path)
+    raise InputError(f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
+                     f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。")

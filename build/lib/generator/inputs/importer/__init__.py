@@ -1,0 +1,205 @@
+"""Import a published annual report (.docx, .html/.htm, .txt, .pdf) into a ``Report``.
+
+``import_report(path)`` reads the document into items (``text`` / ``docx`` /
+``html``), finds its structure (``sections``), reads the tables of 二/三/四 by their
+labels (``tables``), stores the values for the format version the tables actually use
+(``place``) and takes the agency, contact details and prose (``prose``).
+
+It never guesses silently. What it could not read, or what is wrong with the report's form, is in
+``report.read_findings`` with the evidence (text and line / paragraph / cell), so ``nianbao check``
+on a published report lists it next to the arithmetic rules. Rule ids used here:
+
+* G-1 — structure: numbering reused (「一、」 twice), 「以上四个部分」 when there are six, table
+  labels reworded. (Missing or reworded section headings are reported by the checker's G-1 from
+  ``report.headings``.)
+* G-2 — format version: the tables mix 2019 and 2021 rows; rows of the other version not read.
+* R0-1 — a cell normalised (warning: 「+0」, 「500,0000」, stray spaces) or unreadable (error).
+* R0-2 — a blank cell in a published table (error; the cell is left out).
+* I-1 — a table, or a row of it, not found: its numbers are not read (they count as 0).
+* I-2 — a row whose cells cannot be lined up with the table's columns: not read.
+* I-3 — a row with an extra cell where every alignment gives the same numbers (read), or a row
+  that appears twice (first one read).
+* I-4 — numbers in a table that belong to no known row: not read.
+* I-5 — agency name, year or publication date not found.
+* I-6 — placeholder text (【…】) left in the prose.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ...findings import ERROR, WARNING, Finding
+from ...formats import FORMATS, HEADINGS, format_for_year
+from ...errors import InputError
+from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
+from .items import Item, Source, compact, snippet
+from .place import Placer
+from .prose import (PLACEHOLDER, agency_from, drop_generated, full_name, overview_parts, paragraphs_text,
+                           read_fees, title_parts)
+from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
+from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
+
+PARTS_STATED = re.compile(r"([一二三四五六七八九十两\d]+)个部分")
+
+
+def import_report(path: Path) -> Report:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}")
+    source = read_source(path)
+    try:
+        return build_report(source, path.name)
+    except InputError as exc:
+        if path.suffix.lower() != ".pdf":
+            raise
+        raise InputError(f"{exc} 从 PDF 提取的文字可能不完整，请改用 Word（.docx）版本，"
+                         "或把报告文字复制到 .txt 文件后再导入。") from None
+
+
+def read_source(path: Path) -> Source:
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx import items_from_docx
+        return items_from_docx(path)
+    if suffix in (".html", ".htm"):
+        from .html import items_from_html
+        return items_from_html(path)
+    if suffix == ".pdf":
+        from .text import items_from_pdf
+        return items_from_pdf(path)
+    if suffix == ".txt":
+        from .text import items_from_text, read_text_file
+        return items_from_text(read_text_file(path))
+    raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
+
+
+def build_report(source: Source, name: str) -> Report:
+    items = source.items
+    structure = find_structure(items)
+    if not any(i is not None for i in structure.headings) and not structure.anchors:
+        raise InputError(f"{name}：没有找到年度报告的六个部分标题，也没有找到统计表格，"
+                         "看起来不是政府信息公开工作年度报告。请确认文件内容。")
+    findings: list[Finding] = []
+    whole = "\n".join(item.text for item in items)
+    agency_name, year = title_parts(structure.title)
+    opening = paragraphs_text(opening_items(items, structure))
+    year = year or _year_fallback(opening or whole, name)
+    tables = _tables(items, structure)
+    fmt_key = _decide_format(tables, year, findings)
+    report = ReportBuilder(year=year, format=FORMATS[fmt_key], read_findings=findings, absent_is_zero=False,
+                           declared_format=fmt_key if any(t.votes for t in tables.values()) else None)
+    report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
+    _place(report, tables, source.exact_cells, findings)
+    _structure_findings(items, structure, opening, findings)
+    _read_prose(report, items, structure, findings)
+    agency_name = full_name(agency_name, whole) or report.agency.name
+    report.agency = agency_from(agency_name, opening, whole)
+    if not agency_name:
+        findings.append(Finding("I-5", WARNING, "标题", "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
+                                path="agency.name", operands={"标题": structure.title}))
+    read_fees(report)
+    drop_generated(report)
+    return report.build()
+
+
+def _year_fallback(text: str, name: str) -> int:
+    match = re.search(r"((?:19|20)\d\d)年1月1日", compact(text)) or re.search(r"((?:19|20)\d\d)年", compact(text))
+    if not match:
+        raise InputError(f"{name}：没有找到报告年度。请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。")
+    return int(match.group(1))
+
+
+def _region(items: list[Item], structure: Structure, key: str) -> list[Item]:
+    start = structure.anchors.get(key)
+    if start is None:
+        return []
+    bounds = [i for i in structure.headings + list(structure.anchors.values()) if i is not None and i > start]
+    return items[start:min(bounds, default=len(items))]
+
+
+def _tables(items: list[Item], structure: Structure) -> dict[str, TableRead]:
+    return {"active": read_active(_region(items, structure, "active")),
+            "requests": read_requests(_region(items, structure, "requests")),
+            "appeals": read_appeals(_region(items, structure, "appeals"), HEADINGS[3])}
+
+
+def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Finding]) -> str:
+    """Section 二's tables decide (they differ most between versions), else section 三's （六）, else the year."""
+    chosen = {key: t.votes.most_common(1)[0][0] for key, t in tables.items() if t.votes}
+    fmt_key = chosen.get("active") or chosen.get("requests") or format_for_year(year).key
+    if len(set(chosen.values())) > 1:
+        other = next(v for v in chosen.values() if v != fmt_key)
+        mixed = next(k for k, v in chosen.items() if v == other)
+        table = tables[mixed]
+        findings.append(Finding(
+            "G-2", ERROR, f"{FORMATS[fmt_key].table(mixed).section}",
+            f"表格混用了两个格式版本：第二部分是{FORMATS[fmt_key].name}，这一部分却有{FORMATS[other].name}的"
+            f"「{snippet(table.evidence.get(other, ''), 30)}」。全文应统一使用{format_for_year(year).name}。",
+            operands={"第二部分": fmt_key, "这一部分": other, "原文": table.evidence.get(other, "")}))
+    return fmt_key
+
+
+def _place(report: ReportBuilder, tables: dict[str, TableRead], exact: bool, findings: list[Finding]) -> None:
+    placer = Placer(report, exact, findings)
+    for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4]):
+        read = tables[key]
+        other = placer.place_table(read, heading)
+        if key == "requests":
+            other = placer.sum_other_rows(other, heading)
+        if other:
+            _other_format(report, other, heading, findings)
+        if not (other and not any(s.startswith(key) for s in placer.seen)):
+            placer.missing_rows(key, heading)
+
+
+def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, findings: list[Finding]) -> None:
+    fmt = report.format
+    other = next(FORMATS[k] for k in rows[0].options)
+    names = "、".join(f"「{r.name}」" for r in rows[:6]) + ("等" if len(rows) > 6 else "")
+    findings.append(Finding(
+        "G-2", ERROR, f"{heading} · {rows[0].label.where if rows[0].label else ''}",
+        f"{names}共 {len(rows)} 行属于{other.name}，与本报告的{fmt.name}对不上，这些行的数据未读取。"
+        f"请按{format_for_year(report.year).name}重新填写这张表。",
+        operands={"行": [r.name for r in rows]}))
+
+
+def _structure_findings(items: list[Item], structure: Structure, opening: str, findings: list[Finding]) -> None:
+    seen: dict[int, Item] = {}
+    for candidate in structure.candidates:
+        earlier = seen.get(candidate.number)
+        if earlier is not None:
+            label = NUMERALS[candidate.number - 1] if 0 < candidate.number <= 10 else str(candidate.number)
+            findings.append(Finding(
+                "G-1", ERROR, f"标题编号（{candidate.item.where}）",
+                f"编号「{label}」重复：{earlier.where}「{snippet(earlier.text, 30)}」，{candidate.item.where}"
+                f"「{snippet(candidate.text, 30)}」。全文应依次分为一至六六个部分，各部分内的小标题请用（一）（二）。",
+                operands={"前": earlier.text.strip(), "后": candidate.text}))
+        else:
+            seen[candidate.number] = candidate.item
+    if match := PARTS_STATED.search(compact(opening)):
+        if match.group(1) not in ("六", "6"):
+            context = compact(opening)[max(0, match.start() - 20):match.end()]
+            findings.append(Finding(
+                "G-1", ERROR, "开头段落", f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
+                operands={"原文": context}))
+
+
+def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, findings: list[Finding]) -> None:
+    overview = [item.text.strip() for item in section_items(items, structure, 0) if item.text.strip()]
+    report.prose.update(overview_parts(overview))
+    report.prose["problems"] = paragraphs_text(section_items(items, structure, 4))
+    body, signer, when = split_signature(section_items(items, structure, 5))
+    report.prose["other"] = paragraphs_text(body)
+    report.agency = Agency(name=signer)
+    if when:
+        try:
+            report.publication_date = date(*when)
+        except ValueError:
+            findings.append(Finding("I-5", WARNING, "落款日期", f"落款日期 {when} 不是有效日期。"))
+    for key, text in report.prose.items():
+        for line in text.split("\n"):
+            if PLACEHOLDER.match(line.strip()):
+                findings.append(Finding("I-6", WARNING, PROSE_FIELDS.get(key, key),
+                                        f"正文中还留有占位文字「{snippet(line, 30)}」，发布前应改为实际内容。",
+                                        path=f"prose.{key}", operands={"原文": line}))

@@ -1,0 +1,164 @@
+"""The structure of a published report: title, opening paragraph, the six sections, 落款.
+
+Headings are recognised by their numbering (「一、」「1、」) and their words, and placed with the
+help of the tables: the heading of 二 is the last heading before the first 「第二十条」 block, and
+so on. This copes with real reports that reuse 「一、」 inside a section or number 一…四 and then
+start again at 二 (seeds 000 and 003).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...formats import APPLICANTS, FORMATS, HEADINGS, OUTCOMES, REQUEST_NOTE, REVIEW
+from .items import Item, compact, keyform
+
+NUMERALS = "一二三四五六七八九十"
+HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")
+SECTION_WORDS = (("总体情况", "概述", "总体", "概况"), ("主动公开",), ("申请",), ("复议", "诉讼"),
+                 ("问题", "改进", "不足"), ("其他", "其它"))
+TITLE_WORDS = re.compile(r"报告$")
+DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+PAGE_NUMBER = re.compile(r"^[—－-]*\d+[—－-]*$|^第\d+页(共\d+页)?$")
+SIGNATURE = re.compile(r"(政府|办事处|委员会|办公室|局|厅|镇|乡|街道)$")
+
+
+@dataclass
+class Candidate:
+    index: int
+    number: int
+    text: str
+    item: Item
+
+
+@dataclass
+class Structure:
+    title: str = ""
+    title_end: int = 0  # index of the first item after the title
+    headings: list[int | None] = field(default_factory=lambda: [None] * 6)  # item index per section
+    anchors: dict[str, int] = field(default_factory=dict)  # table key -> index of its first cell
+    candidates: list[Candidate] = field(default_factory=list)
+
+    def heading_text(self, items: list[Item], k: int) -> str | None:
+        index = self.headings[k]
+        return None if index is None else items[index].text.strip()
+
+    def end_of(self, k: int, items: list[Item]) -> int:
+        """Index where section k's own text ends (next heading or table, whichever comes first)."""
+        start = self.headings[k] if self.headings[k] is not None else -1
+        later = [i for i in self.headings[k + 1:] if i is not None] + list(self.anchors.values())
+        return min([i for i in later if i > start], default=len(items))
+
+
+def numeral(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 2:
+        return 10 + NUMERALS.index(text[1]) if text[0] == "十" else 0
+    return NUMERALS.index(text) + 1
+
+
+def _table_labels() -> set[str]:
+    labels = set()
+    for fmt in FORMATS.values():
+        for table in fmt.tables():
+            labels |= {keyform(r.label) for r in table.rows} | {keyform(r.group) for r in table.rows if r.group}
+    return labels | {keyform(t) for t in (OUTCOMES, REQUEST_NOTE, APPLICANTS)}
+
+
+TABLE_LABELS = _table_labels()
+
+
+def candidates(items: list[Item]) -> list[Candidate]:
+    """Short numbered lines that could be section headings (table row labels excluded)."""
+    out = []
+    for index, item in enumerate(items):
+        text = item.text.strip()
+        match = None if item.cell else HEADING.match(text)
+        if not match:
+            continue
+        title = match["title"].strip()
+        if len(title) > 40 or "。" in title.rstrip("。") or keyform(text) in TABLE_LABELS:
+            continue
+        if match["num"].isdigit() and not any(h.split("、")[1][:4] in title for h in HEADINGS):
+            continue
+        out.append(Candidate(index, numeral(match["num"]), text, item))
+    return out
+
+
+def find_anchors(items: list[Item]) -> dict[str, int]:
+    new_row = keyform(FORMATS["2021"].requests.rows[0].label)
+    anchors: dict[str, int] = {}
+    for index, item in enumerate(items):
+        key = keyform(item.text)
+        if "active" not in anchors and key.startswith("第二十条第"):
+            anchors["active"] = index
+        elif "requests" not in anchors and ("勾稽关系" in key or key == new_row):
+            anchors["requests"] = index
+        elif "requests" in anchors and "appeals" not in anchors and key == REVIEW:
+            anchors["appeals"] = index
+    return anchors
+
+
+def find_structure(items: list[Item]) -> Structure:
+    structure = Structure(candidates=candidates(items), anchors=find_anchors(items))
+    structure.title, structure.title_end = find_title(items, structure.candidates)
+    anchors = [None, structure.anchors.get("active"), structure.anchors.get("requests"),
+               structure.anchors.get("appeals"), None, None]
+    previous = structure.title_end - 1
+    for k in range(6):
+        later = [a for a in anchors[k + 1:] if a is not None and a > previous]
+        limit = anchors[k] if anchors[k] is not None else min(later, default=len(items))
+        window = [c for c in structure.candidates
+                  if previous < c.index < limit and any(w in c.text for w in SECTION_WORDS[k])]
+        if window:
+            chosen = window[-1] if anchors[k] is not None else window[0]
+            structure.headings[k] = previous = chosen.index
+        elif anchors[k] is not None:
+            previous = anchors[k]
+    return structure
+
+
+def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
+    """The title, often split over lines (「××镇人民政府」「2020年…年度报告」), and where it ends."""
+    first_heading = found[0].index if found else len(items)
+    parts: list[str] = []
+    for index, item in enumerate(items[:min(first_heading, 6)]):
+        text = compact(item.text)
+        if not text:
+            continue
+        if len(text) > 60:
+            break
+        parts.append(text)
+        if TITLE_WORDS.search(text):
+            return re.sub(r"^附件\d*[:：]", "", "".join(parts)), index + 1
+    return "", 0
+
+
+def section_items(items: list[Item], structure: Structure, k: int) -> list[Item]:
+    """The paragraphs of section k (table cells left out); empty when the heading is missing."""
+    start = structure.headings[k]
+    if start is None:
+        return []
+    return [item for item in items[start + 1:structure.end_of(k, items)] if not item.cell]
+
+
+def opening_items(items: list[Item], structure: Structure) -> list[Item]:
+    starts = [i for i in structure.headings if i is not None] + list(structure.anchors.values())
+    end = min(starts, default=len(items))
+    return [item for item in items[structure.title_end:end] if not item.cell]
+
+
+def split_signature(paragraphs: list[Item]) -> tuple[list[Item], str, tuple[int, int, int] | None]:
+    """Separate the 落款 (agency line and date) from the end of section 六."""
+    body = list(paragraphs)
+    while body and PAGE_NUMBER.match(compact(body[-1].text)):
+        body.pop()
+    date = signer = None
+    if body and (match := DATE.match(compact(body[-1].text))):
+        date = tuple(map(int, match.groups()))
+        body.pop()
+    if body and len(compact(body[-1].text)) <= 30 and SIGNATURE.search(compact(body[-1].text)) \
+            and "。" not in body[-1].text:
+        signer = compact(body.pop().text)
+    return body, signer or "", date

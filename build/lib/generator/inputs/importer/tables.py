@@ -1,0 +1,276 @@
+"""Reading the tables of sections 二, 三 and 四 from items, by their official labels.
+
+Cells are matched by label, not by position, so the same code reads a Word table, an HTML table,
+tab-separated text and one-cell-per-line text. A table is cut into *runs*: a label cell followed
+by the value cells up to the next label (or the end of the table row, when the source shows rows).
+Each run that names a row becomes a ``RowRead`` with the paths its cells would fill in each format
+version; ``place`` then stores the values for the format the report turned out to use.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ...formats import (APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW,
+                       Format)
+from .items import Item, is_blank, is_numeric, keyform
+
+FUZZY = 0.8  # similarity above which a cell is taken as a (reworded) official label
+SHORT = 4  # unknown text this short inside a table is an unreadable value, not a label
+
+
+@dataclass
+class Label:
+    kind: str  # caption | header | column | row | group
+    fmt: str = ""  # format key, for rows and columns that differ between formats
+    block: str = ""  # section 二 block key
+    key: str = ""  # row key
+    text: str = ""  # the official label
+
+
+@dataclass
+class Run:
+    label: Item | None  # None: values that follow no label (e.g. section 四's value row)
+    labels: list[Label]  # empty when the label is unknown text
+    values: list[Item] = field(default_factory=list)
+    official: str = ""  # the official label it matched fuzzily, if not exactly
+
+    def has_values(self) -> bool:
+        return any(not is_blank(v.text) for v in self.values)
+
+
+@dataclass
+class RowRead:
+    """One table row as found: its label, the paths its values fill per format, the value cells."""
+
+    name: str  # official row label (for messages)
+    label: Item | None
+    options: dict[str, list[str]]  # format key -> paths, in cell order (totals included)
+    values: list[Item]
+
+
+@dataclass
+class TableRead:
+    rows: list[RowRead] = field(default_factory=list)
+    votes: Counter = field(default_factory=Counter)  # evidence for a format version
+    evidence: dict[str, str] = field(default_factory=dict)  # format key -> a label that showed it
+    stray: list[Run] = field(default_factory=list)  # runs with numbers that belong to no known row
+    reworded: list[Run] = field(default_factory=list)  # labels matched only approximately
+    found: bool = False
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _index(table: str) -> dict[str, tuple[Label, ...]]:
+    entries: dict[str, list[Label]] = {}
+
+    def add(text: str, label: Label) -> None:
+        label.text = text
+        entries.setdefault(keyform(text), []).append(label)
+
+    for fmt in FORMATS.values():
+        if table == "active":
+            for block in fmt.active_blocks:
+                add(block.caption, Label("caption", block=block.key))
+                for column in block.columns:
+                    add(column.label, Label("column", fmt.key, block.key))
+                for row in block.rows:
+                    add(row.label, Label("row", fmt.key, block.key, row.key))
+            add(CONTENT, Label("header"))
+        elif table == "requests":
+            for row in fmt.requests.rows:
+                add(row.label, Label("row", fmt.key, key=row.key))
+                if row.group and row.group != row.label:
+                    add(row.group, Label("group"))
+            for column in fmt.requests.columns:
+                add(column.label, Label("header"))
+            for text in (REQUEST_NOTE, APPLICANTS, ORGANISATIONS, OUTCOMES):
+                add(text, Label("header" if text != OUTCOMES else "group"))
+        else:
+            for row in fmt.appeals.rows:
+                add(row.label, Label("header"))
+            for column in fmt.appeals.columns:
+                add(column.label, Label("header"))
+            add(REVIEW, Label("header"))
+            add(LITIGATION, Label("header"))
+    return {k: _unique(v) for k, v in entries.items()}
+
+
+def _unique(labels: list[Label]) -> tuple[Label, ...]:
+    seen, out = set(), []
+    for label in labels:
+        marker = (label.kind, label.fmt, label.block, label.key)
+        if marker not in seen:
+            seen.add(marker)
+            out.append(label)
+    return tuple(out)
+
+
+def is_label(text: str) -> bool:
+    """Whether a text is exactly a label of one of the three tables."""
+    return any(keyform(text) in _index(table) for table in ("active", "requests", "appeals"))
+
+
+def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
+    """The labels a cell names (exactly, else approximately) and, if approximate, the official text."""
+    index = _index(table)
+    key = keyform(text)
+    if key in index:
+        return index[key], ""
+    if len(key) < SHORT or is_numeric(text):
+        return (), ""
+    best, ratio = None, FUZZY
+    for candidate in index:
+        score = SequenceMatcher(None, key, candidate, autojunk=False).ratio()
+        if score > ratio:
+            best, ratio = candidate, score
+    if best is None:
+        return (), ""
+    return index[best], index[best][0].text
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+def join_fragments(table: str, items: list[Item]) -> list[Item]:
+    """Labels broken over lines (「本年新」 + 「制作数量」) joined again when together they are a label."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if not item.text.strip() or is_numeric(item.text) or keyform(item.text) in _index(table):
+            out.append(item)
+            i += 1
+            continue
+        for n in (2, 3):
+            text = "".join(x.text.strip() for x in items[i:i + n])
+            if len(items[i:i + n]) == n and keyform(text) in _index(table):
+                out.append(Item(text, item.where, item.cell, item.row))
+                i += n
+                break
+        else:
+            out.append(item)
+            i += 1
+    return out
+
+
+def runs(table: str, items: list[Item]) -> list[Run]:
+    out: list[Run] = []
+    current: Run | None = None
+    for item in join_fragments(table, items):
+        labels, official = match_label(table, item.text)
+        if labels:
+            current = Run(item, list(labels), official=official)
+            out.append(current)
+        elif len(keyform(item.text)) > SHORT and not is_numeric(item.text):
+            current = Run(item, [])  # unknown text: ends the previous run
+            out.append(current)
+        elif current is None or _new_row(current, item):
+            current = Run(None, [], [item])
+            out.append(current)
+        else:
+            current.values.append(item)
+    return out
+
+
+def _new_row(run: Run, item: Item) -> bool:
+    anchor = run.label or (run.values[0] if run.values else None)
+    return anchor is not None and item.row is not None and anchor.row is not None and item.row != anchor.row
+
+
+def _paths(fmt: Format, table: str, row_key: str) -> list[str]:
+    t = fmt.table(table)
+    return [f"{table}.{row_key}.{c.key}" for c in t.columns]
+
+
+# --- section 二 -----------------------------------------------------------------------------
+
+def read_active(items: list[Item]) -> TableRead:
+    read = TableRead()
+    block = ""
+    block_votes: dict[str, Counter] = {}
+    pending: list[tuple[str, Run]] = []
+    for run in runs("active", items):
+        kinds = {label.kind for label in run.labels}
+        if "caption" in kinds:
+            block = run.labels[0].block
+            read.found = True
+        elif "column" in kinds:
+            formats = {label.fmt for label in run.labels}
+            if len(formats) == 1:
+                (key,) = formats
+                block_votes.setdefault(block, Counter())[key] += 1
+                read.evidence.setdefault(key, run.label.text)
+        elif "row" in kinds:
+            pending.append((block, run))
+            read.found = True
+        elif run.has_values():
+            read.stray.append(run)
+        if run.official:
+            read.reworded.append(run)
+    for block, run in pending:
+        read.rows.append(_active_row(run, block, block_votes.get(block), read))
+    for votes in block_votes.values():
+        read.votes.update(votes)
+    return read
+
+
+def _active_row(run: Run, block: str, votes: Counter | None, read: TableRead) -> RowRead:
+    rows = [label for label in run.labels if label.kind == "row"]
+    in_block = [label for label in rows if label.block == block] or rows
+    if votes:
+        top = votes.most_common(1)[0][0]
+        in_block = [label for label in in_block if label.fmt == top] or in_block
+    formats = {label.fmt for label in in_block}
+    if len(formats) == 1:
+        (key,) = formats
+        read.votes[key] += 1
+        read.evidence.setdefault(key, run.label.text)
+    options = {}
+    for label in in_block:
+        fmt = FORMATS[label.fmt]
+        columns = next(b for b in fmt.active_blocks if b.key == label.block).columns
+        options[label.fmt] = [f"active.{label.key}.{c.key}" for c in columns]
+    return RowRead(in_block[0].text, run.label, options, run.values)
+
+
+# --- section 三 -----------------------------------------------------------------------------
+
+def read_requests(items: list[Item]) -> TableRead:
+    read = TableRead()
+    for run in runs("requests", items):
+        rows = [label for label in run.labels if label.kind == "row"]
+        if rows and (run.has_values() or not any(label.kind == "group" for label in run.labels)):
+            read.found = True
+            options = {label.fmt: _paths(FORMATS[label.fmt], "requests", label.key) for label in rows}
+            if len(options) == 1:
+                (key,) = options
+                read.votes[key] += 1
+                read.evidence.setdefault(key, run.label.text)
+            read.rows.append(RowRead(rows[0].text, run.label, options, run.values))
+        elif not run.labels and run.has_values():
+            read.stray.append(run)
+        if run.official:
+            read.reworded.append(run)
+    return read
+
+
+# --- section 四 -----------------------------------------------------------------------------
+
+def read_appeals(items: list[Item], heading: str) -> TableRead:
+    """The one row of 15 numbers: the last run of values after the header labels."""
+    read = TableRead()
+    found = runs("appeals", items)
+    headers = [run for run in found if run.labels]
+    with_values = [run for run in found if run.has_values()]
+    if not headers or not with_values:
+        return read
+    read.found = True
+    values = with_values[-1].values
+    options = {key: [f"appeals.{r.key}.{c.key}" for r in fmt.appeals.rows for c in fmt.appeals.columns]
+               for key, fmt in FORMATS.items()}
+    read.rows.append(RowRead(heading, with_values[-1].label, options, values))
+    read.reworded = [run for run in found if run.official]
+    return read

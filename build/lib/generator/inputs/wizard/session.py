@@ -1,0 +1,374 @@
+"""The wizard's memory: every answer, where the clerk is, and the draft file they are saved to.
+
+A ``Session`` asks one question at a time through questionary and writes the draft (atomically)
+after every answer. Section code is a pure function of the answers: on ``--resume`` a section is
+run again from its start, questions already answered in it (``done``) are replayed silently from
+the draft, and the first unanswered question is asked — so the clerk continues exactly there.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import questionary
+import questionary.prompts.confirm as _confirm_prompt
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from rich.console import Console
+
+from ...cells import read_number, read_text
+from ...errors import InputError
+from ...formats import AMOUNT, COUNT, format_for_year
+from ...numbers import format_number, parse_date, parse_number
+from ...outputs import write_atomic
+from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+
+# questionary prints the answer to a yes/no question as "Yes"/"No"; clerks read Chinese.
+_confirm_prompt.YES, _confirm_prompt.NO = "是", "否"
+
+DRAFT_MARK = "nianbao-wizard-draft"
+DRAFT_VERSION = 1
+
+
+class GoBack(Exception):
+    """The clerk pressed Ctrl+B: return to the previous section."""
+
+
+class JumpTo(Exception):
+    """Go to another section (from the summary screen)."""
+
+    def __init__(self, section: str):
+        super().__init__(section)
+        self.section = section
+
+
+class Quit(Exception):
+    """The clerk chose to stop after Ctrl+C; ``delete`` says whether to drop the draft."""
+
+    def __init__(self, delete: bool = False):
+        super().__init__()
+        self.delete = delete
+
+
+@dataclass
+class State:
+    """Everything the draft file holds."""
+
+    section: str = ""  # the section the clerk is in
+    done: list[str] = field(default_factory=list)  # questions answered in that section, in order
+    answers: dict = field(default_factory=dict)  # question id -> answer (JSON values)
+    base: dict | None = None  # pre-filled data (last year's, carried forward) in data-file layout
+    previous: dict | None = None  # last year's {"year", "prose"} for the T-2 warning
+    output: str | None = None  # data file to write at the end
+    base_source: str = ""  # where ``base`` came from, for messages
+    editing: bool = False  # a section reopened from the summary screen: go back there when it is done
+
+    def to_json(self) -> str:
+        return json.dumps({"mark": DRAFT_MARK, "version": DRAFT_VERSION, **asdict(self)},
+                          ensure_ascii=False, indent=1, default=str)
+
+    @classmethod
+    def load(cls, path: Path) -> "State":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"找不到草稿文件：{path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(f"{path.name} 不是向导的草稿文件（无法解析）。请给出向导保存的草稿，"
+                             "例如：nianbao wizard --resume 年报向导草稿.json") from None
+        if not isinstance(data, dict) or data.get("mark") != DRAFT_MARK:
+            raise InputError(f"{path.name} 不是向导的草稿文件。数据文件请用 nianbao check / render 处理，"
+                             "或用 nianbao wizard --answers 文件 预填。")
+        names = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def default_year(today: date | None = None) -> int:
+    """Reports are written early in the year after the one they cover."""
+    return (today or date.today()).year - 1
+
+
+def build_report(state: State) -> Report:
+    """The report as far as it is known: pre-filled data with every answer laid over it.
+
+    Answers were checked as they were typed, so the report is built directly (no data-file round trip).
+    """
+    a, base = state.answers, state.base or {}
+    year = int(a.get("year") or base.get("year") or default_year())
+    fmt = format_for_year(year)
+    builder = ReportBuilder(year=year, format=fmt, declared_format=fmt.key)
+    agency = {k: v for k, v in (base.get("agency") or {}).items() if k in AGENCY_FIELDS}
+    agency.update({k: a[f"agency.{k}"] for k in AGENCY_FIELDS if f"agency.{k}" in a})
+    builder.agency = Agency(**{k: _text(builder, v, f"agency.{k}") for k, v in agency.items()})
+    same_format = str(base.get("format") or format_for_year(base.get("year") or year).key) == fmt.key
+    for path in fmt.input_paths:
+        table, row, col = path.split(".")
+        given = ((base.get(table) or {}).get(row) or {}).get(col) if same_format else None
+        _number(builder, path, a.get(f"num.{path}", given))
+    for key, value in a.items():
+        if key.startswith("prose.") and key.removeprefix("prose.") in PROSE_FIELDS:
+            builder.prose[key.removeprefix("prose.")] = _text(builder, value, key, strip=False)
+    amount, cases = (_fee(builder, a.get(f"fees.{k}"), kind, k) for k, kind in (("amount", AMOUNT), ("cases", COUNT)))
+    builder.fees = Fees(collected=a.get("fees.collected"), amount=amount, cases=cases)
+    builder.publication_date = parse_date(a["publication_date"]) if a.get("publication_date") else None
+    return builder.build()
+
+
+def _text(builder: ReportBuilder, value, path: str, strip: bool = True) -> str:
+    text, finding = read_text(value, PROSE_FIELDS.get(path.removeprefix("prose."), path), path, strip=strip)
+    if finding:
+        builder.read_findings.append(finding)
+    return text
+
+
+def _number(builder: ReportBuilder, path: str, raw) -> None:
+    if raw is None:
+        return  # not asked yet and nothing carried forward: 0
+    fmt = builder.format
+    cell = read_number(raw, fmt.kind_of(path), fmt.describe(path), path)
+    if cell.finding:
+        builder.read_findings.append(cell.finding)
+    if cell.value is None:
+        builder.unread[path] = raw
+    else:
+        builder.numbers[path] = cell.value
+
+
+def _fee(builder: ReportBuilder, raw, kind: str, key: str):
+    if raw is None:
+        return None
+    cell = read_number(raw, kind, f"信息处理费 · {key}", f"fees.{key}")
+    if cell.finding:
+        builder.read_findings.append(cell.finding)
+    return cell.value
+
+
+class Session:
+    """Asks questions, remembers answers, saves the draft after each one, counts prompts."""
+
+    def __init__(self, state: State, draft: Path, pt_input=None, pt_output=None, console: Console | None = None):
+        self.state = state
+        self.draft = Path(draft)
+        self.prompts = 0  # questions actually shown (replayed answers are not counted)
+        self._io = {k: v for k, v in (("input", pt_input), ("output", pt_output)) if v is not None}
+        self.console = console or Console(highlight=False)
+        self._report: Report | None = None  # built from the answers; dropped at every save
+
+    # --- draft -----------------------------------------------------------------------------
+    @property
+    def answers(self) -> dict:
+        return self.state.answers
+
+    def save(self) -> None:
+        self._report = None
+        write_atomic(self.draft, self.state.to_json(), force=True)
+
+    def enter(self, section: str) -> None:
+        """Start ``section`` afresh (its questions are asked again, with the earlier answers as defaults)."""
+        if self.state.section != section:
+            self.state.section, self.state.done = section, []
+            self.save()
+
+    def set_many(self, answers: dict) -> None:
+        """Record answers that follow from another one (e.g. zeros after 「否」) without asking."""
+        if any(self.answers.get(k, object()) != v for k, v in answers.items()):
+            self.answers.update(answers)
+            self.save()
+
+    def forget(self, qids) -> None:
+        """Ask these questions again (their answers stay as defaults)."""
+        drop = set(qids)
+        self.state.done = [q for q in self.state.done if q not in drop]
+        self.save()
+
+    def report(self) -> Report:
+        """The report from the answers so far (do not modify it)."""
+        if self._report is None:
+            self._report = build_report(self.state)
+        return self._report
+
+    # --- asking ----------------------------------------------------------------------------
+    def ask(self, qid: str, build, valid=lambda value: True, multiline: bool = False):
+        """Return the answer to ``qid``: replayed if already given in this section, else asked now."""
+        if qid in self.state.done and qid in self.answers:
+            return self.answers[qid]
+        while True:
+            question = build(self.answers.get(qid))
+            _bind_keys(question, multiline)
+            self.prompts += 1
+            try:
+                value = question.unsafe_ask()
+            except KeyboardInterrupt:
+                self._interrupted()
+                continue
+            if valid(value):
+                break
+        self.answers[qid] = value
+        if qid not in self.state.done:
+            self.state.done.append(qid)
+        self.save()
+        return value
+
+    def _interrupted(self) -> None:
+        choices = [questionary.Choice("保存草稿并退出（以后可以接着填）", "save"),
+                   questionary.Choice("继续填写", "continue"),
+                   questionary.Choice("退出并删除草稿", "delete")]
+        self.prompts += 1
+        try:
+            choice = questionary.select("已按 Ctrl+C。要保存并退出吗？", choices, **self._io).unsafe_ask()
+        except KeyboardInterrupt:
+            choice = "save"
+        if choice != "continue":
+            raise Quit(delete=choice == "delete")
+
+    def text(self, qid: str, message: str, default: str = "", required: bool = False,
+             multiline: bool = False, validate=None, on_enter: str | None = None) -> str:
+        """Free text, pre-filled with ``default`` (editable); or, with ``on_enter``, empty with Enter = on_enter."""
+        def check(value: str):
+            if required and not value.strip():
+                return "这一项必须填写"
+            return validate(value) if validate else True
+
+        def build(previous):
+            start = previous if previous is not None else default
+            hint = "（填好后按 Esc 再按 Enter 完成）\n" if multiline else None
+            if on_enter is not None:
+                start, hint = "", f"（直接回车 = {on_enter}）"
+            question = questionary.text(message, default=str(start or ""), validate=check, multiline=multiline,
+                                        instruction=hint, **self._io)
+            if on_enter is not None:
+                _enter_fills(question, on_enter)
+            return question
+        return self.ask(qid, build, lambda v: isinstance(v, str), multiline).strip()
+
+    def number(self, qid: str, message: str, kind: str, default=0, limits: tuple | None = None):
+        """A number, validated as typed with ``parse_number``; Enter alone keeps the default."""
+        def check(raw: str):
+            parsed = parse_number(raw, kind)
+            if not raw.strip():
+                return True
+            if parsed.value is None:
+                return parsed.note
+            if limits and not limits[0] <= parsed.value <= limits[1]:
+                return f"请填写 {limits[0]} 至 {limits[1]} 之间的数"
+            return True
+
+        def build(previous):
+            shown = format_number(_num(previous if previous is not None else default, kind), kind)
+            question = questionary.text(message, validate=check, instruction=f"（直接回车 = {shown}）", **self._io)
+            _enter_fills(question, shown)
+            return question
+        fallback = self.answers.get(qid, default)
+        asked_now = qid not in self.state.done
+        raw = self.ask(qid, build, lambda v: isinstance(v, (str, int)) and parse_number(v, kind).value is not None
+                       or v == "")
+        if isinstance(raw, str) and not raw.strip():
+            value = _num(fallback, kind)
+        else:
+            parsed = parse_number(raw, kind)
+            value = parsed.value
+            if parsed.note and asked_now:
+                self.console.print(f"  [dim]（{parsed.note}）[/dim]")
+        stored = _store_number(value)
+        if self.answers.get(qid) != stored:
+            self.answers[qid] = stored
+            self.save()
+        return value
+
+    def confirm(self, qid: str, message: str, default: bool = False) -> bool:
+        def build(previous):
+            start = default if previous is None else bool(previous)
+            hint = f"（是按 y，否按 n；直接回车 = {'是' if start else '否'}）"
+            return questionary.confirm(message, default=start, auto_enter=True, instruction=hint, **self._io)
+        return self.ask(qid, build, lambda v: isinstance(v, bool))
+
+    def select(self, qid: str, message: str, choices: list[tuple[str, object]], default=None):
+        values = [v for _, v in choices]
+
+        def build(previous):
+            start = previous if previous in values else (default if default in values else values[0])
+            return questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=start,
+                                      instruction="（用 ↑↓ 选择，Enter 确认）", **self._io)
+        return self.ask(qid, build, lambda v: v in values)
+
+    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=()) -> list:
+        """Tick one or more (an empty answer is never needed: a 「否」 gate question comes first)."""
+        values = [v for _, v in choices]
+
+        def build(previous):
+            chosen = set(previous) if previous is not None else set(checked)
+            return questionary.checkbox(
+                message, [questionary.Choice(t, v, checked=v in chosen) for t, v in choices],
+                validate=lambda picked: bool(picked) or "请至少选择一项（用空格键勾选）",
+                instruction="（↑↓ 移动，空格 勾选/取消，Enter 确认）", **self._io)
+        picked = self.ask(qid, build, lambda v: isinstance(v, list) and bool(v))
+        return [v for v in picked if v in values]
+
+
+def _enter_fills(question, default: str) -> None:
+    """Enter on an empty line takes ``default`` and shows it as the answer (typing replaces it)."""
+    keys = KeyBindings()
+
+    @keys.add("enter")
+    def _accept(event):
+        buffer = event.current_buffer
+        if not buffer.text.strip():
+            buffer.text = default
+        buffer.validate_and_handle()
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys])
+
+
+def _bind_keys(question, multiline: bool) -> None:
+    """Ctrl+B goes back a section; Esc+Enter (which finishes a multi-line answer) does nothing elsewhere."""
+    keys = KeyBindings()
+
+    @keys.add("c-b")
+    def _back(event):
+        event.app.exit(exception=GoBack())
+
+    if not multiline:
+        @keys.add("escape", "enter")
+        def _ignore(event):
+            """questionary would otherwise return an empty text for a yes/no or a list question."""
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
+
+
+def _num(value, kind):
+    parsed = parse_number(value, kind)
+    return parsed.value if parsed.value is not None else 0
+
+
+def _store_number(value):
+    """Numbers go into the JSON draft as int, or as text for amounts with decimals."""
+    if value is None:
+        return 0
+    return int(value) if value == int(value) else str(value)
+
+
+# --- agency details remembered between runs ----------------------------------------------------
+
+def config_dir() -> Path:
+    root = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root) / "nianbao"
+
+
+def remembered_agency() -> dict:
+    try:
+        data = json.loads((config_dir() / "agency.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in data.items() if k in AGENCY_FIELDS and v} if isinstance(data, dict) else {}
+
+
+def remember_agency(report: Report) -> None:
+    agency = {k: v for k, v in vars(report.agency).items() if v}
+    try:
+        write_atomic(config_dir() / "agency.json", json.dumps(agency, ensure_ascii=False, indent=1), force=True)
+    except OSError:
+        pass  # remembering is a convenience; never fail the wizard over it

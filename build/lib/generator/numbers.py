@@ -1,0 +1,124 @@
+"""Read numbers and dates the way clerks type them: full-width digits, thousands separators, "+0", "无", "元".
+
+``parse_number`` never raises: it returns the value (or None when it cannot be accepted) and,
+when it had to interpret the input, a Chinese note saying what it did or what is wrong.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from .formats import AMOUNT, COUNT
+
+ZERO_WORDS = {"无", "没有", "-", "—", "－", "/", "／", "\\", "无此项", "不适用", "空"}
+UNIT_SUFFIX = re.compile(r"(件|个|项|条|次|万元|元)$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | Decimal | None  # None: not acceptable (see note)
+    note: str = ""  # why it was normalised (value set) or rejected (value None)
+    blank: bool = False
+
+
+def parse_number(raw: object, kind: str = COUNT) -> Parsed:
+    """Interpret one cell. ``kind`` is COUNT (int >= 0), SIGNED (any int) or AMOUNT (decimal >= 0)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Parsed(0, "空白，已按 0 处理", blank=True)
+    if isinstance(raw, bool):
+        return Parsed(None, f"「{raw}」不是数字")
+    if isinstance(raw, int):
+        return _check_range(raw, kind, "")
+    if isinstance(raw, float):
+        return _from_decimal(Decimal(repr(raw)), kind, "")
+    if isinstance(raw, Decimal):
+        return _from_decimal(raw, kind, "")
+    return _parse_text(str(raw), kind)
+
+
+def _parse_text(raw: str, kind: str) -> Parsed:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    notes = []
+    if text != raw.strip():
+        notes.append("全角字符已转为半角")
+    if raw != raw.strip():
+        notes.append("已去掉首尾空格")
+    if text.startswith("="):
+        return Parsed(None, f"「{raw}」是公式，请直接填写数字")
+    if text in ZERO_WORDS:
+        return Parsed(0, "没有发生请直接填 0，不要填“无”“-”“/”")
+    unit = UNIT_SUFFIX.search(text)
+    if unit:
+        if unit.group(1) == "万元" and kind == AMOUNT:
+            notes.append("已去掉单位「万元」")
+        elif unit.group(1) == "元" and kind == AMOUNT:
+            notes.append("已去掉单位「元」")
+        else:
+            notes.append(f"已去掉单位「{unit.group(1)}」")
+        text = text[: unit.start()].strip()
+    compact = re.sub(r"\s+", "", text)
+    if compact != text:
+        notes.append("已去掉数字中的空格")
+    if "," in compact:
+        groups = compact.lstrip("+-").split(".")[0].split(",")
+        if not all(len(g) == 3 for g in groups[1:]) or not 1 <= len(groups[0]) <= 3:
+            notes.append(f"千位分隔符位置不对（「{raw.strip()}」），已按 {compact.replace(',', '')} 处理，请核对")
+        else:
+            notes.append("已去掉千位分隔符")
+        compact = compact.replace(",", "")
+    if compact.startswith("+"):
+        notes.append("已去掉正号「+」")
+        compact = compact[1:]
+    if not re.fullmatch(r"-?\d+(\.\d+)?", compact):
+        return Parsed(None, f"「{raw}」不是数字")
+    return _from_decimal(Decimal(compact), kind, "；".join(notes))
+
+
+def _from_decimal(number: Decimal, kind: str, note: str) -> Parsed:
+    if kind == AMOUNT:
+        if number < 0:
+            return Parsed(None, f"金额不能为负数（{number}）")
+        return Parsed(number.normalize() if number == number.to_integral() else number, note)
+    if number != number.to_integral():
+        return Parsed(None, f"件数必须是整数，不能是 {number}")
+    if "." in str(number):
+        note = "；".join(filter(None, [note, f"「{number}」已按整数 {int(number)} 处理"]))
+    return _check_range(int(number), kind, note)
+
+
+def _check_range(value: int, kind: str, note: str) -> Parsed:
+    if kind == COUNT and value < 0:
+        return Parsed(None, f"件数不能为负数（{value}）")
+    if kind == AMOUNT:
+        return Parsed(Decimal(value), note)
+    return Parsed(value, note)
+
+
+def format_number(value: int | Decimal | None, kind: str = COUNT) -> str:
+    """How a number is printed in a report table: 0 for zero, never blank; amounts without trailing zeros."""
+    if value is None:
+        return "0"
+    if kind == AMOUNT:
+        return format(Decimal(value).normalize(), "f")
+    return str(value)
+
+
+DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
+
+
+def parse_date(value) -> date | None:
+    """A date cell or text: 2026-01-20, 2026/1/20, 2026年1月20日, 20260120 (full-width too); None if not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups() if g is not None))
+    except ValueError:
+        return None
