@@ -12,6 +12,7 @@ Every reader calls these before it parses anything:
 - ``for_regex(text)``: text cut to a length every regular expression of the tool handles in milliseconds.
 - ``clip(text)``: a long value shortened for a message; ``printable(text)``: text safe to print on a terminal.
 """
+
 from __future__ import annotations
 
 import io
@@ -52,8 +53,10 @@ def check_size(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) ->
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path.name}：不是普通文件（可能是文件夹、设备或管道），无法作为{what}读取。")
     if info.st_size > limit:
-        raise InputError(f"{path.name}：文件过大（{megabytes(info.st_size)}），{what}不会这么大"
-                         f"（上限 {megabytes(limit)}），未读取。请确认选对了文件。")
+        raise InputError(
+            f"{path.name}：文件过大（{megabytes(info.st_size)}），{what}不会这么大"
+            f"（上限 {megabytes(limit)}），未读取。请确认选对了文件。"
+        )
     return info.st_size
 
 
@@ -67,21 +70,29 @@ def read_limited(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) 
     except OSError as exc:
         raise InputError(f"{path}：无法读取文件（{exc.strerror}）。如果文件正在其他程序中打开，请先关闭。") from None
     if len(data) > limit:  # it grew after stat
-        raise InputError(f"{path.name}：文件过大（超过 {megabytes(limit)}），{what}不会这么大，未读取。"
-                         "请确认选对了文件。")
+        raise InputError(
+            f"{path.name}：文件过大（超过 {megabytes(limit)}），{what}不会这么大，未读取。请确认选对了文件。"
+        )
     return data
 
 
-def check_zip(source: Path | bytes, what: str = "文件", name: str | None = None,
-              max_total: int = MAX_UNZIPPED_BYTES, max_ratio: int = MAX_RATIO) -> None:
+def check_zip(
+    source: Path | bytes,
+    what: str = "文件",
+    name: str | None = None,
+    max_total: int = MAX_UNZIPPED_BYTES,
+    max_ratio: int = MAX_RATIO,
+) -> None:
     """Refuse a zip (xlsx, docx) whose members would unpack too large, from its central directory only.
 
     ``source`` is a path or the file's bytes (``name`` then names it in the message). A file that is not a zip
     passes: the caller's own reader says what it is.
     """
     label = name or (Path(source).name if not isinstance(source, bytes) else what)
-    refuse = (f"{label}：文件解压后过大（{{}}），{what}不会这么大，可能已损坏或是被恶意构造的压缩文件，未读取。"
-              "请重新保存或重新生成后再试。")
+    refuse = (
+        f"{label}：文件解压后过大（{{}}），{what}不会这么大，可能已损坏或是被恶意构造的压缩文件，未读取。"
+        "请重新保存或重新生成后再试。"
+    )
     try:
         handle = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
     except OSError as exc:
@@ -102,8 +113,9 @@ def check_zip(source: Path | bytes, what: str = "文件", name: str | None = Non
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise InputError(refuse.format(f"其中「{clip(info.filename, 40)}」压缩了 {ratio} 倍，"
-                                           f"正常文件不超过 {max_ratio} 倍"))
+            raise InputError(
+                refuse.format(f"其中「{clip(info.filename, 40)}」压缩了 {ratio} 倍，正常文件不超过 {max_ratio} 倍")
+            )
 
 
 def _member_count(handle) -> int | None:

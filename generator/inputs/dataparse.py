@@ -6,6 +6,7 @@ values), control characters in YAML, lone UTF-16 surrogates (escaped as ``\\ud80
 read as exact ``Decimal`` values, never as floats; integers too long to be numbers stay text, so the cell
 reader reports them at their field. The file's size is limited before it is read (``limits``).
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,10 @@ def load_data(path: Path):
     except Problem as problem:
         raise InputError(_located(path.name, text, problem.line, problem.column, problem.message)) from None
     except _LoneSurrogate as lone:
-        message = (f"字段「{lone.path or '文件顶层'}」中有无效的字符（单独的 UTF-16 代理项，如 \\ud800，"
-                   "多见于程序导出的文件），请删除它后再试。")
+        message = (
+            f"字段「{lone.path or '文件顶层'}」中有无效的字符（单独的 UTF-16 代理项，如 \\ud800，"
+            "多见于程序导出的文件），请删除它后再试。"
+        )
         match = LONE_SURROGATE_ESCAPE.search(text)
         if match is None:
             raise InputError(f"{path.name}：{message}") from None
@@ -53,8 +56,10 @@ def load_data(path: Path):
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position)
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        message = (f"有不可见的控制字符（{code:#06x}），YAML 文件中不能有这样的字符；"
-                   "请删除它（常见于从网页或其他软件复制来的文字）。")
+        message = (
+            f"有不可见的控制字符（{code:#06x}），YAML 文件中不能有这样的字符；"
+            "请删除它（常见于从网页或其他软件复制来的文字）。"
+        )
         raise InputError(_located(path.name, text, line, column, message)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -74,9 +79,11 @@ def _decode(name: str, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InputError(f"{name}：第 {line} 行有不是 UTF-8 编码的字符，文件可能是 GBK（ANSI）编码的。"
-                         "请用记事本打开，「另存为」时把编码选为 UTF-8 后再试。") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{name}：第 {line} 行有不是 UTF-8 编码的字符，文件可能是 GBK（ANSI）编码的。"
+            "请用记事本打开，「另存为」时把编码选为 UTF-8 后再试。"
+        ) from None
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -94,11 +101,15 @@ def _located(name: str, text: str, line: int, column: int, message: str) -> str:
 # --- YAML ----------------------------------------------------------------------------------------
 
 YAML_PROBLEMS = (  # (words of PyYAML's problem, explanation)
-    ("mapping values are not allowed",
-     "这里不能有「:」。值里含有「: 」（冒号加空格）时请给整个值加引号，或检查上一行的缩进。"),
+    (
+        "mapping values are not allowed",
+        "这里不能有「:」。值里含有「: 」（冒号加空格）时请给整个值加引号，或检查上一行的缩进。",
+    ),
     ("could not find expected ':'", "缺少「:」。每一行应写成「字段: 值」，冒号后要有空格。"),
-    ("cannot start any token",
-     "这里有 YAML 不允许的字符（如 Tab 制表符、「@」「`」开头的值）。缩进只能用空格；特殊字符开头的值请加引号。"),
+    (
+        "cannot start any token",
+        "这里有 YAML 不允许的字符（如 Tab 制表符、「@」「`」开头的值）。缩进只能用空格；特殊字符开头的值请加引号。",
+    ),
     ("found a tab character", "这里用了 Tab 制表符缩进，YAML 只能用空格缩进。"),
     ("expected <block end>", "缩进不一致：同一层的字段要用相同个数的空格对齐。"),
     ("did not find expected key", "缩进不一致，或上一行缺少「:」。"),
@@ -135,8 +146,10 @@ class DataLoader(yaml.SafeLoader):
             raise Problem("不能使用 YAML 的别名（*…）和锚点（&…），请把内容直接写出来。", *_mark(event))
         self.depth, self.nodes = self.depth + 1, self.nodes + 1
         if self.depth > MAX_DEPTH:
-            raise Problem(f"嵌套层数太多（超过 {MAX_DEPTH} 层），数据文件最多 4 层（如 requests → new → natural）。",
-                          *_mark(event))
+            raise Problem(
+                f"嵌套层数太多（超过 {MAX_DEPTH} 层），数据文件最多 4 层（如 requests → new → natural）。",
+                *_mark(event),
+            )
         if self.nodes > MAX_NODES:
             raise Problem(f"内容太多（超过 {MAX_NODES} 项），这不是年度报告的数据文件。", *_mark(event))
         try:
@@ -195,8 +208,10 @@ DataLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 
 JSON_PROBLEMS = (
     ("Expecting property name", "字段名要用双引号括起来；最后一项后面不能有逗号。"),
-    ("Expecting value",
-     "这里应有一个值（数字、\"文字\"、true、false、null、{…} 或 […]）。常见原因：多了逗号，或文字没有加双引号。"),
+    (
+        "Expecting value",
+        "这里应有一个值（数字、\"文字\"、true、false、null、{…} 或 […]）。常见原因：多了逗号，或文字没有加双引号。",
+    ),
     ("Expecting ',' delimiter", "缺少逗号：两项之间要用「,」隔开。"),
     ("Expecting ':' delimiter", "缺少冒号：应写成 \"字段\": 值。"),
     ("Unterminated string", "引号没有配对：文字的双引号没有关上。"),
@@ -276,8 +291,10 @@ def _key_offsets(text: str, index: int, scan_once) -> list[int]:
 
 # --- text ----------------------------------------------------------------------------------------
 
-LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|"
-                                   r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+LONE_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|"
+    r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _joined_surrogates(value, path: str = ""):
