@@ -170,7 +170,7 @@ class _Progress:
             for path in self.written:
                 path.unlink(missing_ok=True)
         rest = self.args.inputs[len(self.finished):]
-        lines = [why, f"已完成：{'、'.join(self.finished)}。" if self.finished else "还没有完成任何一个文件。"]
+        lines = [why, f"已完成：{'、'.join(self.finished)}。" if self.finished else "还没有处理完任何一个输入文件。"]
         if rest:
             lines.append(f"未完成：{'、'.join(rest)}（没有留下写了一半的文件）。继续生成未完成的部分，请运行：")
             lines.append("  " + _command(["nianbao", "render", *rest, *self._options()]))
@@ -191,7 +191,7 @@ def _command(parts: list[str]) -> str:
 @contextmanager
 def _uninterrupted():
     """Hold Ctrl-C while one input's files are written (milliseconds), so they are written all or none."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
         yield
         return
     caught: list[int] = []
