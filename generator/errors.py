@@ -25,3 +25,10 @@ class OutputExists(NianbaoError):
     """The target exists and the user did not say --force."""
 
     exit_code = EXIT_FINDINGS
+
+
+class OutputError(NianbaoError, OSError):
+    """An output cannot be written (read-only folder, full disk, a file where a folder should be).
+
+    Also an OSError (``strerror``: the reason in Chinese), so code that catches OSError around a write still does.
+    """

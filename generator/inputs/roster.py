@@ -11,8 +11,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -23,9 +22,11 @@ from ..formats import AMOUNT, COUNT, FORMATS, Format
 from ..numbers import parse_date, parse_number
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, for_regex
+from ..spreadsheets import cell_for, load_readonly, put_text
 from .excel.layout import CHOICE, DATE, TEXT, YEAR
 
-ROSTER_SHEET = "汇总填报表"
+ROSTER_SHEET = ROSTER_WHAT = "汇总填报表"
 README_SHEET = "填表说明"
 HEADER_ROWS = 2
 FIRST_DATA_ROW = HEADER_ROWS + 1
@@ -99,7 +100,7 @@ def write_roster(path: Path, fmt: Format, force: bool, reports: Iterable[Report]
     write_header(sheet, columns, freeze="B3")
     _add_validations(sheet, columns)
     for report in reports:
-        sheet.append([_cell_value(report, col) for col in columns])
+        sheet.append([cell_for(sheet, _cell_value(report, col)) for col in columns])
     _write_readme(workbook.create_sheet(README_SHEET), fmt)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -124,8 +125,9 @@ def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
-    def cell(text: str, group: str) -> WriteOnlyCell:
-        c = WriteOnlyCell(sheet, text)
+    def cell(text: str | None, group: str) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet)
+        put_text(c, text)
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.fill = PatternFill("solid", fgColor=_GROUP_FILLS.get(group.split(" ")[0], "FFFFFF"))
@@ -188,9 +190,8 @@ def _cell_value(report: Report, col: RosterColumn):
         scope, key = col.key.split(".", 1)
         source = {"agency": vars(report.agency), "prose": report.prose, "fees": vars(report.fees)}[scope]
         value = source.get(key)
-        return float(value) if isinstance(value, Decimal) else (value if value != "" else None)
-    value = report.numbers.get(col.key, report.unread.get(col.key))  # unread: what was typed
-    return float(value) if isinstance(value, Decimal) else value
+        return value if value != "" else None
+    return report.numbers.get(col.key, report.unread.get(col.key))  # unread: what was typed
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -213,11 +214,10 @@ class RosterLayout:
 
 def is_roster(path: Path) -> bool:
     """True when ``path`` is a workbook with the roster sheet (an individual form has other sheets)."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception:  # not a workbook at all: the caller reports it
+        _check_file(path)
+        workbook = load_readonly(path)
+    except Exception:  # not a workbook at all, or refused: the caller's reader reports it
         return False
     try:
         return ROSTER_SHEET in workbook.sheetnames
@@ -226,7 +226,7 @@ def is_roster(path: Path) -> bool:
 
 
 def _normalise(text) -> str:
-    return re.sub(r"\s+", "", str(text)) if text is not None else ""
+    return re.sub(r"\s+", "", for_regex(str(text))) if text is not None else ""
 
 
 def read_layout(header_rows: list[tuple]) -> RosterLayout:
@@ -254,12 +254,17 @@ def read_layout(header_rows: list[tuple]) -> RosterLayout:
     return RosterLayout(key, ROSTER_SHEET, tuple(hits))
 
 
+def _check_file(path: Path) -> None:
+    """Refuse a roster too large on disk or unpacked (a zip bomb) before openpyxl opens it."""
+    check_size(path, ROSTER_WHAT)
+    check_zip(path, ROSTER_WHAT, max_total=MAX_ROSTER_UNZIPPED_BYTES)
+
+
 def open_roster(path: Path):
     """Open a roster read-only: (workbook, layout, rows iterator of (row_number, values), estimated rows)."""
-    from openpyxl import load_workbook
-
+    _check_file(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_readonly(path, data_only=True)
     except Exception as exc:
         raise InputError(f"{Path(path).name}：无法作为 Excel 工作簿打开（{type(exc).__name__}），请用 Excel 另存为 .xlsx 后再试。") from None
     if ROSTER_SHEET not in workbook.sheetnames:

@@ -6,7 +6,6 @@ from the shared grids in one go, which is ~10× faster than python-docx's cell-b
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape

@@ -70,7 +70,7 @@ def _sniff_zip(name: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+            mimetype = archive.open("mimetype").read(200).decode("ascii", "replace") if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         raise InputError(f"{name}：文件已损坏（压缩包不完整），无法打开。可能是下载或复制没有完成，请重新保存或重新复制后再试。") from None
     if any(n.endswith("workbook.xml") for n in names):

@@ -13,10 +13,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -27,6 +25,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years, outcome_rows
 from ...report import PROSE_FIELDS, Report
+from ...spreadsheets import put_text, put_value
 from .layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
                            LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_BASIC, SHEET_CHECKS,
                            SHEET_GUIDE, SHEET_PROSE, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
@@ -133,18 +132,12 @@ def _values(lay: Layout, report: Report | None) -> dict[str, object]:
         out[f"prose.{key}"] = report.prose.get(key) or None
     fees = report.fees
     out["fees.collected"] = None if fees.collected is None else (YES if fees.collected else NO)
-    out["fees.amount"] = _plain(fees.amount)
+    out["fees.amount"] = fees.amount
     out["fees.cases"] = fees.cases
     for slot in lay.number_slots():
         value = report.numbers.get(slot.key)
-        out[slot.key] = _plain(value) if value is not None else report.unread.get(slot.key)  # keep what was typed
+        out[slot.key] = value if value is not None else report.unread.get(slot.key)  # keep what was typed
     return out
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() else float(value)
-    return value
 
 
 # --- common cell helpers ---------------------------------------------------------------------
@@ -164,18 +157,10 @@ def _put(ws, row: int, col: int, value=None, *, font=None, fill=None, align=CENT
                 cell.fill = fill
     cell = ws.cell(row, col)
     if value is not None:
-        _set_text(cell, value)
+        put_text(cell, value)
     cell.font = font or Font(name=FONT, size=10)
     cell.alignment = align
     return cell
-
-
-def _set_text(cell, value) -> None:
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # text starting with "=" stays text, never a formula
-    else:
-        cell.value = value
 
 
 def _input(ws, slot: Slot, value, validations: dict) -> None:
@@ -185,10 +170,7 @@ def _input(ws, slot: Slot, value, validations: dict) -> None:
     cell.protection = UNLOCKED
     cell.number_format = NUMBER_FORMATS.get(slot.kind, "General")
     if value is not None:
-        if slot.kind in (TEXT, LONG_TEXT, CHOICE) or isinstance(value, str):
-            _set_text(cell, str(value))
-        else:
-            cell.value = value
+        put_value(cell, str(value) if slot.kind in (TEXT, LONG_TEXT, CHOICE) else value)
     if slot.kind in VALIDATION:
         if slot.kind not in validations:
             dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
