@@ -648,3 +648,16 @@ def test_amounts_survive_data_form_roster_round_trips_exactly(amount, fee, tmp_p
     (_, row), = list(iter_roster(roster))
     assert row.numbers["active.fees.amount"] == amount and row.fees.amount == fee
     assert report_to_dict(row)["active"]["fees"]["amount"] in (amount, str(amount), float(amount))
+
+
+def test_a_zip_bomb_template_is_refused_quickly_in_little_memory(tmp_path):
+    from generator.render.docx import REFERENCE
+    from generator.resources import template_bytes
+
+    template = tmp_path / "模板.docx"
+    template.write_bytes(_zip_with(template_bytes(REFERENCE), "word/document.xml", 1024 ** 3))
+    code, output, megabytes, seconds = peak("render", BUSY, "-o", tmp_path / "输出", "--to", "docx",
+                                            "--template", template)
+    assert code == EXIT_INPUT and "文件解压后过大" in output and "Traceback" not in output, output
+    assert megabytes < 300 and seconds < 10, (megabytes, seconds)
+    assert not (tmp_path / "输出").exists() or not list((tmp_path / "输出").iterdir())

@@ -20,6 +20,7 @@ from lxml import etree
 from docx.oxml.ns import qn
 
 from ..errors import InputError
+from ..limits import check_size, check_zip
 from ..resources import template_bytes
 from .docx_reference import (FONT_TABLE, STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_SIGNATURE, STYLE_TABLE, STYLE_TITLE,
                              font_table_entries, page_number_footer)
@@ -58,9 +59,16 @@ def open_template(template: Path | None):
 
 def _load(path: Path):
     try:
+        check_size(path, what="模板")
         data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"模板文件 {path} 无法读取（{exc.strerror or exc}）。") from None
+    except InputError as exc:
+        raise TemplateError(str(exc)) from None
+    try:
+        check_zip(data, what="模板", name=f"模板文件 {path.name}")
+    except InputError as exc:
+        raise TemplateError(str(exc)) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError(f"模板文件 {path} 不是 Word 文档（.docx）。如果是旧的 .doc 或 .wps 文件，"
                             "请在 Word 或 WPS 中“另存为” .docx 后再用。")
