@@ -661,3 +661,21 @@ def test_a_zip_bomb_template_is_refused_quickly_in_little_memory(tmp_path):
     assert code == EXIT_INPUT and "文件解压后过大" in output and "Traceback" not in output, output
     assert megabytes < 300 and seconds < 10, (megabytes, seconds)
     assert not (tmp_path / "输出").exists() or not list((tmp_path / "输出").iterdir())
+
+
+@pytest.mark.parametrize("target", ["docx", "html", "pdf"])
+def test_a_report_built_with_control_characters_still_renders(target):
+    """The renderers' own guard: a report not cleaned by an input (e.g. imported text) never breaks the output."""
+    from dataclasses import replace
+
+    from generator.render import render
+
+    report = read_data_file(BUSY)
+    report = report.evolve(prose={**report.prose, "problems": "问题\x01\x1b[31m改进\ud800"},
+                           agency=replace(report.agency, name="青石\x0b街道办事处"))
+    data = render(report, target)
+    text = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode() if target == "docx" else \
+        data.decode("latin-1") if target == "pdf" else data.decode()
+    if target != "pdf":
+        assert "青石街道办事处" in re.sub(r"<[^>]+>", "", text) and "\x0b" not in text and "\x01" not in text
+    assert data
