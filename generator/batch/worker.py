@@ -102,6 +102,11 @@ def process(task: Task) -> dict:
         message = f"读取时出现意外问题（{type(exc).__name__}：{exc}），请检查这一单位的数据。"
         return _finish(record, UNREADABLE, [Finding("读取", ERROR, task.source, message)], folder, old)
     _describe(record, report)
+    if record.get("kind") == "rollup":  # a lower level's roll-up: summed again, its tables checked, not published
+        from .rollup import table_findings
+
+        findings = table_findings(report)
+        return _finish(record, ERRORS if has_errors(findings) else WARNINGS if findings else OK, findings, folder, old)
     findings, stage = [], "校验"
     try:
         findings = check(report, _options.deadline) + _cross_year(report, record)
