@@ -104,13 +104,16 @@ h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 2px 
 .controls { margin: 8px 0; display: flex; gap: 8px; flex-wrap: wrap; }
 .controls input, .controls select { font: inherit; padding: 4px; }
 .wrap { overflow-x: auto; }
-table.status { border-collapse: collapse; width: 100%; }
+table.status { border-collapse: collapse; width: 100%; min-width: 980px; }
+table.status td:nth-child(2) { min-width: 9em; } table.status td:nth-child(10) { min-width: 16em; }
+table.status td:nth-child(n+3):nth-child(-n+9) { white-space: nowrap; }
 table.status th, table.status td { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top; text-align: left; }
 table.status th { background: #ddebf7; cursor: pointer; white-space: nowrap; position: sticky; top: 0; }
 table.status th[aria-sort=ascending]::after { content: " ▲"; } table.status th[aria-sort=descending]::after { content: " ▼"; }
 td.num { text-align: right; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
-figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; break-inside: avoid; }
+figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; break-inside: avoid; overflow-x: auto; }
+figure.chart svg { min-width: 520px; }
 figure.chart figcaption { color: #555; font-size: 12px; }
 details { border: 1px solid #ddd; margin: 6px 0; padding: 4px 8px; break-inside: avoid; }
 summary { cursor: pointer; font-weight: bold; }
@@ -127,6 +130,7 @@ ul.findings { margin: 0; padding-left: 20px; }
   tr[hidden] { display: table-row !important; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
+  figure.chart svg { min-width: 0; } table.status { min-width: 0; }
 }
 """
 
@@ -214,7 +218,7 @@ PAGE = """<!DOCTYPE html>
 {% for unit in filing.units %}
 {% set unit_number = loop.index %}
 <span id="u{{ unit_number }}"></span>
-{% for sub in unit.submissions if findings.get(sub.seq) %}
+{% for sub in unit.ordered if findings.get(sub.seq) %}
 <details{% if unit.status == "有错误" %} open{% endif %}>
 <summary>{{ unit_number }}. {{ unit.name }}（{{ sub.source }}{% if sub is not sameas unit.chosen %}，未采用{% endif %}）— 错误 {{ sub.errors }} · 提醒 {{ sub.warnings }}</summary>
 {% if outputs[sub.seq] %}<p>报告：{% for name, href in outputs[sub.seq] %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>{% endif %}

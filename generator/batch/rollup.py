@@ -124,7 +124,8 @@ class RollUp:
         if not charts:
             return page
         figures = "".join(charts)
-        style = "<style>.charts figure{margin:12pt 0;break-inside:avoid}.charts figcaption{font-size:10pt}</style>"
+        style = ("<style>.charts figure{margin:12pt 0;break-inside:avoid}"
+                 ".charts figcaption{font-size:10pt;line-height:1.4;text-align:left;text-indent:0}</style>")
         return page.replace("</article>", f'<section class="charts">{style}{figures}</section>\n</article>', 1)
 
     def _workbook(self, spool, included: set[int], note: str) -> bytes:

@@ -91,6 +91,11 @@ class Unit:
     notes: list[str] = field(default_factory=list)
     included: bool = False  # its numbers are in the roll-up
 
+    @property
+    def ordered(self) -> list[Submission]:
+        """The submission taken first, then the others in input order."""
+        return sorted(self.submissions, key=lambda s: s is not self.chosen)
+
 
 @dataclass
 class Filing:
