@@ -433,20 +433,3 @@ def _die_on_third(task):
     if task.seq == 2:
         os._exit(1)
     return {"seq": task.seq, "ok": True, "status": "通过", "findings": []}
-
-
-def test_interrupted_run_leaves_nothing_half_written_and_resumes(tmp_path):
-    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
-    write_roster(roster, FORMAT_2021, force=False, reports=reports(40))
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*/.nianbao.json"))) < 5:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=60)
-    assert [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".nianbao-run")] == []
-    assert batch(roster, "-o", out, "-j", 2) == 0
-    agencies, _ = batch_report(out)
-    assert len(agencies) == 40 and {a["状态"] for a in agencies.values()} == {"已提交且通过"}
-    assert len(list(out.glob("*/*.docx"))) == 40

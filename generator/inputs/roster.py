@@ -319,7 +319,7 @@ def open_roster(path: Path):
     rows = sheet.iter_rows(values_only=True)
     header = [next(rows, ()) for _ in range(HEADER_ROWS)]
     layout = read_layout(header)
-    estimate = max((sheet.max_row or 0) - HEADER_ROWS, 0)  # 0: unknown (no <dimension> in the file)
+    estimate = max((sheet.max_row or _estimate_rows(path, sheet)) - HEADER_ROWS, 0)
 
     def data_rows() -> Iterator[tuple[int, tuple]]:
         for number, values in enumerate(rows, start=FIRST_DATA_ROW):
@@ -327,6 +327,18 @@ def open_roster(path: Path):
                 yield number, values
 
     return workbook, layout, data_rows(), estimate
+
+
+def _estimate_rows(path: Path, sheet) -> int:
+    """Rows of a sheet without a ``<dimension>``, from the size of its first rows (for the progress bar's ETA)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo(sheet._worksheet_path).file_size
+        with archive.open(sheet._worksheet_path) as source:
+            head = source.read(1 << 20)
+    start, rows = head.find(b"<sheetData"), head.count(b"<row")
+    return int((size - start) * rows / (len(head) - start)) if start >= 0 and rows > HEADER_ROWS else 0
 
 
 def iter_roster(path: Path) -> Iterator[tuple[int, Report | InputError]]:
