@@ -433,3 +433,63 @@ def _die_on_third(task):
     if task.seq == 2:
         os._exit(1)
     return {"seq": task.seq, "ok": True, "status": "通过", "findings": []}
+
+
+# --- issue 13: what the county reviewer found -----------------------------------------------------
+
+def test_roster_instructions_say_section_five_is_required(tmp_path):
+    from generator.report import PROSE_FIELDS
+
+    write_roster(tmp_path / "汇总表.xlsx", FORMAT_2021, force=False)
+    text = "\n".join(str(r[0]) for r in load_workbook(tmp_path / "汇总表.xlsx")["填表说明"].iter_rows(values_only=True))
+    assert f"「{PROSE_FIELDS['problems']}」必须填写" in text and "正文各栏可以留空" not in text
+
+
+def test_one_bad_cell_does_not_hide_the_other_errors_of_its_row(tmp_path):
+    rs = reports(2)
+    rs[0] = typed(rs[0], requests__new__natural="十二", appeals__review__upheld=-1)
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    book = load_workbook(roster)
+    columns = [c.key for c in roster_columns(FORMAT_2021)]
+    book[ROSTER_SHEET].cell(3, columns.index("year") + 1, "二〇二五")  # unusable year: the row cannot be a report
+    book[ROSTER_SHEET].cell(3, columns.index("publication_date") + 1, "明年")
+    book.save(roster)
+    assert batch(roster, "-o", out, "-j", 1) == 1
+    _, findings = batch_report(out)
+    messages = " ".join(f[6] for f in findings["第 3 行"])
+    assert "报告年度" in messages and "发布日期「明年」" in messages
+    assert "「十二」不是数字" in messages and "负数" in messages
+
+
+def test_roster_is_the_list_duplicates_by_code_and_nothing_summed_twice(tmp_path, capsys):
+    rs = reports(4)
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    rs[3] = renamed(rs[1], rs[1].agency.name + "（更正）")  # the same unit again, under its code
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    book = load_workbook(roster)
+    sheet, columns = book[ROSTER_SHEET], [c.key for c in roster_columns(FORMAT_2021)]
+    for row, code in ((3, "A1"), (4, "B2"), (5, "C3"), (6, "B2")):
+        sheet.cell(row, columns.index("unit.code") + 1, code)
+    sheet.cell(7, 1, "未报镇人民政府")  # a row with only the name: a unit that has not filed
+    sheet.cell(7, columns.index("unit.contact") + 1, "张三")
+    book.save(roster)
+    assert batch(roster, "-o", out, "-j", 1) == 1  # a unit has not filed
+    agencies, _ = batch_report(out)
+    assert agencies["未报镇人民政府"]["状态"] == "未提交" and agencies["未报镇人民政府"]["联系人"] == "张三"
+    duplicate = agencies["第 4 行"]
+    assert duplicate["状态"] == "重复提交" and "「第 6 行」" in duplicate["说明"] and duplicate["单位代码"] == "B2"
+    assert "数据相同，采用排在前面的一份" in duplicate["说明"]
+    cells = html_cells(out / "汇总-2025年度.html")
+    assert cells["requests.new.natural"] == str(sum(r.number("requests.new.natural") for r in rs[:3]))
+    assert "采用「第 4 行」" in capsys.readouterr().out
+
+
+def test_no_rollup_marked_passed_when_nothing_can_be_summed(tmp_path, capsys):
+    rs = [typed(r, requests__new__natural="十二") for r in reports(2)]
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    assert batch(roster, "-o", out, "-j", 1) == 1
+    printed = capsys.readouterr().out
+    assert "没有可汇总的单位" in printed and "校验通过" not in printed
+    assert not list(out.glob("汇总-*")) and (out / "审核报告.html").exists()

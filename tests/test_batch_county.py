@@ -100,7 +100,7 @@ def county(tmp_path_factory):
     (folder / "示例县.yaml").write_text(dump_yaml(own), encoding="utf-8")
 
     kinds = ["docx", "html", "pdf", "docx", "html", "yaml", "docx", "html", "yaml"]
-    for name, kind in zip(NAMES[:9], kinds):  # 石桥乡 is new this year
+    for name, kind in zip(NAMES[:9], kinds, strict=True):  # 石桥乡 is new this year
         before = last_year_of(reports[name])
         data = dump_yaml(before).encode() if kind == "yaml" else render(before, kind)
         (previous / f"{short(name)}-2024.{kind}").write_bytes(data)
@@ -135,7 +135,7 @@ def units_sheet(out: Path) -> dict[str, dict]:
     book = load_workbook(out / "校验结果.xlsx")
     rows = book["各单位"].iter_rows(values_only=True)
     header = next(rows)
-    return {short(r[1]): dict(zip(header, r)) for r in rows}
+    return {short(r[1]): dict(zip(header, r, strict=True)) for r in rows}
 
 
 def test_every_status_is_right_and_the_run_says_which_file_it_took(run):
@@ -191,7 +191,7 @@ def test_the_countys_own_report_is_compared_not_summed(run):
 
 
 def test_last_year_is_matched_from_published_reports(run):
-    code, printed, out = run
+    _, printed, out = run
     book = load_workbook(out / "校验结果.xlsx", read_only=True)
     rows = list(book["跨年度匹配"].iter_rows(min_row=2, values_only=True))
     book.close()
@@ -265,7 +265,6 @@ def test_roll_up_of_roll_ups(county, tmp_path):
     """Two counties' roll-ups are the inputs of a city's; the city's roll-up is their sum."""
     from generator.batch.rollup import read_rollup
 
-    _, reports, *_ = county
     city = tmp_path / "各县汇总"
     city.mkdir()
     totals = []
@@ -310,7 +309,7 @@ def test_user_text_never_becomes_a_formula(tmp_path):
 
 
 def test_relative_output_with_previous_has_no_english_error(county, tmp_path, monkeypatch, capsys):
-    base, reports, *_ = county
+    base, *_ = county
     monkeypatch.chdir(base)
     assert batch("各单位2025/北坡镇.xlsx", "-o", "单个输出", "-j", 1, "--previous", "2024年已发布") == 0
     captured = capsys.readouterr()

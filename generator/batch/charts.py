@@ -61,7 +61,7 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: tuple[str, ...] 
     largest = max((v or 0 for _, values in rows for v in values), default=0) or 1
     body = _legend(series, TOP + 6) if series else []
     y = top
-    for (full, values), label in zip(rows, labels):
+    for (full, values), label in zip(rows, labels, strict=True):
         scale = (max((v or 0 for v in values), default=0) or 1) if per_row else largest
         body.append(f'<text x="{left - 6:.1f}" y="{y + ROW * bars / 2 + 4:.1f}" text-anchor="end" fill="#222">'
                     f'<title>{escape(full)}</title>{escape(label)}</text>')
@@ -69,7 +69,8 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: tuple[str, ...] 
             w = span * (value or 0) / scale
             body.append(f'<rect x="{left:.1f}" y="{y + i * ROW + 2:.1f}" width="{max(w, 0.5):.1f}" height="{ROW - 4}" '
                         f'fill="{COLOURS[i % len(COLOURS)]}"><title>{escape(full)}：{_number(value)}</title></rect>'
-                        f'<text x="{left + w + 4:.1f}" y="{y + i * ROW + ROW - 5:.1f}" fill="#222">{_number(value)}</text>')
+                        f'<text x="{left + w + 4:.1f}" y="{y + i * ROW + ROW - 5:.1f}" fill="#222">'
+                        f'{_number(value)}</text>')
         y += ROW * bars + GAP
     if note:
         body.append(f'<text x="0" y="{y + 12:.1f}" fill="#555">{escape(note)}</text>')
@@ -85,7 +86,7 @@ def stacked_chart(title: str, rows: list[tuple[str, list]], parts: tuple[str, ..
     span = WIDTH - left - right
     body = _legend(parts, TOP + 6)
     y = TOP + 20
-    for n, ((full, values), label) in enumerate(zip(rows, labels)):
+    for n, ((_, values), label) in enumerate(zip(rows, labels, strict=True)):
         total = sum(v or 0 for v in values)
         body.append(f'<text x="{left - 6:.1f}" y="{y + 17:.1f}" text-anchor="end" fill="#222">{escape(label)}</text>')
         x = left

@@ -14,13 +14,13 @@ from ..findings import ERROR, SEVERITY_NAMES, WARNING, Finding, has_errors
 from ..outputs import write_atomic
 from ..spreadsheets import put_text
 from .rollup import RollUp, excel_number, rollups_of
-from .status import HAS_ERRORS, MISSING, STATUSES, Expected, Filing, build_filing, submission
+from .status import DUPLICATE, HAS_ERRORS, LATE, MISSING, PASSED, STATUSES, Expected, Filing, build_filing, submission
 
 BATCH_REPORT = "校验结果.xlsx"
 REVIEW_PAGE = "审核报告.html"
 SHOWN_ON_SCREEN = 20
 FILL_IN_RULES = ("G-3",)  # "please add text" reminders: listed after the real problems
-STATUS_FILLS = {"已提交且通过": "E2EFDA", "有错误": "F8CBAD", "未提交": "D9D9D9", "重复提交": "FFE699", "逾期": "FCE4D6"}
+STATUS_FILLS = {PASSED: "E2EFDA", HAS_ERRORS: "F8CBAD", MISSING: "D9D9D9", DUPLICATE: "FFE699", LATE: "FCE4D6"}
 SEVERITY_FILLS = {ERROR: "F8CBAD", WARNING: "FFF2CC", "fill-in": "EDEDED"}
 
 
@@ -58,14 +58,15 @@ def finish_batch(spool, info: RunInfo) -> int:
     per_unit: dict[tuple, list] = {}
     for record in spool:
         if record["seq"] in filing.included:
-            per_unit.setdefault((record["year"], record["format"]), []).append((record["name"], new_applications(record)))
+            key = (record["year"], record["format"])
+            per_unit.setdefault(key, []).append((record["name"], new_applications(record)))
     last_years = (info.previous or {}).get("rollups", {})
     notes = {key: rollup_note(r, filing) for key, r in rollups.items()}
     charts = {key: county_charts(r, per_unit.get(key, []), last_years.get(r.year - 1)) for key, r in rollups.items()}
-    files = [path for key, r in rollups.items() for path in r.write(spool, filing.included, info.output,
-                                                                    info.targets, notes[key], charts[key])]
+    files = [path for key, r in rollups.items() for path in
+             r.write(spool, filing.included, info.output, info.targets, note=notes[key], charts=charts[key])]
     write_atomic(info.output / BATCH_REPORT, batch_workbook(spool, filing, rollups, info.previous), force=True)
-    write_atomic(info.output / REVIEW_PAGE, review_page(spool, filing, rollups, notes, charts, info), force=True)
+    write_atomic(info.output / REVIEW_PAGE, review_page(spool, filing, rollups, notes, charts, info=info), force=True)
     print_summary(spool, filing, rollups, files, info)
     bad = filing.count(HAS_ERRORS) + filing.count(MISSING)
     rollup_errors = any(has_errors(r.findings + r.comparisons) for r in rollups.values())
@@ -250,15 +251,15 @@ def grid_sheet(sheet, report, title: str, note: str) -> None:
     sheet.append(text_cells(sheet, [title]))
     sheet.append(text_cells(sheet, [note]))
     row = 3  # sheet row of the next line
-    for heading, grid in zip(report.format.headings[1:4], all_grids(report).values()):
+    for heading, grid in zip(report.format.headings[1:4], all_grids(report).values(), strict=True):
         sheet.append([WriteOnlyCell(sheet, heading)])
         row += 1
         cover = [[None] * grid.ncols for _ in range(grid.nrows)]
         for cell in grid.cells:
             cover[cell.row][cell.col] = cell
             if cell.rowspan > 1 or cell.colspan > 1:
-                sheet.merged_cells.add(f"{get_column_letter(cell.col + 1)}{row + cell.row}:"
-                                       f"{get_column_letter(cell.col + cell.colspan)}{row + cell.row + cell.rowspan - 1}")
+                last = f"{get_column_letter(cell.col + cell.colspan)}{row + cell.row + cell.rowspan - 1}"
+                sheet.merged_cells.add(f"{get_column_letter(cell.col + 1)}{row + cell.row}:{last}")
         for r, line in enumerate(cover):
             sheet.row_dimensions[row + r].height = 15 * _lines(grid, r)
             cells = []
@@ -292,7 +293,8 @@ def print_summary(spool, filing: Filing, rollups: dict, files: list[Path], info:
     total = len(units)
     skipped = sum(bool(r.get("skipped")) for r in spool)
     rate = f"，{spool.count() / info.elapsed:.1f} 个/秒" if info.elapsed > 0 and spool.count() else ""
-    print(f"批量生成完成：{spool.count()} 份数据，{total} 个单位，用时 {info.elapsed:.1f} 秒（{info.jobs} 个进程{rate}）。")
+    print(f"批量生成完成：{spool.count()} 份数据，{total} 个单位，"
+          f"用时 {info.elapsed:.1f} 秒（{info.jobs} 个进程{rate}）。")
     print("  " + " · ".join(f"{s} {filing.count(s)}" for s in STATUSES)
           + (f" · 其中 {skipped} 份已完成、本次跳过（加 --force 可重新生成）" if skipped else ""))
     for status, title in ((HAS_ERRORS, "有错误的单位"), (MISSING, "未提交的单位")):

@@ -17,8 +17,8 @@ from ..findings import ERROR, SEVERITY_NAMES
 from ..formats import APPEAL_COLUMNS
 from ..resources import template_text
 from .charts import bar_chart, figure, stacked_chart
-from .rollup import RollUp, outcome_totals
 from .report import unmatched_last_year
+from .rollup import RollUp, outcome_totals
 from .status import STATUSES, Filing
 
 TOP_UNITS = 40  # units shown in the per-unit chart (the largest); the rest are summed in a note
@@ -33,17 +33,18 @@ def county_charts(rollup: RollUp, per_unit: list[tuple[str, int]], last_year: Ro
     note = f"另有 {rest} 个单位共 {sum(v for _, v in per_unit) - sum(v for _, v in shown)} 件，未画出" if rest else ""
     charts = [figure(bar_chart("各单位本年新收政府信息公开申请（件）", [(n, [v]) for n, v in shown], note=note))]
     outcomes = outcome_totals(report)
-    charts.append(figure(stacked_chart("办理结果构成（第三部分（一）至（六），件）", [("办理结果", list(outcomes.values()))],
-                                       tuple(outcomes))))
+    charts.append(figure(stacked_chart("办理结果构成（第三部分（一）至（六），件）",
+                                       [("办理结果", list(outcomes.values()))], tuple(outcomes))))
     parts = [c for c in APPEAL_COLUMNS if not c.derived]
     rows, notes = [], []
     for row in report.format.appeals.rows:
         values = [report.number(f"appeals.{row.key}.{c.key}") or 0 for c in parts]
         rows.append((row.label, values))
         concluded = sum(values[:3])
-        notes.append(f"纠正率 {values[1] / concluded:.0%}（已审结 {concluded} 件）" if concluded else "纠正率 —（无已审结）")
-    charts.append(figure(stacked_chart("政府信息公开行政复议、行政诉讼（件）", rows, tuple(c.label for c in parts), notes),
-                         "纠正率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），尚未审结的不计。"))
+        notes.append(f"纠正率 {values[1] / concluded:.0%}（已审结 {concluded} 件）" if concluded
+                     else "纠正率 —（无已审结）")
+    appeals = stacked_chart("政府信息公开行政复议、行政诉讼（件）", rows, tuple(c.label for c in parts), notes)
+    charts.append(figure(appeals, "纠正率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），尚未审结的不计。"))
     if last_year is not None:
         now, before = rollup.key_figures(), last_year.key_figures()
         pairs = [(label, [_float(now[label]), _float(before.get(label))]) for label in now
@@ -64,7 +65,7 @@ def new_applications(record: dict) -> int:
                if p.startswith("requests.new.") and v is not None)
 
 
-def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict, info) -> str:
+def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict, *, info) -> str:
     """The whole page as text."""
     from ..render.fragment import article_of
 
@@ -94,10 +95,12 @@ def _template():
 PAGE_CSS = """
 body { font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif; margin: 0 auto; max-width: 1200px;
   padding: 16px; color: #222; font-size: 14px; line-height: 1.5; }
-h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 2px solid #2f6db5; padding-bottom: 4px; margin-top: 28px; }
+h1 { font-size: 22px; margin: 8px 0; }
+h2 { font-size: 18px; border-bottom: 2px solid #2f6db5; padding-bottom: 4px; margin-top: 28px; }
 .meta { color: #555; margin: 0 0 12px; }
 .cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0; }
-.card { border: 1px solid #ccc; border-radius: 6px; padding: 6px 12px; background: #fff; cursor: pointer; font: inherit; }
+.card { border: 1px solid #ccc; border-radius: 6px; padding: 6px 12px; background: #fff; cursor: pointer;
+  font: inherit; }
 .card b { font-size: 20px; display: block; }
 .s-有错误 { background: #f8cbad; } .s-未提交 { background: #d9d9d9; } .s-重复提交 { background: #ffe699; }
 .s-逾期 { background: #fce4d6; } .s-已提交且通过 { background: #e2efda; }
@@ -109,7 +112,8 @@ table.status td:nth-child(2) { min-width: 9em; } table.status td:nth-child(10) {
 table.status td:nth-child(n+3):nth-child(-n+9) { white-space: nowrap; }
 table.status th, table.status td { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top; text-align: left; }
 table.status th { background: #ddebf7; cursor: pointer; white-space: nowrap; position: sticky; top: 0; }
-table.status th[aria-sort=ascending]::after { content: " ▲"; } table.status th[aria-sort=descending]::after { content: " ▼"; }
+table.status th[aria-sort=ascending]::after { content: " ▲"; }
+table.status th[aria-sort=descending]::after { content: " ▼"; }
 td.num { text-align: right; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
 figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; break-inside: avoid; overflow-x: auto; }
@@ -117,7 +121,8 @@ figure.chart svg { min-width: 520px; }
 figure.chart figcaption { color: #555; font-size: 12px; }
 details { border: 1px solid #ddd; margin: 6px 0; padding: 4px 8px; break-inside: avoid; }
 summary { cursor: pointer; font-weight: bold; }
-.sev { font-weight: bold; margin: 6px 0 2px; } .sev-E { color: #b02a20; } .sev-W { color: #8a6100; } .sev-fill { color: #666; }
+.sev { font-weight: bold; margin: 6px 0 2px; }
+.sev-E { color: #b02a20; } .sev-W { color: #8a6100; } .sev-fill { color: #666; }
 ul.findings { margin: 0; padding-left: 20px; }
 .rollup .report { max-width: 100%; font-size: 12pt; line-height: 1.6; }
 .rollup .report h1.title { font-size: 18pt; }
@@ -183,7 +188,8 @@ PAGE = """<!DOCTYPE html>
 {% if filing.has_list %} · 应报单位 {{ filing.units | selectattr("listed") | list | length }} 个{% endif %}
  · 输出文件夹中的「校验结果.xlsx」有同样的内容，可筛选、排序。</p>
 <div class="cards">
-{% for s in statuses %}<button type="button" class="card s-{{ s }}" data-status="{{ s }}"><b>{{ filing.count(s) }}</b>{{ s }}</button>
+{% for s in statuses %}
+<button type="button" class="card s-{{ s }}" data-status="{{ s }}"><b>{{ filing.count(s) }}</b>{{ s }}</button>
 {% endfor %}
 </div>
 {% for section in sections %}
@@ -192,13 +198,15 @@ PAGE = """<!DOCTYPE html>
 {% endfor %}
 <h2 id="units">各单位状态</h2>
 <div class="controls">
-<label>状态 <select id="pick"><option value="">全部</option>{% for s in statuses %}<option>{{ s }}</option>{% endfor %}</select></label>
+<label>状态 <select id="pick"><option value="">全部</option>
+{% for s in statuses %}<option>{{ s }}</option>{% endfor %}</select></label>
 <label>查找 <input id="find" type="search" placeholder="单位名称、代码、联系人"></label>
 <span>点击列标题排序</span>
 </div>
 <div class="wrap">
 <table class="status" id="status">
-<thead><tr><th>序号</th><th>单位</th><th>单位代码</th><th>状态</th><th>错误</th><th>提醒</th><th>发布日期</th><th>联系人</th><th>联系电话</th><th>说明</th><th>报告</th></tr></thead>
+<thead><tr><th>序号</th><th>单位</th><th>单位代码</th><th>状态</th><th>错误</th><th>提醒</th><th>发布日期</th>
+<th>联系人</th><th>联系电话</th><th>说明</th><th>报告</th></tr></thead>
 <tbody>
 {% for unit in filing.units %}
 {% set c = unit.chosen %}
@@ -208,7 +216,9 @@ PAGE = """<!DOCTYPE html>
 <td class="num">{{ c.errors if c else "" }}</td><td class="num">{{ c.warnings if c else "" }}</td>
 <td>{{ c.published if c and c.published else "" }}</td><td>{{ unit.contact }}</td><td>{{ unit.phone }}</td>
 <td>{{ unit.notes | join("；") }}</td>
-<td>{% if c %}{% for name, href in outputs[c.seq] %}<a href="{{ href }}">{{ name.rsplit(".", 1)[-1] if "（" not in name else "网站片段" }}</a> {% endfor %}{% endif %}</td>
+<td>{% if c %}{% for name, href in outputs[c.seq] %}
+<a href="{{ href }}">{{ name.rsplit(".", 1)[-1] if "（" not in name else "网站片段" }}</a>
+{% endfor %}{% endif %}</td>
 </tr>
 {% endfor %}
 </tbody>
@@ -220,11 +230,14 @@ PAGE = """<!DOCTYPE html>
 <span id="u{{ unit_number }}"></span>
 {% for sub in unit.ordered if findings.get(sub.seq) %}
 <details{% if unit.status == "有错误" %} open{% endif %}>
-<summary>{{ unit_number }}. {{ unit.name }}（{{ sub.source }}{% if sub is not sameas unit.chosen %}，未采用{% endif %}）— 错误 {{ sub.errors }} · 提醒 {{ sub.warnings }}</summary>
-{% if outputs[sub.seq] %}<p>报告：{% for name, href in outputs[sub.seq] %}<a href="{{ href }}">{{ name }}</a> {% endfor %}</p>{% endif %}
+<summary>{{ unit_number }}. {{ unit.name }}（{{ sub.source }}{% if sub is not sameas unit.chosen %}，未采用{% endif %}）
+— 错误 {{ sub.errors }} · 提醒 {{ sub.warnings }}</summary>
+{% if outputs[sub.seq] %}<p>报告：{% for name, href in outputs[sub.seq] %}<a href="{{ href }}">{{ name }}</a>
+{% endfor %}</p>{% endif %}
 {% for group, label in ((error, "错误"), ("W", "提醒"), ("fill", "待补充的文字")) %}
 {% set items = findings[sub.seq] | selectattr("severity", "equalto", error if group == error else "W") | list %}
-{% set items = items | rejectattr("rule", "in", fill_in) | list if group != "fill" else items | selectattr("rule", "in", fill_in) | list %}
+{% if group == "fill" %}{% set items = items | selectattr("rule", "in", fill_in) | list %}
+{% else %}{% set items = items | rejectattr("rule", "in", fill_in) | list %}{% endif %}
 {% if items %}
 <p class="sev sev-{{ group }}">{{ label }}（{{ items | length }}）</p>
 <ul class="findings">{% for f in items %}<li>[{{ f.rule }}] {{ f.where }}：{{ f.message }}</li>{% endfor %}</ul>
@@ -235,18 +248,23 @@ PAGE = """<!DOCTYPE html>
 {% endfor %}
 {% if filing.totals %}
 <h2>本级报告与各单位合计</h2>
-{% for t in filing.totals %}<p>「{{ t.name }}」（{{ t.source }}）是本级自己的报告，不计入汇总，逐格与各单位合计比较（H-1）。</p>{% endfor %}
+{% for t in filing.totals %}
+<p>「{{ t.name }}」（{{ t.source }}）是本级自己的报告，不计入汇总，逐格与各单位合计比较（H-1）。</p>
+{% endfor %}
 {% endif %}
 {% for section in sections %}
 <h2>汇总：{{ section.rollup.title() }}</h2>
-{% if section.checks %}<ul class="findings">{% for f in section.checks %}<li class="sev-{{ f.severity }}">{{ f.text() }}</li>{% endfor %}</ul>
+{% if section.checks %}<ul class="findings">
+{% for f in section.checks %}<li class="sev-{{ f.severity }}">{{ f.text() }}</li>{% endfor %}</ul>
 {% else %}<p>汇总表校验通过{% if filing.totals %}，本级报告与各单位合计逐格一致{% endif %}。</p>{% endif %}
 <div class="rollup">{{ section.tables }}</div>
 {% endfor %}
-{% if not sections %}<h2>汇总</h2><p>没有可汇总的单位（所有单位都有错误、无法读取或未提交），未生成汇总表。</p>{% endif %}
+{% if not sections %}<h2>汇总</h2>
+<p>没有可汇总的单位（所有单位都有错误、无法读取或未提交），未生成汇总表。</p>{% endif %}
 {% if info.previous %}
 <h2>与上年数据的匹配</h2>
-{% if this_year_unmatched %}<p>本年这些单位在上年数据中没有找到（按单位代码、名称）：{% for r in this_year_unmatched %}{{ r.name }}{% if not loop.last %}、{% endif %}{% endfor %}。</p>{% endif %}
+{% if this_year_unmatched %}<p>本年这些单位在上年数据中没有找到（按单位代码、名称）：
+{{ this_year_unmatched | join("、", attribute="name") }}。</p>{% endif %}
 {% if unmatched %}<p>上年数据中这些单位本年没有对应：{{ unmatched | join("、") }}。</p>{% endif %}
 {% if not this_year_unmatched and not unmatched %}<p>本年各单位都在上年数据中找到了对应。</p>{% endif %}
 {% endif %}

@@ -20,7 +20,6 @@ from ..formats import AMOUNT, FORMATS, Format, outcome_rows
 from ..outputs import write_atomic
 from ..prose import title
 from ..report import Agency, Report
-from ..spreadsheets import put_text
 
 TABLE_RULES = ("R0-1", "R0-2", "R3-1", "R3-2", "R3-3", "R4-1", "G-2")  # the checker's rules about table numbers
 DATA_SHEET = "汇总数据"  # the roll-up as one roster row: what a higher level's batch reads
@@ -100,7 +99,7 @@ class RollUp:
     def key_figures(self) -> dict[str, int | Decimal | None]:
         return key_figures(self.report(), self.fees)
 
-    def write(self, spool, included: set[int], output: Path, targets, note: str, charts: list[str]) -> list[Path]:
+    def write(self, spool, included: set[int], output: Path, targets, *, note: str, charts: list[str]) -> list[Path]:
         paths = [write_atomic(output / f"{self.stem_name}.xlsx", self._workbook(spool, included, note), force=True)]
         html = self.html(note, charts)
         paths.append(write_atomic(output / f"{self.stem_name}.html", html, force=True))
@@ -117,7 +116,7 @@ class RollUp:
 
         grids = all_grids(self.report())
         blocks = [Block(TITLE, self.title()), Block(BODY, note)]
-        for heading, key in zip(self.fmt.headings[1:4], ("active", "requests", "appeals")):
+        for heading, key in zip(self.fmt.headings[1:4], ("active", "requests", "appeals"), strict=True):
             blocks.append(Block(TABLE, heading, grids[key]))
         blocks += [Block(BODY, f.text()) for f in self.findings + self.comparisons]
         page = render_blocks(self.title(), blocks)
@@ -189,7 +188,7 @@ def is_rollup(path: Path) -> bool:
 
     try:
         workbook = load_read_only(path)
-    except Exception:  # noqa: BLE001 - not a workbook: the form reader reports it
+    except Exception:
         return False
     try:
         return DATA_SHEET in workbook.sheetnames

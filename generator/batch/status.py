@@ -201,11 +201,13 @@ def _choose(unit: Unit) -> Submission:
         why = "数据相同，采用文件名不是副本的一份" if copies else "数据相同，采用排在前面的一份"
     else:
         chosen = max(candidates, key=lambda s: (s.changed, s.seq))
-        why = "数据不同，采用修改时间最晚的一份" if any(s.changed for s in candidates) else "数据不同，采用排在最后的一行"
+        latest = "修改时间最晚的一份" if any(s.changed for s in candidates) else "排在最后的一行"
+        why = f"数据不同，采用{latest}"
         why += "，请与该单位核实哪一份是定稿"
     labels = {ERRORS: "（有错误）", UNREADABLE: "（无法读取）"}
     rejected = "、".join(f"「{s.source}」{labels.get(s.check, '')}" for s in subs if s is not chosen)
-    unit.notes.insert(0, f"重复提交 {len(subs)} 份：采用「{chosen.source}」（{why}），未采用 {rejected}；只计入汇总一次")
+    unit.notes.insert(0, f"重复提交 {len(subs)} 份：采用「{chosen.source}」（{why}），"
+                         f"未采用 {rejected}；只计入汇总一次")
     return chosen
 
 
@@ -254,10 +256,12 @@ def _expected_rows(path: Path, sheet) -> list[Expected]:
                          "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）。")
     units = []
     for row in rows:
-        def cell(key: str) -> str:
-            i = columns.get(key)
-            value = row[i] if i is not None and i < len(row) else None
-            return str(value).strip() if value is not None else ""
-        if cell("name"):
-            units.append(Expected(cell("name"), cell("code"), cell("contact"), cell("phone")))
+        values = {key: _text(row, i) for key, i in columns.items()}
+        if values["name"]:
+            units.append(Expected(**values))
     return units
+
+
+def _text(row: tuple, index: int) -> str:
+    value = row[index] if index < len(row) else None
+    return str(value).strip() if value is not None else ""
