@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from .. import __version__
 from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError, NianbaoError
@@ -293,7 +294,8 @@ def index_previous(path: Path, workdir: Path, expected=None) -> tuple[str, dict]
     db.execute("CREATE TABLE previous (id INTEGER PRIMARY KEY, code TEXT, norm TEXT, name TEXT, data TEXT)")
     db.execute("CREATE INDEX by_code ON previous (code)")
     db.execute("CREATE INDEX by_norm ON previous (norm)")
-    units, sums = {}, {}
+    units: dict[int, str] = {}
+    sums: dict[int, RollUp] = {}
     for number, (report, code) in enumerate(_previous_reports(path)):
         norm = normalise_name(report.agency.name)
         db.execute("INSERT INTO previous VALUES (?, ?, ?, ?, ?)",
@@ -318,7 +320,7 @@ def _previous_reports(path: Path):
         if isinstance(plan, RosterPlan):
             for task in plan.tasks(""):
                 try:
-                    yield report_from_row(plan.layout, task.row, task.payload), task.unit[0]
+                    yield report_from_row(plan.layout, task.row or 0, cast(tuple, task.payload)), task.unit[0]
                 except InputError:
                     pass  # a bad row of last year only loses its cross-year check
             return

@@ -78,7 +78,8 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: tuple[str, ...] 
     return _svg(title, y + 4, body)
 
 
-def stacked_chart(title: str, rows: list[tuple[str, list]], parts: tuple[str, ...], notes: list[str] = ()) -> str:
+def stacked_chart(title: str, rows: list[tuple[str, list]], parts: tuple[str, ...],
+                  notes: tuple[str, ...] | list[str] = ()) -> str:
     """One 100 % bar per row, split into ``parts`` (with counts and shares); ``notes`` are written after each bar."""
     labels = [_short(label) for label, _ in rows]
     left = max((_width(text, 12) for text in labels), default=0) + 10

@@ -116,7 +116,7 @@ def batch_workbook(spool, filing: Filing, rollups: dict, previous: dict | None) 
     workbook = Workbook(write_only=True)
     records = {r["seq"]: (processed(r), r["folder"], "\n".join(r.get("files") or {})) for r in spool}
     sheet = table_sheet(workbook.create_sheet("各单位"), UNIT_HEADER, UNIT_WIDTHS)
-    number_of = {}
+    number_of: dict[int, tuple[int | str, str]] = {}
     for number, unit in enumerate(filing.units, start=1):
         chosen = unit.chosen
         done, folder, outputs = records[chosen.seq] if chosen else ("", "", "")
@@ -134,7 +134,7 @@ def batch_workbook(spool, filing: Filing, rollups: dict, previous: dict | None) 
     rows = 0
     for group in (ERROR, WARNING, "fill-in"):  # errors first; "please add text" reminders last
         for record in spool:
-            number, name = number_of.get(record["seq"], ("", record.get("name")))
+            number, name = number_of.get(record["seq"], ("", record.get("name") or ""))
             for f in record["findings"]:
                 kind = "fill-in" if f["rule"] in FILL_IN_RULES else f["severity"]
                 if kind == group:
@@ -240,7 +240,7 @@ def grid_sheet(sheet, report, title: str, note: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    from ..tables import all_grids
+    from ..tables import Cell, all_grids
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -254,7 +254,7 @@ def grid_sheet(sheet, report, title: str, note: str) -> None:
     for heading, grid in zip(report.format.headings[1:4], all_grids(report).values(), strict=True):
         sheet.append([WriteOnlyCell(sheet, heading)])
         row += 1
-        cover = [[None] * grid.ncols for _ in range(grid.nrows)]
+        cover: list[list[Cell | None]] = [[None] * grid.ncols for _ in range(grid.nrows)]
         for cell in grid.cells:
             cover[cell.row][cell.col] = cell
             if cell.rowspan > 1 or cell.colspan > 1:
@@ -263,13 +263,14 @@ def grid_sheet(sheet, report, title: str, note: str) -> None:
         for r, line in enumerate(cover):
             sheet.row_dimensions[row + r].height = 15 * _lines(grid, r)
             cells = []
-            for cell in line:
-                anchor = cell is not None and (cell.row, cell.col) == (r, line.index(cell))
-                value = None if not anchor else excel_number(report.number(cell.path)) if cell.path else cell.text
+            for item in line:
+                anchor = item is not None and (item.row, item.col) == (r, line.index(item))
+                value = None if item is None or not anchor else (
+                    excel_number(report.number(item.path)) if item.path else item.text)
                 c = WriteOnlyCell(sheet, value)
                 c.border = border
                 c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                c.font = Font(bold=bool(cell and cell.header))
+                c.font = Font(bold=bool(item and item.header))
                 cells.append(c)
             sheet.append(cells)
         row += grid.nrows + 1

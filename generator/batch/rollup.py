@@ -83,7 +83,7 @@ class RollUp:
         why = "" if complete else "（有单位未计入汇总，差额可能由此而来）"
         for path in (*self.fmt.input_paths, *self.fmt.derived_parts):
             mine, summed = own.number(path), total.number(path)
-            if mine is None or mine == summed:
+            if mine is None or summed is None or mine == summed:
                 continue
             self.comparisons.append(Finding(
                 "H-1", severity, self.fmt.describe(path),
@@ -108,7 +108,7 @@ class RollUp:
             paths.append(write_atomic(output / f"{self.stem_name}.pdf", html_to_pdf(html), force=True))
         return paths
 
-    def html(self, note: str, charts: list[str] = ()) -> str:
+    def html(self, note: str, charts: tuple[str, ...] | list[str] = ()) -> str:
         """The roll-up page (also the PDF): title, note, the three tables, its findings, then the charts."""
         from ..document import BODY, TABLE, TITLE, Block
         from ..render.html import render_blocks
@@ -168,8 +168,8 @@ def outcome_totals(report: Report) -> dict[str, int]:
     """Section 三's outcomes （一）…（六）, each group summed over its rows (the 总计 column)."""
     out: dict[str, int] = {}
     for row in outcome_rows(report.format.requests):
-        label = re.match(r"（.）([^（]+)", row.group).group(1)  # 「（二）部分公开（区分…）」 -> 部分公开
-        out[label] = out.get(label, 0) + (report.number(f"requests.{row.key}.total") or 0)
+        label = re.sub(r"^（.）|（.*$", "", row.group)  # 「（二）部分公开（区分…）」 -> 部分公开
+        out[label] = out.get(label, 0) + int(report.number(f"requests.{row.key}.total") or 0)
     return out
 
 
