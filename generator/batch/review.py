@@ -69,11 +69,9 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
     """The whole page as text."""
     from ..render.fragment import article_of
 
-    findings, outputs = {}, {}
-    for record in spool:
-        if record["findings"]:
-            findings[record["seq"]] = record["findings"]
-        outputs[record["seq"]] = [(name, quote(f"{record['folder']}/{name}")) for name in record.get("files") or {}]
+    def outputs(sub) -> list[tuple[str, str]]:  # (file name, link relative to the page)
+        return [(name, quote(f"{sub.folder}/{name}")) for name in sub.files]
+
     sections = [{"rollup": rollup, "note": notes[key], "charts": [Markup(c) for c in charts[key]],
                  "tables": Markup(article_of(rollup.html(notes[key]))), "checks": rollup.findings + rollup.comparisons}
                 for key, rollup in rollups.items()]
@@ -81,9 +79,10 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
     title = f"{filing.name or '各单位'}{'、'.join(map(str, years))}年度政府信息公开工作年度报告审核报告"
     unmatched = unmatched_last_year(spool, info.previous) if info.previous else []
     return _template().render(
-        title=title, filing=filing, statuses=STATUSES, sections=sections, findings=findings, outputs=outputs,
+        title=title, filing=filing, statuses=STATUSES, sections=sections, outputs=outputs,
+        findings_of=lambda seq: spool.get(seq)["findings"],  # one unit at a time: memory stays flat
         severity=SEVERITY_NAMES, error=ERROR, fill_in=FILL_IN_RULES, info=info, unmatched=unmatched,
-        this_year_unmatched=[r for r in spool if r.get("name") and info.previous and not r.get("previous")],
+        this_year_unmatched=[r["name"] for r in spool if r.get("name") and info.previous and not r.get("previous")],
         generated=f"{datetime.now():%Y-%m-%d %H:%M}", css=Markup(template_text("report.css") + PAGE_CSS),
         script=Markup(SCRIPT))
 
@@ -216,7 +215,7 @@ PAGE = """<!DOCTYPE html>
 <td class="num">{{ c.errors if c else "" }}</td><td class="num">{{ c.warnings if c else "" }}</td>
 <td>{{ c.published if c and c.published else "" }}</td><td>{{ unit.contact }}</td><td>{{ unit.phone }}</td>
 <td>{{ unit.notes | join("；") }}</td>
-<td>{% if c %}{% for name, href in outputs[c.seq] %}
+<td>{% if c %}{% for name, href in outputs(c) %}
 <a href="{{ href }}">{{ name.rsplit(".", 1)[-1] if "（" not in name else "网站片段" }}</a>
 {% endfor %}{% endif %}</td>
 </tr>
@@ -228,14 +227,15 @@ PAGE = """<!DOCTYPE html>
 {% for unit in filing.units %}
 {% set unit_number = loop.index %}
 <span id="u{{ unit_number }}"></span>
-{% for sub in unit.ordered if findings.get(sub.seq) %}
+{% for sub in unit.ordered if sub.errors or sub.warnings %}
+{% set found = findings_of(sub.seq) %}
 <details{% if unit.status == "有错误" %} open{% endif %}>
 <summary>{{ unit_number }}. {{ unit.name }}（{{ sub.source }}{% if sub is not sameas unit.chosen %}，未采用{% endif %}）
 — 错误 {{ sub.errors }} · 提醒 {{ sub.warnings }}</summary>
-{% if outputs[sub.seq] %}<p>报告：{% for name, href in outputs[sub.seq] %}<a href="{{ href }}">{{ name }}</a>
+{% if sub.files %}<p>报告：{% for name, href in outputs(sub) %}<a href="{{ href }}">{{ name }}</a>
 {% endfor %}</p>{% endif %}
 {% for group, label in ((error, "错误"), ("W", "提醒"), ("fill", "待补充的文字")) %}
-{% set items = findings[sub.seq] | selectattr("severity", "equalto", error if group == error else "W") | list %}
+{% set items = found | selectattr("severity", "equalto", error if group == error else "W") | list %}
 {% if group == "fill" %}{% set items = items | selectattr("rule", "in", fill_in) | list %}
 {% else %}{% set items = items | rejectattr("rule", "in", fill_in) | list %}{% endif %}
 {% if items %}
@@ -264,7 +264,7 @@ PAGE = """<!DOCTYPE html>
 {% if info.previous %}
 <h2>与上年数据的匹配</h2>
 {% if this_year_unmatched %}<p>本年这些单位在上年数据中没有找到（按单位代码、名称）：
-{{ this_year_unmatched | join("、", attribute="name") }}。</p>{% endif %}
+{{ this_year_unmatched | join("、") }}。</p>{% endif %}
 {% if unmatched %}<p>上年数据中这些单位本年没有对应：{{ unmatched | join("、") }}。</p>{% endif %}
 {% if not this_year_unmatched and not unmatched %}<p>本年各单位都在上年数据中找到了对应。</p>{% endif %}
 {% endif %}
