@@ -126,7 +126,8 @@ def batch_workbook(spool, filing: Filing, rollups: dict, previous: dict | None) 
                chosen and chosen.warnings, unit.contact, unit.phone, chosen and chosen.source,
                chosen and chosen.published and f"{chosen.published:%Y-%m-%d}", "是" if unit.included else "否",
                done, folder, outputs]
-        sheet.append(text_cells(sheet, row, fill=STATUS_FILLS.get(unit.status), fill_column=3))
+        sheet.append(text_cells(sheet, row, fill=STATUS_FILLS.get(unit.status), fill_column=3,
+                                fit=(number + 1, UNIT_WIDTHS)))
     for total in filing.totals:
         number_of[total.seq] = ("本级", total.name)
     finish_table(sheet, len(UNIT_HEADER), len(filing.units))
@@ -138,11 +139,11 @@ def batch_workbook(spool, filing: Filing, rollups: dict, previous: dict | None) 
             for f in record["findings"]:
                 kind = "fill-in" if f["rule"] in FILL_IN_RULES else f["severity"]
                 if kind == group:
+                    rows += 1
                     details.append(text_cells(details, [number, name, record["source"], f["rule"],
                                                         SEVERITY_NAMES[f["severity"]], f["where"], f["message"],
                                                         operands(f["operands"]), f["difference"]],
-                                              fill=SEVERITY_FILLS[group]))
-                    rows += 1
+                                              fill=SEVERITY_FILLS[group], fit=(rows + 1, FINDING_WIDTHS)))
     finish_table(details, len(FINDING_HEADER), rows)
     checks = [(r.title(), f) for r in rollups.values() for f in r.findings + r.comparisons]
     findings_sheet(workbook.create_sheet("汇总校验"), checks)
@@ -168,11 +169,20 @@ def _previous_sheet(sheet, spool, previous: dict) -> None:
     finish_table(sheet, 4, rows)
 
 
-def text_cells(sheet, values, fill: str | None = None, fill_column: int | None = None) -> list:
-    """Write-only cells; every string through ``put_text`` (never a formula), optionally coloured."""
+def text_cells(sheet, values, fill: str | None = None, fill_column: int | None = None,
+               fit: tuple[int, tuple[int, ...]] | None = None) -> list:
+    """Write-only cells; every string through ``put_text`` (never a formula), optionally coloured.
+
+    ``fit`` = (sheet row, column widths): the row is made tall enough for its wrapped text.
+    """
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, PatternFill
 
+    if fit:
+        row, widths = fit
+        lines = max((sum(-(-2 * len(part) // max(width - 1, 1)) or 1 for part in value.split("\n"))
+                     for value, width in zip(values, widths, strict=False) if isinstance(value, str)), default=1)
+        sheet.row_dimensions[row].height = 15 * min(lines, 20)
     cells = []
     for i, value in enumerate(values):
         cell = WriteOnlyCell(sheet)
@@ -191,6 +201,10 @@ def table_sheet(sheet, header, widths):
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "A2"
+    sheet.page_setup.orientation = "landscape"  # printed: A4 across, one page wide
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     cells = []
