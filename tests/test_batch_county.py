@@ -97,6 +97,7 @@ def county(tmp_path_factory):
     sums = {p: sum(r.numbers[p] for r in accepted) for p in accepted[0].format.input_paths}
     off = "requests.new.natural"
     own = unit(40, COUNTY).evolve(numbers={**sums, off: sums[off] + 5})  # the county's own report, one cell off
+    own = own.evolve(agency=replace(own.agency, parent="示例市人民政府"))
     (folder / "示例县.yaml").write_text(dump_yaml(own), encoding="utf-8")
 
     kinds = ["docx", "html", "pdf", "docx", "html", "yaml", "docx", "html", "yaml"]

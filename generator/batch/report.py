@@ -41,11 +41,11 @@ class RunInfo:
 
 def finish_batch(spool, info: RunInfo) -> int:
     """Write the batch report, the roll-ups and the review page, print the summary; return the exit code."""
-    subs, parents = [], set()
+    subs, parents = [], []
     for record in spool:
         subs.append(submission(record, info.deadline, info.changed.get(record["source"], 0.0)))
-        parents.add(record.get("parent") or "")
-    filing = build_filing(subs, info.expected, info.name, tuple(parents - {""}))
+        parents.append(record.get("parent") or "")
+    filing = build_filing(subs, info.expected, info.name, parents)
     rollups = rollups_of(spool, filing.included, filing.name)
     complete = all(u.included for u in filing.units)
     for total in filing.totals:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -130,9 +131,15 @@ def submission(record: dict, deadline: tuple[int, int], changed: float = 0.0) ->
 
 
 def build_filing(submissions: list[Submission], expected: list[Expected] | None, name: str = "",
-                 parents: tuple[str, ...] = ()) -> Filing:
-    """Units with their submissions, the file taken for each, and their status."""
-    name = name or (parents[0] if len(set(parents)) == 1 else "")
+                 parents: list[str] | tuple[str, ...] = ()) -> Filing:
+    """Units with their submissions, the file taken for each, and their status.
+
+    The roll-up is ``name``'s, else the 上级政府 most submissions name (if more than half do); a submission
+    of that agency itself is the level's own report (compared with the sum, not added to it).
+    """
+    if not name and parents:
+        common, count = Counter(p for p in parents if p).most_common(1)[0] if any(parents) else ("", 0)
+        name = common if count * 2 > len(parents) else ""
     own = normalise_name(name)
     totals = [s for s in submissions if own and s.name and normalise_name(s.name) == own]
     units = [Unit(e.name, e.code, e.contact, e.phone) for e in expected or ()]
