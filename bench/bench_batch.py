@@ -148,7 +148,11 @@ def verify(roster: Path, out: Path) -> tuple[int, int, list[str]]:
 
 
 def time_to_first(roster: Path, out: Path) -> tuple[float, int]:
-    """Seconds until the first agency's record is written (-j 2, HTML), and agencies done 3 s later; then Ctrl-C."""
+    """Seconds until the first agency's record is written (-j 2, HTML), and agencies done 3 s later; then stop.
+
+    It is stopped with SIGTERM, which the batch treats as Ctrl-C (a process started in the background by
+    a non-interactive shell ignores SIGINT).
+    """
     import signal
 
     shutil.rmtree(out, ignore_errors=True)
@@ -160,7 +164,7 @@ def time_to_first(roster: Path, out: Path) -> tuple[float, int]:
     first = time.monotonic() - started
     time.sleep(3)
     done = len(list(out.glob("*/.nianbao.json")))
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=120)
     return first, done
 
@@ -215,7 +219,7 @@ def main() -> None:
           f"{(out / '汇总-2025年度.html').read_text(encoding='utf-8').count('<svg')} 张")
     if args.first:
         first, done = time_to_first(roster_of(args.first, workdir), workdir / "out-first")
-        print(f"{args.first} 行的汇总填报表：{first:.1f} 秒后第一个单位完成，再过 3 秒共完成 {done} 个（随后按 Ctrl-C 停止）")
+        print(f"{args.first} 行的汇总填报表：{first:.1f} 秒后第一个单位完成，再过 3 秒共完成 {done} 个（随后停止）")
 
 
 if __name__ == "__main__":
