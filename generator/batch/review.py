@@ -6,6 +6,7 @@ unit's reports are relative to the output folder. All user text is escaped by Ji
 """
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import quote
@@ -65,8 +66,8 @@ def new_applications(record: dict) -> int:
                if p.startswith("requests.new.") and v is not None)
 
 
-def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict, *, info) -> str:
-    """The whole page as text."""
+def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict, *, info) -> bytes:
+    """The whole page, UTF-8 (encoded as it is generated: one copy of the page in memory, not three)."""
     from ..render.fragment import article_of
 
     def outputs(sub) -> list[tuple[str, str]]:  # (file name, link relative to the page)
@@ -78,13 +79,16 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
     years = sorted({r.year for r in rollups.values()})
     title = f"{filing.name or '各单位'}{'、'.join(map(str, years))}年度政府信息公开工作年度报告审核报告"
     unmatched = unmatched_last_year(spool, info.previous) if info.previous else []
-    return _template().render(
+    page = io.BytesIO()
+    for chunk in _template().generate(
         title=title, filing=filing, statuses=STATUSES, sections=sections, outputs=outputs,
         findings_of=lambda seq: spool.get(seq)["findings"],  # one unit at a time: memory stays flat
         severity=SEVERITY_NAMES, error=ERROR, fill_in=FILL_IN_RULES, info=info, unmatched=unmatched,
         this_year_unmatched=[r["name"] for r in spool if r.get("name") and info.previous and not r.get("previous")],
         generated=f"{datetime.now():%Y-%m-%d %H:%M}", css=Markup(template_text("report.css") + PAGE_CSS),
-        script=Markup(SCRIPT))
+        script=Markup(SCRIPT)):
+        page.write(chunk.encode("utf-8"))
+    return page.getvalue()
 
 
 def _template():
