@@ -254,12 +254,12 @@ def test_publishing_package_has_a_cms_fragment_next_to_each_report(run):
     units = units_sheet(out)
     for name in ACCEPTED:
         row = units[short(name)]
-        assert any(f.endswith("（网站发布用片段）.html") for f in row["输出文件"].split("\n")), name
-    fragments = sorted(out.glob("*/*（网站发布用片段）.html"))
+        assert any(f.endswith("（网站发布用片段）.htm") for f in row["输出文件"].split("\n")), name
+    fragments = sorted(out.glob("*/*（网站发布用片段）.htm"))
     text = fragments[0].read_text(encoding="utf-8")
     assert text.startswith("<article") and "<style" not in text and "var(--" not in text
     assert 'style="' in text and "<table" in text and "仿宋" in text
-    assert fragments[0].with_name(fragments[0].name.replace("（网站发布用片段）.html", ".docx")).exists()
+    assert fragments[0].with_name(fragments[0].name.replace("（网站发布用片段）.htm", ".docx")).exists()
 
 
 def test_roll_up_of_roll_ups(county, tmp_path):

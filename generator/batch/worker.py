@@ -29,7 +29,7 @@ RECORD = ".nianbao.json"
 OK, WARNINGS, ERRORS, UNREADABLE = "通过", "有提醒", "有错误", "无法读取"
 DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 FRAGMENT = "fragment"  # with html: the article with inline styles, for pasting into a portal's editor
-FRAGMENT_SUFFIX = "（网站发布用片段）.html"
+FRAGMENT_SUFFIX = "（网站发布用片段）.htm"  # .htm: not counted with the report pages (*.html)
 
 
 @dataclass(frozen=True)
