@@ -112,7 +112,7 @@ h2 { font-size: 18px; border-bottom: 2px solid #2f6db5; padding-bottom: 4px; mar
 .wrap { overflow-x: auto; }
 table.status { border-collapse: collapse; width: 100%; min-width: 980px; }
 table.status td:nth-child(2) { min-width: 9em; } table.status td:nth-child(10) { min-width: 16em; }
-table.status td:nth-child(n+3):nth-child(-n+9) { white-space: nowrap; }
+table.status td:nth-child(n+3):nth-child(-n+9), table.status td:last-child { white-space: nowrap; }
 table.status th, table.status td { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top; text-align: left; }
 table.status th { background: #ddebf7; cursor: pointer; white-space: nowrap; position: sticky; top: 0; }
 table.status th[aria-sort=ascending]::after { content: " ▲"; }
@@ -220,7 +220,7 @@ PAGE = """<!DOCTYPE html>
 <td>{{ c.published if c and c.published else "" }}</td><td>{{ unit.contact }}</td><td>{{ unit.phone }}</td>
 <td>{{ unit.notes | join("；") }}</td>
 <td>{% if c %}{% for name, href in outputs(c) %}
-<a href="{{ href }}">{{ name.rsplit(".", 1)[-1] if "（" not in name else "网站片段" }}</a>
+<a href="{{ href }}">{{ name.rsplit(".", 1)[-1] if "（" not in name else "片段" }}</a>
 {% endfor %}{% endif %}</td>
 </tr>
 {% endfor %}
