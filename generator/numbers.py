@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from .formats import AMOUNT, COUNT
 
+INVALID_MARK = "待核"  # printed where an input could not be read (or a total depends on one), never a silent 0
 ZERO_WORDS = {"无", "没有", "-", "—", "－", "/", "／", "\\", "无此项", "不适用", "空"}
 UNIT_SUFFIX = re.compile(r"(件|个|项|条|次|万元|元)$")
 

@@ -7,12 +7,11 @@ and a wheel.
 from __future__ import annotations
 
 from importlib.resources import files
-from importlib.resources.abc import Traversable
 
 TEMPLATES_PACKAGE = "generator.templates"
 
 
-def template(name: str) -> Traversable:
+def template(name: str):
     """A file of ``templates/`` (use ``.read_text()``, ``.read_bytes()`` or ``.open()``)."""
     return files(TEMPLATES_PACKAGE).joinpath(name)
 

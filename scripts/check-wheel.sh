@@ -7,7 +7,10 @@ python="${PYTHON:-python3}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$root/.venv/bin/python" -m pip wheel -q --no-deps --disable-pip-version-check -w "$work/dist" "$root" 2>&1 \
+# Build from a copy of the tracked files, so the checkout gets no build/ folder and nothing untracked slips in.
+mkdir "$work/src"
+(cd "$root" && git ls-files -z | xargs -0 cp --parents -t "$work/src")
+"$root/.venv/bin/python" -m pip wheel -q --no-deps --disable-pip-version-check -w "$work/dist" "$work/src" 2>&1 \
   | grep -v "^WARNING: Location" || true
 wheel=$(ls "$work"/dist/nianbao-*.whl)
 "$python" -m venv "$work/venv"
@@ -34,5 +37,19 @@ mkdir units && cp data.yaml units/
 "${nb[@]}" batch units -o batch-out -j 1
 "${nb[@]}" wizard < /dev/null && exit 1 || test $? -eq 2   # no terminal: a Chinese message, exit 2
 "$work/venv/bin/python" -m generator --version
+"${nb[@]}" doctor -o out
+
+# Without WeasyPrint's native libraries (a bare Windows or macOS): all but PDF works, PDF explains itself.
+mkdir hide && cat > hide/sitecustomize.py <<'PY'
+import cffi
+def _dlopen(self, name, flags=0):
+    raise OSError(f"cannot load library 'libgobject-2.0-0': {name}: cannot open shared object file")
+cffi.FFI.dlopen = _dlopen
+PY
+code=0; PYTHONPATH="$work/hide" "${nb[@]}" render data.yaml -o bare --to docx,html,pdf > bare.log 2>&1 || code=$?
+cat bare.log
+test "$code" -eq 2 && grep -q "无法生成 PDF" bare.log && ! grep -q Traceback bare.log
+test -s "bare/青石街道办事处2025年政府信息公开工作年度报告.docx" && test ! -e "bare/青石街道办事处2025年政府信息公开工作年度报告.pdf"
+PYTHONPATH="$work/hide" "${nb[@]}" doctor -o bare
 set +x
 echo "wheel check passed: $(basename "$wheel")"

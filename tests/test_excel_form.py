@@ -228,7 +228,9 @@ def test_number_sheets_look_like_the_official_tables(blank_wb):
         assert {r.label for r in block.rows} | {c.label for c in block.columns} <= active
     appeals = wb[SHEET_APPEALS]
     assert appeals["A1"].value == HEADINGS[3]
-    assert {"A3:E4", "F3:O3", "F4:J4", "K4:O4"} <= {str(m) for m in appeals.merged_cells.ranges}
+    merges = {str(m) for m in appeals.merged_cells.ranges}
+    # official geometry: 行政复议 one row high, its leaf headings over rows 2–3
+    assert {"A3:E3", "A4:A5", "E4:E5", "F3:O3", "F4:J4", "K4:O4"} <= merges and "A3:E4" not in merges
 
 
 def test_basic_prose_and_checks_sheets(blank_wb):

@@ -81,14 +81,16 @@ def cmd_render(args) -> int:
             print(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
             worst = EXIT_FINDINGS
             continue
+        draft = has_errors(findings)  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
+        stem = file_stem(report, suffix="（草稿）" if draft else "")
         for target in args.to:
-            path = Path(args.output) / f"{file_stem(report)}.{target}"
+            path = Path(args.output) / f"{stem}.{target}"
             if path.exists() and not args.force:
                 raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
             if target == "pdf" and pdf_missing:
                 continue
             try:
-                data = _render_one(report, target, args.template)
+                data = _render_one(report, target, args.template, draft)
             except PdfUnavailable as exc:  # the other formats are still written; the message comes once
                 pdf_missing = exc
                 continue
@@ -100,10 +102,10 @@ def cmd_render(args) -> int:
     return worst
 
 
-def _render_one(report: Report, target: str, template: str | None) -> bytes:
+def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
     from ..render import render
 
-    return render(report, target, Path(template) if template else None)
+    return render(report, target, Path(template) if template else None, draft)
 
 
 def cmd_schema(args) -> int:

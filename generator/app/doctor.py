@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from .. import __version__
@@ -163,11 +164,13 @@ def pdf_output(required: bool) -> tuple[Result, dict[str, EmbeddedFont]]:
 def font_result(name: str, embedded: EmbeddedFont | None) -> Result:
     """Which font a PDF uses for the official font ``name``, and whether it is that font or a stand-in."""
     label = f"字体 {name}"
+    match: FontMatch | None
     if embedded is None:  # no PDF here: say what fontconfig would give, if it is available
         match = fc_match(name)
         if match is None:
             return Result(label, WARN, "未检查（PDF 不可用，也找不到 fontconfig 的 fc-match）")
         where = f"fontconfig 匹配为 {_font_and_file(match)}（PDF 不可用，未经 PDF 验证）"
+        names = match.families
     else:
         match = fc_match(embedded.family)
         if match is not None and _key(embedded.family) not in map(_key, match.families):
@@ -175,7 +178,7 @@ def font_result(name: str, embedded: EmbeddedFont | None) -> Result:
         where = f"PDF 中使用 {_font_and_file(match) if match else embedded.family}"
         if embedded.has_glyphs is False:
             return Result(label, WARN, f"{where}，但这个字体没有中文字形，汉字会显示为方框")
-    names = match.families if match else (embedded.family,)
+        names = match.families if match else (embedded.family,)
     if _key(name) in map(_key, names):
         return Result(label, OK, f"正式字体，{where}")
     if match is None:
@@ -210,7 +213,7 @@ def output_folder(folder: Path) -> Result:
         os.close(handle)
         os.unlink(temp)
     except OSError as exc:
-        reason = OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        reason = OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
         return Result(label, FAIL, f"{folder.resolve()} 不能写入文件（{reason}）",
                       "请用 -o 换一个可以写入的文件夹（如「文档」里的文件夹），或请管理员开放写入权限。")
     finally:
@@ -249,7 +252,7 @@ def embedded_font(pdf_bytes: bytes) -> EmbeddedFont:
     """The font a one-font PDF embeds (pypdf), and whether it maps the sample's characters (fontTools)."""
     from pypdf import PdfReader
 
-    fonts = PdfReader(io.BytesIO(pdf_bytes)).pages[0]["/Resources"]["/Font"]
+    fonts: Any = PdfReader(io.BytesIO(pdf_bytes)).pages[0]["/Resources"]["/Font"]  # type: ignore[index]
     found = [_embedded(font.get_object()) for font in fonts.values()]
     return next((f for f in found if f.has_glyphs), found[0])
 
@@ -259,7 +262,7 @@ def _embedded(font) -> EmbeddedFont:
     family = str(descriptor.get("/FontFamily") or str(font["/BaseFont"]).split("+")[-1])
     stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
     try:
-        from fontTools.ttLib import TTFont
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
         cmap = TTFont(io.BytesIO(stream.get_object().get_data())).getBestCmap() or {}
     except Exception:  # noqa: BLE001 - a font program fontTools cannot read: glyphs not checked

@@ -20,6 +20,10 @@ from .items import Item, Source, clean, is_numeric
 PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$")
 VERTICAL_MARK = "\x00"
 INDENT = 3  # a paragraph's first line is indented by 2 characters
+# A justified line may hold a few characters less: the line-breaking rules keep 「“青石发布”」 or a number
+# together and move them down whole.
+SHORT_FULL_LINE = 2
+NEW_PART = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)])")  # a heading starts a line
 MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
 
 
@@ -112,8 +116,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     out: list[str] = []
     previous = ""  # the previous physical line
     for line in lines:
-        if (len(previous) >= width - INDENT and " " not in previous + line and line
-                and not previous.endswith("。")):
+        if (len(previous) >= width - INDENT - SHORT_FULL_LINE and " " not in previous + line and line
+                and not previous.endswith("。") and not NEW_PART.match(line)):
             out[-1] += line
         else:
             out.append(line)

@@ -1,1 +1,0 @@
-"""Templates and stylesheets, shipped inside the wheel as the package ``generator.templates``."""
