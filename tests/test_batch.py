@@ -493,3 +493,20 @@ def test_no_rollup_marked_passed_when_nothing_can_be_summed(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "没有可汇总的单位" in printed and "校验通过" not in printed
     assert not list(out.glob("汇总-*")) and (out / "审核报告.html").exists()
+
+
+def test_ignore_errors_writes_drafts_marked_and_nothing_to_publish(tmp_path):
+    rs = reports(2)
+    rs[0] = typed(rs[0], requests__granted__natural=rs[0].numbers["requests.granted.natural"] + 1)  # R3-1
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    assert batch(roster, "-o", out, "-j", 1, "--ignore-errors") == 1
+    draft = sorted(p.name for p in (out / safe_filename(rs[0].agency.name)).iterdir() if not p.name.startswith("."))
+    stem = safe_filename(f"{rs[0].agency.name}2025年政府信息公开工作年度报告")
+    assert draft == [f"{stem}（草稿）.docx", f"{stem}（草稿）.html"]  # no CMS fragment for a draft
+    assert "草稿" in (out / safe_filename(rs[0].agency.name) / f"{stem}（草稿）.html").read_text(encoding="utf-8")
+    good = out / safe_filename(rs[1].agency.name)
+    assert any(p.name.endswith("（网站发布用片段）.htm") for p in good.iterdir())
+    assert batch(roster, "-o", out, "-j", 1, "--ignore-errors") == 1
+    agencies, _ = batch_report(out)
+    assert agencies["第 3 行"]["本次处理"] == "已完成，跳过"  # a draft run again is not redone

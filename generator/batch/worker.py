@@ -113,7 +113,7 @@ def process(task: Task) -> dict:
         status = ERRORS if has_errors(findings) else WARNINGS if findings else OK
         if status != ERRORS or _options.ignore_errors:
             stage = "输出"
-            findings += _write_outputs(report, targets, folder, old, record)
+            findings += _write_outputs(report, targets, folder, old, record, draft=status == ERRORS)
     except OSError as exc:
         if exc.errno not in DISK_FULL:
             raise
@@ -138,8 +138,8 @@ def wanted_targets(targets: tuple[str, ...]) -> tuple[str, ...]:
     return (*targets, FRAGMENT) if "html" in targets else tuple(targets)
 
 
-def output_name(report: Report, target: str) -> str:
-    stem = file_stem(report)
+def output_name(report: Report, target: str, draft: bool = False) -> str:
+    stem = file_stem(report, suffix="（草稿）" if draft else "")
     return f"{stem}{FRAGMENT_SUFFIX}" if target == FRAGMENT else f"{stem}.{target}"
 
 
@@ -199,15 +199,17 @@ def _cross_year(report: Report, record: dict) -> list[Finding]:
     if _previous is None:
         _previous = sqlite3.connect(f"{Path(_options.previous_db).as_uri()}?mode=ro", uri=True)
     row, how = None, ""
-    if record["code"]:
-        row, how = _previous.execute("SELECT id, name, data FROM previous WHERE code = ?", (record["code"],)).fetchone(), "单位代码"
-    if row is None:
-        row, how = _previous.execute("SELECT id, name, data FROM previous WHERE norm = ?",
-                                     (normalise_name(report.agency.name),)).fetchone(), "名称"
-    if row is None:
+    keys = (("code", record["code"], "单位代码"), ("norm", normalise_name(report.agency.name), "名称"))
+    for column, key, by in keys:
+        row = key and _previous.execute(f"SELECT id, name, data FROM previous WHERE {column} = ?", (key,)).fetchone()
+        if row:
+            how = by
+            break
+    if not row:
         by = f"单位代码「{record['code']}」和" if record["code"] else ""
         return [Finding("X-1", "W", "跨年度核对", f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，"
-                        "未做跨年度核对（X-1、X-2）。请核对机关名称是否与上年一致。", operands={"机关名称": report.agency.name})]
+                        "未做跨年度核对（X-1、X-2）。请核对机关名称是否与上年一致。",
+                        operands={"机关名称": report.agency.name})]
     record["previous"] = {"id": row[0], "name": row[1], "by": how}
     from ..inputs.datafile import report_from_dict
     try:
@@ -217,15 +219,23 @@ def _cross_year(report: Report, record: dict) -> list[Finding]:
                         "请先改正数字错误。")]
 
 
-def _write_outputs(report: Report, targets, folder: Path, old: dict | None, record: dict) -> list[Finding]:
-    """Render the targets and place them; refuse to replace a file the tool did not write."""
+def _write_outputs(report: Report, targets, folder: Path, old: dict | None, record: dict, *,
+                   draft: bool = False) -> list[Finding]:
+    """Render the targets and place them; refuse to replace a file the tool did not write.
+
+    A ``draft`` (made despite errors, --ignore-errors) is marked 草稿 like ``nianbao render``'s, and gets
+    no CMS fragment: it is not for publishing.
+    """
     from ..render import render
     from ..render.fragment import render_fragment
 
     def make(target: str) -> bytes:
-        return render_fragment(report).encode("utf-8") if target == FRAGMENT else render(report, target)
+        return render_fragment(report).encode("utf-8") if target == FRAGMENT else render(report, target, None, draft)
 
-    outputs = {output_name(report, t): (t, make(t)) for t in targets}
+    if draft and FRAGMENT in targets:
+        record["targets"][FRAGMENT] = ""  # done: nothing to publish
+        targets = tuple(t for t in targets if t != FRAGMENT)
+    outputs = {output_name(report, t, draft): (t, make(t)) for t in targets}
     known = (old or {}).get("known", {})
     findings, allowed = [], {}
     for name, (target, data) in outputs.items():

@@ -15,6 +15,9 @@ from .html import render_html
 
 ROOT_RULE = re.compile(r":root\s*\{([^}]*)\}")
 VARIABLE = re.compile(r"--([\w-]+)\s*:\s*([^;]+);")
+USE = re.compile(r"var\(--([\w-]+)\)")
+STYLE = re.compile(r'style="([^"]*)"')
+TIMES_EM = re.compile(r"calc\(\s*([\d.]+)\s*\*\s*1em\s*\)")  # calc(3.5 * 1em) -> 3.5em
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +33,19 @@ def fragment_css() -> str:
     css = template_text("report.css")
     root = ROOT_RULE.search(css)
     values = dict(VARIABLE.findall(root.group(1))) if root else {}
-    css = ROOT_RULE.sub("", css)
-    return re.sub(r"var\(--([\w-]+)\)", lambda m: values.get(m.group(1), m.group(0)).strip(), css)
+    return _substitute(ROOT_RULE.sub("", css), values)
+
+
+def _substitute(text: str, values: dict[str, str]) -> str:
+    return USE.sub(lambda m: " ".join(values.get(m.group(1), m.group(0)).split()), text)
+
+
+def _resolve_style(match: re.Match) -> str:
+    """An element's own custom properties (the 落款's ``--right``) written into the rules that use them."""
+    rules = [r.strip() for r in match.group(1).split(";") if r.strip()]
+    values = dict(VARIABLE.findall(";".join(r for r in rules if r.startswith("--")) + ";"))
+    kept = [TIMES_EM.sub(r"\1em", _substitute(r, values)) for r in rules if not r.startswith("--")]
+    return 'style="{}"'.format(";".join(kept) + ";")
 
 
 def article_of(page: str) -> str:
@@ -40,4 +54,5 @@ def article_of(page: str) -> str:
 
 
 def render_fragment(report: Report) -> str:
-    return _inliner().inline_fragment(article_of(render_html(report)), fragment_css()) + "\n"
+    inlined = _inliner().inline_fragment(article_of(render_html(report)), fragment_css())
+    return STYLE.sub(_resolve_style, inlined) + "\n"
