@@ -252,11 +252,11 @@ def load_read_only(path: Path, data_only: bool = False):
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     original = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+    ReadOnlyWorksheet._get_size = _size_from_head
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     finally:
-        ReadOnlyWorksheet._get_size = original  # type: ignore[method-assign]
+        ReadOnlyWorksheet._get_size = original
 
 
 def _size_from_head(sheet) -> None:
