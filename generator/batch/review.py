@@ -85,7 +85,8 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
         findings_of=lambda seq: spool.get(seq)["findings"],  # one unit at a time: memory stays flat
         severity=SEVERITY_NAMES, error=ERROR, fill_in=FILL_IN_RULES, info=info, unmatched=unmatched,
         this_year_unmatched=[r["name"] for r in spool if r.get("name") and info.previous and not r.get("previous")],
-        generated=f"{datetime.now():%Y-%m-%d %H:%M}", css=Markup(template_text("report.css") + PAGE_CSS),
+        generated=f"{datetime.now():%Y-%m-%d %H:%M}",
+        css=Markup(template_text("report.css") + template_text("screen.css") + PAGE_CSS),
         script=Markup(SCRIPT)):
         page.write(chunk.encode("utf-8"))
     return page.getvalue()
