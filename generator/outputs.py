@@ -40,7 +40,7 @@ def write_atomic(path: Path, data: bytes | str, force: bool = False, durable: bo
     except OSError as exc:
         _discard(tmp)
         error = OutputError(f"无法写入 {path}：{why_not_written(exc)}")
-        error.strerror = why_not_written(exc)
+        error.errno, error.strerror = exc.errno, why_not_written(exc)  # callers can still tell a full disk
         raise error from None
     except BaseException:
         _discard(tmp)

@@ -46,10 +46,17 @@ def cell_for(sheet, value):
 
 
 def load_readonly(source, data_only: bool = False):
-    """openpyxl's read-only workbook; a number cell Python cannot convert (10^5000, NaN typed as a number) is
-    read as its text, so the cell reader reports it at its cell instead of the whole file failing."""
+    """openpyxl's read-only workbook, made safe and quick to open.
+
+    - A number cell Python cannot convert (10^5000, NaN typed as a number) is read as its text, so the cell
+      reader reports it at its cell instead of the whole file failing.
+    - openpyxl looks for a sheet's ``<dimension>`` by parsing until the *end* of ``<sheetData>``, i.e. the
+      whole sheet when the element is missing (files written in write-only mode have none): 25 s for a
+      100,000-row roster, twice, before the first row. Here only the sheet's head is looked at.
+    """
     from openpyxl import load_workbook
     from openpyxl.worksheet import _reader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     original = _reader._cast_number
     if not getattr(original, "keeps_text", False):
@@ -61,4 +68,26 @@ def load_readonly(source, data_only: bool = False):
 
         cast.keeps_text = True  # type: ignore[attr-defined]
         _reader._cast_number = cast
-    return load_workbook(source, read_only=True, data_only=data_only)
+    original_size = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+    try:
+        return load_workbook(source, read_only=True, data_only=data_only)
+    finally:
+        ReadOnlyWorksheet._get_size = original_size  # type: ignore[method-assign]
+
+
+def _size_from_head(sheet) -> None:
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    with sheet._get_source() as source:
+        for _, element in iterparse(source, events=("start",)):
+            if element.tag == f"{{{SHEET_MAIN_NS}}}dimension" and element.get("ref"):
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries:
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = boundaries
+                return
+            if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                return

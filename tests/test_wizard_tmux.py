@@ -46,6 +46,7 @@ class Terminal:
         command = " ".join(["exec", str(NIANBAO), *argv])
         self.seen = {}
         self.tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
+                  "set-option", "-g", "remain-on-exit-format", "", ";",  # no English "Pane is dead" line
                   "new-session", "-d", "-s", "wiz", "-x", "150", "-y", "45", "-c", str(self.cwd), command)
 
     def screen(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from .. import __version__
 from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
@@ -45,7 +46,6 @@ def _formats(value: str) -> list[str]:
 def _deadline(value: str) -> tuple[int, int]:
     """「01-31」 (also 1/31, 1月31日): a day that exists in every year, so 02-29 is refused too."""
     import re
-    from datetime import date
 
     match = re.fullmatch(r"\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value) if len(value) < 40 else None
     if not match:
@@ -133,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="目录")
     p.add_argument("--to", type=_formats, default=["docx", "html"], metavar="格式", help="默认 docx,html")
     p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N", help="并行进程数，默认为 CPU 核数")
-    p.add_argument("--previous", metavar="上年汇总表或文件夹", help="上一年度数据，用于跨年度核对")
+    p.add_argument("--previous", metavar="上年汇总表或文件夹",
+                   help="上一年度的汇总填报表，或存放上年数据文件、填报表、已发布报告（.docx/.html/.pdf）的文件夹，用于跨年度核对和同比图表")
+    p.add_argument("--expected", metavar="名单.xlsx",
+                   help="应报单位名单（列标题：单位名称，可选 单位代码、联系人、联系电话；也可以是汇总填报表），用于判断未提交、重复提交")
+    p.add_argument("--deadline", type=_deadline, default=(1, 31), metavar="月-日", help="公布期限（次年），默认 01-31；晚于期限为逾期")
+    p.add_argument("--name", metavar="名称", help="汇总表的单位名称（如 某某县人民政府），默认取各单位的上级政府")
     p.add_argument("--force", action="store_true", help="重新生成已完成的单位")
     p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
 
