@@ -32,3 +32,6 @@ class OutputError(NianbaoError, OSError):
 
     Also an OSError (``strerror``: the reason in Chinese), so code that catches OSError around a write still does.
     """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # the Chinese message, never OSError's "[Errno 28] …"
