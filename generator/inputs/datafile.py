@@ -15,7 +15,7 @@ import yaml
 
 from ..findings import ERROR, WARNING, Finding
 from ..formats import COUNT, FORMATS, HEADINGS, Format, format_for_year
-from ..numbers import parse_date, parse_number
+from ..numbers import format_number, parse_date, parse_number
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
 from . import InputError
 
@@ -202,17 +202,23 @@ def _is_total(fmt: Format, path: str) -> bool:
 
 
 def _store(report: Report, path: str, parsed, raw, findings: list[Finding]) -> None:
-    target = report.typed_totals if _is_total(report.format, path) else report.numbers
+    total = _is_total(report.format, path)
+    target = report.typed_totals if total else report.numbers
+    kind = COUNT if total else report.format.kind_of(path)
     target[path] = parsed.value
     where = report.where(path)
     if parsed.value is None:
         report.unreadable[path] = raw
         findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={"输入": raw}))
+    elif raw is None:  # null: not read (the importer writes null for a cell it never found), never a silent 0
+        target[path] = None
+        findings.append(Finding("R0-2", WARNING, where, "为空（null，未填写或未读取），不按 0 计算，用到这一格的勾稽关系不校验；"
+                                "没有发生请填 0。", path=path))
     elif parsed.blank:
         findings.append(Finding("R0-2", WARNING, where, "空白，已按 0 处理；没有发生请填 0。", path=path))
     elif parsed.note:
-        findings.append(Finding("R0-1", WARNING, where, f"「{raw}」已按 {parsed.value} 处理（{parsed.note}），请核对。",
-                                path=path, operands={"输入": raw, "按": parsed.value}))
+        findings.append(Finding("R0-1", WARNING, where, f"「{raw}」已按 {format_number(parsed.value, kind)} 处理"
+                                f"（{parsed.note}），请核对。", path=path, operands={"输入": raw, "按": parsed.value}))
 
 
 def _wrong_format(fmt: Format, path: str, raw) -> Finding:
@@ -245,6 +251,9 @@ def report_to_dict(report: Report) -> dict:
                 value = report.numbers.get(path)  # absent: never found (e.g. in an imported report) -> null
                 section.setdefault(row, {})[col] = report.unreadable.get(path) if value is None else _plain(value)
         data[table.key] = section
+    for path, value in report.typed_totals.items():  # totals as printed (an imported report): checked, not trusted
+        table, row, col = path.split(".")
+        data[table].setdefault(row, {})[col] = _plain(value)
     return data
 
 

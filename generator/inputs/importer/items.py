@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from ...formats import AMOUNT, SIGNED
 from ...numbers import parse_number
@@ -24,12 +25,16 @@ class Item:
     where: str  # where a clerk finds it: 「第12行」, 「第3段」, 「第2个表格第4行第5列」
     cell: bool = False  # a table cell
     row: int | None = None  # id of the table row, when the source shows rows
+    image: bool = False  # a picture (a table published as an image cannot be read)
 
 
 @dataclass
 class Source:
     items: list[Item]
     exact_cells: bool  # True: every cell is one real cell (Word, HTML); False: extracted text
+    title: str = ""  # the page's own title (web page metadata, 「标题:」 line), when the source has one
+    published: date | None = None  # the portal's 发布时间, when the source shows it
+    notes: list[str] = field(default_factory=list)  # what the reader left out (site chrome …), for findings
 
 
 def clean(text: str) -> str:

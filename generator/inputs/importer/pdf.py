@@ -1,0 +1,181 @@
+"""A PDF into items: its text layer for the prose, the drawn ruling lines for the tables.
+
+A table drawn with ruling lines is read cell by cell from those lines (pdfplumber): a page break
+inside a merged label, labels and numbers on one line, vertical labels and blank cells cannot
+confuse it. Only pages that name a table are given to pdfplumber (it is slow); every other page,
+and the text around the tables, is read from the text layer with pdfium (fast). A page whose
+tables have no ruling lines is read as text; ``rows`` then cuts its lines into cells.
+Measured on the real 洪泽 2023 PDF and on our own rendered PDFs: ``bench/bench_import.py``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+from .. import InputError
+from .items import Source, compact, is_numeric, keyform
+from .rows import Line, split_lines
+from .sections import HEADING
+from .tables import is_label
+from .text import IMAGE, items_from_lines
+
+PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+VERTICAL_MARK = "\x00"
+INDENT = 3  # a paragraph's first line is indented by 2 characters
+MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
+TABLE_MARKS = ("第二十条", "勾稽关系", "申请人情况", "本年新收", "行政复议")
+ROW_REACH = 1.25  # an unruled last row lies within this many row heights below the table
+MIN_IMAGE = 60  # points: smaller pictures are logos and seals, not tables
+REFUSE = "请提供 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。"
+
+
+def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
+    """Items of a PDF; ``ruled_tables=False`` reads the tables from the text layer too (for comparison)."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise InputError(f"{path.name}：PDF 文件已加密，无法读取。{REFUSE}") from None
+        raise InputError(f"{path.name}：PDF 文件已损坏或不是 PDF，无法打开。{REFUSE}") from None
+    try:
+        pages = [_page_text(document[i]) for i in range(len(document))]
+    finally:
+        document.close()
+    if sum("\u4e00" <= ch <= "\u9fff" for text in pages for ch in text) < MIN_PDF_CJK:
+        raise InputError(f"{path.name}：PDF 中没有可提取的文字（可能是扫描件或图片）。{REFUSE}")
+    if ruled_tables:
+        table_pages = [i for i, text in enumerate(pages) if any(m in compact(text) for m in TABLE_MARKS)]
+        pages = _with_ruled_tables(path, pages, table_pages)
+    lines = [(f"第{number}页", line.strip()) for number, text in enumerate(pages, start=1)
+             for line in text.splitlines() if not PAGE_NUMBER.match(line.strip())]
+    return Source(items_from_lines(split_lines(_join_wrapped(_join_vertical(lines)))), exact_cells=False)
+
+
+def _page_text(page) -> str:
+    """A page's text; a large picture becomes an IMAGE line where it stands between the lines."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+    pictures = sorted((obj.get_pos() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])),
+                      key=lambda box: -box[3])
+    pictures = [box for box in pictures if box[2] - box[0] > MIN_IMAGE and box[3] - box[1] > MIN_IMAGE]
+    if not pictures:
+        return text
+    parts, width, top = [], page.get_width(), page.get_height()
+    for left, bottom, right, upper in pictures:
+        parts += [textpage.get_text_bounded(0, upper, width, top), IMAGE]
+        top = bottom
+    parts.append(textpage.get_text_bounded(0, 0, width, top))
+    return "\n".join(parts).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _with_ruled_tables(path: Path, pages: list[str], numbers: list[int]) -> list[str]:
+    """Pages that name a table, read again with pdfplumber: text around the tables, cells as tab rows."""
+    if not numbers:
+        return pages
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its English warnings would only confuse a clerk
+    pages = list(pages)
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for number in numbers:
+                text = _ruled_page(pdf.pages[number])
+                if text is not None:
+                    pages[number] = text
+    except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files; the text layer is still there
+        return pages
+    return pages
+
+
+def _visible(obj) -> bool:
+    """Filled, unstroked rectangles are cell backgrounds, not rules (thin ones are drawn borders)."""
+    return not (obj["object_type"] == "rect" and not obj.get("stroke") and min(obj["width"], obj["height"]) > 2)
+
+
+def _ruled_page(page) -> str | None:
+    """The page's text with each ruled table's rows in place (tab-separated cells); None: no such table."""
+    page = page.filter(_visible)
+    tables = sorted((t for t in page.find_tables() if _is_data_table(t)), key=lambda t: t.bbox[1])
+    if not tables:
+        return None
+    parts, top = [], 0.0
+    for table in tables:
+        x0, y0, x1, y1 = table.bbox
+        if y0 > top:
+            parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
+        rows = [[cell.replace("\n", "").strip() for cell in row if cell is not None] for row in table.extract()]
+        last, y1 = _unruled_row(page, table)
+        parts += ["\t".join(row) for row in [*rows, last] if any(row)]
+        top = max(top, y1)
+    if top < page.height:
+        parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+    return "\n".join(parts)
+
+
+def _unruled_row(page, table) -> tuple[list[str], float]:
+    """A last row whose bottom rule is on the next page (the table continues there): pdfplumber leaves it out,
+    so its words, right below the table, are put into the table's columns by position. Returns the row (empty
+    if there is none) and where the table ends."""
+    x0, _, x1, y1 = table.bbox
+    height = table.rows[-1].bbox[3] - table.rows[-1].bbox[1]
+    bottom = min(page.height, y1 + height * ROW_REACH)
+    words = page.crop((x0, y1, x1, bottom)).extract_words()
+    if not words or min(w["top"] for w in words) - y1 > height / 2:
+        return [], y1
+    edges = sorted({round(x, 1) for cell in table.cells for x in (cell[0], cell[2])})
+    cells = [""] * (len(edges) - 1)
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        middle = (word["x0"] + word["x1"]) / 2
+        column = next((i for i in range(len(cells)) if edges[i] <= middle < edges[i + 1]), len(cells) - 1)
+        cells[column] += word["text"]
+    filled = [cell for cell in cells if cell]
+    if len(filled) < 2 or not any(is_numeric(cell) for cell in filled):
+        return [], y1  # text below the table (a heading), not a row of it
+    first = next(i for i, cell in enumerate(cells) if cell)
+    return cells[first:], max(w["bottom"] for w in words) + 1
+
+
+def _is_data_table(table) -> bool:
+    rows = table.extract()
+    return sum(1 for row in rows if sum(1 for cell in row if cell and cell.strip()) >= 2) >= 2
+
+
+def _join_vertical(lines: list[Line]) -> list[Line]:
+    """A label printed one character per line (「三」「、」「本」…) becomes one line again."""
+    out: list[Line] = []
+    for where, line in lines:
+        single = len(line) == 1 and not line.isdigit()
+        if single and out and out[-1][1].endswith(VERTICAL_MARK):
+            out[-1] = (out[-1][0], out[-1][1][:-1] + line + VERTICAL_MARK)
+        else:
+            out.append((where, line + VERTICAL_MARK if single else line))
+    return [(where, line.removesuffix(VERTICAL_MARK)) for where, line in out]
+
+
+def _join_wrapped(lines: list[Line]) -> list[Line]:
+    """Prose wrapped at the page width: a full line not ending a sentence continues on the next."""
+    lengths = Counter(len(line) for _, line in lines if len(line) > 10 and " " not in line and "\t" not in line)
+    if not lengths:
+        return lines
+    width = lengths.most_common(1)[0][0]
+    out: list[Line] = []
+    previous = ""  # the previous physical line
+    for where, line in lines:
+        if (len(previous) >= width - INDENT and line and not previous.endswith("。")
+                and not re.search(r"[ \t]", previous + line) and not _starts_block(line)):
+            out[-1] = (out[-1][0], out[-1][1] + line)
+        else:
+            out.append((where, line))
+        previous = line
+    return out
+
+
+def _starts_block(line: str) -> bool:
+    """A line that begins something of its own: a heading, a table label or a table caption."""
+    return bool(HEADING.match(line)) or is_label(line) or keyform(line).startswith("第二十条")
