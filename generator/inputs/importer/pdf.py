@@ -26,6 +26,7 @@ VERTICAL_MARK = "\x00"
 INDENT = 3  # a paragraph's first line is indented by 2 characters
 MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
 TABLE_MARKS = ("第二十条", "勾稽关系", "申请人情况", "本年新收", "行政复议")
+LIGHT = 0.6  # a fill lighter than this is a background
 ROW_REACH = 1.25  # an unruled last row lies within this many row heights below the table
 MIN_IMAGE = 60  # points: smaller pictures are logos and seals, not tables
 REFUSE = "请提供 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。"
@@ -50,6 +51,11 @@ def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
     if ruled_tables:
         table_pages = [i for i, text in enumerate(pages) if any(m in compact(text) for m in TABLE_MARKS)]
         pages = _with_ruled_tables(path, pages, table_pages)
+    return items_from_pages(pages)
+
+
+def items_from_pages(pages: list[str]) -> Source:
+    """Items of a PDF's page texts: page numbers dropped, vertical labels and wrapped prose joined, rows cut."""
     lines = [(f"第{number}页", line.strip()) for number, text in enumerate(pages, start=1)
              for line in text.splitlines() if not PAGE_NUMBER.match(line.strip())]
     return Source(items_from_lines(split_lines(_join_wrapped(_join_vertical(lines)))), exact_cells=False)
@@ -61,7 +67,7 @@ def _page_text(page) -> str:
 
     textpage = page.get_textpage()
     text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-    pictures = sorted((obj.get_pos() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])),
+    pictures = sorted((obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])),
                       key=lambda box: -box[3])
     pictures = [box for box in pictures if box[2] - box[0] > MIN_IMAGE and box[3] - box[1] > MIN_IMAGE]
     if not pictures:
@@ -94,25 +100,42 @@ def _with_ruled_tables(path: Path, pages: list[str], numbers: list[int]) -> list
 
 
 def _visible(obj) -> bool:
-    """Filled, unstroked rectangles are cell backgrounds, not rules (thin ones are drawn borders)."""
-    return not (obj["object_type"] == "rect" and not obj.get("stroke") and min(obj["width"], obj["height"]) > 2)
+    """Light filled rectangles are cell backgrounds, not rules (a border may be a thin or a dark filled shape)."""
+    if obj["object_type"] != "rect" or obj.get("stroke") or min(obj["width"], obj["height"]) <= 2:
+        return True
+    return not _light(obj.get("non_stroking_color"))
+
+
+def _light(color) -> bool:
+    """Whether a fill colour (gray, RGB or CMYK components from 0 to 1) is light, like a white or pale background."""
+    if not isinstance(color, (tuple, list)) or not all(isinstance(c, (int, float)) for c in color):
+        return isinstance(color, (int, float)) and color > LIGHT
+    if len(color) == 4:  # CMYK
+        return 1 - color[3] - sum(color[:3]) / 3 > LIGHT
+    return sum(color) / len(color) > LIGHT
 
 
 def _ruled_page(page) -> str | None:
-    """The page's text with each ruled table's rows in place (tab-separated cells); None: no such table."""
+    """The page's text with each ruled table's rows in place (tab-separated cells) and each large picture as an
+    IMAGE line; None when the page has no ruled table."""
     page = page.filter(_visible)
-    tables = sorted((t for t in page.find_tables() if _is_data_table(t)), key=lambda t: t.bbox[1])
+    tables = [t for t in page.find_tables() if _is_data_table(t)]
     if not tables:
         return None
+    pictures = [(p["top"], p["bottom"], None) for p in page.images
+                if p["width"] > MIN_IMAGE and p["height"] > MIN_IMAGE]
+    blocks = sorted([(t.bbox[1], t.bbox[3], t) for t in tables] + pictures, key=lambda block: block[0])
     parts, top = [], 0.0
-    for table in tables:
-        x0, y0, x1, y1 = table.bbox
-        if y0 > top:
-            parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
-        rows = [[cell.replace("\n", "").strip() for cell in row if cell is not None] for row in table.extract()]
-        last, y1 = _unruled_row(page, table)
-        parts += ["\t".join(row) for row in [*rows, last] if any(row)]
-        top = max(top, y1)
+    for start, end, table in blocks:
+        if start > top:
+            parts.append(page.crop((0, top, page.width, start)).extract_text() or "")
+        if table is None:
+            parts.append(IMAGE)
+        else:
+            rows = [[cell.replace("\n", "").strip() for cell in row if cell is not None] for row in table.extract()]
+            last, end = _unruled_row(page, table)
+            parts += ["\t".join(row) for row in [*rows, last] if any(row)]
+        top = max(top, end)
     if top < page.height:
         parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
     return "\n".join(parts)
@@ -178,4 +201,4 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
 
 def _starts_block(line: str) -> bool:
     """A line that begins something of its own: a heading, a table label or a table caption."""
-    return bool(HEADING.match(line)) or is_label(line) or keyform(line).startswith("第二十条")
+    return line == IMAGE or bool(HEADING.match(line)) or is_label(line) or keyform(line).startswith("第二十条")

@@ -28,7 +28,7 @@ Line = tuple[str, str]  # (where, text)
 
 ANNOTATION = re.compile(r"^\s*[（(][^（()）]*[）)]\s*$")
 SUBPART = re.compile(r"(?<=[。；！？])\s*(?=[（(][一二三四五六七八九十][）)])")
-LONG_LINE = 300  # a line this long is a whole page (or section) on one line
+LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 SPLIT_HEADINGS = 60  # a line longer than this that holds a section heading holds more than the heading
 ZONE_START = ("第二十条第", "勾稽关系")
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone

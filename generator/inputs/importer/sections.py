@@ -73,6 +73,11 @@ def _table_labels() -> set[str]:
 TABLE_LABELS = _table_labels()
 
 
+def _table_label_part(key: str) -> bool:
+    """A table label, or its first line when a narrow cell wraps it (「一、本年新收政府信息公开申」)."""
+    return key in TABLE_LABELS or (len(key) >= 6 and any(label.startswith(key) for label in TABLE_LABELS))
+
+
 def candidates(items: list[Item]) -> list[Candidate]:
     """Short numbered lines that could be section headings (table row labels excluded)."""
     out = []
@@ -82,7 +87,7 @@ def candidates(items: list[Item]) -> list[Candidate]:
         if not match:
             continue
         title = match["title"].strip()
-        if len(title) > 40 or "。" in title.rstrip("。") or keyform(text) in TABLE_LABELS:
+        if len(title) > 40 or "。" in title.rstrip("。") or _table_label_part(keyform(text)):
             continue
         if match["num"].isdigit() and not any(h.split("、")[1][:4] in title for h in HEADINGS):
             continue
