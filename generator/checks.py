@@ -279,7 +279,7 @@ COUNT_OF = r"[^。；，,\d]{0,%d}?(\d+)(?:件|起|宗)"  # words, then 「N件�
 OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
     (r"予以公开(?:及|和|与|、)部分公开" + COUNT_OF % 6, ("granted", "partial"), "予以公开和部分公开"),
     (r"(?<!不)予以公开(?![及和与、]部分)" + COUNT_OF % 4, ("granted",), "予以公开"),
-    (r"(?<![及和与、])部分公开" + COUNT_OF % 4, ("partial",), "部分公开"),
+    (r"(?<!予以公开[及和与、])部分公开" + COUNT_OF % 4, ("partial",), "部分公开"),
     (r"不予公开" + COUNT_OF % 4, ("denied",), "不予公开"),
     (r"无法提供" + COUNT_OF % 4, ("unable",), "无法提供"),
     (r"不予处理" + COUNT_OF % 4, ("not_processed",), "不予处理"),
@@ -345,7 +345,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
             compare(m, _rows_total(report, rows), name)
             items.append((rows, int(m.group(1))))
     if closed and len(items) >= 2:
-        claims += _outcome_sum(report, closed, items)
+        claims += _outcome_sum(report, sentence, closed, items)
     for pattern in CARRIED_FORWARD:
         if m := re.search(pattern, sentence):
             compare(m, report.requests_total("carry_forward"), "结转下年度继续办理")
@@ -374,7 +374,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
             for said, tables, diff in claims]
 
 
-def _outcome_sum(report: Report, closed, items: list[tuple[tuple[str, ...], int]]) -> list[tuple]:
+def _outcome_sum(report: Report, sentence: str, closed, items: list[tuple[tuple[str, ...], int]]) -> list[tuple]:
     """「办结N件，其中予以公开a件、…」: the items listed add up to N when they are all that the tables have."""
     total, listed = int(closed.group(1)), sum(n for _, n in items)
     named = {row for rows, _ in items for row in rows}
@@ -382,8 +382,8 @@ def _outcome_sum(report: Report, closed, items: list[tuple[tuple[str, ...], int]
     others = [report.requests_total(k) for k in rest]
     if listed == total or (listed < total and (None in others or any(others))):
         return []
-    return [(closed.group(0) + "，其中" + "、".join(f"{n}件" for _, n in items),
-             f"正文所列各项办理结果之和为 {listed} 件", listed - total)]
+    return [(sentence[closed.start():].rstrip("。；;"), f"所列各项办理结果之和为 {listed} 件，不等于办结的 {total} 件",
+             listed - total)]
 
 
 # --- cross-year (needs last year's report) ----------------------------------------------------

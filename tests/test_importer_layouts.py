@@ -79,6 +79,23 @@ def test_page_break_inside_a_group_label_keeps_the_appeals_after_it():
     assert report.prose["problems"] == "依申请公开答复规范性有待提高。"
 
 
+@pytest.mark.parametrize("ruled", [True, False])
+def test_pdf_tables_with_and_without_ruling_lines(tmp_path, ruled):
+    """Ruled tables are read cell by cell (pdfplumber); without rules, narrow cells wrap their labels over
+    lines (「一、本年新收政府信息公开申」「请数量 31 0 …」) and the text order is cut into rows."""
+    from weasyprint import HTML
+
+    html = (FIXTURES / "html-portal.html").read_text(encoding="utf-8")
+    if ruled:
+        html = html.replace("</head>", "<style>td { border: 1px solid black; }</style></head>")
+    path = tmp_path / "tables.pdf"
+    HTML(string=html).write_pdf(path)
+    report = build_report(items_from_pdf(path), path.name)
+    expected = {**requests_2021(), **ACTIVE_2021}
+    assert read(report, expected) == expected
+    assert not [f for f in check(report) if f.rule in ("G-1", *ARITHMETIC) and f.severity == ERROR]
+
+
 def _picture_pdf(tmp_path) -> Path:
     """A PDF whose section 四 table is a picture (WeasyPrint draws the HTML; Pillow makes the picture)."""
     from PIL import Image

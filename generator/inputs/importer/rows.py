@@ -22,14 +22,16 @@ import re
 
 from ...formats import HEADINGS
 from .items import compact, is_numeric, keyform
-from .tables import SHORT, is_label, label_regex
+from .tables import SHORT, is_label, is_label_start, label_regex
 
 Line = tuple[str, str]  # (where, text)
 
 ANNOTATION = re.compile(r"^\s*[（(][^（()）]*[）)]\s*$")
 SUBPART = re.compile(r"(?<=[。；！？])\s*(?=[（(][一二三四五六七八九十][）)])")
 LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
-SPLIT_HEADINGS = 60  # a line longer than this that holds a section heading holds more than the heading
+# What may stand right before a heading inside a line: not a word of a sentence (「详见二、…」), but the end of
+# one, or the last cell of the table before (a number, 「元」).
+AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
 ZONE_START = ("第二十条第", "勾稽关系")
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
 NUMERAL_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]")
@@ -83,16 +85,21 @@ def _pipes(line: Line) -> list[Line]:
 
 
 def _headings(line: Line) -> list[Line]:
-    """A line holding an official section heading and more text is cut before and after the heading."""
+    """A line holding an official section heading and more text is cut before and after the heading, unless
+    what follows is only a note in brackets (「三、收到和处理政府信息公开申请情况（数据填报）」)."""
     where, text = line
-    if "\t" in text or len(text) <= SPLIT_HEADINGS:
+    if "\t" in text:
         return [line]
     parts, pos = [], 0
     for match in HEADING_ANYWHERE.finditer(text):
-        if match.start() == 0 and match.end() == len(text):
-            return [line]
-        parts += [text[pos:match.start()], match.group(0)]
-        pos = match.end()
+        if match.start() and not AFTER_HEADING_START.match(text[match.start() - 1]):
+            continue  # inside a sentence
+        rest = text[match.end():]
+        end = len(text) if ANNOTATION.match(rest) and not is_label(rest) else match.end()
+        parts += [text[pos:match.start()], text[match.start():end]]
+        pos = end
+    if not parts:
+        return [line]
     parts.append(text[pos:])
     return [(where, part.strip()) for part in parts if part.strip()]
 
@@ -154,7 +161,10 @@ def split_table_line(text: str) -> list[str] | None:
 
 
 def _piece(text: str) -> tuple[str, str]:
-    return ("values" if _is_values(text) else "other"), text
+    """Text between labels: numbers, the first part of a label a narrow cell wrapped, or something else."""
+    if _is_values(text):
+        return "values", text
+    return ("label" if len(keyform(text)) >= SHORT and is_label_start(keyform(text)) else "other"), text
 
 
 def _numbers_row(text: str) -> list[str] | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...formats import APPLICANTS, FORMATS, HEADINGS, OUTCOMES, REQUEST_NOTE, REVIEW
+from ...formats import FORMATS, HEADINGS, REVIEW
 from .items import Item, compact, keyform
+from .tables import is_label, is_label_start
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")
@@ -62,22 +63,6 @@ def numeral(text: str) -> int:
     return NUMERALS.index(text) + 1
 
 
-def _table_labels() -> set[str]:
-    labels = set()
-    for fmt in FORMATS.values():
-        for table in fmt.tables():
-            labels |= {keyform(r.label) for r in table.rows} | {keyform(r.group) for r in table.rows if r.group}
-    return labels | {keyform(t) for t in (OUTCOMES, REQUEST_NOTE, APPLICANTS)}
-
-
-TABLE_LABELS = _table_labels()
-
-
-def _table_label_part(key: str) -> bool:
-    """A table label, or its first line when a narrow cell wraps it (「一、本年新收政府信息公开申」)."""
-    return key in TABLE_LABELS or (len(key) >= 6 and any(label.startswith(key) for label in TABLE_LABELS))
-
-
 def candidates(items: list[Item]) -> list[Candidate]:
     """Short numbered lines that could be section headings (table row labels excluded)."""
     out = []
@@ -87,7 +72,8 @@ def candidates(items: list[Item]) -> list[Candidate]:
         if not match:
             continue
         title = match["title"].strip()
-        if len(title) > 40 or "。" in title.rstrip("。") or _table_label_part(keyform(text)):
+        key = keyform(text)
+        if len(title) > 40 or "。" in title.rstrip("。") or is_label(text) or (len(key) >= 6 and is_label_start(key)):
             continue
         if match["num"].isdigit() and not any(h.split("、")[1][:4] in title for h in HEADINGS):
             continue

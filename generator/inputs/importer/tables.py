@@ -118,6 +118,11 @@ def is_label(text: str) -> bool:
 
 
 TABLES = ("active", "requests", "appeals")
+
+
+def is_label_start(key: str) -> bool:
+    """Whether a keyform is the beginning of a table label (its first line, when a narrow cell wraps it)."""
+    return any(label.startswith(key) for table in TABLES for label in _index(table))
 WIDE = {ch: f"[{ch}{chr(ord(ch) + 0xFEE0)}]" for ch in "0123456789"}  # digits may be full-width
 
 
