@@ -212,8 +212,8 @@ def _store(report: Report, path: str, parsed, raw, findings: list[Finding]) -> N
         findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={"输入": raw}))
     elif raw is None:  # null: not read (the importer writes null for a cell it never found), never a silent 0
         target[path] = None
-        findings.append(Finding("R0-2", WARNING, where, "为空（null，未填写或未读取），不按 0 计算，用到这一格的勾稽关系不校验；"
-                                "没有发生请填 0。", path=path))
+        findings.append(Finding("R0-2", ERROR, where, "为空（null，未填写或未读取）：不按 0 计算，用到这一格的勾稽关系不校验。"
+                                "请填写数字，没有发生的填 0。", path=path))
     elif parsed.blank:
         findings.append(Finding("R0-2", WARNING, where, "空白，已按 0 处理；没有发生请填 0。", path=path))
     elif parsed.note:

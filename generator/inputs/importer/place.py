@@ -286,7 +286,7 @@ class Placer:
             return
         if len(missing) == len(t.rows):
             if picture is not None:
-                message = (f"这一部分的表格是图片（{picture.where}），无法读取，表中数据均未读取，相关勾稽关系无法校验。"
+                message = (f"表格是图片，无法读取（{picture.where}）：表中数据均未读取，相关勾稽关系无法校验。"
                            "请向发布单位索取文字版（Word 或网页表格）。")
             else:
                 message = "没有找到这一部分的表格，表中数据均未读取，相关勾稽关系无法校验。请确认报告包含这张表格。"
