@@ -96,6 +96,24 @@ def test_pdf_tables_with_and_without_ruling_lines(tmp_path, ruled):
     assert not [f for f in check(report) if f.rule in ("G-1", *ARITHMETIC) and f.severity == ERROR]
 
 
+@pytest.mark.parametrize("ruled", [True, False])
+def test_pdf_blank_cell_is_seen_only_between_ruling_lines(tmp_path, ruled):
+    """Ruling lines show a blank cell as blank (R0-2); text order cannot see it, so the row is not read.
+    Neither way invents a number."""
+    from weasyprint import HTML
+
+    html = (FIXTURES / "html-portal.html").read_text(encoding="utf-8").replace("<td>156</td>", "<td></td>")
+    if ruled:
+        html = html.replace("</head>", "<style>td { border: 1px solid black; }</style></head>")
+    path = tmp_path / "blank.pdf"
+    HTML(string=html).write_pdf(path)
+    report = build_report(items_from_pdf(path), path.name)
+    assert report.numbers["active.licensing.decisions"] is None
+    [finding] = [f for f in report.read_findings if f.path.startswith("active.licensing")]
+    assert finding.rule == ("R0-2" if ruled else "I-2") and finding.severity == ERROR
+    assert report.numbers["active.penalty.decisions"] == 20
+
+
 def _picture_pdf(tmp_path) -> Path:
     """A PDF whose section 四 table is a picture (WeasyPrint draws the HTML; Pillow makes the picture)."""
     from PIL import Image

@@ -23,6 +23,7 @@ from .text import IMAGE, items_from_lines
 
 PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 VERTICAL_MARK = "\x00"
+SPACES = " \u3000\r"  # stripped from text lines; tabs are kept (they separate the cells of ruled tables)
 INDENT = 3  # a paragraph's first line is indented by 2 characters
 MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
 TABLE_MARKS = ("第二十条", "勾稽关系", "申请人情况", "本年新收", "行政复议")
@@ -56,7 +57,7 @@ def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
 
 def items_from_pages(pages: list[str]) -> Source:
     """Items of a PDF's page texts: page numbers dropped, vertical labels and wrapped prose joined, rows cut."""
-    lines = [(f"第{number}页", line.strip()) for number, text in enumerate(pages, start=1)
+    lines = [(f"第{number}页", line.strip(SPACES)) for number, text in enumerate(pages, start=1)
              for line in text.splitlines() if not PAGE_NUMBER.match(line.strip())]
     return Source(items_from_lines(split_lines(_join_wrapped(_join_vertical(lines)))), exact_cells=False)
 
