@@ -289,8 +289,9 @@ RECEIVED = (r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请
             r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d+)件[^。；，,\d]{0,12}?申请")
 CLOSED = r"办结[^。；，,\d]{0,10}?(\d+)件"
 CARRIED_FORWARD = (r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8, r"(\d+)件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年")
-REVIEW_COUNT = r"行政复议(?:案件)?" + COUNT_OF % 6
-LITIGATION_COUNT = r"行政诉讼(?:案件)?" + COUNT_OF % 6
+RESULT_WORDS = r"(?!维持|纠正|撤销|确认|审结|结果)"  # 「行政复议结果维持1件」 counts one result, not all cases
+REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
+LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
 
 
 def t1_prose_agrees(report: Report) -> list[Finding]:
@@ -324,7 +325,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
     review = report.appeals_total("review")
     direct, after = report.appeals_total("litigation_direct"), report.appeals_total("litigation_after_review")
     litigation = None if None in (direct, after) else direct + after
-    pending = [report.number(f"appeals.{r}.pending") for r in ("review", "litigation_direct", "litigation_after_review")]
+    pending = [report.number(f"appeals.{r.key}.pending") for r in report.format.appeals.rows]
     claims = []  # (what the prose says, what the tables say, difference)
 
     def compare(match, figure, name: str, also=()) -> None:

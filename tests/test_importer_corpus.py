@@ -57,7 +57,8 @@ def _balances(truth: dict, rule: str) -> bool:
                    for c in (*cols, "total"))
     if rule == "R3-3":
         return all(v(f"requests.{r}.total") == sum(v(f"requests.{r}.{c}") for c in cols) for r in rows)
-    return all(v(f"appeals.{r}.total") == sum(v(f"appeals.{r}.{c}") for c in ("upheld", "corrected", "other", "pending"))
+    parts = ("upheld", "corrected", "other", "pending")
+    return all(v(f"appeals.{r}.total") == sum(v(f"appeals.{r}.{c}") for c in parts)
                for r in ("review", "litigation_direct", "litigation_after_review"))
 
 

@@ -141,7 +141,8 @@ def test_pdf_table_published_as_a_picture_is_said_to_be_one(tmp_path):
 
 def test_tab_rows_with_a_blank_last_cell():
     report = load("text-tabs-blank-last-cell.txt")
-    assert report.numbers["active.rules.in_force"] is None and report.typed_totals["requests.carried_over.total"] is None
+    assert report.numbers["active.rules.in_force"] is None
+    assert report.typed_totals["requests.carried_over.total"] is None
     blank = [f.path for f in report.read_findings if f.rule == "R0-2"]
     assert blank == ["active.rules.in_force", "requests.carried_over.total"]
     expected = requests_2021()
@@ -182,7 +183,8 @@ def test_whole_page_on_one_line_with_cells_run_together():
     [ambiguous] = [f for f in report.read_findings if f.rule == "I-7" and f.severity == ERROR]
     assert ambiguous.path == "active.normative_docs" and "不止一种" in ambiguous.message
     assert all(report.numbers[f"active.normative_docs.{c}"] is None for c in ("issued", "repealed", "in_force"))
-    assert report.numbers["active.licensing.decisions"] == 156 and report.numbers["active.fees.amount"] == Decimal("1.5")
+    assert report.numbers["active.licensing.decisions"] == 156
+    assert report.numbers["active.fees.amount"] == Decimal("1.5")
     recovered = [f for f in report.read_findings if f.rule == "I-7" and f.severity == WARNING]
     assert len(recovered) == 3  # one note per table
     assert report.prose["overview.management"] == "严格执行审核制度。"  # sub-parts of a one-line 一 are found
