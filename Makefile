@@ -1,12 +1,13 @@
 # nianbao — two commands do all set-up on a fresh Debian machine (as root):
 #   make demo   install what is missing, then render every bundled example to out/
 #   make test   install what is missing (plus test tools), then run the whole test suite
+#   make lint   ruff (lint and format), mypy and the layer contract (import-linter)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench system system-test forms clean
+.PHONY: demo test lint wheel-check bench system system-test forms clean
 
 demo: system $(STAMP)
 	@rm -rf out/demo && mkdir -p out/demo
@@ -15,6 +16,15 @@ demo: system $(STAMP)
 
 test: system-test $(STAMP)
 	$(BIN)/python -m pytest
+
+lint: system $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+wheel-check: system $(STAMP)
+	@bash scripts/check-wheel.sh
 
 bench: system $(STAMP)
 	$(BIN)/python bench/run_all.py
@@ -27,7 +37,7 @@ system-test:
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test,lint]'
 	@touch $(STAMP)
 
 forms: $(STAMP)

@@ -41,7 +41,7 @@ def per_call(action, runs: int = 10) -> float:
 
 def pdf_methods(path: Path, truth: dict) -> None:
     for ruled in (True, False):
-        def read():
+        def read(ruled=ruled):
             return build_report(items_from_pdf(path, ruled_tables=ruled), path.name)
         counts = {k: len(v) for k, v in score(read(), truth).items()}
         method = "ruling lines" if ruled else "text order  "
@@ -65,14 +65,15 @@ def twenty_pages(source: Path, target: Path) -> None:
 
 def main() -> None:
     for seed in sorted((ROOT / "tests" / "seeds").glob("*.txt")):
-        print(f"seed {seed.name[:3]} .txt : {per_call(lambda: import_report(seed), 20) * 1000:6.1f} ms")
+        print(f"seed {seed.name[:3]} .txt : {per_call(lambda seed=seed: import_report(seed), 20) * 1000:6.1f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         for example in sorted((ROOT / "examples").glob("*.yaml")):
             report = load_report(example)
             for target in ("docx", "html", "pdf"):
                 path = Path(tmp) / f"report.{target}"
                 path.write_bytes(render(report, target))
-                print(f"own {example.stem} .{target:4s}: {per_call(lambda: import_report(path)) * 1000:6.1f} ms")
+                took = per_call(lambda path=path: import_report(path))
+                print(f"own {example.stem} .{target:4s}: {took * 1000:6.1f} ms")
                 if target == "pdf":  # what the PDF prints: an unreadable number of the data is printed as 0
                     pdf_methods(path, {p: read_value(report, p) or 0 for p in report.format.input_paths})
         if not CORPUS.exists():
@@ -80,7 +81,7 @@ def main() -> None:
             return
         for truth in truth_files():
             path = report_file(truth)
-            print(f"real {path.name}: {per_call(lambda: import_report(path), 5) * 1000:6.1f} ms")
+            print(f"real {path.name}: {per_call(lambda path=path: import_report(path), 5) * 1000:6.1f} ms")
             if path.suffix == ".pdf":
                 pdf_methods(path, truth_values(truth))
         long_pdf = Path(tmp) / "twenty.pdf"

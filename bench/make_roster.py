@@ -12,6 +12,7 @@ import argparse
 import json
 import random
 import sys
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -56,15 +57,15 @@ def synthetic_report(i: int, year: int, rng: random.Random) -> Report:
     for path in numbers:
         if path.startswith("active."):
             numbers[path] = _active_value(fmt, path, rng)
-    report = Report(year=year, format=fmt, numbers=numbers, declared_format=fmt.key,
-                    publication_date=date(year + 1, 1, 20), fees=Fees(collected=False))
     name = agency_name(i)
-    report.agency = Agency(name=name, short_name="本机关", level=name[-5] if "镇" in name or "乡" in name else "街道",
-                           parent="示例县人民政府", website="示例县人民政府门户网站", url="https://www.example.gov.cn/",
-                           office="党政办公室", address=f"示例县{name[:4]}路{i + 1}号", postcode="100000",
-                           phone=f"010-6{i:07d}", email=f"office{i}@example.gov.cn")
+    agency = Agency(name=name, short_name="本机关", level=name[-5] if "镇" in name or "乡" in name else "街道",
+                    parent="示例县人民政府", website="示例县人民政府门户网站", url="https://www.example.gov.cn/",
+                    office="党政办公室", address=f"示例县{name[:4]}路{i + 1}号", postcode="100000",
+                    phone=f"010-6{i:07d}", email=f"office{i}@example.gov.cn")
+    report = Report(year=year, format=fmt, numbers=numbers, declared_format=fmt.key, agency=agency,
+                    publication_date=date(year + 1, 1, 20), fees=Fees(collected=False))
     new, processed = report.requests_total("new"), report.requests_total("total_processed")
-    report.prose = {
+    return report.evolve(prose={
         "overview.intro": f"{year}年，{name}认真贯彻《中华人民共和国政府信息公开条例》，推进政务公开工作。",
         "overview.requests": f"本年度共收到政府信息公开申请{new}件，办结{processed}件。",
         "overview.management": "落实公开属性源头认定，开展保密审查。",
@@ -72,8 +73,7 @@ def synthetic_report(i: int, year: int, rng: random.Random) -> Report:
         "overview.supervision": "将政务公开纳入年度考核，开展社会评议一次，本年度未发生责任追究情况。",
         "problems": "依申请公开答复的规范性有待提高。改进措施：组织业务培训，统一答复文书模板。",
         "other": "本年度未收取信息处理费。",
-    }
-    return report
+    })
 
 
 def _active_value(fmt, path: str, rng: random.Random):
@@ -87,24 +87,34 @@ def _active_value(fmt, path: str, rng: random.Random):
     return rng.randint(0, 40)
 
 
-def break_report(report: Report, kind: int, row: int, columns) -> dict:
-    """Damage one agency in one of five ways; return what the batch report must say about it."""
+def typed(report: Report, **cells) -> Report:
+    """The report with some cells typed as given (a path's '.' written as '__'): numbers, or text a clerk typed."""
+    numbers, unread = dict(report.numbers), dict(report.unread)
+    for key, value in cells.items():
+        path = key.replace("__", ".")
+        numbers.pop(path, None)
+        unread.pop(path, None)
+        (numbers if isinstance(value, (int, Decimal)) and value >= 0 else unread)[path] = value
+    return report.evolve(numbers=numbers, unread=unread)
+
+
+def break_report(report: Report, kind: int, row: int, columns) -> tuple[Report, dict]:
+    """Damage one agency in one of five ways; return it and what the batch report must say about it."""
     index = {c.key: i for i, c in enumerate(columns)}
-    n = report.numbers
     if kind == 0:
-        n["requests.new.natural"] = "十二"
-        return {"rule": "R0-1", "where": cell_ref(index["requests.new.natural"], row)}
+        return typed(report, requests__new__natural="十二"), {
+            "rule": "R0-1", "where": cell_ref(index["requests.new.natural"], row)}
     if kind == 1:
-        n["appeals.review.upheld"] = -3
-        return {"rule": "R0-1", "where": cell_ref(index["appeals.review.upheld"], row)}
+        return typed(report, appeals__review__upheld=-3), {
+            "rule": "R0-1", "where": cell_ref(index["appeals.review.upheld"], row)}
     if kind == 2:
-        n["requests.granted.natural"] += 1
-        return {"rule": "R3-1", "where": "列「自然人」"}
+        return typed(report, requests__granted__natural=report.number("requests.granted.natural") + 1), {
+            "rule": "R3-1", "where": "列「自然人」"}
     if kind == 3:
-        n["active.penalty.decisions"] = "2.5"
-        return {"rule": "R0-1", "where": cell_ref(index["active.penalty.decisions"], row)}
-    report.agency.name = ""
-    return {"rule": "读取", "where": cell_ref(index["agency.name"], row)}
+        return typed(report, active__penalty__decisions="2.5"), {
+            "rule": "R0-1", "where": cell_ref(index["active.penalty.decisions"], row)}
+    return report.evolve(agency=replace(report.agency, name="")), {
+        "rule": "读取", "where": cell_ref(index["agency.name"], row)}
 
 
 def make_roster(count: int, path: Path, year: int = 2025, seed: int = 1, broken_every: int = BROKEN_EVERY) -> list[dict]:
@@ -119,7 +129,7 @@ def make_roster(count: int, path: Path, year: int = 2025, seed: int = 1, broken_
             report = synthetic_report(i, year, rng)
             if i % broken_every == BROKEN_OFFSET % broken_every:
                 row = i + 3
-                expected = break_report(report, (i // broken_every) % 5, row, columns)
+                report, expected = break_report(report, (i // broken_every) % 5, row, columns)
                 answers.append({"row": row, "name": report.agency.name or f"第{row}行", **expected})
             yield report
 

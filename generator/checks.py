@@ -9,9 +9,9 @@ import re
 from datetime import date
 
 from .findings import ERROR, WARNING, Finding
-from .formats import AMOUNT, HEADINGS, OVERVIEW_PARTS, format_for_year, outcome_rows
+from .formats import AMOUNT, HEADINGS, OVERVIEW_PARTS, STOCK_ROWS, format_for_year, outcome_rows
 from .numbers import format_number
-from .report import PROSE_FIELDS, Report
+from .report import PROSE_FIELDS, Number, Report
 
 FEE_WORDS = re.compile(r"信息处理费|收费|费用")
 PLACEHOLDER = "【"
@@ -76,8 +76,8 @@ def _typed_total_findings(report: Report, rule: str, paths: list[str], parts: st
     for path in paths:
         typed = report.typed_totals.get(path)
         derived = report.number(path)
-        if path not in report.typed_totals:
-            continue
+        if path not in report.typed_totals and path not in report.unread:
+            continue  # no total was stated: nothing to check
         if typed is None or derived is None:
             unchecked[report.format.describe(path).split(" · ", 1)[1]] = _unread(report, [path, *sources[path]])
             continue
@@ -92,8 +92,8 @@ def _typed_total_findings(report: Report, rule: str, paths: list[str], parts: st
 
 
 def _unread(report: Report, paths: list[str]) -> list[str]:
-    """The cells among ``paths`` that were not read (or are blank): None, not 0."""
-    return [p for p in paths if (report.typed_totals[p] if p in report.typed_totals else report.number(p)) is None]
+    """The cells among ``paths`` that were not read (not found, blank or unreadable): not 0."""
+    return [p for p in paths if p in report.unread]
 
 
 def _unchecked(report: Report, rule: str, what: str, places: dict[str, list[str]]) -> list[Finding]:
@@ -236,8 +236,9 @@ def g5_fee_statement(report: Report) -> list[Finding]:
 
 def r3_5_fee_refusals(report: Report) -> list[Finding]:
     """（六）2 (applicant did not pay the fee) > 0 ⇒ section 六 mentions fees."""
-    path = "requests.other_2.total"
-    if report.format.key != "2021" or not report.number(path) or report.fees.collected or _mentions_fees(report):
+    row = report.format.fee_refusal_row
+    path = f"requests.{row}.total"
+    if not row or not report.number(path) or report.fees.collected or _mentions_fees(report):
         return []
     return [Finding("R3-5", WARNING, HEADINGS[5],
                     f"第三部分有 {report.number(path)} 件因申请人逾期未缴纳费用不再处理，"
@@ -288,7 +289,8 @@ OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
 RECEIVED = (r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d+)件",
             r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d+)件[^。；，,\d]{0,12}?申请")
 CLOSED = r"办结[^。；，,\d]{0,10}?(\d+)件"
-CARRIED_FORWARD = (r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8, r"(\d+)件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年")
+CARRIED_FORWARD = (r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8,
+                   r"(\d+)件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年")
 RESULT_WORDS = r"(?!维持|纠正|撤销|确认|审结|结果)"  # 「行政复议结果维持1件」 counts one result, not all cases
 REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
 LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
@@ -304,14 +306,14 @@ def t1_prose_agrees(report: Report) -> list[Finding]:
     return out
 
 
-def _rows_total(report: Report, prefixes: tuple[str, ...]) -> int | None:
+def _rows_total(report: Report, prefixes: tuple[str, ...]) -> Number | None:
     """The 总计 of every section 三 row whose key starts with one of ``prefixes`` (None if one is unread)."""
     keys = [r.key for r in report.format.requests.rows if r.key.startswith(prefixes) and not r.derived]
     values = [report.requests_total(k) for k in keys]
-    return None if any(v is None for v in values) else sum(values)
+    return sum(v for v in values if v is not None) if None not in values else None
 
 
-def _processed(report: Report) -> int | None:
+def _processed(report: Report) -> Number | None:
     derived = report.requests_total("total_processed")
     return derived if derived is not None else report.typed_totals.get("requests.total_processed.total")
 
@@ -324,7 +326,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
     processed = _processed(report)
     review = report.appeals_total("review")
     direct, after = report.appeals_total("litigation_direct"), report.appeals_total("litigation_after_review")
-    litigation = None if None in (direct, after) else direct + after
+    litigation = direct + after if direct is not None and after is not None else None
     pending = [report.number(f"appeals.{r.key}.pending") for r in report.format.appeals.rows]
     claims = []  # (what the prose says, what the tables say, difference)
 
@@ -368,14 +370,15 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
             claims.append((m.group(0), f"表格中尚有 {sum(v for v in pending if v)} 件尚未审结", None))
     if m := re.search(r"未收取[^。；]{0,8}?信息处理费", sentence):
         if report.fees.collected or report.fees.amount:
-            claims.append((m.group(0), f"信息处理费填写为已收取 {format_number(report.fees.amount or 0, AMOUNT)} 元", None))
+            amount = format_number(report.fees.amount or 0, AMOUNT)
+            claims.append((m.group(0), f"信息处理费填写为已收取 {amount} 元", None))
     return [Finding("T-1", WARNING, PROSE_FIELDS.get(key, key),
                     f"正文写「{said}」，{tables}，两者不一致，请修改正文或表格。",
                     path=f"prose.{key}", operands={"正文": said, "表格": tables}, difference=diff)
             for said, tables, diff in claims]
 
 
-def _outcome_sum(report: Report, sentence: str, closed, items: list[tuple[tuple[str, ...], int]]) -> list[tuple]:
+def _outcome_sum(report: Report, sentence: str, closed, items: list) -> list[tuple]:
     """「办结N件，其中予以公开a件、…」: the items listed add up to N when they are all that the tables have."""
     total, listed = int(closed.group(1)), sum(n for _, n in items)
     named = {row for rows, _ in items for row in rows}
@@ -401,22 +404,33 @@ def cross_year(report: Report, previous: Report) -> list[Finding]:
                 f"本年上年结转为 {this}，但{previous.year}年报告的结转下年度为 {last}，相差 {this - last}。",
                 path=f"requests.carried_over.{col.key}", operands={"本年上年结转": this, "上年结转下年度": last},
                 difference=this - last))
-    if report.format.key == "2021" and previous.format.key == "2021":
-        for row in ("rules", "normative_docs"):
-            n = report.number
-            issued, repealed, now = (n(f"active.{row}.{c}") for c in ("issued", "repealed", "in_force"))
-            before = previous.number(f"active.{row}.in_force")
-            if None in (issued, repealed, now, before):
-                continue  # unreadable numbers are reported as R0-1 already
-            expected = before + issued - repealed
-            if now != expected:
-                out.append(Finding(
-                    "X-2", WARNING, report.where(f"active.{row}.in_force"),
-                    f"现行有效件数为 {now}，但上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，"
-                    f"相差 {now - expected}。", path=f"active.{row}.in_force",
-                    operands={"上年现行有效": before, "本年制发": issued, "本年废止": repealed, "现行有效": now},
-                    difference=now - expected))
+    out += x2_stock_rolls_forward(report, previous)
     return out + t2_copied_prose(report, previous)
+
+
+def x2_stock_rolls_forward(report: Report, previous: Report) -> list[Finding]:
+    """X-2: documents in force = last year's in force + added − removed (formats whose stock rolls forward)."""
+    fmt = report.format
+    if not fmt.stock_flow or previous.format.stock_column != fmt.stock_column:
+        return []
+    added_col, removed_col = fmt.stock_flow
+    out = []
+    for row in STOCK_ROWS:
+        path = f"active.{row}.{fmt.stock_column}"
+        added, removed, now = (report.number(f"active.{row}.{c}") for c in (added_col, removed_col, fmt.stock_column))
+        before = previous.number(path)
+        if added is None or removed is None or now is None or before is None:
+            continue  # unreadable numbers are reported as R0-1 already
+        expected = before + added - removed
+        if now != expected:
+            labels = {c.key: c.label for c in fmt.active_block_of(row).columns}
+            stock, plus, minus = labels[fmt.stock_column], labels[added_col], labels[removed_col]
+            out.append(Finding(
+                "X-2", WARNING, report.where(path),
+                f"{stock}为 {now}，但上年{stock} {before} + {plus} {added} − {minus} {removed} = {expected}，"
+                f"相差 {now - expected}。", path=path,
+                operands={f"上年{stock}": before, plus: added, minus: removed, stock: now}, difference=now - expected))
+    return out
 
 
 def t2_copied_prose(report: Report, previous: Report, threshold: float = 0.5) -> list[Finding]:

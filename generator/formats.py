@@ -8,8 +8,11 @@ Numbers live at paths ``table.row.column``: ``active.normative_docs.issued`` (se
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
 COUNT = "count"  # integer >= 0
 SIGNED = "signed"  # any integer (2019 本年增/减)
@@ -22,6 +25,8 @@ class Column:
     label: str
     kind: str = COUNT
     derived: bool = False  # a total computed from the other columns
+    short: str = ""  # the verb or noun generated prose uses for it (「制发」「现行有效」)
+    activity: bool = False  # counts this year's activity (制发, 处理决定 …), not a stock or an amount
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ class Format:
     requests: Table
     appeals: Table
     overview_parts: tuple[tuple[str, str], ...] = field(default=())
+    first_year: int = 0  # report years this format serves: first_year … last_year (None: still in force)
+    last_year: int | None = None
+    stock_column: str = ""  # item1 column holding the documents in force at year end (carried to next year)
+    stock_flow: tuple[str, str] | None = None  # item1 (added, removed) columns: stock = last year's + added − removed
+    fee_refusal_row: str | None = None  # section 三 row of applications dropped for an unpaid fee (R3-5)
 
     @cached_property
     def active(self) -> Table:
@@ -103,7 +113,45 @@ class Format:
             paths += [f"{t.key}.{r.key}.{c.key}" for r in t.input_rows for c in t.input_columns]
         return tuple(paths)
 
+    @cached_property
+    def derived_parts(self) -> dict[str, tuple[str, ...]]:
+        """Every derived cell (the 总计 column and （七）总计 row of 三, each 总计 of 四) -> the cells it adds up.
+
+        A part may itself be derived: （七）总计's 总计 is the sum of its row.
+        """
+        parts: dict[str, tuple[str, ...]] = {}
+        requests, appeals = self.requests, self.appeals
+        columns = [c.key for c in requests.input_columns]
+        for col in columns:
+            parts[f"requests.total_processed.{col}"] = tuple(f"requests.{r.key}.{col}" for r in outcome_rows(requests))
+        for row in requests.rows:
+            parts[f"requests.{row.key}.total"] = tuple(f"requests.{row.key}.{c}" for c in columns)
+        for row in appeals.rows:
+            parts[f"appeals.{row.key}.total"] = tuple(f"appeals.{row.key}.{c.key}" for c in appeals.input_columns)
+        return parts
+
+    def is_derived(self, path: str) -> bool:
+        return path in self.derived_parts
+
+    def derive(self, numbers: Mapping[str, Any], unread: Mapping[str, Any] = MappingProxyType({})) -> dict:
+        """The value of every derived cell; None where a part was not read. Absent inputs count as 0."""
+        totals: dict[str, Any] = {}
+
+        def value(path: str):
+            if path in self.derived_parts:
+                if path not in totals:
+                    parts = [value(p) for p in self.derived_parts[path]]
+                    totals[path] = None if None in parts else sum(parts)
+                return totals[path]
+            return None if path in unread else numbers.get(path, 0)
+
+        for path in self.derived_parts:
+            value(path)
+        return totals
+
     def kind_of(self, path: str) -> str:
+        if self.is_derived(path):
+            return COUNT
         table, row, col = path.split(".")
         if table == "active":
             block = self.active_block_of(row)
@@ -243,7 +291,7 @@ APPEALS = Table("appeals", HEADINGS[3], (
 
 
 def _decisions(label: str) -> Column:
-    return Column("decisions", label)
+    return Column("decisions", label, activity=True)
 
 
 FORMAT_2021 = Format(
@@ -254,9 +302,9 @@ FORMAT_2021 = Format(
     overview_parts=OVERVIEW_PARTS,
     active_blocks=(
         Block("item1", "第二十条第（一）项", (
-            Column("issued", "本年制发件数"),
-            Column("repealed", "本年废止件数"),
-            Column("in_force", "现行有效件数"),
+            Column("issued", "本年制发件数", short="制发", activity=True),
+            Column("repealed", "本年废止件数", short="废止", activity=True),
+            Column("in_force", "现行有效件数", short="现行有效"),
         ), (Row("rules", "规章"), Row("normative_docs", "行政规范性文件"))),
         Block("item5", "第二十条第（五）项", (_decisions("本年处理决定数量"),),
               (Row("licensing", "行政许可"),)),
@@ -267,10 +315,14 @@ FORMAT_2021 = Format(
     ),
     requests=_requests(_OTHER_2021),
     appeals=APPEALS,
+    first_year=2021,
+    stock_column="in_force",
+    stock_flow=("issued", "repealed"),
+    fee_refusal_row="other_2",
 )
 
 _PREV = Column("prev_items", "上一年项目数量")
-_CHANGE = Column("change", "本年增/减", SIGNED)
+_CHANGE = Column("change", "本年增/减", SIGNED, activity=True)
 
 FORMAT_2019 = Format(
     key="2019",
@@ -280,9 +332,9 @@ FORMAT_2019 = Format(
     overview_parts=OVERVIEW_PARTS,
     active_blocks=(
         Block("item1", "第二十条第（一）项", (
-            Column("made", "本年新制作数量"),
-            Column("published", "本年新公开数量"),
-            Column("total_public", "对外公开总数量"),
+            Column("made", "本年新制作数量", short="新制作", activity=True),
+            Column("published", "本年新公开数量", short="新公开", activity=True),
+            Column("total_public", "对外公开总数量", short="对外公开总数"),
         ), (Row("rules", "规章"), Row("normative_docs", "规范性文件"))),
         Block("item5", "第二十条第（五）项", (_PREV, _CHANGE, _decisions("处理决定数量")),
               (Row("licensing", "行政许可"), Row("other_services", "其他对外管理服务事项"))),
@@ -297,6 +349,8 @@ FORMAT_2019 = Format(
     ),
     requests=_requests(_OTHER_2019),
     appeals=APPEALS,
+    first_year=2019,
+    last_year=2020,
 )
 
 FORMATS = {"2019": FORMAT_2019, "2021": FORMAT_2021}
@@ -304,6 +358,16 @@ ACTIVE_GRID_COLUMNS = 4  # section 二 blocks share one 4-column grid
 TOWNSHIP_LEVELS = ("乡", "镇", "街道")
 
 
+STOCK_ROWS = ("rules", "normative_docs")  # item1 rows whose documents in force are counted year to year
+
+
 def format_for_year(year: int) -> Format:
     """The format the year calls for: report years up to 2020 use 2019's, later years 2021's."""
-    return FORMAT_2019 if year <= 2020 else FORMAT_2021
+    return FORMAT_2019 if year <= (FORMAT_2019.last_year or 0) else FORMAT_2021
+
+
+def format_years(fmt: Format) -> str:
+    """Which report years a format serves, in words: 「2019、2020年度」, 「2021年度及以后」."""
+    if fmt.last_year is None:
+        return f"{fmt.first_year}年度及以后"
+    return "、".join(str(y) for y in range(fmt.first_year, fmt.last_year + 1)) + "年度"

@@ -5,9 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-
-class OutputExists(Exception):
-    """The target exists and the user did not say --force."""
+from .errors import OutputExists
 
 
 def write_atomic(path: Path, data: bytes | str, force: bool = False, durable: bool = True) -> Path:

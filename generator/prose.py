@@ -6,14 +6,20 @@ from __future__ import annotations
 
 from .formats import HEADINGS
 from .numbers import format_number
+from .outputs import safe_filename
 from .report import Report
 
-
 TITLE_LINE_CHARS = 20  # 2号 characters that fit on one 156 mm line
+TITLE_SUBJECT = "政府信息公开工作年度报告"
 
 
-def title(report: Report) -> str:
-    return f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
+def title(report: Report, suffix: str = "") -> str:
+    """「××镇人民政府2025年政府信息公开工作年度报告」 (+ ``suffix``, e.g. 数据汇总表): the one place it is assembled."""
+    return f"{report.agency.name}{_after_name(report)}{suffix}"
+
+
+def _after_name(report: Report) -> str:
+    return f"{report.year}年{TITLE_SUBJECT}"
 
 
 def title_lines(report: Report) -> str:
@@ -21,7 +27,12 @@ def title_lines(report: Report) -> str:
     text = title(report)
     if len(text) <= TITLE_LINE_CHARS:
         return text
-    return f"{report.agency.name}\n{report.year}年政府信息公开工作年度报告"
+    return f"{report.agency.name}\n{_after_name(report)}"
+
+
+def file_stem(report: Report, suffix: str = "") -> str:
+    """The name of the report's output files, without extension: its title made safe for every file system."""
+    return safe_filename(title(report, suffix))
 
 
 def opening(report: Report) -> str:
@@ -47,12 +58,10 @@ def active_summary(report: Report) -> str:
         return format_number(report.number(path))
 
     who = report.agency.self_reference
-    if report.format.key == "2021":
-        docs = (f"本年度制发行政规范性文件{n('active.normative_docs.issued')}件、废止{n('active.normative_docs.repealed')}件，"
-                f"现行有效{n('active.normative_docs.in_force')}件")
-    else:
-        docs = (f"本年度新制作规范性文件{n('active.normative_docs.made')}件、新公开{n('active.normative_docs.published')}件，"
-                f"对外公开总数{n('active.normative_docs.total_public')}件")
+    row = report.format.active.row("normative_docs")  # 规范性文件 (townships make no 规章)
+    columns = report.format.active_block_of(row.key).columns
+    made, changed, stock = ((c.short, n(f"active.{row.key}.{c.key}")) for c in columns)
+    docs = f"本年度{made[0]}{row.label}{made[1]}件、{changed[0]}{changed[1]}件，{stock[0]}{stock[1]}件"
     decisions = (f"作出行政许可决定{n('active.licensing.decisions')}件、行政处罚决定{n('active.penalty.decisions')}件、"
                  f"行政强制决定{n('active.coercion.decisions')}件")
     return f"{report.year}年，{who}依法主动公开政府信息。{docs}；{decisions}。具体情况见第二部分。"

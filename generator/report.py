@@ -1,13 +1,22 @@
-"""The report data every input produces and every renderer consumes, with its derived totals."""
+"""The report data every input produces and every renderer consumes, with its derived totals.
+
+A ``Report`` is immutable: every input fills a ``ReportBuilder`` and calls ``build()`` once, which
+computes the derived totals. Numbers that were read are in ``numbers``; cells that were not read —
+typed as something that is no number, or never found in an imported report — are in ``unread`` (with
+what was typed, or None), never in ``numbers``. ``number(path)`` is None for them, so no rule treats
+an unread cell as 0.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
 from .findings import Finding
-from .formats import HEADINGS, OVERVIEW_PARTS, TOWNSHIP_LEVELS, Format, outcome_rows
+from .formats import HEADINGS, OVERVIEW_PARTS, TOWNSHIP_LEVELS, Format
 
 Number = int | Decimal
 
@@ -33,7 +42,7 @@ PROSE_FIELDS = {  # prose keys of the data file -> where the text stands in the 
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Agency:
     name: str = ""
     short_name: str = ""
@@ -49,7 +58,8 @@ class Agency:
 
     @property
     def is_township(self) -> bool:
-        return self.level in TOWNSHIP_LEVELS or (not self.level and self.name.endswith(("乡人民政府", "镇人民政府", "街道办事处")))
+        return self.level in TOWNSHIP_LEVELS or (
+            not self.level and self.name.endswith(("乡人民政府", "镇人民政府", "街道办事处")))
 
     @property
     def self_reference(self) -> str:
@@ -57,7 +67,7 @@ class Agency:
         return self.short_name or self.name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fees:
     """信息处理费 (国办函〔2020〕109号): None means the data does not say."""
 
@@ -66,27 +76,40 @@ class Fees:
     cases: int | None = None
 
 
-@dataclass
+def _frozen(mapping: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
 class Report:
+    """One year's report of one agency. Build it with ``ReportBuilder``; change it with ``evolve``."""
+
     year: int
     format: Format
     agency: Agency = field(default_factory=Agency)
     publication_date: date | None = None
-    prose: dict[str, str] = field(default_factory=dict)
+    prose: Mapping[str, str] = field(default_factory=dict)
     fees: Fees = field(default_factory=Fees)
-    numbers: dict[str, Number | None] = field(default_factory=dict)  # input paths; None = unreadable
-    typed_totals: dict[str, Number | None] = field(default_factory=dict)  # totals the user typed
-    unreadable: dict[str, object] = field(default_factory=dict)  # path -> what was typed, when it is no number
-    places: dict[str, str] = field(default_factory=dict)  # path -> where it was typed (sheet, cell…)
-    read_findings: list[Finding] = field(default_factory=list)  # raised while reading the input
+    numbers: Mapping[str, Number] = field(default_factory=dict)  # input cells that were read
+    unread: Mapping[str, Any] = field(default_factory=dict)  # input cells not read -> what was typed (None: nothing)
+    typed_totals: Mapping[str, Number] = field(default_factory=dict)  # totals the input stated (checked, not trusted)
+    places: Mapping[str, str] = field(default_factory=dict)  # path -> where it was typed (sheet, cell…)
+    read_findings: tuple[Finding, ...] = ()  # raised while reading the input
     declared_format: str | None = None  # format the input asked for, if it named one
     headings: tuple[str, ...] | None = None  # headings found in an imported report (None: generated)
+    totals: Mapping[str, Number | None] = field(init=False)  # every derived cell (None: a part is unread)
+
+    def __post_init__(self) -> None:
+        for name in ("prose", "numbers", "unread", "typed_totals", "places"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        object.__setattr__(self, "read_findings", tuple(self.read_findings))
+        object.__setattr__(self, "totals", _frozen(self.format.derive(self.numbers, self.unread)))
 
     def number(self, path: str) -> Number | None:
-        """An input number (0 when absent) or a derived total; None if a part is unreadable."""
+        """An input number or a derived total; None when it (or a part of it) was not read."""
         if path in self.totals:
             return self.totals[path]
-        return self.numbers.get(path, 0)
+        return self.numbers.get(path)
 
     def where(self, path: str) -> str:
         return self.places.get(path) or self.format.describe(path)
@@ -94,27 +117,9 @@ class Report:
     def text(self, key: str) -> str:
         return (self.prose.get(key) or "").strip()
 
-    @cached_property
-    def totals(self) -> dict[str, Number | None]:
-        """Every derived cell: the 总计 column and （七）总计 row of 三, the 总计 of each 四 group."""
-        totals: dict[str, Number | None] = {}
-        requests = self.format.requests
-        parts = [c.key for c in requests.input_columns]
-        outcomes = outcome_rows(requests)
-        for col in parts:
-            totals[f"requests.total_processed.{col}"] = _sum(self.numbers.get(f"requests.{r.key}.{col}", 0) for r in outcomes)
-        for row in requests.rows:
-            source = totals if row.derived else self.numbers
-            totals[f"requests.{row.key}.total"] = _sum(source.get(f"requests.{row.key}.{c}", 0) for c in parts)
-        appeals = self.format.appeals
-        for row in appeals.rows:
-            totals[f"appeals.{row.key}.total"] = _sum(
-                self.numbers.get(f"appeals.{row.key}.{c.key}", 0) for c in appeals.input_columns)
-        return totals
-
-    def invalidate(self) -> None:
-        """Forget cached totals after ``numbers`` changed."""
-        self.__dict__.pop("totals", None)
+    def evolve(self, **changes) -> Report:
+        """A copy with some fields changed (totals are derived again)."""
+        return replace(self, **changes)
 
     # Frequently used figures (for prose and the checker).
     def requests_total(self, row: str) -> Number | None:
@@ -124,8 +129,54 @@ class Report:
         return self.number(f"appeals.{row}.total")
 
 
-def _sum(values) -> Number | None:
-    values = list(values)
-    if any(v is None for v in values):
-        return None
-    return sum(values)
+@dataclass
+class ReportBuilder:
+    """The mutable side of a Report while an input is read; ``build()`` freezes it.
+
+    ``numbers`` (and ``typed_totals``, for a printed total) may hold None for a cell that was not read:
+    ``build()`` moves it to ``unread``.
+    Input cells absent from both are 0 when ``absent_is_zero`` (data file, forms, wizard) and not
+    read otherwise (an imported report, where absent means the cell was never found).
+    """
+
+    year: int
+    format: Format
+    agency: Agency = field(default_factory=Agency)
+    publication_date: date | None = None
+    prose: dict[str, str] = field(default_factory=dict)
+    fees: Fees = field(default_factory=Fees)
+    numbers: dict[str, Number | None] = field(default_factory=dict)
+    unread: dict[str, Any] = field(default_factory=dict)
+    typed_totals: dict[str, Number | None] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+    read_findings: list[Finding] = field(default_factory=list)
+    declared_format: str | None = None
+    headings: tuple[str, ...] | None = None
+    absent_is_zero: bool = True
+
+    def build(self) -> Report:
+        numbers = {p: v for p, v in self.numbers.items() if v is not None}
+        unread = dict(self.unread)
+        unread.update({p: None for p, v in self.numbers.items() if v is None and p not in unread})
+        unread.update({p: None for p, v in self.typed_totals.items() if v is None and p not in unread})  # printed
+        for path in self.format.input_paths:
+            if path not in numbers and path not in unread:
+                if self.absent_is_zero:
+                    numbers[path] = 0
+                else:
+                    unread[path] = None
+        return Report(
+            year=self.year, format=self.format, agency=self.agency, publication_date=self.publication_date,
+            prose=self.prose, fees=self.fees, numbers=numbers, unread=unread,
+            typed_totals={p: v for p, v in self.typed_totals.items() if v is not None},
+            places=self.places, read_findings=tuple(self.read_findings), declared_format=self.declared_format,
+            headings=self.headings)
+
+    @classmethod
+    def from_report(cls, report: Report) -> ReportBuilder:
+        """A builder holding everything of ``report`` (to derive a new report from it)."""
+        return cls(year=report.year, format=report.format, agency=report.agency,
+                   publication_date=report.publication_date, prose=dict(report.prose), fees=report.fees,
+                   numbers=dict(report.numbers), unread=dict(report.unread), typed_totals=dict(report.typed_totals),
+                   places=dict(report.places), read_findings=list(report.read_findings),
+                   declared_format=report.declared_format, headings=report.headings)

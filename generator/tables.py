@@ -51,11 +51,7 @@ class Grid:
         self.cells.append(Cell(text, row, col, **kw))
 
     def value(self, report: Report, fmt: Format, path: str, row: int, col: int, colspan: int = 1) -> None:
-        self.add(format_number(report.number(path), _kind(fmt, path)), row, col, colspan=colspan, path=path)
-
-
-def _kind(fmt: Format, path: str) -> str:
-    return "count" if path.endswith(".total") or ".total_processed." in path else fmt.kind_of(path)
+        self.add(format_number(report.number(path), fmt.kind_of(path)), row, col, colspan=colspan, path=path)
 
 
 def active_grid(report: Report) -> Grid:

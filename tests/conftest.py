@@ -1,13 +1,30 @@
-"""Shared fixtures: the bundled examples and a quick way to build reports from data-file dicts."""
+"""Shared fixtures: the bundled examples, a quick way to build reports, and the external-tool markers."""
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+TOOLS = {  # marker -> (commands, one of which must be on PATH; how to get it)
+    "libreoffice": (("soffice", "libreoffice"), "LibreOffice：make test 会安装（libreoffice-writer-nogui、libreoffice-calc-nogui）"),
+    "poppler": (("pdftotext", "pdftoppm", "pdffonts"), "poppler：make test 会安装（poppler-utils）"),
+    "tmux": (("tmux",), "tmux：make test 会安装（tmux）"),
+}
+
+
+def pytest_configure(config):
+    for marker, (_, how) in TOOLS.items():
+        config.addinivalue_line("markers", f"{marker}: needs {marker} on PATH ({how})")
+
+
+def pytest_runtest_setup(item):
+    for marker, (commands, how) in TOOLS.items():
+        if item.get_closest_marker(marker) and not any(shutil.which(c) for c in commands):
+            pytest.skip(f"跳过：缺少 {commands[0]}（{how}）")
 EXAMPLES = ROOT / "examples"
 BUSY = EXAMPLES / "青石街道-2025.yaml"
 YINGLIN = EXAMPLES / "英林镇-2020.yaml"

@@ -41,14 +41,14 @@ def truth_values(truth: Path) -> dict[str, Decimal | int | None]:
     values: dict[str, Decimal | int | None] = {}
     for block in data["section2"].values():
         for label, numbers in block["rows"].items():
-            for column, value in zip(block["columns"], numbers):
+            for column, value in zip(block["columns"], numbers, strict=True):
                 values[f"active.{SECTION2[label]}.{SECTION2_COLUMNS[column]}"] = _number(value)
     for key, numbers in data["section3"]["rows"].items():
         head, _, n = key.partition("_")
         row = f"{ROW_KEYS.get(head, head)}_{n}" if n else key
-        values.update({f"requests.{row}.{c}": _number(v) for c, v in zip(APPLICANTS, numbers)})
+        values.update({f"requests.{row}.{c}": _number(v) for c, v in zip(APPLICANTS, numbers, strict=True)})
     cells = [f"appeals.{r}.{c}" for r in APPEAL_ROWS for c in APPEAL_COLUMNS]
-    values.update({path: _number(v) for path, v in zip(cells, data["section4"]["values"])})
+    values.update({path: _number(v) for path, v in zip(cells, data["section4"]["values"], strict=True)})
     return values
 
 

@@ -1,13 +1,12 @@
 import copy
 
+from conftest import BROKEN, BUSY, MEIYANG, YINGLIN, example_dict, report_of, rules_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.checks import check, cross_year
 from generator.formats import FORMAT_2021, outcome_rows
 from generator.inputs.datafile import report_from_dict
-
-from conftest import BROKEN, BUSY, MEIYANG, YINGLIN, example_dict, report_of, rules_of
 
 
 def test_good_examples_pass_every_rule():

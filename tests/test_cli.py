@@ -3,15 +3,10 @@ import json
 import subprocess
 import sys
 
-
-from generator.cli import main
-
 from conftest import BROKEN, BUSY, ROOT, YINGLIN
+from helpers import run_cli
 
-
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or ROOT, stdin=subprocess.DEVNULL, timeout=300)
+from generator.app.cli import main
 
 
 def test_check_exit_codes(capsys):
@@ -34,9 +29,9 @@ def test_check_json(capsys):
 def test_check_bad_input_never_tracebacks(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("year: 二〇二五\nagency: {name: 某镇}\n", encoding="utf-8")
-    result = run("check", bad)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr and "year" in result.stderr
+    result = run_cli("check", bad)
+    assert result.code == 2
+    assert "Traceback" not in result.err and "year" in result.err
 
 
 def test_render_refuses_errors_and_keeps_going_with_override(tmp_path, capsys):
@@ -60,23 +55,23 @@ def test_render_never_overwrites_without_force(tmp_path, capsys):
 
 
 def test_render_all_formats_as_a_subprocess(tmp_path):
-    result = run("render", YINGLIN, "-o", tmp_path)
-    assert result.returncode == 0, result.stderr
+    result = run_cli("render", YINGLIN, "-o", tmp_path)
+    assert result.code == 0, result.err
     names = sorted(p.suffix for p in tmp_path.iterdir())
     assert names == [".docx", ".html", ".pdf"]
 
 
 def test_usage_errors_are_chinese():
-    result = run("render")
-    assert result.returncode == 2 and "缺少必需的参数" in result.stderr
-    result = run("render", BUSY, "--to", "odt")
-    assert result.returncode == 2 and "不支持的输出格式" in result.stderr
-    result = run("--help")
-    assert result.returncode == 0 and "命令" in result.stdout and "check" in result.stdout
+    result = run_cli("render")
+    assert result.code == 2 and "缺少必需的参数" in result.err
+    result = run_cli("render", BUSY, "--to", "odt")
+    assert result.code == 2 and "不支持的输出格式" in result.err
+    result = run_cli("--help")
+    assert result.code == 0 and "命令" in result.out and "check" in result.out
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = "import sys; from generator.cli import build_parser; build_parser(); print(sorted(m for m in ('weasyprint','docx','openpyxl','jsonschema') if m in sys.modules))"
+    code = "import sys; from generator.app.cli import build_parser; build_parser(); print(sorted(m for m in ('weasyprint','docx','openpyxl','jsonschema') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout
     assert out.strip() == "[]"
 

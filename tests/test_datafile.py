@@ -1,11 +1,10 @@
 import json
 
 import pytest
+from conftest import EXAMPLES, report_of, rules_of
 
 from generator.inputs import InputError, load_report
 from generator.inputs.datafile import dump_yaml, report_from_dict, report_to_dict
-
-from conftest import EXAMPLES, report_of, rules_of
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
 import shutil
 import struct
-import subprocess
 import sys
 import zipfile
 from dataclasses import replace
@@ -21,24 +19,42 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import BUSY, EXAMPLES
+from helpers import ROOT, run_cli, soffice_convert
 from openpyxl import Workbook, load_workbook
 
+from generator.app.cli import main
 from generator.checks import check
-from generator.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, main
+from generator.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from generator.findings import ERROR, WARNING
-from generator.formats import (APPLICANTS, FORMAT_2019, FORMAT_2021, FORMATS, HEADINGS, ORGANISATIONS, OUTCOMES,
-                               REQUEST_NOTE)
+from generator.formats import (
+    APPLICANTS,
+    FORMAT_2019,
+    FORMAT_2021,
+    FORMATS,
+    HEADINGS,
+    ORGANISATIONS,
+    OUTCOMES,
+    REQUEST_NOTE,
+)
 from generator.inputs import InputError, load_report
 from generator.inputs.datafile import read_data_file, report_from_dict, report_to_dict
 from generator.inputs.excel import form_bytes, read_form, write_form
-from generator.inputs.excel.layout import (SHEET_ACTIVE, SHEET_APPEALS, SHEET_BASIC, SHEET_CHECKS, SHEET_PROSE,
-                                           SHEET_REQUESTS, SHEETS, TOTAL, layout, name_for)
+from generator.inputs.excel.layout import (
+    SHEET_ACTIVE,
+    SHEET_APPEALS,
+    SHEET_BASIC,
+    SHEET_CHECKS,
+    SHEET_PROSE,
+    SHEET_REQUESTS,
+    SHEETS,
+    TOTAL,
+    layout,
+    name_for,
+)
 from generator.report import AGENCY_FIELDS, PROSE_FIELDS, Report
 from generator.tables import requests_grid
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-BUSY = EXAMPLES / "青石街道-2025.yaml"
 FORMS = {"2021": ROOT / "forms" / "填报表-2021格式.xlsx", "2019": ROOT / "forms" / "填报表-2019格式.xlsx"}
 
 
@@ -97,13 +113,6 @@ def set_cached(path: Path, sheet: str, ref: str, value, formula: str | None = No
                 data = xml.encode("utf-8")
             dst.writestr(info, data)
     path.write_bytes(out.getvalue())
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    """The real command in a subprocess: exit code and output (a traceback would show in stderr)."""
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 def by_rule(report: Report, rule: str, severity: str | None = None) -> list:
@@ -256,8 +265,8 @@ def test_data_to_form_to_data_is_identical(example, tmp_path):
     path = tmp_path / "form.xlsx"
     write_form(path, report.format, report=report)
     again = read_form(path)
-    report.typed_totals = {}  # a form computes every total by formula: a typed total cannot travel through it
-    assert report_to_dict(again) == report_to_dict(report)
+    # A form computes every total by formula: a typed total cannot travel through it.
+    assert report_to_dict(again) == report_to_dict(report.evolve(typed_totals={}))
     assert again.format is report.format and again.year == report.year
 
 
@@ -271,9 +280,8 @@ def test_convert_both_ways(tmp_path):
 
 def test_prose_keeps_newlines_and_leading_equals(tmp_path):
     report = read_data_file(BUSY)
-    report.prose["other"] = "=开头的等号不是公式\n第二段  \n"
-    report.agency.phone = "025-52100000"
-    report.agency.postcode = "011100"
+    report = report.evolve(prose={**report.prose, "other": "=开头的等号不是公式\n第二段  \n"},
+                           agency=replace(report.agency, phone="025-52100000", postcode="011100"))
     path = tmp_path / "f.xlsx"
     write_form(path, report.format, report)
     again = read_form(path)
@@ -422,7 +430,7 @@ def test_unacceptable_values_are_errors_naming_sheet_and_cell(tmp_path):
     for key, (_, words) in ERRORS.items():
         finding = finding_at(report, *coord(FORMAT_2021, key))
         assert finding.severity == ERROR and words in finding.message, finding.text()
-        assert report.numbers[key] is None
+        assert report.number(key) is None and key in report.unread
     code, out, err = run_cli("check", str(form))
     assert code == EXIT_FINDINGS and "Traceback" not in err
     assert f"工作表「{SHEET_REQUESTS}」单元格 D6" in out
@@ -433,7 +441,7 @@ def test_unacceptable_values_are_errors_naming_sheet_and_cell(tmp_path):
     assert main(["convert", str(form), "-o", str(data)]) == EXIT_FINDINGS
     again = tmp_path / "again.xlsx"
     main(["convert", str(data), "-o", str(again)])
-    assert read_form(again).unreadable["requests.granted.natural"] == "三件"
+    assert read_form(again).unread["requests.granted.natural"] == "三件"
 
 
 def test_basic_fields(tmp_path):
@@ -761,19 +769,11 @@ def test_form_batch_writes_the_roster(tmp_path, monkeypatch):
 
 # --- a real spreadsheet program ----------------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-
-
 def _soffice(tmp_path: Path, target: str, *files: Path) -> Path:
-    out = tmp_path / f"lo-{target}"
-    profile = tmp_path / "lo-profile"
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
-                    "--outdir", str(out), *map(str, files)], check=True, capture_output=True, timeout=180)
-    return out
+    return soffice_convert(target, *files, outdir=tmp_path / f"lo-{target.split(':')[0]}")
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_the_same_totals(tmp_path):
     report = read_data_file(BUSY)
     clean = tmp_path / "clean.xlsx"
@@ -796,7 +796,7 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path):
         if name == "clean":
             assert checks["B3"].value == "全部平衡"
             again = read_form(out / "clean.xlsx")
-            assert report_to_dict(replace(again, typed_totals={})) == report_to_dict(report)  # inputs; totals below
+            assert report_to_dict(again.evolve(typed_totals={})) == report_to_dict(report)  # inputs; totals below
             assert again.typed_totals and all(again.typed_totals[k] == report.number(k) for k in again.typed_totals)
             assert not [f for f in check(again) if f.rule.startswith(("R3", "R4"))]
         else:
@@ -814,7 +814,7 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path):
     assert "全角" in finding_at(recalculated, SHEET_REQUESTS, "D6").message
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_real_old_xls_is_refused(tmp_path):
     out = _soffice(tmp_path, "xls", blank(tmp_path))
     with pytest.raises(InputError, match="97-2003"):

@@ -1,7 +1,7 @@
-from generator.formats import (FORMAT_2019, FORMAT_2021, HEADINGS, REQUEST_NOTE, format_for_year, outcome_rows)
-from generator.tables import appeals_grid, requests_grid
+from conftest import BUSY, YINGLIN, example_dict, report_of
 
-from conftest import BUSY, YINGLIN, report_of, example_dict
+from generator.formats import FORMAT_2019, FORMAT_2021, HEADINGS, REQUEST_NOTE, format_for_year, outcome_rows
+from generator.tables import appeals_grid, requests_grid
 
 
 def test_year_picks_format():

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from corpus import CORPUS, SKIP_REASON, read_value, report_file, score, truth_files, truth_values
+
 from generator.checks import check
 from generator.findings import ERROR
 from generator.inputs.datafile import dump_yaml, read_data_file
@@ -92,14 +92,15 @@ def test_hongze_reads_the_ruled_table_and_its_single_other_row():
 def test_pingtan_2021_page_metadata_and_prose():
     report = imported("pingtan-2021.truth.json")
     assert (report.agency.name, report.year, str(report.publication_date)) == ("平潭综合实验区", 2021, "2022-02-08")
-    assert report.agency.postcode == "350400" and report.numbers["active.fees.amount"] == Decimal("24252.311082")
+    assert report.agency.postcode == "350400" and report.number("active.fees.amount") == Decimal("24252.311082")
     assert not [f for f in check(report) if f.rule in ("T-1", "G-5", "G-1", "G-3")]
 
 
 def test_excerpts_metadata_and_layouts():
     liangcheng = import_report(CORPUS / "liangcheng-zhen-2020-excerpt.txt")
-    assert (liangcheng.agency.name, liangcheng.year, liangcheng.headings[0]) == ("两城镇人民政府", 2020, "一、工作基本情况")
-    assert liangcheng.numbers["active.procurement.amount"] == 0 and liangcheng.numbers["requests.new.natural"] == 0
+    assert (liangcheng.agency.name, liangcheng.year) == ("两城镇人民政府", 2020)
+    assert liangcheng.headings[0] == "一、工作基本情况"
+    assert liangcheng.number("active.procurement.amount") == 0 and liangcheng.number("requests.new.natural") == 0
     tuofenglu = import_report(CORPUS / "tuofenglu-jd-2020-excerpt.txt")
     assert (tuofenglu.agency.name, tuofenglu.agency.level, tuofenglu.year) == ("驼峰路街道办事处", "街道", 2020)
     assert not [f for f in check(tuofenglu) if f.rule in ("G-5", "T-1")]

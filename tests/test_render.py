@@ -1,20 +1,19 @@
 """Read the rendered HTML, DOCX and PDF back and compare with the data."""
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 
 import lxml.html
 import pytest
+from conftest import BUSY, YINGLIN, example_dict, report_of
 from docx import Document
 from docx.shared import Mm
+from helpers import pdf_text, soffice_convert
 
 from generator.formats import HEADINGS
 from generator.render import render
 from generator.tables import all_grids
-
-from conftest import BUSY, YINGLIN, example_dict, report_of
 
 HOSTILE = ("<script>alert('x')</script> & {{ 7*7 }} {% if true %}坏{% endif %} \x01\x1f 😀 "
            + "长" * 10_000)
@@ -136,9 +135,10 @@ def test_rendering_is_byte_identical():
 
 def test_custom_template(tmp_path):
     from generator.render.docx import REFERENCE, TemplateError
+    from generator.resources import template_bytes
 
     custom = tmp_path / "mine.docx"
-    doc = Document(str(REFERENCE))
+    doc = Document(io.BytesIO(template_bytes(REFERENCE)))
     doc.sections[0].top_margin = Mm(40)
     doc.save(custom)
     out = Document(io.BytesIO(render(report_of(example_dict(BUSY)), "docx", custom)))
@@ -153,10 +153,11 @@ def busy_pdf():
     return render(report_of(example_dict(BUSY)), "pdf")
 
 
+@pytest.mark.poppler
 def test_pdf_text_and_numbers(busy_pdf, tmp_path):
     path = tmp_path / "r.pdf"
     path.write_bytes(busy_pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path, layout=True)
     for heading in HEADINGS:
         assert heading in text
     row = next(line for line in text.splitlines() if "本年新收政府信息公开申请数量" in line)
@@ -164,6 +165,7 @@ def test_pdf_text_and_numbers(busy_pdf, tmp_path):
     assert re.search(r"—\s*1\s*—", text) and "2026年1月20日" in text
 
 
+@pytest.mark.poppler
 def test_pdf_fonts_embedded_cjk(busy_pdf, tmp_path):
     path = tmp_path / "r.pdf"
     path.write_bytes(busy_pdf)
@@ -174,22 +176,21 @@ def test_pdf_fonts_embedded_cjk(busy_pdf, tmp_path):
     assert "FandolFang" in names and "FandolHei" in names and "FandolKai" in names
 
 
+@pytest.mark.poppler
 def test_pdf_requests_table_on_one_page(busy_pdf, tmp_path):
     path = tmp_path / "r.pdf"
     path.write_bytes(busy_pdf)
-    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = pdf_text(path).split("\f")
     first = next(i for i, p in enumerate(pages) if "本年新收政府信息公开申请数量" in p)
     assert "四、结转下年度继续办理" in pages[first] and "三、收到和处理政府信息公开申请情况" in pages[first]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by make test")
+@pytest.mark.libreoffice
+@pytest.mark.poppler
 def test_libreoffice_opens_the_docx(tmp_path):
     (tmp_path / "r.docx").write_bytes(render(report_of(example_dict(BUSY)), "docx"))
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "r.docx")],
-                   capture_output=True, check=True, timeout=120)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    soffice_convert("pdf", tmp_path / "r.docx", outdir=tmp_path)
+    text = pdf_text(tmp_path / "r.pdf", layout=True)
     for heading in HEADINGS:
         assert heading in text
     assert "青石街道办事处" in text and "2026 年 1 月 20 日" in text.replace("2026年1月20日", "2026 年 1 月 20 日")
@@ -198,5 +199,6 @@ def test_libreoffice_opens_the_docx(tmp_path):
 def test_committed_reference_template_is_current():
     from generator.render.docx import REFERENCE
     from generator.render.docx_reference import build_reference
+    from generator.resources import template_bytes
 
-    assert REFERENCE.read_bytes() == build_reference(), "run: python -m generator.render.docx_reference"
+    assert template_bytes(REFERENCE) == build_reference(), "run: python -m generator.render.docx_reference"

@@ -14,16 +14,16 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import BUSY, MEIYANG, ROOT
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
+from generator.app.wizard import complete
 from generator.checks import check
-from generator.inputs.datafile import read_data_file
-from generator.inputs.wizard import draft_answers, open_session, run_wizard
 from generator.inputs import InputError
-
-from conftest import BUSY, MEIYANG, ROOT
+from generator.inputs.datafile import read_data_file
+from generator.inputs.wizard import draft_answers, open_session
 
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "
 DONE = "\x1b\r"  # Esc, Enter: finish a multi-line answer
@@ -47,7 +47,7 @@ def drive(keys: list[str], resume=None, answers=None, output=None):
         pipe.send_text("".join(keys))
         pipe.close()
         session = open_session(args, pipe, DummyOutput(), Console(file=screen, width=140), cwd=Path.cwd())
-        code = run_wizard(session)
+        code = complete(session)
     return code, session, screen.getvalue()
 
 

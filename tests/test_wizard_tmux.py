@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from generator.inputs.datafile import read_data_file
 
-from conftest import ROOT
-
 NIANBAO = ROOT / ".venv" / "bin" / "nianbao"
+pytestmark = pytest.mark.tmux
 
 
 class Terminal:
@@ -35,9 +35,11 @@ class Terminal:
                               env=self.env).stdout
 
     def start(self, *argv: str) -> None:
+        """Run the command in a new pane; the pane stays on screen after the command exits (its last words)."""
         command = " ".join(["exec", str(NIANBAO), *argv])
         self.seen = {}
-        self.tmux("new-session", "-d", "-s", "wiz", "-x", "150", "-y", "45", "-c", str(self.cwd), command)
+        self.tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
+                  "new-session", "-d", "-s", "wiz", "-x", "150", "-y", "45", "-c", str(self.cwd), command)
 
     def screen(self) -> str:
         """Everything the pane shows, scrollback included."""

@@ -17,23 +17,37 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from .. import __version__
-from .worker import ERRORS, UNREADABLE, Options, Task, init_worker, not_processed, process
-from ..cli import EXIT_INPUT
-from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, InputError
+from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError
+from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES
 from ..outputs import safe_filename
+from .worker import ERRORS, UNREADABLE, Options, Task, init_worker, not_processed, process
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES)
 WINDOW_PER_JOB = 8  # tasks in flight per worker: bounds memory, keeps workers busy
 
 
-def cli_batch(args) -> int:
+@dataclass(frozen=True)
+class BatchRequest:
+    """What ``nianbao batch`` was asked to do."""
+
+    source: Path  # a roster workbook, a folder of forms and data files, or one of them
+    output: Path
+    targets: tuple[str, ...] = ("docx", "html")
+    jobs: int | None = None  # worker processes; None: one per CPU
+    previous: Path | None = None  # last year's roster or folder (X-1, X-2, T-2)
+    force: bool = False
+    ignore_errors: bool = False
+
+
+def run_batch(request: BatchRequest) -> int:
     """Run the batch; exit 0 all good, 1 some agencies had errors, 2 the input could not be read."""
-    source, output = Path(args.input), Path(args.output)
+    source, output = request.source, request.output
     if output.exists() and not output.is_dir():
         raise InputError(f"输出位置 {output} 是一个文件，请给出一个文件夹。")
     if source.is_dir() and output.resolve() == source.resolve():
@@ -45,31 +59,49 @@ def cli_batch(args) -> int:
         previous_handler = signal.signal(signal.SIGTERM, _interrupt)
         spool = Spool(workdir / "results.sqlite")
         try:
-            return _run(args, plan, output, workdir, spool)
+            return _run(request, plan, workdir, spool)
         except KeyboardInterrupt:
             print("\n已中断。已完成的单位已保存，重新运行同一命令会跳过它们，从中断处继续。", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED
         finally:
             signal.signal(signal.SIGTERM, previous_handler)
             spool.close()
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _run(args, plan, output: Path, workdir: Path, spool: "Spool") -> int:
+def _run(request: BatchRequest, plan, workdir: Path, spool: Spool) -> int:
     from rich.console import Console
 
     from .report import finish_batch
 
-    jobs = max(1, args.jobs or os.cpu_count() or 1)
-    previous_db = index_previous(Path(args.previous), workdir) if args.previous else None
-    options = Options(str(output), tuple(args.to), args.force, args.ignore_errors, plan.layout, previous_db)
-    settings = json.dumps([__version__, args.ignore_errors, digest_of(Path(args.previous)) if args.previous else None])
+    jobs = max(1, request.jobs or os.cpu_count() or 1)
+    targets, pdf_missing = _available_targets(request.targets)
+    previous = request.previous
+    previous_db = index_previous(previous, workdir) if previous else None
+    options = Options(str(request.output), targets, request.force, request.ignore_errors, plan.layout, previous_db)
+    settings = json.dumps([__version__, request.ignore_errors, digest_of(previous) if previous else None])
     started = time.monotonic()
     run_tasks(plan.tasks(settings), options, jobs, spool, plan.estimate, Console(stderr=True))
-    code = finish_batch(spool, output, args.to, time.monotonic() - started, jobs)
+    code = finish_batch(spool, request.output, targets, time.monotonic() - started, jobs)
+    if pdf_missing:
+        print(pdf_missing, file=sys.stderr)
+        return pdf_missing.exit_code
     if isinstance(plan, FolderPlan) and plan.single and all(r["status"] == UNREADABLE for r in spool):
         return EXIT_INPUT  # the one input file given could not be read
     return code
+
+
+def _available_targets(targets) -> tuple[tuple[str, ...], Exception | None]:
+    """The formats to render; PDF is dropped (and its reason returned, to be reported once) without WeasyPrint."""
+    if "pdf" not in targets:
+        return tuple(targets), None
+    from ..render.pdf import PdfUnavailable, warm_up
+
+    try:
+        warm_up()
+    except PdfUnavailable as exc:
+        return tuple(t for t in targets if t != "pdf"), exc
+    return tuple(targets), None
 
 
 def _interrupt(signum, frame):

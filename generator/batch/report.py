@@ -11,10 +11,11 @@ from pathlib import Path
 
 from .worker import ERRORS, OK, UNREADABLE, WARNINGS
 from ..checks import check
-from ..cli import EXIT_FINDINGS, EXIT_OK
+from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import ERROR, SEVERITY_NAMES, Finding, has_errors
 from ..formats import AMOUNT, FORMATS, Format
 from ..outputs import write_atomic
+from ..prose import title
 from ..report import Agency, Report
 
 BATCH_REPORT = "校验结果.xlsx"
@@ -66,10 +67,8 @@ class RollUp:
         return next(iter(parents)) if len(parents) == 1 else "各单位"
 
     def report(self) -> Report:
-        report = Report(year=self.year, format=self.fmt, agency=Agency(name=self.name, level="汇总"),
-                        declared_format=self.fmt.key)
-        report.numbers = dict(self.sums)
-        return report
+        return Report(year=self.year, format=self.fmt, agency=Agency(name=self.name, level="汇总"),
+                      declared_format=self.fmt.key, numbers=self.sums)
 
     def checked(self) -> None:
         """The table rules of the checker (prose, date and fee rules do not apply to a roll-up)."""
@@ -79,7 +78,7 @@ class RollUp:
         return f"汇总-{self.year}年度" + (f"-{self.fmt.key}版格式" if clash else "")
 
     def title(self) -> str:
-        return f"{self.name}{self.year}年政府信息公开工作年度报告数据汇总表"
+        return title(self.report(), suffix="数据汇总表")
 
     def note(self) -> str:
         text = f"本表汇总了{self.agencies}个单位的第二、三、四部分数据（统计期限{self.year}年1月1日至12月31日）。"

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from ..checks import check, cross_year
 from ..findings import ERROR, Finding, has_errors
-from ..inputs import InputError
-from ..outputs import safe_filename, write_atomic
+from ..errors import InputError
+from ..outputs import write_atomic
+from ..prose import file_stem
 from ..report import Report
 
 RECORD = ".nianbao.json"
@@ -148,10 +149,6 @@ def _cross_year(report: Report) -> list[Finding]:
     except Exception:  # noqa: BLE001 - an unreadable number (None) on either side: nothing to compare
         return [Finding("X-1", "W", "跨年度核对", "本年或上年数据中有无法识别的数字，未做跨年度核对（X-1、X-2），"
                         "请先改正数字错误。")]
-
-
-def file_stem(report: Report) -> str:
-    return safe_filename(f"{report.agency.name}{report.year}年政府信息公开工作年度报告")
 
 
 def _write_outputs(report: Report, targets, folder: Path, old: dict | None, record: dict) -> list[Finding]:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InputError
 
-class InputError(Exception):
-    """The input cannot be read at all; the message (Chinese) says what and where. Exit code 2."""
-
+__all__ = ["InputError", "load_report", "DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES"]
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")

@@ -6,20 +6,20 @@ definitions (``nianbao schema`` prints it), so editors can complete and check a 
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
+from ..cells import read_number, read_text
+from ..errors import InputError
 from ..findings import ERROR, WARNING, Finding
-from ..formats import COUNT, FORMATS, HEADINGS, Format, format_for_year
-from ..numbers import format_number, parse_date, parse_number
-from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
-from . import InputError
+from ..formats import AMOUNT, COUNT, FORMATS, HEADINGS, Format, format_for_year
+from ..numbers import parse_date
+from ..outputs import write_atomic
+from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 NUMBER = {"type": ["integer", "number", "string", "null"]}
 TEXT = {"type": ["string", "integer", "number", "null"]}  # phone numbers and postcodes are often typed as numbers
 
@@ -87,7 +87,7 @@ def read_data_file(path: Path) -> Report:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            data = yaml.load(text, Loader=_StringDateLoader)  # noqa: S506 - SafeLoader subclass
+            data = yaml.load(text, Loader=_StringDateLoader)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark else f"第 {getattr(exc, 'lineno', '?')} 行"
@@ -103,18 +103,17 @@ def report_from_dict(data: dict, source: str = "数据文件") -> Report:
     year = data["year"]
     declared = str(data["format"]) if data.get("format") is not None else None
     fmt = FORMATS[declared] if declared else format_for_year(year)
-    findings: list[Finding] = []
-    report = Report(year=year, format=fmt, declared_format=declared, read_findings=findings)
-    report.agency = Agency(**{k: _clean_text(v, f"agency.{k}", findings) for k, v in data["agency"].items()})
-    report.publication_date = _parse_date(data.get("publication_date"), source)
+    builder = ReportBuilder(year=year, format=fmt, declared_format=declared)
+    builder.agency = Agency(**{k: _text(builder, v, f"agency.{k}") for k, v in data["agency"].items()})
+    builder.publication_date = _parse_date(data.get("publication_date"), source)
     prose = data.get("prose") or {}
     for key, value in (prose.get("overview") or {}).items():
-        report.prose[f"overview.{key}"] = _clean_text(value, f"prose.overview.{key}", findings)
+        builder.prose[f"overview.{key}"] = _text(builder, value, f"prose.overview.{key}", strip=False)
     for key in ("problems", "other"):
-        report.prose[key] = _clean_text(prose.get(key), f"prose.{key}", findings)
-    report.fees = _read_fees(data.get("fees") or {}, findings)
-    _read_numbers(data, report, findings)
-    return report
+        builder.prose[key] = _text(builder, prose.get(key), f"prose.{key}", strip=False)
+    builder.fees = _read_fees(builder, data.get("fees") or {})
+    _read_numbers(builder, data)
+    return builder.build()
 
 
 def _validate(data: dict, schema: dict, source: str) -> None:
@@ -146,14 +145,11 @@ def _explain(error) -> str:
     return f"字段「{where}」有误：{error.message}"
 
 
-def _clean_text(value, field: str, findings: list[Finding]) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    cleaned = CONTROL_CHARS.sub("", text)
-    if cleaned != text:
-        findings.append(Finding("R0-3", WARNING, field, "文字中含有不可见的控制字符，已删除。", path=field))
-    return cleaned
+def _text(builder: ReportBuilder, value, field: str, strip: bool = True) -> str:
+    text, finding = read_text(value, field, field, strip=strip)
+    if finding:
+        builder.read_findings.append(finding)
+    return text
 
 
 def _parse_date(value, source: str) -> date | None:
@@ -165,60 +161,52 @@ def _parse_date(value, source: str) -> date | None:
     return parsed
 
 
-def _read_fees(data: dict, findings: list[Finding]) -> Fees:
-    fees = Fees(collected=data.get("collected"))
-    for key, kind in (("amount", "amount"), ("cases", "count")):
+def _read_fees(builder: ReportBuilder, data: dict) -> Fees:
+    values: dict = {"collected": data.get("collected")}
+    for key, kind in (("amount", AMOUNT), ("cases", COUNT)):
         if data.get(key) is not None:
-            parsed = parse_number(data[key], kind)
-            if parsed.value is None:
-                findings.append(Finding("R0-1", ERROR, f"fees.{key}", f"信息处理费{parsed.note}。", path=f"fees.{key}"))
-            setattr(fees, key, parsed.value)
-    return fees
+            cell = read_number(data[key], kind, f"fees.{key}", f"fees.{key}")
+            if cell.finding:
+                builder.read_findings.append(cell.finding)
+            values[key] = cell.value
+    return Fees(**values)
 
 
-def _read_numbers(data: dict, report: Report, findings: list[Finding]) -> None:
-    fmt = report.format
+def _read_numbers(builder: ReportBuilder, data: dict) -> None:
+    fmt = builder.format
     for table in fmt.tables():
         given = data.get(table.key) or {}
         for row_key, cells in given.items():
             for col_key, raw in (cells or {}).items():
                 path = f"{table.key}.{row_key}.{col_key}"
-                if path not in fmt.input_paths and not _is_total(fmt, path):
-                    findings.append(_wrong_format(fmt, path, raw))
+                if path not in fmt.input_paths and not fmt.is_derived(path):
+                    builder.read_findings.append(_wrong_format(fmt, path, raw))
                     continue
-                parsed = parse_number(raw, COUNT if _is_total(fmt, path) else fmt.kind_of(path))
-                _store(report, path, parsed, raw, findings)
-    for path in fmt.input_paths:
-        report.numbers.setdefault(path, 0)
+                _store(builder, path, raw)
 
 
-def _is_total(fmt: Format, path: str) -> bool:
-    table, row, col = path.split(".")
-    if table == "active":
-        return False
-    t = fmt.table(table)
-    return any(r.key == row for r in t.rows) and any(c.key == col for c in t.columns) and (
-        t.row(row).derived or t.column(col).derived)
-
-
-def _store(report: Report, path: str, parsed, raw, findings: list[Finding]) -> None:
-    total = _is_total(report.format, path)
-    target = report.typed_totals if total else report.numbers
-    kind = COUNT if total else report.format.kind_of(path)
-    target[path] = parsed.value
-    where = report.where(path)
-    if parsed.value is None:
-        report.unreadable[path] = raw
-        findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={"输入": raw}))
-    elif raw is None:  # null: not read (the importer writes null for a cell it never found), never a silent 0
-        target[path] = None
-        findings.append(Finding("R0-2", ERROR, where, "为空（null，未填写或未读取）：不按 0 计算，用到这一格的勾稽关系不校验。"
-                                "请填写数字，没有发生的填 0。", path=path))
-    elif parsed.blank:
-        findings.append(Finding("R0-2", WARNING, where, "空白，已按 0 处理；没有发生请填 0。", path=path))
-    elif parsed.note:
-        findings.append(Finding("R0-1", WARNING, where, f"「{raw}」已按 {format_number(parsed.value, kind)} 处理"
-                                f"（{parsed.note}），请核对。", path=path, operands={"输入": raw, "按": parsed.value}))
+def _store(builder: ReportBuilder, path: str, raw) -> None:
+    fmt = builder.format
+    if raw is None:  # null: not read (the importer writes null for a cell it never found), never a silent 0
+        builder.unread[path] = None
+        builder.read_findings.append(Finding(
+            "R0-2", ERROR, fmt.describe(path), "为空（null，未填写或未读取）：不按 0 计算，用到这一格的勾稽关系不校验。"
+            "请填写数字，没有发生的填 0。", path=path))
+        return
+    cell = read_number(raw, fmt.kind_of(path), fmt.describe(path), path)
+    if cell.finding:
+        builder.read_findings.append(cell.finding)
+    if fmt.is_derived(path):
+        if not cell.blank:
+            builder.typed_totals[path] = cell.value
+        return
+    if cell.value is None:
+        builder.unread[path] = raw
+        return
+    builder.numbers[path] = cell.value
+    if cell.blank:
+        builder.read_findings.append(Finding("R0-2", WARNING, fmt.describe(path), "空白，已按 0 处理；没有发生请填 0。",
+                                             path=path))
 
 
 def _wrong_format(fmt: Format, path: str, raw) -> Finding:
@@ -232,7 +220,7 @@ def _wrong_format(fmt: Format, path: str, raw) -> Finding:
 # --- writing ---------------------------------------------------------------------------------
 
 def report_to_dict(report: Report) -> dict:
-    """The data file for a report: only inputs, never derived totals."""
+    """The data file for a report: its inputs, and the totals it stated (an imported report's printed ones)."""
     fmt = report.format
     data: dict = {"format": fmt.key, "year": report.year}
     if report.publication_date:
@@ -248,12 +236,13 @@ def report_to_dict(report: Report) -> dict:
         for path in fmt.input_paths:
             t, row, col = path.split(".")
             if t == table.key:
-                value = report.numbers.get(path)  # absent: never found (e.g. in an imported report) -> null
-                section.setdefault(row, {})[col] = report.unreadable.get(path) if value is None else _plain(value)
+                value = report.numbers.get(path)  # unread: what was typed, or null (never found in an imported report)
+                section.setdefault(row, {})[col] = report.unread.get(path) if value is None else _plain(value)
         data[table.key] = section
-    for path, value in report.typed_totals.items():  # totals as printed (an imported report): checked, not trusted
-        table, row, col = path.split(".")
-        data[table].setdefault(row, {})[col] = _plain(value)
+    printed = {**report.typed_totals, **{p: None for p in report.unread if fmt.is_derived(p)}}
+    for path, value in printed.items():  # totals as printed (checked, never trusted); null: printed but not read
+        key, row, col = path.split(".")
+        data[key].setdefault(row, {})[col] = _plain(value)
     return data
 
 
@@ -265,3 +254,12 @@ def _plain(value):
 
 def dump_yaml(report: Report) -> str:
     return yaml.dump(report_to_dict(report), allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_data_file(report: Report, path: Path, force: bool) -> None:
+    """Write the report as a data file: JSON for ``.json``, YAML otherwise."""
+    if path.suffix.lower() == ".json":
+        text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = dump_yaml(report)
+    write_atomic(path, text, force=force)

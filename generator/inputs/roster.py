@@ -16,14 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..findings import ERROR, WARNING, Finding
+from ..cells import NO, YES, read_number, read_text, read_yes_no, shown
+from ..errors import InputError, OutputExists
+from ..findings import WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
 from ..numbers import parse_date, parse_number
-from ..outputs import OutputExists, write_atomic
-from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
-from . import InputError
-from .datafile import CONTROL_CHARS
-from .excel.layout import CHOICE, DATE, NO, TEXT, YEAR, YES
+from ..outputs import write_atomic
+from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+from .excel.layout import CHOICE, DATE, TEXT, YEAR
 
 ROSTER_SHEET = "汇总填报表"
 README_SHEET = "填表说明"
@@ -189,7 +189,7 @@ def _cell_value(report: Report, col: RosterColumn):
         source = {"agency": vars(report.agency), "prose": report.prose, "fees": vars(report.fees)}[scope]
         value = source.get(key)
         return float(value) if isinstance(value, Decimal) else (value if value != "" else None)
-    value = report.numbers.get(col.key)
+    value = report.numbers.get(col.key, report.unread.get(col.key))  # unread: what was typed
     return float(value) if isinstance(value, Decimal) else value
 
 
@@ -305,59 +305,42 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
     here = {col.key: (values[i], cell_ref(i, row_number), col) for i, col in layout.columns}
 
     def place(key: str) -> str:
-        raw, ref, col = here[key]
+        _, ref, col = here[key]
         return f"工作表「{sheet}」单元格 {ref}（{col.group} · {col.label}）"
 
-    name = _text(here["agency.name"][0])
+    def text(key: str, strip: bool = True) -> str:
+        value, finding = read_text(here[key][0], place(key), key, strip=strip)
+        if finding:
+            builder.read_findings.append(finding)
+        return value
+
+    name = shown(here["agency.name"][0]) if here["agency.name"][0] is not None else ""
     if not name:
         raise RowError(place("agency.name"), "没有填写机关名称，这一行无法生成报告。")
-    year = _year(here["year"][0], place("year"))
-    findings: list[Finding] = []
-    report = Report(year=year, format=fmt, declared_format=fmt.key, read_findings=findings)
-    report.agency = Agency(**{k: _clean(here[f"agency.{k}"][0], place(f"agency.{k}"), findings)
-                              for k in AGENCY_FIELDS})
-    report.publication_date = _date(here["publication_date"][0], place("publication_date"))
-    report.prose = {k: _clean(here[f"prose.{k}"][0], place(f"prose.{k}"), findings) for k in PROSE_FIELDS}
-    report.fees = _fees(here, place, findings)
+    builder = ReportBuilder(year=_year(here["year"][0], place("year")), format=fmt, declared_format=fmt.key)
+    builder.agency = Agency(**{k: text(f"agency.{k}") for k in AGENCY_FIELDS})
+    builder.publication_date = _date(here["publication_date"][0], place("publication_date"))
+    builder.prose = {k: text(f"prose.{k}", strip=False) for k in PROSE_FIELDS}
+    builder.fees = _fees(builder, here, place)
     blanks = []
     for path in fmt.input_paths:
         raw, ref, col = here[path]
-        report.places[path] = place(path)
-        parsed = parse_number(raw, col.kind)
-        report.numbers[path] = parsed.value
-        if parsed.value is None:
-            findings.append(Finding("R0-1", ERROR, report.places[path], f"{parsed.note}，请填写数字。", path=path,
-                                    operands={"输入": raw}))
-        elif parsed.blank:
+        builder.places[path] = place(path)
+        cell = read_number(raw, col.kind, builder.places[path], path)
+        if cell.finding:
+            builder.read_findings.append(cell.finding)
+        if cell.value is None:
+            builder.unread[path] = shown(raw)
+        else:
+            builder.numbers[path] = cell.value
+        if cell.blank:
             blanks.append(ref)
-        elif parsed.note:
-            findings.append(Finding("R0-1", WARNING, report.places[path],
-                                    f"「{raw}」已按 {parsed.value} 处理（{parsed.note}），请核对。",
-                                    path=path, operands={"输入": raw, "按": parsed.value}))
     if blanks:
-        shown = "、".join(blanks[:10]) + (f" 等 {len(blanks)} 个" if len(blanks) > 10 else "")
-        findings.append(Finding("R0-2", WARNING, f"工作表「{sheet}」第 {row_number} 行",
-                                f"单元格 {shown} 为空白，已按 0 处理；没有发生请填 0。",
-                                operands={"空白单元格": len(blanks)}))
-    return report
-
-
-def _text(raw) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # phone numbers and postcodes typed as numbers
-    if isinstance(raw, (datetime, date)):
-        return f"{raw:%Y-%m-%d}"
-    return str(raw).strip()
-
-
-def _clean(raw, where: str, findings: list[Finding]) -> str:
-    text = _text(raw)
-    cleaned = CONTROL_CHARS.sub("", text)
-    if cleaned != text:
-        findings.append(Finding("R0-3", WARNING, where, "文字中含有不可见的控制字符，已删除。"))
-    return cleaned
+        listed = "、".join(blanks[:10]) + (f" 等 {len(blanks)} 个" if len(blanks) > 10 else "")
+        builder.read_findings.append(Finding("R0-2", WARNING, f"工作表「{sheet}」第 {row_number} 行",
+                                             f"单元格 {listed} 为空白，已按 0 处理；没有发生请填 0。",
+                                             operands={"空白单元格": len(blanks)}))
+    return builder.build()
 
 
 def _year(raw, where: str) -> int:
@@ -377,20 +360,16 @@ def _date(raw, where: str) -> date | None:
     return parsed
 
 
-def _fees(here: dict, place, findings: list[Finding]) -> Fees:
-    raw = _text(here["fees.collected"][0])
-    answers = {YES: True, "收取": True, "已收取": True, NO: False, "未收取": False, "无": False, "": None}
-    if raw not in answers:
-        findings.append(Finding("R0-1", ERROR, place("fees.collected"), f"「{raw}」无法识别，请选择「{YES}」或「{NO}」。",
-                                path="fees.collected", operands={"输入": raw}))
-    fees = Fees(collected=answers.get(raw))
+def _fees(builder: ReportBuilder, here: dict, place) -> Fees:
+    collected, finding = read_yes_no(here["fees.collected"][0], place("fees.collected"), "fees.collected")
+    values: dict = {"collected": collected}
     for key, kind in (("amount", AMOUNT), ("cases", COUNT)):
-        value = here[f"fees.{key}"][0]
-        if value is None or str(value).strip() == "":
-            continue
-        parsed = parse_number(value, kind)
-        if parsed.value is None:
-            findings.append(Finding("R0-1", ERROR, place(f"fees.{key}"), f"信息处理费{parsed.note}。",
-                                    path=f"fees.{key}", operands={"输入": value}))
-        setattr(fees, key, parsed.value)
-    return fees
+        raw = here[f"fees.{key}"][0]
+        cell = read_number(raw, kind, place(f"fees.{key}"), f"fees.{key}")
+        if not cell.blank:
+            values[key] = cell.value
+        if cell.finding:
+            builder.read_findings.append(cell.finding)
+    if finding:
+        builder.read_findings.append(finding)
+    return Fees(**values)

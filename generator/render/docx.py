@@ -5,6 +5,7 @@ from the shared grids in one go, which is ~10× faster than python-docx's cell-b
 """
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -13,21 +14,22 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from .. import TEMPLATES
 from ..document import BODY, DATE, HEADING1, HEADING2, SIGNATURE, TABLE, TITLE, build_document
+from ..errors import InputError
 from ..prose import title
 from ..report import Report
+from ..resources import template_bytes
 from ..tables import Grid
 from .docx_reference import (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_SIGNATURE, STYLE_TABLE, STYLE_TITLE,
                              save_deterministic)
 
 TWIPS_PER_MM = 1440 / 25.4
-REFERENCE = TEMPLATES / "reference.docx"
+REFERENCE = "reference.docx"  # in templates/: page setup and styles (GB/T 9704)
 STYLE_OF = {TITLE: STYLE_TITLE, HEADING1: STYLE_H1, HEADING2: STYLE_H2, BODY: STYLE_BODY,
             SIGNATURE: STYLE_SIGNATURE, DATE: STYLE_SIGNATURE}
 
 
-class TemplateError(Exception):
+class TemplateError(InputError):
     """A user's --template cannot be used (message in Chinese)."""
 
 
@@ -59,7 +61,7 @@ def _paragraph(doc, text: str, style_id: str) -> None:
 def _open_template(template: Path | None):
     path = Path(template) if template else REFERENCE
     try:
-        doc = Document(str(path))
+        doc = Document(str(path) if template else io.BytesIO(template_bytes(REFERENCE)))
     except Exception as exc:  # python-docx raises several types for a bad package
         raise TemplateError(f"模板文件 {path} 无法打开（{type(exc).__name__}），请使用 Word 保存的 .docx 文件。") from None
     names = {s.name for s in doc.styles}

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
-from .. import TEMPLATES, __version__
+from .. import __version__
+from ..resources import template_text
 from ..document import build_document
 from ..prose import title
 from ..report import Report
@@ -14,15 +15,14 @@ from ..report import Report
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    return Environment(loader=FunctionLoader(template_text), autoescape=True, undefined=StrictUndefined,
                        trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
 
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
     """Screen typography plus the paged-media rules under @media print (CSS kept in its own files)."""
-    screen = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    paged = (TEMPLATES / "print.css").read_text(encoding="utf-8")
+    screen, paged = template_text("report.css"), template_text("print.css")
     return f"{screen}\n@media print {{\n{paged}\n}}\n"
 
 

@@ -1,17 +1,74 @@
-"""PDF: WeasyPrint from the HTML page, with the CJK fonts embedded (subset by HarfBuzz when available)."""
+"""PDF: WeasyPrint from the HTML page, with the CJK fonts embedded (subset by HarfBuzz when available).
+
+This is the only module that imports WeasyPrint. Its native libraries (Pango, GLib, HarfBuzz) are
+often missing on Windows, macOS and minimal Linux; then every PDF request raises ``PdfUnavailable``,
+whose message names the install step for the system it runs on, and everything else keeps working.
+"""
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import platform
+import sys
 from functools import lru_cache
 
+from ..errors import NianbaoError
 from ..report import Report
 from .html import render_html
+
+WEASYPRINT_INSTALL = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
+DEBIAN_LIKE = {"debian", "ubuntu", "uos", "kylin", "deepin"}
+
+
+class PdfUnavailable(NianbaoError):
+    """WeasyPrint cannot load its native libraries: no PDF on this computer until they are installed (exit 2)."""
+
+
+def install_step(system: str | None = None) -> str:
+    """What to install for PDF output, in Chinese, for ``system`` (``sys.platform``; default this computer)."""
+    system = system or sys.platform
+    if system == "win32":
+        return ("按 WeasyPrint 的说明用 MSYS2 安装 Pango：先安装 MSYS2（https://www.msys2.org ，保持默认选项，"
+                "装在 C:\\msys64），再从开始菜单打开「MSYS2 UCRT64」，运行 pacman -S mingw-w64-ucrt-x86_64-pango，"
+                "完成后关闭该窗口，重新打开命令提示符。MSYS2 若装在别处，请把环境变量 WEASYPRINT_DLL_DIRECTORIES "
+                "设为「安装位置\\ucrt64\\bin」。")
+    if system == "darwin":
+        return ("先安装 Homebrew（https://brew.sh），再在「终端」里运行 brew install pango。"
+                "如仍提示找不到库（Apple 芯片的 Mac），运行 nianbao 之前先执行 "
+                "export DYLD_FALLBACK_LIBRARY_PATH=/opt/homebrew/lib")
+    if system.startswith("linux") and _debian_like():
+        return "在终端里运行：sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
+    return f"请按 WeasyPrint 的安装说明为本系统安装 Pango 及中文字体：{WEASYPRINT_INSTALL}"
+
+
+def _debian_like() -> bool:
+    """Debian and its derivatives (Ubuntu, 统信 UOS, 麒麟 Kylin, Deepin): apt names the libraries alike."""
+    try:
+        release = platform.freedesktop_os_release()
+    except OSError:
+        return False
+    ids = {release.get("ID", "").lower(), *release.get("ID_LIKE", "").lower().split()}
+    return bool(ids & DEBIAN_LIKE)
+
+
+def unavailable_message(reason: str) -> str:
+    return (f"无法生成 PDF：本机缺少 WeasyPrint 排版 PDF 所需的系统库（{reason}）。\n"
+            f"安装方法：{install_step()}\n"
+            "装好后运行 nianbao doctor 检查。Word（.docx）和网页（.html）报告不需要这些库，可以照常生成。")
 
 
 @lru_cache(maxsize=1)
 def _weasyprint():
-    import weasyprint  # slow import (~0.5 s): only when a PDF is asked for
-
+    """Import WeasyPrint (slow, ~0.5 s: only when a PDF is asked for); ``PdfUnavailable`` without its libraries."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints an English banner before failing
+            import weasyprint
+    except OSError as exc:  # cffi could not load libgobject / libpango …
+        raise PdfUnavailable(unavailable_message(str(exc))) from None
+    except ImportError as exc:  # a broken install, not a missing system library
+        raise PdfUnavailable(f"无法生成 PDF：Python 包 weasyprint 没有装好（{exc}）。请重新安装 nianbao"
+                             "（pip install --force-reinstall nianbao）。Word 和网页报告不受影响。") from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     return weasyprint
 
@@ -35,3 +92,7 @@ def html_to_pdf(html: str) -> bytes:
 def warm_up() -> None:
     """Import WeasyPrint now (worker processes do this once, before their first report)."""
     _weasyprint()
+
+
+def version() -> str:
+    return _weasyprint().__version__

@@ -16,8 +16,9 @@ from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
 
-from ...formats import AMOUNT, COUNT, FORMAT_2019, FORMATS, Format, outcome_rows
-from ...report import AGENCY_FIELDS, PROSE_FIELDS, Report
+from ...cells import NO, YES
+from ...formats import AMOUNT, COUNT, FORMATS, Format
+from ...report import AGENCY_FIELDS, PROSE_FIELDS, Report, ReportBuilder
 from ...tables import Grid, active_grid, appeals_grid, requests_grid
 
 # Sheets, in tab order. Short tab names; each number sheet's first row prints the official heading.
@@ -46,7 +47,7 @@ DATE = "date"
 CHOICE = "choice"  # 是 / 否
 
 GRID_TOP = 3  # grids start below the title row and the hint row
-YES, NO = "是", "否"
+__all__ = ["YES", "NO"]  # the form's choice values are the one yes/no vocabulary of ``cells``
 
 # UI labels of the 基本信息 sheet (not official wording: the official labels are in formats.py).
 BASIC_LABELS = {
@@ -197,7 +198,7 @@ def _basic(lay: Layout) -> None:
 
 
 def blank_report(fmt: Format) -> Report:
-    return Report(year=2021 if fmt.key == "2021" else 2020, format=fmt)
+    return ReportBuilder(year=fmt.first_year, format=fmt).build()
 
 
 def _number_sheets(lay: Layout) -> None:
@@ -212,14 +213,7 @@ def _number_sheets(lay: Layout) -> None:
             row, col = placed.cell(cell.row, cell.col)
             kind = fmt.kind_of(cell.path) if cell.path in fmt.input_paths else TOTAL
             lay.add(Slot(cell.path, placed.sheet, row, col, kind, _cell_label(fmt, cell.path), cell.colspan))
-    requests = fmt.requests
-    parts = [c.key for c in requests.input_columns]
-    for row in requests.rows:
-        lay.parts[f"requests.{row.key}.total"] = tuple(f"requests.{row.key}.{c}" for c in parts)
-    for col in parts:
-        lay.parts[f"requests.total_processed.{col}"] = tuple(f"requests.{r.key}.{col}" for r in outcome_rows(requests))
-    for row in fmt.appeals.rows:
-        lay.parts[f"appeals.{row.key}.total"] = tuple(f"appeals.{row.key}.{c.key}" for c in fmt.appeals.input_columns)
+    lay.parts.update(fmt.derived_parts)
     assert set(lay.parts) == {k for k, s in lay.slots.items() if s.kind == TOTAL}
 
 
@@ -233,9 +227,3 @@ def _prose(lay: Layout) -> None:
 
 def all_layouts() -> dict[str, Layout]:
     return {key: layout(fmt) for key, fmt in FORMATS.items()}
-
-
-def format_years(fmt: Format) -> str:
-    """Which report years a format serves, in words."""
-    return "2019、2020年度" if fmt is FORMAT_2019 else "2021年度及以后"
-

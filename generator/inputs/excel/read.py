@@ -13,24 +13,22 @@ spreadsheet's SUM skipped numbers typed as text (those cells are already reporte
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 import re
 import warnings
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from ...cells import read_number, read_text, read_yes_no, shown
+from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
-from ...formats import COUNT, FORMATS, Format, format_for_year
+from ...formats import COUNT, FORMATS, Format, format_for_year, format_years
 from ...numbers import ZERO_WORDS, parse_date, parse_number
-from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report
-from .. import InputError
-from .layout import (FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, NO, YES, Layout, Slot, format_years, key_for,
-                           layout, name_for)
+from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+from .layout import FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, Layout, Slot, key_for, layout, name_for
 from .sniff import sniff
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-TRUE_WORDS = {YES, "已收取", "收取", "有", "是的", "TRUE", "true", "True", "Y", "y", "1"}
-FALSE_WORDS = {NO, "未收取", "不收取", "没有收取", "无", "没有", "FALSE", "false", "False", "N", "n", "0"}
 REGENERATE = "请用 nianbao form 重新生成填报表后再填写"
 
 
@@ -185,9 +183,6 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-def _show(value) -> str:
-    return str(value).strip() if not isinstance(value, float) or value != int(value) else str(int(value))
-
 
 class _FormReader:
     def __init__(self, name: str, fmt: Format, formulas, cached) -> None:
@@ -257,8 +252,8 @@ class _FormReader:
     # The whole report.
     def read(self) -> Report:
         year = self._year()
-        report = Report(year=year, format=self.fmt, declared_format=self.fmt.key, read_findings=self.findings)
-        report.places = self.places
+        builder = ReportBuilder(year=year, format=self.fmt, declared_format=self.fmt.key,
+                                read_findings=self.findings, places=self.places)
         for key in self.lay.slots:
             self.places[key] = self.place(key)
         expected = format_for_year(year)
@@ -266,20 +261,20 @@ class _FormReader:
             self.add("G-2", WARNING, "year",
                      f"本填报表是{self.fmt.name}，适用于{format_years(self.fmt)}报告；{year}年度应使用{expected.name}。"
                      f"请用「nianbao form --year {year}」生成{expected.name}的填报表，把数字填入新表。")
-        report.publication_date = self._date()
-        report.agency = Agency(**{k: self._text(f"agency.{k}") for k in AGENCY_FIELDS})
-        if not report.agency.name:
+        builder.publication_date = self._date()
+        builder.agency = Agency(**{k: self._text(f"agency.{k}") for k in AGENCY_FIELDS})
+        if not builder.agency.name:
             self.add("F-1", ERROR, "agency.name", "机关名称没有填写。请填写全称，如 ××镇人民政府；报告标题和落款要用。")
         for key in PROSE_FIELDS:
-            report.prose[key] = self._text(f"prose.{key}", strip=False)
-        report.fees = self._fees()
-        self._numbers(report)
-        self._totals(report)
-        return report
+            builder.prose[key] = self._text(f"prose.{key}", strip=False)
+        builder.fees = self._fees()
+        self._numbers(builder)
+        self._totals(builder)
+        return builder.build()
 
     def _year(self) -> int:
         raw = self.shown("year") if _is_formula(self.raw("year")) else self.raw("year")
-        text = _show(raw) if raw is not None else ""
+        text = shown(raw) if raw is not None else ""
         match = re.fullmatch(r"(\d{4})\s*年?(度)?", text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         where = f"{self.name}：{self.place('year')}"
         if not text:
@@ -299,7 +294,7 @@ class _FormReader:
         if _is_number(raw) and 36526 <= raw < 73051:  # an Excel date serial shown as a plain number (2000–2099)
             from openpyxl.utils.datetime import from_excel
             return from_excel(raw).date()
-        text = _show(raw)
+        text = shown(raw)
         if parsed := parse_date(text):
             return parsed
         self.add("F-1", ERROR, "publication_date", f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
@@ -310,49 +305,37 @@ class _FormReader:
         raw = self.raw(key)
         if _is_formula(raw):
             raw = self.shown(key)
-        if raw is None:
-            return ""
-        if isinstance(raw, (datetime, date, time)):
-            text = raw.strftime("%Y-%m-%d") if isinstance(raw, (datetime, date)) else str(raw)
-        else:
-            text = _show(raw) if not isinstance(raw, str) else raw
-        cleaned = CONTROL_CHARS.sub("", text)
-        if cleaned != text:
-            self.add("R0-3", WARNING, key, "文字中含有不可见的控制字符，已删除。")
-        return cleaned.strip() if strip else cleaned
+        text, finding = read_text(raw, self.place(key), key, strip=strip)
+        if finding:
+            self.findings.append(finding)
+        return text
 
     def _fees(self) -> Fees:
-        fees = Fees()
-        raw = self.raw("fees.collected")
-        text = "" if raw is None else (str(raw).strip() if not isinstance(raw, bool) else str(raw))
-        if text in TRUE_WORDS:
-            fees.collected = True
-        elif text in FALSE_WORDS:
-            fees.collected = False
-        elif text:
-            self.add("F-1", ERROR, "fees.collected", f"「{text}」无法识别，请从下拉列表选择「{YES}」或「{NO}」。",
-                     operands={"输入": text})
+        collected, finding = read_yes_no(self.raw("fees.collected"), self.place("fees.collected"), "fees.collected")
+        if finding:  # a required field of the form (F-1), unlike a number cell
+            self.findings.append(replace(finding, rule="F-1"))
+        values: dict = {"collected": collected}
         for key in ("fees.amount", "fees.cases"):
             raw = self.raw(key)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
-            value = self._number(key, self.lay.slots[key], raw)
-            setattr(fees, key.split(".")[1], value)
-        return fees
+            values[key.split(".")[1]] = self._number(key, self.lay.slots[key], raw)
+        return Fees(**values)
 
     # Numbers.
-    def _numbers(self, report: Report) -> None:
+    def _numbers(self, builder: ReportBuilder) -> None:
         blanks: dict[str, list[str]] = {}
         for slot in self.lay.number_slots():
             raw = self.raw(slot.key)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
-                report.numbers[slot.key] = 0
+                builder.numbers[slot.key] = 0
                 blanks.setdefault(self.cells[slot.key][0], []).append(slot.key)
                 continue
-            report.numbers[slot.key] = self._number(slot.key, slot, raw)
-            if report.numbers[slot.key] is None:
-                number = isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)
-                report.unreadable[slot.key] = raw if number else _show(_formula_text(raw))
+            value = self._number(slot.key, slot, raw)
+            if value is None:
+                builder.unread[slot.key] = raw if _is_number(raw) else shown(_formula_text(raw))
+            else:
+                builder.numbers[slot.key] = value
         for sheet, keys in blanks.items():
             if len(keys) <= 3:
                 for key in keys:
@@ -365,11 +348,10 @@ class _FormReader:
 
     def _number(self, key: str, slot: Slot, raw):
         """One typed number (input cell); findings for anything not a plain number."""
-        kind = slot.kind
         if _is_formula(raw):
             formula = _formula_text(raw)
             value = self.shown(key)
-            parsed = parse_number(value, kind) if _is_number(value) else None
+            parsed = parse_number(value, slot.kind) if _is_number(value) else None
             if parsed is None or parsed.value is None:
                 self.add("R0-1", ERROR, key, f"填的是公式「{formula}」，读不出它的结果。请直接填写数字。",
                          operands={"输入": formula})
@@ -381,23 +363,18 @@ class _FormReader:
             self.add("R0-1", ERROR, key, f"被电子表格当成了日期或时间（{raw}），不是数字。请把单元格格式设为「常规」后重新填写数字。",
                      operands={"输入": str(raw)})
             return None
-        parsed = parse_number(raw, kind)
-        shown = raw.strip() if isinstance(raw, str) else raw
-        if parsed.value is None:
-            self.add("R0-1", ERROR, key, f"{parsed.note}，请填写数字。", operands={"输入": _show(raw)})
-            return None
-        note = parsed.note
-        if isinstance(raw, str) and parsed.value != 0 and raw.strip() not in ZERO_WORDS:
-            note = "；".join(filter(None, [note, "是以文字形式填写的，表中的总计公式不会计入"]))
-        if note:
-            self.add("R0-1", WARNING, key, f"「{shown}」已按 {parsed.value} 处理（{note}），请核对。",
-                     operands={"输入": _show(raw), "按": parsed.value})
-        return parsed.value
+        as_text = (isinstance(raw, str) and raw.strip() not in ZERO_WORDS
+                   and parse_number(raw, slot.kind).value not in (None, 0))  # a spreadsheet's SUM skips it
+        cell = read_number(raw, slot.kind, self.place(key), key,
+                           extra_note="是以文字形式填写的，表中的总计公式不会计入" if as_text else "")
+        if cell.finding:
+            self.findings.append(cell.finding)
+        return cell.value
 
     # Totals: recomputed by Report; what the spreadsheet showed or the clerk typed is compared.
-    def _totals(self, report: Report) -> None:
-        report.invalidate()
-        for key, parts in self.lay.parts.items():
+    def _totals(self, builder: ReportBuilder) -> None:
+        derived = self.fmt.derive(builder.numbers, builder.unread)
+        for key in self.lay.parts:
             raw = self.raw(key)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 self.add("F-2", WARNING, key, f"总计公式被删除了（原为「{self.lay.formula(key)}」）。报告中的总计按各分项计算；"
@@ -410,23 +387,23 @@ class _FormReader:
                     if not _is_number(shown):
                         continue  # never calculated (written by a program): nothing to compare
                     value = parse_number(shown, COUNT).value
-                    if value == self._sheet_sum(key) and value != report.number(key):
+                    if value == self._sheet_sum(key) and value != derived[key]:
                         continue  # only text-typed parts differ; reported at those cells
-                    report.typed_totals[key] = value
+                    builder.typed_totals[key] = value
                     continue
                 self.add("F-2", WARNING, key, f"总计公式被改成了「{formula}」（应为「{self.lay.formula(key)}」）。"
                          "报告中的总计按各分项重新计算；请在表中恢复公式，或重新生成填报表。",
                          operands={"公式": formula})
                 shown = self.shown(key)
                 if _is_number(shown):
-                    report.typed_totals[key] = parse_number(shown, COUNT).value
+                    builder.typed_totals[key] = parse_number(shown, COUNT).value
                 continue
             parsed = parse_number(raw, COUNT)
             if parsed.value is None:
                 self.add("R0-1", ERROR, key, f"总计{parsed.note}。总计由公式自动计算，请恢复公式或重新生成填报表。",
-                         operands={"输入": _show(raw)})
+                         operands={"输入": shown(raw)})
                 continue
-            report.typed_totals[key] = parsed.value
+            builder.typed_totals[key] = parsed.value
 
     def _sheet_sum(self, key: str):
         """What a spreadsheet's SUM gives for a total: numbers count, text and blanks do not."""

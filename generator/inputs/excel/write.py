@@ -24,12 +24,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, outcome_rows
+from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years, outcome_rows
 from ...report import PROSE_FIELDS, Report
 from .layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
                            LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_BASIC, SHEET_CHECKS,
                            SHEET_GUIDE, SHEET_PROSE, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
-                           basic_rows, format_years, layout, name_for, sum_args)
+                           basic_rows, layout, name_for, sum_args)
 
 FIXED_TIME = datetime(2021, 9, 26)  # the 2021 format's issue date: fixed document properties
 FIXED_ZIP_TIME = (2021, 9, 26, 0, 0, 0)
@@ -136,7 +136,7 @@ def _values(lay: Layout, report: Report | None) -> dict[str, object]:
     out["fees.cases"] = fees.cases
     for slot in lay.number_slots():
         value = report.numbers.get(slot.key)
-        out[slot.key] = _plain(value) if value is not None else report.unreadable.get(slot.key)  # keep what was typed
+        out[slot.key] = _plain(value) if value is not None else report.unread.get(slot.key)  # keep what was typed
     return out
 
 

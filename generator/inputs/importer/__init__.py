@@ -36,14 +36,24 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, format_for_year
-from ...report import PROSE_FIELDS, Report
-from .. import InputError
+from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
-from .prose import (PLACEHOLDER, agency_from, drop_generated, full_name, name_in_text, overview_parts,
-                    paragraphs_text, read_fees, report_year, title_parts)
+from .prose import (
+    PLACEHOLDER,
+    agency_from,
+    drop_generated,
+    full_name,
+    name_in_text,
+    overview_parts,
+    paragraphs_text,
+    read_fees,
+    report_year,
+    title_parts,
+)
 from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
 from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
 
@@ -94,11 +104,12 @@ def build_report(source: Source, name: str) -> Report:
     opening = paragraphs_text(opening_items(items, structure))
     year = year or report_year(whole)
     if year is None:
-        raise InputError(f"{name}：没有找到报告年度。请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。")
+        raise InputError(f"{name}：没有找到报告年度。"
+                         "请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。")
     tables = _tables(items, structure)
     fmt_key = _decide_format(tables, year, findings)
-    report = Report(year=year, format=FORMATS[fmt_key], read_findings=findings,
-                    declared_format=fmt_key if any(t.votes for t in tables.values()) else None)
+    report = ReportBuilder(year=year, format=FORMATS[fmt_key], read_findings=findings, absent_is_zero=False,
+                           declared_format=fmt_key if any(t.votes for t in tables.values()) else None)
     report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
     _place(report, tables, source.exact_cells, _pictures(items, structure), findings)
     _structure_findings(items, structure, opening, findings)
@@ -111,8 +122,7 @@ def build_report(source: Source, name: str) -> Report:
                                 path="agency.name", operands={"标题": structure.title}))
     read_fees(report)
     drop_generated(report)
-    report.invalidate()
-    return report
+    return report.build()
 
 
 def _region(items: list[Item], structure: Structure, key: str) -> list[Item]:
@@ -158,7 +168,7 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
     return fmt_key
 
 
-def _place(report: Report, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item],
+def _place(report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item],
            findings: list[Finding]) -> None:
     placer = Placer(report, exact, findings)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4]):
@@ -171,10 +181,9 @@ def _place(report: Report, tables: dict[str, TableRead], exact: bool, pictures: 
         if not (other and not any(s.startswith(key) for s in placer.seen)):
             placer.missing_rows(key, heading, pictures.get(key))
     placer.mark_unread()
-    report.invalidate()
 
 
-def _other_format(report: Report, rows: list[RowRead], heading: str, findings: list[Finding]) -> None:
+def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, findings: list[Finding]) -> None:
     fmt = report.format
     other = next(FORMATS[k] for k in rows[0].options)
     names = "、".join(f"「{r.name}」" for r in rows[:6]) + ("等" if len(rows) > 6 else "")
@@ -217,13 +226,13 @@ def _structure_findings(items: list[Item], structure: Structure, opening: str, f
                 operands={"原文": context}))
 
 
-def _read_prose(report: Report, items: list[Item], structure: Structure, findings: list[Finding]) -> None:
+def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, findings: list[Finding]) -> None:
     overview = [item.text.strip() for item in section_items(items, structure, 0) if item.text.strip()]
     report.prose.update(overview_parts(overview))
     report.prose["problems"] = paragraphs_text(section_items(items, structure, 4))
     body, signer, when = split_signature(section_items(items, structure, 5))
     report.prose["other"] = paragraphs_text(body)
-    report.agency.name = signer
+    report.agency = Agency(name=signer)
     if when:
         try:
             report.publication_date = date(*when)

@@ -54,7 +54,7 @@ def cuts(texts: list[str], kinds: list[str]) -> list[tuple[Value, ...]] | None:
         c = len(done)
         if t == len(tokens):
             if c == len(kinds):
-                found.append(tuple(_value(cell, kind) for cell, kind in zip(done, kinds)))
+                found.append(tuple(_value(cell, kind) for cell, kind in zip(done, kinds, strict=True)))
             return len(found) <= MAX_CUTS
         token = tokens[t]
         for end in range(pos + 1, len(token) + 1):
@@ -65,7 +65,7 @@ def cuts(texts: list[str], kinds: list[str]) -> list[tuple[Value, ...]] | None:
             if left > chars or left < tokens_left:
                 continue
             if _valid(cell, kinds[c]) and not walk(t + 1 if end == len(token) else t,
-                                                   0 if end == len(token) else end, done + (cell,)):
+                                                   0 if end == len(token) else end, (*done, cell)):
                 return False
         return True
 
@@ -94,7 +94,7 @@ def holds(equation: Equation, values: dict[str, Value | None]) -> bool | None:
     left, right = ([values.get(p) for p in side] for side in equation)
     if any(v is None for v in left + right):
         return None
-    return sum(left) == sum(right)
+    return sum(v for v in left if v is not None) == sum(v for v in right if v is not None)
 
 
 def solve(pending: list[Pending], known: dict[str, Value | None], equations: list[Equation]) -> None:
@@ -102,7 +102,7 @@ def solve(pending: list[Pending], known: dict[str, Value | None], equations: lis
     for row in pending:
         rules = row_rules(row.paths)
         row.cuts = [cut for cut in row.cuts
-                    if all(holds(rule, dict(zip(row.paths, cut))) is not False for rule in rules)]
+                    if all(holds(rule, dict(zip(row.paths, cut, strict=True))) is not False for rule in rules)]
     undecided = [row for row in pending if len(row.cuts) > 1]
     for row in pending:
         if len(row.cuts) == 1:
@@ -119,11 +119,11 @@ def solve(pending: list[Pending], known: dict[str, Value | None], equations: lis
     values = dict(known)
     for row in pending:
         if row.chosen is not None:
-            values.update(zip(row.paths, row.chosen))
+            values.update(zip(row.paths, row.chosen, strict=True))
     survivors: list[tuple[int, ...]] = []
     for combination in product(*(range(len(row.cuts)) for row in undecided)):
-        for row, index in zip(undecided, combination):
-            values.update(zip(row.paths, row.cuts[index]))
+        for row, index in zip(undecided, combination, strict=True):
+            values.update(zip(row.paths, row.cuts[index], strict=True))
         if all(holds(equation, values) is not False for equation in equations):
             survivors.append(combination)
     for position, row in enumerate(undecided):

@@ -26,7 +26,7 @@ BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", 
               "table", "tbody", "thead", "tr", "td", "th"}  # table tags: only reached for layout tables
 LAYOUT_CELL = 200  # a cell with more text than this holds page content: the table is page layout
 SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
-MARKERS = tuple(keyform(h.split("、", 1)[1]) for h in HEADINGS) + ("第二十条第", "勾稽关系")
+MARKERS = (*(keyform(h.split("、", 1)[1]) for h in HEADINGS), "第二十条第", "勾稽关系")
 TITLE_META = ("ArticleTitle", "articletitle", "og:title", "title")
 TIME_META = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 ICON = 80  # pixels: a smaller picture is an icon, not a table
@@ -62,7 +62,7 @@ def _article(root):
         return root
     chains = [list(reversed([h, *h.iterancestors()])) for h in holders]
     common = root
-    for level in zip(*chains):
+    for level in zip(*chains, strict=False):  # down to the shortest chain
         if any(element is not level[0] for element in level):
             break
         common = level[0]
@@ -164,8 +164,8 @@ class _Reader:
                                      start=1):
                 text = "".join(cell.itertext()).strip(" \t\r\n")
                 text = "".join(part.strip(" \t\r") for part in text.split("\n"))
-                self.items.append(Item(clean(text), f"第{self.tables}个表格第{r}行第{c}个单元格（网页第{cell.sourceline}行）",
-                                       cell=True, row=self.rows))
+                where = f"第{self.tables}个表格第{r}行第{c}个单元格（网页第{cell.sourceline}行）"
+                self.items.append(Item(clean(text), where, cell=True, row=self.rows))
 
 
 def _is_layout(table) -> bool:

@@ -15,8 +15,8 @@ from ...numbers import parse_date
 
 Line = tuple[str, str]  # (where, text)
 
-META = re.compile(r"^\s*(标题|题目|文章标题|发布时间|发布日期|成文日期|时间|日期|来源|信息来源|发布机构|文号|栏目|所属栏目|"
-                  r"原文链接|链接|本地目录|索引号|主题分类|访问量|浏览次数|点击数|作者)\s*[:：]\s*(.*)$")
+META = re.compile(r"^\s*(标题|题目|文章标题|发布时间|发布日期|成文日期|时间|日期|来源|信息来源|发布机构|"
+                  r"文号|栏目|所属栏目|原文链接|链接|本地目录|索引号|主题分类|访问量|浏览次数|点击数|作者)\s*[:：]\s*(.*)$")
 TITLE_KEYS = ("标题", "题目", "文章标题")
 TIME = re.compile(r"(?:发布时间|发布日期|时间|日期)\s*[:：]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?)")
 BREADCRUMB = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|现在位置|所在位置)\s*[:：]")
@@ -49,10 +49,11 @@ def split_header(lines: list[Line]) -> tuple[list[Line], str, date | None]:
             published = published or find_time(text)
             continue
         if index < HEAD_LINES and BREADCRUMB.match(text):
-            found, published, text = _after_breadcrumb(text, published)
+            found, published, rest = _after_breadcrumb(text, published)
             title = title or found
-            if not text:
-                continue
+            if rest:
+                body.append((where, rest))
+            continue
         body.append((where, text))
     return _title_line(body), title, published
 

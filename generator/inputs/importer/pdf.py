@@ -64,7 +64,7 @@ def items_from_pages(pages: list[str]) -> Source:
 
 def _page_text(page) -> str:
     """A page's text; a large picture becomes an IMAGE line where it stands between the lines."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     textpage = page.get_textpage()
     text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
@@ -74,7 +74,7 @@ def _page_text(page) -> str:
     if not pictures:
         return text
     parts, width, top = [], page.get_width(), page.get_height()
-    for left, bottom, right, upper in pictures:
+    for _, bottom, _, upper in pictures:
         parts += [textpage.get_text_bounded(0, upper, width, top), IMAGE]
         top = bottom
     parts.append(textpage.get_text_bounded(0, 0, width, top))
@@ -95,7 +95,7 @@ def _with_ruled_tables(path: Path, pages: list[str], numbers: list[int]) -> list
                 text = _ruled_page(pdf.pages[number])
                 if text is not None:
                     pages[number] = text
-    except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files; the text layer is still there
+    except Exception:
         return pages
     return pages
 
@@ -130,13 +130,14 @@ def _ruled_page(page) -> str | None:
     for start, end, table in blocks:
         if start > top:
             parts.append(page.crop((0, top, page.width, start)).extract_text() or "")
+        bottom = end
         if table is None:
             parts.append(IMAGE)
         else:
             rows = [[cell.replace("\n", "").strip() for cell in row if cell is not None] for row in table.extract()]
-            last, end = _unruled_row(page, table)
+            last, bottom = _unruled_row(page, table)
             parts += ["\t".join(row) for row in [*rows, last] if any(row)]
-        top = max(top, end)
+        top = max(top, bottom)
     if top < page.height:
         parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
     return "\n".join(parts)

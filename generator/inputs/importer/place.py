@@ -1,9 +1,10 @@
 """Store the values of the rows read from a published report, for the format the report uses.
 
 Every value goes through ``parse_number``. Nothing is guessed: a cell that was not read (its row is
-missing, its cells cannot be lined up, it is blank or unreadable) is None in ``report.numbers`` (a
-total: in ``report.typed_totals``) and has a finding with the text that was seen. The checker then
-reports the rules that need such a cell as "could not be checked" instead of computing with a 0.
+missing, its cells cannot be lined up, it is blank or unreadable) is None in the builder's ``numbers``
+(a printed total: in ``typed_totals``), so it ends in ``report.unread``, and it has a finding with the
+text that was seen. The checker then reports the rules that need such a cell as "could not be checked"
+instead of computing with a 0.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from decimal import Decimal
 from ...findings import ERROR, WARNING, Finding
 from ...formats import AMOUNT, COUNT, FORMATS, Format, outcome_rows
 from ...numbers import format_number, parse_number
-from ...report import Report
+from ...report import ReportBuilder
 from . import digits
 from .items import Item, is_blank, is_numeric, keyform, snippet
 from .tables import RowRead, Run, TableRead
@@ -68,7 +69,7 @@ def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
 class Placer:
     """Places rows into one report and collects the findings, one table (section) at a time."""
 
-    def __init__(self, report: Report, exact: bool, findings: list[Finding]):
+    def __init__(self, report: ReportBuilder, exact: bool, findings: list[Finding]):
         self.report, self.exact, self.findings = report, exact, findings
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []
@@ -134,11 +135,13 @@ class Placer:
         if status == "surplus":
             self.findings.append(Finding(
                 "I-3", WARNING, f"{self.section_of(paths[0])}（{where}）",
-                f"「{row.name}」一行有多余的单元格（{shown}），应有 {len(paths)} 列；各种对齐方式读数相同，已读取，请核对原表格。",
+                f"「{row.name}」一行有多余的单元格（{shown}），应有 {len(paths)} 列；"
+                "各种对齐方式读数相同，已读取，请核对原表格。",
                 path=prefix, operands={"原文": shown, "应有列数": len(paths)}))
-        for path, item in zip(paths, cells):
+        for path, item in zip(paths, cells, strict=True):
             self.store(path, item)
-        self.blanks(row, [path for path, item in zip(paths, cells) if is_blank(item.text)], len(paths), where)
+        blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
+        self.blanks(row, blanks, len(paths), where)
 
     def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:
         """A row read under another version's label, or placed by its position (blank label)."""
@@ -167,7 +170,8 @@ class Placer:
             what = f"「{row.name}」一行的 {n} 个单元格都是空白" if len(paths) == n else \
                 f"「{row.name}」一行有 {len(paths)} 个单元格空白（{columns}）"
         self.findings.append(Finding(
-            "R0-2", ERROR, self.report.places[paths[0]] if len(paths) == 1 else f"{self.section_of(paths[0])}（{where}）",
+            "R0-2", ERROR,
+            self.report.places[paths[0]] if len(paths) == 1 else f"{self.section_of(paths[0])}（{where}）",
             f"{what}。发布的报告中每个单元格都应填写，没有发生的填 0；空白按空白处理，用到它的勾稽关系无法校验。",
             path=path, operands={"空白": paths}))
 
@@ -186,7 +190,7 @@ class Placer:
         parsed = parse_number(item.text, kind)
         target[path] = parsed.value
         if parsed.value is None:
-            self.report.unreadable[path] = item.text.strip()
+            self.report.unread[path] = item.text.strip()
             self.findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，无法读取，请改为数字。",
                                          path=path, operands={"原文": item.text}))
         elif parsed.note == SPACES_ONLY:
@@ -227,7 +231,7 @@ class Placer:
         for row, pending in self.pending:
             where = row.label.where if row.label else ""
             if pending.chosen is not None:
-                for path, value in zip(pending.paths, pending.chosen):
+                for path, value in zip(pending.paths, pending.chosen, strict=True):
                     (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = value
                 recovered.append((row, pending))
                 continue
@@ -239,7 +243,7 @@ class Placer:
                 f"表格中 {len(recovered)} 行的数字连在一起，没有分隔（如「{row.name}」：{pending.text}）。"
                 "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）拆分，"
                 "这些行都只有一种拆法。请对照原报告核对。",
-                operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen) for r, p in recovered}}))
+                operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen or ()) for r, p in recovered}}))
         self.pending = []
 
     def ambiguous(self, row: RowRead, pending: digits.Pending, where: str) -> Finding:
@@ -299,9 +303,7 @@ class Placer:
                                          path=f"{table}.{row.key}"))
 
     def mark_unread(self) -> None:
-        """Every cell of the format that was not read is None: not read is not 0."""
-        for path in self.fmt.input_paths:
-            self.report.numbers.setdefault(path, None)
+        """Every printed total that was not read is None (an input cell never found is unread anyway)."""
         for path in total_paths(self.fmt):
             self.report.typed_totals.setdefault(path, None)
 
@@ -315,7 +317,7 @@ class Placer:
             cells, _ = fit(row.values, 7)
             if cells is None:
                 return rows
-            for column, item in zip(FORMATS["2019"].table("requests").columns, cells):
+            for column, item in zip(FORMATS["2019"].table("requests").columns, cells, strict=True):
                 parsed = parse_number(item.text)
                 if parsed.value is None or parsed.blank:
                     return rows
@@ -352,8 +354,9 @@ class Placer:
                     self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
             self.findings.append(Finding(
                 "G-2", WARNING, f"{section} · （六）其他处理（{where}）",
-                f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法），{self.fmt.name}分为{labels} {len(keys)} 行。"
-                f"这一行全为 0，已按这 {len(keys)} 行都是 0 读取。请按{self.fmt.name}修改表格。", path="requests.other_1"))
+                f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法），"
+                f"{self.fmt.name}分为{labels} {len(keys)} 行。这一行全为 0，已按这 {len(keys)} 行都是 0 读取。"
+                f"请按{self.fmt.name}修改表格。", path="requests.other_1"))
         else:
             shown = " ".join(c.text.strip() or "（空白）" for c in cells) if cells else \
                 " ".join(v.text.strip() for v in row.values)

@@ -13,7 +13,7 @@ from ... import prose as generated
 from ...checks import NO_FEE
 from ...formats import AMOUNT
 from ...numbers import parse_number
-from ...report import Agency, Fees, Report
+from ...report import Agency, Fees, ReportBuilder
 from .items import Item, compact
 
 SUBPART = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,2})\s*[）)]\s*(.*)$")
@@ -25,7 +25,8 @@ NAME_SUFFIXES = ("人民政府", "街道办事处", "办事处")
 URL = re.compile(r"https?://[^\s）)>，,；;。“”\"'<]+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 LEVELS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"))
-SELF_REFERENCES = (("街道", ("我街道", "本街道", "我街", "我街办", "本街办")), ("镇", ("我镇", "本镇")), ("乡", ("我乡", "本乡")))
+SELF_REFERENCES = (("街道", ("我街道", "本街道", "我街", "我街办", "本街办")), ("镇", ("我镇", "本镇")),
+                   ("乡", ("我乡", "本乡")))
 AGENCY_NAME = re.compile(r"[\u4e00-\u9fa5]{2,14}?(?:人民政府|街道办事处|办事处)")
 LEADING_WORDS = "由在为对经据是将把向和与及我本"
 
@@ -70,33 +71,35 @@ def full_name(name: str, text: str) -> str:
 
 
 def agency_from(name: str, opening: str, body: str) -> Agency:
-    agency = Agency(name=name)
-    agency.level = next((level for word, level in LEVELS if re.search(f"{word}(人民政府|办事处)?$", name)), "")
-    words = next((words for level, words in SELF_REFERENCES if level == agency.level), ()) if agency.level else \
+    found = {"name": name}
+    level = next((level for word, level in LEVELS if re.search(f"{word}(人民政府|办事处)?$", name)), "")
+    words = next((words for lvl, words in SELF_REFERENCES if lvl == level), ()) if level else \
         next((words for _, words in SELF_REFERENCES if any(w in body for w in words)), ())
     counts = Counter(re.findall("|".join(sorted(words, key=len, reverse=True)), body)) if words else Counter()
     if counts:
-        agency.short_name = max(counts, key=counts.get)
-        agency.level = agency.level or next(level for level, w in SELF_REFERENCES if w == words)
+        found["short_name"] = max(counts, key=lambda k: counts[k])
+        level = level or next(lvl for lvl, w in SELF_REFERENCES if w == words)
+    if level:
+        found["level"] = level
     flat = compact(opening)
     if match := re.search(r"地址[:：]?(.+?)(?=[，,；;。）)]|邮编|邮政编码|电话|$)", flat):
-        agency.address = match.group(1)
+        found["address"] = match.group(1)
     if match := re.search(r"(?:邮编|邮政编码)[:：]?(\d{6})", flat):
-        agency.postcode = match.group(1)
+        found["postcode"] = match.group(1)
     if match := re.search(r"电话[:：]?([\d\-－—()（）]{6,20}\d)", flat):
-        agency.phone = match.group(1)
+        found["phone"] = match.group(1)
     if match := EMAIL.search(flat):
-        agency.email = match.group(0)
+        found["email"] = match.group(0)
     if match := URL.search(flat):
-        agency.url = match.group(0)
+        found["url"] = match.group(0)
     if match := re.search(r"在“([^”]{2,30})”", flat) or re.search(r"在([^，,。（(“”]{2,30}?网站)", flat):
-        agency.website = "" if match.group(1) == "政府门户网站" else match.group(1)
+        found["website"] = "" if match.group(1) == "政府门户网站" else match.group(1)
     if match := re.search(r"请与(.{2,40}?)联系", flat):
         contact = match.group(1)
         office = contact[len(name):] if name and contact.startswith(name) else \
             re.split(r"人民政府|办事处|政府", contact)[-1]
-        agency.office = office if office != contact else ""
-    return agency
+        found["office"] = office if office != contact else ""
+    return Agency(**found)
 
 
 def overview_parts(paragraphs: list[str]) -> dict[str, str]:
@@ -121,33 +124,34 @@ def overview_parts(paragraphs: list[str]) -> dict[str, str]:
     return {f"overview.{k}": "\n".join(v) for k, v in parts.items() if v}
 
 
-def drop_generated(report: Report) -> None:
+def drop_generated(builder: ReportBuilder) -> None:
     """Forget prose that equals what the renderer would generate anyway from the same data."""
+    report = builder.build()
     for key, make in (("overview.active", generated.active_summary),
                       ("overview.requests", generated.requests_summary)):
-        if report.prose.get(key) == make(report):
-            report.prose[key] = ""
-    if PLACEHOLDER.match(report.prose.get("problems", "")):
-        report.prose["problems"] = ""
-    if report.prose.get("other") == "本年度无其他需要报告的事项。" and report.fees.collected is None:
-        report.prose["other"] = ""
+        if builder.prose.get(key) == make(report):
+            builder.prose[key] = ""
+    if PLACEHOLDER.match(builder.prose.get("problems", "")):
+        builder.prose["problems"] = ""
+    if builder.prose.get("other") == "本年度无其他需要报告的事项。" and builder.fees.collected is None:
+        builder.prose["other"] = ""
 
 
-def read_fees(report: Report) -> None:
+def read_fees(builder: ReportBuilder) -> None:
     """The 信息处理费 statement (section 六, else anywhere in the prose); the tool's own sentence is taken
     out of the prose."""
-    text = report.prose.get("other", "")
+    text = builder.prose.get("other", "")
     fees = Fees()
-    for part in (text, "\n".join(v for k, v in report.prose.items() if k != "other")):
+    for part in (text, "\n".join(v for k, v in builder.prose.items() if k != "other")):
         flat = compact(part)
         if NO_FEE.search(flat):
-            fees.collected = False
+            fees = Fees(collected=False)
         elif match := re.search(r"收取[^。；]{0,12}信息处理费([\d.,]+)元(?:（(\d+)件）)?", flat):
-            fees.collected, fees.amount = True, parse_number(match.group(1), AMOUNT).value
-            fees.cases = int(match.group(2)) if match.group(2) else None
+            fees = Fees(collected=True, amount=parse_number(match.group(1), AMOUNT).value,
+                        cases=int(match.group(2)) if match.group(2) else None)
         if fees.collected is not None:
             break
-    report.fees = fees
+    builder.fees = fees
     lines = text.split("\n")
-    if fees.collected is not None and lines and lines[0] == generated.fee_statement(report):
-        report.prose["other"] = "\n".join(lines[1:])
+    if fees.collected is not None and lines and lines[0] == generated.fee_statement(builder.build()):
+        builder.prose["other"] = "\n".join(lines[1:])

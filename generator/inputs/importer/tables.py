@@ -12,10 +12,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache
 
-from ...formats import (APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW,
-                       Format)
+from ...formats import APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW, Format
 from .items import Item, is_blank, is_numeric, keyform
 
 FUZZY = 0.8  # similarity above which a cell is taken as a (reworded) official label
@@ -66,7 +65,7 @@ class TableRead:
 
 # --- labels ---------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _index(table: str) -> dict[str, tuple[Label, ...]]:
     entries: dict[str, list[Label]] = {}
 
@@ -126,7 +125,7 @@ def is_label_start(key: str) -> bool:
 WIDE = {ch: f"[{ch}{chr(ord(ch) + 0xFEE0)}]" for ch in "0123456789"}  # digits may be full-width
 
 
-@lru_cache(maxsize=None)
+@cache
 def label_regex() -> re.Pattern:
     """Every table label as printed anywhere: punctuation and spaces between its characters are free
     (「4.无正当理由大量反复 申请」, 「第二十条 第（一）项」, 「1、属于国家秘密」); longest labels first."""
@@ -166,7 +165,7 @@ def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
     return index[best], index[best][0].text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _group_prefixes(table: str) -> tuple[str, ...]:
     return tuple(key for key, labels in _index(table).items() if any(label.kind == "group" for label in labels))
 
@@ -264,7 +263,7 @@ def _active_row(run: Run, block: str, votes: Counter | None, read: TableRead) ->
         in_block = [label for label in in_block if label.fmt == top] or in_block
     options = {label.fmt: _active_paths(label.fmt, label.block, label.key) for label in in_block}
     twin = _twin(in_block[0], top) if top and top not in options else None
-    if twin:
+    if top and twin:
         options[top] = _active_paths(top, in_block[0].block, in_block[0].key)
     elif len(options) == 1:
         (key,) = options
@@ -318,19 +317,21 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
     out: list[RowRead] = []
     i = 0
     while i < len(sequence):
-        if isinstance(sequence[i], RowRead):
-            out.append(sequence[i])
+        item = sequence[i]
+        if isinstance(item, RowRead):
+            out.append(item)
             i += 1
             continue
         j = i
         while j < len(sequence) and isinstance(sequence[j], Run):
             j += 1
-        before = sequence[i - 1] if i else None
-        after = sequence[j] if j < len(sequence) else None
-        fits = _rows_between(before, after, j - i, seen, table)
+        before, after = out[-1] if i else None, sequence[j] if j < len(sequence) else None
+        assert after is None or isinstance(after, RowRead)  # runs were grouped up to the next row
+        group = [run for run in sequence[i:j] if isinstance(run, Run)]
+        fits = _rows_between(before, after, len(group), seen, table)
         if not fits:
-            read.stray += sequence[i:j]
-        for n, run in enumerate(sequence[i:j]):
+            read.stray += group
+        for n, run in enumerate(group):
             if not fits:
                 break
             options = {key: _paths(FORMATS[key], table, keys[n]) for key, keys in fits.items()}

@@ -14,6 +14,7 @@ A saved portal page's metadata and breadcrumb are taken off first (see ``page``)
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from .. import InputError
@@ -85,5 +86,5 @@ def _double_spaced(lines: list[Line]) -> bool:
     filled = [i for i, text in enumerate(texts) if text.strip()]
     if len(filled) < MIN_LINES:
         return False
-    single = sum(1 for a, b in zip(filled, filled[1:]) if b - a == 2)
+    single = sum(1 for a, b in pairwise(filled) if b - a == 2)
     return single >= DOUBLE_SPACED * (len(filled) - 1)

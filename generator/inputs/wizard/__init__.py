@@ -3,27 +3,29 @@
 Sections run in order (SECTIONS); each answer is saved to a draft file at once, so Ctrl+C, a closed
 terminal or ``kill -9`` loses nothing: ``nianbao wizard --resume DRAFT`` continues at the same question.
 The end is a summary screen (rich tables and every checker finding), the data file and, if asked,
-the rendered report. Questions live in ``sections`` / ``prose``, the draft in ``session``.
+the outputs the clerk chose (rendered by the application layer). Questions live in ``sections`` /
+``prose``, the draft in ``session``.
 """
 from __future__ import annotations
 
 import json
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...checks import check, cross_year
-from ...findings import has_errors
+from ...errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
+from ...findings import Finding, has_errors
 from ...formats import HEADINGS
-from ...outputs import OutputExists, safe_filename, write_atomic
+from ...outputs import safe_filename
 from ...report import Report
-from .. import InputError, load_report
+from .. import load_report
+from ..datafile import write_data_file
 from . import prose as prose_sections
 from . import sections
 from .session import (GoBack, JumpTo, Quit, Session, State, build_report, remember_agency,
                              remembered_agency)
 from .view import show_summary
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DRAFT_NAME = "年报向导草稿"
 
 SECTIONS = (
@@ -38,20 +40,17 @@ SECTIONS = (
     ("date", "发布日期", sections.publication),
 )
 FINISH = "finish"
-NO_TTY = ("nianbao wizard 需要在终端（命令行窗口）里逐项回答问题，但现在的输入不是终端"
-          "（例如在脚本、管道或自动化流程中运行）。\n"
-          "请改用以下任一方式填报：\n"
-          "  1. Excel 填报表：nianbao form --year 年度 -o 填报表.xlsx，填好后 nianbao render 填报表.xlsx\n"
-          "  2. 数据文件：参照 examples/ 里的 .yaml 示例填写，然后 nianbao check 数据.yaml、nianbao render 数据.yaml")
 
 
-def cli_wizard(args) -> int:
-    """Entry point from generator.commands: refuse without a terminal, else run to the end."""
-    if sys.stdin is None or not sys.stdin.isatty():
-        print(NO_TTY, file=sys.stderr)
-        return EXIT_INPUT
-    session = open_session(args)
-    return run_wizard(session)
+@dataclass(frozen=True)
+class Outcome:
+    """How a wizard run ended: the exit code and, when saved, the report, its data file and the outputs asked for."""
+
+    code: int
+    report: Report | None = None
+    data_file: Path | None = None
+    targets: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 def open_session(args, pt_input=None, pt_output=None, console=None, cwd: Path | None = None) -> Session:
@@ -85,8 +84,7 @@ def _prefill_from_previous(state: State, path: str) -> None:
     from ..datafile import report_to_dict
 
     previous = load_report(path)
-    draft = next_year(previous)
-    draft.prose = {}  # last year's prose is offered explicitly, never reused silently
+    draft = next_year(previous).evolve(prose={})  # last year's prose is offered explicitly, never reused silently
     state.base = report_to_dict(draft)
     state.base_source = f"{previous.year}年报告"
     state.previous = {"year": previous.year, "prose": {k: v for k, v in previous.prose.items() if v},
@@ -101,8 +99,8 @@ def _new_draft_path(cwd: Path) -> Path:
     return path
 
 
-def run_wizard(session: Session) -> int:
-    """Run from the section the draft is at to the end; returns the exit code."""
+def run_wizard(session: Session) -> Outcome:
+    """Run from the section the draft is at to the end."""
     console = session.console
     console.print(f"草稿自动保存在：[bold]{session.draft}[/bold]\n"
                   f"中断后继续：nianbao wizard --resume {session.draft}")
@@ -112,16 +110,16 @@ def run_wizard(session: Session) -> int:
         if stop.delete:
             session.draft.unlink(missing_ok=True)
             console.print("已退出，草稿已删除。")
-            return EXIT_INTERRUPTED
+            return Outcome(EXIT_INTERRUPTED)
         session.save()
         console.print(f"已保存草稿：{session.draft}\n继续填写：nianbao wizard --resume {session.draft}")
-        return EXIT_INTERRUPTED
+        return Outcome(EXIT_INTERRUPTED)
     except EOFError:
         console.print(f"输入已结束。已保存草稿：{session.draft}\n继续填写：nianbao wizard --resume {session.draft}")
-        return EXIT_INPUT
+        return Outcome(EXIT_INPUT)
 
 
-def _loop(session: Session) -> int:
+def _loop(session: Session) -> Outcome:
     names = [name for name, _, _ in SECTIONS] + [FINISH]
     while True:
         current = session.state.section if session.state.section in names else names[0]
@@ -158,7 +156,7 @@ def findings_of(session: Session, report: Report) -> list:
     return findings
 
 
-def finish(session: Session) -> int:
+def finish(session: Session) -> Outcome:
     session.state.editing = False
     report = session.report()
     findings = findings_of(session, report)
@@ -175,24 +173,21 @@ def finish(session: Session) -> int:
     remember_agency(report)
     session.draft.unlink(missing_ok=True)
     session.console.print(f"[green]已保存数据文件：{path}[/green]（草稿已删除）")
-    targets = {SAVE: [], SAVE_DOCX: ["docx"], SAVE_ALL: ["docx", "pdf"]}[action]
+    targets = {SAVE: (), SAVE_DOCX: ("docx",), SAVE_ALL: ("docx", "pdf")}[action]
     if targets and has_errors(findings):
         session.console.print("[red]数据有错误，未生成报告。请按上面的提示修改数据文件后运行："
                               f"nianbao render {path}（如确需先生成草稿，加 --ignore-errors）。[/red]")
-        return EXIT_FINDINGS
-    for target in targets:
-        render_to(session, report, path.parent, target)
-    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+        targets = ()
+    code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+    return Outcome(code, report, path, targets, tuple(findings))
 
 
 def save_data_file(session: Session, report: Report) -> Path:
     """Write the data file; an existing file is overwritten only if the clerk says so."""
-    from ...commands import write_data_file
-
     path = Path(session.state.output or safe_filename(f"{report.agency.name}-{report.year}") + ".yaml")
     force = False
     if path.exists():
-        alternative = _free_name(path)
+        alternative = free_name(path)
         choice = session.select("overwrite", f"文件 {path} 已存在。要怎么做？",
                                 [(f"另存为 {alternative.name}", "new"), (f"覆盖 {path.name}", "overwrite")])
         force = choice == "overwrite"
@@ -201,20 +196,8 @@ def save_data_file(session: Session, report: Report) -> Path:
     return path
 
 
-def render_to(session: Session, report: Report, folder: Path, target: str) -> None:
-    from ...render import render
-
-    stem = safe_filename(f"{report.agency.name}{report.year}年政府信息公开工作年度报告")
-    path = _free_name(folder / f"{stem}.{target}")
-    try:
-        write_atomic(path, render(report, target))
-    except (OutputExists, OSError) as exc:
-        session.console.print(f"[red]未能生成 {path.name}：{exc}[/red]")
-        return
-    session.console.print(f"[green]已生成：{path}[/green]")
-
-
-def _free_name(path: Path) -> Path:
+def free_name(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext`` … when it exists."""
     n, candidate = 1, path
     while candidate.exists():
         n += 1
@@ -227,4 +210,4 @@ def draft_answers(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))["answers"]
 
 
-__all__ = ["cli_wizard", "open_session", "run_wizard", "build_report", "SECTIONS"]
+__all__ = ["Outcome", "open_session", "run_wizard", "build_report", "free_name", "SECTIONS"]

@@ -14,9 +14,6 @@ from .session import Session, default_year
 from .view import (active_table, agency_table, appeals_table, balance, balance_line, outcome_groups,
                           requests_table)
 
-# Section 二 columns that record this year's activity (asked only after 「是」 to the gate question);
-# the others (现行有效件数, 上一年项目数量, amounts, procurement) are stock figures asked directly.
-FLOW_COLUMNS = {"issued", "repealed", "decisions", "made", "published", "change"}
 TOWNSHIP_SUFFIXES = {"乡人民政府": ("乡", "我乡"), "镇人民政府": ("镇", "我镇"), "街道办事处": ("街道", "本街道")}
 
 GATE_ACTIVE = "本年度制发、废止规范性文件或作出许可、处罚、强制决定吗？"
@@ -79,7 +76,8 @@ def active(s: Session) -> None:
         s.set_many({q: 0 for q in rules})
         s.console.print(f"[dim]乡镇、街道没有规章制定权，「{fmt.active.row('rules').label}」一行按 0 填写。[/dim]")
         cells = [(b, r, c) for b, r, c in cells if r.key != "rules"]
-    flow = [(b, r, c) for b, r, c in cells if c.key in FLOW_COLUMNS]
+    # Activity columns are asked only after 「是」 to the gate question; stock figures and amounts directly.
+    flow = [(b, r, c) for b, r, c in cells if c.activity]
     flow_rows = list(dict.fromkeys((b.caption, r.key, r.label) for b, r, _ in flow))
     busy = {r.key for _, r, c in flow if report.number(f"active.{r.key}.{c.key}")}
     chosen: list[str] = []
@@ -88,9 +86,9 @@ def active(s: Session) -> None:
                                                              for caption, key, label in flow_rows], busy)
     s.set_many({f"num.active.{r.key}.{c.key}": 0 for _, r, c in flow if r.key not in chosen})
     for b, r, c in cells:
-        if c.key in FLOW_COLUMNS and r.key not in chosen:
+        if c.activity and r.key not in chosen:
             continue
-        if c.key in FLOW_COLUMNS:
+        if c.activity:
             default = report.number(f"active.{r.key}.{c.key}")
         else:
             default = _stock_default(s, r.key, c.key)
@@ -99,11 +97,15 @@ def active(s: Session) -> None:
 
 
 def _stock_default(s: Session, row: str, col: str):
-    """现行有效件数 defaults to last year's + 本年制发 − 本年废止 (rule X-2); others to what is known."""
+    """The stock (现行有效件数) defaults to last year's + added − removed (rule X-2); others to what is known."""
     report = s.report()
-    if col == "in_force" and f"num.active.{row}.in_force" not in s.answers:
-        n = report.number
-        return n(f"active.{row}.in_force") + n(f"active.{row}.issued") - n(f"active.{row}.repealed")
+    fmt = report.format
+    if fmt.stock_flow and col == fmt.stock_column and f"num.active.{row}.{col}" not in s.answers:
+        added, removed = fmt.stock_flow
+
+        def n(key: str):
+            return report.number(f"active.{row}.{key}") or 0
+        return n(col) + n(added) - n(removed)
     return report.number(f"active.{row}.{col}")
 
 

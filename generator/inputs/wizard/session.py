@@ -7,7 +7,6 @@ the draft, and the first unanswered question is asked — so the clerk continues
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -19,11 +18,12 @@ import questionary.prompts.confirm as _confirm_prompt
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 
-from ...formats import format_for_year
-from ...numbers import format_number, parse_number
+from ...cells import read_number, read_text
+from ...errors import InputError
+from ...formats import AMOUNT, COUNT, format_for_year
+from ...numbers import format_number, parse_date, parse_number
 from ...outputs import write_atomic
-from ...report import AGENCY_FIELDS, Report
-from .. import InputError
+from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 
 # questionary prints the answer to a yes/no question as "Yes"/"No"; clerks read Chinese.
 _confirm_prompt.YES, _confirm_prompt.NO = "是", "否"
@@ -91,28 +91,58 @@ def default_year(today: date | None = None) -> int:
 
 
 def build_report(state: State) -> Report:
-    """The report as far as it is known: pre-filled data with every answer laid over it."""
-    from ..datafile import report_from_dict
+    """The report as far as it is known: pre-filled data with every answer laid over it.
 
-    a, base = state.answers, copy.deepcopy(state.base or {})
+    Answers were checked as they were typed, so the report is built directly (no data-file round trip).
+    """
+    a, base = state.answers, state.base or {}
     year = int(a.get("year") or base.get("year") or default_year())
     fmt = format_for_year(year)
+    builder = ReportBuilder(year=year, format=fmt, declared_format=fmt.key)
     agency = {k: v for k, v in (base.get("agency") or {}).items() if k in AGENCY_FIELDS}
     agency.update({k: a[f"agency.{k}"] for k in AGENCY_FIELDS if f"agency.{k}" in a})
-    data: dict = {"format": fmt.key, "year": year,
-                  "agency": {k: str(v) for k, v in agency.items() if v not in (None, "")} or {"name": ""}}
-    data["agency"].setdefault("name", "")
+    builder.agency = Agency(**{k: _text(builder, v, f"agency.{k}") for k, v in agency.items()})
     same_format = str(base.get("format") or format_for_year(base.get("year") or year).key) == fmt.key
     for path in fmt.input_paths:
         table, row, col = path.split(".")
-        given = ((base.get(table) or {}).get(row) or {}).get(col, 0) if same_format else 0
-        data.setdefault(table, {}).setdefault(row, {})[col] = a.get(f"num.{path}", given)
-    overview = {k.split(".")[2]: v for k, v in a.items() if k.startswith("prose.overview.") and k.count(".") == 2}
-    data["prose"] = {"overview": overview, **{k: a[f"prose.{k}"] for k in ("problems", "other") if f"prose.{k}" in a}}
-    data["fees"] = {k: a[f"fees.{k}"] for k in ("collected", "amount", "cases") if a.get(f"fees.{k}") is not None}
-    if a.get("publication_date"):
-        data["publication_date"] = a["publication_date"]
-    return report_from_dict(data, source="向导草稿")
+        given = ((base.get(table) or {}).get(row) or {}).get(col) if same_format else None
+        _number(builder, path, a.get(f"num.{path}", given))
+    for key, value in a.items():
+        if key.startswith("prose.") and key.removeprefix("prose.") in PROSE_FIELDS:
+            builder.prose[key.removeprefix("prose.")] = _text(builder, value, key, strip=False)
+    amount, cases = (_fee(builder, a.get(f"fees.{k}"), kind, k) for k, kind in (("amount", AMOUNT), ("cases", COUNT)))
+    builder.fees = Fees(collected=a.get("fees.collected"), amount=amount, cases=cases)
+    builder.publication_date = parse_date(a["publication_date"]) if a.get("publication_date") else None
+    return builder.build()
+
+
+def _text(builder: ReportBuilder, value, path: str, strip: bool = True) -> str:
+    text, finding = read_text(value, PROSE_FIELDS.get(path.removeprefix("prose."), path), path, strip=strip)
+    if finding:
+        builder.read_findings.append(finding)
+    return text
+
+
+def _number(builder: ReportBuilder, path: str, raw) -> None:
+    if raw is None:
+        return  # not asked yet and nothing carried forward: 0
+    fmt = builder.format
+    cell = read_number(raw, fmt.kind_of(path), fmt.describe(path), path)
+    if cell.finding:
+        builder.read_findings.append(cell.finding)
+    if cell.value is None:
+        builder.unread[path] = raw
+    else:
+        builder.numbers[path] = cell.value
+
+
+def _fee(builder: ReportBuilder, raw, kind: str, key: str):
+    if raw is None:
+        return None
+    cell = read_number(raw, kind, f"信息处理费 · {key}", f"fees.{key}")
+    if cell.finding:
+        builder.read_findings.append(cell.finding)
+    return cell.value
 
 
 class Session:

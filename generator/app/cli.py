@@ -1,4 +1,4 @@
-"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema``.
+"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema | doctor``.
 
 Exit codes: 0 done (no errors), 1 the data has errors or an output was refused, 2 the input could
 not be read or the command was used wrongly. Heavy libraries are imported only by the command
@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+from .. import __version__
+from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -32,7 +31,7 @@ argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # argparse looks its mes
 
 
 def _formats(value: str) -> list[str]:
-    from .render import TARGETS
+    from ..render import TARGETS
 
     chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
     wrong = [v for v in chosen if v not in TARGETS]
@@ -107,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="报告文件")
     p.add_argument("-o", "--output", metavar="数据文件.yaml")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("doctor", help="环境检查：版本、PDF 能否生成、字体、输出文件夹能否写入")
+    p.add_argument("-o", "--output", default=".", metavar="目录", help="要检查能否写入的输出目录，默认当前目录")
+    p.add_argument("--pdf", action="store_true", help="PDF 必须可用（不可用时退出码为 1）")
     return parser
 
 
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

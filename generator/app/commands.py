@@ -5,31 +5,35 @@ import json
 import sys
 from pathlib import Path
 
-from .checks import check
-from .cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
-from .findings import ERROR, Finding, has_errors, summary
-from .inputs import InputError, load_report
-from .outputs import OutputExists, safe_filename, write_atomic
-from .report import Report
+from ..checks import check, cross_year
+from ..errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, NianbaoError, OutputExists
+from ..findings import Finding, has_errors, summary
+from ..inputs import load_report
+from ..outputs import write_atomic
+from ..prose import file_stem
+from ..report import Report
 
 
 def run(args) -> int:
+    """Run one parsed command; every error it raises for the user becomes its message and exit code."""
+    from . import batch, form, wizard
+
     handler = {"check": cmd_check, "render": cmd_render, "schema": cmd_schema, "convert": cmd_convert,
-               "import": cmd_import, "form": cmd_form, "wizard": cmd_wizard, "batch": cmd_batch}[args.command]
+               "import": cmd_import, "form": form.cmd_form, "wizard": wizard.cmd_wizard,
+               "batch": batch.cmd_batch, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except InputError as exc:
         print(f"无法读取：{exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except OutputExists as exc:
+        return exc.exit_code
+    except NianbaoError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_FINDINGS
+        return exc.exit_code
 
 
 def findings_for(report: Report, previous_path: str | None = None, deadline=(1, 31)) -> list[Finding]:
     findings = check(report, deadline)
     if previous_path:
-        from .checks import cross_year
         findings += cross_year(report, load_report(previous_path))
     return findings
 
@@ -64,7 +68,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_render(args) -> int:
-    worst = EXIT_OK
+    from ..render.pdf import PdfUnavailable
+
+    worst, pdf_missing = EXIT_OK, None
     for name in args.inputs:
         report = load_report(name)
         findings = findings_for(report, args.previous)
@@ -75,62 +81,60 @@ def cmd_render(args) -> int:
             print(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
             worst = EXIT_FINDINGS
             continue
-        stem = safe_filename(f"{report.agency.name}{report.year}年政府信息公开工作年度报告")
         for target in args.to:
-            path = Path(args.output) / f"{stem}.{target}"
+            path = Path(args.output) / f"{file_stem(report)}.{target}"
             if path.exists() and not args.force:
                 raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
-            write_atomic(path, _render_one(report, target, args.template), force=True)
+            if target == "pdf" and pdf_missing:
+                continue
+            try:
+                data = _render_one(report, target, args.template)
+            except PdfUnavailable as exc:  # the other formats are still written; the message comes once
+                pdf_missing = exc
+                continue
+            write_atomic(path, data, force=True)
             print(f"已生成：{path}")
+    if pdf_missing:
+        print(pdf_missing, file=sys.stderr)
+        return pdf_missing.exit_code
     return worst
 
 
 def _render_one(report: Report, target: str, template: str | None) -> bytes:
-    from .render import render
-    from .render.docx import TemplateError
+    from ..render import render
 
-    try:
-        return render(report, target, Path(template) if template else None)
-    except TemplateError as exc:
-        raise InputError(str(exc)) from None
+    return render(report, target, Path(template) if template else None)
 
 
 def cmd_schema(args) -> int:
-    from .formats import FORMATS
-    from .inputs.datafile import json_schema
+    from ..formats import FORMATS
+    from ..inputs.datafile import json_schema
 
     print(json.dumps(json_schema(FORMATS[args.format] if args.format else None), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
-def write_data_file(report: Report, path: Path, force: bool) -> None:
-    from .inputs.datafile import dump_yaml, report_to_dict
-
-    if path.suffix.lower() == ".json":
-        text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = dump_yaml(report)
-    write_atomic(path, text, force=force)
-
-
 def cmd_convert(args) -> int:
+    from ..inputs.datafile import write_data_file
+
     report = load_report(args.input)
     out = Path(args.output)
     if out.suffix.lower() in (".yaml", ".yml", ".json"):
         write_data_file(report, out, args.force)
     elif out.suffix.lower() == ".xlsx":
-        from .inputs.excel import write_form
+        from ..inputs.excel import write_form
         write_form(out, report.format, report=report, force=args.force)
     else:
         raise InputError(f"输出文件 {out.name} 的类型不支持，请用 .yaml、.json 或 .xlsx。")
     for finding in report.read_findings:
         print("  " + finding.text())
     print(f"已生成：{out}")
-    return EXIT_FINDINGS if any(f.severity == ERROR for f in report.read_findings) else EXIT_OK
+    return EXIT_FINDINGS if has_errors(list(report.read_findings)) else EXIT_OK
 
 
 def cmd_import(args) -> int:
-    from .inputs.importer import import_report
+    from ..inputs.datafile import write_data_file
+    from ..inputs.importer import import_report
 
     report = import_report(Path(args.input))
     out = Path(args.output or Path(args.input).with_suffix(".yaml"))
@@ -141,16 +145,7 @@ def cmd_import(args) -> int:
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
-def cmd_form(args) -> int:
-    from .inputs.excel import cli_form
-    return cli_form(args)
+def cmd_doctor(args) -> int:
+    from .doctor import run_doctor
 
-
-def cmd_wizard(args) -> int:
-    from .inputs.wizard import cli_wizard
-    return cli_wizard(args)
-
-
-def cmd_batch(args) -> int:
-    from .batch import cli_batch
-    return cli_batch(args)
+    return run_doctor(args)

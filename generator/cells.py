@@ -1,0 +1,88 @@
+"""Reading one typed cell — a number, a text, a yes/no answer — with the finding it deserves.
+
+The one reader behind the data file, the Excel form, the roster and the importer, so a value gets the
+same interpretation and the same message (R0-1, R0-2, R0-3) wherever it was typed. Callers say where
+the cell is (``where``, shown to the clerk) and its path; blank cells are only flagged here, because
+forms report their blanks grouped (one finding per sheet or row) and a published report keeps them blank.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from .findings import ERROR, WARNING, Finding
+from .numbers import Parsed, format_number, parse_number
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+YES, NO = "是", "否"
+YES_WORDS = frozenset({YES, "已收取", "收取", "有", "是的", "true", "y", "yes", "1"})
+NO_WORDS = frozenset({NO, "未收取", "不收取", "没有收取", "无", "没有", "false", "n", "no", "0"})
+
+
+@dataclass(frozen=True)
+class NumberCell:
+    value: int | Decimal | None  # None: not acceptable (see finding)
+    finding: Finding | None = None  # R0-1: an error when unreadable, a warning when normalised
+    blank: bool = False  # nothing typed (value 0); the caller reports it (R0-2)
+
+
+def shown(raw: object) -> str:
+    """A typed value as the clerk saw it: 50 for 50.0, text stripped, never scientific notation."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, (float, Decimal)):
+        return format(Decimal(repr(raw)) if isinstance(raw, float) else raw, "f")
+    return str(raw).strip()
+
+
+def read_number(raw: object, kind: str, where: str, path: str, extra_note: str = "") -> NumberCell:
+    """One number cell: its value and the R0-1 finding when it had to be interpreted or cannot be read."""
+    parsed: Parsed = parse_number(raw, kind)
+    if parsed.blank:
+        return NumberCell(parsed.value, blank=True)
+    if parsed.value is None:
+        return NumberCell(None, Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path,
+                                        operands={"输入": shown(raw)}))
+    note = "；".join(filter(None, [parsed.note, extra_note]))
+    if not note:
+        return NumberCell(parsed.value)
+    value = format_number(parsed.value, kind)
+    return NumberCell(parsed.value, Finding("R0-1", WARNING, where, f"「{shown(raw)}」已按 {value} 处理（{note}），请核对。",
+                                            path=path, operands={"输入": shown(raw), "按": parsed.value}))
+
+
+def read_text(raw: object, where: str, path: str, strip: bool = True) -> tuple[str, Finding | None]:
+    """One text cell: numbers typed for text (phone numbers, postcodes) and dates as text, controls removed (R0-3)."""
+    if raw is None:
+        return "", None
+    if isinstance(raw, (datetime, date)):
+        text = f"{raw:%Y-%m-%d}"
+    elif isinstance(raw, time):
+        text = str(raw)
+    elif isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        text = shown(raw)
+    else:
+        text = str(raw)
+    cleaned = CONTROL_CHARS.sub("", text)
+    finding = None
+    if cleaned != text:
+        finding = Finding("R0-3", WARNING, where, "文字中含有不可见的控制字符，已删除。", path=path)
+    return (cleaned.strip() if strip else cleaned), finding
+
+
+def read_yes_no(raw: object, where: str, path: str) -> tuple[bool | None, Finding | None]:
+    """A yes/no answer (是/否 and the usual variants); None when blank; an R0-1 error when it is neither."""
+    if raw is None or isinstance(raw, bool):
+        return raw, None
+    text = shown(raw)
+    if not text:
+        return None, None
+    if text.casefold() in YES_WORDS:
+        return True, None
+    if text.casefold() in NO_WORDS:
+        return False, None
+    return None, Finding("R0-1", ERROR, where, f"「{text}」无法识别，请填写或选择「{YES}」或「{NO}」。", path=path,
+                         operands={"输入": text})

@@ -1,0 +1,27 @@
+"""Exit codes and the errors a command turns into a Chinese message (never a traceback).
+
+Every command returns one of the exit codes below; an error raised anywhere below the application
+layer carries its own code, so the command only prints its message.
+"""
+from __future__ import annotations
+
+EXIT_OK = 0  # done, no errors in the data
+EXIT_FINDINGS = 1  # the data has errors, or an output was refused (exists, not --force)
+EXIT_INPUT = 2  # an input cannot be read, the command was used wrongly, or the system lacks something
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+class NianbaoError(Exception):
+    """A problem the user can fix; ``str(error)`` is the Chinese message, ``exit_code`` the command's code."""
+
+    exit_code = EXIT_INPUT
+
+
+class InputError(NianbaoError):
+    """The input cannot be read at all; the message says what and where."""
+
+
+class OutputExists(NianbaoError):
+    """The target exists and the user did not say --force."""
+
+    exit_code = EXIT_FINDINGS

@@ -1,0 +1,1 @@
+"""Templates and stylesheets, shipped inside the wheel as the package ``generator.templates``."""
