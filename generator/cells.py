@@ -13,9 +13,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from .findings import ERROR, WARNING, Finding
+from .limits import clip
 from .numbers import Parsed, format_number, parse_number
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# C0 controls but tab and line breaks, DEL, C1 controls (0x9b starts a terminal escape), lone surrogates
+# (invalid in XML and in UTF-8) and the non-characters U+FFFE/U+FFFF.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 YES, NO = "是", "否"
 YES_WORDS = frozenset({YES, "已收取", "收取", "有", "是的", "true", "y", "yes", "1"})
@@ -30,11 +33,15 @@ class NumberCell:
 
 
 def shown(raw: object) -> str:
-    """A typed value as the clerk saw it: 50 for 50.0, text stripped, never scientific notation."""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, (float, Decimal)):
-        return format(Decimal(repr(raw)) if isinstance(raw, float) else raw, "f")
+    """A typed value as the clerk saw it: 50 for 50.0, text stripped, no scientific notation for ordinary numbers."""
+    if isinstance(raw, float):
+        raw = Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        if not raw.is_finite() or abs(raw.adjusted()) > 30:
+            return str(raw)
+        return str(int(raw)) if raw == raw.to_integral() else format(raw, "f")
+    if isinstance(raw, int) and raw.bit_length() > 10_000:  # str() refuses integers of over 4,300 digits
+        return "（一个上千位的数）"
     return str(raw).strip()
 
 
@@ -45,7 +52,7 @@ def read_number(raw: object, kind: str, where: str, path: str, extra_note: str =
         return NumberCell(parsed.value, blank=True)
     if parsed.value is None:
         return NumberCell(None, Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path,
-                                        operands={"输入": shown(raw)}))
+                                        operands={"输入": clip(shown(raw))}))
     note = "；".join(filter(None, [parsed.note, extra_note]))
     if not note:
         return NumberCell(parsed.value)

@@ -6,15 +6,17 @@ operands and the difference. Rule ids are stable (R3-1 …); G-3 and G-4 are thi
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from .findings import ERROR, WARNING, Finding
 from .formats import AMOUNT, HEADINGS, OVERVIEW_PARTS, STOCK_ROWS, format_for_year, outcome_rows
 from .numbers import format_number
-from .report import PROSE_FIELDS, Number, Report
+from .report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Number, Report
 
 FEE_WORDS = re.compile(r"信息处理费|收费|费用")
 PLACEHOLDER = "【"
+DEADLINE = (1, 31)  # (month, day) of the year after the report year by which it is published (G-6)
 # Usual wordings that no 信息处理费 was charged (on text without spaces): 未发生收费情况, 无收取信息处理费情况,
 # 未收取任何政府信息公开费用, 全年收取信息处理费0元 …
 NO_FEE = re.compile(r"(?:未|没有|无|不|免于?)(?:发生|产生|涉及|存在)?(?:任何)?[^。；，,按]{0,8}?(?:收取|收费)"
@@ -22,12 +24,13 @@ NO_FEE = re.compile(r"(?:未|没有|无|不|免于?)(?:发生|产生|涉及|存�
 SHOWN_CELLS = 4
 
 
-def check(report: Report, deadline: tuple[int, int] = (1, 31)) -> list[Finding]:
+def check(report: Report, deadline: tuple[int, int] = DEADLINE) -> list[Finding]:
     """All findings for one report: reading problems first, then the rules in spec order."""
     findings = list(report.read_findings)
     for rule in (r3_1_balance, r3_2_outcome_total, r3_3_row_total, r4_1_appeal_totals,
                  g2_format_version, g1_headings, g3_overview_parts, g4_problems, p1_placeholders, g5_fee_statement,
-                 r3_5_fee_refusals, r2_1_township_rules, t1_prose_agrees):
+                 r3_5_fee_refusals, r6_1_fees_not_collected, r2_1_township_rules, t1_prose_agrees,
+                 t3_self_reference, a1_contact_shapes):
         findings += rule(report)
     findings += g6_publication_date(report, deadline)
     return findings
@@ -246,6 +249,21 @@ def r3_5_fee_refusals(report: Report) -> list[Finding]:
                     path=path, operands={"逾期未缴费件数": report.number(path)})]
 
 
+def r6_1_fees_not_collected(report: Report) -> list[Finding]:
+    """「是否收取信息处理费」 is 否, yet an amount or a number of cases was given: the two cannot both be right."""
+    fees = report.fees
+    typed = {label: value for label, value in (("金额", fees.amount), ("件数", fees.cases)) if value}
+    if fees.collected is not False or not typed:
+        return []
+    said = "、".join(f"{label} {format_number(value, AMOUNT)}{'元' if label == '金额' else '件'}"
+                    for label, value in typed.items())
+    where = report.places.get("fees.collected") or "信息处理费 · 是否收取"
+    return [Finding("R6-1", ERROR, where,
+                    f"「是否收取信息处理费」填的是「否」，但又填了{said}。未收取请把金额和件数改为 0 或删去；"
+                    "收取了请把「是否收取」改为「是」。",
+                    path="fees.collected", operands={"是否收取": "否", **typed})]
+
+
 def r2_1_township_rules(report: Report) -> list[Finding]:
     """A township cannot make 规章: its 规章 row should be all zero."""
     if not report.agency.is_township:
@@ -369,9 +387,10 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
         if any(pending):
             claims.append((m.group(0), f"表格中尚有 {sum(v for v in pending if v)} 件尚未审结", None))
     if m := re.search(r"未收取[^。；]{0,8}?信息处理费", sentence):
-        if report.fees.collected or report.fees.amount:
-            amount = format_number(report.fees.amount or 0, AMOUNT)
-            claims.append((m.group(0), f"信息处理费填写为已收取 {amount} 元", None))
+        fees = report.fees
+        if fees.collected or (fees.collected is None and fees.amount):  # 「否」 with an amount is R6-1's
+            amount = f" {format_number(fees.amount, AMOUNT)} 元" if fees.amount else ""
+            claims.append((m.group(0), f"信息处理费填写为已收取{amount}", None))
     return [Finding("T-1", WARNING, PROSE_FIELDS.get(key, key),
                     f"正文写「{said}」，{tables}，两者不一致，请修改正文或表格。",
                     path=f"prose.{key}", operands={"正文": said, "表格": tables}, difference=diff)
@@ -388,6 +407,116 @@ def _outcome_sum(report: Report, sentence: str, closed, items: list) -> list[tup
         return []
     return [(sentence[closed.start():].rstrip("。；;"), f"所列各项办理结果之和为 {listed} 件，不等于办结的 {total} 件",
              listed - total)]
+
+
+# --- self-reference (T-3) and contact details (A-1) --------------------------------------------
+
+# How an agency refers to itself, by the kind its name ends with. Counties, districts and cities are never
+# judged: a township's report may rightly speak of 「我区」 or 「本市」, meaning its parent government.
+AGENCY_KINDS = (("街道办事处", "街道"), ("乡人民政府", "乡"), ("镇人民政府", "镇"), ("县人民政府", "县"),
+                ("区人民政府", "区"), ("市人民政府", "市"), ("委员会", "委"), ("局", "局"))
+SELF_WORDS = {"乡": "我乡", "镇": "我镇", "街道": "本街道", "县": "我县", "区": "我区", "市": "我市", "委": "我委",
+              "局": "我局"}
+JUDGED_KINDS = ("乡", "镇", "街道", "委", "局")
+SELF_REFERENCE = re.compile(r"(?:我|(?<![基根成资样文版课账剧日原范脚标副])本)(街道?|乡|镇|局|委)")
+
+
+def agency_kind(agency: Agency) -> str:
+    """「镇」 for 英林镇人民政府, 「街道」 for 青石街道办事处 …; the level field when the name does not say; else ""."""
+    name = agency.name.strip()
+    kind = next((kind for suffix, kind in AGENCY_KINDS if name.endswith(suffix)), "")
+    return kind or (agency.level if agency.level in SELF_WORDS else "")
+
+
+def self_words(text: str) -> dict[str, str]:
+    """Every self-reference in ``text`` (「我乡」, 「本街道」 …) → the kind of agency it belongs to."""
+    return {m.group(0): "街道" if m.group(1).startswith("街") else m.group(1) for m in SELF_REFERENCE.finditer(text)}
+
+
+def t3_self_reference(report: Report) -> list[Finding]:
+    """T-3: the self-reference (我镇/我乡/本街道/我局 …) agrees with the kind of agency in the name, everywhere."""
+    agency = report.agency
+    kind = agency_kind(agency)
+    texts = {"agency.short_name": (f"单位信息 · {AGENCY_FIELDS['short_name']}", agency.short_name)}
+    texts.update({f"prose.{key}": (label, report.text(key)) for key, label in PROSE_FIELDS.items()})
+    found = {path: {w: k for w, k in self_words(text).items() if k in JUDGED_KINDS}
+             for path, (_, text) in texts.items()}
+    if not kind:  # the name does not say: only two different self-references contradict each other
+        kinds = {k for words in found.values() for k in words.values()}
+        if len(kinds) < 2:
+            return []
+        used = sorted({w for words in found.values() for w in words})
+        return [Finding("T-3", WARNING, "单位信息 · 自称",
+                        f"报告中的自称不一致：{'、'.join(f'「{w}」' for w in used)}。请统一为本单位的自称。",
+                        path="agency.short_name", operands={"自称": used})]
+    out = []
+    for path, words in found.items():
+        wrong = sorted(w for w, k in words.items() if k != kind)
+        if not wrong:
+            continue
+        where = report.places.get(path) or texts[path][0]
+        said = "、".join(f"「{w}」" for w in wrong)
+        out.append(Finding("T-3", WARNING, where,
+                           f"自称{said}与机关名称「{agency.name}」不符（本单位是{kind}），应自称「{SELF_WORDS[kind]}」。请统一改正。",
+                           path=path, operands={"自称": wrong, "应为": SELF_WORDS[kind]}))
+    return out
+
+
+CONTACT_HINTS = {
+    "postcode": "邮编应为 6 位数字，如 211100",
+    "phone": "电话应为区号加号码（如 025-52100000）、7 至 8 位本地号码或 11 位手机号，多个号码用「、」隔开",
+    "email": "电子邮箱应写成 name@example.gov.cn 的形式（半角字符，不含空格）",
+}
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE_PREFIX, PHONE_EXTENSION = re.compile(r"^\+?86[- ]?"), re.compile(r"(?:转|分机|ext\.?) ?\d{1,6}$", re.I)
+
+
+def contact_problem(key: str, value: str) -> str:
+    """What is wrong with the shape of a postcode, phone number or e-mail address ("" when it looks right)."""
+    text = value.strip()
+    if not text or key not in CONTACT_HINTS:
+        return ""
+    if key == "email":
+        ok = all(EMAIL.fullmatch(part) for part in re.split(r"[、;；,，\s]+", text) if part)
+    elif key == "postcode":
+        ok = re.fullmatch(r"\d{6}", unicodedata.normalize("NFKC", text)) is not None
+    else:
+        parts = re.split(r"[、;,/或]+", unicodedata.normalize("NFKC", text))
+        ok = all(_phone_ok(part.strip()) for part in parts if part.strip())
+    return "" if ok else f"「{text}」的写法不对：{CONTACT_HINTS[key]}"
+
+
+def _phone_ok(part: str) -> bool:
+    """A landline with its area code, a local number, a mobile number, or a service line (12345, 400 …)."""
+    number = PHONE_EXTENSION.sub("", PHONE_PREFIX.sub("", part)).strip()
+    if not re.fullmatch(r"[\d ()\-]+", number):
+        return False
+    digits = re.sub(r"\D", "", number)
+    extension = re.search(r"-(\d{1,5})$", number)  # 025-52100000-8001
+    return _phone_digits_ok(digits) or bool(extension and _phone_digits_ok(digits[:-len(extension.group(1))]))
+
+
+def _phone_digits_ok(digits: str) -> bool:
+    if digits.startswith("0"):
+        return 10 <= len(digits) <= 12
+    if digits.startswith(("400", "800")):
+        return len(digits) == 10
+    if digits.startswith("1"):
+        return len(digits) in (11, 5)  # 手机号; 12345 等服务热线
+    return len(digits) in (7, 8) or (digits.startswith("95") and len(digits) in (5, 6))
+
+
+def a1_contact_shapes(report: Report) -> list[Finding]:
+    """A-1: postcode, phone and e-mail have the shapes they must have (they are printed in the opening)."""
+    out = []
+    for key in CONTACT_HINTS:
+        problem = contact_problem(key, getattr(report.agency, key))
+        if problem:
+            path = f"agency.{key}"
+            where = report.places.get(path) or f"单位信息 · {AGENCY_FIELDS[key]}"
+            out.append(Finding("A-1", WARNING, where, problem + "。", path=path,
+                               operands={"填写": getattr(report.agency, key)}))
+    return out
 
 
 # --- cross-year (needs last year's report) ----------------------------------------------------

@@ -25,3 +25,13 @@ class OutputExists(NianbaoError):
     """The target exists and the user did not say --force."""
 
     exit_code = EXIT_FINDINGS
+
+
+class OutputError(NianbaoError, OSError):
+    """An output cannot be written (read-only folder, full disk, a file where a folder should be).
+
+    Also an OSError (``strerror``: the reason in Chinese), so code that catches OSError around a write still does.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # the Chinese message, never OSError's "[Errno 28] …"

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from .rules import rule_name
+
 ERROR, WARNING = "E", "W"
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "提醒"}
 
@@ -19,7 +21,9 @@ class Finding:
     difference: int | Decimal | None = None
 
     def text(self) -> str:
-        return f"{SEVERITY_NAMES[self.severity]} [{self.rule}] {self.where}：{self.message}"
+        """「错误 [R3-1 列平衡] 位置：说明」: the rule's short name beside its id."""
+        label = " ".join(filter(None, (self.rule, rule_name(self.rule))))
+        return f"{SEVERITY_NAMES[self.severity]} [{label}] {self.where}：{self.message}"
 
     def as_dict(self) -> dict:
         return {k: _jsonable(v) for k, v in asdict(self).items()}

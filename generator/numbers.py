@@ -1,10 +1,16 @@
 """Read numbers and dates the way clerks type them: full-width digits, thousands separators, "+0", "无", "元".
 
-``parse_number`` never raises: it returns the value (or None when it cannot be accepted) and,
-when it had to interpret the input, a Chinese note saying what it did or what is wrong.
+``parse_number`` never raises, whatever it is given: it returns the value (or None when it cannot be
+accepted) and, when it had to interpret the input, a Chinese note saying what it did or what is wrong.
+
+Bounds: every count, change and amount is below 10^15 (``MAX_MAGNITUDE``; nothing in the report comes
+near it, and a spreadsheet keeps only 15 significant digits), an amount has at most ``MAX_DECIMALS``
+decimal places, and a typed number is at most ``MAX_NUMBER_TEXT`` characters. Infinity and NaN are
+never numbers. ``plain`` gives the exact form of a number for files that store floats.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,7 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from .formats import AMOUNT, COUNT
+from .limits import clip
 
+MAX_MAGNITUDE = 10**15
+MAX_DECIMALS = 10
+MAX_NUMBER_TEXT = 64
+EXACT_DIGITS = 15  # significant digits a float (and so a spreadsheet cell) keeps exactly
+TOO_LARGE = "数字太大（不能达到 10^15，即一千万亿）"
+
+INVALID_MARK = "待核"  # printed where an input could not be read (or a total depends on one), never a silent 0
 ZERO_WORDS = {"无", "没有", "-", "—", "－", "/", "／", "\\", "无此项", "不适用", "空"}
 UNIT_SUFFIX = re.compile(r"(件|个|项|条|次|万元|元)$")
 
@@ -33,6 +47,8 @@ def parse_number(raw: object, kind: str = COUNT) -> Parsed:
     if isinstance(raw, int):
         return _check_range(raw, kind, "")
     if isinstance(raw, float):
+        if not math.isfinite(raw):
+            return Parsed(None, f"「{raw}」不是有效的数字（无穷大或非数字）")
         return _from_decimal(Decimal(repr(raw)), kind, "")
     if isinstance(raw, Decimal):
         return _from_decimal(raw, kind, "")
@@ -40,6 +56,10 @@ def parse_number(raw: object, kind: str = COUNT) -> Parsed:
 
 
 def _parse_text(raw: str, kind: str) -> Parsed:
+    if len(raw) > MAX_NUMBER_TEXT:
+        if raw.strip().lstrip("+-").isdigit():
+            return Parsed(None, f"「{clip(raw.strip(), 20)}」{TOO_LARGE}")
+        return Parsed(None, f"「{clip(raw.strip(), 20)}」不是数字")
     text = unicodedata.normalize("NFKC", raw).strip()
     notes = []
     if text != raw.strip():
@@ -78,10 +98,18 @@ def _parse_text(raw: str, kind: str) -> Parsed:
 
 
 def _from_decimal(number: Decimal, kind: str, note: str) -> Parsed:
+    if not number.is_finite():
+        return Parsed(None, f"「{number}」不是有效的数字（无穷大或非数字）")
+    if abs(number) >= MAX_MAGNITUDE:
+        return Parsed(None, f"「{clip(str(number), 20)}」{TOO_LARGE}")
     if kind == AMOUNT:
         if number < 0:
             return Parsed(None, f"金额不能为负数（{number}）")
-        return Parsed(number.normalize() if number == number.to_integral() else number, note)
+        if number == number.to_integral():
+            return Parsed(number.normalize(), note)
+        if _trimmed(number)[1] > MAX_DECIMALS:
+            return Parsed(None, f"金额「{clip(str(number), 20)}」的小数位数太多，最多 {MAX_DECIMALS} 位")
+        return Parsed(number, note)
     if number != number.to_integral():
         return Parsed(None, f"件数必须是整数，不能是 {number}")
     if "." in str(number):
@@ -90,11 +118,47 @@ def _from_decimal(number: Decimal, kind: str, note: str) -> Parsed:
 
 
 def _check_range(value: int, kind: str, note: str) -> Parsed:
+    if abs(value) >= MAX_MAGNITUDE:
+        text = clip(str(value), 20) if value.bit_length() < 10_000 else "一个上千位的数"
+        return Parsed(None, f"「{text}」{TOO_LARGE}")
     if kind == COUNT and value < 0:
         return Parsed(None, f"件数不能为负数（{value}）")
+    if kind == AMOUNT and value < 0:
+        return Parsed(None, f"金额不能为负数（{value}）")
     if kind == AMOUNT:
         return Parsed(Decimal(value), note)
     return Parsed(value, note)
+
+
+def plain(value):
+    """A number as files that store floats keep it exactly (JSON, YAML, a workbook cell); other values unchanged.
+
+    An int, a float when it has at most 15 significant digits, else its exact digits as text. Infinity, NaN and
+    integers of 10^15 or more (kept only to be written back as typed) become text too.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, int):
+        return value if abs(value) < MAX_MAGNITUDE else str(value)
+    if not isinstance(value, Decimal):
+        return value
+    if not value.is_finite() or abs(value.adjusted()) > 30:
+        return str(value)
+    if value == value.to_integral():
+        return plain(int(value))
+    if _trimmed(value)[0] <= EXACT_DIGITS:
+        return float(value)
+    return format(value, "f")
+
+
+def _trimmed(number: Decimal) -> tuple[int, int]:
+    """(significant digits, decimal places) of a finite Decimal, trailing zeros left out, without context rounding."""
+    _, digits, exponent = number.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    zeros = len(digits) - len(text)
+    return max(len(text), 1), max(0, -(int(exponent) + zeros))
 
 
 def format_number(value: int | Decimal | None, kind: str = COUNT) -> str:
@@ -115,7 +179,13 @@ def parse_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    match = DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to print
+        return None
+    if len(text) > MAX_NUMBER_TEXT:
+        return None
+    match = DATE.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if not match:
         return None
     try:

@@ -1,15 +1,19 @@
-"""User text in the workbooks the tool writes: always a text cell, never a formula or a DDE link.
+"""Workbooks: user text written as text (never a formula or a DDE link), numbers written exactly, hostile cells read.
 
 openpyxl turns any string that starts with "=" into a live formula. Agency names, file names, prose and
 values echoed in messages are user-controlled, so every workbook writer puts text through ``put_text``
-(formula injection: text starting with = + - @, a tab or a carriage return is stored as text and shown
-with Excel's quote prefix, so even editing the cell does not make it a formula).
+(formula injection: text starting with = + - @, a tab or a carriage return, also after leading spaces or in
+full width, is stored as text and shown with Excel's quote prefix, so even editing the cell does not make it a
+formula) and numbers through ``put_value`` (a spreadsheet keeps 15 significant digits: longer amounts are text).
+Readers open workbooks with ``load_readonly``.
 """
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from .numbers import plain
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def put_text(cell, value) -> None:
@@ -17,7 +21,73 @@ def put_text(cell, value) -> None:
     if not isinstance(value, str):
         cell.value = value
         return
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = text
     cell.data_type = "s"
-    if value.startswith(FORMULA_TRIGGERS):
+    if text.lstrip(" \u3000").startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
+
+
+def put_value(cell, value) -> None:
+    """Store a typed value: text through ``put_text``, numbers exactly (see ``numbers.plain``)."""
+    put_text(cell, plain(value))
+
+
+def cell_for(sheet, value):
+    """What to append to a write-only sheet for ``value``: numbers as they are, text in a cell made by ``put_value``."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = plain(value)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet)
+    put_text(cell, value)
+    return cell
+
+
+def load_readonly(source, data_only: bool = False):
+    """openpyxl's read-only workbook, made safe and quick to open.
+
+    - A number cell Python cannot convert (10^5000, NaN typed as a number) is read as its text, so the cell
+      reader reports it at its cell instead of the whole file failing.
+    - openpyxl looks for a sheet's ``<dimension>`` by parsing until the *end* of ``<sheetData>``, i.e. the
+      whole sheet when the element is missing (files written in write-only mode have none): 25 s for a
+      100,000-row roster, twice, before the first row. Here only the sheet's head is looked at.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.worksheet import _reader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    original = _reader._cast_number
+    if not getattr(original, "keeps_text", False):
+        def cast(value: str):
+            try:
+                return original(value)
+            except ValueError:
+                return value
+
+        cast.keeps_text = True  # type: ignore[attr-defined]
+        _reader._cast_number = cast
+    original_size = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+    try:
+        return load_workbook(source, read_only=True, data_only=data_only)
+    finally:
+        ReadOnlyWorksheet._get_size = original_size  # type: ignore[method-assign]
+
+
+def _size_from_head(sheet) -> None:
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    with sheet._get_source() as source:
+        for _, element in iterparse(source, events=("start",)):
+            if element.tag == f"{{{SHEET_MAIN_NS}}}dimension" and element.get("ref"):
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries:
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = boundaries
+                return
+            if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                return

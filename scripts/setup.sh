@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install what nianbao needs on a Debian machine, skipping whatever is already there.
 #   scripts/setup.sh          runtime: fonts and libraries for rendering
-#   scripts/setup.sh --test   also the tools the test suite uses (LibreOffice, poppler, tmux)
+#   scripts/setup.sh --test   also the tools the test suite uses (LibreOffice, poppler, tmux, Chromium)
 # Idempotent and quick when everything is installed. Needs root (or sudo) only when installing.
 set -euo pipefail
 
 runtime_pkgs=(fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
-test_pkgs=(poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui tmux)
+test_pkgs=(poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui tmux chromium)
 font_dir=/usr/local/share/fonts/nianbao-fandol
 conf_src="$(cd "$(dirname "$0")" && pwd)/65-nianbao-official-fonts.conf"
 conf_dst=/etc/fonts/conf.d/65-nianbao-official-fonts.conf

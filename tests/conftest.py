@@ -13,6 +13,7 @@ TOOLS = {  # marker -> (commands, one of which must be on PATH; how to get it)
     "libreoffice": (("soffice", "libreoffice"), "LibreOffice：make test 会安装（libreoffice-writer-nogui、libreoffice-calc-nogui）"),
     "poppler": (("pdftotext", "pdftoppm", "pdffonts"), "poppler：make test 会安装（poppler-utils）"),
     "tmux": (("tmux",), "tmux：make test 会安装（tmux）"),
+    "chromium": (("chromium", "chromium-browser", "google-chrome"), "Chromium：make test 会安装（chromium）"),
 }
 
 
@@ -21,6 +22,7 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{marker}: needs {marker} on PATH ({how})")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     for marker, (commands, how) in TOOLS.items():
         if item.get_closest_marker(marker) and not any(shutil.which(c) for c in commands):

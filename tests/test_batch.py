@@ -48,9 +48,14 @@ def batch(*argv) -> int:
 
 
 def batch_report(out: Path) -> tuple[dict, dict]:
-    """(status by source, findings by source) from 校验结果.xlsx."""
+    """(unit row by the source it was taken from, findings by source) from 校验结果.xlsx; a row is a dict by header."""
     book = load_workbook(out / "校验结果.xlsx", read_only=True)
-    agencies = {r[2]: r for r in book["各单位"].iter_rows(min_row=2, values_only=True)}
+    rows = book["各单位"].iter_rows(values_only=True)
+    header = next(rows)
+    agencies = {}
+    for r in rows:
+        row = dict(zip(header, r))
+        agencies[row["采用的数据"] or row["机关名称"]] = row
     findings: dict[str, list] = {}
     for r in book["问题明细"].iter_rows(min_row=2, values_only=True):
         findings.setdefault(r[2], []).append(r)
@@ -159,9 +164,10 @@ def test_batch_flags_every_broken_agency_with_its_cell(county):
     assert {a["rule"] for a in answers} == {"R0-1", "R3-1", "读取"}
     for a in answers:
         source = f"第 {a['row']} 行"
-        assert agencies[source][3] in ("有错误", "无法读取")
+        assert agencies[source]["状态"] == "有错误" and agencies[source]["计入汇总"] == "否"
         assert any(f[3] == a["rule"] and a["where"] in f[5] for f in findings[source]), (a, findings[source])
-        assert agencies[source][8] in (None, "")  # no report for an agency with errors
+        assert agencies[source]["输出文件"] in (None, "")  # no report for an agency with errors
+        assert agencies[source]["本次处理"] == "未生成"
 
 
 def test_batch_reports_match_their_rows(county):
@@ -173,12 +179,12 @@ def test_batch_reports_match_their_rows(county):
         if row in broken:
             continue
         entry = agencies[f"第 {row} 行"]
-        assert entry[3] == "通过"
-        cells = html_cells(report_file(out, entry[7], report, "html"))
+        assert entry["状态"] == "已提交且通过"
+        cells = html_cells(report_file(out, entry["输出文件夹"], report, "html"))
         for p in report.format.input_paths:
             assert cells[p] == format_number(report.number(p), report.format.kind_of(p)), (row, p)
         assert cells["requests.total_processed.total"] == str(report.requests_total("total_processed"))
-        assert report_file(out, entry[7], report, "docx").stat().st_size > 10_000
+        assert report_file(out, entry["输出文件夹"], report, "docx").stat().st_size > 10_000
         checked += 1
     assert checked == 24
     leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".nianbao-run")]
@@ -214,12 +220,14 @@ def test_rerun_skips_finished_agencies_and_force_redoes_them(county, tmp_path, c
     before = some.stat().st_mtime_ns
     assert batch(roster, "-o", out, "-j", 2) == 1
     agencies, _ = batch_report(out)
-    assert {a[6] for a in agencies.values()} == {"已完成，跳过"}
+    assert {a["本次处理"] for a in agencies.values()} == {"已完成，跳过"}
     assert some.stat().st_mtime_ns == before
-    assert "30 个已完成、本次跳过" in capsys.readouterr().out
+    assert "30 份已完成、本次跳过" in capsys.readouterr().out
     assert batch(roster, "-o", out, "-j", 1, "--force") == 1
     agencies, _ = batch_report(out)
-    assert {a[6] for a in agencies.values()} == {"本次生成"}
+    done = {a["本次处理"] for a in agencies.values() if a["状态"] != "有错误"}
+    assert done == {"本次生成"}  # units that produced nothing are never listed as generated (issue 13)
+    assert {a["本次处理"] for a in agencies.values() if a["状态"] == "有错误"} == {"未生成"}
 
 
 def test_changed_row_is_regenerated_and_user_edits_are_kept(tmp_path):
@@ -234,7 +242,7 @@ def test_changed_row_is_regenerated_and_user_edits_are_kept(tmp_path):
     write_roster(roster, FORMAT_2021, force=True, reports=rs)
     assert batch(roster, "-o", out, "-j", 2) == 1
     agencies, findings = batch_report(out)
-    assert agencies["第 3 行"][6] == "本次生成" and agencies["第 5 行"][6] == "已完成，跳过"
+    assert agencies["第 3 行"]["本次处理"] == "本次生成" and agencies["第 5 行"]["本次处理"] == "已完成，跳过"
     changed = html_cells(report_file(out, safe_filename(rs[0].agency.name), rs[0], "html"))
     assert changed["appeals.review.upheld"] == str(rs[0].numbers["appeals.review.upheld"])
     assert edited.read_text(encoding="utf-8") == "我改过的报告"  # never replaced without --force
@@ -254,10 +262,10 @@ def test_second_run_with_another_format_renders_only_what_is_missing(tmp_path):
     assert batch(roster, "-o", out, "--to", "html,docx", "-j", 1) == 0
     assert html.stat().st_mtime_ns == before and html.with_suffix(".docx").exists()
     agencies, _ = batch_report(out)
-    assert all(len(a[8].split("\n")) == 2 for a in agencies.values())
+    assert all(len(a["输出文件"].split("\n")) == 3 for a in agencies.values())  # html, its CMS fragment, docx
     assert batch(roster, "-o", out, "--to", "docx", "-j", 1) == 0
     agencies, _ = batch_report(out)
-    assert {a[6] for a in agencies.values()} == {"已完成，跳过"}
+    assert {a["本次处理"] for a in agencies.values()} == {"已完成，跳过"}
 
 
 def test_an_unexpected_failure_costs_one_agency_and_is_retried(tmp_path, monkeypatch):
@@ -268,20 +276,20 @@ def test_an_unexpected_failure_costs_one_agency_and_is_retried(tmp_path, monkeyp
     write_roster(roster, FORMAT_2021, force=False, reports=rs)
     real_check = batch_worker.check
 
-    def flaky_check(report):
+    def flaky_check(report, *args):
         if report.agency.name == rs[2].agency.name:
-            raise RuntimeError("磁盘已满")
-        return real_check(report)
+            raise RuntimeError("检查器出错")
+        return real_check(report, *args)
 
     monkeypatch.setattr(batch_worker, "check", flaky_check)
     assert batch(roster, "-o", out, "-j", 1) == 1
     agencies, findings = batch_report(out)
-    assert agencies["第 5 行"][3] == "有错误" and "磁盘已满" in findings["第 5 行"][0][6]
-    assert [agencies[f"第 {r} 行"][3] for r in (3, 4, 6)] == ["通过"] * 3
+    assert agencies["第 5 行"]["状态"] == "有错误" and "检查器出错" in findings["第 5 行"][0][6]
+    assert [agencies[f"第 {r} 行"]["状态"] for r in (3, 4, 6)] == ["已提交且通过"] * 3
     monkeypatch.setattr(batch_worker, "check", real_check)
     assert batch(roster, "-o", out, "-j", 1) == 0
     agencies, _ = batch_report(out)
-    assert agencies["第 5 行"][6] == "本次生成" and agencies["第 3 行"][6] == "已完成，跳过"
+    assert agencies["第 5 行"]["本次处理"] == "本次生成" and agencies["第 3 行"]["本次处理"] == "已完成，跳过"
 
 
 def test_folder_names_are_safe_and_unique(tmp_path):
@@ -324,11 +332,11 @@ def test_folder_of_data_files_with_a_broken_one(tmp_path):
     agencies, findings = batch_report(out)
     assert set(agencies) == {"青石街道-2025.yaml", "嵋阳镇-2021.yaml", "错误示例-2022.yaml", "坏文件.yaml",
                              "填报表.xlsx", "汇总表.xlsx"}
-    assert agencies["坏文件.yaml"][3] == "无法读取" and "格式有误" in findings["坏文件.yaml"][0][6]
-    assert agencies["汇总表.xlsx"][3] == "无法读取" and "汇总填报表" in findings["汇总表.xlsx"][0][6]
-    assert agencies["错误示例-2022.yaml"][3] == "有错误" and not agencies["错误示例-2022.yaml"][8]
+    assert agencies["坏文件.yaml"]["状态"] == "有错误" and "格式有误" in findings["坏文件.yaml"][0][6]
+    assert agencies["汇总表.xlsx"]["状态"] == "有错误" and "汇总填报表" in findings["汇总表.xlsx"][0][6]
+    assert agencies["错误示例-2022.yaml"]["状态"] == "有错误" and not agencies["错误示例-2022.yaml"]["输出文件"]
     for source in ("青石街道-2025.yaml", "填报表.xlsx"):
-        assert agencies[source][3] in ("通过", "有提醒") and agencies[source][8], agencies[source]
+        assert agencies[source]["状态"] in ("已提交且通过", "逾期") and agencies[source]["输出文件"], agencies[source]
     cells = html_cells(report_file(out, "填报表", form, "html"))
     assert cells["requests.new.natural"] == str(form.numbers["requests.new.natural"])
     assert (out / "汇总-2025年度.html").exists() and (out / "汇总-2021年度.html").exists()
@@ -365,7 +373,7 @@ def test_previous_year_gives_cross_year_findings(tmp_path, kind):
     assert "X-1" in rules["第 4 行"] and "X-1" not in rules.get("第 3 行", set())
     x1 = next(f for f in findings["第 4 行"] if f[3] == "X-1")
     assert "上年结转下年度" in x1[7] and x1[8] == -2
-    assert any("没有名为" in f[6] for f in findings["第 6 行"])
+    assert any("没有找到这个单位" in f[6] for f in findings["第 6 行"])
     assert "X-2" not in rules.get("第 3 行", set())
 
 
@@ -427,18 +435,78 @@ def _die_on_third(task):
     return {"seq": task.seq, "ok": True, "status": "通过", "findings": []}
 
 
-def test_interrupted_run_leaves_nothing_half_written_and_resumes(tmp_path):
+# --- issue 13: what the county reviewer found -----------------------------------------------------
+
+def test_roster_instructions_say_section_five_is_required(tmp_path):
+    from generator.report import PROSE_FIELDS
+
+    write_roster(tmp_path / "汇总表.xlsx", FORMAT_2021, force=False)
+    text = "\n".join(str(r[0]) for r in load_workbook(tmp_path / "汇总表.xlsx")["填表说明"].iter_rows(values_only=True))
+    assert f"「{PROSE_FIELDS['problems']}」必须填写" in text and "正文各栏可以留空" not in text
+
+
+def test_one_bad_cell_does_not_hide_the_other_errors_of_its_row(tmp_path):
+    rs = reports(2)
+    rs[0] = typed(rs[0], requests__new__natural="十二", appeals__review__upheld=-1)
     roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
-    write_roster(roster, FORMAT_2021, force=False, reports=reports(40))
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*/.nianbao.json"))) < 5:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=60)
-    assert [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".nianbao-run")] == []
-    assert batch(roster, "-o", out, "-j", 2) == 0
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    book = load_workbook(roster)
+    columns = [c.key for c in roster_columns(FORMAT_2021)]
+    book[ROSTER_SHEET].cell(3, columns.index("year") + 1, "二〇二五")  # unusable year: the row cannot be a report
+    book[ROSTER_SHEET].cell(3, columns.index("publication_date") + 1, "明年")
+    book.save(roster)
+    assert batch(roster, "-o", out, "-j", 1) == 1
+    _, findings = batch_report(out)
+    messages = " ".join(f[6] for f in findings["第 3 行"])
+    assert "报告年度" in messages and "发布日期「明年」" in messages
+    assert "「十二」不是数字" in messages and "负数" in messages
+
+
+def test_roster_is_the_list_duplicates_by_code_and_nothing_summed_twice(tmp_path, capsys):
+    rs = reports(4)
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    rs[3] = renamed(rs[1], rs[1].agency.name + "（更正）")  # the same unit again, under its code
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    book = load_workbook(roster)
+    sheet, columns = book[ROSTER_SHEET], [c.key for c in roster_columns(FORMAT_2021)]
+    for row, code in ((3, "A1"), (4, "B2"), (5, "C3"), (6, "B2")):
+        sheet.cell(row, columns.index("unit.code") + 1, code)
+    sheet.cell(7, 1, "未报镇人民政府")  # a row with only the name: a unit that has not filed
+    sheet.cell(7, columns.index("unit.contact") + 1, "张三")
+    book.save(roster)
+    assert batch(roster, "-o", out, "-j", 1) == 1  # a unit has not filed
     agencies, _ = batch_report(out)
-    assert len(agencies) == 40 and {a[3] for a in agencies.values()} == {"通过"}
-    assert len(list(out.glob("*/*.docx"))) == 40
+    assert agencies["未报镇人民政府"]["状态"] == "未提交" and agencies["未报镇人民政府"]["联系人"] == "张三"
+    duplicate = agencies["第 4 行"]
+    assert duplicate["状态"] == "重复提交" and "「第 6 行」" in duplicate["说明"] and duplicate["单位代码"] == "B2"
+    assert "数据相同，采用排在前面的一份" in duplicate["说明"]
+    cells = html_cells(out / "汇总-2025年度.html")
+    assert cells["requests.new.natural"] == str(sum(r.number("requests.new.natural") for r in rs[:3]))
+    assert "采用「第 4 行」" in capsys.readouterr().out
+
+
+def test_no_rollup_marked_passed_when_nothing_can_be_summed(tmp_path, capsys):
+    rs = [typed(r, requests__new__natural="十二") for r in reports(2)]
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    assert batch(roster, "-o", out, "-j", 1) == 1
+    printed = capsys.readouterr().out
+    assert "没有可汇总的单位" in printed and "校验通过" not in printed
+    assert not list(out.glob("汇总-*")) and (out / "审核报告.html").exists()
+
+
+def test_ignore_errors_writes_drafts_marked_and_nothing_to_publish(tmp_path):
+    rs = reports(2)
+    rs[0] = typed(rs[0], requests__granted__natural=rs[0].numbers["requests.granted.natural"] + 1)  # R3-1
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    assert batch(roster, "-o", out, "-j", 1, "--ignore-errors") == 1
+    draft = sorted(p.name for p in (out / safe_filename(rs[0].agency.name)).iterdir() if not p.name.startswith("."))
+    stem = safe_filename(f"{rs[0].agency.name}2025年政府信息公开工作年度报告")
+    assert draft == [f"{stem}（草稿）.docx", f"{stem}（草稿）.html"]  # no CMS fragment for a draft
+    assert "草稿" in (out / safe_filename(rs[0].agency.name) / f"{stem}（草稿）.html").read_text(encoding="utf-8")
+    good = out / safe_filename(rs[1].agency.name)
+    assert any(p.name.endswith("（网站发布用片段）.htm") for p in good.iterdir())
+    assert batch(roster, "-o", out, "-j", 1, "--ignore-errors") == 1
+    agencies, _ = batch_report(out)
+    assert agencies["第 3 行"]["本次处理"] == "已完成，跳过"  # a draft run again is not redone

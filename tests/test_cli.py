@@ -14,7 +14,7 @@ def test_check_exit_codes(capsys):
     assert "校验通过" in capsys.readouterr().out
     assert main(["check", str(BROKEN)]) == 1
     out = capsys.readouterr().out
-    assert "错误 [R3-1]" in out and "列「自然人」" in out and "共发现 5 个错误" in out
+    assert "错误 [R3-1 列平衡]" in out and "列「自然人」" in out and "共发现 5 个错误" in out
     assert main(["check", "没有这个文件.yaml"]) == 2
     assert "找不到文件" in capsys.readouterr().err
 
@@ -39,7 +39,7 @@ def test_render_refuses_errors_and_keeps_going_with_override(tmp_path, capsys):
     assert "未生成报告" in capsys.readouterr().out and not list(tmp_path.iterdir())
     assert main(["render", str(BROKEN), "-o", str(tmp_path), "--to", "html", "--ignore-errors"]) == 0
     out = capsys.readouterr().out
-    assert "错误 [R3-1]" in out and len(list(tmp_path.glob("*.html"))) == 1
+    assert "错误 [R3-1 列平衡]" in out and len(list(tmp_path.glob("*.html"))) == 1
 
 
 def test_render_never_overwrites_without_force(tmp_path, capsys):

@@ -52,6 +52,7 @@ from generator.inputs.excel.layout import (
     layout,
     name_for,
 )
+from generator.inputs.excel.write import LIST_ROWS
 from generator.report import AGENCY_FIELDS, PROSE_FIELDS, Report
 from generator.tables import requests_grid
 
@@ -228,7 +229,9 @@ def test_number_sheets_look_like_the_official_tables(blank_wb):
         assert {r.label for r in block.rows} | {c.label for c in block.columns} <= active
     appeals = wb[SHEET_APPEALS]
     assert appeals["A1"].value == HEADINGS[3]
-    assert {"A3:E4", "F3:O3", "F4:J4", "K4:O4"} <= {str(m) for m in appeals.merged_cells.ranges}
+    merges = {str(m) for m in appeals.merged_cells.ranges}
+    # official geometry: 行政复议 one row high, its leaf headings over rows 2–3
+    assert {"A3:E3", "A4:A5", "E4:E5", "F3:O3", "F4:J4", "K4:O4"} <= merges and "A3:E4" not in merges
 
 
 def test_basic_prose_and_checks_sheets(blank_wb):
@@ -253,7 +256,8 @@ def test_print_setup_is_a4(blank_wb):
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert wb[SHEET_APPEALS].page_setup.orientation == "landscape"
+    for sheet in (SHEET_REQUESTS, SHEET_APPEALS):  # wide tables: landscape, on one page
+        assert wb[sheet].page_setup.orientation == "landscape" and wb[sheet].page_setup.fitToHeight == 1
     assert wb[SHEET_REQUESTS].print_title_rows.replace("$", "") == "3:5"
 
 
@@ -293,7 +297,7 @@ def test_prose_keeps_newlines_and_leading_equals(tmp_path):
 
 MESSY = {  # key → (typed, expected value, what the warning says)
     "active.normative_docs.issued": (3, 3, None),
-    "active.normative_docs.repealed": ("1", 1, "文字"),
+    "active.normative_docs.repealed": ("1", 1, None),  # text, but no total adds it up: nothing to say
     "active.normative_docs.in_force": ("+12", 12, "正号"),
     "active.licensing.decisions": ("1,156", 1156, "千位分隔符"),
     "active.penalty.decisions": ("２３", 23, "全角"),
@@ -521,7 +525,7 @@ def test_wrong_format_version_for_the_year(tmp_path):
     assert report.format is FORMAT_2019
     code, out, err = run_cli("check", str(form))
     assert code == EXIT_FINDINGS
-    assert "[G-2]" in out and "2021年版格式" in out and "nianbao form --year 2022" in out
+    assert "[G-2 格式版本]" in out and "2021年版格式" in out and "nianbao form --year 2022" in out
     old = read_form(fill(blank(tmp_path), tmp_path / "g.xlsx", {**basic_values(year=2020)}))
     assert any(f.rule == "G-2" and f.severity == ERROR for f in check(old))
 
@@ -636,6 +640,8 @@ HOSTILE = {  # name → (file name, bytes or maker, words the message must conta
     "utf8-csv-renamed": ("表.xlsx", "\ufeff单位,新收申请\n白沙镇,3\n".encode("utf-8"), "CSV"),
     "html-export": ("表.xls", "<html><body><table><tr><td>1</td></tr></table></body></html>".encode(), "网页"),
     "old-xls": ("表.xls", _cfb(["Workbook", "\x05SummaryInformation"]), "97-2003"),
+    "wps-et": ("表.et", _cfb(["Workbook", "\x05SummaryInformation"]),
+               "WPS 表格文件（.et），无法读取。请在 WPS 中打开，「文件 → 另存为」"),
     "encrypted": ("表.xlsx", _cfb(["EncryptionInfo", "EncryptedPackage"]), "打开密码"),
     "old-doc": ("表.xlsx", _cfb(["WordDocument"]), "Word"),
     "docx-renamed": ("表.xlsx", _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}), "Word 文档"),
@@ -800,9 +806,13 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path):
             assert again.typed_totals and all(again.typed_totals[k] == report.number(k) for k in again.typed_totals)
             assert not [f for f in check(again) if f.rule.startswith(("R3", "R4"))]
         else:
-            assert checks["B3"].value.startswith("有") and "不平衡" in checks["B3"].value
+            assert checks["B3"].value.startswith("有 2 处不平衡")  # the column, and so the 总计 column
+            assert checks["B4"].value == ("「三、依申请公开」列「自然人」：一+二（D6+D7）= 14，"
+                                          "（七）总计+四（D29+D30）= 15，相差 -1")
+            assert checks["B5"].value == ("「三、依申请公开」列「总计」：一+二（J6+J7）= 18，"
+                                          "（七）总计+四（J29+J30）= 19，相差 -1")
             rule_rows = [(r[0].value, r[1].value, r[5].value) for r in checks.iter_rows(min_row=6)]
-            assert ("R3-1", "列「自然人」", "不平衡") in rule_rows
+            assert ("R3-1", "列「自然人」", "不平衡，相差 -1") in rule_rows
             python = [f for f in check(read_form(out / "broken.xlsx")) if f.rule == "R3-1"]
             assert [f.operands["办理结果总计"] for f in python] == [broken_report.number("requests.total_processed.natural")]
     # a number typed as text: the spreadsheet's SUM skips it, the report does not; only a warning at that cell
@@ -823,3 +833,103 @@ def test_real_old_xls_is_refused(tmp_path):
     shutil.copy(out / "blank.xls", renamed)
     with pytest.raises(InputError, match="97-2003"):
         load_report(renamed)
+
+
+def _slips(wb):
+    """A total typed over its formula: 「（一）予以公开」's 总计 (J8)."""
+    wb[SHEET_REQUESTS][layout(FORMAT_2021).slots["requests.granted.total"].coord] = 99
+
+
+@pytest.mark.libreoffice
+def test_checks_sheet_names_each_failing_cell_and_says_not_filled_on_a_blank_form(tmp_path):
+    report = read_data_file(BUSY)
+    clean = tmp_path / "clean.xlsx"
+    write_form(clean, report.format, report)
+    # The usual slips: an outcome counted twice (自然人), a 新收 one short (商业企业), a total typed over.
+    slips = fill(clean, tmp_path / "slips.xlsx", {"requests.granted.natural": 7, "requests.new.commercial": 2},
+                 edit=_slips)
+    out = _soffice(tmp_path, "xlsx", slips, blank(tmp_path))
+
+    def at(key: str) -> str:
+        return coord(FORMAT_2021, key)[1]
+    checks = load_workbook(out / "slips.xlsx", data_only=True)[SHEET_CHECKS]
+    listed = [checks.cell(row, 2).value for row in range(4, 4 + LIST_ROWS)]
+    assert checks["B3"].value.startswith("有 5 处不平衡") and listed[5:] == [None] * (LIST_ROWS - 5)
+    sheet = f"「{SHEET_REQUESTS}」"
+
+    def r3_1(label: str, col: str, left: int, right: int) -> str:
+        new, carried, processed, forward = (at(f"requests.{row}.{col}")
+                                            for row in ("new", "carried_over", "total_processed", "carry_forward"))
+        return (f"{sheet}列「{label}」：一+二（{new}+{carried}）= {left}，"
+                f"（七）总计+四（{processed}+{forward}）= {right}，相差 {left - right}")
+    assert listed[:5] == [
+        r3_1("自然人", "natural", 14, 15), r3_1("商业企业", "commercial", 2, 3), r3_1("总计", "total", 17, 19),
+        f"{sheet}列「总计」：（七）总计 {at('requests.total_processed.total')}= 18，（一）至（六）"
+        f"{at('requests.granted.total')}:{at('requests.other_3.total')} 之和= 107，相差 -89",
+        f"{sheet}行「（一）予以公开」：总计 {at('requests.granted.total')}= 99，"
+        f"{at('requests.granted.natural')}:{at('requests.granted.other_org')} 之和= 10，相差 89",
+    ]
+    # Python's checker finds the same columns and the same typed-over total.
+    python = check(read_form(out / "slips.xlsx"))
+    assert sorted(f.where.split("列「")[1].split("」")[0] for f in python if f.rule == "R3-1") == ["商业企业", "自然人"]
+    assert any(f.rule == "R3-3" and at("requests.granted.total") in f.where for f in python)
+
+    empty = load_workbook(out / "blank.xlsx", data_only=True)[SHEET_CHECKS]
+    assert empty["B3"].value.startswith("尚未填写")
+    results = {r[5].value for r in empty.iter_rows(min_row=4 + LIST_ROWS + 2) if r[0].value in ("R3-1", "R4-1")}
+    assert results == {"尚未填写"}
+
+
+def _font_sizes(pdf: Path) -> list[tuple[str, bool, float]]:
+    """Per page: its text, whether it is landscape, and the smallest size any text is printed at (pt)."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(pdf).pages:
+        sizes: list[float] = []
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip():
+                sizes.append(abs(size * (tm[2] * cm[1] + tm[3] * cm[3])))
+        text = page.extract_text(visitor_text=visit)
+        box = page.mediabox
+        pages.append((text, box.width > box.height, min(sizes)))
+    return pages
+
+
+@pytest.mark.libreoffice
+def test_basic_information_and_section_3_print_at_9_pt_or_more(tmp_path):
+    """Printed from a spreadsheet program (LibreOffice here; where Calibri is missing its columns are even wider)."""
+    report = read_data_file(BUSY)
+    form = tmp_path / "填报表.xlsx"
+    write_form(form, report.format, report)
+    pages = _font_sizes(_soffice(tmp_path, "pdf", form) / "填报表.pdf")
+    basic = [p for p in pages if "基本信息" in p[0] and "收取信息处理费的申请件数" in p[0]]
+    requests = [p for p in pages if HEADINGS[2] in p[0] and "（本列数据的勾稽关系" in p[0]]
+    assert len(basic) == 1 and basic[0][2] >= 9
+    [(text, landscape, smallest)] = requests  # section 三 whole on one landscape page
+    assert landscape and smallest >= 9 and "四、结转下年度继续办理" in text
+    assert all(smallest >= 9 for _, _, smallest in pages), [round(p[2], 1) for p in pages]
+
+
+def test_a_fee_typed_while_not_collected_is_one_clear_finding(tmp_path):
+    values = {**basic_values(), "fees.amount": "50元", "fees.cases": 2, "prose.other": "本年度未收取信息处理费。"}
+    report = read_form(fill(blank(tmp_path), tmp_path / "fee.xlsx", values))
+    about_fees = [f for f in check(report) if f.path.startswith("fees") or "信息处理费" in f.message]
+    assert [f.rule for f in about_fees] == ["R6-1"], [f.text() for f in about_fees]
+    finding = about_fees[0]
+    assert finding.severity == ERROR and finding.where.startswith(f"工作表「{SHEET_BASIC}」单元格 B")
+    assert "「否」" in finding.message and "金额 50元、件数 2件" in finding.message and "改为「是」" in finding.message
+
+
+def test_amounts_are_echoed_as_typed_or_plain_never_in_scientific_notation(tmp_path):
+    values = {**basic_values(), "fees.collected": "是", "fees.amount": "50元", "active.fees.amount": "=25*2",
+              "prose.other": "本年度未收取信息处理费。"}
+    form = fill(blank(tmp_path), tmp_path / "fee.xlsx", values)
+    set_cached(form, SHEET_ACTIVE, coord(FORMAT_2021, "active.fees.amount")[1], 50)
+    report = read_form(form)
+    texts = [f.text() for f in check(report)]
+    assert not [t for t in texts if re.search(r"\dE[+-]\d", t)], texts
+    assert any("「50元」已按 50 处理" in t for t in texts)  # what was typed, then the plain number
+    assert any("算出的 50 处理" in t for t in texts)
+    assert any(t.startswith("提醒 [T-1 正文与表格]") and "已收取 50 元" in t for t in texts)

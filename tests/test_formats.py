@@ -57,4 +57,8 @@ def test_appeals_grid_has_fifteen_numbers():
     grid = appeals_grid(report_of(example_dict(BUSY)))
     assert len([c for c in grid.cells if c.path]) == 15
     assert [c.text for c in grid.cells if c.row == 0] == ["行政复议", "行政诉讼"]
-    assert [c.text for c in grid.cells if c.row == 1] == ["未经复议直接起诉", "复议后起诉"]
+    # official template: 行政复议's leaf headings span rows 2–3, beside the two 行政诉讼 groups on row 2
+    row1 = [(c.text, c.rowspan, c.colspan) for c in grid.cells if c.row == 1 and not c.path]
+    assert row1 == [(t, 2, 1) for t in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] + \
+        [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)]
+    assert next(c for c in grid.cells if c.text == "行政复议").rowspan == 1

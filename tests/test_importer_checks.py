@@ -158,7 +158,7 @@ def test_cli_import_then_check_finds_the_same_defects(tmp_path):
     assert done.code == 1 and data.exists(), done.err
     checked = run_cli("check", data)
     assert checked.code == 1
-    for rule in ("[R3-2]", "[R3-3]", "[R4-1]"):
+    for rule in ("[R3-2 ", "[R3-3 ", "[R4-1 "):
         assert rule in done.out and rule in checked.out
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import types
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,15 @@ from generator.checks import check
 from generator.inputs import InputError
 from generator.inputs.datafile import read_data_file
 from generator.inputs.wizard import draft_answers, open_session
+from generator.inputs.wizard.sections import suggested_date
+from generator.prose import overview_part
 
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "
 DONE = "\x1b\r"  # Esc, Enter: finish a multi-line answer
 CTRL_B, CTRL_C, CTRL_U = "\x02", "\x03", "\x15"
+YES, NO = "y" + ENTER, "n" + ENTER  # a yes/no question takes y or n, then Enter
 SAVE_ONLY = UP + ENTER  # on the summary screen: 「保存数据文件」 (the default is 「…并生成 Word 报告」)
+NEW_UNIT = UP + ENTER  # 「为另一个单位填报」, the last choice when units are remembered
 
 
 @pytest.fixture(autouse=True)
@@ -58,19 +63,22 @@ def agency_keys(name: str, *rest: str) -> list[str]:
 
 
 def prose_keys(parts: dict[str, str] | None = None, other: str = "") -> list[str]:
-    """Opening, five sub-parts of 一 and 五 (select a start + edit), then 六 (edit only).
+    """How to write (once), the opening, the five sub-parts of 一 and 五, then 六.
 
-    Without ``parts``, （一）（二） keep the generated factual text and the other parts get a short text
-    of the clerk's own (a starting paragraph left with 【…】 in it is an error, P-1). With ``parts`` each
-    text replaces the suggestion: Ctrl+U clears the opening, 「从空白开始自己写」 (the last choice) the others.
+    Without ``parts``: from starting texts — （一）（二） take the generated factual text as it is (one choice,
+    no edit) and the other parts get a short text of the clerk's own from 「从空白开始自己写」 (the last choice);
+    a starting paragraph left with 【…】 in it would be an error, P-1. With ``parts``: written directly,
+    one multi-line answer per part.
     """
     if parts is None:
-        own = prose_keys(OWN_TEXT, other)
-        return own[:1] + [ENTER, DONE] * 2 + own[5:]
-    keys = [CTRL_U + parts["intro"] + DONE]
-    for key in ("active", "requests", "management", "platform", "supervision", "problems"):
-        keys += [UP + ENTER, parts[key] + DONE]
-    return keys + [other + DONE]
+        keys = [ENTER, CTRL_U + OWN_TEXT["intro"] + DONE, ENTER, ENTER]
+        for key in ("management", "platform", "supervision", "problems"):
+            keys += [UP + ENTER, OWN_TEXT[key] + DONE]
+        return [*keys, other + DONE]
+    keys = [DOWN + ENTER]  # 「每一节直接写」
+    for key in ("intro", "active", "requests", "management", "platform", "supervision", "problems"):
+        keys.append(parts[key] + DONE)
+    return [*keys, other + DONE]
 
 
 OWN_TEXT = {"intro": "本年度，我镇认真贯彻落实政府信息公开条例。", "active": "", "requests": "",
@@ -80,15 +88,15 @@ OWN_TEXT = {"intro": "本年度，我镇认真贯彻落实政府信息公开条�
 
 
 ZERO_2021 = (["2021" + ENTER] + agency_keys("英林镇人民政府", "晋江市人民政府")
-             + ["n", "5" + ENTER, ENTER]  # 二: nothing issued/decided; 现行有效 5; 收费 0
-             + ["n", "n", "n"]  # no applications, no 复议/诉讼, no 信息处理费
+             + [NO, "5" + ENTER, ENTER]  # 二: nothing issued/decided; 现行有效 5; 收费 0
+             + [NO, NO, NO]  # no applications, no 复议/诉讼, no 信息处理费
              + prose_keys() + ["2022-01-15" + ENTER, SAVE_ONLY])
 
 
-def test_zero_township_first_time_within_40_prompts():
+def test_zero_township_first_time_within_32_prompts():
     code, session, screen = drive(ZERO_2021)
     assert code == 0
-    assert session.prompts == len(ZERO_2021) <= 40
+    assert session.prompts == len(ZERO_2021) <= 32
     saved = Path("英林镇人民政府-2021.yaml")
     report = read_data_file(saved)
     assert report.year == 2021 and report.format.key == "2021"
@@ -98,19 +106,22 @@ def test_zero_township_first_time_within_40_prompts():
     assert all(report.number(p) == 0 for p in report.format.input_paths if p != "active.normative_docs.in_force")
     assert report.fees.collected is False
     assert str(report.publication_date) == "2022-01-15"
-    assert report.text("overview.requests").startswith("本年度未收到政府信息公开申请")
-    assert "现行有效5件" in report.text("overview.active")
+    assert report.text("overview.requests") == "", "generated text is left to follow the numbers"
+    assert overview_part(report, "requests").startswith("本年度未收到政府信息公开申请")
+    assert "现行有效5件" in overview_part(report, "active")
     assert not [f for f in check(report) if f.severity == "E"]
     assert not session.draft.exists(), "the draft is removed once the data file is saved"
     assert "校验通过" in screen
 
 
-def test_zero_township_from_last_year_within_25_prompts():
-    keys = ([ENTER, "y"]  # year: Enter keeps 2022 (last year + 1); reuse last year's agency details
-            + ["n", ENTER, ENTER, "n", "n", "n"] + prose_keys() + [ENTER, SAVE_ONLY])
+def test_zero_township_from_last_year_within_23_prompts():
+    keys = ([ENTER, ENTER]  # year: Enter keeps 2022 (last year + 1); 「沿用2021年报告的单位信息」
+            + [NO, ENTER, ENTER, NO, NO, NO] + prose_keys()
+            + ["2023-01-20" + ENTER, SAVE_ONLY])  # past the deadline: no date is suggested
     code, session, screen = drive(keys, answers=str(MEIYANG))
     assert code == 0
-    assert session.prompts == len(keys) <= 25
+    assert session.prompts == len(keys) <= 23
+    assert "已过公布期限" in screen and "2022年度报告应在 2023年1月31日 前公布" in screen
     report = read_data_file(Path("嵋阳镇人民政府-2022.yaml"))
     last = read_data_file(MEIYANG)
     assert report.year == 2022 and vars(report.agency) == vars(last.agency)
@@ -122,15 +133,15 @@ def test_zero_township_from_last_year_within_25_prompts():
 def test_last_years_prose_chosen_is_warned_as_t2(tmp_path):
     previous = read_data_file(MEIYANG)
     # In 五 pick 「上年原文」 (the choice before 「从空白开始自己写」) and keep it.
-    keys = ([ENTER, "y", "n", ENTER, ENTER, "n", "n", "n", CTRL_U + "本年度，我镇认真贯彻条例。" + DONE]
-            + [ENTER, DONE] * 2
-            + [UP + ENTER, "本年度的实际做法。" + DONE] * 3 + [UP + UP + ENTER, DONE, DONE, ENTER, SAVE_ONLY])
+    keys = ([ENTER, ENTER, NO, ENTER, ENTER, NO, NO, NO, ENTER, CTRL_U + "本年度，我镇认真贯彻条例。" + DONE]
+            + [ENTER] * 2 + [UP + ENTER, "本年度的实际做法。" + DONE] * 3
+            + [UP + UP + ENTER, DONE, DONE, "2023-01-20" + ENTER, SAVE_ONLY])
     code, session, screen = drive(keys, answers=str(MEIYANG))
     assert code == 0
     report = read_data_file(Path("嵋阳镇人民政府-2022.yaml"))
     assert report.text("problems") == previous.text("problems")
     assert "照搬往年内容会被通报" in screen
-    assert "[T-2] 五、存在的主要问题及改进情况" in screen
+    assert "[T-2 照搬往年] 五、存在的主要问题及改进情况" in screen
 
 
 BUSY_PROSE = {k.rsplit(".", 1)[-1]: v.strip().replace("\n", ENTER) for k, v in read_data_file(BUSY).prose.items()}
@@ -138,25 +149,23 @@ BUSY_2025 = (
     ["2025" + ENTER]
     + agency_keys("青石街道办事处", "江宁区人民政府", "江宁区人民政府门户网站", "https://www.jiangning.gov.cn/",
                   "党政综合办公室", "江宁区青石街道青石路88号", "211100", "025-52100000", "qsjd@example.gov.cn")
-    # 二: yes; tick 行政规范性文件, 行政许可, 行政处罚, 行政强制; then 3, 1, 12 (typed over the default 2), 156, 23, 2, 收费 0
-    + ["y", (SPACE + DOWN) * 3 + SPACE + ENTER, "3" + ENTER, "1" + ENTER, "12" + ENTER, "１５６" + ENTER,
-       "23件" + ENTER, "2" + ENTER, ENTER]
-    # 三: yes; 自然人 (ticked) + 商业企业 + 法律服务机构; every outcome group and 四; in （三） only 4.; （四）（五）（六） the first
-    + ["y", DOWN + SPACE + DOWN * 3 + SPACE + ENTER, (SPACE + DOWN) * 6 + SPACE + ENTER,
-       SPACE + DOWN * 3 + SPACE + ENTER, ENTER, ENTER, ENTER]
-    # rows: 新收, 上年结转, 予以公开, 部分公开, 不予公开4, 无法提供1, 不予处理1, 其他处理1, 结转下年度
-    + [v + ENTER for v in ("12", "2", "6", "2", "1", "2", "1", "1", "1")]
-    + [v + ENTER for v in ("3", "", "2", "", "", "1", "", "", "")]
-    + [v + ENTER for v in ("1", "", "1", "", "", "", "", "", "")]
-    # 四: yes; 行政复议 and 未经复议直接起诉
-    + ["y", SPACE + DOWN + SPACE + ENTER] + [v + ENTER for v in ("1", "", "", "1", "1", "", "", "")]
-    + ["n"] + prose_keys(BUSY_PROSE, BUSY_PROSE["other"]) + ["2026-01-20" + ENTER, SAVE_ONLY])
+    # 二: yes; 行政规范性文件 as one row (制发 废止 现行有效), then 许可 (full-width), 处罚 (with a unit), 强制, 收费 0
+    + [YES, "3 1 12" + ENTER, "１５６" + ENTER, "23件" + ENTER, "2" + ENTER, ENTER]
+    # 三: yes; tick （一）（二）（三）4.（四）1.（五）1.（六）1. and 四、结转下年度 (positions 0 1 5 10 13 18 21)
+    + [YES, SPACE + DOWN + SPACE + DOWN * 4 + SPACE + DOWN * 5 + SPACE + DOWN * 3 + SPACE + DOWN * 5 + SPACE
+       + DOWN * 3 + SPACE + ENTER]
+    # one line per row (自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他): 新收, 上年结转, outcomes, 结转
+    + [row + ENTER for row in ("12 3 0 0 1 0", "2 0 0 0 0 0", "6 2 0 0 1 0", "2 0 0 0 0 0", "1 0 0 0 0 0",
+                               "2 1 0 0 0 0", "1 0 0 0 0 0", "1 0 0 0 0 0", "1 0 0 0 0 0")]
+    # 四: yes; 行政复议 and 未经复议直接起诉, one line each (维持 纠正 其他 尚未审结)
+    + [YES, SPACE + DOWN + SPACE + ENTER, "1 0 0 1" + ENTER, "1 0 0 0" + ENTER]
+    + [NO] + prose_keys(BUSY_PROSE, BUSY_PROSE["other"]) + ["2026-01-20" + ENTER, SAVE_ONLY])
 
 
-def test_busy_street_office_matches_the_published_example():
+def test_busy_street_office_matches_the_published_example_within_45_prompts():
     code, session, screen = drive(BUSY_2025)
     assert code == 0, screen
-    assert session.prompts == len(BUSY_2025)
+    assert session.prompts == len(BUSY_2025) <= 44
     saved = read_data_file(Path("青石街道办事处-2025.yaml"))
     expected = read_data_file(BUSY)
     assert saved.numbers == expected.numbers
@@ -169,7 +178,7 @@ def test_busy_street_office_matches_the_published_example():
 
 
 def test_resume_continues_at_the_same_question():
-    cut = 17  # input ends inside section 二, right after 「行政许可」 (like a closed terminal)
+    cut = 14  # input ends inside section 二, right after 「行政许可」 (like a closed terminal)
     code, first, _ = drive(BUSY_2025[:cut])
     assert code == 2 and first.draft.exists()
     answers = draft_answers(first.draft)
@@ -190,7 +199,7 @@ def test_ctrl_c_offers_to_save_and_quit():
 
 
 def test_ctrl_c_then_continue_asks_the_same_question_again():
-    keys = ZERO_2021[:2] + [CTRL_C, DOWN + ENTER] + ZERO_2021[2:]
+    keys = [*ZERO_2021[:2], CTRL_C, DOWN + ENTER, *ZERO_2021[2:]]
     code, session, _ = drive(keys)
     assert code == 0 and session.prompts == len(keys)
     assert Path("英林镇人民政府-2021.yaml").exists()
@@ -199,7 +208,7 @@ def test_ctrl_c_then_continue_asks_the_same_question_again():
 def test_ctrl_b_goes_back_a_section_with_earlier_answers_as_defaults():
     at_requests_gate = 14  # the first question of 三
     keys = (ZERO_2021[:at_requests_gate] + [CTRL_B]
-            + ["n", "7" + ENTER, ENTER]  # 二 again: 现行有效 now 7
+            + [NO, "7" + ENTER, ENTER]  # 二 again: 现行有效 now 7
             + ZERO_2021[at_requests_gate:])
     code, session, _ = drive(keys)
     assert code == 0
@@ -208,18 +217,18 @@ def test_ctrl_b_goes_back_a_section_with_earlier_answers_as_defaults():
 
 def test_numbers_are_validated_as_typed():
     in_force = 12  # 「行政规范性文件 · 现行有效件数」: a negative number and text are refused, full-width digits taken
-    keys = (ZERO_2021[:in_force] + ["-3" + ENTER + CTRL_U + "abc" + ENTER + CTRL_U + "１２" + ENTER]
-            + ZERO_2021[in_force + 1:])
+    typed = "-3" + ENTER + CTRL_U + "abc" + ENTER + CTRL_U + "１２" + ENTER
+    keys = [*ZERO_2021[:in_force], typed, *ZERO_2021[in_force + 1:]]
     code, session, _ = drive(keys)
     assert code == 0
     assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 12
 
 
 def test_unbalanced_column_can_be_typed_again():
-    keys = (ZERO_2021[:14] + ["y", ENTER, DOWN * 6 + SPACE + ENTER]  # 三: 自然人 only; only 四、结转下年度 ticked
-            + ["2" + ENTER, ENTER, "1" + ENTER]  # 新收 2, 上年结转 0, 结转下年度 1 → 2 ≠ 1
-            + [ENTER]  # 「重新填写这一列」
-            + ["1" + ENTER, ENTER, ENTER]  # typed again: 1 + 0 = 0 + 1
+    keys = (ZERO_2021[:14] + [YES, DOWN * 21 + SPACE + ENTER]  # 三: only 四、结转下年度 ticked (the last row)
+            + ["2 0 0 0 0 0" + ENTER, ENTER, "1 0 0 0 0 0" + ENTER]  # 新收 2, 上年结转 0, 结转下年度 1 → 2 ≠ 1
+            + [ENTER]  # 「重新填写这几行」
+            + ["1 0 0 0 0 0" + ENTER, ENTER, ENTER]  # typed again: 1 + 0 = 0 + 1
             + ZERO_2021[15:])
     code, session, screen = drive(keys)
     assert code == 0, screen
@@ -230,7 +239,7 @@ def test_unbalanced_column_can_be_typed_again():
 
 def test_existing_data_file_is_never_overwritten_silently():
     Path("英林镇人民政府-2021.yaml").write_text("# 用户自己的文件\n", encoding="utf-8")
-    code, session, _ = drive(ZERO_2021 + [ENTER])  # 「另存为 …-2.yaml」 is the default
+    code, session, _ = drive([*ZERO_2021, ENTER])  # 「另存为 …-2.yaml」 is the default
     assert code == 0
     assert Path("英林镇人民政府-2021.yaml").read_text(encoding="utf-8") == "# 用户自己的文件\n"
     assert read_data_file(Path("英林镇人民政府-2021-2.yaml")).agency.name == "英林镇人民政府"
@@ -238,7 +247,7 @@ def test_existing_data_file_is_never_overwritten_silently():
 
 def test_agency_details_are_remembered_for_the_next_run():
     drive(ZERO_2021)
-    keys = ["2022" + ENTER, "y"] + ZERO_2021[11:-1] + [SAVE_ONLY]
+    keys = ["2022" + ENTER, ENTER] + ZERO_2021[11:-1] + [SAVE_ONLY]  # 「为「英林镇人民政府」填报，沿用…」
     code, session, _ = drive(keys, output="第二年.yaml")
     assert code == 0 and session.prompts == len(keys)
     report = read_data_file(Path("第二年.yaml"))
@@ -261,7 +270,7 @@ def test_without_a_terminal_the_wizard_refuses_in_chinese(tmp_path):
 
 
 def test_stray_keys_and_an_impossible_year_are_refused():
-    keys = ["1999" + ENTER + CTRL_U + "2021" + ENTER] + ZERO_2021[1:11] + [DONE + "n"] + ZERO_2021[12:]
+    keys = ["1999" + ENTER + CTRL_U + "2021" + ENTER, *ZERO_2021[1:11], DONE + NO, *ZERO_2021[12:]]
     code, session, _ = drive(keys)
     assert code == 0 and session.prompts == len(keys)
     saved = read_data_file(Path("英林镇人民政府-2021.yaml"))
@@ -276,7 +285,7 @@ def test_ctrl_c_can_also_drop_the_draft():
 
 def test_summary_screen_goes_back_to_a_section_and_renders_word():
     back_to_active = DOWN * 3 + ENTER  # from the default 「…并生成 Word 报告」 down to 「返回修改：二、…」
-    keys = ZERO_2021[:-1] + [back_to_active, "n", "8" + ENTER, ENTER] + [ENTER]  # Enter: save + Word
+    keys = ZERO_2021[:-1] + [back_to_active, NO, "8" + ENTER, ENTER] + [ENTER]  # Enter: save + Word
     code, session, screen = drive(keys)
     assert code == 0, screen
     assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 8
@@ -287,10 +296,10 @@ def test_summary_screen_goes_back_to_a_section_and_renders_word():
 
 def test_last_years_carry_forward_is_prefilled():
     # 2025 street office (结转下年度: 自然人 1, 现行有效 12) → 2026: 上年结转 1, 现行有效 12 offered as defaults.
-    keys = ([ENTER, "y", ENTER, ENTER, ENTER]  # 2026; same agency; 二 gate (default 否); 现行有效 12; 收费 0
-            + [ENTER, ENTER, SPACE + ENTER]  # 三 gate (default 是: there is a carry-over); 自然人; （一）予以公开
-            + [ENTER, ENTER, "1" + ENTER]  # 新收 0, 上年结转 1 (default), 予以公开 1
-            + ["n", "n"] + prose_keys() + [ENTER, SAVE_ONLY])
+    keys = ([ENTER, ENTER, ENTER, ENTER, ENTER]  # 2026; same agency; 二 gate (default 否); 现行有效 12; 收费 0
+            + [ENTER, SPACE + ENTER]  # 三 gate (default 是: there is a carry-over); tick （一）予以公开
+            + [ENTER, ENTER, "1 0 0 0 0 0" + ENTER]  # 新收 0s, 上年结转 1 0 0 0 0 0 (default), 予以公开 1
+            + [NO, NO] + prose_keys() + ["2027-01-20" + ENTER, SAVE_ONLY])
     code, session, screen = drive(keys, answers=str(BUSY))
     assert code == 0, screen
     saved = read_data_file(Path("青石街道办事处-2026.yaml"))
@@ -301,12 +310,12 @@ def test_last_years_carry_forward_is_prefilled():
 
 def test_a_2020_report_asks_the_2019_format_questions():
     # 2019 format: gate 「否」 still asks the stock figures (对外公开总数量, 上一年项目数量, 政府集中采购).
-    stock = ["23" + ENTER] + [ENTER] * 5 + ["1" + ENTER, "500,0000" + ENTER]
-    keys = (["2020" + ENTER] + agency_keys("英林镇人民政府") + ["n"] + stock + ["n", "n", "n"]
-            + prose_keys() + ["2021-01-15" + ENTER, SAVE_ONLY])
+    stock = ["23" + ENTER] + [ENTER] * 5 + ["1 500,0000" + ENTER]  # 政府集中采购: 项目数量 and 总金额 on one line
+    keys = ["2020" + ENTER, *agency_keys("英林镇人民政府"), NO, *stock, NO, NO, NO, *prose_keys(),
+            "2021-01-15" + ENTER, SAVE_ONLY]
     code, session, screen = drive(keys)
     assert code == 0, screen
-    assert session.prompts == len(keys) <= 40
+    assert session.prompts == len(keys) <= 37
     saved = read_data_file(Path("英林镇人民政府-2020.yaml"))
     assert saved.format.key == "2019"
     assert saved.number("active.normative_docs.total_public") == 23
@@ -315,10 +324,111 @@ def test_a_2020_report_asks_the_2019_format_questions():
 
 
 def test_starting_paragraphs_left_with_placeholders_are_an_error():
-    keys = (["2021" + ENTER] + agency_keys("英林镇人民政府") + ["n", "5" + ENTER, ENTER, "n", "n", "n"]
-            + [DONE] + [ENTER, DONE] * 6 + [DONE] + ["2022-01-15" + ENTER, ENTER])  # with errors the default is 保存
+    keys = (["2021" + ENTER] + agency_keys("英林镇人民政府") + [NO, "5" + ENTER, ENTER, NO, NO, NO]
+            + [ENTER, DONE] + [ENTER] * 2 + [ENTER, DONE] * 4  # starting texts kept as they are, 【…】 and all
+            + [DONE] + ["2022-01-15" + ENTER, ENTER])  # with errors the default is 保存
     code, session, screen = drive(keys)
     assert code == 1, "saved, but the data has errors"
     assert "P-1" in screen and "【" in screen
     report = read_data_file(Path("英林镇人民政府-2021.yaml"))
     assert "P-1" in {f.rule for f in check(report) if f.severity == "E"}
+
+
+# --- whose details: one unit never lends its identity to another --------------------------------
+
+BAISHA = ["2021" + ENTER,  # 自称: Enter keeps the suggested 我乡
+          *agency_keys("白沙乡人民政府", "延平区人民政府", "", "", "", "", "353000", "0599-8888888"), *ZERO_2021[11:]]
+
+
+def test_a_second_unit_never_inherits_the_first_ones_identity():
+    assert drive(BAISHA)[0] == 0
+    keys = ["2021" + ENTER, NEW_UNIT, *agency_keys("英林镇人民政府"), *ZERO_2021[11:]]
+    code, session, screen = drive(keys)
+    assert code == 0 and session.prompts == len(keys), screen
+    report = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert (report.agency.short_name, report.agency.level) == ("我镇", "镇")
+    assert not (report.agency.parent or report.agency.postcode or report.agency.phone), "nothing of 白沙乡"
+    assert "T-3" not in {f.rule for f in check(report)}
+    assert "我乡" not in Path("英林镇人民政府-2021.yaml").read_text(encoding="utf-8")
+
+
+def test_units_are_remembered_each_under_its_own_name():
+    drive(BAISHA)
+    drive(["2021" + ENTER, NEW_UNIT, *agency_keys("英林镇人民政府", "晋江市人民政府"), *ZERO_2021[11:]])
+    # Now two units, 英林镇 (used last) first: 「为「白沙乡人民政府」填报，沿用…」 is the second choice.
+    keys = ["2022" + ENTER, DOWN + ENTER, *ZERO_2021[11:-1], SAVE_ONLY]
+    code, session, screen = drive(keys, output="白沙乡2022.yaml")
+    assert code == 0 and session.prompts == len(keys)
+    agency = read_data_file(Path("白沙乡2022.yaml")).agency
+    assert (agency.name, agency.short_name, agency.parent, agency.phone) == (
+        "白沙乡人民政府", "我乡", "延平区人民政府", "0599-8888888")
+
+
+def test_the_clerk_cannot_type_another_units_self_reference_or_a_malformed_contact():
+    keys = (["2021" + ENTER, "英林镇人民政府" + ENTER, CTRL_U + "我乡" + ENTER + CTRL_U + "我镇" + ENTER]
+            + [ENTER] * 5 + ["21110" + ENTER + CTRL_U + "362256" + ENTER, "0595-856" + ENTER + CTRL_U + ENTER,
+                             "y1zdzb＠sina.com" + ENTER + CTRL_U + "y1zdzb@sina.com" + ENTER]
+            + ZERO_2021[11:])
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys), "each refused answer is typed again at the same prompt"
+    agency = read_data_file(Path("英林镇人民政府-2021.yaml")).agency
+    assert (agency.short_name, agency.postcode, agency.phone, agency.email) == ("我镇", "362256", "", "y1zdzb@sina.com")
+
+
+# --- a draft left behind is offered --------------------------------------------------------------
+
+def test_running_again_offers_to_continue_the_draft():
+    code, first, _ = drive(ZERO_2021[:12])  # stopped in section 二 (input ended)
+    assert code == 2 and first.draft.exists()
+    code, second, screen = drive([ENTER, *ZERO_2021[12:]])  # no --resume: 「接着填草稿 …」 is the default
+    assert code == 0, screen
+    assert "年报向导草稿.json（英林镇人民政府 2021年度，填到「二、主动公开政府信息情况」）" in screen
+    assert second.prompts == 1 + len(ZERO_2021) - 12, "nothing asked again"
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 5
+    assert not first.draft.exists()
+
+
+def test_a_new_report_leaves_the_draft_alone():
+    drive(ZERO_2021[:12])
+    kept = Path("年报向导草稿.json").read_bytes()
+    code, session, _ = drive([DOWN + ENTER, *ZERO_2021], output="新的.yaml")  # 「新填一份报告（草稿保留不动）」
+    assert code == 0 and session.draft.name == "年报向导草稿-2.json"
+    assert Path("年报向导草稿.json").read_bytes() == kept
+
+
+# --- before saving: the whole text, and any part of it ------------------------------------------
+
+def test_the_summary_shows_the_whole_text_and_goes_back_to_one_part():
+    to_platform = DOWN * 11 + ENTER  # from 「…并生成 Word 报告」 to 「返回修改：一、总体情况 · （四）…」
+    keys = [*ZERO_2021[:-1], to_platform, ENTER, CTRL_U + "依托县政府门户网站乡镇专栏发布信息。" + DONE, SAVE_ONLY]
+    code, session, screen = drive(keys)
+    assert code == 0 and session.prompts == len(keys), "only that part was asked again"
+    summary = screen[screen.index("核对全文"):]
+    for text in ("英林镇人民政府2021年政府信息公开工作年度报告", "本报告根据《中华人民共和国政府信息公开条例》",
+                 "本年度未收到政府信息公开申请", "现行有效5件",  # （一）（二） as generated from the numbers
+                 "（四）政府信息公开平台建设", OWN_TEXT["platform"], OWN_TEXT["problems"],
+                 "本年度未收取政府信息公开信息处理费。", "2022年1月15日"):
+        assert text in summary, text
+    report = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert report.text("overview.platform") == "依托县政府门户网站乡镇专栏发布信息。"
+    assert report.text("overview.supervision") == OWN_TEXT["supervision"]
+
+
+# --- rows typed on one line -----------------------------------------------------------------------
+
+def test_a_row_is_checked_against_its_columns_as_typed():
+    row = ("1 0 0" + ENTER + CTRL_U + "1 0 0 0 0 -1" + ENTER + CTRL_U + "1 0 0 0 0 半" + ENTER  # 3 numbers; -1; text
+           + CTRL_U + "１　0、0 0 0 0" + ENTER)  # full-width digit and space, 「、」: taken
+    keys = [*ZERO_2021[:14], YES, SPACE + ENTER, row, ENTER, "1 0 0 0 0 0" + ENTER, *ZERO_2021[15:]]
+    code, session, screen = drive(keys)
+    assert code == 0 and session.prompts == len(keys), screen
+    saved = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert (saved.number("requests.new.natural"), saved.number("requests.granted.total")) == (1, 1)
+    assert "全角字符已转为半角" in screen
+
+
+def test_publication_date_suggested_only_within_the_deadline():
+    assert suggested_date(2025, date(2026, 1, 12)) == date(2026, 1, 12)
+    assert suggested_date(2025, date(2026, 1, 31)) == date(2026, 1, 31)
+    assert suggested_date(2025, date(2026, 2, 1)) is None, "past the deadline: the clerk types the real date"
+    assert suggested_date(2025, date(2025, 12, 20)) == date(2026, 1, 20), "written ahead: 1月20日"

@@ -1,4 +1,4 @@
-"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema | doctor``.
+"""Command line: ``nianbao check | render | form | convert | wizard | batch | import | schema | rules | doctor``.
 
 Exit codes: 0 done (no errors), 1 the data has errors or an output was refused, 2 the input could
 not be read or the command was used wrongly. Heavy libraries are imported only by the command
@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from .. import __version__
 from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
+
+MAX_JOBS = 64
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -41,15 +44,44 @@ def _formats(value: str) -> list[str]:
 
 
 def _deadline(value: str) -> tuple[int, int]:
+    """「01-31」 (also 1/31, 1月31日): a day that exists in every year, so 02-29 is refused too."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value) if len(value) < 40 else None
+    if not match:
+        raise argparse.ArgumentTypeError(f"期限「{value}」请写成 月-日，如 01-31")
+    month, day = int(match.group(1)), int(match.group(2))
     try:
-        month, day = map(int, value.split("-"))
-        return month, day
+        date(2001, month, day)  # not a leap year
     except ValueError:
-        raise argparse.ArgumentTypeError("期限请写成 月-日，如 01-31") from None
+        what = f"没有 {month} 月" if not 1 <= month <= 12 else f"{month} 月没有 {day} 日"
+        what += "（平年）" if (month, day) == (2, 29) else ""
+        raise argparse.ArgumentTypeError(f"期限「{value}」不是有效日期：{what}。请写成 月-日，如 01-31") from None
+    return month, day
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"并行进程数「{value}」应为 1 到 {MAX_JOBS} 之间的整数，"
+                                         "一般不超过电脑的 CPU 核数")
+    return jobs
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its messages (which echo what was typed) made safe for the terminal."""
+
+    def _print_message(self, message, file=None):
+        from ..limits import printable
+
+        super()._print_message(printable(message) if message else message, file)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nianbao", description="政府信息公开工作年度报告：填报、校验、生成（DOCX / HTML / PDF）。",
         epilog="示例：nianbao check 数据.yaml；nianbao render 数据.yaml -o 输出 --to docx,pdf")
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
@@ -74,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="输出数据文件的 JSON Schema（供编辑器提示和校验）")
     p.add_argument("--format", choices=["2019", "2021"], help="只含某一格式版本的表格")
 
+    p = sub.add_parser("rules", help="列出全部校验规则：编号、名称、说明和示例")
+    p.add_argument("ids", nargs="*", metavar="编号", help="只看这几条规则，如 R3-1 T-3")
+
     p = sub.add_parser("form", help="生成 Excel 填报表（空白或按上年数据预填）")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--year", type=int, metavar="年度", help="报告年度（决定表格格式）")
@@ -97,8 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="汇总表或文件夹")
     p.add_argument("-o", "--output", required=True, metavar="目录")
     p.add_argument("--to", type=_formats, default=["docx", "html"], metavar="格式", help="默认 docx,html")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="并行进程数，默认为 CPU 核数")
-    p.add_argument("--previous", metavar="上年汇总表或文件夹", help="上一年度数据，用于跨年度核对")
+    p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N", help="并行进程数，默认为 CPU 核数")
+    p.add_argument("--previous", metavar="上年汇总表或文件夹",
+                   help="上一年度的汇总填报表，或存放上年数据文件、填报表、已发布报告（.docx/.html/.pdf）的文件夹，用于跨年度核对和同比图表")
+    p.add_argument("--expected", metavar="名单.xlsx",
+                   help="应报单位名单（列标题：单位名称，可选 单位代码、联系人、联系电话；也可以是汇总填报表），用于判断未提交、重复提交")
+    p.add_argument("--deadline", type=_deadline, default=(1, 31), metavar="月-日", help="公布期限（次年），默认 01-31；晚于期限为逾期")
+    p.add_argument("--name", metavar="名称", help="汇总表的单位名称（如 某某县人民政府），默认取各单位的上级政府")
     p.add_argument("--force", action="store_true", help="重新生成已完成的单位")
     p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
 
@@ -114,17 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a character the console cannot show never stops a command
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure:
+            reconfigure(errors="backslashreplace")
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return EXIT_INPUT
-    from .commands import run
-
     try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return EXIT_INPUT
+        from .commands import run
+
         return run(args)
     except KeyboardInterrupt:
-        print("\n已中断。", file=sys.stderr)
+        print("\n已中断（Ctrl+C）。没有留下写了一半的文件；需要时重新运行同一命令即可。", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

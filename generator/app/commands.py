@@ -2,16 +2,34 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import signal
+import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..checks import check, cross_year
-from ..errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, NianbaoError, OutputExists
+from ..errors import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    InputError,
+    NianbaoError,
+    OutputError,
+    OutputExists,
+)
 from ..findings import Finding, has_errors, summary
 from ..inputs import load_report
-from ..outputs import write_atomic
+from ..limits import clip, printable
+from ..outputs import why_not_written, write_atomic
 from ..prose import file_stem
 from ..report import Report
+
+DEBUG_VARIABLE = "NIANBAO_DEBUG"  # set to 1 to see the traceback of an internal error
 
 
 def run(args) -> int:
@@ -20,15 +38,29 @@ def run(args) -> int:
 
     handler = {"check": cmd_check, "render": cmd_render, "schema": cmd_schema, "convert": cmd_convert,
                "import": cmd_import, "form": form.cmd_form, "wizard": wizard.cmd_wizard,
-               "batch": batch.cmd_batch, "doctor": cmd_doctor}[args.command]
+               "batch": batch.cmd_batch, "rules": cmd_rules, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except InputError as exc:
-        print(f"无法读取：{exc}", file=sys.stderr)
+        say(f"无法读取：{exc}", sys.stderr)
         return exc.exit_code
     except NianbaoError as exc:
-        print(str(exc), file=sys.stderr)
+        say(str(exc), sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file the command reads or writes beyond the checked ones
+        say(f"无法读写 {exc.filename or '文件'}：{why_not_written(exc)}", sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # the last resort: a message, never a traceback, unless asked for
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        say(f"nianbao 内部错误（{type(exc).__name__}：{clip(str(exc), 200)}）。这不是您操作的问题：请把这条信息和所用的"
+            f"输入文件发给维护人员（设置环境变量 {DEBUG_VARIABLE}=1 后重新运行可看到详细信息）。", sys.stderr)
+        return EXIT_INPUT
+
+
+def say(text: str, stream=None) -> None:
+    """Print for the user. Text from inputs is printed only through here: no escape sequences reach the terminal."""
+    print(printable(text), file=stream or sys.stdout)
 
 
 def findings_for(report: Report, previous_path: str | None = None, deadline=(1, 31)) -> list[Finding]:
@@ -39,10 +71,9 @@ def findings_for(report: Report, previous_path: str | None = None, deadline=(1, 
 
 
 def print_findings(findings: list[Finding], stream=None) -> None:
-    stream = stream or sys.stdout
     for finding in findings:
-        print("  " + finding.text(), file=stream)
-    print(summary(findings), file=stream)
+        say("  " + finding.text(), stream)
+    say(summary(findings), stream)
 
 
 def cmd_check(args) -> int:
@@ -52,7 +83,7 @@ def cmd_check(args) -> int:
             report = load_report(name)
         except InputError as exc:
             results.append({"file": name, "readable": False, "message": str(exc), "findings": []})
-            print(f"{name}\n  无法读取：{exc}", file=sys.stderr)
+            say(f"{name}\n  无法读取：{exc}", sys.stderr)
             worst = EXIT_INPUT
             continue
         findings = findings_for(report, args.previous, args.deadline)
@@ -60,7 +91,7 @@ def cmd_check(args) -> int:
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
         if not args.json:
-            print(f"{name}（{report.agency.name} {report.year}年度，{report.format.name}）")
+            say(f"{name}（{report.agency.name} {report.year}年度，{report.format.name}）")
             print_findings(findings)
     if args.json:
         print(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))
@@ -68,42 +99,117 @@ def cmd_check(args) -> int:
 
 
 def cmd_render(args) -> int:
+    """Render each input; each one's files are written together, after all of them were rendered."""
     from ..render.pdf import PdfUnavailable
 
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"输出位置 {folder} 是一个已有的文件，不是文件夹。"
+                          "请用 -o 给出一个文件夹（不存在时会自动创建）。")
+    progress = _Progress(args)
     worst, pdf_missing = EXIT_OK, None
-    for name in args.inputs:
-        report = load_report(name)
-        findings = findings_for(report, args.previous)
-        if findings:
-            print(f"{name}：")
-            print_findings(findings)
-        if has_errors(findings) and not args.ignore_errors:
-            print(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
-            worst = EXIT_FINDINGS
-            continue
-        for target in args.to:
-            path = Path(args.output) / f"{file_stem(report)}.{target}"
-            if path.exists() and not args.force:
-                raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
-            if target == "pdf" and pdf_missing:
+    try:
+        for name in args.inputs:
+            report = load_report(name)
+            findings = findings_for(report, args.previous)
+            if findings:
+                say(f"{name}：")
+                print_findings(findings)
+            if has_errors(findings) and not args.ignore_errors:
+                say(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
+                worst = EXIT_FINDINGS
+                progress.done(name)
                 continue
-            try:
-                data = _render_one(report, target, args.template)
-            except PdfUnavailable as exc:  # the other formats are still written; the message comes once
-                pdf_missing = exc
-                continue
-            write_atomic(path, data, force=True)
-            print(f"已生成：{path}")
+            draft = has_errors(findings)  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
+            stem = file_stem(report, suffix="（草稿）" if draft else "")
+            paths = [folder / f"{stem}.{target}" for target in args.to]
+            for path in paths:
+                if path.exists() and not args.force:
+                    raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
+            rendered = {}
+            for path in paths:
+                if path.suffix == ".pdf" and pdf_missing:
+                    continue
+                try:
+                    rendered[path] = _render_one(report, path.suffix[1:], args.template, draft)
+                except PdfUnavailable as exc:  # the other formats are still written; the message comes once
+                    pdf_missing = exc
+            with _uninterrupted():
+                for path, data in rendered.items():
+                    progress.write(path, data)
+                    say(f"已生成：{path}")
+                progress.done(name)
+    except KeyboardInterrupt:
+        say(progress.stopped("已中断（Ctrl+C）。"), sys.stderr)
+        return EXIT_INTERRUPTED
+    except OutputError as exc:
+        raise OutputError(progress.stopped(str(exc))) from None
     if pdf_missing:
-        print(pdf_missing, file=sys.stderr)
+        say(str(pdf_missing), sys.stderr)
         return pdf_missing.exit_code
     return worst
 
 
-def _render_one(report: Report, target: str, template: str | None) -> bytes:
+class _Progress:
+    """What a render has finished, so an interruption or a failed write can say what is done and how to go on."""
+
+    def __init__(self, args):
+        self.args = args
+        self.finished: list[str] = []
+        self.written: list[Path] = []  # files of the input being written
+
+    def write(self, path: Path, data: bytes) -> None:
+        write_atomic(path, data, force=True)
+        self.written.append(path)
+
+    def done(self, name: str) -> None:
+        self.finished.append(name)
+        self.written = []
+
+    def stopped(self, why: str) -> str:
+        """``why`` and the state: finished inputs, the rest, the command that renders the rest."""
+        if not self.args.force:  # files of an input left unfinished were new: remove them, so a re-run redoes it
+            for path in self.written:
+                path.unlink(missing_ok=True)
+        rest = self.args.inputs[len(self.finished):]
+        lines = [why, f"已完成：{'、'.join(self.finished)}。" if self.finished else "还没有处理完任何一个输入文件。"]
+        if rest:
+            lines.append(f"未完成：{'、'.join(rest)}（没有留下写了一半的文件）。继续生成未完成的部分，请运行：")
+            lines.append("  " + _command(["nianbao", "render", *rest, *self._options()]))
+        return "\n".join(lines)
+
+    def _options(self) -> list[str]:
+        args = self.args
+        options = ["-o", str(args.output), "--to", ",".join(args.to)]
+        options += [*(["--template", args.template] if args.template else []),
+                    *(["--previous", args.previous] if args.previous else [])]
+        return options + [flag for flag, on in (("--force", args.force), ("--ignore-errors", args.ignore_errors)) if on]
+
+
+def _command(parts: list[str]) -> str:
+    return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
+
+
+@contextmanager
+def _uninterrupted():
+    """Hold Ctrl-C while one input's files are written (milliseconds), so they are written all or none."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and previous is signal.default_int_handler:
+        raise KeyboardInterrupt
+
+
+def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
     from ..render import render
 
-    return render(report, target, Path(template) if template else None)
+    return render(report, target, Path(template) if template else None, draft)
 
 
 def cmd_schema(args) -> int:
@@ -127,8 +233,8 @@ def cmd_convert(args) -> int:
     else:
         raise InputError(f"输出文件 {out.name} 的类型不支持，请用 .yaml、.json 或 .xlsx。")
     for finding in report.read_findings:
-        print("  " + finding.text())
-    print(f"已生成：{out}")
+        say("  " + finding.text())
+    say(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(list(report.read_findings)) else EXIT_OK
 
 
@@ -141,8 +247,28 @@ def cmd_import(args) -> int:
     write_data_file(report, out, args.force)
     findings = check(report)
     print_findings(findings)
-    print(f"已生成：{out}")
+    say(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    """Every rule (or the ones asked for): id, short name, severity, what it asks and an example."""
+    from ..rules import RULE_GROUPS, RULES
+
+    wanted = [i.upper() for i in args.ids]
+    unknown = [i for i in wanted if i not in RULES]
+    if unknown:
+        raise NianbaoError(f"没有编号为 {'、'.join(unknown)} 的规则。可用的编号：{'、'.join(RULES)}。")
+    for title, rules in RULE_GROUPS:
+        shown = [r for r in rules if not wanted or r.id in wanted]
+        if not shown:
+            continue
+        print(f"【{title}】")
+        for rule in shown:
+            print(f"  {rule.id} {rule.name}（{rule.severity}）：{rule.description}。\n      例：{rule.example}。")
+    if not wanted:
+        print("错误会阻止生成报告（--ignore-errors 可强制生成草稿）；提醒只列出，不阻止。")
+    return EXIT_OK
 
 
 def cmd_doctor(args) -> int:

@@ -21,12 +21,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from .. import __version__
-from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError
-from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES
+from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError, NianbaoError
+from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
 from ..outputs import safe_filename
-from .worker import ERRORS, UNREADABLE, Options, Task, init_worker, not_processed, process
+from .worker import (DISK_FULL, ERRORS, UNREADABLE, Options, Task, disk_full_message, init_worker, not_processed,
+                     process)
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES)
 WINDOW_PER_JOB = 8  # tasks in flight per worker: bounds memory, keeps workers busy
@@ -40,49 +42,82 @@ class BatchRequest:
     output: Path
     targets: tuple[str, ...] = ("docx", "html")
     jobs: int | None = None  # worker processes; None: one per CPU
-    previous: Path | None = None  # last year's roster or folder (X-1, X-2, T-2)
+    previous: Path | None = None  # last year's roster, folder or reports (X-1, X-2, T-2, the year-on-year charts)
     force: bool = False
     ignore_errors: bool = False
+    expected: Path | None = None  # 名单.xlsx (or a roster): the units expected to file this year
+    deadline: tuple[int, int] = (1, 31)  # publication deadline (month, day) of the following year
+    name: str = ""  # whose roll-up this is (default: the units' common 上级政府)
+
+
+class DiskFull(NianbaoError):
+    """The output disk is full: the run stops cleanly, and a re-run after freeing space finishes the rest."""
 
 
 def run_batch(request: BatchRequest) -> int:
-    """Run the batch; exit 0 all good, 1 some agencies had errors, 2 the input could not be read."""
-    source, output = request.source, request.output
+    """Run the batch; exit 0 all good, 1 some units have errors or are missing, 2 unreadable input or disk full."""
+    source, output = request.source, request.output.absolute()  # workers and URIs need an absolute path
     if output.exists() and not output.is_dir():
         raise InputError(f"输出位置 {output} 是一个文件，请给出一个文件夹。")
     if source.is_dir() and output.resolve() == source.resolve():
         raise InputError("输出目录不能与输入文件夹相同，请用 -o 另给一个文件夹。")
+    from .status import read_expected
+
+    expected = read_expected(request.expected) if request.expected else None
     with plan_input(source) as plan:
-        output.mkdir(parents=True, exist_ok=True)
-        _remove_stale_workdirs(output)
-        workdir = Path(tempfile.mkdtemp(prefix=f".nianbao-run-{os.getpid()}-", dir=output))
         previous_handler = signal.signal(signal.SIGTERM, _interrupt)
-        spool = Spool(workdir / "results.sqlite")
+        spool, workdir = None, None
         try:
-            return _run(request, plan, workdir, spool)
+            output.mkdir(parents=True, exist_ok=True)
+            _remove_stale_workdirs(output)
+            workdir = Path(tempfile.mkdtemp(prefix=f".nianbao-run-{os.getpid()}-", dir=output))
+            spool = Spool(workdir / "results.sqlite")
+            return _run(request, output, expected, plan, workdir, spool)
         except KeyboardInterrupt:
-            print("\n已中断。已完成的单位已保存，重新运行同一命令会跳过它们，从中断处继续。", file=sys.stderr)
+            print(f"\n已中断（Ctrl-C）。{_progress_note(spool, plan)}", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except (OSError, sqlite3.OperationalError) as exc:
+            if getattr(exc, "errno", None) in DISK_FULL or "disk is full" in str(exc):
+                raise DiskFull(f"{disk_full_message(str(output))}{_progress_note(spool, plan)}") from None
+            raise
         finally:
             signal.signal(signal.SIGTERM, previous_handler)
-            spool.close()
-            shutil.rmtree(workdir, ignore_errors=True)
+            if spool is not None:
+                spool.close()
+            if workdir is not None:
+                shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _run(request: BatchRequest, plan, workdir: Path, spool: Spool) -> int:
+def _progress_note(spool: Spool | None, plan) -> str:
+    """What was finished, and how to go on (for an interrupted or stopped run)."""
+    done = spool.count() if spool is not None else 0
+    total = f"（共约 {plan.estimate} 个）" if plan.estimate else ""
+    return (f"本次已处理完 {done} 个单位{total}，它们的报告和记录都已保存，没有留下写了一半的文件。"
+            "重新运行同一命令（不加 --force）会跳过已完成的单位，从中断处继续；校验结果和汇总在全部完成后生成。")
+
+
+def _run(request: BatchRequest, output: Path, expected, plan, workdir: Path, spool: Spool) -> int:
     from rich.console import Console
 
-    from .report import finish_batch
+    from .report import RunInfo, finish_batch
+    from .status import normalise_name
 
     jobs = max(1, request.jobs or os.cpu_count() or 1)
     targets, pdf_missing = _available_targets(request.targets)
-    previous = request.previous
-    previous_db = index_previous(previous, workdir) if previous else None
-    options = Options(str(request.output), targets, request.force, request.ignore_errors, plan.layout, previous_db)
-    settings = json.dumps([__version__, request.ignore_errors, digest_of(previous) if previous else None])
+    previous, summary = request.previous, None
+    previous_db = None
+    if previous:
+        previous_db, summary = index_previous(previous, workdir, expected)
+    codes = {normalise_name(e.name): e.code for e in expected or () if e.code}
+    options = Options(str(output), targets, request.force, request.ignore_errors, plan.layout, previous_db,
+                      request.deadline, codes)
+    settings = json.dumps([__version__, request.ignore_errors, digest_of(previous) if previous else None,
+                           request.deadline, sorted(codes.items())])
     started = time.monotonic()
     run_tasks(plan.tasks(settings), options, jobs, spool, plan.estimate, Console(stderr=True))
-    code = finish_batch(spool, request.output, targets, time.monotonic() - started, jobs)
+    info = RunInfo(output, targets, time.monotonic() - started, jobs, expected or plan.expected, request.deadline,
+                   request.name, plan.changed, summary)
+    code = finish_batch(spool, info)
     if pdf_missing:
         print(pdf_missing, file=sys.stderr)
         return pdf_missing.exit_code
@@ -125,12 +160,17 @@ def _remove_stale_workdirs(output: Path) -> None:
 class RosterPlan:
     """Tasks from a roster workbook, one per filled row, read as they are needed."""
 
+    changed: dict[str, float] = {}  # rows have no modification time
+
     def __init__(self, path: Path):
-        from ..inputs.roster import open_roster
+        from ..inputs.roster import UNIT_COLUMNS, open_roster
 
         self.path = path
         self.workbook, self.layout, self.rows, self.estimate = open_roster(path)
         self.name_index = self.layout.index_of("agency.name")
+        self.unit_index = [self.layout.index_of(key) for key in UNIT_COLUMNS]
+        self.phone_index = self.layout.index_of("agency.phone")
+        self.expected: list = []  # every named row: the roster is the list of units expected to file
 
     def __enter__(self):
         return self
@@ -139,29 +179,47 @@ class RosterPlan:
         self.workbook.close()
 
     def tasks(self, settings: str) -> Iterator[Task]:
-        names = FolderNames()
-        for seq, (number, values) in enumerate(self.rows):
+        """One task per filled row; a row with only the unit's name (and code, contact) is a unit yet to file."""
+        from .status import Expected
+
+        names, seq = FolderNames(), 0
+        own = {self.name_index, self.phone_index, *self.unit_index}
+        for number, values in self.rows:
             values = tuple(values)
-            raw_name = values[self.name_index] if self.name_index < len(values) else None
-            name = str(raw_name).strip() if raw_name is not None and str(raw_name).strip() else f"第{number}行"
+
+            def text(index: int | None) -> str:
+                value = values[index] if index is not None and index < len(values) else None
+                return str(value).strip() if value is not None else ""
+
+            name = text(self.name_index)
+            code, contact = (text(i) for i in self.unit_index)
+            if name:
+                self.expected.append(Expected(name, code, contact, text(self.phone_index)))
+                if all(v is None or not str(v).strip() for i, v in enumerate(values) if i not in own):
+                    continue  # nothing filed yet
             digest = _hash(settings, json.dumps(values, default=str, ensure_ascii=False).encode())
-            yield Task(seq, names.take(name), f"第 {number} 行", number, values, digest)
+            yield Task(seq, names.take(name or f"第{number}行"), f"第 {number} 行", number, values, digest,
+                       (code, contact))
+            seq += 1
 
 
 class FolderPlan:
     """Tasks from filled forms and data files (a folder of them, or one file), one per file."""
 
     layout = None
+    expected = None  # a folder does not say who should have filed (see --expected)
 
     def __init__(self, files: list[Path], single: bool = False):
         self.files, self.single, self.estimate = files, single, len(files)
+        self.changed = {p.name: p.stat().st_mtime for p in files}
 
     @classmethod
-    def of_folder(cls, path: Path) -> "FolderPlan":
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+    def of_folder(cls, path: Path, suffixes=INPUT_SUFFIXES) -> "FolderPlan":
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
                        and not p.name.startswith(("~$", ".")))
         if not files:
-            raise InputError(f"文件夹 {path} 中没有可用的填报表（.xlsx）或数据文件（.yaml/.json）。")
+            kinds = "填报表（.xlsx）或数据文件（.yaml/.json）" + ("或年度报告" if suffixes != INPUT_SUFFIXES else "")
+            raise InputError(f"文件夹 {path} 中没有可用的{kinds}。")
         return cls(files)
 
     def __enter__(self):
@@ -177,17 +235,17 @@ class FolderPlan:
             yield Task(seq, names.take(path.stem), path.name, None, str(path), digest)
 
 
-def plan_input(source: Path):
+def plan_input(source: Path, suffixes=INPUT_SUFFIXES):
     """A roster (by its sheet) or a folder; a single form or data file is a folder of one."""
     from ..inputs.roster import is_roster
 
     if not source.exists():
         raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
     if source.is_dir():
-        return FolderPlan.of_folder(source)
+        return FolderPlan.of_folder(source, suffixes)
     if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
         return RosterPlan(source)
-    if source.suffix.lower() in INPUT_SUFFIXES:
+    if source.suffix.lower() in suffixes:
         return FolderPlan([source], single=True)
     raise InputError(f"{source.name}：不是汇总填报表，也不是文件夹。请给出汇总填报表（.xlsx）或文件夹。")
 
@@ -220,35 +278,57 @@ def digest_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
-def index_previous(path: Path, workdir: Path) -> str:
-    """Last year's roster or folder into an SQLite index by agency name (workers look agencies up there)."""
-    from ..inputs.datafile import report_to_dict
+def index_previous(path: Path, workdir: Path, expected=None) -> tuple[str, dict]:
+    """Last year's data into an SQLite index by unit code and normalised name (workers look units up there).
 
+    Returns the index's path and a summary: every unit of last year (id -> name) and the sums of last
+    year's key figures, per format, for the year-on-year charts.
+    """
+    from ..inputs.datafile import report_to_dict
+    from .rollup import RollUp
+    from .status import normalise_name
+
+    codes = {normalise_name(e.name): e.code for e in expected or () if e.code}
     db_path = workdir / "previous.sqlite"
     db = sqlite3.connect(db_path)
-    db.execute("CREATE TABLE previous (name TEXT PRIMARY KEY, data TEXT)")
-    for report in _previous_reports(path):
-        db.execute("INSERT OR IGNORE INTO previous VALUES (?, ?)",
-                   (report.agency.name, json.dumps(report_to_dict(report), ensure_ascii=False, default=str)))
+    db.execute("CREATE TABLE previous (id INTEGER PRIMARY KEY, code TEXT, norm TEXT, name TEXT, data TEXT)")
+    db.execute("CREATE INDEX by_code ON previous (code)")
+    db.execute("CREATE INDEX by_norm ON previous (norm)")
+    units: dict[int, str] = {}
+    sums: dict[int, RollUp] = {}
+    for number, (report, code) in enumerate(_previous_reports(path)):
+        norm = normalise_name(report.agency.name)
+        db.execute("INSERT INTO previous VALUES (?, ?, ?, ?, ?)",
+                   (number, code or codes.get(norm, ""), norm, report.agency.name,
+                    json.dumps(report_to_dict(report), ensure_ascii=False, default=str)))
+        units[number] = report.agency.name
+        rollup = sums.setdefault(report.year, RollUp(report.year, report.format))
+        if rollup.fmt is report.format:
+            rollup.add({"numbers": {p: v if isinstance(v, int) else str(v) for p, v in report.numbers.items()},
+                        "fees_amount": report.fees.amount and str(report.fees.amount)})
     db.commit()
     db.close()
-    return str(db_path)
+    return str(db_path), {"units": units, "rollups": sums}
 
 
 def _previous_reports(path: Path):
+    """(report, unit code) of each unit of last year: a roster, or a folder of data files, forms or reports."""
     from ..inputs import load_report
-    from ..inputs.roster import iter_roster
+    from ..inputs.roster import report_from_row
 
-    plan = plan_input(path)
-    if isinstance(plan, RosterPlan):
-        plan.workbook.close()
-        yield from (r for _, r in iter_roster(path) if not isinstance(r, InputError))
-        return
-    for file in plan.files:
-        try:
-            yield load_report(file)
-        except Exception as exc:  # noqa: BLE001 - a bad file of last year only loses its cross-year check
-            print(f"上年数据 {file.name} 无法读取，跳过（{exc}）", file=sys.stderr)
+    with plan_input(path, (*INPUT_SUFFIXES, *REPORT_SUFFIXES)) as plan:
+        if isinstance(plan, RosterPlan):
+            for task in plan.tasks(""):
+                try:
+                    yield report_from_row(plan.layout, task.row or 0, cast(tuple, task.payload)), task.unit[0]
+                except InputError:
+                    pass  # a bad row of last year only loses its cross-year check
+            return
+        for file in plan.files:
+            try:
+                yield load_report(file), ""
+            except Exception as exc:  # noqa: BLE001 - a bad file of last year only loses its cross-year check
+                print(f"上年数据 {file.name} 无法读取，跳过（{exc}）", file=sys.stderr)
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -279,6 +359,10 @@ class Spool:
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM result").fetchone()[0]
 
+    def get(self, seq: int) -> dict:
+        (text,) = self.db.execute("SELECT record FROM result WHERE seq = ?", (seq,)).fetchone()
+        return json.loads(text)
+
 
 def run_tasks(tasks: Iterator[Task], options: Options, jobs: int, spool: Spool, estimate: int, console) -> None:
     """Run every task (in this process for -j 1, else in worker processes) with a progress bar and ETA."""
@@ -286,6 +370,8 @@ def run_tasks(tasks: Iterator[Task], options: Options, jobs: int, spool: Spool, 
         def done(record: dict) -> None:
             spool.add(record)
             advance(record)
+            if record.get("disk_full"):
+                raise OSError(DISK_FULL[0], "No space left on device")  # stop: every further write would fail too
 
         if jobs == 1:
             init_worker(options, in_child=False)
@@ -321,12 +407,17 @@ def _run_pool(tasks: Iterator[Task], options: Options, jobs: int, done, work=pro
             for future in finished:
                 task, owner = pending.pop(future)
                 try:
-                    done(future.result())
+                    record = future.result()
                 except BrokenProcessPool as exc:  # a worker died: the tasks in flight are lost, not the run
-                    done(not_processed(task, exc))
+                    record = not_processed(task, exc)
                     restart(owner)
+                except OSError as exc:
+                    if exc.errno in DISK_FULL:
+                        raise
+                    record = not_processed(task, exc)
                 except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-                    done(not_processed(task, exc))
+                    record = not_processed(task, exc)
+                done(record)
 
     def submit(task: Task) -> None:
         try:

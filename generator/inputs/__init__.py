@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import check_size
 
 __all__ = ["InputError", "load_report", "DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES"]
 
@@ -19,11 +20,12 @@ def load_report(path: str | Path):
         raise InputError(f"找不到文件：{path}")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，请给出一个数据文件、填报表或年度报告文件。")
+    check_size(path, "输入文件")  # a pipe or device would block every reader; a file of gigabytes is refused unread
     suffix = path.suffix.lower()
     if suffix in DATA_SUFFIXES:
         from .datafile import read_data_file
         return read_data_file(path)
-    if suffix in FORM_SUFFIXES or suffix == ".xls":
+    if suffix in FORM_SUFFIXES or suffix in (".xls", ".et", ".ett"):  # the last three get "save as .xlsx" advice
         from .excel import read_form
         return read_form(path)
     if suffix in REPORT_SUFFIXES:

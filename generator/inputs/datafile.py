@@ -6,32 +6,25 @@ definitions (``nianbao schema`` prints it), so editors can complete and check a 
 from __future__ import annotations
 
 import json
+import reprlib
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
-from ..cells import read_number, read_text
+from ..cells import read_number, read_text, shown
 from ..errors import InputError
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, HEADINGS, Format, format_for_year
-from ..numbers import parse_date
+from ..limits import clip
+from ..numbers import parse_date, plain
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+from .dataparse import DataLoader as _StringDateLoader  # noqa: F401 - the loader tests read the examples with
+from .dataparse import load_data
 
 NUMBER = {"type": ["integer", "number", "string", "null"]}
 TEXT = {"type": ["string", "integer", "number", "null"]}  # phone numbers and postcodes are often typed as numbers
-
-
-class _StringDateLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so YAML and JSON data read the same way."""
-
-
-_StringDateLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def json_schema(fmt: Format | None = None) -> dict:
@@ -76,22 +69,8 @@ def json_schema(fmt: Format | None = None) -> dict:
 
 
 def read_data_file(path: Path) -> Report:
-    """Read a .yaml/.yml/.json data file. Raises InputError (in Chinese) when it cannot be read."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name}：文件不是 UTF-8 编码的文本，请用“UTF-8”编码另存后再试。") from None
-    except OSError as exc:
-        raise InputError(f"{path}：无法读取文件（{exc.strerror}）。") from None
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.load(text, Loader=_StringDateLoader)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行" if mark else f"第 {getattr(exc, 'lineno', '?')} 行"
-        raise InputError(f"{path.name}：{line}格式有误，无法解析（{getattr(exc, 'problem', None) or exc}）。") from None
+    """Read a .yaml/.yml/.json data file. Raises InputError (in Chinese, located) when it cannot be read."""
+    data = load_data(path)
     if not isinstance(data, dict):
         raise InputError(f"{path.name}：文件内容为空或不是“字段: 值”的结构，请参照 docs/data-file.md 填写。")
     return report_from_dict(data, source=path.name)
@@ -124,12 +103,18 @@ def _validate(data: dict, schema: dict, source: str) -> None:
         raise InputError("\n".join(f"{source}：{_explain(e)}" for e in errors[:20]))
 
 
+def _preview(value) -> str:
+    """A value in a message: short, whatever its size."""
+    return clip(reprlib.repr(value) if isinstance(value, (dict, list)) else shown(value), 40)
+
+
 def _explain(error) -> str:
-    where = ".".join(map(str, error.path)) or "文件顶层"
+    where = clip(".".join(map(str, error.path)), 80) or "文件顶层"
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema["properties"]))
+        extra = sorted(_preview(k) for k in set(error.instance) - set(error.schema["properties"]))
         allowed = "、".join(error.schema["properties"])
-        return f"字段「{where}」下有不认识的字段 {'、'.join(extra)}。可用的字段：{allowed}。"
+        listed = "、".join(extra[:10]) + (f" 等 {len(extra)} 个" if len(extra) > 10 else "")
+        return f"字段「{where}」下有不认识的字段 {listed}。可用的字段：{allowed}。"
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return f"缺少必填字段「{where + '.' if error.path else ''}{missing}」。"
@@ -137,12 +122,12 @@ def _explain(error) -> str:
         expected = {"integer": "整数", "number": "数字", "string": "文字", "object": "“字段: 值”结构",
                     "boolean": "是/否（true/false）", "null": "空"}
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"字段「{where}」的值「{error.instance}」类型不对，应为{'或'.join(expected[t] for t in types)}。"
+        return f"字段「{where}」的值「{_preview(error.instance)}」类型不对，应为{'或'.join(expected[t] for t in types)}。"
     if error.validator == "enum":
-        return f"字段「{where}」的值「{error.instance}」不可用，可选：{'、'.join(map(str, error.validator_value))}。"
+        return f"字段「{where}」的值「{_preview(error.instance)}」不可用，可选：{'、'.join(map(str, error.validator_value))}。"
     if error.validator in ("minimum", "maximum"):
-        return f"字段「{where}」的值 {error.instance} 超出范围。"
-    return f"字段「{where}」有误：{error.message}"
+        return f"字段「{where}」的值 {_preview(error.instance)} 超出范围。"
+    return f"字段「{where}」有误：{clip(error.message)}"
 
 
 def _text(builder: ReportBuilder, value, field: str, strip: bool = True) -> str:
@@ -157,7 +142,7 @@ def _parse_date(value, source: str) -> date | None:
         return None
     parsed = parse_date(str(value))
     if parsed is None:
-        raise InputError(f"{source}：发布日期「{value}」不是有效日期，请写成 2026-01-20 的形式。")
+        raise InputError(f"{source}：发布日期「{_preview(value)}」不是有效日期，请写成 2026-01-20 的形式。")
     return parsed
 
 
@@ -228,7 +213,7 @@ def report_to_dict(report: Report) -> dict:
     data["agency"] = {k: v for k, v in vars(report.agency).items() if v}
     overview = {k.split(".")[1]: v for k, v in report.prose.items() if k.startswith("overview.") and v}
     data["prose"] = {"overview": overview, **{k: report.prose[k] for k in ("problems", "other") if report.prose.get(k)}}
-    fees = {k: _plain(v) for k, v in vars(report.fees).items() if v is not None}
+    fees = {k: plain(v) for k, v in vars(report.fees).items() if v is not None}
     if fees:
         data["fees"] = fees
     for table in fmt.tables():
@@ -237,19 +222,13 @@ def report_to_dict(report: Report) -> dict:
             t, row, col = path.split(".")
             if t == table.key:
                 value = report.numbers.get(path)  # unread: what was typed, or null (never found in an imported report)
-                section.setdefault(row, {})[col] = report.unread.get(path) if value is None else _plain(value)
+                section.setdefault(row, {})[col] = plain(report.unread.get(path) if value is None else value)
         data[table.key] = section
     printed = {**report.typed_totals, **{p: None for p in report.unread if fmt.is_derived(p)}}
     for path, value in printed.items():  # totals as printed (checked, never trusted); null: printed but not read
         key, row, col = path.split(".")
-        data[key].setdefault(row, {})[col] = _plain(value)
+        data[key].setdefault(row, {})[col] = plain(value)
     return data
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() else float(value)
-    return value
 
 
 def dump_yaml(report: Report) -> str:

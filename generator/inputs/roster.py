@@ -11,21 +11,22 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..cells import NO, YES, read_number, read_text, read_yes_no, shown
 from ..errors import InputError, OutputExists
-from ..findings import WARNING, Finding
+from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
 from ..numbers import parse_date, parse_number
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, for_regex
+from ..spreadsheets import cell_for, load_readonly, put_text
 from .excel.layout import CHOICE, DATE, TEXT, YEAR
 
-ROSTER_SHEET = "汇总填报表"
+ROSTER_SHEET = ROSTER_WHAT = "汇总填报表"
 README_SHEET = "填表说明"
 HEADER_ROWS = 2
 FIRST_DATA_ROW = HEADER_ROWS + 1
@@ -34,11 +35,14 @@ BASIC, AGENCY, PROSE, FEES = "基本信息", "机关信息", "正文", "信息�
 
 
 class RowError(InputError):
-    """One roster row cannot be read; ``where`` names the cell (the batch report's location column)."""
+    """One roster row cannot be read; ``where`` names the cell (the batch report's location column).
 
-    def __init__(self, where: str, message: str):
+    ``findings`` holds every problem of the row (the other cells are still read and reported).
+    """
+
+    def __init__(self, where: str, message: str, findings: tuple[Finding, ...] = ()):
         super().__init__(f"{where}：{message}")
-        self.where, self.message = where, message
+        self.where, self.message, self.findings = where, message, findings
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,15 @@ class RosterColumn:
     kind: str  # TEXT, YEAR, DATE, CHOICE or a number kind (COUNT, SIGNED, AMOUNT)
 
 
+# Columns for the county office's own bookkeeping (unit code, contact person): not part of the report,
+# read by the batch run, and optional, so rosters made before they existed still read.
+UNIT_COLUMNS = {"unit.code": "单位代码", "unit.contact": "联系人"}
+
+
 def roster_columns(fmt: Format) -> list[RosterColumn]:
     """Every column of the roster for ``fmt``, in order; labels come from the format definitions."""
     cols = [RosterColumn("agency.name", BASIC, AGENCY_FIELDS["name"], TEXT),
+            *(RosterColumn(key, BASIC, label, TEXT) for key, label in UNIT_COLUMNS.items()),
             RosterColumn("year", BASIC, "报告年度", YEAR),
             RosterColumn("publication_date", BASIC, "发布日期", DATE)]
     cols += [RosterColumn(f"agency.{k}", AGENCY, label, TEXT) for k, label in AGENCY_FIELDS.items() if k != "name"]
@@ -99,7 +109,7 @@ def write_roster(path: Path, fmt: Format, force: bool, reports: Iterable[Report]
     write_header(sheet, columns, freeze="B3")
     _add_validations(sheet, columns)
     for report in reports:
-        sheet.append([_cell_value(report, col) for col in columns])
+        sheet.append([cell_for(sheet, value) for value in roster_row(report, columns)])
     _write_readme(workbook.create_sheet(README_SHEET), fmt)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -124,8 +134,9 @@ def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
-    def cell(text: str, group: str) -> WriteOnlyCell:
-        c = WriteOnlyCell(sheet, text)
+    def cell(text: str | None, group: str) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet)
+        put_text(c, text)
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.fill = PatternFill("solid", fgColor=_GROUP_FILLS.get(group.split(" ")[0], "FFFFFF"))
@@ -169,12 +180,18 @@ def _write_readme(sheet, fmt: Format) -> None:
         f"1. 在工作表「{ROSTER_SHEET}」中每行填写一个单位，从第 {FIRST_DATA_ROW} 行开始；不要修改前两行表头，不要删除或调换列。",
         "2. 机关名称和报告年度必须填写；发布日期写成 2026-01-20 的形式。",
         "3. 数字栏只填数字，不要带单位；没有发生的请填 0。各“总计”由工具自动计算，表中没有总计栏。",
-        "4. 正文各栏可以留空，留空的部分由工具根据表格数字生成或提示补充。",
+        f"4. 「{PROSE_FIELDS['problems']}」必须填写（空着是错误，不能生成报告）；正文其他各栏可以留空，"
+        "留空的部分由工具根据表格数字生成或提示补充。单位代码、联系人供汇总核对用，可以不填。",
         "5. 填好后运行：nianbao batch 本文件.xlsx -o 输出目录。每个单位生成一个文件夹，校验结果见输出目录中的「校验结果.xlsx」。",
     ]
     for line in lines:
         sheet.append([line])
     sheet.column_dimensions["A"].width = 120
+
+
+def roster_row(report: Report, columns: list[RosterColumn]) -> list:
+    """The values of ``report`` in the roster's columns (one row)."""
+    return [_cell_value(report, col) for col in columns]
 
 
 def _cell_value(report: Report, col: RosterColumn):
@@ -184,13 +201,14 @@ def _cell_value(report: Report, col: RosterColumn):
         return report.publication_date
     if col.key == "fees.collected":
         return None if report.fees.collected is None else (YES if report.fees.collected else NO)
+    if col.key in UNIT_COLUMNS:
+        return None
     if col.key.startswith(("agency.", "prose.", "fees.")):
         scope, key = col.key.split(".", 1)
         source = {"agency": vars(report.agency), "prose": report.prose, "fees": vars(report.fees)}[scope]
         value = source.get(key)
-        return float(value) if isinstance(value, Decimal) else (value if value != "" else None)
-    value = report.numbers.get(col.key, report.unread.get(col.key))  # unread: what was typed
-    return float(value) if isinstance(value, Decimal) else value
+        return value if value != "" else None
+    return report.numbers.get(col.key, report.unread.get(col.key))  # unread: what was typed
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -207,17 +225,17 @@ class RosterLayout:
     def fmt(self) -> Format:
         return FORMATS[self.format_key]
 
-    def index_of(self, key: str) -> int:
-        return next(i for i, col in self.columns if col.key == key)
+    def index_of(self, key: str) -> int | None:
+        """The column index of ``key``; None for an optional column the roster does not have."""
+        return next((i for i, col in self.columns if col.key == key), None)
 
 
 def is_roster(path: Path) -> bool:
     """True when ``path`` is a workbook with the roster sheet (an individual form has other sheets)."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception:  # not a workbook at all: the caller reports it
+        _check_file(path)
+        workbook = load_readonly(path)
+    except Exception:  # not a workbook at all, or refused: the caller's reader reports it
         return False
     try:
         return ROSTER_SHEET in workbook.sheetnames
@@ -226,7 +244,7 @@ def is_roster(path: Path) -> bool:
 
 
 def _normalise(text) -> str:
-    return re.sub(r"\s+", "", str(text)) if text is not None else ""
+    return re.sub(r"\s+", "", for_regex(str(text))) if text is not None else ""
 
 
 def read_layout(header_rows: list[tuple]) -> RosterLayout:
@@ -245,21 +263,26 @@ def read_layout(header_rows: list[tuple]) -> RosterLayout:
         if best is None or score > best[0]:
             best = (score, key, hits)
     _, key, hits = best
-    missing = [c for i, c in hits if i is None]
+    missing = [c for i, c in hits if i is None and c.key not in UNIT_COLUMNS]
     if missing:
         names = "；".join(f"「{c.group}」下的「{c.label}」" for c in missing[:8])
         more = f"等 {len(missing)} 列" if len(missing) > 8 else ""
         raise InputError(f"工作表「{ROSTER_SHEET}」的表头与{FORMATS[key].name}的汇总填报表不一致，缺少：{names}{more}。"
                          "请用 nianbao form --batch 重新生成空白汇总表，再把数据粘贴进去。")
-    return RosterLayout(key, ROSTER_SHEET, tuple(hits))
+    return RosterLayout(key, ROSTER_SHEET, tuple((i, c) for i, c in hits if i is not None))
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a roster too large on disk or unpacked (a zip bomb) before openpyxl opens it."""
+    check_size(path, ROSTER_WHAT)
+    check_zip(path, ROSTER_WHAT, max_total=MAX_ROSTER_UNZIPPED_BYTES)
 
 
 def open_roster(path: Path):
     """Open a roster read-only: (workbook, layout, rows iterator of (row_number, values), estimated rows)."""
-    from openpyxl import load_workbook
-
+    _check_file(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_readonly(path, data_only=True)
     except Exception as exc:
         raise InputError(f"{Path(path).name}：无法作为 Excel 工作簿打开（{type(exc).__name__}），请用 Excel 另存为 .xlsx 后再试。") from None
     if ROSTER_SHEET not in workbook.sheetnames:
@@ -270,7 +293,7 @@ def open_roster(path: Path):
     rows = sheet.iter_rows(values_only=True)
     header = [next(rows, ()) for _ in range(HEADER_ROWS)]
     layout = read_layout(header)
-    estimate = max((sheet.max_row or 0) - HEADER_ROWS, 0)
+    estimate = max((sheet.max_row or _estimate_rows(path, sheet)) - HEADER_ROWS, 0)
 
     def data_rows() -> Iterator[tuple[int, tuple]]:
         for number, values in enumerate(rows, start=FIRST_DATA_ROW):
@@ -278,6 +301,18 @@ def open_roster(path: Path):
                 yield number, values
 
     return workbook, layout, data_rows(), estimate
+
+
+def _estimate_rows(path: Path, sheet) -> int:
+    """Rows of a sheet without a ``<dimension>``, from the size of its first rows (for the progress bar's ETA)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        size = archive.getinfo(sheet._worksheet_path).file_size
+        with archive.open(sheet._worksheet_path) as source:
+            head = source.read(1 << 20)
+    start, rows = head.find(b"<sheetData"), head.count(b"<row")
+    return int((size - start) * rows / (len(head) - start)) if start >= 0 and rows > HEADER_ROWS else 0
 
 
 def iter_roster(path: Path) -> Iterator[tuple[int, Report | InputError]]:
@@ -314,12 +349,15 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
             builder.read_findings.append(finding)
         return value
 
-    name = shown(here["agency.name"][0]) if here["agency.name"][0] is not None else ""
-    if not name:
-        raise RowError(place("agency.name"), "没有填写机关名称，这一行无法生成报告。")
-    builder = ReportBuilder(year=_year(here["year"][0], place("year")), format=fmt, declared_format=fmt.key)
+    fatal = []  # (where, message): the row cannot become a report, but every other cell is still read
+    if here["agency.name"][0] is None or not shown(here["agency.name"][0]):
+        fatal.append((place("agency.name"), "没有填写机关名称，这一行无法生成报告。"))
+    year = _year(here["year"][0])
+    if isinstance(year, str):
+        fatal.append((place("year"), year))
+    builder = ReportBuilder(year=year if isinstance(year, int) else fmt.first_year, format=fmt, declared_format=fmt.key)
     builder.agency = Agency(**{k: text(f"agency.{k}") for k in AGENCY_FIELDS})
-    builder.publication_date = _date(here["publication_date"][0], place("publication_date"))
+    builder.publication_date = _date(here["publication_date"][0], place("publication_date"), builder)
     builder.prose = {k: text(f"prose.{k}", strip=False) for k in PROSE_FIELDS}
     builder.fees = _fees(builder, here, place)
     blanks = []
@@ -340,23 +378,28 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         builder.read_findings.append(Finding("R0-2", WARNING, f"工作表「{sheet}」第 {row_number} 行",
                                              f"单元格 {listed} 为空白，已按 0 处理；没有发生请填 0。",
                                              operands={"空白单元格": len(blanks)}))
+    if fatal:
+        findings = (*(Finding("读取", ERROR, where, message) for where, message in fatal), *builder.read_findings)
+        raise RowError(*fatal[0], findings=findings)
     return builder.build()
 
 
-def _year(raw, where: str) -> int:
+def _year(raw) -> int | str:
+    """The report year, or what is wrong with the cell."""
     parsed = parse_number(raw, COUNT)
     if parsed.blank or parsed.value is None or not 2008 <= parsed.value <= 2100:
         got = "没有填写" if parsed.blank else f"填写的「{raw}」不是有效年度"
-        raise RowError(where, f"报告年度{got}，请填写四位数年度，如 2025。")
+        return f"报告年度{got}，请填写四位数年度，如 2025。"
     return int(parsed.value)
 
 
-def _date(raw, where: str) -> date | None:
+def _date(raw, where: str, builder: ReportBuilder) -> date | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     parsed = parse_date(raw)
     if parsed is None:
-        raise RowError(where, f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。")
+        builder.read_findings.append(Finding("读取", ERROR, where, f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。",
+                                             path="publication_date", operands={"输入": shown(raw)}))
     return parsed
 
 

@@ -1,75 +1,108 @@
-"""DOCX: the report Word/WPS users edit and publish, built on the reference template's page setup and styles.
+"""DOCX: the report Word/WPS users edit and publish, built on the reference template's page setup and styles
+(or an office's own template, completed by ``docx_template``).
 
 Paragraphs go through python-docx (which escapes text); the tables are written as WordprocessingML
 from the shared grids in one go, which is ~10× faster than python-docx's cell-by-cell API.
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Length
 
-from ..document import BODY, DATE, HEADING1, HEADING2, SIGNATURE, TABLE, TITLE, build_document
-from ..errors import InputError
+from ..document import (BODY, DATE, DRAFT_NOTE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE,
+                        build_document)
 from ..prose import title
 from ..report import Report
-from ..resources import template_bytes
 from ..tables import Grid
 from .docx_reference import (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_SIGNATURE, STYLE_TABLE, STYLE_TITLE,
-                             save_deterministic)
+                             save_deterministic, set_ppr)
+from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
 
 TWIPS_PER_MM = 1440 / 25.4
-REFERENCE = "reference.docx"  # in templates/: page setup and styles (GB/T 9704)
 STYLE_OF = {TITLE: STYLE_TITLE, HEADING1: STYLE_H1, HEADING2: STYLE_H2, BODY: STYLE_BODY,
             SIGNATURE: STYLE_SIGNATURE, DATE: STYLE_SIGNATURE}
+RED = "C00000"
+CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, as in the HTML/PDF
 
 
-class TemplateError(InputError):
-    """A user's --template cannot be used (message in Chinese)."""
-
-
-def render_docx(report: Report, template: Path | None = None) -> bytes:
-    doc = _open_template(template)
+def render_docx(report: Report, template: Path | None = None, draft: bool = False) -> bytes:
+    doc, style_ids = open_template(template)
     body = doc.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    style_ids = {name: doc.styles[name].style_id for name in (*STYLE_OF.values(), STYLE_TABLE)}
+    shift = _chars_per_line(doc) - LINE_CHARS
     for block in build_document(report):
         if block.kind == TABLE:
             _paragraph(doc, block.text, style_ids[STYLE_H1])
             body.insert(len(body) - 1, parse_xml(table_xml(block.grid, style_ids[STYLE_TABLE])))
             continue
-        if block.kind == SIGNATURE:
-            _paragraph(doc, "", style_ids[STYLE_BODY])
-        _paragraph(doc, block.text, style_ids[STYLE_OF[block.kind]])
+        if block.kind == SIGNATURE:  # one blank line before the 落款
+            _paragraph(doc, "", style_ids[STYLE_BODY], keep_next=True)
+        p = _paragraph(doc, block.text, style_ids[STYLE_OF[block.kind]], block.keep_with_next)
+        if block.kind in (SIGNATURE, DATE):
+            _place(p, max(0.0, block.left + shift), _char_twips(doc))
+    if draft:
+        _mark_draft(doc)
     _set_properties(doc, report)
     return save_deterministic(doc)
 
 
-def _paragraph(doc, text: str, style_id: str) -> None:
+def _paragraph(doc, text: str, style_id: str, keep_next: bool = False):
     """Add a paragraph with a style id (python-docx's style-name lookup costs ~1 ms per paragraph)."""
     paragraph = doc.add_paragraph(text)
-    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.get_or_add_pStyle().val = style_id
+    if keep_next:
+        set_ppr(ppr, "keepNext")
+    return paragraph
 
 
-def _open_template(template: Path | None):
-    path = Path(template) if template else REFERENCE
-    try:
-        doc = Document(str(path) if template else io.BytesIO(template_bytes(REFERENCE)))
-    except Exception as exc:  # python-docx raises several types for a bad package
-        raise TemplateError(f"模板文件 {path} 无法打开（{type(exc).__name__}），请使用 Word 保存的 .docx 文件。") from None
-    names = {s.name for s in doc.styles}
-    missing = [n for n in (*STYLE_OF.values(), STYLE_TABLE) if n not in names]
-    if missing:
-        raise TemplateError(f"模板文件 {path} 缺少样式：{'、'.join(missing)}。"
-                            "请以 templates/reference.docx 为基础修改，保留这些样式名。")
-    return doc
+def _place(paragraph, left_chars: float, char_twips: float) -> None:
+    """A 落款 line starting ``left_chars`` characters in. It may run 2 characters into the right margin
+    rather than wrap where digits are wider than half a character (a substitute for Times New Roman)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    for tag in ("autoSpaceDE", "autoSpaceDN"):  # 2026年1月20日 without spaces around the digits
+        set_ppr(ppr, tag, val="0")
+    set_ppr(ppr, "ind", left=str(round(left_chars * char_twips)), right=str(round(-2 * char_twips)),
+            firstLine="0")
+
+
+def _char_twips(doc) -> float:
+    """One character of body text: the body font size plus its character spacing, or the document
+    grid's character pitch if it has one."""
+    normal = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    twips = normal.font.size.twips if normal is not None and normal.font.size else 210
+    grid = doc.sections[-1]._sectPr.find(qn("w:docGrid"))
+    if grid is not None and grid.get(qn("w:type")) in ("linesAndChars", "snapToChars"):
+        return twips + int(grid.get(qn("w:charSpace")) or 0) * 20 / 4096
+    spacing = normal.element.find(f"{qn('w:rPr')}/{qn('w:spacing')}") if normal is not None else None
+    return twips + (int(spacing.get(qn("w:val"), "0")) if spacing is not None else 0)
+
+
+def _chars_per_line(doc) -> int:
+    section = doc.sections[-1]
+    width = Length(section.page_width - section.left_margin - section.right_margin)
+    return int(width.twips / _char_twips(doc) + 0.01)
+
+
+def _mark_draft(doc) -> None:
+    """草稿 in red at the top of every page's header (odd, even and first pages)."""
+    section = doc.sections[-1]
+    headers = [section.header]
+    if doc.settings.odd_and_even_pages_header_footer:
+        headers.append(section.even_page_header)
+    if section.different_first_page_header_footer:
+        headers.append(section.first_page_header)
+    run = (f'<w:r><w:rPr><w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:eastAsia="黑体"/><w:b/>'
+           f'<w:color w:val="{RED}"/><w:sz w:val="28"/></w:rPr><w:t>{DRAFT_NOTE}</w:t></w:r>')
+    for header in headers:
+        header.is_linked_to_previous = False
+        mark = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:jc w:val="center"/></w:pPr>{run}</w:p>')
+        header._element.insert(0, mark)
 
 
 def _set_properties(doc, report: Report) -> None:
@@ -82,7 +115,8 @@ def _set_properties(doc, report: Report) -> None:
 
 
 def table_xml(grid: Grid, style_id: str) -> str:
-    """A <w:tbl> for the grid: fixed column widths, borders, gridSpan/vMerge merges, rows kept together."""
+    """A <w:tbl> for the grid: fixed column widths, borders, gridSpan/vMerge merges, header rows repeated on
+    each page; no row splits, and rows the grid keeps together (``Grid.keep``) stay on one page."""
     widths = [round(w * TWIPS_PER_MM) for w in grid.widths_mm]
     nrows = grid.nrows
     cover = _coverage(grid, nrows)
@@ -90,6 +124,7 @@ def table_xml(grid: Grid, style_id: str) -> str:
     rows = []
     for r in range(nrows):
         tr_pr = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < grid.header_rows else "")
+        keep = "<w:keepNext/>" if r < nrows - 1 and not grid.break_after(r) else ""
         cells, c = [], 0
         while c < grid.ncols:
             cell = cover[r][c]
@@ -101,17 +136,19 @@ def table_xml(grid: Grid, style_id: str) -> str:
                 tc_pr += '<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>"
             tc_pr += '<w:vAlign w:val="center"/>'
             text = escape(cell.text) if cell.row == r else ""
-            keep = "<w:keepNext/>" if r < nrows - 1 else ""  # keep the table on one page
-            run = f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
+            color = f'<w:rPr><w:b/><w:color w:val="{RED}"/></w:rPr>' if cell.invalid else ""
+            run = f'<w:r>{color}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
             cells.append(f'<w:tc><w:tcPr>{tc_pr}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}'
                          f'</w:pPr>{run}</w:p></w:tc>')
             c += cell.colspan
         rows.append(f"<w:tr><w:trPr>{tr_pr}</w:trPr>{''.join(cells)}</w:tr>")
     borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     grid_cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    margins = (f'<w:top w:w="{CELL_PADDING}" w:type="dxa"/><w:left w:w="40" w:type="dxa"/>'
+               f'<w:bottom w:w="{CELL_PADDING}" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>')
     return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblCellMar>{margins}</w:tblCellMar>'
             f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid_cols}'
             f'</w:tblGrid>{"".join(rows)}</w:tbl>')
 

@@ -1,36 +1,110 @@
 """HTML: one self-contained, accessible page (semantic headings, real rowspan/colspan, th scope)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
-from ..resources import template_text
-from ..document import build_document
+from ..document import DRAFT_NOTE, build_document
 from ..prose import title
 from ..report import Report
+from ..resources import template_text
+from ..tables import Cell, Grid
+
+# Tokens that must never break inside: URLs, e-mail addresses, numbers (phone numbers, dates, decimals).
+TOKEN = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=]"
+                   r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+                   r"|\d+(?:[.,:/-]\d+)*%?")
+LONG_TOKEN = 40  # a longer token (a long URL) may break after a slash, and nowhere else by us
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=FunctionLoader(template_text), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env = Environment(loader=FunctionLoader(template_text), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters["tokens"] = keep_tokens
+    env.globals["row_groups"] = row_groups
+    return env
 
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
-    """Screen typography plus the paged-media rules under @media print (CSS kept in its own files)."""
-    screen, paged = template_text("report.css"), template_text("print.css")
-    return f"{screen}\n@media print {{\n{paged}\n}}\n"
+    """The typography plus the paged-media rules under @media print (CSS kept in its own files)."""
+    common, paged = template_text("report.css"), template_text("print.css")
+    return f"{common}\n@media print {{\n{paged}\n}}\n"
 
 
-def render_html(report: Report) -> str:
-    return render_blocks(title(report), build_document(report))
+@lru_cache(maxsize=1)
+def screen_stylesheet() -> str:
+    """Rules for browsers only, in a <style media="screen"> that WeasyPrint does not read (it would warn)."""
+    return template_text("screen.css")
 
 
-def render_blocks(page_title: str, blocks: list) -> str:
+def keep_tokens(text: str) -> Markup:
+    """Escape ``text`` and wrap each token in a span that does not break (a long URL: only after a slash)."""
+    out, end = [], 0
+    for match in TOKEN.finditer(text):
+        out.append(escape(text[end:match.start()]))
+        token = match.group()
+        if len(token) < 2:
+            out.append(escape(token))
+        elif len(token) <= LONG_TOKEN:
+            out.append(Markup('<span class="nobr">%s</span>') % token)
+        else:
+            out.append(Markup("/<wbr>").join(escape(part) for part in token.split("/")))
+        end = match.end()
+    out.append(escape(text[end:]))
+    return Markup("").join(out)
+
+
+@dataclass
+class Piece:
+    """A cell as written in one row group: a merged cell cut where a page may break is several pieces,
+    drawn as one cell (no border between them), its text in the first (read in the cell's place)."""
+
+    cell: Cell
+    rowspan: int
+    text: str
+    open_top: bool = False
+    open_bottom: bool = False
+
+    @property
+    def css_class(self) -> str:
+        names = ("invalid", self.cell.invalid), ("open-top", self.open_top), ("open-bottom", self.open_bottom)
+        return " ".join(name for name, on in names if on)
+
+
+def row_groups(grid: Grid) -> list[tuple[str, list[list[Piece]]]]:
+    """The table as <thead> and one <tbody> per run of rows that must stay on one page.
+
+    WeasyPrint lays a merged cell out badly when a page break cuts it, so no cell may cross a row
+    group: such a cell is cut into pieces, one per group.
+    """
+    bounds = [0, grid.header_rows] if grid.header_rows else [0]
+    bounds += [r + 1 for r in range(grid.header_rows, grid.nrows - 1) if grid.break_after(r)] + [grid.nrows]
+    groups = [range(a, b) for a, b in zip(bounds, bounds[1:])]
+    rows: list[list[Piece]] = [[] for _ in range(grid.nrows)]
+    for cell in sorted(grid.cells, key=lambda c: c.col):
+        spans = [g for g in groups if g.start < cell.row + cell.rowspan and cell.row < g.stop]
+        cut = [range(max(g.start, cell.row), min(g.stop, cell.row + cell.rowspan)) for g in spans]
+        for i, part in enumerate(cut):
+            text = cell.text if i == 0 else ""
+            rows[part.start].append(Piece(cell, len(part), text, open_top=i > 0, open_bottom=i < len(cut) - 1))
+    kinds = ["thead" if grid.header_rows and g.start == 0 else "tbody" for g in groups]
+    return [(kind, [rows[r] for r in g]) for kind, g in zip(kinds, groups)]
+
+
+def render_html(report: Report, draft: bool = False) -> str:
+    return render_blocks(title(report), build_document(report), draft)
+
+
+def render_blocks(page_title: str, blocks: list, draft: bool = False) -> str:
     """A page from document blocks (used for reports and for the batch roll-up)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(title=page_title, blocks=blocks, css=Markup(stylesheet()), version=__version__)
+    return template.render(title=page_title, blocks=blocks, css=Markup(stylesheet()),
+                           screen_css=Markup(screen_stylesheet()), version=__version__,
+                           draft_note=DRAFT_NOTE if draft else "")

@@ -24,17 +24,21 @@ from ...cells import read_number, read_text, read_yes_no, shown
 from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import COUNT, FORMATS, Format, format_for_year, format_years
-from ...numbers import ZERO_WORDS, parse_date, parse_number
+from ...limits import check_zip, for_regex, read_limited
+from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
+from ...spreadsheets import load_readonly
 from .layout import FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, Layout, Slot, key_for, layout, name_for
 from .sniff import sniff
 
 REGENERATE = "请用 nianbao form 重新生成填报表后再填写"
+FORM_WHAT = "填报表"
 
 
 def read_form(path: Path) -> Report:
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_limited(path, FORM_WHAT)
+    check_zip(data, FORM_WHAT, name=path.name)
     sniff(path.name, data)
     formulas, cached = _load(path.name, data)
     try:
@@ -48,13 +52,6 @@ def read_form(path: Path) -> Report:
 
 
 # --- the file as a whole ---------------------------------------------------------------------
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}：无法读取文件（{exc.strerror}）。如果文件正在 Excel/WPS 中打开，请先关闭。") from None
-
 
 class _Book:
     """What reading needs of a read-only workbook: sheet names, defined names, and the values of the cells read."""
@@ -98,14 +95,12 @@ def _load(name: str, data: bytes) -> tuple[_Book, _Book]:
 
     Read-only mode parses a sheet only when it is scanned, so opening is cheap.
     """
-    from openpyxl import load_workbook
-
     books: list[_Book] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
             for data_only in (False, True):
-                books.append(_Book(load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)))
+                books.append(_Book(load_readonly(io.BytesIO(data), data_only=data_only)))
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
         for book in books:
             book.close()
@@ -193,6 +188,7 @@ class _FormReader:
         self.cached = cached
         self.findings: list[Finding] = []
         self.places: dict[str, str] = {}
+        self.summed = {part for parts in self.lay.parts.values() for part in parts}  # cells a total formula adds up
         self.cells = self._resolve()
 
     # Where each key is: through its defined name, else where the layout put it.
@@ -311,6 +307,7 @@ class _FormReader:
         return text
 
     def _fees(self) -> Fees:
+        """是否收取 and the amount and cases; with 「否」 a typed amount is the one finding R6-1 (no R0-1 echo)."""
         collected, finding = read_yes_no(self.raw("fees.collected"), self.place("fees.collected"), "fees.collected")
         if finding:  # a required field of the form (F-1), unlike a number cell
             self.findings.append(replace(finding, rule="F-1"))
@@ -319,7 +316,10 @@ class _FormReader:
             raw = self.raw(key)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
-            values[key.split(".")[1]] = self._number(key, self.lay.slots[key], raw)
+            before = len(self.findings)
+            value = values[key.split(".")[1]] = self._number(key, self.lay.slots[key], raw)
+            if collected is False and value:
+                del self.findings[before:]
         return Fees(**values)
 
     # Numbers.
@@ -356,15 +356,17 @@ class _FormReader:
                 self.add("R0-1", ERROR, key, f"填的是公式「{formula}」，读不出它的结果。请直接填写数字。",
                          operands={"输入": formula})
                 return None
-            self.add("R0-1", WARNING, key, f"填的是公式「{formula}」，已按电子表格算出的 {parsed.value} 处理；请直接填写数字。",
+            self.add("R0-1", WARNING, key, f"填的是公式「{formula}」，已按电子表格算出的 "
+                     f"{format_number(parsed.value, slot.kind)} 处理；请直接填写数字。",
                      operands={"输入": formula, "按": parsed.value})
             return parsed.value
         if isinstance(raw, (datetime, date, time)):
             self.add("R0-1", ERROR, key, f"被电子表格当成了日期或时间（{raw}），不是数字。请把单元格格式设为「常规」后重新填写数字。",
                      operands={"输入": str(raw)})
             return None
-        as_text = (isinstance(raw, str) and raw.strip() not in ZERO_WORDS
-                   and parse_number(raw, slot.kind).value not in (None, 0))  # a spreadsheet's SUM skips it
+        value = parse_number(raw, slot.kind).value if isinstance(raw, str) else None
+        as_text = (key in self.summed and value not in (None, 0) and raw.strip() not in ZERO_WORDS  # SUM skips it
+                   and not isinstance(plain(value), str))  # unless only text holds it exactly (over 15 digits)
         cell = read_number(raw, slot.kind, self.place(key), key,
                            extra_note="是以文字形式填写的，表中的总计公式不会计入" if as_text else "")
         if cell.finding:
@@ -387,16 +389,16 @@ class _FormReader:
                     if not _is_number(shown):
                         continue  # never calculated (written by a program): nothing to compare
                     value = parse_number(shown, COUNT).value
-                    if value == self._sheet_sum(key) and value != derived[key]:
-                        continue  # only text-typed parts differ; reported at those cells
+                    if value is None or (value == self._sheet_sum(key) and value != derived[key]):
+                        continue  # not a number (NaN, 10^20), or only text-typed parts differ (reported at those cells)
                     builder.typed_totals[key] = value
                     continue
                 self.add("F-2", WARNING, key, f"总计公式被改成了「{formula}」（应为「{self.lay.formula(key)}」）。"
                          "报告中的总计按各分项重新计算；请在表中恢复公式，或重新生成填报表。",
                          operands={"公式": formula})
-                shown = self.shown(key)
-                if _is_number(shown):
-                    builder.typed_totals[key] = parse_number(shown, COUNT).value
+                value = parse_number(self.shown(key), COUNT).value if _is_number(self.shown(key)) else None
+                if value is not None:
+                    builder.typed_totals[key] = value
                 continue
             parsed = parse_number(raw, COUNT)
             if parsed.value is None:
@@ -424,7 +426,7 @@ def _destinations(defined):
 
 def _same_formula(a: str, b: str) -> bool:
     def norm(text: str) -> str:
-        return re.sub(r"[\s$]", "", text).upper().lstrip("=").replace("_XLFN.", "")
+        return re.sub(r"[\s$]", "", for_regex(text)).upper().lstrip("=").replace("_XLFN.", "")
     return norm(a) == norm(b)
 
 

@@ -1,6 +1,6 @@
 """Telling what a file handed in as a form really is, before opening it as a workbook.
 
-Clerks hand in empty files, old .xls workbooks, files with an opening password, CSV or web pages
+Clerks hand in empty files, old .xls workbooks, WPS .et files, files with an opening password, CSV or web pages
 renamed to .xlsx, Word or OpenDocument files. Each gets its own Chinese message (``InputError``).
 """
 from __future__ import annotations
@@ -10,7 +10,8 @@ import zipfile
 
 from .. import InputError
 
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, .doc, encrypted OOXML
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, .et, .doc, encrypted OOXML
+WPS_SUFFIXES = (".et", ".ett")  # WPS 表格's own format (a compound file like .xls) and its templates
 
 
 def sniff(name: str, data: bytes) -> None:
@@ -23,6 +24,10 @@ def sniff(name: str, data: bytes) -> None:
                 f"{name}：文件设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中输入密码打开，"
                 "取消打开密码（Excel：文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码；"
                 "WPS：文件 → 文档加密 → 密码加密，清空密码）后保存，再试。")
+        if name.lower().endswith(WPS_SUFFIXES):
+            raise InputError(
+                f"{name}：这是 WPS 表格文件（.et），无法读取。请在 WPS 中打开，「文件 → 另存为」，文件类型选"
+                "「Microsoft Excel 文件（*.xlsx）」后再试；最好直接在 nianbao form 生成的填报表中填写。")
         if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
             raise InputError(
                 f"{name}：这是旧版 Excel 97-2003 工作簿（.xls），无法读取。请在 Excel 或 WPS 中打开，"
@@ -65,7 +70,7 @@ def _sniff_zip(name: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+            mimetype = archive.open("mimetype").read(200).decode("ascii", "replace") if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         raise InputError(f"{name}：文件已损坏（压缩包不完整），无法打开。可能是下载或复制没有完成，请重新保存或重新复制后再试。") from None
     if any(n.endswith("workbook.xml") for n in names):

@@ -11,12 +11,11 @@ import io
 import math
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -26,6 +25,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years, outcome_rows
 from ...report import PROSE_FIELDS, Report
+from ...spreadsheets import put_text, put_value
 from .layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
                            LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_BASIC, SHEET_CHECKS,
                            SHEET_GUIDE, SHEET_PROSE, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
@@ -43,7 +43,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
-OK_TEXT, BAD_TEXT = "平衡", "不平衡"
+OK_TEXT, BAD_TEXT, NOT_FILLED = "平衡", "不平衡", "尚未填写"
 
 VALIDATION = {
     COUNT: dict(type="whole", operator="greaterThanOrEqual", formula1="0",
@@ -132,18 +132,12 @@ def _values(lay: Layout, report: Report | None) -> dict[str, object]:
         out[f"prose.{key}"] = report.prose.get(key) or None
     fees = report.fees
     out["fees.collected"] = None if fees.collected is None else (YES if fees.collected else NO)
-    out["fees.amount"] = _plain(fees.amount)
+    out["fees.amount"] = fees.amount
     out["fees.cases"] = fees.cases
     for slot in lay.number_slots():
         value = report.numbers.get(slot.key)
-        out[slot.key] = _plain(value) if value is not None else report.unread.get(slot.key)  # keep what was typed
+        out[slot.key] = value if value is not None else report.unread.get(slot.key)  # keep what was typed
     return out
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() else float(value)
-    return value
 
 
 # --- common cell helpers ---------------------------------------------------------------------
@@ -163,18 +157,10 @@ def _put(ws, row: int, col: int, value=None, *, font=None, fill=None, align=CENT
                 cell.fill = fill
     cell = ws.cell(row, col)
     if value is not None:
-        _set_text(cell, value)
+        put_text(cell, value)
     cell.font = font or Font(name=FONT, size=10)
     cell.alignment = align
     return cell
-
-
-def _set_text(cell, value) -> None:
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # text starting with "=" stays text, never a formula
-    else:
-        cell.value = value
 
 
 def _input(ws, slot: Slot, value, validations: dict) -> None:
@@ -184,10 +170,7 @@ def _input(ws, slot: Slot, value, validations: dict) -> None:
     cell.protection = UNLOCKED
     cell.number_format = NUMBER_FORMATS.get(slot.kind, "General")
     if value is not None:
-        if slot.kind in (TEXT, LONG_TEXT, CHOICE) or isinstance(value, str):
-            _set_text(cell, str(value))
-        else:
-            cell.value = value
+        put_value(cell, str(value) if slot.kind in (TEXT, LONG_TEXT, CHOICE) else value)
     if slot.kind in VALIDATION:
         if slot.kind not in validations:
             dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
@@ -199,21 +182,24 @@ def _input(ws, slot: Slot, value, validations: dict) -> None:
 
 def _title(ws, text: str, width: int, hint: str = "") -> None:
     _put(ws, 1, 1, text, font=Font(name="黑体", size=14, bold=True), border=False, end_col=width)
-    ws.row_dimensions[1].height = 28
+    ws.row_dimensions[1].height = 22
     if hint:
         _put(ws, 2, 1, hint, font=Font(name=FONT, size=10, color="595959"), align=LEFT, border=False, end_col=width)
-        ws.row_dimensions[2].height = 30
+        columns = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, width + 1))
+        _fit_height(ws, 2, hint, columns * 0.95, line_pt=13, minimum=20)
 
 
-def _print_setup(ws, landscape: bool = False, title_rows: str | None = None) -> None:
+def _print_setup(ws, landscape: bool = False, title_rows: str | None = None, one_page: bool = False) -> None:
+    """A4, fit to the page width (and to one page with ``one_page``); column widths keep the scale ≥ 0.9."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as needed
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.4
+    ws.page_margins.header = ws.page_margins.footer = 0.2
     if title_rows:
         ws.print_title_rows = title_rows
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
@@ -221,13 +207,13 @@ def _print_setup(ws, landscape: bool = False, title_rows: str | None = None) -> 
 
 def _text_width(text: str) -> float:
     """Width in Excel column units (CJK characters count about two)."""
-    return sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 1.05 for ch in text)
+    return sum(1.9 if unicodedata.east_asian_width(ch) in "WFA" else 1.05 for ch in text)  # A: ××, “” in CJK fonts
 
 
 def _fit_height(ws, row: int, text: str, width: float, line_pt: float = 14, minimum: float = 20) -> None:
     """Give a row enough height for wrapped text (Excel does not grow rows of generated files)."""
     lines = sum(max(1, math.ceil(_text_width(part) / max(width - 1, 1))) for part in text.split("\n"))
-    height = max(minimum, lines * line_pt + 6)
+    height = max(minimum, lines * line_pt + 3)
     current = ws.row_dimensions[row].height or 0
     ws.row_dimensions[row].height = min(409, max(current, height))
 
@@ -251,7 +237,8 @@ def _guide(ws, lay: Layout) -> None:
         ("", f"5. 「{SHEET_PROSE}」填写报告正文：第一部分总体情况的各小节、第五部分存在的主要问题及改进情况、第六部分其他需要报告的事项。"
              "每格可以写多段：在单元格内按 Alt+Enter 换行（WPS 相同）。"),
         ("", f"6. 「{SHEET_CHECKS}」表随填随算：第三部分每一列「一 + 二 = （七）总计 + 四」，各总计与分项之和一致。"
-             f"全部显示「{OK_TEXT}」才能生成报告；显示「{BAD_TEXT}」时按提示核对。"),
+             f"总体结果显示「全部{OK_TEXT}」才能生成报告；有{BAD_TEXT}的，表的上方逐条写明是哪张工作表的哪些单元格、相差多少，"
+             "请到那里核对。"),
         ("head", "各部分是什么"),
         ("", f"{HEADINGS[1]}：《中华人民共和国政府信息公开条例》第二十条所列信息的本年数量。"),
         ("", f"{HEADINGS[2]}：本年收到、上年结转的申请及办理结果，按申请人分列。{REQUEST_NOTE}"),
@@ -279,7 +266,7 @@ def _guide(ws, lay: Layout) -> None:
 
 def _basic(ws, lay: Layout, values: dict) -> None:
     fmt = lay.fmt
-    widths = {"A": 34, "B": 46, "C": 52}
+    widths = {"A": 22, "B": 30, "C": 28}  # portrait A4 at ≥ 90 % even where the default font is wider than Calibri
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     _title(ws, "基本信息", 3, "在浅黄色单元格中填写。机关名称、报告年度必须填写；其他没有的可以不填。")
@@ -294,21 +281,24 @@ def _basic(ws, lay: Layout, values: dict) -> None:
             _put(ws, row, 1, label, font=Font(name=FONT, size=10, bold=True), fill=HEADER_FILL, align=LEFT, end_col=3)
             continue
         _put(ws, row, 1, label, align=LEFT)
+        _fit_height(ws, row, label, widths["A"] * 0.95, minimum=22)
+        _fit_height(ws, row, BASIC_HINTS.get(key, ""), widths["C"] * 0.9, line_pt=14, minimum=22)
         if key == "format":
             _put(ws, row, 2, f"{fmt.name}（{fmt.issued_by}）", fill=TOTAL_FILL, align=LEFT)
             _put(ws, row, 3, f"适用于{format_years(fmt)}报告", align=LEFT,
-                 font=Font(name=FONT, size=9, color="595959"))
+                 font=Font(name=FONT, size=10, color="595959"))
             continue
         slot = lay.slots[key]
         _input(ws, slot, values.get(key), validations)
-        _put(ws, row, 3, BASIC_HINTS.get(key, ""), align=LEFT, font=Font(name=FONT, size=9, color="595959"))
+        _put(ws, row, 3, BASIC_HINTS.get(key, ""), align=LEFT, font=Font(name=FONT, size=10, color="595959"))
     _print_setup(ws)
 
 
 def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     placed = lay.grids[key]
     grid = placed.grid
-    widths = {"active": [30, 18, 18, 18], "requests": [6, 15, 42] + [10] * 7, "appeals": [9.5] * 15}[key]
+    # Narrow enough to print at ≥ 90 % on A4 even where the spreadsheet's default font is wider than Calibri.
+    widths = {"active": [24, 16, 16, 16], "requests": [4, 12, 40] + [8] * 7, "appeals": [8] * 15}[key]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     columns = [c for b in lay.fmt.active_blocks for c in b.columns]
@@ -320,8 +310,7 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
             active_hint += f"「{c.label}」以元为单位，只填数字。"
     hints = {
         "active": active_hint,
-        "requests": "只在浅黄色单元格中按申请人类别填写件数，没有的填 0；灰色的总计列、（七）总计行自动计算。"
-                    "每一列都应满足：一 + 二 = （七）总计 + 四。",
+        "requests": "只在浅黄色单元格中填写件数，没有的填 0；灰色的总计自动计算。每一列：一 + 二 = （七）总计 + 四。",
         "appeals": "只在浅黄色单元格中填写件数，没有的填 0；灰色的总计自动计算（总计 = 维持 + 纠正 + 其他 + 尚未审结）。",
     }
     _title(ws, grid.caption, grid.ncols, hints[key])
@@ -347,19 +336,20 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
              end_row=row + cell.rowspan - 1, end_col=col + cell.colspan - 1)
         if cell.rowspan == 1:
             width = sum(widths[cell.col:cell.col + cell.colspan])
-            _fit_height(ws, row, cell.text, width * 0.95)
+            _fit_height(ws, row, cell.text, width * 0.95, line_pt=12, minimum=15)
     for r in range(placed.top, placed.top + grid.nrows):
         if ws.row_dimensions[r].height is None:
-            ws.row_dimensions[r].height = 20
+            ws.row_dimensions[r].height = 15
     if key == "requests":
         ws.freeze_panes = ws.cell(placed.top + grid.header_rows, 4)
-    _print_setup(ws, landscape=key == "appeals",
+    # 三 and 四 are wide: landscape, so they print at (nearly) the size shown, with 三's header rows on every page.
+    _print_setup(ws, landscape=key != "active", one_page=key != "active",
                  title_rows=f"{placed.top}:{placed.top + grid.header_rows - 1}" if key == "requests" else None)
 
 
 def _prose(ws, lay: Layout, values: dict) -> None:
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 62
     _title(ws, "报告正文", 2, "每格写一部分的文字，可以写多段（单元格内换行：Alt+Enter）。表格中的数字不必在这里重复；"
                               "文字中提到的数字要与表格一致。")
     validations: dict = {}
@@ -373,92 +363,144 @@ def _prose(ws, lay: Layout, values: dict) -> None:
         ws.row_dimensions[row].height = 190 if key not in ("overview.intro",) else 90
         text = values.get(slot.key)
         if text:
-            _fit_height(ws, row, str(text), 90, line_pt=15)
+            _fit_height(ws, row, str(text), 62, line_pt=15)
     _print_setup(ws)
 
 
-def _checks(ws, lay: Layout) -> None:
-    """Live balances: R3-1 per column, R3-2 per column, R3-3 per row, R4-1 per group; text/blank counts."""
+@dataclass(frozen=True)
+class _Balance:
+    """One line of the 校验 sheet: a rule's two sides as formulas, and the cells each side adds up (for the message)."""
+
+    rule: str
+    item: str  # 列「自然人」, 行「…」, 「行政复议」
+    where: str  # the sheet the cells are on
+    left: str  # formula (without "=")
+    right: str
+    left_text: str  # 「一+二（D6+D7）」: what the left side is and which cells
+    right_text: str
+
+
+LIST_ROWS = 8  # the first failing lines are listed at the top of the 校验 sheet, in order
+
+
+def _balances(lay: Layout) -> list[tuple[str, list[_Balance]]]:
+    """R3-1 and R3-2 per column of 三, R3-3 per row, R4-1 per group of 四: (caption, lines)."""
     fmt = lay.fmt
-    for col, width in zip("ABCDEF", (10, 60, 12, 12, 10, 12)):
-        ws.column_dimensions[col].width = width
-    _title(ws, "校验（自动计算，不用填写）", 6,
-           f"所有「结果」都应为「{OK_TEXT}」。显示「{BAD_TEXT}」时，请到相应的表中核对；空白单元格按 0 计算。")
-    header = ("规则", "项目", "左边", "右边", "差额", "结果")
-    bold = Font(name=FONT, size=10, bold=True)
-    _put(ws, 3, 1, "总体结果", font=bold, fill=HEADER_FILL)
-    _put(ws, 3, 2, None, font=Font(name=FONT, size=11, bold=True), end_col=6)
-    rows: list[tuple[str, str, str, str]] = []  # (rule, item, left formula, right formula); item "" = caption
-    req = fmt.requests
-    cols = list(req.columns)
-    s = SHEET_CHECKS
-    rows.append(("R3-1", "第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", "", ""))
-    for c in cols:
-        r = lambda row: lay.ref(f"requests.{row}.{c.key}", s)  # noqa: E731
-        rows.append(("R3-1", f"列「{c.label}」", f"=SUM({r('new')},{r('carried_over')})",
-                     f"=SUM({r('total_processed')},{r('carry_forward')})"))  # SUM: text typed in a cell counts 0
+    req, s = fmt.requests, SHEET_CHECKS
+    slot = lay.slots
+    sheet = lay.grids["requests"].sheet
     outcomes = outcome_rows(req)
-    rows.append(("R3-2", "第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和", "", ""))
-    for c in cols:
-        parts = [lay.slots[f"requests.{o.key}.{c.key}"] for o in outcomes]
-        rows.append(("R3-2", f"列「{c.label}」", f"={lay.ref(f'requests.total_processed.{c.key}', s)}",
-                     f"=SUM({sum_args(parts, s)})"))
-    rows.append(("R3-3", "第三部分每一行：总计 = 六类申请人之和", "", ""))
+    r31, r32, r33, r41 = [], [], [], []
+    for c in req.columns:
+        cell = {row: slot[f"requests.{row}.{c.key}"] for row in ("new", "carried_over", "total_processed", "carry_forward")}
+        ref = {row: lay.ref(f"requests.{row}.{c.key}", s) for row in cell}
+        r31.append(_Balance("R3-1", f"列「{c.label}」", sheet, f"SUM({ref['new']},{ref['carried_over']})",
+                            f"SUM({ref['total_processed']},{ref['carry_forward']})",
+                            f"一+二（{cell['new'].coord}+{cell['carried_over'].coord}）",
+                            f"（七）总计+四（{cell['total_processed'].coord}+{cell['carry_forward'].coord}）"))
+        parts = [slot[f"requests.{o.key}.{c.key}"] for o in outcomes]
+        r32.append(_Balance("R3-2", f"列「{c.label}」", sheet, ref["total_processed"], f"SUM({sum_args(parts, s)})",
+                            f"（七）总计 {cell['total_processed'].coord}", f"（一）至（六）{_cells(parts)} 之和"))
     for row in req.rows:
-        parts = [lay.slots[f"requests.{row.key}.{c.key}"] for c in req.input_columns]
+        parts = [slot[f"requests.{row.key}.{c.key}"] for c in req.input_columns]
+        total = slot[f"requests.{row.key}.total"]
         label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
-        rows.append(("R3-3", f"行「{label}」", f"={lay.ref(f'requests.{row.key}.total', s)}",
-                     f"=SUM({sum_args(parts, s)})"))
-    parts_text = " + ".join(c.label for c in fmt.appeals.input_columns)
-    rows.append(("R4-1", f"第四部分：总计 = {parts_text}", "", ""))
+        r33.append(_Balance("R3-3", f"行「{label}」", sheet, lay.ref(total.key, s), f"SUM({sum_args(parts, s)})",
+                            f"总计 {total.coord}", f"{_cells(parts)} 之和"))
     for row in fmt.appeals.rows:
-        parts = [lay.slots[f"appeals.{row.key}.{c.key}"] for c in fmt.appeals.input_columns]
-        rows.append(("R4-1", f"「{row.label}」", f"={lay.ref(f'appeals.{row.key}.total', s)}",
-                     f"=SUM({sum_args(parts, s)})"))
-    top = 5
-    for i, text in enumerate(header, start=1):
+        parts = [slot[f"appeals.{row.key}.{c.key}"] for c in fmt.appeals.input_columns]
+        total = slot[f"appeals.{row.key}.total"]
+        r41.append(_Balance("R4-1", f"「{row.label}」", lay.grids["appeals"].sheet, lay.ref(total.key, s),
+                            f"SUM({sum_args(parts, s)})", f"总计 {total.coord}", f"{_cells(parts)} 之和"))
+    parts_text = " + ".join(c.label for c in fmt.appeals.input_columns)
+    return [("R3-1  第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", r31),
+            ("R3-2  第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和", r32),
+            ("R3-3  第三部分每一行：总计 = 六类申请人之和", r33),
+            (f"R4-1  第四部分：总计 = {parts_text}", r41)]
+
+
+def _cells(slots: list[Slot]) -> str:
+    """The cells as a clerk reads them on their own sheet: 「D8:D28」."""
+    return sum_args(slots, slots[0].sheet)
+
+
+def _checks(ws, lay: Layout) -> None:
+    """Live balances, and at the top the failing lines in order, each naming its cells (no FILTER: Excel 2010+, WPS)."""
+    for letter, width in zip("ABCDEF", (7, 30, 9, 9, 8, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    for letter in "GH":  # the running number of each failing line, and its message naming the cells
+        ws.column_dimensions[letter].hidden = True
+    _title(ws, "校验（自动计算，不用填写）", 6,
+           f"三张表都平衡时，总体结果显示「全部{OK_TEXT}」。有不平衡的，下面逐条列出工作表和单元格，请到那里核对；"
+           "空白单元格按 0 计算。")
+    bold = Font(name=FONT, size=10, bold=True)
+    groups = _balances(lay)
+    top = 4 + LIST_ROWS + 1  # header of the detailed table
+    first = top + 1
+    last = top + sum(len(lines) + 1 for _, lines in groups)
+    extra = last + 2  # 填写情况 block below
+    typed = f"({len(lay.number_slots())}-SUM(D{extra + 1}:D{extra + len(lay.grids)}))"  # number cells filled in
+    failing, running = f"MAX($G${first}:$G${last})", (f"$G${first}:$G${last}", f"$H${first}:$H${last}")
+    _put(ws, 3, 1, "总体结果", font=bold, fill=HEADER_FILL)
+    status = _put(ws, 3, 2, None, font=Font(name=FONT, size=11, bold=True), align=LEFT, end_col=6)
+    status.value = (f'=IF({typed}=0,"{NOT_FILLED}：三张表中还没有填写数字",IF({failing}=0,"全部{OK_TEXT}",'
+                    f'"有 "&{failing}&" 处{BAD_TEXT}，逐条列在下面，请到所写的工作表和单元格核对"))')
+    for k in range(1, LIST_ROWS + 1):
+        row = 3 + k
+        _put(ws, row, 1, f"第{k}处", font=Font(name=FONT, size=10, color="595959"))
+        cell = _put(ws, row, 2, None, align=LEFT, end_col=6)
+        found = f'IFERROR(INDEX({running[1]},MATCH({k},{running[0]},0)),"")'
+        if k == LIST_ROWS:  # the last line says how many more there are
+            found = f'IF({failing}>{k},"另有 "&({failing}-{k - 1})&" 处{BAD_TEXT}，见下表中标红的行",{found})'
+        cell.value = "=" + found
+        ws.row_dimensions[row].height = 30
+    for i, text in enumerate(("规则", "项目", "左边", "右边", "差额", "结果"), start=1):
         _put(ws, top, i, text, font=bold, fill=HEADER_FILL)
-    results = []
-    for i, (rule, item, left, right) in enumerate(rows, start=top + 1):
-        if not left:
-            _put(ws, i, 1, f"{rule}  {item}", font=bold, fill=HEADER_FILL, align=LEFT, end_col=6)
-            ws.row_dimensions[i].height = 20
-            continue
-        _put(ws, i, 1, rule)
-        _put(ws, i, 2, item, align=LEFT)
-        for col, formula in ((3, left), (4, right), (5, f"=C{i}-D{i}"), (6, f'=IF(E{i}=0,"{OK_TEXT}","{BAD_TEXT}")')):
-            cell = _put(ws, i, col, None, fill=TOTAL_FILL)
-            cell.value = formula
-        results.append(i)
-        _fit_height(ws, i, item, 60 * 0.95, minimum=18)
-    last = top + len(rows)
-    result = f"F{results[0]}:F{results[-1]}"
-    # Inputs that are blank or text: a spreadsheet's SUM skips text, the report treats blanks as 0.
-    extra = last + 2
-    _put(ws, extra, 1, "填写情况", font=bold, fill=HEADER_FILL, end_col=2)
-    _put(ws, extra, 3, "数字单元格", font=bold, fill=HEADER_FILL)
-    _put(ws, extra, 4, "未填数字", font=bold, fill=HEADER_FILL)
-    _put(ws, extra, 5, None, fill=HEADER_FILL, end_col=6)
-    for j, (key, placed) in enumerate(lay.grids.items(), start=1):
+    row = top
+    for caption, lines in groups:
+        row += 1
+        _put(ws, row, 1, caption, font=bold, fill=HEADER_FILL, align=LEFT, end_col=6)
+        ws.row_dimensions[row].height = 20
+        for line in lines:
+            row += 1
+            _put(ws, row, 1, line.rule)
+            _put(ws, row, 2, line.item, align=LEFT)
+            message = (f'="「{line.where}」{line.item}：{line.left_text}= "&C{row}&"，{line.right_text}= "&D{row}'
+                       f'&"，相差 "&E{row}')
+            formulas = (f"={line.left}", f"={line.right}", f"=C{row}-D{row}",
+                        f'=IF({typed}=0,"{NOT_FILLED}",IF(E{row}=0,"{OK_TEXT}","{BAD_TEXT}，相差 "&E{row}))',
+                        f'=IF(E{row}<>0,MAX($G${top}:G{row - 1})+1,"")', message)
+            for col, formula in enumerate(formulas, start=3):
+                cell = _put(ws, row, col, None, fill=TOTAL_FILL, border=col < 7)
+                cell.value = formula
+            _fit_height(ws, row, line.item, 30 * 0.95, minimum=18)
+    _filled(ws, lay, extra)
+    red, green = PatternFill("solid", fgColor="F8CBAD"), PatternFill("solid", fgColor="C6EFCE")
+    ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"$E{first}<>0"], fill=red))
+    ws.conditional_formatting.add(f"F{first}:F{last}", CellIsRule(operator="equal", formula=[f'"{OK_TEXT}"'],
+                                                                  fill=green))
+    ws.conditional_formatting.add(f"B4:B{3 + LIST_ROWS}", FormulaRule(formula=['$B4<>""'], fill=red))
+    ws.freeze_panes = ws.cell(first, 1)
+    _print_setup(ws, title_rows=f"{top}:{top}")
+
+
+def _filled(ws, lay: Layout, top: int) -> None:
+    """Per number sheet: how many of its number cells are blank or hold text (a spreadsheet's SUM skips both)."""
+    bold = Font(name=FONT, size=10, bold=True)
+    _put(ws, top, 1, "填写情况", font=bold, fill=HEADER_FILL, end_col=2)
+    _put(ws, top, 3, "数字单元格", font=bold, fill=HEADER_FILL)
+    _put(ws, top, 4, "未填数字", font=bold, fill=HEADER_FILL)
+    _put(ws, top, 5, None, fill=HEADER_FILL, end_col=6)
+    for j, placed in enumerate(lay.grids.values(), start=1):
         slots = [sl for sl in lay.number_slots() if sl.sheet == placed.sheet]
         by_row: dict[int, list[Slot]] = {}
         for sl in slots:
             by_row.setdefault(sl.row, []).append(sl)
-        args = ",".join(sum_args(group, s) for group in by_row.values())
-        r = extra + j
+        args = ",".join(sum_args(group, SHEET_CHECKS) for group in by_row.values())
+        r = top + j
         _put(ws, r, 1, f"「{placed.sheet}」中未填数字的单元格（空白或文字）", align=LEFT, end_col=2)
         _put(ws, r, 3, len(slots))
         cell = _put(ws, r, 4, None, fill=TOTAL_FILL)
         cell.value = f"={len(slots)}-COUNT({args})"
         cell = _put(ws, r, 5, None, fill=TOTAL_FILL, end_col=6)
         cell.value = f'=IF(D{r}=0,"已全部填写","有"&D{r}&"个空白或文字，按0计")'
-    summary = ws.cell(3, 2)
-    summary.value = (f'=IF(COUNTIF({result},"{BAD_TEXT}")=0,"全部{OK_TEXT}",'
-                     f'"有"&COUNTIF({result},"{BAD_TEXT}")&"处{BAD_TEXT}，请核对")')
-    red = PatternFill("solid", fgColor="F8CBAD")
-    green = PatternFill("solid", fgColor="C6EFCE")
-    ws.conditional_formatting.add(result, CellIsRule(operator="equal", formula=[f'"{BAD_TEXT}"'], fill=red))
-    ws.conditional_formatting.add(result, CellIsRule(operator="equal", formula=[f'"{OK_TEXT}"'], fill=green))
-    ws.freeze_panes = ws.cell(top + 1, 1)
-    _print_setup(ws, title_rows=f"{top}:{top}")
-

@@ -57,11 +57,16 @@ def is_blank(text: str) -> bool:
     return not text.strip()
 
 
+DIGITS = re.compile(r"\s*[+-]?\d[\d,.]*\s*")
+
+
 def is_numeric(text: str) -> bool:
-    """Whether a cell reads as a number (including 「无」「/」「+0」「500,0000」 that parse_number accepts)."""
+    """Whether a cell reads as a number (including 「无」「/」「+0」「500,0000」 that parse_number accepts, and
+    digits too long to be one number: cells run together, which ``digits`` splits)."""
     if is_blank(text):
         return False
-    return parse_number(text, SIGNED).value is not None or parse_number(text, AMOUNT).value is not None
+    return bool(DIGITS.fullmatch(text)) or parse_number(text, SIGNED).value is not None \
+        or parse_number(text, AMOUNT).value is not None
 
 
 def snippet(text: str, limit: int = 40) -> str:

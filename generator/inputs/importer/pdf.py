@@ -25,6 +25,10 @@ PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$|^第\s*\d+\s*页(\s*共
 VERTICAL_MARK = "\x00"
 SPACES = " \u3000\r"  # stripped from text lines; tabs are kept (they separate the cells of ruled tables)
 INDENT = 3  # a paragraph's first line is indented by 2 characters
+# A justified line may hold a few characters less: the line-breaking rules keep 「“青石发布”」 or a number
+# together and move them down whole.
+SHORT_FULL_LINE = 2
+NEW_PART = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)])")  # starts a heading
 MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
 TABLE_MARKS = ("第二十条", "勾稽关系", "申请人情况", "本年新收", "行政复议")
 LIGHT = 0.6  # a fill lighter than this is a background
@@ -192,7 +196,7 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     previous = ""  # the previous physical line
     for where, line in lines:
-        if (len(previous) >= width - INDENT and line and not previous.endswith("。")
+        if (len(previous) >= width - INDENT - SHORT_FULL_LINE and line and not previous.endswith("。")
                 and not re.search(r"[ \t]", previous + line) and not _starts_block(line)):
             out[-1] = (out[-1][0], out[-1][1] + line)
         else:
@@ -203,4 +207,5 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
 
 def _starts_block(line: str) -> bool:
     """A line that begins something of its own: a heading, a table label or a table caption."""
-    return line == IMAGE or bool(HEADING.match(line)) or is_label(line) or keyform(line).startswith("第二十条")
+    return (line == IMAGE or bool(HEADING.match(line) or NEW_PART.match(line)) or is_label(line)
+            or keyform(line).startswith("第二十条"))

@@ -22,8 +22,7 @@ from .. import load_report
 from ..datafile import write_data_file
 from . import prose as prose_sections
 from . import sections
-from .session import (GoBack, JumpTo, Quit, Session, State, build_report, remember_agency,
-                             remembered_agency)
+from .session import GoBack, JumpTo, Quit, Session, State, build_report, remember_agency
 from .view import show_summary
 
 DRAFT_NAME = "年报向导草稿"
@@ -54,29 +53,59 @@ class Outcome:
 
 
 def open_session(args, pt_input=None, pt_output=None, console=None, cwd: Path | None = None) -> Session:
-    """A session from ``--resume DRAFT``, or a new one (pre-filled from ``--answers``) with a fresh draft."""
+    """A session from ``--resume DRAFT``; else the clerk may continue a draft found here, or start a new one
+    (pre-filled from ``--answers``) with a fresh draft."""
     cwd = Path(cwd or Path.cwd())
     if getattr(args, "resume", None):
-        draft = Path(args.resume)
-        state = State.load(draft)
-        if getattr(args, "output", None):
-            state.output = args.output
-        return Session(state, draft, pt_input, pt_output, console)
+        return _resumed(Path(args.resume), args, pt_input, pt_output, console)
     state = State(section=SECTIONS[0][0], output=getattr(args, "output", None))
+    session = Session(state, _new_draft_path(cwd), pt_input, pt_output, console)
+    draft = _draft_to_continue(session, cwd)
+    if draft:
+        return _resumed(draft, args, pt_input, pt_output, session.console, prompts=session.prompts)
     if getattr(args, "answers", None):
         _prefill_from_previous(state, args.answers)
-    elif remembered_agency():
-        state.base, state.base_source = {"agency": remembered_agency()}, "上次填写"
-    session = Session(state, _new_draft_path(cwd), pt_input, pt_output, console)
-    older = sorted(cwd.glob(f"{DRAFT_NAME}*.json"))
-    if older:
-        session.console.print(f"[yellow]这里已有草稿 {older[0].name}。如要接着填它，请按 Ctrl+C 退出后运行："
-                              f"nianbao wizard --resume {older[0].name}[/yellow]")
     try:
         session.save()
     except OSError as exc:
         raise InputError(f"无法在文件夹 {cwd} 里保存草稿（{exc.strerror}）。请换到可以写入的文件夹再运行。") from None
     return session
+
+
+def _resumed(draft: Path, args, pt_input, pt_output, console, *, prompts: int = 0) -> Session:
+    state = State.load(draft)
+    if getattr(args, "output", None):
+        state.output = args.output
+    session = Session(state, draft, pt_input, pt_output, console)
+    session.prompts = prompts
+    return session
+
+
+def _draft_to_continue(session: Session, cwd: Path) -> Path | None:
+    """Drafts left in this folder are offered first (the newest is the default); None: start a new report."""
+    drafts = []
+    for path in sorted(cwd.glob(f"{DRAFT_NAME}*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            drafts.append((path, State.load(path)))
+        except InputError:
+            continue  # not one of ours: never offered
+    if not drafts:
+        return None
+    session.console.print("[yellow]这个文件夹里有没填完的草稿：[/yellow]")
+    for path, state in drafts:
+        session.console.print(f"  {path.name}（{_draft_label(state)}）", markup=False)
+    choices: list[tuple[str, object]] = [(f"接着填草稿 {path.name}", str(path)) for path, _ in drafts]
+    choices.append(("新填一份报告（草稿保留不动）", ""))
+    chosen = session.menu("要接着填草稿吗？", choices)
+    return Path(chosen) if chosen else None
+
+
+def _draft_label(state: State) -> str:
+    answers = state.answers
+    name = answers.get("agency.name") or ((state.base or {}).get("agency") or {}).get("name") or "单位未填"
+    year = answers.get("year") or (state.base or {}).get("year") or ""
+    where = next((title for key, title, _ in SECTIONS if key == state.section), "核对页")
+    return f"{name} {year}年度，填到「{where}」"
 
 
 def _prefill_from_previous(state: State, path: str) -> None:
@@ -130,12 +159,13 @@ def _loop(session: Session) -> Outcome:
             SECTIONS[index][2](session)
             session.enter(FINISH if session.state.editing else names[index + 1])
         except GoBack:
+            session.state.part = None
             if index == 0:
                 session.console.print("[dim]已经是第一部分。[/dim]")
                 session.state.done = []
             session.enter(names[max(index - 1, 0)])
         except JumpTo as jump:
-            session.state.editing = True
+            session.state.editing, session.state.part = True, jump.part
             session.enter(jump.section)
 
 
@@ -157,18 +187,19 @@ def findings_of(session: Session, report: Report) -> list:
 
 
 def finish(session: Session) -> Outcome:
-    session.state.editing = False
+    session.state.editing, session.state.part = False, None
     report = session.report()
     findings = findings_of(session, report)
     show_summary(session.console, report, findings)
     choices = [("保存数据文件", SAVE), ("保存数据文件并生成 Word 报告（.docx）", SAVE_DOCX),
                ("保存数据文件并生成 Word 和 PDF 报告", SAVE_ALL)]
-    choices += [(f"返回修改：{title}", name) for name, title, _ in SECTIONS]
+    choices += [(f"返回修改：{title}", f"{section}:{part}") for section, part, title in _parts(report)]
     action = session.select("finish", "核对无误后保存。要怎么做？", choices, SAVE_DOCX if not has_errors(findings) else SAVE)
     if action not in (SAVE, SAVE_DOCX, SAVE_ALL):
         session.answers.pop("finish")  # next time the summary offers saving first again
         session.forget(["finish"])
-        raise JumpTo(action)
+        section, _, part = action.partition(":")
+        raise JumpTo(section, part or None)
     path = save_data_file(session, report)
     remember_agency(report)
     session.draft.unlink(missing_ok=True)
@@ -180,6 +211,18 @@ def finish(session: Session) -> Outcome:
         targets = ()
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     return Outcome(code, report, path, targets, tuple(findings))
+
+
+def _parts(report: Report) -> list[tuple[str, str, str]]:
+    """Everything the summary can go back to: (section, prose part or "", title); each part of 一 on its own."""
+    titles = prose_sections.part_titles(report)
+    out = []
+    for section, title, _ in SECTIONS:
+        if section == "overview":
+            out += [(section, key, f"{HEADINGS[0]} · {titles[key]}") for key in titles if key.startswith("overview.")]
+        else:
+            out.append((section, "", title))
+    return out
 
 
 def save_data_file(session: Session, report: Report) -> Path:

@@ -1,8 +1,9 @@
 """The wizard's prose sections: 一 (opening and five sub-parts), 五 and 六.
 
-For each sub-part the clerk picks a starting text — the factual text generated from the tables,
-one of a few starting paragraphs, or (never by default) last year's text — and edits it in a
-multi-line prompt. Reusing last year's wording is warned about as rule T-2 does.
+The clerk says once how to write: from starting texts or directly. From starting texts, each sub-part
+begins with a choice — the factual text generated from the tables (taken as it is, or edited), one of
+a few starting paragraphs, or (never by default) last year's text — then a multi-line edit; directly,
+each sub-part is one multi-line prompt. Reusing last year's wording is warned about as rule T-2 does.
 """
 from __future__ import annotations
 
@@ -52,16 +53,38 @@ STARTERS = {
     ],
 }
 GENERATED = {"overview.active": prose.active_summary, "overview.requests": prose.requests_summary}
+STARTING_TEXTS, DIRECT = "starters", "direct"  # how the clerk writes the prose (asked once, 「prose.mode」)
+INTRO = "overview.intro"
+
+
+def part_titles(report: Report) -> dict[str, str]:
+    """Every prose part the wizard asks, in report order → its title (开头段落, （一）主动公开 … 六、…)."""
+    return {INTRO: "开头段落", **{f"overview.{k}": title for k, title in report.format.overview_parts},
+            "problems": HEADINGS[4], "other": HEADINGS[5]}
 
 
 def overview(s: Session) -> None:
+    """Section 一: how to write (once), the opening paragraph and the five sub-parts; or the one part reopened."""
     report = s.report()
     heading(s, HEADINGS[0])
-    intro = _fill(STARTERS["overview.intro"][0], report)
-    text = s.text("prose.overview.intro", PROSE_FIELDS["overview.intro"] + "（可删去不写）", intro, multiline=True)
-    _after(s, "overview.intro", text)
-    for key, title in report.format.overview_parts:
-        part(s, f"overview.{key}", title)
+    keys = [k for k in part_titles(report) if k.startswith("overview.")]
+    if s.state.part in keys:
+        keys = [s.state.part]
+    else:
+        s.select("prose.mode", "正文怎么写？", [
+            ("用参考文字起草：每一节先选一段参考文字（或按表格数字自动生成），再修改", STARTING_TEXTS),
+            ("每一节直接写（已经写过的内容会预先填好）", DIRECT)])
+    for key in keys:
+        if key == INTRO:
+            intro(s)
+        else:
+            part(s, key, part_titles(report)[key])
+
+
+def intro(s: Session) -> None:
+    start = _fill(STARTERS[INTRO][0], s.report()) if _mode(s) == STARTING_TEXTS else ""
+    text = s.text(f"prose.{INTRO}", PROSE_FIELDS[INTRO] + "（可删去不写）", start, multiline=True)
+    _after(s, INTRO, text)
 
 
 def problems(s: Session) -> None:
@@ -83,17 +106,29 @@ def other(s: Session) -> None:
 
 
 def part(s: Session, key: str, title: str, required: bool = False) -> str:
-    """Pick a starting text for one prose field, then edit it in a multi-line prompt."""
+    """One prose field: written directly, or from a chosen starting text (generated text may be taken as it is)."""
+    if _mode(s) == DIRECT:
+        hint = "（不写则按表格数字自动生成）" if key in GENERATED else ""
+        text = s.text(f"prose.{key}", f"{title}{hint}", "", required=required, multiline=True)
+        _after(s, key, text)
+        return text
     report = s.report()
     options = _options(s, key, report)
     choice = s.select(f"prose.{key}.choice", f"{title}：从哪段文字开始写？",
                       [(label, value) for value, label, _ in options], options[0][0])
+    if choice == "generated":  # left empty: printed as generated from the numbers, so it follows them
+        s.set_many({f"prose.{key}": ""})
+        return ""
     start = next((text for value, _, text in options if value == choice), "")
     if choice == "previous":
         s.console.print("[yellow]这是上年报告的原文。照搬往年内容会被通报（规则 T-2），请按本年度实际情况改写。[/yellow]")
     text = s.text(f"prose.{key}", f"{title}（可直接修改）", start, required=required, multiline=True)
     _after(s, key, text)
     return text
+
+
+def _mode(s: Session) -> str:
+    return s.answers.get("prose.mode") or STARTING_TEXTS
 
 
 def _options(s: Session, key: str, report: Report) -> list[tuple[str, str, str]]:
@@ -104,7 +139,8 @@ def _options(s: Session, key: str, report: Report) -> list[tuple[str, str, str]]
         options.append(("current", "已填写的内容：" + _preview(current), current))
     if key in GENERATED:
         generated = GENERATED[key](report)
-        options.append(("generated", "按表格数据自动生成：" + _preview(generated), generated))
+        options.append(("generated", "按表格数字自动生成，不用修改：" + _preview(generated), generated))
+        options.append(("generated.edit", "在自动生成的文字上修改", generated))
     for i, starter in enumerate(STARTERS.get(key, []), start=1):
         text = _fill(starter, report)
         options.append((f"starter{i}", f"参考段落{i}：" + _preview(text), text))

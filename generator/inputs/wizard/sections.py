@@ -1,25 +1,26 @@
 """The wizard's number sections: agency and year, 二, 三, 四, 信息处理费, publication date.
 
 Questions are generated from the format definitions (labels come from generator/formats.py only).
-Gate questions come first so that a township with nothing to report answers a handful of prompts.
+Gate questions come first so that a township with nothing to report answers a handful of prompts, and
+a table row is typed on one line (「3 0 0 0 1 0」), checked against the row's columns as it is typed.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from ...formats import AMOUNT, COUNT, LITIGATION, ORGANISATION_COLUMNS, ORGANISATIONS, REVIEW
+from ...checks import DEADLINE, SELF_WORDS, agency_kind, contact_problem, self_words
+from ...formats import AMOUNT, COUNT, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
 from ...numbers import parse_date
-from ...report import AGENCY_FIELDS
-from .session import Session, default_year
-from .view import (active_table, agency_table, appeals_table, balance, balance_line, outcome_groups,
-                          requests_table)
-
-TOWNSHIP_SUFFIXES = {"乡人民政府": ("乡", "我乡"), "镇人民政府": ("镇", "我镇"), "街道办事处": ("街道", "本街道")}
+from ...report import AGENCY_FIELDS, Agency
+from .session import Session, default_year, remembered_units
+from .view import active_table, agency_table, appeals_table, balance, balance_line, busy_columns, requests_table
 
 GATE_ACTIVE = "本年度制发、废止规范性文件或作出许可、处罚、强制决定吗？"
 GATE_REQUESTS = "本年度是否收到政府信息公开申请或有上年结转？"
 GATE_APPEALS = "本年度是否发生政府信息公开行政复议或行政诉讼？"
-
+NEW_UNIT = "new"
+DATE_HINT = "日期请写成 2026-01-20 或 2026年1月20日"
 
 BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一部分；按 Ctrl+C 可保存并退出。"
 
@@ -34,28 +35,65 @@ def heading(s: Session, title: str) -> None:
 def basics(s: Session) -> None:
     heading(s, "单位信息和报告年度")
     s.number("year", "报告年度（如 2025）", COUNT, s.answers.get("year") or _base_year(s), limits=(2008, 2100))
-    known = (s.state.base or {}).get("agency") or {}
-    if known.get("name"):
-        s.console.print(agency_table(known, AGENCY_FIELDS))
-        if s.confirm("agency.reuse", f"沿用{s.state.base_source or '已有'}的单位信息吗？", True):
-            s.set_many({f"agency.{k}": v for k, v in known.items() if k in AGENCY_FIELDS})
-            return
-    ask_agency(s, known)
+    units = _known_units(s)
+    if not units:
+        ask_agency(s, {})
+        return
+    for unit in units:
+        s.console.print(agency_table(unit, AGENCY_FIELDS))
+    choices = [(f"为「{u['name']}」填报，沿用{u['source']}的单位信息", f"reuse:{u['name']}") for u in units]
+    choices += [(f"为「{u['name']}」填报，修改单位信息", f"edit:{u['name']}") for u in units]
+    choices.append(("为另一个单位填报（重新填写单位信息）", NEW_UNIT))
+    action, _, name = s.select("agency.unit", "为哪个单位填报？", choices).partition(":")
+    unit = next((u for u in units if u["name"] == name), {})
+    if action == "reuse":
+        s.set_many({f"agency.{k}": unit.get(k, "") for k in AGENCY_FIELDS})
+        return
+    ask_agency(s, unit, units)
 
 
-def ask_agency(s: Session, known: dict) -> None:
+def _known_units(s: Session) -> list[dict]:
+    """Units whose details are known: last year's file (``--answers``), else those remembered from earlier runs."""
+    base = (s.state.base or {}).get("agency") or {}
+    if base.get("name"):
+        return [{**{k: str(v) for k, v in base.items() if k in AGENCY_FIELDS and v}, "source": s.state.base_source}]
+    return [{**unit, "source": "上次填写"} for unit in remembered_units()]
+
+
+def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
+    """Every agency field; defaults come only from the unit of the name typed, never from another unit."""
+    before = s.answers.get("agency.name")
+    name = s.text("agency.name", AGENCY_FIELDS["name"] + "（如 英林镇人民政府）", before or unit.get("name", ""),
+                  required=True)
+    if before is not None and name != before:  # another unit now: earlier answers were for the one before
+        s.set_many({k: None for k in list(s.answers) if k.startswith("agency.") and k != "agency.name"})
+    own = next((u for u in units if u["name"] == name), unit if unit.get("name") == name else {})
+
     def current(key: str) -> str:
-        return str(s.answers.get(f"agency.{key}", known.get(key, "")) or "")
+        answer = s.answers.get(f"agency.{key}")
+        return str(own.get(key, "") if answer is None else answer)
 
-    name = s.text("agency.name", AGENCY_FIELDS["name"] + "（如 英林镇人民政府）", current("name"), required=True)
-    level, self_name = next((v for k, v in TOWNSHIP_SUFFIXES.items() if name.endswith(k)), ("", ""))
-    if level:
-        s.set_many({"agency.level": level})
+    kind = agency_kind(Agency(name=name))
+    if kind in TOWNSHIP_LEVELS:
+        s.set_many({"agency.level": kind})
     else:
         s.text("agency.level", AGENCY_FIELDS["level"], current("level"))
-    s.text("agency.short_name", AGENCY_FIELDS["short_name"], current("short_name") or self_name)
+    short = current("short_name")
+    if _wrong_self_reference(kind, short):
+        short = ""  # remembered with the slip this very rule now refuses: suggest the right one instead
+    s.text("agency.short_name", AGENCY_FIELDS["short_name"], short or SELF_WORDS.get(kind, ""),
+           validate=lambda text: _wrong_self_reference(kind, text, name) or True)
     for key in ("parent", "website", "url", "office", "address", "postcode", "phone", "email"):
-        s.text(f"agency.{key}", AGENCY_FIELDS[key] + "（可不填，直接回车）", current(key))
+        s.text(f"agency.{key}", AGENCY_FIELDS[key] + "（可不填，直接回车）", current(key),
+               validate=lambda text, key=key: contact_problem(key, text) or True)
+
+
+def _wrong_self_reference(kind: str, text: str, name: str = "") -> str:
+    """Why a self-reference does not fit the agency's kind (「我乡」 for a 镇), or ""."""
+    wrong = [w for w, k in self_words(text).items() if kind and k != kind and k in SELF_WORDS]
+    if not wrong or kind not in SELF_WORDS:
+        return ""
+    return f"「{wrong[0]}」与机关名称「{name}」不符：本单位是{kind}，应自称「{SELF_WORDS[kind]}」"
 
 
 def _base_year(s: Session) -> int:
@@ -66,33 +104,29 @@ def _base_year(s: Session) -> int:
 # --- section 二 --------------------------------------------------------------------------------
 
 def active(s: Session) -> None:
+    """A gate question, then one line per row: this year's activity only after 「是」, stocks and amounts always."""
     report = s.report()
     fmt = report.format
     heading(s, fmt.headings[1])
-    township = report.agency.is_township
-    cells = [(b, r, c) for b in fmt.active_blocks for r in b.rows for c in b.columns]
-    if township:
-        rules = [f"num.active.rules.{c.key}" for b, r, c in cells if r.key == "rules"]
-        s.set_many({q: 0 for q in rules})
+    rows = [(b, r) for b in fmt.active_blocks for r in b.rows]
+    if report.agency.is_township:
+        s.set_many({f"num.active.rules.{c.key}": 0 for c in fmt.active_block_of("rules").columns})
         s.console.print(f"[dim]乡镇、街道没有规章制定权，「{fmt.active.row('rules').label}」一行按 0 填写。[/dim]")
-        cells = [(b, r, c) for b, r, c in cells if r.key != "rules"]
-    # Activity columns are asked only after 「是」 to the gate question; stock figures and amounts directly.
-    flow = [(b, r, c) for b, r, c in cells if c.activity]
-    flow_rows = list(dict.fromkeys((b.caption, r.key, r.label) for b, r, _ in flow))
-    busy = {r.key for _, r, c in flow if report.number(f"active.{r.key}.{c.key}")}
-    chosen: list[str] = []
-    if s.confirm("gate.active", GATE_ACTIVE, bool(busy)):
-        chosen = s.checkbox("rows.active", "哪几项本年度有数？", [(f"{label}（{caption}）", key)
-                                                             for caption, key, label in flow_rows], busy)
-    s.set_many({f"num.active.{r.key}.{c.key}": 0 for _, r, c in flow if r.key not in chosen})
-    for b, r, c in cells:
-        if c.activity and r.key not in chosen:
+        rows = [(b, r) for b, r in rows if r.key != "rules"]
+    busy = any(report.number(f"active.{r.key}.{c.key}") for b, r in rows for c in b.columns if c.activity)
+    yes = s.confirm("gate.active", GATE_ACTIVE, busy)
+    if not yes:
+        s.set_many({f"num.active.{r.key}.{c.key}": 0 for b, r in rows for c in b.columns if c.activity})
+    for block, row in rows:
+        columns = [c for c in block.columns if yes or not c.activity]
+        if not columns:
             continue
-        if c.activity:
-            default = report.number(f"active.{r.key}.{c.key}")
-        else:
-            default = _stock_default(s, r.key, c.key)
-        s.number(f"num.active.{r.key}.{c.key}", f"{r.label} · {c.label}", c.kind, default)
+        defaults = [_stock_default(s, row.key, c.key) if not c.activity else report.number(f"active.{row.key}.{c.key}")
+                    for c in columns]
+        title = (f"{row.label} · {columns[0].label}" if len(columns) == 1
+                 else f"{row.label}（{' '.join(c.label for c in columns)}）")
+        s.row(f"row.active.{row.key}" + ("" if yes else ".stock"), title,
+              [(f"active.{row.key}.{c.key}", c.label, c.kind) for c in columns], defaults)
     s.console.print(active_table(s.report()))
 
 
@@ -112,77 +146,58 @@ def _stock_default(s: Session, row: str, col: str):
 # --- section 三 --------------------------------------------------------------------------------
 
 def requests(s: Session) -> None:
+    """A gate question, the rows that have numbers, then each row's six applicant columns on one line."""
     report = s.report()
     fmt = report.format
     table = fmt.requests
     heading(s, fmt.headings[2])
-    paths = [f"num.requests.{r.key}.{c.key}" for r in table.input_rows for c in table.input_columns]
-    busy_cols = [c.key for c in table.input_columns
-                 if any(report.number(f"requests.{r.key}.{c.key}") for r in table.input_rows)]
-    if not s.confirm("gate.requests", GATE_REQUESTS, bool(busy_cols)):
-        s.set_many({p: 0 for p in paths})
+    paths = {r.key: [f"num.requests.{r.key}.{c.key}" for c in table.input_columns] for r in table.input_rows}
+    busy = any(report.number(p.removeprefix("num.")) for group in paths.values() for p in group)
+    if not s.confirm("gate.requests", GATE_REQUESTS, busy):
+        s.set_many({p: 0 for group in paths.values() for p in group})
         s.console.print("[dim]第三部分全部按 0 填写。[/dim]")
         return
-    columns = s.checkbox("cols.requests", "哪些申请人类型有申请（含上年结转）？",
-                         [(_column_title(fmt, c.key), c.key) for c in table.input_columns], busy_cols or ["natural"])
     rows = _chosen_rows(s, report)
-    keep = {f"num.requests.{r}.{c}" for r in rows for c in columns}
-    s.set_many({p: 0 for p in paths if p not in keep})
-    for col in columns:
-        _ask_column(s, rows, col)
-    report = s.report()
-    s.console.print(requests_table(report))
+    s.set_many({p: 0 for row, group in paths.items() if row not in rows for p in group})
+    s.console.print(f"[dim]每一行按这个顺序填 {len(table.input_columns)} 个数，用空格隔开（没有的填 0）："
+                    f"{'  '.join(c.label for c in table.input_columns)}[/dim]")
+    _ask_rows(s, rows)
+    s.console.print(requests_table(s.report()))
 
 
-def _column_title(fmt, key: str) -> str:
-    label = fmt.requests.column(key).label
-    return f"{ORGANISATIONS} · {label}" if key in ORGANISATION_COLUMNS else label
+def _row_title(row) -> str:
+    return row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
 
 
 def _chosen_rows(s: Session, report) -> list[str]:
-    """new and carried_over always; outcome rows in the groups the clerk ticks; 四 if ticked."""
-    fmt = report.format
-    groups = outcome_groups(fmt)
-    forward = fmt.requests.row("carry_forward")
-    busy = [g for g, rows in groups if any(report.number(f"requests.{r.key}.total") for r in rows)]
-    if report.number("requests.carry_forward.total"):
-        busy.append(forward.key)
-    choices = [(g, g) for g, _ in groups] + [(forward.label, forward.key)]
-    picked = s.checkbox("groups.requests", "办理结果和结转中哪几类有数？", choices, busy)
-    rows = ["new", "carried_over"]
-    for index, (group, members) in enumerate(groups):
-        if group not in picked:
-            continue
-        if len(members) == 1:
-            rows.append(members[0].key)
-            continue
-        inner_busy = [r.key for r in members if report.number(f"requests.{r.key}.total")]
-        rows += s.checkbox(f"rows.requests.{index}", f"{group}：哪几种情形有数？",
-                           [(r.label, r.key) for r in members], inner_busy or [members[0].key])
-    if forward.key in picked:
-        rows.append(forward.key)
-    return rows
+    """一、新收 and 二、上年结转 always; the outcome rows and 四、结转下年度 the clerk ticks."""
+    table = report.format.requests
+    optional = [*outcome_rows(table), table.row("carry_forward")]
+    busy = [r.key for r in optional if report.number(f"requests.{r.key}.total")]
+    picked = s.checkbox("rows.requests", "除新收和上年结转外，哪几行有数？（办理结果和结转下年度）",
+                        [(_row_title(r), r.key) for r in optional], busy, required=False)
+    return ["new", "carried_over"] + [r.key for r in optional if r.key in picked]
 
 
-def _ask_column(s: Session, rows: list[str], col: str) -> None:
-    """Every chosen cell of one applicant column, then its R3-1 balance; unbalanced → offer to redo."""
-    fmt = s.report().format
-    label = fmt.requests.column(col).label
-    s.console.print(f"[bold]「{label}」[/bold]")
-    qids = [f"num.requests.{r}.{col}" for r in rows]
-    for row, qid in zip(rows, qids):
-        r = fmt.requests.row(row)
-        title = r.label if not r.group or r.group == r.label else f"{r.group} {r.label}"
-        s.number(qid, f"{label} · {title}", COUNT, s.report().number(f"requests.{row}.{col}"))
+def _ask_rows(s: Session, rows: list[str]) -> None:
+    """Each chosen row on one line, then the R3-1 balance of every column; unbalanced → offer to type them again."""
+    table = s.report().format.requests
+    qids = []
+    for key in rows:
+        report = s.report()
+        cells = [(f"requests.{key}.{c.key}", c.label, COUNT) for c in table.input_columns]
+        qids.append(f"row.requests.{key}")
+        s.row(qids[-1], _row_title(table.row(key)), cells, [report.number(path) for path, _, _ in cells])
     report = s.report()
-    s.console.print("  " + balance_line(report, fmt, col))
-    left, right = balance(report, col)
-    if left != right:
-        again = s.select(f"balance.{col}", f"「{label}」列不平衡，要怎么做？",
-                         [("重新填写这一列", "redo"), ("先继续，稍后在核对页修改", "continue")])
+    unbalanced = [c.key for c in table.input_columns if len(set(balance(report, c.key))) > 1]
+    for col in dict.fromkeys(busy_columns(report) + unbalanced):
+        s.console.print("  " + balance_line(report, report.format, col))
+    if unbalanced:
+        again = s.select("balance.requests", "有的列不平衡（一 + 二 ≠ （七）总计 + 四），要怎么做？",
+                         [("重新填写这几行", "redo"), ("先继续，稍后在核对页修改", "continue")])
         if again == "redo":
-            s.forget(qids + [f"balance.{col}"])
-            _ask_column(s, rows, col)
+            s.forget([*qids, "balance.requests"])
+            _ask_rows(s, rows)
 
 
 # --- section 四 --------------------------------------------------------------------------------
@@ -194,16 +209,15 @@ def appeals(s: Session) -> None:
     heading(s, fmt.headings[3])
     paths = {r.key: [f"num.appeals.{r.key}.{c.key}" for c in table.input_columns] for r in table.rows}
     busy = [r.key for r in table.rows if report.number(f"appeals.{r.key}.total")]
+    titles = {r.key: REVIEW if r.group == r.label else f"{LITIGATION} · {r.label}" for r in table.rows}
     chosen: list[str] = []
     if s.confirm("gate.appeals", GATE_APPEALS, bool(busy)):
-        titles = [(REVIEW if r.group == r.label else f"{LITIGATION} · {r.label}", r.key) for r in table.rows]
-        chosen = s.checkbox("rows.appeals", "发生了哪几类？", titles, busy)
+        chosen = s.checkbox("rows.appeals", "发生了哪几类？", [(titles[r.key], r.key) for r in table.rows], busy)
     s.set_many({p: 0 for row, group in paths.items() if row not in chosen for p in group})
     for row in chosen:
-        r = table.row(row)
-        title = REVIEW if r.group == r.label else f"{LITIGATION} · {r.label}"
-        for col, qid in zip(table.input_columns, paths[row]):
-            s.number(qid, f"{title} · {col.label}", COUNT, report.number(f"appeals.{row}.{col.key}"))
+        cells = [(f"appeals.{row}.{c.key}", c.label, COUNT) for c in table.input_columns]
+        s.row(f"row.appeals.{row}", f"{titles[row]}（{' '.join(label for _, label, _ in cells)}）", cells,
+              [report.number(path) for path, _, _ in cells])
     s.console.print(appeals_table(s.report()))
 
 
@@ -219,11 +233,26 @@ def fees(s: Session) -> None:
 
 
 def publication(s: Session) -> None:
+    """The date the report is published; today is offered only while it is within the deadline."""
     heading(s, "发布日期（落款日期）")
-    year = s.report().year
-    today = date.today()
-    suggested = today if today.year == year + 1 else date(year + 1, 1, 20)
-    default = s.answers.get("publication_date") or suggested.isoformat()
-    raw = s.text("publication_date.raw", f"发布日期（如 {year + 1}-01-20）", on_enter=default,
-                 validate=lambda t: bool(parse_date(t)) or "日期请写成 2026-01-20 或 2026年1月20日")
-    s.set_many({"publication_date": parse_date(raw).isoformat()})
+    year, today = s.report().year, date.today()
+    s.console.print(f"[dim]{year}年度报告应在 {_chinese(date(year + 1, *DEADLINE))} 前公布。[/dim]")
+    default = s.answers.get("publication_date") or ""
+    if not default and (suggested := suggested_date(year, today)):
+        default = suggested.isoformat()
+    elif not default:
+        s.console.print(f"[yellow]今天（{_chinese(today)}）已过公布期限，请填写实际发布日期。[/yellow]")
+    raw = s.text("publication_date.raw", f"发布日期（如 {year + 1}-01-20）", on_enter=default or None,
+                 required=not default, validate=lambda t: bool(parse_date(t)) or DATE_HINT)
+    s.set_many({"publication_date": str(parse_date(raw))})
+
+
+def suggested_date(year: int, today: date) -> date | None:
+    """Today while it is within the deadline; 1月20日 when the report is written ahead; None once it has passed."""
+    if today > date(year + 1, *DEADLINE):
+        return None
+    return today if today.year == year + 1 else date(year + 1, 1, 20)
+
+
+def _chinese(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 import questionary
+import questionary.prompts.common as _inquirer
 import questionary.prompts.confirm as _confirm_prompt
+from prompt_toolkit.input.typeahead import clear_typeahead
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from rich.console import Console
 
@@ -25,8 +30,27 @@ from ...numbers import format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 
-# questionary prints the answer to a yes/no question as "Yes"/"No"; clerks read Chinese.
+# Clerks read Chinese: questionary prints a yes/no answer as "Yes"/"No" and a ticked list as "done (3 selections)".
 _confirm_prompt.YES, _confirm_prompt.NO = "是", "否"
+_ENGLISH_TICKED = re.compile(r"done( \(\d+ selections\))?|\[.*\]", re.S)
+_inquirer_layout = _inquirer.create_inquirer_layout
+
+
+def _ticked_in_chinese(ic, get_prompt_tokens, **kwargs):
+    """questionary's list layout, with a ticked list's answer shown as the ticked titles (「自然人、商业企业」)."""
+    def tokens():
+        out = get_prompt_tokens()
+        if not (ic.is_answered and ic.selected_options is not None and out):
+            return out
+        style, text = out[-1]
+        if style == "class:answer" and _ENGLISH_TICKED.fullmatch(text) and (ic.selected_options or text == "done"):
+            titles = [str(c.title) for c in ic.choices if c.value in ic.selected_options]
+            out = [*out[:-1], (style, "、".join(titles) or "（一项也没选）")]
+        return out
+    return _inquirer_layout(ic, tokens, **kwargs)
+
+
+_inquirer.create_inquirer_layout = _ticked_in_chinese
 
 DRAFT_MARK = "nianbao-wizard-draft"
 DRAFT_VERSION = 1
@@ -37,11 +61,11 @@ class GoBack(Exception):
 
 
 class JumpTo(Exception):
-    """Go to another section (from the summary screen)."""
+    """Go to another section, or to one prose part of it (from the summary screen)."""
 
-    def __init__(self, section: str):
+    def __init__(self, section: str, part: str | None = None):
         super().__init__(section)
-        self.section = section
+        self.section, self.part = section, part
 
 
 class Quit(Exception):
@@ -64,6 +88,7 @@ class State:
     output: str | None = None  # data file to write at the end
     base_source: str = ""  # where ``base`` came from, for messages
     editing: bool = False  # a section reopened from the summary screen: go back there when it is done
+    part: str | None = None  # with ``editing``: only this prose part of the section (「overview.platform」)
 
     def to_json(self) -> str:
         return json.dumps({"mark": DRAFT_MARK, "version": DRAFT_VERSION, **asdict(self)},
@@ -198,6 +223,7 @@ class Session:
             question = build(self.answers.get(qid))
             _bind_keys(question, multiline)
             self.prompts += 1
+            _discard_typeahead(question.application.input)
             try:
                 value = question.unsafe_ask()
             except KeyboardInterrupt:
@@ -212,16 +238,21 @@ class Session:
         return value
 
     def _interrupted(self) -> None:
-        choices = [questionary.Choice("保存草稿并退出（以后可以接着填）", "save"),
-                   questionary.Choice("继续填写", "continue"),
-                   questionary.Choice("退出并删除草稿", "delete")]
-        self.prompts += 1
+        choices = [("保存草稿并退出（以后可以接着填）", "save"), ("继续填写", "continue"), ("退出并删除草稿", "delete")]
         try:
-            choice = questionary.select("已按 Ctrl+C。要保存并退出吗？", choices, **self._io).unsafe_ask()
+            choice = self.menu("已按 Ctrl+C。要保存并退出吗？", choices)
         except KeyboardInterrupt:
             choice = "save"
         if choice != "continue":
             raise Quit(delete=choice == "delete")
+
+    def menu(self, message: str, choices: Sequence[tuple[str, object]], default=None):
+        """A choice that is no answer of the report (nothing saved): Ctrl+C's menu, which draft to continue."""
+        question = questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=default,
+                                      instruction=SELECT_HINT, **self._io)
+        self.prompts += 1
+        _discard_typeahead(question.application.input)
+        return question.unsafe_ask()
 
     def text(self, qid: str, message: str, default: str = "", required: bool = False,
              multiline: bool = False, validate=None, on_enter: str | None = None) -> str:
@@ -244,66 +275,79 @@ class Session:
         return self.ask(qid, build, lambda v: isinstance(v, str), multiline).strip()
 
     def number(self, qid: str, message: str, kind: str, default=0, limits: tuple | None = None):
-        """A number, validated as typed with ``parse_number``; Enter alone keeps the default."""
-        def check(raw: str):
-            parsed = parse_number(raw, kind)
-            if not raw.strip():
-                return True
-            if parsed.value is None:
-                return parsed.note
-            if limits and not limits[0] <= parsed.value <= limits[1]:
-                return f"请填写 {limits[0]} 至 {limits[1]} 之间的数"
-            return True
-
-        def build(previous):
-            shown = format_number(_num(previous if previous is not None else default, kind), kind)
-            question = questionary.text(message, validate=check, instruction=f"（直接回车 = {shown}）", **self._io)
-            _enter_fills(question, shown)
-            return question
-        fallback = self.answers.get(qid, default)
-        asked_now = qid not in self.state.done
-        raw = self.ask(qid, build, lambda v: isinstance(v, (str, int)) and parse_number(v, kind).value is not None
-                       or v == "")
-        if isinstance(raw, str) and not raw.strip():
-            value = _num(fallback, kind)
-        else:
-            parsed = parse_number(raw, kind)
-            value = parsed.value
-            if parsed.note and asked_now:
-                self.console.print(f"  [dim]（{parsed.note}）[/dim]")
+        """One number, stored under ``qid``; Enter alone keeps the default."""
+        [value] = self.numbers(qid, message, [("", kind)], [self.answers.get(qid, default)], limits)
         stored = _store_number(value)
         if self.answers.get(qid) != stored:
             self.answers[qid] = stored
             self.save()
         return value
 
+    def numbers(self, qid: str, message: str, columns: list[tuple[str, str]], defaults: list,
+                limits: tuple | None = None) -> list:
+        """Several numbers typed on one line (a table row: 「3 0 0 0 1 0」), checked against the columns as typed.
+
+        ``columns`` are (label, kind); Enter alone keeps ``defaults``. The line typed is the answer to ``qid``.
+        """
+        shown = " ".join(format_number(_num(d, kind), kind) for d, (_, kind) in zip(defaults, columns, strict=True))
+
+        def check(raw: str):
+            if not raw.strip():
+                return True
+            return _row_problem(raw, columns, limits) or True
+
+        def build(previous):
+            count = f"{len(columns)} 个数用空格隔开；" if len(columns) > 1 else ""
+            question = questionary.text(message, validate=check, instruction=f"（{count}直接回车 = {shown}）",
+                                        **self._io)
+            _enter_fills(question, shown)
+            return question
+        if qid in self.state.done and _row_problem(str(self.answers.get(qid, "")), columns, limits):
+            self.state.done.remove(qid)  # a draft edited by hand, or from another version: ask again
+        asked_now = qid not in self.state.done
+        raw = self.ask(qid, build, lambda v: isinstance(v, (str, int)) and not _row_problem(str(v), columns, limits))
+        parts = zip(_row_parts(str(raw)), columns, strict=True)
+        parsed = [parse_number(part, kind) for part, (_, kind) in parts]
+        notes = "；".join(dict.fromkeys(p.note for p in parsed if p.note))
+        if notes and asked_now:
+            self.console.print(f"  [dim]（{notes}）[/dim]")
+        return [p.value for p in parsed]
+
+    def row(self, qid: str, message: str, cells: list[tuple[str, str, str]], defaults: list) -> list:
+        """One table row on one line: ``cells`` are (path, column label, kind); the numbers go to ``num.<path>``."""
+        values = self.numbers(qid, message, [(label, kind) for _, label, kind in cells], defaults)
+        self.set_many({f"num.{path}": _store_number(v) for (path, _, _), v in zip(cells, values, strict=True)})
+        return values
+
     def confirm(self, qid: str, message: str, default: bool = False) -> bool:
+        """Yes or no; y or n must be followed by Enter, so a key press never answers two questions."""
         def build(previous):
             start = default if previous is None else bool(previous)
-            hint = f"（是按 y，否按 n；直接回车 = {'是' if start else '否'}）"
-            return questionary.confirm(message, default=start, auto_enter=True, instruction=hint, **self._io)
+            hint = f"（y 是，n 否，再按 Enter；直接回车 = {'是' if start else '否'}）"
+            return questionary.confirm(message, default=start, auto_enter=False, instruction=hint, **self._io)
         return self.ask(qid, build, lambda v: isinstance(v, bool))
 
-    def select(self, qid: str, message: str, choices: list[tuple[str, object]], default=None):
+    def select(self, qid: str, message: str, choices: Sequence[tuple[str, object]], default=None):
         values = [v for _, v in choices]
 
         def build(previous):
             start = previous if previous in values else (default if default in values else values[0])
             return questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=start,
-                                      instruction="（用 ↑↓ 选择，Enter 确认）", **self._io)
+                                      instruction=SELECT_HINT, **self._io)
         return self.ask(qid, build, lambda v: v in values)
 
-    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=()) -> list:
-        """Tick one or more (an empty answer is never needed: a 「否」 gate question comes first)."""
+    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=(),
+                 required: bool = True) -> list:
+        """Tick one or more; with ``required=False`` ticking nothing is an answer too."""
         values = [v for _, v in choices]
 
         def build(previous):
             chosen = set(previous) if previous is not None else set(checked)
             return questionary.checkbox(
                 message, [questionary.Choice(t, v, checked=v in chosen) for t, v in choices],
-                validate=lambda picked: bool(picked) or "请至少选择一项（用空格键勾选）",
+                validate=lambda picked: bool(picked) or not required or "请至少选择一项（用空格键勾选）",
                 instruction="（↑↓ 移动，空格 勾选/取消，Enter 确认）", **self._io)
-        picked = self.ask(qid, build, lambda v: isinstance(v, list) and bool(v))
+        picked = self.ask(qid, build, lambda v: isinstance(v, list) and (bool(v) or not required))
         return [v for v in picked if v in values]
 
 
@@ -339,6 +383,53 @@ def _bind_keys(question, multiline: bool) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
 
 
+def _discard_typeahead(pt_input) -> None:
+    """Forget keys pressed before this question was shown: they were meant for the one before.
+
+    Only on a terminal: scripted input (a pipe) is the answers in order and is never dropped.
+    """
+    try:
+        fd = pt_input.fileno()
+    except (AttributeError, NotImplementedError, OSError, ValueError):
+        return
+    if not isinstance(fd, int) or not os.isatty(fd):
+        return
+    clear_typeahead(pt_input)  # read by the last question but not used by it
+    if sys.platform == "win32":
+        import msvcrt
+
+        while msvcrt.kbhit():  # not read yet
+            msvcrt.getwch()
+    else:
+        import termios
+
+        termios.tcflush(fd, termios.TCIFLUSH)
+
+
+SELECT_HINT = "（用 ↑↓ 选择，Enter 确认）"
+ROW_SEPARATORS = re.compile(r"[\s，、;；/]+")  # not ",": 「1,234」 is one number (with a thousands separator)
+
+
+def _row_parts(raw: str) -> list[str]:
+    return [p for p in ROW_SEPARATORS.split(raw.strip()) if p]
+
+
+def _row_problem(raw: str, columns: list[tuple[str, str]], limits: tuple | None = None) -> str:
+    """Why a typed row cannot be taken ("" when it can): how many numbers, and each one's kind and range."""
+    parts = _row_parts(raw)
+    if len(parts) != len(columns):
+        labels = " ".join(label for label, _ in columns)
+        return f"这一行要填 {len(columns)} 个数（{labels}），用空格隔开；现在是 {len(parts)} 个"
+    for i, (part, (label, kind)) in enumerate(zip(parts, columns, strict=True), start=1):
+        parsed = parse_number(part, kind)
+        where = f"第 {i} 个数（{label}）：" if len(columns) > 1 else ""
+        if parsed.value is None:
+            return where + parsed.note
+        if limits and not limits[0] <= parsed.value <= limits[1]:
+            return f"{where}请填写 {limits[0]} 至 {limits[1]} 之间的数"
+    return ""
+
+
 def _num(value, kind):
     parsed = parse_number(value, kind)
     return parsed.value if parsed.value is not None else 0
@@ -358,17 +449,36 @@ def config_dir() -> Path:
     return Path(root) / "nianbao"
 
 
-def remembered_agency() -> dict:
+def remembered_units() -> list[dict]:
+    """Agency details remembered per unit (keyed by name), the unit used last first."""
     try:
         data = json.loads((config_dir() / "agency.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return {k: str(v) for k, v in data.items() if k in AGENCY_FIELDS and v} if isinstance(data, dict) else {}
+        return []
+    if not isinstance(data, dict):
+        return []
+    units = data.get("units")
+    if not isinstance(units, dict):
+        units = {data.get("name"): data}  # written by an earlier version: one unit
+    out = []
+    for name, details in units.items():
+        if isinstance(name, str) and name.strip() and isinstance(details, dict):
+            kept = {k: str(v) for k, v in details.items() if k in AGENCY_FIELDS and v}
+            out.append({**kept, "name": name})
+    order = [n for n in data.get("order") or [] if isinstance(n, str)]
+    return sorted(out, key=lambda u: order.index(u["name"]) if u["name"] in order else len(order))
 
 
 def remember_agency(report: Report) -> None:
+    """Remember this unit's details under its name, as the unit used last; other units stay as they were."""
     agency = {k: v for k, v in vars(report.agency).items() if v}
+    if not agency.get("name"):
+        return
+    units = {u["name"]: u for u in remembered_units()}
+    units[agency["name"]] = agency
+    order = [agency["name"]] + [n for n in units if n != agency["name"]]
+    data = {"units": {n: units[n] for n in order}, "order": order}
     try:
-        write_atomic(config_dir() / "agency.json", json.dumps(agency, ensure_ascii=False, indent=1), force=True)
+        write_atomic(config_dir() / "agency.json", json.dumps(data, ensure_ascii=False, indent=1), force=True)
     except OSError:
         pass  # remembering is a convenience; never fail the wizard over it

@@ -1,10 +1,10 @@
-"""What the wizard shows between questions: rich tables of sections 二/三/四, the R3-1 balance, findings."""
+"""What the wizard shows: rich tables of sections 二/三/四, the R3-1 balance, the whole text, findings."""
 from __future__ import annotations
 
 from rich.table import Table
 
 from ...findings import ERROR, Finding, summary
-from ...formats import CONTENT, Format, outcome_rows
+from ...formats import CONTENT, HEADINGS, Format
 from ...numbers import format_number
 from ...report import Report
 
@@ -78,14 +78,31 @@ def busy_columns(report: Report) -> list[str]:
 
 
 def show_summary(console, report: Report, findings: list[Finding]) -> None:
-    """The summary screen before saving: 二/三/四 and every checker finding."""
-    console.rule(f"{report.agency.name} {report.year}年度 · {report.format.name}")
-    console.print(active_table(report))
-    console.print(requests_table(report))
+    """The summary screen before saving: the whole report as it will be printed, the balances, every finding."""
+    console.rule(f"核对全文：{report.agency.name} {report.year}年度 · {report.format.name}")
+    show_text(console, report)
+    console.rule("核对结果")
     for col in busy_columns(report):
         console.print("  " + balance_line(report, report.format, col))
-    console.print(appeals_table(report))
     show_findings(console, findings)
+
+
+def show_text(console, report: Report) -> None:
+    """Every block of the report in reading order — generated sentences included — with 二/三/四 as tables."""
+    from ...document import DATE, HEADING1, HEADING2, SIGNATURE, TABLE, TITLE, build_document
+
+    tables = dict(zip(HEADINGS[1:4], (active_table, requests_table, appeals_table), strict=True))
+    for block in build_document(report):
+        if block.kind == TITLE:
+            console.print(block.text.replace("\n", ""), style="bold", justify="center", markup=False)
+        elif block.kind in (HEADING1, HEADING2):
+            console.print(block.text, style="bold", markup=False)
+        elif block.kind == TABLE:  # the table's title is the section heading
+            console.print(tables[block.text](report))
+        elif block.kind in (SIGNATURE, DATE):
+            console.print(block.text, justify="right", markup=False)
+        else:
+            console.print("　　" + block.text, markup=False)
 
 
 def show_findings(console, findings: list[Finding]) -> None:
@@ -106,11 +123,3 @@ def agency_table(agency: dict, labels: dict) -> Table:
         if agency.get(key):
             table.add_row(label, str(agency[key]))
     return table
-
-
-def outcome_groups(fmt: Format) -> list[tuple[str, list]]:
-    """Outcome rows of 三 grouped by their merged group label, in table order."""
-    groups: dict[str, list] = {}
-    for row in outcome_rows(fmt.requests):
-        groups.setdefault(row.group, []).append(row)
-    return list(groups.items())

@@ -1,0 +1,65 @@
+"""The web page in a real browser (headless Chromium) on a desktop and on a 375 px phone: numbers, phone
+numbers, e-mail addresses and URLs never break inside, and the wide tables stay readable."""
+import json
+import re
+import shutil
+import subprocess
+
+import lxml.html
+import pytest
+
+from generator.render import render
+from generator.render.html import keep_tokens
+
+from conftest import BUSY, example_dict, report_of
+from test_layout import stress_dict
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+MEASURE = """<script>
+addEventListener("load", () => {
+  const px = el => parseFloat(getComputedStyle(el).fontSize);
+  const tokens = [...document.querySelectorAll(".report p .nobr")];
+  const wrap = document.querySelector(".part-requests .table-wrap");
+  const headers = [...document.querySelectorAll(".t-requests thead th, .t-appeals thead th")];
+  document.body.dataset.result = JSON.stringify({
+    tokens: tokens.length,
+    broken: tokens.filter(t => t.getClientRects().length > 1).map(t => t.textContent),
+    tableScrolls: wrap.scrollWidth > wrap.clientWidth,
+    pageScrolls: document.documentElement.scrollWidth > innerWidth,
+    squeezed: headers.filter(th => th.textContent.length > 1 && th.clientWidth < 2 * px(th)).map(th => th.textContent),
+  });
+});
+</script>"""
+
+
+def test_tokens_are_kept_whole_in_the_markup():
+    html = keep_tokens("审查214件次，电话025-52100000，邮箱qsjd@example.gov.cn，网址https://www.a.gov.cn/x/（2025年）"
+                       "，长网址https://www.jiangning.gov.cn/qsjd/zwgk/zfxxgkndbg/index.html。<b>")
+    tree = lxml.html.fragment_fromstring(f"<p>{html}</p>")
+    assert [s.text for s in tree.xpath("//span[@class='nobr']")] == [
+        "214", "025-52100000", "qsjd@example.gov.cn", "https://www.a.gov.cn/x/", "2025"]
+    long_url = "https:/<wbr>/<wbr>www.jiangning.gov.cn/<wbr>qsjd/<wbr>zwgk/<wbr>zfxxgkndbg/<wbr>index.html"
+    assert long_url in html and "&lt;b&gt;" in html  # a long URL may break after a slash only; text is escaped
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("case", ["busy", "stress"])
+def test_page_in_a_browser(tmp_path, width, case):
+    data = example_dict(BUSY) if case == "busy" else stress_dict()
+    html = render(report_of(data), "html").decode("utf-8").replace("</body>", MEASURE + "</body>")
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    dom = subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},900",
+                          "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    result = json.loads(lxml.html.fromstring(dom).xpath("//body")[0].get("data-result"))
+    assert result["tokens"] >= 10
+    assert result["broken"] == [], "numbers, phone numbers, e-mail addresses and URLs never break inside"
+    assert not result["pageScrolls"], "the page itself never scrolls sideways"
+    assert result["squeezed"] == [], "table headings keep at least two characters per line"
+    if width == 375:
+        assert result["tableScrolls"], "on a phone the section 三 table scrolls inside its frame"
+    assert re.search(r"table-wrap", dom)
