@@ -74,8 +74,8 @@ def main() -> None:
                 path.write_bytes(render(report, target))
                 took = per_call(lambda path=path: import_report(path))
                 print(f"own {example.stem} .{target:4s}: {took * 1000:6.1f} ms")
-                if target == "pdf":  # what the PDF prints: an unreadable number of the data is printed as 0
-                    pdf_methods(path, {p: read_value(report, p) or 0 for p in report.format.input_paths})
+                if target == "pdf":  # a number the data could not read is printed as typed: not read again
+                    pdf_methods(path, {p: read_value(report, p) for p in report.format.input_paths})
         if not CORPUS.exists():
             print(f"（未找到 {CORPUS}，跳过真实报告）")
             return
