@@ -35,6 +35,7 @@ class Pending:
     paths: list[str]
     text: str  # the digits as printed
     cuts: list[tuple[Value, ...]] = field(default_factory=list)
+    too_many: bool = False  # more cuts than were tried: none is chosen
     chosen: tuple[Value, ...] | None = None
 
 

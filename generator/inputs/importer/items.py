@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from ...formats import AMOUNT, SIGNED
@@ -34,7 +34,6 @@ class Source:
     exact_cells: bool  # True: every cell is one real cell (Word, HTML); False: extracted text
     title: str = ""  # the page's own title (web page metadata, 「标题:」 line), when the source has one
     published: date | None = None  # the portal's 发布时间, when the source shows it
-    notes: list[str] = field(default_factory=list)  # what the reader left out (site chrome …), for findings
 
 
 def clean(text: str) -> str:

@@ -119,9 +119,10 @@ class Placer:
         cells, status = fit(row.values, len(paths))
         shown = " ".join(v.text.strip() or "（空白）" for v in row.values) or "（无）"
         texts = [v.text for v in row.values if not is_blank(v.text)]
-        if cells is None and not self.exact and digits.can_split(texts, len(paths)):
-            found = digits.cuts(texts, [self.kind(p) for p in paths])
-            self.pending.append((row, digits.Pending(paths, " ".join(t.strip() for t in texts), found or [])))
+        if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
+            found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])
+            self.pending.append((row, digits.Pending(paths, " ".join(t.strip() for t in texts), found or [],
+                                                     too_many=found is None)))
             for path in paths:
                 self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
             return
@@ -204,9 +205,7 @@ class Placer:
     def convert_unit(self, path: str, item: Item, where: str) -> Decimal | None:
         """An amount printed in the other unit (「251000元」 where the column is in 万元): converted, with a warning."""
         match = UNIT.search(item.text)
-        _, row, col = path.split(".")
-        column = next(c for c in self.fmt.active_block_of(row).columns if c.key == col)
-        unit = "万元" if "万元" in column.label else "元"
+        unit = self.unit(path)
         if not match or match.group(1) == unit:
             return None
         parsed = parse_number(item.text[:match.start()], AMOUNT)
@@ -219,6 +218,19 @@ class Placer:
             f"{format_number(value, AMOUNT)}（{unit}）读取，请核对。",
             path=path, operands={"原文": item.text, "按": value}))
         return value
+
+    def unit(self, path: str) -> str:
+        """The unit of an amount column: 万元 where its label says so (2021 收费金额), else 元."""
+        _, row, col = path.split(".")
+        label = next(c for c in self.fmt.active_block_of(row).columns if c.key == col).label
+        return "万元" if "万元" in label else "元"
+
+    def without_unit(self, texts: list[str], last: str) -> list[str]:
+        """Run-together cells ending with the amount column's own unit (「13575394432.52元」): the unit taken off."""
+        match = UNIT.search(texts[-1]) if texts and self.kind(last) == AMOUNT else None
+        if not match or match.group(1) != self.unit(last):
+            return texts
+        return [*texts[:-1], texts[-1][:match.start()]]
 
     def resolve_digits(self, section: str) -> None:
         """Rows whose digits ran together: split by the table's arithmetic, read only when one split fits."""
@@ -248,9 +260,13 @@ class Placer:
 
     def ambiguous(self, row: RowRead, pending: digits.Pending, where: str) -> Finding:
         prefix = pending.paths[0].rsplit(".", 1)[0]
-        if len(pending.cuts) > 1:
-            shown = "；".join(" ".join(format_number(v) for v in cut) for cut in pending.cuts[:SHOWN_CUTS])
-            more = "等" if len(pending.cuts) > SHOWN_CUTS else ""
+        shown = "；".join(" ".join(format_number(v) for v in cut) for cut in pending.cuts[:SHOWN_CUTS])
+        more = "等" if len(pending.cuts) > SHOWN_CUTS else ""
+        if pending.too_many:
+            why = "可能的拆法太多，无法确定是哪一种"
+        elif len(pending.cuts) > 1 and prefix.startswith("active."):
+            why = f"这张表没有可以确定拆法的勾稽关系，可能的拆法不止一种（{shown}{more}）"
+        elif len(pending.cuts) > 1:
             why = f"能满足本表勾稽关系的拆法不止一种（{shown}{more}），无法确定是哪一种"
         else:
             why = "没有一种拆法能满足本表的勾稽关系（每行总计等于各项之和）"
