@@ -118,7 +118,8 @@ def build_report(source: Source, name: str) -> Report:
     agency_name = full_name(agency_name, whole) or report.agency.name or name_in_text(opening) or name_in_text(whole)
     report.agency = agency_from(agency_name, opening, whole)
     if not agency_name:
-        findings.append(Finding("I-5", WARNING, "标题", "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
+        findings.append(Finding("I-5", WARNING, "标题",
+                                "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
                                 path="agency.name", operands={"标题": structure.title}))
     read_fees(report)
     drop_generated(report)
@@ -171,7 +172,7 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
 def _place(report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item],
            findings: list[Finding]) -> None:
     placer = Placer(report, exact, findings)
-    for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4]):
+    for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
         other = placer.place_table(read, heading)
         if key == "requests":
@@ -218,12 +219,11 @@ def _structure_findings(items: list[Item], structure: Structure, opening: str, f
             f"{'（其中的表格未读取）' if table else ''}，其后的规范表格照常读取。"
             "如是本地要求增加的内容，可放在「六、其他需要报告的事项」中。",
             operands={"原文": item.text}))
-    if match := PARTS_STATED.search(compact(opening)):
-        if match.group(1) not in ("六", "6"):
-            context = compact(opening)[max(0, match.start() - 20):match.end()]
-            findings.append(Finding(
-                "G-1", ERROR, "开头段落", f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
-                operands={"原文": context}))
+    if (match := PARTS_STATED.search(compact(opening))) and match.group(1) not in ("六", "6"):
+        context = compact(opening)[max(0, match.start() - 20):match.end()]
+        findings.append(Finding(
+            "G-1", ERROR, "开头段落", f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
+            operands={"原文": context}))
 
 
 def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, findings: list[Finding]) -> None:
