@@ -11,7 +11,7 @@ import yaml
 from conftest import BUSY, report_of
 from helpers import run_cli
 
-from generator.checks import check
+from generator.checks import check, cross_year
 from generator.findings import ERROR, WARNING
 from generator.inputs.datafile import dump_yaml, read_data_file
 from generator.inputs.importer import import_report
@@ -160,6 +160,21 @@ def test_cli_import_then_check_finds_the_same_defects(tmp_path):
     assert checked.code == 1
     for rule in ("[R3-2 ", "[R3-3 ", "[R4-1 "):
         assert rule in done.out and rule in checked.out
+
+
+def test_series_of_published_reports_finds_x2_and_no_false_x1(tmp_path):
+    """Two years imported from published text: 现行有效 does not roll forward (X-2); 上年结转 agrees (no X-1),
+    and a blank 上年结转 cell is not compared."""
+    last = FIXTURES / "text-tabs-blank-last-cell.txt"  # 2022: 结转下年度 自然人 2, 行政规范性文件 现行有效 12
+    this = tmp_path / "2023.txt"
+    this.write_text(last.read_text(encoding="utf-8").replace("2022年", "2023年")
+                    .replace("行政规范性文件\t3\t1\t12", "行政规范性文件\t3\t1\t15")
+                    .replace("二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t",
+                             "二、上年结转政府信息公开申请数量\t2\t0\t0\t0\t\t0\t"), encoding="utf-8")
+    findings = cross_year(import_report(this), import_report(last))
+    assert [f.path for f in by_rule(findings, "X-2")] == ["active.normative_docs.in_force"]
+    assert by_rule(findings, "X-2")[0].difference == 1  # 12 + 3 − 1 = 14, printed 15
+    assert not by_rule(findings, "X-1")
 
 
 # --- 5. messages a reviewer can act on --------------------------------------------------------------
