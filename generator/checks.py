@@ -10,13 +10,18 @@ import unicodedata
 from datetime import date
 
 from .findings import ERROR, WARNING, Finding
-from .formats import AMOUNT, HEADINGS, OVERVIEW_PARTS, STOCK_ROWS, format_for_year
+from .formats import AMOUNT, HEADINGS, OVERVIEW_PARTS, STOCK_ROWS, format_for_year, outcome_rows
 from .numbers import format_number
-from .report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Report
+from .report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Number, Report
 
 FEE_WORDS = re.compile(r"信息处理费|收费|费用")
 PLACEHOLDER = "【"
 DEADLINE = (1, 31)  # (month, day) of the year after the report year by which it is published (G-6)
+# Usual wordings that no 信息处理费 was charged (on text without spaces): 未发生收费情况, 无收取信息处理费情况,
+# 未收取任何政府信息公开费用, 全年收取信息处理费0元 …
+NO_FEE = re.compile(r"(?:未|没有|无|不|免于?)(?:发生|产生|涉及|存在)?(?:任何)?[^。；，,按]{0,8}?(?:收取|收费)"
+                    r"|(?:信息处理费|费用)[^。；]{0,8}?(?:0|零)元")
+SHOWN_CELLS = 4
 
 
 def check(report: Report, deadline: tuple[int, int] = DEADLINE) -> list[Finding]:
@@ -34,12 +39,18 @@ def check(report: Report, deadline: tuple[int, int] = DEADLINE) -> list[Finding]
 # --- arithmetic ------------------------------------------------------------------------------
 
 def r3_1_balance(report: Report) -> list[Finding]:
-    """Per column of 三: 一 + 二 = （七）总计 + 四."""
-    out = []
+    """Per column of 三: 一 + 二 = （七）总计 + 四. （七） is the sum of the outcomes, or as printed when an
+    outcome was not read; a column with a cell not read is reported once as "could not be checked"."""
+    out, unchecked = [], {}
+    outcomes = [r.key for r in outcome_rows(report.format.requests)]
     for col in report.format.requests.input_columns:
         new, carried, processed, forward = (report.number(f"requests.{r}.{col.key}") for r in
                                             ("new", "carried_over", "total_processed", "carry_forward"))
+        if processed is None:
+            processed = report.typed_totals.get(f"requests.total_processed.{col.key}")
         if None in (new, carried, processed, forward):
+            unchecked[f"列「{col.label}」"] = _unread(report, [f"requests.{r}.{col.key}" for r in
+                                                            ("new", "carried_over", *outcomes, "carry_forward")])
             continue
         diff = (new + carried) - (processed + forward)
         if diff:
@@ -51,7 +62,7 @@ def r3_1_balance(report: Report) -> list[Finding]:
                 path=f"requests.*.{col.key}",
                 operands={"新收": new, "上年结转": carried, "办理结果总计": processed, "结转下年度": forward},
                 difference=diff))
-    return out
+    return out + _unchecked(report, "R3-1", "一 + 二 = （七）总计 + 四", unchecked)
 
 
 def _sheet_column(report: Report, path: str) -> str:
@@ -60,39 +71,76 @@ def _sheet_column(report: Report, path: str) -> str:
     return f"（本列新收在{match.group(1)}{match.group(2)}）" if match else ""
 
 
-def _typed_total_findings(report: Report, rule: str, paths: list[str], parts: str) -> list[Finding]:
-    out = []
+def _typed_total_findings(report: Report, rule: str, paths: list[str], parts: str,
+                          sources: dict[str, list[str]]) -> list[Finding]:
+    """A printed total against the sum of its parts; ``sources`` gives each total's input cells, for the
+    one "could not be checked" finding when the total or a part was not read."""
+    out, unchecked = [], {}
     for path in paths:
         typed = report.typed_totals.get(path)
         derived = report.number(path)
-        if path not in report.typed_totals or typed is None or derived is None or typed == derived:
+        if path not in report.typed_totals and path not in report.unread:
+            continue  # no total was stated: nothing to check
+        if typed is None or derived is None:
+            unchecked[report.format.describe(path).split(" · ", 1)[1]] = _unread(report, [path, *sources[path]])
+            continue
+        if typed == derived:
             continue
         out.append(Finding(
             rule, ERROR, report.where(path),
             f"填写的总计为 {typed}，但{parts}之和为 {derived}，相差 {typed - derived}。"
             "总计由工具自动计算，请核对各分项或删去总计。",
             path=path, operands={"填写的总计": typed, "分项之和": derived}, difference=typed - derived))
-    return out
+    return out + _unchecked(report, rule, f"总计 = {parts}之和", unchecked)
+
+
+def _unread(report: Report, paths: list[str]) -> list[str]:
+    """The cells among ``paths`` that were not read (not found, blank or unreadable): not 0."""
+    return [p for p in paths if p in report.unread]
+
+
+def _unchecked(report: Report, rule: str, what: str, places: dict[str, list[str]]) -> list[Finding]:
+    """One warning per rule: where it could not be checked and which cells kept it from being checked."""
+    if not places:
+        return []
+    cells = list(dict.fromkeys(p for paths in places.values() for p in paths))
+    shown = "、".join(report.format.describe(p).split(" · ", 1)[1] for p in cells[:SHOWN_CELLS])
+    more = f"等 {len(cells)} 个单元格" if len(cells) > SHOWN_CELLS else ""
+    section = HEADINGS[3] if rule == "R4-1" else HEADINGS[2]
+    names = "、".join(list(places)[:SHOWN_CELLS]) + ("等" if len(places) > SHOWN_CELLS else "")
+    return [Finding(
+        rule, WARNING, section,
+        f"有 {len(places)} 处无法校验「{what}」（{names}）：{shown}{more}没有读取到数字（未找到、空白或无法识别，"
+        "见上面的读取提示）。这些地方的勾稽关系没有核对，既不算对也不算错；请对照原报告核对。",
+        path=cells[0] if cells else "", operands={"无法校验": list(places), "未读取": cells})]
 
 
 def r3_2_outcome_total(report: Report) -> list[Finding]:
     """Per column of 三: （七）总计 = the sum of the outcome rows （一）…（六）."""
-    cols = [c.key for c in report.format.requests.columns]
-    return _typed_total_findings(report, "R3-2", [f"requests.total_processed.{c}" for c in cols],
-                                 "（一）至（六）各项办理结果")
+    requests = report.format.requests
+    outcomes = [r.key for r in outcome_rows(requests)]
+    inputs = [c.key for c in requests.input_columns]
+    sources = {f"requests.total_processed.{c.key}": [f"requests.{r}.{k}" for r in outcomes
+                                                     for k in (inputs if c.derived else [c.key])]
+               for c in requests.columns}
+    return _typed_total_findings(report, "R3-2", list(sources), "（一）至（六）各项办理结果", sources)
 
 
 def r3_3_row_total(report: Report) -> list[Finding]:
     """Per row of 三: 总计 = the six applicant columns."""
-    rows = [r.key for r in report.format.requests.rows if not r.derived]
-    return _typed_total_findings(report, "R3-3", [f"requests.{r}.total" for r in rows], "六类申请人")
+    inputs = [c.key for c in report.format.requests.input_columns]
+    sources = {f"requests.{r.key}.total": [f"requests.{r.key}.{c}" for c in inputs]
+               for r in report.format.requests.rows if not r.derived}
+    return _typed_total_findings(report, "R3-3", list(sources), "六类申请人", sources)
 
 
 def r4_1_appeal_totals(report: Report) -> list[Finding]:
     """For 行政复议 and both kinds of 行政诉讼: 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
     appeals = report.format.appeals
-    return _typed_total_findings(report, "R4-1", [f"appeals.{r.key}.total" for r in appeals.rows],
-                                 "、".join(c.label for c in appeals.input_columns))
+    sources = {f"appeals.{r.key}.total": [f"appeals.{r.key}.{c.key}" for c in appeals.input_columns]
+               for r in appeals.rows}
+    return _typed_total_findings(report, "R4-1", list(sources),
+                                 "、".join(c.label for c in appeals.input_columns), sources)
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -180,8 +228,9 @@ def _mentions_fees(report: Report) -> bool:
 
 
 def g5_fee_statement(report: Report) -> list[Finding]:
-    """Section 六 states the 信息处理费 collected (or that none was)."""
-    if report.fees.collected is not None or "信息处理费" in report.text("other"):
+    """Section 六 states the 信息处理费 collected (or that none was, in any of the usual wordings)."""
+    prose = re.sub(r"\s+", "", "".join(report.prose.values()))
+    if report.fees.collected is not None or "信息处理费" in report.text("other") or NO_FEE.search(prose):
         return []
     return [Finding("G-5", WARNING, HEADINGS[5],
                     "没有说明本年度信息处理费收取情况。请在“信息处理费”处填写是否收取及金额（未收取请选“否”）。",
@@ -245,13 +294,46 @@ def g6_publication_date(report: Report, deadline: tuple[int, int]) -> list[Findi
 
 # --- prose against tables (T-1) --------------------------------------------------------------
 
+COUNT_OF = r"[^。；，,\d]{0,%d}?(\d+)(?:件|起|宗)"  # words, then 「N件」
+OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
+    (r"予以公开(?:及|和|与|、)部分公开" + COUNT_OF % 6, ("granted", "partial"), "予以公开和部分公开"),
+    (r"(?<!不)予以公开(?![及和与、]部分)" + COUNT_OF % 4, ("granted",), "予以公开"),
+    (r"(?<!予以公开[及和与、])部分公开" + COUNT_OF % 4, ("partial",), "部分公开"),
+    (r"不予公开" + COUNT_OF % 4, ("denied",), "不予公开"),
+    (r"无法提供" + COUNT_OF % 4, ("unable",), "无法提供"),
+    (r"不予处理" + COUNT_OF % 4, ("not_processed",), "不予处理"),
+    (r"其他处理" + COUNT_OF % 4, ("other",), "其他处理"),
+)
+RECEIVED = (r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d+)件",
+            r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d+)件[^。；，,\d]{0,12}?申请")
+CLOSED = r"办结[^。；，,\d]{0,10}?(\d+)件"
+CARRIED_FORWARD = (r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8,
+                   r"(\d+)件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年")
+RESULT_WORDS = r"(?!维持|纠正|撤销|确认|审结|结果)"  # 「行政复议结果维持1件」 counts one result, not all cases
+REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
+LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
+
+
 def t1_prose_agrees(report: Report) -> list[Finding]:
-    """Numbers and claims in the prose agree with the tables."""
+    """Numbers and claims in the prose agree with the tables. Lines are joined first (a PDF breaks sentences
+    across lines); a claim is compared only with numbers that were read."""
     out = []
     for key, text in report.prose.items():
-        for sentence in re.split(r"(?<=[。；;！!？?\n])", text or ""):
-            out += _sentence_findings(report, key, sentence.strip())
+        for sentence in re.split(r"(?<=[。；;！!？?])", re.sub(r"\s+", "", text or "")):
+            out += _sentence_findings(report, key, sentence)
     return out
+
+
+def _rows_total(report: Report, prefixes: tuple[str, ...]) -> Number | None:
+    """The 总计 of every section 三 row whose key starts with one of ``prefixes`` (None if one is unread)."""
+    keys = [r.key for r in report.format.requests.rows if r.key.startswith(prefixes) and not r.derived]
+    values = [report.requests_total(k) for k in keys]
+    return sum(v for v in values if v is not None) if None not in values else None
+
+
+def _processed(report: Report) -> Number | None:
+    derived = report.requests_total("total_processed")
+    return derived if derived is not None else report.typed_totals.get("requests.total_processed.total")
 
 
 def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]:
@@ -259,19 +341,41 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
         return []
     new = report.requests_total("new")
     carried = report.requests_total("carried_over")
-    processed = report.requests_total("total_processed")
+    processed = _processed(report)
     review = report.appeals_total("review")
-    litigation = (report.appeals_total("litigation_direct") or 0) + (report.appeals_total("litigation_after_review") or 0)
-    pending = sum(report.number(f"appeals.{r}.pending") or 0 for r in ("review", "litigation_direct", "litigation_after_review"))
-    claims = []  # (what the prose says, what the tables say, explanation)
-    if m := re.search(r"(?:收到|受理|新收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d+)\s*件", sentence):
-        said = int(m.group(1))
-        if said not in (new, (new or 0) + (carried or 0)):
-            claims.append((m.group(0), f"表格中本年新收申请 {new} 件", said - (new or 0)))
-    if m := re.search(r"办结[^。；，,\d]{0,10}?(\d+)\s*件", sentence):
-        if int(m.group(1)) != processed:
-            claims.append((m.group(0), f"表格中办理结果总计 {processed} 件", int(m.group(1)) - (processed or 0)))
-    if re.search(r"未(?:收到|受理)[^。；]{0,12}申请", sentence) and new:
+    direct, after = report.appeals_total("litigation_direct"), report.appeals_total("litigation_after_review")
+    litigation = direct + after if direct is not None and after is not None else None
+    pending = [report.number(f"appeals.{r.key}.pending") for r in report.format.appeals.rows]
+    claims = []  # (what the prose says, what the tables say, difference)
+
+    def compare(match, figure, name: str, also=()) -> None:
+        said = int(match.group(match.lastindex))
+        if figure is not None and said != figure and said not in also:
+            claims.append((match.group(0), f"表格中{name} {figure} 件", said - figure))
+
+    for pattern in RECEIVED:
+        if (m := re.search(pattern, sentence)) and new is not None:
+            compare(m, new, "本年新收申请", also=(new + carried,) if carried is not None else ())
+            break
+    closed = re.search(CLOSED, sentence)
+    if closed:
+        compare(closed, processed, "办理结果总计")
+    items = []
+    for pattern, rows, name in OUTCOME_CLAIMS:
+        if m := re.search(pattern, sentence):
+            compare(m, _rows_total(report, rows), name)
+            items.append((rows, int(m.group(1))))
+    if closed and len(items) >= 2:
+        claims += _outcome_sum(report, sentence, closed, items)
+    for pattern in CARRIED_FORWARD:
+        if m := re.search(pattern, sentence):
+            compare(m, report.requests_total("carry_forward"), "结转下年度继续办理")
+            break
+    if m := re.search(REVIEW_COUNT, sentence):
+        compare(m, review, "行政复议总计")
+    if m := re.search(LITIGATION_COUNT, sentence):
+        compare(m, litigation, "行政诉讼总计")
+    if re.search(r"未(?:收到|受理|接到)[^。；]{0,12}申请", sentence) and new:
         claims.append((sentence, f"表格中本年新收申请 {new} 件", None))
     if m := re.search(r"(?:未发生|没有发生|无)[^。；]{0,20}?行政复议", sentence):
         if review:
@@ -280,8 +384,8 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
         if litigation:
             claims.append((m.group(0), f"表格中行政诉讼总计 {litigation} 件", None))
     if m := re.search(r"均(?:获|被|予)?维持|全部(?:获|被|予)?维持", sentence):
-        if pending:
-            claims.append((m.group(0), f"表格中尚有 {pending} 件尚未审结", None))
+        if any(pending):
+            claims.append((m.group(0), f"表格中尚有 {sum(v for v in pending if v)} 件尚未审结", None))
     if m := re.search(r"未收取[^。；]{0,8}?信息处理费", sentence):
         fees = report.fees
         if fees.collected or (fees.collected is None and fees.amount):  # 「否」 with an amount is R6-1's
@@ -291,6 +395,18 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
                     f"正文写「{said}」，{tables}，两者不一致，请修改正文或表格。",
                     path=f"prose.{key}", operands={"正文": said, "表格": tables}, difference=diff)
             for said, tables, diff in claims]
+
+
+def _outcome_sum(report: Report, sentence: str, closed, items: list) -> list[tuple]:
+    """「办结N件，其中予以公开a件、…」: the items listed add up to N when they are all that the tables have."""
+    total, listed = int(closed.group(1)), sum(n for _, n in items)
+    named = {row for rows, _ in items for row in rows}
+    rest = [r.key for r in outcome_rows(report.format.requests) if not r.key.startswith(tuple(named))]
+    others = [report.requests_total(k) for k in rest]
+    if listed == total or (listed < total and (None in others or any(others))):
+        return []
+    return [(sentence[closed.start():].rstrip("。；;"), f"所列各项办理结果之和为 {listed} 件，不等于办结的 {total} 件",
+             listed - total)]
 
 
 # --- self-reference (T-3) and contact details (A-1) --------------------------------------------

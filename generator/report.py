@@ -133,7 +133,8 @@ class Report:
 class ReportBuilder:
     """The mutable side of a Report while an input is read; ``build()`` freezes it.
 
-    ``numbers`` may hold None for a cell that was not read: ``build()`` moves it to ``unread``.
+    ``numbers`` (and ``typed_totals``, for a printed total) may hold None for a cell that was not read:
+    ``build()`` moves it to ``unread``.
     Input cells absent from both are 0 when ``absent_is_zero`` (data file, forms, wizard) and not
     read otherwise (an imported report, where absent means the cell was never found).
     """
@@ -157,6 +158,7 @@ class ReportBuilder:
         numbers = {p: v for p, v in self.numbers.items() if v is not None}
         unread = dict(self.unread)
         unread.update({p: None for p, v in self.numbers.items() if v is None and p not in unread})
+        unread.update({p: None for p, v in self.typed_totals.items() if v is None and p not in unread})  # printed
         for path in self.format.input_paths:
             if path not in numbers and path not in unread:
                 if self.absent_is_zero:

@@ -269,7 +269,8 @@ def test_data_to_form_to_data_is_identical(example, tmp_path):
     path = tmp_path / "form.xlsx"
     write_form(path, report.format, report=report)
     again = read_form(path)
-    assert report_to_dict(again) == report_to_dict(report)
+    # A form computes every total by formula: a typed total cannot travel through it.
+    assert report_to_dict(again) == report_to_dict(report.evolve(typed_totals={}))
     assert again.format is report.format and again.year == report.year
 
 
@@ -801,7 +802,7 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path):
         if name == "clean":
             assert checks["B3"].value == "全部平衡"
             again = read_form(out / "clean.xlsx")
-            assert report_to_dict(again) == report_to_dict(report)
+            assert report_to_dict(again.evolve(typed_totals={})) == report_to_dict(report)  # inputs; totals below
             assert again.typed_totals and all(again.typed_totals[k] == report.number(k) for k in again.typed_totals)
             assert not [f for f in check(again) if f.rule.startswith(("R3", "R4"))]
         else:

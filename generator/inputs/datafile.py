@@ -172,6 +172,12 @@ def _read_numbers(builder: ReportBuilder, data: dict) -> None:
 
 def _store(builder: ReportBuilder, path: str, raw) -> None:
     fmt = builder.format
+    if raw is None:  # null: not read (the importer writes null for a cell it never found), never a silent 0
+        builder.unread[path] = None
+        builder.read_findings.append(Finding(
+            "R0-2", ERROR, fmt.describe(path), "为空（null，未填写或未读取）：不按 0 计算，用到这一格的勾稽关系不校验。"
+            "请填写数字，没有发生的填 0。", path=path))
+        return
     cell = read_number(raw, fmt.kind_of(path), fmt.describe(path), path)
     if cell.finding:
         builder.read_findings.append(cell.finding)
@@ -199,7 +205,7 @@ def _wrong_format(fmt: Format, path: str, raw) -> Finding:
 # --- writing ---------------------------------------------------------------------------------
 
 def report_to_dict(report: Report) -> dict:
-    """The data file for a report: only inputs, never derived totals."""
+    """The data file for a report: its inputs, and the totals it stated (an imported report's printed ones)."""
     fmt = report.format
     data: dict = {"format": fmt.key, "year": report.year}
     if report.publication_date:
@@ -218,6 +224,10 @@ def report_to_dict(report: Report) -> dict:
                 value = report.numbers.get(path)  # unread: what was typed, or null (never found in an imported report)
                 section.setdefault(row, {})[col] = plain(report.unread.get(path) if value is None else value)
         data[table.key] = section
+    printed = {**report.typed_totals, **{p: None for p in report.unread if fmt.is_derived(p)}}
+    for path, value in printed.items():  # totals as printed (checked, never trusted); null: printed but not read
+        key, row, col = path.split(".")
+        data[key].setdefault(row, {})[col] = plain(value)
     return data
 
 

@@ -14,14 +14,21 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
   ``report.headings``.)
 * G-2 — format version: the tables mix 2019 and 2021 rows; rows of the other version not read.
 * R0-1 — a cell normalised (warning: 「+0」, 「500,0000」, stray spaces) or unreadable (error).
-* R0-2 — a blank cell in a published table (error; the cell is left out).
-* I-1 — a table, or a row of it, not found: its numbers are not read (they count as 0).
+* R0-2 — a blank cell (or a whole blank row) in a published table (error; read as blank).
+* I-1 — a table, or a row of it, not found (or published as a picture): its numbers are not read.
 * I-2 — a row whose cells cannot be lined up with the table's columns: not read.
-* I-3 — a row with an extra cell where every alignment gives the same numbers (read), or a row
-  that appears twice (first one read).
+* I-3 — a row with an extra cell where every alignment gives the same numbers (read), a row that
+  appears twice (first one read), or a row with a blank label that its position identifies (read).
 * I-4 — numbers in a table that belong to no known row: not read.
 * I-5 — agency name, year or publication date not found.
 * I-6 — placeholder text (【…】) left in the prose.
+* I-7 — cells run together with no separator: split by the table's arithmetic (warning), or not
+  read when more than one split (or none) fits (error).
+* I-8 — a section of the report's own between the official ones (「五、收费情况」 with its table):
+  skipped, so the official tables after it are still found.
+
+A cell that is not read is None in ``report.numbers`` (or ``report.typed_totals``), never 0: the
+checker reports the rules that need it as "could not be checked".
 """
 from __future__ import annotations
 
@@ -29,14 +36,24 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, format_for_year
-from ...errors import InputError
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
-from .items import Item, Source, compact, snippet
+from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
-from .prose import (PLACEHOLDER, agency_from, drop_generated, full_name, overview_parts, paragraphs_text,
-                           read_fees, title_parts)
+from .prose import (
+    PLACEHOLDER,
+    agency_from,
+    drop_generated,
+    full_name,
+    name_in_text,
+    overview_parts,
+    paragraphs_text,
+    read_fees,
+    report_year,
+    title_parts,
+)
 from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
 from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
 
@@ -66,7 +83,7 @@ def read_source(path: Path) -> Source:
         from .html import items_from_html
         return items_from_html(path)
     if suffix == ".pdf":
-        from .text import items_from_pdf
+        from .pdf import items_from_pdf
         return items_from_pdf(path)
     if suffix == ".txt":
         from .text import items_from_text, read_text_file
@@ -82,40 +99,52 @@ def build_report(source: Source, name: str) -> Report:
                          "看起来不是政府信息公开工作年度报告。请确认文件内容。")
     findings: list[Finding] = []
     whole = "\n".join(item.text for item in items)
-    agency_name, year = title_parts(structure.title)
+    title = structure.title or source.title
+    agency_name, year = title_parts(title)
     opening = paragraphs_text(opening_items(items, structure))
-    year = year or _year_fallback(opening or whole, name)
+    year = year or report_year(whole)
+    if year is None:
+        raise InputError(f"{name}：没有找到报告年度。"
+                         "请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。")
     tables = _tables(items, structure)
     fmt_key = _decide_format(tables, year, findings)
     report = ReportBuilder(year=year, format=FORMATS[fmt_key], read_findings=findings, absent_is_zero=False,
                            declared_format=fmt_key if any(t.votes for t in tables.values()) else None)
     report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
-    _place(report, tables, source.exact_cells, findings)
+    _place(report, tables, source.exact_cells, _pictures(items, structure), findings)
     _structure_findings(items, structure, opening, findings)
     _read_prose(report, items, structure, findings)
-    agency_name = full_name(agency_name, whole) or report.agency.name
+    report.publication_date = source.published or report.publication_date
+    agency_name = full_name(agency_name, whole) or report.agency.name or name_in_text(opening) or name_in_text(whole)
     report.agency = agency_from(agency_name, opening, whole)
     if not agency_name:
-        findings.append(Finding("I-5", WARNING, "标题", "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
+        findings.append(Finding("I-5", WARNING, "标题",
+                                "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
                                 path="agency.name", operands={"标题": structure.title}))
     read_fees(report)
     drop_generated(report)
     return report.build()
 
 
-def _year_fallback(text: str, name: str) -> int:
-    match = re.search(r"((?:19|20)\d\d)年1月1日", compact(text)) or re.search(r"((?:19|20)\d\d)年", compact(text))
-    if not match:
-        raise InputError(f"{name}：没有找到报告年度。请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。")
-    return int(match.group(1))
-
-
 def _region(items: list[Item], structure: Structure, key: str) -> list[Item]:
     start = structure.anchors.get(key)
     if start is None:
         return []
-    bounds = [i for i in structure.headings + list(structure.anchors.values()) if i is not None and i > start]
+    bounds = [i for i in structure.bounds() if i > start]
     return items[start:min(bounds, default=len(items))]
+
+
+def _pictures(items: list[Item], structure: Structure) -> dict[str, Item]:
+    """For each table not found, the first picture in its section (the table was published as an image)."""
+    found = {}
+    for k, key in enumerate(("active", "requests", "appeals"), start=1):
+        start = structure.headings[k]
+        if key in structure.anchors or start is None:
+            continue
+        end = min([i for i in structure.bounds() if i > start], default=len(items))
+        if picture := next((item for item in items[start:end] if item.image), None):
+            found[key] = picture
+    return found
 
 
 def _tables(items: list[Item], structure: Structure) -> dict[str, TableRead]:
@@ -140,17 +169,19 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
     return fmt_key
 
 
-def _place(report: ReportBuilder, tables: dict[str, TableRead], exact: bool, findings: list[Finding]) -> None:
+def _place(report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item],
+           findings: list[Finding]) -> None:
     placer = Placer(report, exact, findings)
-    for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4]):
+    for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
         other = placer.place_table(read, heading)
         if key == "requests":
-            other = placer.sum_other_rows(other, heading)
+            other = placer.single_other_row(placer.sum_other_rows(other, heading), heading)
         if other:
             _other_format(report, other, heading, findings)
         if not (other and not any(s.startswith(key) for s in placer.seen)):
-            placer.missing_rows(key, heading)
+            placer.missing_rows(key, heading, pictures.get(key))
+    placer.mark_unread()
 
 
 def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, findings: list[Finding]) -> None:
@@ -165,9 +196,10 @@ def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, find
 
 
 def _structure_findings(items: list[Item], structure: Structure, opening: str, findings: list[Finding]) -> None:
-    seen: dict[int, Item] = {}
+    seen: dict[tuple[bool, int], Item] = {}
     for candidate in structure.candidates:
-        earlier = seen.get(candidate.number)
+        style = (candidate.text[0].isdigit(), candidate.number)  # 「1.」 inside 一 is no second 「一、」
+        earlier = seen.get(style)
         if earlier is not None:
             label = NUMERALS[candidate.number - 1] if 0 < candidate.number <= 10 else str(candidate.number)
             findings.append(Finding(
@@ -176,13 +208,22 @@ def _structure_findings(items: list[Item], structure: Structure, opening: str, f
                 f"「{snippet(candidate.text, 30)}」。全文应依次分为一至六六个部分，各部分内的小标题请用（一）（二）。",
                 operands={"前": earlier.text.strip(), "后": candidate.text}))
         else:
-            seen[candidate.number] = candidate.item
-    if match := PARTS_STATED.search(compact(opening)):
-        if match.group(1) not in ("六", "6"):
-            context = compact(opening)[max(0, match.start() - 20):match.end()]
-            findings.append(Finding(
-                "G-1", ERROR, "开头段落", f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
-                operands={"原文": context}))
+            seen[style] = candidate.item
+    for index in structure.extras:
+        item = items[index]
+        end = min([i for i in structure.bounds() if i > index], default=len(items))
+        table = any(x.cell or is_numeric(x.text) for x in items[index + 1:end])
+        findings.append(Finding(
+            "I-8", WARNING, f"{item.where}",
+            f"「{snippet(item.text, 30)}」不是年度报告规定的六个部分之一，已跳过这一部分"
+            f"{'（其中的表格未读取）' if table else ''}，其后的规范表格照常读取。"
+            "如是本地要求增加的内容，可放在「六、其他需要报告的事项」中。",
+            operands={"原文": item.text}))
+    if (match := PARTS_STATED.search(compact(opening))) and match.group(1) not in ("六", "6"):
+        context = compact(opening)[max(0, match.start() - 20):match.end()]
+        findings.append(Finding(
+            "G-1", ERROR, "开头段落", f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
+            operands={"原文": context}))
 
 
 def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, findings: list[Finding]) -> None:
@@ -196,7 +237,8 @@ def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, 
         try:
             report.publication_date = date(*when)
         except ValueError:
-            findings.append(Finding("I-5", WARNING, "落款日期", f"落款日期 {when} 不是有效日期。"))
+            findings.append(Finding("I-5", WARNING, "落款日期",
+                                    "落款日期「{}年{}月{}日」不是有效日期，请核对。".format(*when)))
     for key, text in report.prose.items():
         for line in text.split("\n"):
             if PLACEHOLDER.match(line.strip()):

@@ -2,6 +2,7 @@
 
 Merged cells appear once: a horizontal merge (gridSpan) is one cell, the continuation of a vertical
 merge (vMerge) is an empty cell, so the value cells of a row are exactly the cells after its label.
+A picture in a paragraph becomes an image item (a table pasted as a picture cannot be read).
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ def items_from_docx(path: Path) -> Source:
 
     try:
         document = Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a damaged or non-Word file
-        raise InputError(f"{path.name}：无法作为 Word 文档打开（{type(exc).__name__}）。"
+    except Exception:  # python-docx raises several types for a damaged or non-Word file
+        raise InputError(f"{path.name}：无法作为 Word 文档打开，文件可能已损坏或不是 Word 文档。"
                          "请确认是 .docx 格式（.doc 请先用 Word/WPS 另存为 .docx）。") from None
     items: list[Item] = []
     counters = {"para": 0, "table": 0, "row": 0}
@@ -28,6 +29,8 @@ def items_from_docx(path: Path) -> Source:
             for line in _paragraph_text(element, qn).split("\n"):
                 if line.strip():
                     items.append(Item(clean(line).strip(), f"第{counters['para']}段"))
+            if any(True for _ in element.iter(qn("w:drawing"), qn("w:pict"))):
+                items.append(Item("", f"第{counters['para']}段的图片", image=True))
         else:
             counters["table"] += 1
             items += _table_items(element, counters, qn)

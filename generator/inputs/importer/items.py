@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from ...formats import AMOUNT, SIGNED
 from ...numbers import parse_number
@@ -24,12 +25,15 @@ class Item:
     where: str  # where a clerk finds it: 「第12行」, 「第3段」, 「第2个表格第4行第5列」
     cell: bool = False  # a table cell
     row: int | None = None  # id of the table row, when the source shows rows
+    image: bool = False  # a picture (a table published as an image cannot be read)
 
 
 @dataclass
 class Source:
     items: list[Item]
     exact_cells: bool  # True: every cell is one real cell (Word, HTML); False: extracted text
+    title: str = ""  # the page's own title (web page metadata, 「标题:」 line), when the source has one
+    published: date | None = None  # the portal's 发布时间, when the source shows it
 
 
 def clean(text: str) -> str:
@@ -52,11 +56,16 @@ def is_blank(text: str) -> bool:
     return not text.strip()
 
 
+DIGITS = re.compile(r"\s*[+-]?\d[\d,.]*\s*")
+
+
 def is_numeric(text: str) -> bool:
-    """Whether a cell reads as a number (including 「无」「/」「+0」「500,0000」 that parse_number accepts)."""
+    """Whether a cell reads as a number (including 「无」「/」「+0」「500,0000」 that parse_number accepts, and
+    digits too long to be one number: cells run together, which ``digits`` splits)."""
     if is_blank(text):
         return False
-    return parse_number(text, SIGNED).value is not None or parse_number(text, AMOUNT).value is not None
+    return bool(DIGITS.fullmatch(text)) or parse_number(text, SIGNED).value is not None \
+        or parse_number(text, AMOUNT).value is not None
 
 
 def snippet(text: str, limit: int = 40) -> str:

@@ -1,37 +1,66 @@
 """Store the values of the rows read from a published report, for the format the report uses.
 
-Every value goes through ``parse_number``. Nothing is guessed: a row whose cells cannot be lined
-up with its columns stays out of ``report.numbers`` and gets a finding with the text it saw.
+Every value goes through ``parse_number``. Nothing is guessed: a cell that was not read (its row is
+missing, its cells cannot be lined up, it is blank or unreadable) is None in the builder's ``numbers``
+(a printed total: in ``typed_totals``), so it ends in ``report.unread``, and it has a finding with the
+text that was seen. The checker then reports the rules that need such a cell as "could not be checked"
+instead of computing with a 0.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ...findings import ERROR, WARNING, Finding
-from ...formats import COUNT, FORMATS, Format
+from ...formats import AMOUNT, COUNT, FORMATS, Format, outcome_rows
 from ...numbers import format_number, parse_number
 from ...report import ReportBuilder
-from .items import Item, is_blank, keyform, snippet
+from . import digits
+from .items import Item, is_blank, is_numeric, keyform, snippet
 from .tables import RowRead, Run, TableRead
 
 SPACES_ONLY = "已去掉首尾空格"
+UNIT = re.compile(r"\s*(万元|元)\s*$")
+UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
+SHOWN_CUTS = 3
 
 
 def is_total(path: str) -> bool:
     return path.endswith(".total") or ".total_processed." in path
 
 
-def fit(values: list[Item], n: int, exact: bool) -> tuple[list[Item] | None, str]:
-    """The ``n`` value cells of a row, or None. Edge blanks are layout noise unless cells are exact."""
+def total_paths(fmt: Format) -> list[str]:
+    """The totals a published table prints: 总计 column and （七）总计 row of 三, the 总计 of each 四 group."""
+    requests = fmt.requests
+    paths = [f"requests.{r.key}.total" for r in requests.rows]
+    paths += [f"requests.total_processed.{c.key}" for c in requests.input_columns]
+    return paths + [f"appeals.{r.key}.total" for r in fmt.appeals.rows]
+
+
+def request_rules(fmt: Format) -> list[digits.Equation]:
+    """R3-1 and R3-2 of every column of 三, as equations over paths."""
+    outcomes = [r.key for r in outcome_rows(fmt.requests)]
+    rules: list[digits.Equation] = []
+    for col in (c.key for c in fmt.requests.columns):
+        rules.append(((f"requests.new.{col}", f"requests.carried_over.{col}"),
+                      (f"requests.total_processed.{col}", f"requests.carry_forward.{col}")))
+        rules.append(((f"requests.total_processed.{col}",), tuple(f"requests.{r}.{col}" for r in outcomes)))
+    return rules
+
+
+def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
+    """The ``n`` value cells of a row, or None. Edge blanks beyond ``n`` cells are layout noise."""
+    if len(values) == n:
+        return list(values), ""
     core = list(values)
     while core and is_blank(core[0].text):
         core.pop(0)
     while core and is_blank(core[-1].text):
         core.pop()
-    if exact and len(values) == n:
-        return list(values), ""
     if len(core) == n:
         return core, ""
+    if values and not core:
+        return [Item("", values[0].where, values[0].cell, values[0].row) for _ in range(n)], ""
     if len(core) > n and [keyform(v.text) for v in core[:n]] == [keyform(v.text) for v in core[-n:]]:
         return core[-n:], "surplus"  # an extra cell, but every alignment gives the same values
     return None, "surplus" if len(core) > n else "missing"
@@ -44,10 +73,17 @@ class Placer:
         self.report, self.exact, self.findings = report, exact, findings
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []
+        self.pending: list[tuple[RowRead, digits.Pending]] = []
 
     @property
     def fmt(self) -> Format:
         return self.report.format
+
+    def kind(self, path: str) -> str:
+        return COUNT if is_total(path) else self.fmt.kind_of(path)
+
+    def section_of(self, path: str) -> str:
+        return self.fmt.describe(path).rsplit(" · ", 1)[0]
 
     def place_table(self, read: TableRead, section: str) -> list[RowRead]:
         """Store every row that fits the report's format; return the rows of the other format."""
@@ -58,6 +94,7 @@ class Placer:
                 other.append(row)
             else:
                 self.place_row(row, paths)
+        self.resolve_digits(section)
         for run in read.stray:
             self.stray(run, section)
         for run in read.reworded:
@@ -78,36 +115,83 @@ class Placer:
                                          path=prefix))
             return
         self.seen.add(prefix)
-        cells, status = fit(row.values, len(paths), self.exact)
-        shown = " ".join(v.text.strip() or "（空）" for v in row.values) or "（无）"
+        self.label_notes(row, paths, where)
+        cells, status = fit(row.values, len(paths))
+        shown = " ".join(v.text.strip() or "（空白）" for v in row.values) or "（无）"
+        texts = [v.text for v in row.values if not is_blank(v.text)]
+        if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
+            found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])
+            self.pending.append((row, digits.Pending(paths, " ".join(t.strip() for t in texts), found or [],
+                                                     too_many=found is None)))
+            for path in paths:
+                self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
+            return
         if cells is None:
             self.findings.append(Finding(
-                "I-2", ERROR, f"{self.fmt.describe(paths[0]).rsplit(' · ', 1)[0]}（{where}）",
-                f"「{row.name}」一行找到 {sum(not is_blank(v.text) for v in row.values)} 个数（{shown}），"
-                f"表格应有 {len(paths)} 列，无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
+                "I-2", ERROR, f"{self.section_of(paths[0])}（{where}）",
+                f"「{row.name}」一行找到 {len(texts)} 个数（{shown}），表格应有 {len(paths)} 列，"
+                "无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
                 path=prefix, operands={"原文": shown, "应有列数": len(paths)}))
             return
         if status == "surplus":
             self.findings.append(Finding(
-                "I-3", WARNING, f"{self.fmt.describe(paths[0]).rsplit(' · ', 1)[0]}（{where}）",
-                f"「{row.name}」一行有多余的单元格（{shown}），应有 {len(paths)} 列；各种对齐方式读数相同，已读取，请核对原表格。",
+                "I-3", WARNING, f"{self.section_of(paths[0])}（{where}）",
+                f"「{row.name}」一行有多余的单元格（{shown}），应有 {len(paths)} 列；"
+                "各种对齐方式读数相同，已读取，请核对原表格。",
                 path=prefix, operands={"原文": shown, "应有列数": len(paths)}))
-        for path, item in zip(paths, cells):
+        for path, item in zip(paths, cells, strict=True):
             self.store(path, item)
+        blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
+        self.blanks(row, blanks, len(paths), where)
+
+    def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:
+        """A row read under another version's label, or placed by its position (blank label)."""
+        section = self.section_of(paths[0])
+        if row.variant:
+            other = next(f for k, f in FORMATS.items() if k != self.fmt.key)
+            self.findings.append(Finding(
+                "G-2", WARNING, f"{section}（{where}）",
+                f"行标签「{row.name}」是{other.name}的写法，{self.fmt.name}为「{row.variant}」，已按「{row.variant}」读取，"
+                "请按本年度格式修改标签。", path=paths[0].rsplit(".", 1)[0], operands={"原文": row.name}))
+        if row.positional:
+            self.findings.append(Finding(
+                "I-3", WARNING, f"{section}（{where}）",
+                f"这一行的行标签是空白的；它位于{row.positional}，按位置只能是「{row.name}」，已按这一行读取，请补上行标签。",
+                path=paths[0].rsplit(".", 1)[0]))
+
+    def blanks(self, row: RowRead, paths: list[str], n: int, where: str) -> None:
+        """One R0-2 per row: blank cells are read as blank (None), never as 0."""
+        if not paths:
+            return
+        if len(paths) == 1:
+            what, path = "单元格空白", paths[0]
+        else:
+            path = paths[0].rsplit(".", 1)[0]
+            columns = "、".join(self.fmt.describe(p).rsplit(" · ", 1)[1] for p in paths)
+            what = f"「{row.name}」一行的 {n} 个单元格都是空白" if len(paths) == n else \
+                f"「{row.name}」一行有 {len(paths)} 个单元格空白（{columns}）"
+        self.findings.append(Finding(
+            "R0-2", ERROR,
+            self.report.places[paths[0]] if len(paths) == 1 else f"{self.section_of(paths[0])}（{where}）",
+            f"{what}。发布的报告中每个单元格都应填写，没有发生的填 0；空白按空白处理，用到它的勾稽关系无法校验。",
+            path=path, operands={"空白": paths}))
 
     def store(self, path: str, item: Item) -> None:
         total = is_total(path)
-        kind = COUNT if total else self.fmt.kind_of(path)
+        kind = self.kind(path)
         where = f"{self.fmt.describe(path)}（{item.where}）"
         self.report.places[path] = where
         target = self.report.typed_totals if total else self.report.numbers
         if is_blank(item.text):
-            self.findings.append(Finding("R0-2", ERROR, where, "单元格空白。发布的报告中每个单元格都应填写，没有发生的填 0。",
-                                         path=path, operands={"原文": item.text}))
+            target[path] = None  # reported by ``blanks``, once for the row
+            return
+        if kind == AMOUNT and (converted := self.convert_unit(path, item, where)) is not None:
+            target[path] = converted
             return
         parsed = parse_number(item.text, kind)
         target[path] = parsed.value
         if parsed.value is None:
+            self.report.unread[path] = item.text.strip()
             self.findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，无法读取，请改为数字。",
                                          path=path, operands={"原文": item.text}))
         elif parsed.note == SPACES_ONLY:
@@ -117,6 +201,80 @@ class Placer:
                                          f"原文「{item.text.strip()}」已按 {format_number(parsed.value, kind)} 读取"
                                          f"（{parsed.note}），请核对。",
                                          path=path, operands={"原文": item.text, "按": parsed.value}))
+
+    def convert_unit(self, path: str, item: Item, where: str) -> Decimal | None:
+        """An amount printed in the other unit (「251000元」 where the column is in 万元): converted, with a warning."""
+        match = UNIT.search(item.text)
+        unit = self.unit(path)
+        if not match or match.group(1) == unit:
+            return None
+        parsed = parse_number(item.text[:match.start()], AMOUNT)
+        if parsed.value is None:
+            return None
+        value = (parsed.value * UNITS[match.group(1)] / UNITS[unit]).normalize()
+        self.findings.append(Finding(
+            "R0-1", WARNING, where,
+            f"原文「{item.text.strip()}」的单位是{match.group(1)}，本列的单位是{unit}，已换算为 "
+            f"{format_number(value, AMOUNT)}（{unit}）读取，请核对。",
+            path=path, operands={"原文": item.text, "按": value}))
+        return value
+
+    def unit(self, path: str) -> str:
+        """The unit of an amount column: 万元 where its label says so (2021 收费金额), else 元."""
+        _, row, col = path.split(".")
+        label = next(c for c in self.fmt.active_block_of(row).columns if c.key == col).label
+        return "万元" if "万元" in label else "元"
+
+    def without_unit(self, texts: list[str], last: str) -> list[str]:
+        """Run-together cells ending with the amount column's own unit (「13575394432.52元」): the unit taken off."""
+        match = UNIT.search(texts[-1]) if texts and self.kind(last) == AMOUNT else None
+        if not match or match.group(1) != self.unit(last):
+            return texts
+        return [*texts[:-1], texts[-1][:match.start()]]
+
+    def resolve_digits(self, section: str) -> None:
+        """Rows whose digits ran together: split by the table's arithmetic, read only when one split fits."""
+        if not self.pending:
+            return
+        known = {**self.report.numbers, **self.report.typed_totals}
+        rules = request_rules(self.fmt) if self.pending[0][1].paths[0].startswith("requests.") else []
+        digits.solve([p for _, p in self.pending], known, rules)
+        recovered = []
+        for row, pending in self.pending:
+            where = row.label.where if row.label else ""
+            if pending.chosen is not None:
+                for path, value in zip(pending.paths, pending.chosen, strict=True):
+                    (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = value
+                recovered.append((row, pending))
+                continue
+            self.findings.append(self.ambiguous(row, pending, where))
+        if recovered:
+            row, pending = recovered[0]
+            self.findings.append(Finding(
+                "I-7", WARNING, section,
+                f"表格中 {len(recovered)} 行的数字连在一起，没有分隔（如「{row.name}」：{pending.text}）。"
+                "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）拆分，"
+                "这些行都只有一种拆法。请对照原报告核对。",
+                operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen or ()) for r, p in recovered}}))
+        self.pending = []
+
+    def ambiguous(self, row: RowRead, pending: digits.Pending, where: str) -> Finding:
+        prefix = pending.paths[0].rsplit(".", 1)[0]
+        shown = "；".join(" ".join(format_number(v) for v in cut) for cut in pending.cuts[:SHOWN_CUTS])
+        more = "等" if len(pending.cuts) > SHOWN_CUTS else ""
+        if pending.too_many:
+            why = "可能的拆法太多，无法确定是哪一种"
+        elif len(pending.cuts) > 1 and prefix.startswith("active."):
+            why = f"这张表没有可以确定拆法的勾稽关系，可能的拆法不止一种（{shown}{more}）"
+        elif len(pending.cuts) > 1:
+            why = f"能满足本表勾稽关系的拆法不止一种（{shown}{more}），无法确定是哪一种"
+        else:
+            why = "没有一种拆法能满足本表的勾稽关系（每行总计等于各项之和）"
+        return Finding("I-7", ERROR, f"{self.section_of(pending.paths[0])}（{where}）",
+                       f"「{row.name}」一行的 {len(pending.paths)} 个数字连在一起（{pending.text}），{why}，"
+                       "这一行的数据未读取。请对照原报告核对。",
+                       path=prefix, operands={"原文": pending.text, "拆法": [list(map(format_number, c)) for c in
+                                                                           pending.cuts[:SHOWN_CUTS]]})
 
     def flush_spaces(self, section: str) -> None:
         if not self.spaces:
@@ -130,6 +288,8 @@ class Placer:
         self.spaces = []
 
     def stray(self, run: Run, section: str) -> None:
+        if not any(is_numeric(v.text) for v in run.values):
+            return  # header fragments (「本年新」), not numbers
         numbers = " ".join(v.text.strip() for v in run.values if not is_blank(v.text))
         label = f"「{snippet(run.label.text, 20)}」后" if run.label else ""
         where = run.label.where if run.label else run.values[0].where
@@ -138,20 +298,30 @@ class Placer:
             f"表格中{label}的数（{numbers}）无法对应到规范表格的任何一行，未读取。请核对表格的行标签。",
             operands={"原文": numbers}))
 
-    def missing_rows(self, table: str, section: str) -> None:
+    def missing_rows(self, table: str, section: str, picture: Item | None = None) -> None:
         """One finding for each row of the format's table that the document does not show."""
         t = self.fmt.table(table)
         missing = [r for r in t.rows if f"{table}.{r.key}" not in self.seen]
         if table == "appeals" and "appeals.review" in self.seen:
             return
         if len(missing) == len(t.rows):
-            self.findings.append(Finding("I-1", ERROR, section, "没有找到这一部分的表格，表中数据均未读取（按 0 计）。"
-                                         "请确认报告包含这张表格。", path=table))
+            if picture is not None:
+                message = (f"表格是图片，无法读取（{picture.where}）：表中数据均未读取，相关勾稽关系无法校验。"
+                           "请向发布单位索取文字版（Word 或网页表格）。")
+            else:
+                message = "没有找到这一部分的表格，表中数据均未读取，相关勾稽关系无法校验。请确认报告包含这张表格。"
+            self.findings.append(Finding("I-1", ERROR, section, message, path=table))
             return
         for row in missing:
             label = f"{row.group} {row.label}" if row.group and row.group != row.label else row.label
             self.findings.append(Finding("I-1", ERROR, f"{section} · 行「{label}」",
-                                         "表格中没有找到这一行，这一行的数据未读取（按 0 计）。", path=f"{table}.{row.key}"))
+                                         "表格中没有找到这一行，这一行的数据未读取，用到它的勾稽关系无法校验。",
+                                         path=f"{table}.{row.key}"))
+
+    def mark_unread(self) -> None:
+        """Every printed total that was not read is None (an input cell never found is unread anyway)."""
+        for path in total_paths(self.fmt):
+            self.report.typed_totals.setdefault(path, None)
 
     def sum_other_rows(self, rows: list[RowRead], section: str) -> list[RowRead]:
         """2021 （六） rows in a 2019 table: their sums go into 2019's single （六）其他处理 row."""
@@ -160,10 +330,10 @@ class Placer:
             return rows
         sums: dict[str, Decimal | int] = {}
         for row in parts:
-            cells, _ = fit(row.values, 7, self.exact)
+            cells, _ = fit(row.values, 7)
             if cells is None:
                 return rows
-            for column, item in zip(FORMATS["2019"].table("requests").columns, cells):
+            for column, item in zip(FORMATS["2019"].table("requests").columns, cells, strict=True):
                 parsed = parse_number(item.text)
                 if parsed.value is None or parsed.blank:
                     return rows
@@ -179,3 +349,36 @@ class Placer:
             f"「（六）其他处理」（自然人 {sums.get('natural', 0)}，总计 {sums.get('total', 0)}），请核对。",
             path="requests.other", operands={"行数": len(parts)}))
         return [r for r in rows if r not in parts]
+
+    def single_other_row(self, rows: list[RowRead], section: str) -> list[RowRead]:
+        """One 2019-style （六）其他处理 row in a 2021 table: all 0 means each of its three rows is 0."""
+        single = [r for r in rows if r.options.get("2019", [""])[0] == "requests.other.natural"]
+        keys = [r.key for r in self.fmt.requests.rows if r.key.startswith("other_")]
+        if self.fmt.key != "2021" or len(single) != 1 or any(f"requests.{k}" in self.seen for k in keys):
+            return rows
+        row = single[0]
+        where = row.label.where if row.label else ""
+        cells, _ = fit(row.values, len(self.fmt.requests.columns))
+        values = [parse_number(c.text).value if not is_blank(c.text) else None for c in cells] if cells else []
+        self.seen.update(f"requests.{k}" for k in keys)
+        labels = "、".join(f"「{r.label}」" for r in self.fmt.requests.rows if r.key in keys)
+        if values and all(v == 0 for v in values):
+            for key in keys:
+                for column in self.fmt.requests.columns:
+                    path = f"requests.{key}.{column.key}"
+                    (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = 0
+                    self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
+            self.findings.append(Finding(
+                "G-2", WARNING, f"{section} · （六）其他处理（{where}）",
+                f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法），"
+                f"{self.fmt.name}分为{labels} {len(keys)} 行。这一行全为 0，已按这 {len(keys)} 行都是 0 读取。"
+                f"请按{self.fmt.name}修改表格。", path="requests.other_1"))
+        else:
+            shown = " ".join(c.text.strip() or "（空白）" for c in cells) if cells else \
+                " ".join(v.text.strip() for v in row.values)
+            self.findings.append(Finding(
+                "G-2", ERROR, f"{section} · （六）其他处理（{where}）",
+                f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法：{shown}），无法分到{self.fmt.name}的{labels}"
+                f" {len(keys)} 行，这 {len(keys)} 行未读取，用到它们的勾稽关系无法校验。请按{self.fmt.name}修改表格。",
+                path="requests.other_1", operands={"原文": shown}))
+        return [r for r in rows if r is not row]

@@ -7,8 +7,10 @@ importing a report rendered by ``nianbao render`` gives back the data it was ren
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ... import prose as generated
+from ...checks import NO_FEE
 from ...formats import AMOUNT
 from ...numbers import parse_number
 from ...report import Agency, Fees, ReportBuilder
@@ -23,6 +25,10 @@ NAME_SUFFIXES = ("人民政府", "街道办事处", "办事处")
 URL = re.compile(r"https?://[^\s）)>，,；;。“”\"'<]+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 LEVELS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"))
+SELF_REFERENCES = (("街道", ("我街道", "本街道", "我街", "我街办", "本街办")), ("镇", ("我镇", "本镇")),
+                   ("乡", ("我乡", "本乡")))
+AGENCY_NAME = re.compile(r"[\u4e00-\u9fa5]{2,14}?(?:人民政府|街道办事处|办事处)")
+LEADING_WORDS = "由在为对经据是将把向和与及我本"
 
 
 def paragraphs_text(items: list[Item]) -> str:
@@ -30,13 +36,28 @@ def paragraphs_text(items: list[Item]) -> str:
 
 
 def title_parts(title: str) -> tuple[str, int | None]:
-    """Agency name and year from 「××镇人民政府2020年政府信息公开工作年度报告」 (or year first)."""
+    """Agency name and year from 「××镇人民政府2020年政府信息公开工作年度报告」 (or year first, or no year)."""
     match = re.search(r"((?:19|20)\d\d)年度?", title)
     if not match:
-        return "", None
+        return re.sub(r"(政府信息公开|政务公开|信息公开).*$", "", title), None
     name = title[:match.start()] or title[match.end():]
     name = re.sub(r"(政府信息公开|政务公开).*$", "", name)
     return name, int(match.group(1))
+
+
+def report_year(text: str) -> int | None:
+    """The report year from the body: 「统计期限自2020年1月1日」, else the year it names most often."""
+    flat = compact(text)
+    if match := re.search(r"((?:19|20)\d\d)年1月1日", flat):
+        return int(match.group(1))
+    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d\d)年", flat))
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def name_in_text(text: str) -> str:
+    """The agency name the text uses most (「2019年,新华街道办事处高度重视…」), for reports without a title."""
+    names = Counter(match.group(0).lstrip(LEADING_WORDS) for match in AGENCY_NAME.finditer(compact(text)))
+    return names.most_common(1)[0][0] if names else ""
 
 
 def full_name(name: str, text: str) -> str:
@@ -52,11 +73,14 @@ def full_name(name: str, text: str) -> str:
 def agency_from(name: str, opening: str, body: str) -> Agency:
     found = {"name": name}
     level = next((level for word, level in LEVELS if re.search(f"{word}(人民政府|办事处)?$", name)), "")
+    words = next((words for lvl, words in SELF_REFERENCES if lvl == level), ()) if level else \
+        next((words for _, words in SELF_REFERENCES if any(w in body for w in words)), ())
+    counts = Counter(re.findall("|".join(sorted(words, key=len, reverse=True)), body)) if words else Counter()
+    if counts:
+        found["short_name"] = max(counts, key=lambda k: counts[k])
+        level = level or next(lvl for lvl, w in SELF_REFERENCES if w == words)
     if level:
         found["level"] = level
-        counts = {f"{p}{level}": body.count(f"{p}{level}") for p in ("我", "本")}
-        best = max(counts, key=lambda k: counts[k])
-        found["short_name"] = best if counts[best] else ""
     flat = compact(opening)
     if match := re.search(r"地址[:：]?(.+?)(?=[，,；;。）)]|邮编|邮政编码|电话|$)", flat):
         found["address"] = match.group(1)
@@ -114,14 +138,19 @@ def drop_generated(builder: ReportBuilder) -> None:
 
 
 def read_fees(builder: ReportBuilder) -> None:
-    """The 信息处理费 statement of section 六; the tool's own sentence is taken out of the prose."""
+    """The 信息处理费 statement (section 六, else anywhere in the prose); the tool's own sentence is taken
+    out of the prose."""
     text = builder.prose.get("other", "")
     fees = Fees()
-    if re.search(r"未收取[^。；]{0,12}信息处理费|信息处理费[^。；]{0,6}(?:0|零)元", text):
-        fees = Fees(collected=False)
-    elif match := re.search(r"收取[^。；]{0,12}信息处理费\s*([\d.,]+)\s*元(?:（(\d+)件）)?", text):
-        fees = Fees(collected=True, amount=parse_number(match.group(1), AMOUNT).value,
-                    cases=int(match.group(2)) if match.group(2) else None)
+    for part in (text, "\n".join(v for k, v in builder.prose.items() if k != "other")):
+        flat = compact(part)
+        if NO_FEE.search(flat):
+            fees = Fees(collected=False)
+        elif match := re.search(r"收取[^。；]{0,12}信息处理费([\d.,]+)元(?:（(\d+)件）)?", flat):
+            fees = Fees(collected=True, amount=parse_number(match.group(1), AMOUNT).value,
+                        cases=int(match.group(2)) if match.group(2) else None)
+        if fees.collected is not None:
+            break
     builder.fees = fees
     lines = text.split("\n")
     if fees.collected is not None and lines and lines[0] == generated.fee_statement(builder.build()):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...formats import APPLICANTS, FORMATS, HEADINGS, OUTCOMES, REQUEST_NOTE, REVIEW
+from ...formats import FORMATS, HEADINGS, REVIEW
 from .items import Item, compact, keyform
+from .tables import is_label, is_label_start
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")
-SECTION_WORDS = (("总体情况", "概述", "总体", "概况"), ("主动公开",), ("申请",), ("复议", "诉讼"),
+SECTION_WORDS = (("总体情况", "概述", "总体", "概况", "基本情况"), ("主动公开",), ("申请",), ("复议", "诉讼"),
                  ("问题", "改进", "不足"), ("其他", "其它"))
 TITLE_WORDS = re.compile(r"报告$")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -38,6 +39,11 @@ class Structure:
     headings: list[int | None] = field(default_factory=lambda: [None] * 6)  # item index per section
     anchors: dict[str, int] = field(default_factory=dict)  # table key -> index of its first cell
     candidates: list[Candidate] = field(default_factory=list)
+    extras: list[int] = field(default_factory=list)  # local sections between the tables (「五、收费情况」)
+
+    def bounds(self) -> list[int]:
+        """Every index where a part of the report starts: headings, tables, local sections."""
+        return [i for i in self.headings if i is not None] + list(self.anchors.values()) + self.extras
 
     def heading_text(self, items: list[Item], k: int) -> str | None:
         index = self.headings[k]
@@ -46,8 +52,7 @@ class Structure:
     def end_of(self, k: int, items: list[Item]) -> int:
         """Index where section k's own text ends (next heading or table, whichever comes first)."""
         start = self.headings[k] if self.headings[k] is not None else -1
-        later = [i for i in self.headings[k + 1:] if i is not None] + list(self.anchors.values())
-        return min([i for i in later if i > start], default=len(items))
+        return min([i for i in self.bounds() if i > start], default=len(items))
 
 
 def numeral(text: str) -> int:
@@ -56,17 +61,6 @@ def numeral(text: str) -> int:
     if len(text) == 2:
         return 10 + NUMERALS.index(text[1]) if text[0] == "十" else 0
     return NUMERALS.index(text) + 1
-
-
-def _table_labels() -> set[str]:
-    labels = set()
-    for fmt in FORMATS.values():
-        for table in fmt.tables():
-            labels |= {keyform(r.label) for r in table.rows} | {keyform(r.group) for r in table.rows if r.group}
-    return labels | {keyform(t) for t in (OUTCOMES, REQUEST_NOTE, APPLICANTS)}
-
-
-TABLE_LABELS = _table_labels()
 
 
 def candidates(items: list[Item]) -> list[Candidate]:
@@ -78,7 +72,8 @@ def candidates(items: list[Item]) -> list[Candidate]:
         if not match:
             continue
         title = match["title"].strip()
-        if len(title) > 40 or "。" in title.rstrip("。") or keyform(text) in TABLE_LABELS:
+        key = keyform(text)
+        if len(title) > 40 or "。" in title.rstrip("。") or is_label(text) or (len(key) >= 6 and is_label_start(key)):
             continue
         if match["num"].isdigit() and not any(h.split("、")[1][:4] in title for h in HEADINGS):
             continue
@@ -116,7 +111,21 @@ def find_structure(items: list[Item]) -> Structure:
             structure.headings[k] = previous = chosen.index
         elif anchors[k] is not None:
             previous = anchors[k]
+    structure.extras = _local_sections(structure)
     return structure
+
+
+def _local_sections(structure: Structure) -> list[int]:
+    """Numbered sections of the report's own between the tables (「五、政府信息公开收费情况」 before 六、…)."""
+    starts = [i for i in [structure.headings[1], *structure.anchors.values()] if i is not None]
+    if not starts:
+        return []
+    ends = [i for i in structure.headings[4:] if i is not None]
+    first, last = min(starts), min(ends, default=None)
+    chosen = set(structure.headings)
+    return [c.index for c in structure.candidates
+            if c.index > first and (last is None or c.index < last) and c.index not in chosen
+            and c.text[0] in NUMERALS]
 
 
 def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
@@ -144,8 +153,7 @@ def section_items(items: list[Item], structure: Structure, k: int) -> list[Item]
 
 
 def opening_items(items: list[Item], structure: Structure) -> list[Item]:
-    starts = [i for i in structure.headings if i is not None] + list(structure.anchors.values())
-    end = min(starts, default=len(items))
+    end = min(structure.bounds(), default=len(items))
     return [item for item in items[structure.title_end:end] if not item.cell]
 
 

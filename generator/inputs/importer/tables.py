@@ -8,13 +8,13 @@ version; ``place`` then stores the values for the format the report turned out t
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache
 
-from ...formats import (APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW,
-                       Format)
+from ...formats import APPLICANTS, CONTENT, FORMATS, LITIGATION, ORGANISATIONS, OUTCOMES, REQUEST_NOTE, REVIEW, Format
 from .items import Item, is_blank, is_numeric, keyform
 
 FUZZY = 0.8  # similarity above which a cell is taken as a (reworded) official label
@@ -49,6 +49,8 @@ class RowRead:
     label: Item | None
     options: dict[str, list[str]]  # format key -> paths, in cell order (totals included)
     values: list[Item]
+    variant: str = ""  # the report's own version of a label written as in the other version (规范性文件)
+    positional: str = ""  # the label was blank: between which rows it stands
 
 
 @dataclass
@@ -63,7 +65,7 @@ class TableRead:
 
 # --- labels ---------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _index(table: str) -> dict[str, tuple[Label, ...]]:
     entries: dict[str, list[Label]] = {}
 
@@ -111,17 +113,48 @@ def _unique(labels: list[Label]) -> tuple[Label, ...]:
 
 def is_label(text: str) -> bool:
     """Whether a text is exactly a label of one of the three tables."""
-    return any(keyform(text) in _index(table) for table in ("active", "requests", "appeals"))
+    return any(keyform(text) in _index(table) for table in TABLES)
+
+
+TABLES = ("active", "requests", "appeals")
+
+
+def is_label_start(key: str) -> bool:
+    """Whether a keyform is the beginning of a table label (its first line, when a narrow cell wraps it)."""
+    return any(label.startswith(key) for table in TABLES for label in _index(table))
+WIDE = {ch: f"[{ch}{chr(ord(ch) + 0xFEE0)}]" for ch in "0123456789"}  # digits may be full-width
+
+
+@cache
+def label_regex() -> re.Pattern:
+    """Every table label as printed anywhere: punctuation and spaces between its characters are free
+    (「4.无正当理由大量反复 申请」, 「第二十条 第（一）项」, 「1、属于国家秘密」); longest labels first."""
+    keys = sorted({key for table in TABLES for key in _index(table)}, key=len, reverse=True)
+    patterns = [r"[（(]?\s*" + r"[\W_]*".join(WIDE.get(ch, re.escape(ch)) for ch in key) + r"(?:\s*[）)”’」])?"
+                for key in keys]
+    return re.compile("|".join(patterns))
+
+
+ANNOTATION = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
 
 
 def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
-    """The labels a cell names (exactly, else approximately) and, if approximate, the official text."""
+    """The labels a cell names (exactly, else approximately) and, if approximate, the official text.
+
+    A local annotation (「规章(设区的市、自治州人民政府应提供相关数据)」) and a group label in front of
+    a row label (「（四）无法提供 1.本机关不掌握相关政府信息」) are read as the label itself."""
     index = _index(table)
     key = keyform(text)
     if key in index:
         return index[key], ""
     if len(key) < SHORT or is_numeric(text):
         return (), ""
+    bare = keyform(ANNOTATION.sub("", text))
+    if bare != key and bare in index:
+        return index[bare], ""
+    for prefix in _group_prefixes(table):
+        if key.startswith(prefix) and key[len(prefix):] in index:
+            return index[key[len(prefix):]], ""
     best, ratio = None, FUZZY
     for candidate in index:
         score = SequenceMatcher(None, key, candidate, autojunk=False).ratio()
@@ -130,6 +163,11 @@ def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
     if best is None:
         return (), ""
     return index[best], index[best][0].text
+
+
+@cache
+def _group_prefixes(table: str) -> tuple[str, ...]:
+    return tuple(key for key, labels in _index(table).items() if any(label.kind == "group" for label in labels))
 
 
 # --- runs -----------------------------------------------------------------------------------
@@ -220,41 +258,111 @@ def read_active(items: list[Item]) -> TableRead:
 def _active_row(run: Run, block: str, votes: Counter | None, read: TableRead) -> RowRead:
     rows = [label for label in run.labels if label.kind == "row"]
     in_block = [label for label in rows if label.block == block] or rows
-    if votes:
-        top = votes.most_common(1)[0][0]
+    top = votes.most_common(1)[0][0] if votes else None
+    if top:
         in_block = [label for label in in_block if label.fmt == top] or in_block
-    formats = {label.fmt for label in in_block}
-    if len(formats) == 1:
-        (key,) = formats
+    options = {label.fmt: _active_paths(label.fmt, label.block, label.key) for label in in_block}
+    twin = _twin(in_block[0], top) if top and top not in options else None
+    if top and twin:
+        options[top] = _active_paths(top, in_block[0].block, in_block[0].key)
+    elif len(options) == 1:
+        (key,) = options
         read.votes[key] += 1
         read.evidence.setdefault(key, run.label.text)
-    options = {}
-    for label in in_block:
-        fmt = FORMATS[label.fmt]
-        columns = next(b for b in fmt.active_blocks if b.key == label.block).columns
-        options[label.fmt] = [f"active.{label.key}.{c.key}" for c in columns]
-    return RowRead(in_block[0].text, run.label, options, run.values)
+    return RowRead(in_block[0].text, run.label, options, run.values, variant=twin or "")
+
+
+def _active_paths(fmt_key: str, block_key: str, row_key: str) -> list[str]:
+    columns = next(b for b in FORMATS[fmt_key].active_blocks if b.key == block_key).columns
+    return [f"active.{row_key}.{c.key}" for c in columns]
+
+
+def _twin(label: Label, fmt_key: str) -> str | None:
+    """The label of the same row in the same block of the other version, when its columns match in number
+    (2019's 「规范性文件」 under 2021's headers is 「行政规范性文件」)."""
+    ours = next((b for b in FORMATS[label.fmt].active_blocks if b.key == label.block), None)
+    theirs = next((b for b in FORMATS[fmt_key].active_blocks if b.key == label.block), None)
+    if ours is None or theirs is None or len(ours.columns) != len(theirs.columns):
+        return None
+    return next((r.label for r in theirs.rows if r.key == label.key), None)
 
 
 # --- section 三 -----------------------------------------------------------------------------
 
 def read_requests(items: list[Item]) -> TableRead:
     read = TableRead()
+    sequence: list[RowRead | Run] = []  # rows, and runs of values whose row label is blank
     for run in runs("requests", items):
         rows = [label for label in run.labels if label.kind == "row"]
-        if rows and (run.has_values() or not any(label.kind == "group" for label in run.labels)):
+        group = any(label.kind == "group" for label in run.labels)
+        if rows and (run.has_values() or not group):
             read.found = True
             options = {label.fmt: _paths(FORMATS[label.fmt], "requests", label.key) for label in rows}
-            if len(options) == 1:
+            if len(options) == 1 and not group:  # 「（六）其他处理」 alone is no evidence: 2021 has it as a group
                 (key,) = options
                 read.votes[key] += 1
                 read.evidence.setdefault(key, run.label.text)
-            read.rows.append(RowRead(rows[0].text, run.label, options, run.values))
-        elif not run.labels and run.has_values():
-            read.stray.append(run)
+            sequence.append(RowRead(rows[0].text, run.label, options, run.values))
+        elif run.has_values() and all(label.kind == "group" for label in run.labels):
+            sequence.append(run)
         if run.official:
             read.reworded.append(run)
+    read.rows = _by_position(sequence, read, "requests")
     return read
+
+
+def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> list[RowRead]:
+    """Runs of values with a blank row label become the rows their position allows, if only those fit."""
+    seen = {_row_key(row, key) for row in sequence if isinstance(row, RowRead) for key in row.options}
+    out: list[RowRead] = []
+    i = 0
+    while i < len(sequence):
+        item = sequence[i]
+        if isinstance(item, RowRead):
+            out.append(item)
+            i += 1
+            continue
+        j = i
+        while j < len(sequence) and isinstance(sequence[j], Run):
+            j += 1
+        before, after = out[-1] if i else None, sequence[j] if j < len(sequence) else None
+        assert after is None or isinstance(after, RowRead)  # runs were grouped up to the next row
+        group = [run for run in sequence[i:j] if isinstance(run, Run)]
+        fits = _rows_between(before, after, len(group), seen, table)
+        if not fits:
+            read.stray += group
+        for n, run in enumerate(group):
+            if not fits:
+                break
+            options = {key: _paths(FORMATS[key], table, keys[n]) for key, keys in fits.items()}
+            fmt_key, keys = next(iter(fits.items()))
+            row = FORMATS[fmt_key].table(table).row(keys[n])
+            where = "、".join(f"「{r.name}」{'之后' if r is before else '之前'}" for r in (before, after) if r)
+            out.append(RowRead(row.label, run.label or (run.values[0] if run.values else None), options,
+                               run.values, positional=where))
+        i = j
+    return out
+
+
+def _row_key(row: RowRead, fmt_key: str) -> str:
+    return row.options[fmt_key][0].split(".")[1]
+
+
+def _rows_between(before: RowRead | None, after: RowRead | None, count: int, seen: set[str],
+                  table: str) -> dict[str, list[str]]:
+    """Per format, the rows not found anywhere that stand between two found rows, if there are ``count``."""
+    fits = {}
+    for key, fmt in FORMATS.items():
+        keys = [r.key for r in fmt.table(table).rows]
+        if (before is not None and key not in before.options) or (after is not None and key not in after.options) \
+                or (before is None and after is None):
+            continue
+        low = keys.index(_row_key(before, key)) + 1 if before else 0
+        high = keys.index(_row_key(after, key)) if after else len(keys)
+        between = [k for k in keys[low:high] if k not in seen]
+        if len(between) == count:
+            fits[key] = between
+    return fits
 
 
 # --- section 四 -----------------------------------------------------------------------------
@@ -269,6 +377,8 @@ def read_appeals(items: list[Item], heading: str) -> TableRead:
         return read
     read.found = True
     values = with_values[-1].values
+    first = next((i for i, v in enumerate(values) if is_numeric(v.text)), 0)
+    values = values[first:]  # header fragments before the numbers (「尚未」「审结」 of text order)
     options = {key: [f"appeals.{r.key}.{c.key}" for r in fmt.appeals.rows for c in fmt.appeals.columns]
                for key, fmt in FORMATS.items()}
     read.rows.append(RowRead(heading, with_values[-1].label, options, values))

@@ -1,30 +1,30 @@
-"""Plain text (and text extracted from PDF) into items.
+"""Plain text (and the text of a PDF) into items.
 
-Text extracted from published reports shows tables in three ways, all handled here:
+Text saved from published reports shows tables in several ways, all handled here or in ``rows``:
 
-* one row per line, cells separated by tabs (``规章\\t0\\t0\\t0``);
+* one row per line, cells separated by tabs (``规章\\t0\\t0\\t0``), a blank last cell included;
 * one cell per line, each starting with a tab, rows separated by an empty line; a cell split over
   several lines continues on the following lines without a tab (``\\t商业`` + ``企业``);
 * one cell per line with no tabs at all: such lines become ordinary items and the table reader
-  recognises them by their labels.
+  recognises them by their labels. When every line is followed by one empty line (double spaced),
+  each further empty line stands for a blank cell;
+* markdown pipes, labels and numbers on one line, whole tables on one line (see ``rows``).
+
+A saved portal page's metadata and breadcrumb are taken off first (see ``page``).
 """
 from __future__ import annotations
 
-import re
-from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 from .. import InputError
-from .items import Item, Source, clean, is_numeric
+from .items import Item, Source, clean
+from .page import split_header
+from .rows import Line, split_lines
 
-PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$")
-VERTICAL_MARK = "\x00"
-INDENT = 3  # a paragraph's first line is indented by 2 characters
-# A justified line may hold a few characters less: the line-breaking rules keep 「“青石发布”」 or a number
-# together and move them down whole.
-SHORT_FULL_LINE = 2
-NEW_PART = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)])")  # a heading starts a line
-MIN_PDF_CJK = 200  # fewer CJK characters than this: the PDF has no usable text layer (scanned)
+IMAGE = "\x01[图片]"  # a line standing for a picture (from PDF and Word readers)
+DOUBLE_SPACED = 0.6  # share of lines followed by exactly one empty line in double-spaced text
+MIN_LINES = 10
 
 
 def read_text_file(path: Path) -> str:
@@ -42,15 +42,28 @@ def read_text_file(path: Path) -> str:
 
 
 def items_from_text(text: str) -> Source:
+    lines = [(f"第{number}行", clean(raw)) for number, raw in enumerate(text.splitlines(), start=1)]
+    lines, title, published = split_header(lines)
+    return Source(items_from_lines(split_lines(lines)), exact_cells=False, title=title, published=published)
+
+
+def items_from_lines(lines: list[Line]) -> list[Item]:
+    """Lines (where, text) into items: tab rows, tab-cell lines with continuations, plain lines."""
+    double = _double_spaced(lines)
     items: list[Item] = []
     current: Item | None = None  # the cell that continuation lines extend
-    row_id, in_row = 0, False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = clean(raw)
-        where = f"第{number}行"
-        if not line.strip() and "\t" not in line:
-            current, in_row = None, False
+    row_id, in_row, blanks = 0, False, 0
+    for where, line in lines:
+        if line == IMAGE:
+            items.append(Item("", where, image=True))
             continue
+        if not line.strip() and (double or "\t" not in line):
+            current, blanks = None, blanks + 1
+            in_row = in_row and "\t" in line
+            continue
+        if double and blanks > 1:
+            items += [Item("", where, cell=in_row, row=row_id if in_row else None) for _ in range(blanks - 1)]
+        blanks = 0
         if line.count("\t") >= 2 or "\t" in line.lstrip("\t"):
             row_id += 1
             items += [Item(cell, where, cell=True, row=row_id) for cell in line.split("\t")]
@@ -64,78 +77,14 @@ def items_from_text(text: str) -> Source:
             current.text += line.strip()
         else:
             items.append(Item(line.strip(), where))
-    return Source(items, exact_cells=False)
+    return items
 
 
-def items_from_pdf(path: Path) -> Source:
-    """A PDF's text layer through pypdf; a scanned PDF (no usable text) is refused."""
-    import logging
-
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings would only confuse a clerk
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise InputError(f"{path.name}：PDF 文件已加密，无法读取。请提供 Word（.docx）版本或复制出的文字（.txt）。")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except InputError:
-        raise
-    except Exception as exc:  # pypdf raises many types for damaged files (PdfReadError, KeyError, …)
-        raise InputError(f"{path.name}：PDF 文件无法打开（{type(exc).__name__}）。"
-                         "请提供 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。") from None
-    if sum("\u4e00" <= ch <= "\u9fff" for ch in text) < MIN_PDF_CJK:
-        raise InputError(f"{path.name}：PDF 中没有可提取的文字（可能是扫描件或图片）。"
-                         "请提供 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。")
-    return items_from_pdf_text(text)
-
-
-def items_from_pdf_text(text: str) -> Source:
-    """PDF text: page numbers dropped, wrapped prose lines and vertical labels joined, table rows split."""
-    lines = [line.strip() for line in text.splitlines() if not PAGE_NUMBER.match(line.strip())]
-    return items_from_text("\n".join(_split_rows(_join_wrapped(_join_vertical(lines)))))
-
-
-def _join_vertical(lines: list[str]) -> list[str]:
-    """A label printed one character per line (「三」「、」「本」…) becomes one line again."""
-    out: list[str] = []
-    for line in lines:
-        if len(line) == 1 and not line.isdigit() and out and out[-1].endswith(VERTICAL_MARK):
-            out[-1] = out[-1][:-1] + line + VERTICAL_MARK
-        else:
-            out.append(line + VERTICAL_MARK if len(line) == 1 and not line.isdigit() else line)
-    return [line.removesuffix(VERTICAL_MARK) for line in out]
-
-
-def _join_wrapped(lines: list[str]) -> list[str]:
-    """Prose wrapped at the page width: a full line not ending a sentence continues on the next."""
-    lengths = Counter(len(line) for line in lines if len(line) > 10 and " " not in line)
-    if not lengths:
-        return lines
-    width = lengths.most_common(1)[0][0]
-    out: list[str] = []
-    previous = ""  # the previous physical line
-    for line in lines:
-        if (len(previous) >= width - INDENT - SHORT_FULL_LINE and " " not in previous + line and line
-                and not previous.endswith("。") and not NEW_PART.match(line)):
-            out[-1] += line
-        else:
-            out.append(line)
-        previous = line
-    return out
-
-
-def _split_rows(lines: list[str]) -> list[str]:
-    """「规章 0 0 0」 and 「信息内容 本年制发件数 …」: cells separated by spaces become tab-separated."""
-    from .tables import is_label
-
-    out = []
-    for line in lines:
-        parts = line.split()
-        if len(parts) > 1 and all(is_numeric(p) for p in parts[1:]):
-            out.append("\t".join(parts) if not is_numeric(parts[0]) else "\t" + "\t".join(parts))
-        elif len(parts) > 1 and all(is_label(p) for p in parts):
-            out.append("\t".join(parts))
-        else:
-            out.append(line)
-    return out
+def _double_spaced(lines: list[Line]) -> bool:
+    """Whether nearly every line is followed by exactly one empty line (a converter's paragraph spacing)."""
+    texts = [text for _, text in lines]
+    filled = [i for i, text in enumerate(texts) if text.strip()]
+    if len(filled) < MIN_LINES:
+        return False
+    single = sum(1 for a, b in pairwise(filled) if b - a == 2)
+    return single >= DOUBLE_SPACED * (len(filled) - 1)
