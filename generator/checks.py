@@ -11,6 +11,7 @@ from datetime import date
 
 from .findings import ERROR, WARNING, Finding
 from .formats import AMOUNT, HEADINGS, OVERVIEW_PARTS, STOCK_ROWS, format_for_year, outcome_rows
+from .limits import for_regex
 from .numbers import format_number
 from .report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Number, Report
 
@@ -294,7 +295,7 @@ def g6_publication_date(report: Report, deadline: tuple[int, int]) -> list[Findi
 
 # --- prose against tables (T-1) --------------------------------------------------------------
 
-COUNT_OF = r"[^。；，,\d]{0,%d}?(\d+)(?:件|起|宗)"  # words, then 「N件」
+COUNT_OF = r"[^。；，,\d]{0,%d}?(\d{1,9})(?:件|起|宗)"  # words, then 「N件」
 OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
     (r"予以公开(?:及|和|与|、)部分公开" + COUNT_OF % 6, ("granted", "partial"), "予以公开和部分公开"),
     (r"(?<!不)予以公开(?![及和与、]部分)" + COUNT_OF % 4, ("granted",), "予以公开"),
@@ -304,14 +305,17 @@ OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
     (r"不予处理" + COUNT_OF % 4, ("not_processed",), "不予处理"),
     (r"其他处理" + COUNT_OF % 4, ("other",), "其他处理"),
 )
-RECEIVED = (r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d+)件",
-            r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d+)件[^。；，,\d]{0,12}?申请")
-CLOSED = r"办结[^。；，,\d]{0,10}?(\d+)件"
+RECEIVED = (r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d{1,9})件",
+            r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d{1,9})件[^。；，,\d]{0,12}?申请")
+CLOSED = r"办结[^。；，,\d]{0,10}?(\d{1,9})件"
 CARRIED_FORWARD = (r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8,
-                   r"(\d+)件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年")
+                   r"(\d{1,9})件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年")
 RESULT_WORDS = r"(?!维持|纠正|撤销|确认|审结|结果)"  # 「行政复议结果维持1件」 counts one result, not all cases
-REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
-LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d+)(?:件|起|宗)"
+REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d{1,9})(?:件|起|宗)"
+LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d{1,9})(?:件|起|宗)"
+
+
+SENTENCE_CHARS = 2000  # a claim sits in a sentence; a longer "sentence" is not prose a clerk wrote
 
 
 def t1_prose_agrees(report: Report) -> list[Finding]:
@@ -320,7 +324,7 @@ def t1_prose_agrees(report: Report) -> list[Finding]:
     out = []
     for key, text in report.prose.items():
         for sentence in re.split(r"(?<=[。；;！!？?])", re.sub(r"\s+", "", text or "")):
-            out += _sentence_findings(report, key, sentence)
+            out += _sentence_findings(report, key, for_regex(sentence, SENTENCE_CHARS))
     return out
 
 

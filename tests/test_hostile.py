@@ -679,3 +679,20 @@ def test_a_report_built_with_control_characters_still_renders(target):
     if target != "pdf":
         assert "青石街道办事处" in re.sub(r"<[^>]+>", "", text) and "\x0b" not in text and "\x01" not in text
     assert data
+
+
+LONG_PARAGRAPHS = {"cjk": "长" * 200_000, "ascii": "a" * 200_000, "digits": "1" * 200_000,
+                   "mixed": "ab1.长@" * 30_000}
+
+
+@pytest.mark.parametrize("kind", LONG_PARAGRAPHS)
+def test_a_200000_character_paragraph_never_stalls_check_render_or_import(kind, tmp_path):
+    """Hang guard (a limit far above the normal time, not a timing test): patterns and layout stay linear."""
+    data = busy(**{"prose.problems": LONG_PARAGRAPHS[kind], "prose.other": "收到申请" + LONG_PARAGRAPHS[kind]})
+    source = tmp_path / "数据.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "输出"
+    targets = "docx,html,pdf" if kind == "digits" else "docx,html"  # one PDF: the layout of an unbroken run
+    clean(run_cli("render", source, "-o", out, "--to", targets, timeout=90), EXIT_OK)
+    html = next(out.glob("*.html"))
+    assert run_cli("check", html, timeout=60).code in (EXIT_OK, EXIT_FINDINGS)

@@ -17,9 +17,11 @@ from ..tables import Cell, Grid
 
 # Tokens that must never break inside: URLs, e-mail addresses, numbers (phone numbers, dates, decimals).
 TOKEN = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=]"
-                   r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+                   r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
                    r"|\d+(?:[.,:/-]\d+)*%?")
 LONG_TOKEN = 40  # a longer token (a long URL) may break after a slash, and nowhere else by us
+UNBROKEN = re.compile(r"[!-~]{%d,}" % (2 * LONG_TOKEN))  # printable ASCII without a space: one word to a browser
+UNBROKEN_SPLIT = re.compile(r"([!-~]{%d,})" % (2 * LONG_TOKEN))
 
 
 @lru_cache(maxsize=1)
@@ -48,17 +50,25 @@ def keep_tokens(text: str) -> Markup:
     """Escape ``text`` and wrap each token in a span that does not break (a long URL: only after a slash)."""
     out, end = [], 0
     for match in TOKEN.finditer(text):
-        out.append(escape(text[end:match.start()]))
+        out.append(breakable(text[end:match.start()]))
         token = match.group()
         if len(token) < 2:
             out.append(escape(token))
         elif len(token) <= LONG_TOKEN:
             out.append(Markup('<span class="nobr">%s</span>') % token)
         else:
-            out.append(Markup("/<wbr>").join(escape(part) for part in token.split("/")))
+            out.append(Markup("/<wbr>").join(breakable(part) for part in token.split("/")))
         end = match.end()
-    out.append(escape(text[end:]))
+    out.append(breakable(text[end:]))
     return Markup("").join(out)
+
+
+def breakable(text: str) -> Markup:
+    """Escape ``text``, giving a run without any break opportunity (pasted junk: 「aaaa…」 thousands long) one
+    every LONG_TOKEN characters, so a line can always break and page layout never stalls on it."""
+    return Markup("").join(escape(part) if not UNBROKEN.fullmatch(part) else
+                           Markup("<wbr>").join(escape(part[i:i + LONG_TOKEN]) for i in range(0, len(part), LONG_TOKEN))
+                           for part in UNBROKEN_SPLIT.split(text) if part)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...limits import check_zip
 from .. import InputError
 from .items import Item, Source, clean
 
@@ -17,8 +18,14 @@ def items_from_docx(path: Path) -> Source:
     from docx.oxml.ns import qn
 
     try:
+        check_zip(path, what="年度报告")
         document = Document(str(path))
-    except Exception:  # python-docx raises several types for a damaged or non-Word file
+    except InputError:
+        raise
+    except Exception as exc:  # python-docx raises several types for a damaged or non-Word file
+        if "huge text node" in str(exc) or "Text node too long" in str(exc):  # lxml: 10 MB for one run of text
+            raise InputError(f"{path.name}：文档中有一段连续文字超过 10 MB（约 300 万个汉字），超出读取上限，未读取。"
+                             "年度报告不会有这么长的一段，请检查文档内容（可能是复制时带入了大量无关文字）。") from None
         raise InputError(f"{path.name}：无法作为 Word 文档打开，文件可能已损坏或不是 Word 文档。"
                          "请确认是 .docx 格式（.doc 请先用 Word/WPS 另存为 .docx）。") from None
     items: list[Item] = []

@@ -23,7 +23,8 @@ PART_WORDS = (("active", ("主动公开",)), ("requests", ("依申请", "申请"
 PLACEHOLDER = re.compile(r"^【[^】]*】$")
 NAME_SUFFIXES = ("人民政府", "街道办事处", "办事处")
 URL = re.compile(r"https?://[^\s）)>，,；;。“”\"'<]+")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# ASCII, and a match starts only where a run of address characters starts: linear on any text
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 LEVELS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"))
 SELF_REFERENCES = (("街道", ("我街道", "本街道", "我街", "我街办", "本街办")), ("镇", ("我镇", "本镇")),
                    ("乡", ("我乡", "本乡")))
