@@ -696,3 +696,23 @@ def test_a_200000_character_paragraph_never_stalls_check_render_or_import(kind, 
     clean(run_cli("render", source, "-o", out, "--to", targets, timeout=90), EXIT_OK)
     html = next(out.glob("*.html"))
     assert run_cli("check", html, timeout=60).code in (EXIT_OK, EXIT_FINDINGS)
+
+
+def test_a_copy_protected_pdf_is_read_and_a_password_locked_one_is_refused(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from generator.render import render
+
+    source = tmp_path / "报告.pdf"
+    source.write_bytes(render(read_data_file(BUSY), "pdf"))
+    protected, locked = tmp_path / "禁止复制.pdf", tmp_path / "要密码.pdf"
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password="", owner_password="owner", permissions_flag=0, algorithm="AES-128")
+    writer.write(protected)
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password="open", owner_password="owner", algorithm="AES-128")
+    writer.write(locked)
+    text = clean(run_cli("check", protected), EXIT_OK)  # opens without a password: read like any PDF
+    assert "校验通过" in text
+    text = clean(run_cli("check", locked), EXIT_INPUT)
+    assert "加密" in text
