@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_roster import make_roster  # noqa: E402
+from make_roster import make_roster
 
 
 def tree_sample(pid: int, cpu: dict[int, float]) -> int:

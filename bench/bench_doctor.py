@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import hidden_pdf_libraries  # noqa: E402
+from helpers import hidden_pdf_libraries
 
 RUNS = 5
 

@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.checks import check  # noqa: E402
-from generator.inputs import load_report  # noqa: E402
-from generator.inputs.excel import form_bytes, read_form, write_form  # noqa: E402
+from generator.checks import check
+from generator.inputs import load_report
+from generator.inputs.excel import form_bytes, read_form, write_form
 
 EXAMPLE = ROOT / "examples" / "青石街道-2025.yaml"
 TARGET = 0.2

@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from corpus import CORPUS, read_value, report_file, score, truth_files, truth_values  # noqa: E402
+from corpus import CORPUS, read_value, report_file, score, truth_files, truth_values
 
-from generator.checks import check  # noqa: E402
-from generator.inputs import load_report  # noqa: E402
-from generator.inputs.importer import build_report, import_report  # noqa: E402
-from generator.inputs.importer.pdf import items_from_pdf  # noqa: E402
-from generator.render import render  # noqa: E402
+from generator.checks import check
+from generator.inputs import load_report
+from generator.inputs.importer import build_report, import_report
+from generator.inputs.importer.pdf import items_from_pdf
+from generator.render import render
 
 PAGES = 20
 

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.inputs import load_report  # noqa: E402
-from generator.render import render  # noqa: E402
+from generator.inputs import load_report
+from generator.render import render
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 SECONDS = {"html": 3.0, "docx": 4.0, "pdf": 8.0}

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.formats import format_for_year, outcome_rows  # noqa: E402
-from generator.inputs.roster import cell_ref, roster_columns, write_roster  # noqa: E402
-from generator.report import Agency, Fees, Report  # noqa: E402
+from generator.formats import format_for_year, outcome_rows
+from generator.inputs.roster import cell_ref, roster_columns, write_roster
+from generator.report import Agency, Fees, Report
 
 PLACES = "青石嵋阳英林云溪松岭桃源金沙白马凤凰龙泉梅山柳河杏花枫桥竹园兰亭花溪石门清水"
 BROKEN_EVERY, BROKEN_OFFSET = 50, 7
@@ -39,7 +39,7 @@ def agency_name(i: int) -> str:
 def synthetic_report(i: int, year: int, rng: random.Random) -> Report:
     """One agency whose numbers satisfy every rule and whose prose agrees with them."""
     fmt = format_for_year(year)
-    numbers = {path: 0 for path in fmt.input_paths}
+    numbers = dict.fromkeys(fmt.input_paths, 0)
     for col in fmt.requests.input_columns:
         busy = col.key == "natural" or rng.random() < 0.3
         for row in outcome_rows(fmt.requests):
@@ -77,7 +77,7 @@ def synthetic_report(i: int, year: int, rng: random.Random) -> Report:
 
 
 def _active_value(fmt, path: str, rng: random.Random):
-    _, row, col = path.split(".")
+    _, row, _col = path.split(".")
     if row == "rules":
         return 0  # townships make no 规章 (R2-1)
     if fmt.kind_of(path) == "amount":

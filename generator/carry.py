@@ -1,4 +1,5 @@
 """Carry last year's report forward into a draft for the next year (form --previous, wizard --answers)."""
+
 from __future__ import annotations
 
 from .formats import STOCK_ROWS, Format, format_for_year
@@ -15,8 +16,9 @@ def next_year(previous: Report, year: int | None = None, fmt: Format | None = No
     """
     year = year or previous.year + 1
     fmt = fmt or format_for_year(year)
-    draft = ReportBuilder(year=year, format=fmt, agency=previous.agency, fees=Fees(), prose=dict(previous.prose),
-                          absent_is_zero=False)
+    draft = ReportBuilder(
+        year=year, format=fmt, agency=previous.agency, fees=Fees(), prose=dict(previous.prose), absent_is_zero=False
+    )
     for col in fmt.requests.input_columns:
         draft.numbers[f"requests.carried_over.{col.key}"] = previous.number(f"requests.carry_forward.{col.key}") or 0
     if fmt.stock_flow:
@@ -24,4 +26,3 @@ def next_year(previous: Report, year: int | None = None, fmt: Format | None = No
             stock = previous.number(f"active.{row}.{previous.format.stock_column}")
             draft.numbers[f"active.{row}.{fmt.stock_column}"] = stock or 0
     return draft.build()
-

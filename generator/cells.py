@@ -5,6 +5,7 @@ same interpretation and the same message (R0-1, R0-2, R0-3) wherever it was type
 the cell is (``where``, shown to the clerk) and its path; blank cells are only flagged here, because
 forms report their blanks grouped (one finding per sheet or row) and a published report keeps them blank.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,14 +52,27 @@ def read_number(raw: object, kind: str, where: str, path: str, extra_note: str =
     if parsed.blank:
         return NumberCell(parsed.value, blank=True)
     if parsed.value is None:
-        return NumberCell(None, Finding("R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path,
-                                        operands={"输入": clip(shown(raw))}))
+        return NumberCell(
+            None,
+            Finding(
+                "R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={"输入": clip(shown(raw))}
+            ),
+        )
     note = "；".join(filter(None, [parsed.note, extra_note]))
     if not note:
         return NumberCell(parsed.value)
     value = format_number(parsed.value, kind)
-    return NumberCell(parsed.value, Finding("R0-1", WARNING, where, f"「{shown(raw)}」已按 {value} 处理（{note}），请核对。",
-                                            path=path, operands={"输入": shown(raw), "按": parsed.value}))
+    return NumberCell(
+        parsed.value,
+        Finding(
+            "R0-1",
+            WARNING,
+            where,
+            f"「{shown(raw)}」已按 {value} 处理（{note}），请核对。",
+            path=path,
+            operands={"输入": shown(raw), "按": parsed.value},
+        ),
+    )
 
 
 def read_text(raw: object, where: str, path: str, strip: bool = True) -> tuple[str, Finding | None]:
@@ -91,5 +105,11 @@ def read_yes_no(raw: object, where: str, path: str) -> tuple[bool | None, Findin
         return True, None
     if text.casefold() in NO_WORDS:
         return False, None
-    return None, Finding("R0-1", ERROR, where, f"「{text}」无法识别，请填写或选择「{YES}」或「{NO}」。", path=path,
-                         operands={"输入": text})
+    return None, Finding(
+        "R0-1",
+        ERROR,
+        where,
+        f"「{text}」无法识别，请填写或选择「{YES}」或「{NO}」。",
+        path=path,
+        operands={"输入": text},
+    )

@@ -3,6 +3,7 @@
 Layout decisions that every output shares live here too: which paragraph stays with the next one and
 where the 落款 lines stand on the 28-character line (GB/T 9704-2012 7.3.5.1).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,14 @@ from .report import Report
 from .tables import Grid, all_grids
 
 TITLE, HEADING1, HEADING2, BODY, TABLE, SIGNATURE, DATE = (
-    "title", "heading1", "heading2", "body", "table", "signature", "date")
+    "title",
+    "heading1",
+    "heading2",
+    "body",
+    "table",
+    "signature",
+    "date",
+)
 
 
 LINE_CHARS = 28  # characters per line of the 156 mm text block (GB/T 9704)
@@ -64,8 +72,10 @@ def signature(name: str, date: str) -> list[Block]:
     n, d = prose.text_width(name), prose.text_width(date)
     date_right = max(2, n - d)
     name_right = date_right + d + 2 - n
-    return [Block(SIGNATURE, name, keep_with_next=True, left=max(0, LINE_CHARS - n - name_right), right=name_right),
-            Block(DATE, date, left=max(0, LINE_CHARS - d - date_right), right=date_right)]
+    return [
+        Block(SIGNATURE, name, keep_with_next=True, left=max(0, LINE_CHARS - n - name_right), right=name_right),
+        Block(DATE, date, left=max(0, LINE_CHARS - d - date_right), right=date_right),
+    ]
 
 
 def _body(text: str) -> list[Block]:
@@ -77,5 +87,5 @@ def _strip_heading(text: str, heading: str) -> str:
     body = heading[3:]
     for prefix in (heading, body):
         if text.startswith(prefix):
-            return text[len(prefix):].lstrip("。.：: \n")
+            return text[len(prefix) :].lstrip("。.：: \n")
     return text

@@ -3,6 +3,7 @@
 Every command returns one of the exit codes below; an error raised anywhere below the application
 layer carries its own code, so the command only prints its message.
 """
+
 from __future__ import annotations
 
 EXIT_OK = 0  # done, no errors in the data

@@ -1,4 +1,5 @@
 """A finding: one rule that failed, where, with its operands, in plain Chinese."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -47,4 +48,3 @@ def summary(findings: list[Finding]) -> str:
     if not findings:
         return "校验通过：未发现问题。"
     return f"共发现 {errors} 个错误、{warnings} 个提醒。"
-

@@ -6,6 +6,7 @@ the Excel form, the wizard and the importer all read these definitions.
 Numbers live at paths ``table.row.column``: ``active.normative_docs.issued`` (section 二),
 ``requests.new.natural`` (section 三), ``appeals.review.upheld`` (section 四).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -213,8 +214,11 @@ REQUEST_COLUMNS = (
 ORGANISATION_COLUMNS = ("commercial", "research", "public_interest", "legal", "other_org")
 
 _GRANTED = Row("granted", "（一）予以公开", "（一）予以公开")
-_PARTIAL = Row("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-               "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+_PARTIAL = Row(
+    "partial",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+)
 
 
 def _numbered(key: str, group: str, *labels: str) -> tuple[Row, ...]:
@@ -223,7 +227,8 @@ def _numbered(key: str, group: str, *labels: str) -> tuple[Row, ...]:
 
 
 _DENIED = _numbered(
-    "denied", "（三）不予公开",
+    "denied",
+    "（三）不予公开",
     "1.属于国家秘密",
     "2.其他法律行政法规禁止公开",
     "3.危及“三安全一稳定”",
@@ -234,13 +239,15 @@ _DENIED = _numbered(
     "8.属于行政查询事项",
 )
 _UNABLE = _numbered(
-    "unable", "（四）无法提供",
+    "unable",
+    "（四）无法提供",
     "1.本机关不掌握相关政府信息",
     "2.没有现成信息需要另行制作",
     "3.补正后申请内容仍不明确",
 )
 _NOT_PROCESSED = _numbered(
-    "not_processed", "（五）不予处理",
+    "not_processed",
+    "（五）不予处理",
     "1.信访举报投诉类申请",
     "2.重复申请",
     "3.要求提供公开出版物",
@@ -248,7 +255,8 @@ _NOT_PROCESSED = _numbered(
     "5.要求行政机关确认或重新出具已获取信息",
 )
 _OTHER_2021 = _numbered(
-    "other", "（六）其他处理",
+    "other",
+    "（六）其他处理",
     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
     "3.其他",
@@ -281,11 +289,16 @@ APPEAL_COLUMNS = (
     Column("pending", "尚未审结"),
     Column("total", "总计", derived=True),
 )
-APPEALS = Table("appeals", HEADINGS[3], (
-    Row("review", REVIEW, REVIEW),
-    Row("litigation_direct", "未经复议直接起诉", LITIGATION),
-    Row("litigation_after_review", "复议后起诉", LITIGATION),
-), APPEAL_COLUMNS)
+APPEALS = Table(
+    "appeals",
+    HEADINGS[3],
+    (
+        Row("review", REVIEW, REVIEW),
+        Row("litigation_direct", "未经复议直接起诉", LITIGATION),
+        Row("litigation_after_review", "复议后起诉", LITIGATION),
+    ),
+    APPEAL_COLUMNS,
+)
 
 # --- Section 二 -------------------------------------------------------------------------------
 
@@ -301,17 +314,29 @@ FORMAT_2021 = Format(
     headings=HEADINGS,
     overview_parts=OVERVIEW_PARTS,
     active_blocks=(
-        Block("item1", "第二十条第（一）项", (
-            Column("issued", "本年制发件数", short="制发", activity=True),
-            Column("repealed", "本年废止件数", short="废止", activity=True),
-            Column("in_force", "现行有效件数", short="现行有效"),
-        ), (Row("rules", "规章"), Row("normative_docs", "行政规范性文件"))),
-        Block("item5", "第二十条第（五）项", (_decisions("本年处理决定数量"),),
-              (Row("licensing", "行政许可"),)),
-        Block("item6", "第二十条第（六）项", (_decisions("本年处理决定数量"),),
-              (Row("penalty", "行政处罚"), Row("coercion", "行政强制"))),
-        Block("item8", "第二十条第（八）项", (Column("amount", "本年收费金额（单位：万元）", AMOUNT),),
-              (Row("fees", "行政事业性收费"),)),
+        Block(
+            "item1",
+            "第二十条第（一）项",
+            (
+                Column("issued", "本年制发件数", short="制发", activity=True),
+                Column("repealed", "本年废止件数", short="废止", activity=True),
+                Column("in_force", "现行有效件数", short="现行有效"),
+            ),
+            (Row("rules", "规章"), Row("normative_docs", "行政规范性文件")),
+        ),
+        Block("item5", "第二十条第（五）项", (_decisions("本年处理决定数量"),), (Row("licensing", "行政许可"),)),
+        Block(
+            "item6",
+            "第二十条第（六）项",
+            (_decisions("本年处理决定数量"),),
+            (Row("penalty", "行政处罚"), Row("coercion", "行政强制")),
+        ),
+        Block(
+            "item8",
+            "第二十条第（八）项",
+            (Column("amount", "本年收费金额（单位：万元）", AMOUNT),),
+            (Row("fees", "行政事业性收费"),),
+        ),
     ),
     requests=_requests(_OTHER_2021),
     appeals=APPEALS,
@@ -331,21 +356,38 @@ FORMAT_2019 = Format(
     headings=HEADINGS,
     overview_parts=OVERVIEW_PARTS,
     active_blocks=(
-        Block("item1", "第二十条第（一）项", (
-            Column("made", "本年新制作数量", short="新制作", activity=True),
-            Column("published", "本年新公开数量", short="新公开", activity=True),
-            Column("total_public", "对外公开总数量", short="对外公开总数"),
-        ), (Row("rules", "规章"), Row("normative_docs", "规范性文件"))),
-        Block("item5", "第二十条第（五）项", (_PREV, _CHANGE, _decisions("处理决定数量")),
-              (Row("licensing", "行政许可"), Row("other_services", "其他对外管理服务事项"))),
-        Block("item6", "第二十条第（六）项", (_PREV, _CHANGE, _decisions("处理决定数量")),
-              (Row("penalty", "行政处罚"), Row("coercion", "行政强制"))),
-        Block("item8", "第二十条第（八）项", (_PREV, _CHANGE),
-              (Row("fees", "行政事业性收费"),)),
-        Block("item9", "第二十条第（九）项", (
-            Column("items", "采购项目数量"),
-            Column("amount", "采购总金额", AMOUNT),
-        ), (Row("procurement", "政府集中采购"),)),
+        Block(
+            "item1",
+            "第二十条第（一）项",
+            (
+                Column("made", "本年新制作数量", short="新制作", activity=True),
+                Column("published", "本年新公开数量", short="新公开", activity=True),
+                Column("total_public", "对外公开总数量", short="对外公开总数"),
+            ),
+            (Row("rules", "规章"), Row("normative_docs", "规范性文件")),
+        ),
+        Block(
+            "item5",
+            "第二十条第（五）项",
+            (_PREV, _CHANGE, _decisions("处理决定数量")),
+            (Row("licensing", "行政许可"), Row("other_services", "其他对外管理服务事项")),
+        ),
+        Block(
+            "item6",
+            "第二十条第（六）项",
+            (_PREV, _CHANGE, _decisions("处理决定数量")),
+            (Row("penalty", "行政处罚"), Row("coercion", "行政强制")),
+        ),
+        Block("item8", "第二十条第（八）项", (_PREV, _CHANGE), (Row("fees", "行政事业性收费"),)),
+        Block(
+            "item9",
+            "第二十条第（九）项",
+            (
+                Column("items", "采购项目数量"),
+                Column("amount", "采购总金额", AMOUNT),
+            ),
+            (Row("procurement", "政府集中采购"),),
+        ),
     ),
     requests=_requests(_OTHER_2019),
     appeals=APPEALS,

@@ -8,6 +8,7 @@ near it, and a spreadsheet keeps only 15 significant digits), an amount has at m
 decimal places, and a typed number is at most ``MAX_NUMBER_TEXT`` characters. Infinity and NaN are
 never numbers. ``plain`` gives the exact form of a number for files that store floats.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,5 +1,6 @@
 """Writing files safely: atomically (temp file + rename), never over an existing file without --force, under
 names every common file system accepts; a failed write leaves neither a half file nor a temp file behind."""
+
 from __future__ import annotations
 
 import errno
@@ -82,8 +83,14 @@ def safe_filename(name: str, fallback: str = "报告", max_bytes: int = MAX_NAME
     name, so different long names stay different.
     """
     name = INVISIBLE.sub("", unicodedata.normalize("NFC", name))
-    cleaned = "".join("_" if ch in _WINDOWS_FORBIDDEN or unicodedata.category(ch) in ("Cc", "Cs")
-                      else "" if unicodedata.category(ch) == "Cf" else ch for ch in name)
+    cleaned = "".join(
+        "_"
+        if ch in _WINDOWS_FORBIDDEN or unicodedata.category(ch) in ("Cc", "Cs")
+        else ""
+        if unicodedata.category(ch) == "Cf"
+        else ch
+        for ch in name
+    )
     cleaned = cleaned.strip().strip(".").strip() or fallback
     if cleaned.split(".")[0].upper() in _WINDOWS_RESERVED:
         cleaned = f"_{cleaned}"

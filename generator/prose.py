@@ -2,6 +2,7 @@
 
 Every sentence is computed from the same Report the tables print, so it cannot disagree with them.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,10 @@ def _name_lines(name: str) -> list[str]:
     fitting = [i for i in points if text_width(name[:i]) <= TITLE_LINE_CHARS]
     if not fitting:
         return [name]  # no natural break point: the renderer wraps it
-    cut = min(fitting, key=lambda i: (text_width(name[i:]) > TITLE_LINE_CHARS,
-                                      abs(text_width(name[:i]) - text_width(name[i:]))))
+    cut = min(
+        fitting,
+        key=lambda i: (text_width(name[i:]) > TITLE_LINE_CHARS, abs(text_width(name[:i]) - text_width(name[i:]))),
+    )
     return [name[:cut].strip(), *_name_lines(name[cut:].strip())]
 
 
@@ -77,14 +80,19 @@ def opening(report: Report) -> str:
     """The customary opening paragraph: legal basis, the six parts, period, where to read, contact."""
     a = report.agency
     parts = "、".join(h.split("、", 1)[1] for h in HEADINGS)
-    text = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）第四十九条、第五十条规定编制。"
-            f"全文包括{parts}六个部分。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。")
+    text = (
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）第四十九条、第五十条规定编制。"
+        f"全文包括{parts}六个部分。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。"
+    )
     if a.website or a.url:
         site = f"“{a.website}”" if a.website else ""
         url = f"（{a.url}）" if a.url else ""
         text += f"本报告电子版可在{site or '政府门户网站'}{url}查阅或下载。"
-    contact = "，".join(f"{label}：{value}" for label, value in
-                       (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone), ("电子邮箱", a.email)) if value)
+    contact = "，".join(
+        f"{label}：{value}"
+        for label, value in (("地址", a.address), ("邮编", a.postcode), ("电话", a.phone), ("电子邮箱", a.email))
+        if value
+    )
     if contact:
         text += f"如对本报告有疑问，请与{a.name}{a.office}联系（{contact}）。"
     return text
@@ -92,6 +100,7 @@ def opening(report: Report) -> str:
 
 def active_summary(report: Report) -> str:
     """（一）主动公开, from the section 二 table."""
+
     def n(path: str) -> str:
         return figure(report.number(path))
 
@@ -100,22 +109,27 @@ def active_summary(report: Report) -> str:
     columns = report.format.active_block_of(row.key).columns
     made, changed, stock = ((c.short, n(f"active.{row.key}.{c.key}")) for c in columns)
     docs = f"本年度{made[0]}{row.label}{made[1]}件、{changed[0]}{changed[1]}件，{stock[0]}{stock[1]}件"
-    decisions = (f"作出行政许可决定{n('active.licensing.decisions')}件、行政处罚决定{n('active.penalty.decisions')}件、"
-                 f"行政强制决定{n('active.coercion.decisions')}件")
+    decisions = (
+        f"作出行政许可决定{n('active.licensing.decisions')}件、行政处罚决定{n('active.penalty.decisions')}件、"
+        f"行政强制决定{n('active.coercion.decisions')}件"
+    )
     return f"{report.year}年，{who}依法主动公开政府信息。{docs}；{decisions}。具体情况见第二部分。"
 
 
 def requests_summary(report: Report) -> str:
     """（二）依申请公开, from the section 三 table."""
+
     def total(row: str) -> str:
         return figure(report.requests_total(row))
 
     if report.requests_total("new") == 0 and report.requests_total("carried_over") == 0:
         text = "本年度未收到政府信息公开申请，无上年结转申请。"
     else:
-        text = (f"本年度共收到政府信息公开申请{total('new')}件，上年结转{total('carried_over')}件，"
-                f"办结{total('total_processed')}件（其中予以公开{total('granted')}件、部分公开{total('partial')}件），"
-                f"结转下年度继续办理{total('carry_forward')}件。")
+        text = (
+            f"本年度共收到政府信息公开申请{total('new')}件，上年结转{total('carried_over')}件，"
+            f"办结{total('total_processed')}件（其中予以公开{total('granted')}件、部分公开{total('partial')}件），"
+            f"结转下年度继续办理{total('carry_forward')}件。"
+        )
     return text + appeals_summary(report)
 
 
@@ -139,8 +153,10 @@ def fee_statement(report: Report) -> str:
     fees = report.fees
     if fees.collected or (fees.collected is None and fees.amount):  # 否 with an amount is R6-1, never "收取"
         cases = f"（{fees.cases}件）" if fees.cases else ""
-        return (f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费"
-                f"{format_number(fees.amount or 0, 'amount')}元{cases}。")
+        return (
+            f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费"
+            f"{format_number(fees.amount or 0, 'amount')}元{cases}。"
+        )
     if fees.collected is False:
         return "本年度未收取政府信息公开信息处理费。"
     return ""

@@ -6,6 +6,7 @@ typed as something that is no number, or never found in an imported report — a
 what was typed, or None), never in ``numbers``. ``number(path)`` is None for them, so no rule treats
 an unread cell as 0.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -59,7 +60,8 @@ class Agency:
     @property
     def is_township(self) -> bool:
         return self.level in TOWNSHIP_LEVELS or (
-            not self.level and self.name.endswith(("乡人民政府", "镇人民政府", "街道办事处")))
+            not self.level and self.name.endswith(("乡人民政府", "镇人民政府", "街道办事处"))
+        )
 
     @property
     def self_reference(self) -> str:
@@ -166,17 +168,36 @@ class ReportBuilder:
                 else:
                     unread[path] = None
         return Report(
-            year=self.year, format=self.format, agency=self.agency, publication_date=self.publication_date,
-            prose=self.prose, fees=self.fees, numbers=numbers, unread=unread,
+            year=self.year,
+            format=self.format,
+            agency=self.agency,
+            publication_date=self.publication_date,
+            prose=self.prose,
+            fees=self.fees,
+            numbers=numbers,
+            unread=unread,
             typed_totals={p: v for p, v in self.typed_totals.items() if v is not None},
-            places=self.places, read_findings=tuple(self.read_findings), declared_format=self.declared_format,
-            headings=self.headings)
+            places=self.places,
+            read_findings=tuple(self.read_findings),
+            declared_format=self.declared_format,
+            headings=self.headings,
+        )
 
     @classmethod
     def from_report(cls, report: Report) -> ReportBuilder:
         """A builder holding everything of ``report`` (to derive a new report from it)."""
-        return cls(year=report.year, format=report.format, agency=report.agency,
-                   publication_date=report.publication_date, prose=dict(report.prose), fees=report.fees,
-                   numbers=dict(report.numbers), unread=dict(report.unread), typed_totals=dict(report.typed_totals),
-                   places=dict(report.places), read_findings=list(report.read_findings),
-                   declared_format=report.declared_format, headings=report.headings)
+        return cls(
+            year=report.year,
+            format=report.format,
+            agency=report.agency,
+            publication_date=report.publication_date,
+            prose=dict(report.prose),
+            fees=report.fees,
+            numbers=dict(report.numbers),
+            unread=dict(report.unread),
+            typed_totals=dict(report.typed_totals),
+            places=dict(report.places),
+            read_findings=list(report.read_findings),
+            declared_format=report.declared_format,
+            headings=report.headings,
+        )

@@ -4,6 +4,7 @@ The repository keeps them in the top-level ``templates/`` folder; pyproject.toml
 wheel as the package ``generator.templates``, so the same code works from a checkout, an editable install
 and a wheel.
 """
+
 from __future__ import annotations
 
 from importlib.resources import files

@@ -7,6 +7,7 @@ full width, is stored as text and shown with Excel's quote prefix, so even editi
 formula) and numbers through ``put_value`` (a spreadsheet keeps 15 significant digits: longer amounts are text).
 Readers open workbooks with ``load_readonly``.
 """
+
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -60,6 +61,7 @@ def load_readonly(source, data_only: bool = False):
 
     original = _reader._cast_number
     if not getattr(original, "keeps_text", False):
+
         def cast(value: str):
             try:
                 return original(value)

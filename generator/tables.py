@@ -3,12 +3,23 @@
 Both renderers (HTML and DOCX) draw these same grids, so the table geometry exists once — merges, header
 rows and the row ranges that must stay on one page (a table may break between rows only elsewhere).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .formats import (ACTIVE_GRID_COLUMNS, APPLICANTS, CONTENT, LITIGATION, ORGANISATION_COLUMNS, ORGANISATIONS,
-                      OUTCOMES, REQUEST_NOTE, REVIEW, Format)
+from .formats import (
+    ACTIVE_GRID_COLUMNS,
+    APPLICANTS,
+    CONTENT,
+    LITIGATION,
+    ORGANISATION_COLUMNS,
+    ORGANISATIONS,
+    OUTCOMES,
+    REQUEST_NOTE,
+    REVIEW,
+    Format,
+)
 from .numbers import INVALID_MARK, format_number
 from .report import Report
 
@@ -98,7 +109,7 @@ def requests_grid(report: Report) -> Grid:
     for i, key in enumerate(ORGANISATION_COLUMNS):
         grid.add(table.column(key).label, 2, 4 + i, header=True, scope="col")
     outcome_rows = [row for row in table.rows if row.group]
-    grid.keep.append(range(0, grid.header_rows + FIRST_ROWS))
+    grid.keep.append(range(grid.header_rows + FIRST_ROWS))
     r = 3
     for row in table.rows:
         if not row.group:
@@ -137,8 +148,14 @@ def appeals_grid(report: Report) -> Grid:
         if litigation:
             grid.add(row.label, 1, 5 * i, colspan=5, header=True, scope="colgroup")
         for j, column in enumerate(table.columns):
-            grid.add(column.label, 2 if litigation else 1, 5 * i + j, rowspan=1 if litigation else 2,
-                     header=True, scope="col")
+            grid.add(
+                column.label,
+                2 if litigation else 1,
+                5 * i + j,
+                rowspan=1 if litigation else 2,
+                header=True,
+                scope="col",
+            )
             grid.value(report, fmt, f"appeals.{row.key}.{column.key}", 3, 5 * i + j)
     grid.keep.append(range(grid.nrows))
     return grid

@@ -6,10 +6,6 @@ import io
 import random
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path

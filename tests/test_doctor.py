@@ -10,10 +10,9 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from helpers import Run, hidden_pdf_libraries, run_cli
 
 from generator.app.doctor import SAMPLE
-
-from helpers import Run, hidden_pdf_libraries, run_cli
 
 FANDOL_FANG = Path("/usr/local/share/fonts/nianbao-fandol/FandolFang-Regular.otf")  # scripts/setup.sh puts it here
 

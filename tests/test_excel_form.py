@@ -638,7 +638,7 @@ HOSTILE = {  # name → (file name, bytes or maker, words the message must conta
     "blank-bytes": ("表.xlsx", b"\n\n  ", "文件是空的"),
     "csv-renamed": ("表.xlsx", "单位,新收申请\n白沙镇,3\n".encode("gb18030"), "CSV"),
     "utf8-csv-renamed": ("表.xlsx", "\ufeff单位,新收申请\n白沙镇,3\n".encode("utf-8"), "CSV"),
-    "html-export": ("表.xls", "<html><body><table><tr><td>1</td></tr></table></body></html>".encode(), "网页"),
+    "html-export": ("表.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页"),
     "old-xls": ("表.xls", _cfb(["Workbook", "\x05SummaryInformation"]), "97-2003"),
     "wps-et": ("表.et", _cfb(["Workbook", "\x05SummaryInformation"]),
                "WPS 表格文件（.et），无法读取。请在 WPS 中打开，「文件 → 另存为」"),
@@ -776,7 +776,7 @@ def test_form_batch_writes_the_roster(tmp_path, monkeypatch):
 # --- a real spreadsheet program ----------------------------------------------------------------
 
 def _soffice(tmp_path: Path, target: str, *files: Path) -> Path:
-    return soffice_convert(target, *files, outdir=tmp_path / f"lo-{target.split(':')[0]}")
+    return soffice_convert(target, *files, outdir=tmp_path / f"lo-{target.split(':', maxsplit=1)[0]}")
 
 
 @pytest.mark.libreoffice

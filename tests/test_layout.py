@@ -5,20 +5,31 @@ the section 三 table may break and the 落款 — measured from the PDFs (chara
 our own markup.
 """
 import copy
+import itertools
 import re
 from pathlib import Path
 
 import pytest
+from conftest import BUSY, YINGLIN, example_dict, report_of
+from helpers import soffice_convert
+from pagelayout import (
+    BLOCK_BOTTOM,
+    BLOCK_LEFT,
+    BLOCK_RIGHT,
+    BLOCK_TOP,
+    CELL,
+    LINE_PITCH,
+    NO_LINE_END,
+    NO_LINE_START,
+    PAGE_NUMBER_PT,
+    dash_centre,
+    full_width_only,
+    read_pdf,
+)
 
 from generator.formats import HEADINGS
 from generator.render import render
 from generator.tables import all_grids
-
-from helpers import soffice_convert
-
-from conftest import BUSY, YINGLIN, example_dict, report_of
-from pagelayout import (BLOCK_BOTTOM, BLOCK_LEFT, BLOCK_RIGHT, BLOCK_TOP, CELL, LINE_PITCH, NO_LINE_END,
-                        NO_LINE_START, PAGE_NUMBER_PT, dash_centre, full_width_only, read_pdf)
 
 pytestmark = pytest.mark.poppler
 NEEDS_SOFFICE = pytest.mark.libreoffice
@@ -93,7 +104,7 @@ def full_lines(pages):
     """Lines followed by another line of the same paragraph: the next 16 pt line starts at the left margin
     (a new paragraph, heading or 落款 starts indented). The title (22 pt) and tables (≤ 10.5 pt) are apart."""
     lines = body_lines(pages)
-    return [(page, line, after) for (page, line), (_, after) in zip(lines, lines[1:])
+    return [(page, line, after) for (page, line), (_, after) in itertools.pairwise(lines)
             if abs(after.x0 - BLOCK_LEFT) < MARGIN_MM]
 
 
@@ -171,7 +182,7 @@ def test_no_page_but_the_last_is_mostly_empty(rendering):
     """Every page but the last is at least 40 % full: tables continue on the next page instead of
     leaving a hole, unless what comes next cannot start there (then the gap is smaller than it)."""
     _, _, pages = rendering
-    for page, following in zip(pages, pages[1:]):
+    for page, following in itertools.pairwise(pages):
         used = (max(c.bottom for c in page.content()) - BLOCK_TOP) / (BLOCK_BOTTOM - BLOCK_TOP)
         assert used >= 0.4, f"page {page.number} is {used:.0%} full"
 
@@ -181,7 +192,7 @@ def test_title_and_signature(rendering):
     the right, the date below it, its first character 2 characters further right, inside the text block."""
     (_, name), _, pages = rendering
     report = report_of(CASES[name])
-    title = [line for line in pages[0].lines(size=22)]
+    title = list(pages[0].lines(size=22))
     assert "".join(line.text for line in title) == f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
     if len(title) == 2:
         assert abs(title[1].bottom - title[0].bottom - LINE_PITCH) < 0.3

@@ -13,12 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.render import pdf
-
+from conftest import BUSY, YINGLIN
 from helpers import ROOT, Run, hidden_pdf_libraries, run_cli
 
-from conftest import BUSY, YINGLIN
+from generator.render import pdf
 
 NO_PDF = "无法生成 PDF"
 

@@ -6,21 +6,18 @@ import zipfile
 
 import lxml.html
 import pytest
+from conftest import BROKEN, BUSY, YINGLIN, example_dict, report_of
 from docx import Document
-
-from generator.formats import HEADINGS
-from generator.render import render
-from generator.tables import all_grids
-
 from docx.shared import RGBColor
-
-from generator.document import signature
-from generator.prose import other_matters, says_nothing, title_lines
-from generator.render.html import stylesheet
-from generator.numbers import INVALID_MARK
 from helpers import pdf_text, soffice_convert
 
-from conftest import BROKEN, BUSY, YINGLIN, example_dict, report_of
+from generator.document import signature
+from generator.formats import HEADINGS
+from generator.numbers import INVALID_MARK
+from generator.prose import other_matters, says_nothing, title_lines
+from generator.render import render
+from generator.render.html import stylesheet
+from generator.tables import all_grids
 
 HOSTILE = ("<script>alert('x')</script> & {{ 7*7 }} {% if true %}坏{% endif %} \x01\x1f 😀 "
            + "长" * 10_000)
@@ -199,8 +196,8 @@ def test_libreoffice_opens_the_docx(tmp_path):
 
 def test_committed_reference_template_is_current():
     from generator.render.docx import REFERENCE
-    from generator.resources import template_bytes
     from generator.render.docx_reference import build_reference
+    from generator.resources import template_bytes
 
     assert template_bytes(REFERENCE) == build_reference(), "run: python -m generator.render.docx_reference"
 

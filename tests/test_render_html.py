@@ -7,12 +7,11 @@ import subprocess
 
 import lxml.html
 import pytest
+from conftest import BUSY, example_dict, report_of
+from test_layout import stress_dict
 
 from generator.render import render
 from generator.render.html import keep_tokens
-
-from conftest import BUSY, example_dict, report_of
-from test_layout import stress_dict
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 MEASURE = """<script>

@@ -7,11 +7,13 @@ import subprocess
 import zipfile
 
 import pytest
+from conftest import BUSY, example_dict, report_of
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from helpers import pdf_text, soffice_convert
 
 from generator.app.cli import main
 from generator.formats import HEADINGS
@@ -19,10 +21,6 @@ from generator.render import render
 from generator.render.docx import REFERENCE, TemplateError
 from generator.render.docx_reference import FONT_TABLE
 from generator.resources import template_bytes
-
-from helpers import pdf_text, soffice_convert
-
-from conftest import BUSY, example_dict, report_of
 
 LETTERHEAD = "青石街道办事处文件"
 

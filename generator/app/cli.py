@@ -4,6 +4,7 @@ Exit codes: 0 done (no errors), 1 the data has errors or an output was refused, 
 not be read or the command was used wrongly. Heavy libraries are imported only by the command
 that needs them, so ``nianbao --help`` stays fast.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,8 +67,9 @@ def _jobs(value: str) -> int:
     except ValueError:
         jobs = 0
     if not 1 <= jobs <= MAX_JOBS:
-        raise argparse.ArgumentTypeError(f"并行进程数「{value}」应为 1 到 {MAX_JOBS} 之间的整数，"
-                                         "一般不超过电脑的 CPU 核数")
+        raise argparse.ArgumentTypeError(
+            f"并行进程数「{value}」应为 1 到 {MAX_JOBS} 之间的整数，一般不超过电脑的 CPU 核数"
+        )
     return jobs
 
 
@@ -82,8 +84,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="nianbao", description="政府信息公开工作年度报告：填报、校验、生成（DOCX / HTML / PDF）。",
-        epilog="示例：nianbao check 数据.yaml；nianbao render 数据.yaml -o 输出 --to docx,pdf")
+        prog="nianbao",
+        description="政府信息公开工作年度报告：填报、校验、生成（DOCX / HTML / PDF）。",
+        epilog="示例：nianbao check 数据.yaml；nianbao render 数据.yaml -o 输出 --to docx,pdf",
+    )
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
 
@@ -96,8 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="生成年度报告（DOCX、HTML、PDF）")
     p.add_argument("inputs", nargs="+", metavar="文件")
     p.add_argument("-o", "--output", default=".", metavar="目录", help="输出目录，默认当前目录")
-    p.add_argument("--to", type=_formats, default=["docx", "html", "pdf"], metavar="格式",
-                   help="输出格式，逗号分隔：docx,html,pdf（默认全部）")
+    p.add_argument(
+        "--to",
+        type=_formats,
+        default=["docx", "html", "pdf"],
+        metavar="格式",
+        help="输出格式，逗号分隔：docx,html,pdf（默认全部）",
+    )
     p.add_argument("--template", metavar="模板.docx", help="自定义 Word 模板（页面设置和样式）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     p.add_argument("--ignore-errors", action="store_true", help="数据有错误时仍然生成报告（错误会列出）")
@@ -133,11 +142,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="目录")
     p.add_argument("--to", type=_formats, default=["docx", "html"], metavar="格式", help="默认 docx,html")
     p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N", help="并行进程数，默认为 CPU 核数")
-    p.add_argument("--previous", metavar="上年汇总表或文件夹",
-                   help="上一年度的汇总填报表，或存放上年数据文件、填报表、已发布报告（.docx/.html/.pdf）的文件夹，用于跨年度核对和同比图表")
-    p.add_argument("--expected", metavar="名单.xlsx",
-                   help="应报单位名单（列标题：单位名称，可选 单位代码、联系人、联系电话；也可以是汇总填报表），用于判断未提交、重复提交")
-    p.add_argument("--deadline", type=_deadline, default=(1, 31), metavar="月-日", help="公布期限（次年），默认 01-31；晚于期限为逾期")
+    p.add_argument(
+        "--previous",
+        metavar="上年汇总表或文件夹",
+        help="上一年度的汇总填报表，或存放上年数据文件、填报表、已发布报告（.docx/.html/.pdf）的文件夹，用于跨年度核对和同比图表",
+    )
+    p.add_argument(
+        "--expected",
+        metavar="名单.xlsx",
+        help="应报单位名单（列标题：单位名称，可选 单位代码、联系人、联系电话；也可以是汇总填报表），用于判断未提交、重复提交",
+    )
+    p.add_argument(
+        "--deadline",
+        type=_deadline,
+        default=(1, 31),
+        metavar="月-日",
+        help="公布期限（次年），默认 01-31；晚于期限为逾期",
+    )
     p.add_argument("--name", metavar="名称", help="汇总表的单位名称（如 某某县人民政府），默认取各单位的上级政府")
     p.add_argument("--force", action="store_true", help="重新生成已完成的单位")
     p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
@@ -174,4 +195,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

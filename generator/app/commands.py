@@ -1,4 +1,5 @@
 """What each CLI command does: read inputs, check, write outputs, report in Chinese."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,18 @@ def run(args) -> int:
     """Run one parsed command; every error it raises for the user becomes its message and exit code."""
     from . import batch, form, wizard
 
-    handler = {"check": cmd_check, "render": cmd_render, "schema": cmd_schema, "convert": cmd_convert,
-               "import": cmd_import, "form": form.cmd_form, "wizard": wizard.cmd_wizard,
-               "batch": batch.cmd_batch, "rules": cmd_rules, "doctor": cmd_doctor}[args.command]
+    handler = {
+        "check": cmd_check,
+        "render": cmd_render,
+        "schema": cmd_schema,
+        "convert": cmd_convert,
+        "import": cmd_import,
+        "form": form.cmd_form,
+        "wizard": wizard.cmd_wizard,
+        "batch": batch.cmd_batch,
+        "rules": cmd_rules,
+        "doctor": cmd_doctor,
+    }[args.command]
     try:
         return handler(args)
     except InputError as exc:
@@ -53,8 +63,11 @@ def run(args) -> int:
     except Exception as exc:  # the last resort: a message, never a traceback, unless asked for
         if os.environ.get(DEBUG_VARIABLE):
             raise
-        say(f"nianbao 内部错误（{type(exc).__name__}：{clip(str(exc), 200)}）。这不是您操作的问题：请把这条信息和所用的"
-            f"输入文件发给维护人员（设置环境变量 {DEBUG_VARIABLE}=1 后重新运行可看到详细信息）。", sys.stderr)
+        say(
+            f"nianbao 内部错误（{type(exc).__name__}：{clip(str(exc), 200)}）。这不是您操作的问题：请把这条信息和所用的"
+            f"输入文件发给维护人员（设置环境变量 {DEBUG_VARIABLE}=1 后重新运行可看到详细信息）。",
+            sys.stderr,
+        )
         return EXIT_INPUT
 
 
@@ -104,8 +117,9 @@ def cmd_render(args) -> int:
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"输出位置 {folder} 是一个已有的文件，不是文件夹。"
-                          "请用 -o 给出一个文件夹（不存在时会自动创建）。")
+        raise OutputError(
+            f"输出位置 {folder} 是一个已有的文件，不是文件夹。请用 -o 给出一个文件夹（不存在时会自动创建）。"
+        )
     progress = _Progress(args)
     worst, pdf_missing = EXIT_OK, None
     try:
@@ -120,7 +134,9 @@ def cmd_render(args) -> int:
                 worst = EXIT_FINDINGS
                 progress.done(name)
                 continue
-            draft = has_errors(findings)  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
+            draft = has_errors(
+                findings
+            )  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
             stem = file_stem(report, suffix="（草稿）" if draft else "")
             paths = [folder / f"{stem}.{target}" for target in args.to]
             for path in paths:
@@ -171,7 +187,7 @@ class _Progress:
         if not self.args.force:  # files of an input left unfinished were new: remove them, so a re-run redoes it
             for path in self.written:
                 path.unlink(missing_ok=True)
-        rest = self.args.inputs[len(self.finished):]
+        rest = self.args.inputs[len(self.finished) :]
         lines = [why, f"已完成：{'、'.join(self.finished)}。" if self.finished else "还没有处理完任何一个输入文件。"]
         if rest:
             lines.append(f"未完成：{'、'.join(rest)}（没有留下写了一半的文件）。继续生成未完成的部分，请运行：")
@@ -181,8 +197,10 @@ class _Progress:
     def _options(self) -> list[str]:
         args = self.args
         options = ["-o", str(args.output), "--to", ",".join(args.to)]
-        options += [*(["--template", args.template] if args.template else []),
-                    *(["--previous", args.previous] if args.previous else [])]
+        options += [
+            *(["--template", args.template] if args.template else []),
+            *(["--previous", args.previous] if args.previous else []),
+        ]
         return options + [flag for flag, on in (("--force", args.force), ("--ignore-errors", args.ignore_errors)) if on]
 
 
@@ -229,6 +247,7 @@ def cmd_convert(args) -> int:
         write_data_file(report, out, args.force)
     elif out.suffix.lower() == ".xlsx":
         from ..inputs.excel import write_form
+
         write_form(out, report.format, report=report, force=args.force)
     else:
         raise InputError(f"输出文件 {out.name} 的类型不支持，请用 .yaml、.json 或 .xlsx。")

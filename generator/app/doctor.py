@@ -8,8 +8,10 @@ For each official font the report names, the font a PDF really embeds is read ba
 PDF (the truth) and looked up with fontconfig (its file and every name it goes by), so a free
 stand-in such as FandolFang for 仿宋_GB2312 is told apart from the real font.
 """
+
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -20,8 +22,8 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 
@@ -30,11 +32,18 @@ MARKS = {OK: "✓", WARN: "！", FAIL: "✗"}
 PLAIN_MARKS = {OK: "√", WARN: "！", FAIL: "×"}  # for consoles whose code page (GBK) lacks ✓ and ✗
 SAMPLE = "政府信息公开工作年度报告"
 FREE_FONTS = ("Fandol", "Noto ", "Source Han")  # the free stand-ins scripts/setup.sh installs, and their kin
-LIBREOFFICE_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice")
-OS_ERRORS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "磁盘是只读的",
-             errno.ENOSPC: "磁盘已满", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
-             errno.EEXIST: "同名的文件已存在，不是文件夹"}
+LIBREOFFICE_PLACES = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+)
+OS_ERRORS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘已满",
+    errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EEXIST: "同名的文件已存在，不是文件夹",
+}
 PDF = "PDF 输出"
 
 
@@ -107,6 +116,7 @@ def _can_encode(stream, text: str) -> bool:
 
 # --- the checks ----------------------------------------------------------------------------------
 
+
 def about_nianbao() -> Result:
     return Result("nianbao 版本", OK, __version__)
 
@@ -117,10 +127,8 @@ def about_python() -> Result:
 
 def about_system() -> Result:
     detail = platform.platform()
-    try:
+    with contextlib.suppress(OSError, KeyError):
         detail += f"（{platform.freedesktop_os_release()['PRETTY_NAME']}）"
-    except (OSError, KeyError):
-        pass
     return Result("系统", OK, detail)
 
 
@@ -136,9 +144,13 @@ def basic_outputs() -> Result:
         check(report)
         render(report, "docx")
         render(report, "html")
-    except Exception as exc:  # noqa: BLE001 - whatever breaks here is what the user must hear about
-        return Result("校验、Word 和网页输出", FAIL, f"出错：{type(exc).__name__}：{exc}",
-                      "nianbao 安装不完整，请重新安装：pip install --force-reinstall nianbao")
+    except Exception as exc:
+        return Result(
+            "校验、Word 和网页输出",
+            FAIL,
+            f"出错：{type(exc).__name__}：{exc}",
+            "nianbao 安装不完整，请重新安装：pip install --force-reinstall nianbao",
+        )
     return Result("校验、Word 和网页输出", OK, "正常")
 
 
@@ -152,9 +164,13 @@ def pdf_output(required: bool) -> tuple[Result, dict[str, EmbeddedFont]]:
     except pdf.PdfUnavailable as exc:
         detail, _, fix = str(exc).partition("\n")
         return Result(PDF, missing, detail, fix.replace("\n", "\n    ")), {}
-    except Exception as exc:  # noqa: BLE001 - a PDF that does not render is the finding itself
-        return Result(PDF, missing, f"试排 PDF 出错：{type(exc).__name__}：{exc}",
-                      "请重新安装：pip install --force-reinstall nianbao；仍不行请把这一行发给技术支持。"), {}
+    except Exception as exc:
+        return Result(
+            PDF,
+            missing,
+            f"试排 PDF 出错：{type(exc).__name__}：{exc}",
+            "请重新安装：pip install --force-reinstall nianbao；仍不行请把这一行发给技术支持。",
+        ), {}
     if any(font.has_glyphs is False for font in embedded.values()):
         fix = "请安装中文字体，例如 Noto CJK（Debian、Ubuntu、统信 UOS、麒麟：sudo apt install fonts-noto-cjk）。"
         return Result(PDF, missing, "能排版，但本机没有中文字体，PDF 里的汉字会显示为方框", fix), embedded
@@ -184,9 +200,13 @@ def font_result(name: str, embedded: EmbeddedFont | None) -> Result:
     if match is None:
         return Result(label, WARN, f"{where}，可能是替代字体（无法用 fontconfig 核对这个字体的其他名称）")
     free = "免费的" if names[0].startswith(FREE_FONTS) else ""
-    return Result(label, WARN, f"替代字体，{where}",
-                  f"说明：本机没有找到正式字体「{name}」，PDF 用{free}替代字体 {names[0]}；Word 文件里仍写正式字体名"
-                  f"「{name}」，在装有该字体的电脑上按正式字体显示。")
+    return Result(
+        label,
+        WARN,
+        f"替代字体，{where}",
+        f"说明：本机没有找到正式字体「{name}」，PDF 用{free}替代字体 {names[0]}；Word 文件里仍写正式字体名"
+        f"「{name}」，在装有该字体的电脑上按正式字体显示。",
+    )
 
 
 def libreoffice() -> Result:
@@ -196,8 +216,9 @@ def libreoffice() -> Result:
     if not found:
         return Result("LibreOffice（可选）", OK, "未安装；nianbao 不需要它，只在想用它打开或转换 Word 报告时才用得到")
     try:
-        version = subprocess.run([found, "--version"], check=False, capture_output=True, text=True, timeout=60,
-                                 stdin=subprocess.DEVNULL).stdout.strip()
+        version = subprocess.run(
+            [found, "--version"], check=False, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         version = ""
     return Result("LibreOffice（可选）", OK, f"{version or '已安装'}（{found}）")
@@ -214,18 +235,21 @@ def output_folder(folder: Path) -> Result:
         os.unlink(temp)
     except OSError as exc:
         reason = OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
-        return Result(label, FAIL, f"{folder.resolve()} 不能写入文件（{reason}）",
-                      "请用 -o 换一个可以写入的文件夹（如「文档」里的文件夹），或请管理员开放写入权限。")
+        return Result(
+            label,
+            FAIL,
+            f"{folder.resolve()} 不能写入文件（{reason}）",
+            "请用 -o 换一个可以写入的文件夹（如「文档」里的文件夹），或请管理员开放写入权限。",
+        )
     finally:
         for path in created:
-            try:
+            with contextlib.suppress(OSError):
                 path.rmdir()
-            except OSError:
-                pass
     return Result(label, OK, f"{folder.resolve()} 可以写入")
 
 
 # --- fonts ---------------------------------------------------------------------------------------
+
 
 def official_fonts() -> tuple[str, ...]:
     from ..render.docx_reference import FANGSONG, HEITI, KAITI, SONGTI, TITLE_FONT
@@ -265,7 +289,7 @@ def _embedded(font) -> EmbeddedFont:
         from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
         cmap = TTFont(io.BytesIO(stream.get_object().get_data())).getBestCmap() or {}
-    except Exception:  # noqa: BLE001 - a font program fontTools cannot read: glyphs not checked
+    except Exception:
         return EmbeddedFont(family, None)
     return EmbeddedFont(family, all(ord(ch) in cmap for ch in SAMPLE))
 
@@ -276,8 +300,13 @@ def fc_match(name: str) -> FontMatch | None:
     if not exe:
         return None
     try:
-        out = subprocess.run([exe, "-f", "%{family}|%{file}", name], check=False, capture_output=True, timeout=60,
-                             stdin=subprocess.DEVNULL).stdout.decode("utf-8", "replace")
+        out = subprocess.run(
+            [exe, "-f", "%{family}|%{file}", name],
+            check=False,
+            capture_output=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        ).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.SubprocessError):
         return None
     families, _, file = out.rpartition("|")

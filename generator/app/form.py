@@ -1,4 +1,5 @@
 """``nianbao form``: a blank or pre-filled Excel form (填报表), or the roster (汇总填报表) for ``batch``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,7 +33,9 @@ def cmd_form(args) -> int:
     write_form(path, fmt, report=report, force=args.force)
     print(f"已生成{f'{year}年度' if year else '空白'}填报表（{fmt.name}）：{path}")
     if args.previous:
-        print("已从上年数据带入：机关信息、上年结转申请数（三、第二行）、现行有效件数和正文草稿；其余数字请按本年度填写。")
+        print(
+            "已从上年数据带入：机关信息、上年结转申请数（三、第二行）、现行有效件数和正文草稿；其余数字请按本年度填写。"
+        )
     return EXIT_OK
 
 

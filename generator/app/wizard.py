@@ -1,4 +1,5 @@
 """``nianbao wizard``: run the question-by-question wizard in a terminal, then render what the clerk chose."""
+
 from __future__ import annotations
 
 import sys
@@ -8,11 +9,13 @@ from ..errors import EXIT_INPUT, NianbaoError
 from ..prose import file_stem
 from ..report import Report
 
-NO_TTY = ("nianbao wizard 需要在终端（命令行窗口）里逐项回答问题，但现在的输入不是终端"
-          "（例如在脚本、管道或自动化流程中运行）。\n"
-          "请改用以下任一方式填报：\n"
-          "  1. Excel 填报表：nianbao form --year 年度 -o 填报表.xlsx，填好后 nianbao render 填报表.xlsx\n"
-          "  2. 数据文件：参照 examples/ 里的 .yaml 示例填写，然后 nianbao check 数据.yaml、nianbao render 数据.yaml")
+NO_TTY = (
+    "nianbao wizard 需要在终端（命令行窗口）里逐项回答问题，但现在的输入不是终端"
+    "（例如在脚本、管道或自动化流程中运行）。\n"
+    "请改用以下任一方式填报：\n"
+    "  1. Excel 填报表：nianbao form --year 年度 -o 填报表.xlsx，填好后 nianbao render 填报表.xlsx\n"
+    "  2. 数据文件：参照 examples/ 里的 .yaml 示例填写，然后 nianbao check 数据.yaml、nianbao render 数据.yaml"
+)
 
 
 def cmd_wizard(args) -> int:

@@ -6,8 +6,10 @@ window, results are spooled to a temporary SQLite file in the output folder, and
 not grow with the number of agencies. Per-agency records (``.nianbao.json``) make a re-run skip
 what is already done (see ``worker``).
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,14 +23,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import ClassVar, cast
 
 from .. import __version__
 from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError, NianbaoError
 from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
 from ..outputs import safe_filename
-from .worker import (DISK_FULL, ERRORS, UNREADABLE, Options, Task, disk_full_message, init_worker, not_processed,
-                     process)
+from .worker import DISK_FULL, ERRORS, UNREADABLE, Options, Task, disk_full_message, init_worker, not_processed, process
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES)
 WINDOW_PER_JOB = 8  # tasks in flight per worker: bounds memory, keeps workers busy
@@ -92,8 +93,10 @@ def _progress_note(spool: Spool | None, plan) -> str:
     """What was finished, and how to go on (for an interrupted or stopped run)."""
     done = spool.count() if spool is not None else 0
     total = f"（共约 {plan.estimate} 个）" if plan.estimate else ""
-    return (f"本次已处理完 {done} 个单位{total}，它们的报告和记录都已保存，没有留下写了一半的文件。"
-            "重新运行同一命令（不加 --force）会跳过已完成的单位，从中断处继续；校验结果和汇总在全部完成后生成。")
+    return (
+        f"本次已处理完 {done} 个单位{total}，它们的报告和记录都已保存，没有留下写了一半的文件。"
+        "重新运行同一命令（不加 --force）会跳过已完成的单位，从中断处继续；校验结果和汇总在全部完成后生成。"
+    )
 
 
 def _run(request: BatchRequest, output: Path, expected, plan, workdir: Path, spool: Spool) -> int:
@@ -109,14 +112,31 @@ def _run(request: BatchRequest, output: Path, expected, plan, workdir: Path, spo
     if previous:
         previous_db, summary = index_previous(previous, workdir, expected)
     codes = {normalise_name(e.name): e.code for e in expected or () if e.code}
-    options = Options(str(output), targets, request.force, request.ignore_errors, plan.layout, previous_db,
-                      request.deadline, codes)
-    settings = json.dumps([__version__, request.ignore_errors, digest_of(previous) if previous else None,
-                           request.deadline, sorted(codes.items())])
+    options = Options(
+        str(output), targets, request.force, request.ignore_errors, plan.layout, previous_db, request.deadline, codes
+    )
+    settings = json.dumps(
+        [
+            __version__,
+            request.ignore_errors,
+            digest_of(previous) if previous else None,
+            request.deadline,
+            sorted(codes.items()),
+        ]
+    )
     started = time.monotonic()
     run_tasks(plan.tasks(settings), options, jobs, spool, plan.estimate, Console(stderr=True))
-    info = RunInfo(output, targets, time.monotonic() - started, jobs, expected or plan.expected, request.deadline,
-                   request.name, plan.changed, summary)
+    info = RunInfo(
+        output,
+        targets,
+        time.monotonic() - started,
+        jobs,
+        expected or plan.expected,
+        request.deadline,
+        request.name,
+        plan.changed,
+        summary,
+    )
     code = finish_batch(spool, info)
     if pdf_missing:
         print(pdf_missing, file=sys.stderr)
@@ -157,10 +177,11 @@ def _remove_stale_workdirs(output: Path) -> None:
 
 # --- input ---------------------------------------------------------------------------------------
 
+
 class RosterPlan:
     """Tasks from a roster workbook, one per filled row, read as they are needed."""
 
-    changed: dict[str, float] = {}  # rows have no modification time
+    changed: ClassVar[dict[str, float]] = {}  # rows have no modification time
 
     def __init__(self, path: Path):
         from ..inputs.roster import UNIT_COLUMNS, open_roster
@@ -184,10 +205,10 @@ class RosterPlan:
 
         names, seq = FolderNames(), 0
         own = {self.name_index, self.phone_index, *self.unit_index}
-        for number, values in self.rows:
-            values = tuple(values)
+        for number, cells in self.rows:
+            values = tuple(cells)
 
-            def text(index: int | None) -> str:
+            def text(index: int | None, values: tuple = values) -> str:
                 value = values[index] if index is not None and index < len(values) else None
                 return str(value).strip() if value is not None else ""
 
@@ -198,8 +219,9 @@ class RosterPlan:
                 if all(v is None or not str(v).strip() for i, v in enumerate(values) if i not in own):
                     continue  # nothing filed yet
             digest = _hash(settings, json.dumps(values, default=str, ensure_ascii=False).encode())
-            yield Task(seq, names.take(name or f"第{number}行"), f"第 {number} 行", number, values, digest,
-                       (code, contact))
+            yield Task(
+                seq, names.take(name or f"第{number}行"), f"第 {number} 行", number, values, digest, (code, contact)
+            )
             seq += 1
 
 
@@ -214,9 +236,12 @@ class FolderPlan:
         self.changed = {p.name: p.stat().st_mtime for p in files}
 
     @classmethod
-    def of_folder(cls, path: Path, suffixes=INPUT_SUFFIXES) -> "FolderPlan":
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
-                       and not p.name.startswith(("~$", ".")))
+    def of_folder(cls, path: Path, suffixes=INPUT_SUFFIXES) -> FolderPlan:
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(("~$", "."))
+        )
         if not files:
             kinds = "填报表（.xlsx）或数据文件（.yaml/.json）" + ("或年度报告" if suffixes != INPUT_SUFFIXES else "")
             raise InputError(f"文件夹 {path} 中没有可用的{kinds}。")
@@ -298,14 +323,25 @@ def index_previous(path: Path, workdir: Path, expected=None) -> tuple[str, dict]
     sums: dict[int, RollUp] = {}
     for number, (report, code) in enumerate(_previous_reports(path)):
         norm = normalise_name(report.agency.name)
-        db.execute("INSERT INTO previous VALUES (?, ?, ?, ?, ?)",
-                   (number, code or codes.get(norm, ""), norm, report.agency.name,
-                    json.dumps(report_to_dict(report), ensure_ascii=False, default=str)))
+        db.execute(
+            "INSERT INTO previous VALUES (?, ?, ?, ?, ?)",
+            (
+                number,
+                code or codes.get(norm, ""),
+                norm,
+                report.agency.name,
+                json.dumps(report_to_dict(report), ensure_ascii=False, default=str),
+            ),
+        )
         units[number] = report.agency.name
         rollup = sums.setdefault(report.year, RollUp(report.year, report.format))
         if rollup.fmt is report.format:
-            rollup.add({"numbers": {p: v if isinstance(v, int) else str(v) for p, v in report.numbers.items()},
-                        "fees_amount": report.fees.amount and str(report.fees.amount)})
+            rollup.add(
+                {
+                    "numbers": {p: v if isinstance(v, int) else str(v) for p, v in report.numbers.items()},
+                    "fees_amount": report.fees.amount and str(report.fees.amount),
+                }
+            )
     db.commit()
     db.close()
     return str(db_path), {"units": units, "rollups": sums}
@@ -319,19 +355,18 @@ def _previous_reports(path: Path):
     with plan_input(path, (*INPUT_SUFFIXES, *REPORT_SUFFIXES)) as plan:
         if isinstance(plan, RosterPlan):
             for task in plan.tasks(""):
-                try:
+                with contextlib.suppress(InputError):  # a bad row of last year only loses its cross-year check
                     yield report_from_row(plan.layout, task.row or 0, cast(tuple, task.payload)), task.unit[0]
-                except InputError:
-                    pass  # a bad row of last year only loses its cross-year check
             return
         for file in plan.files:
             try:
                 yield load_report(file), ""
-            except Exception as exc:  # noqa: BLE001 - a bad file of last year only loses its cross-year check
+            except Exception as exc:
                 print(f"上年数据 {file.name} 无法读取，跳过（{exc}）", file=sys.stderr)
 
 
 # --- running -------------------------------------------------------------------------------------
+
 
 class Spool:
     """Finished agency records on disk, in input order, so nothing piles up in memory."""
@@ -344,7 +379,9 @@ class Spool:
         self.added = 0
 
     def add(self, record: dict) -> None:
-        self.db.execute("INSERT OR REPLACE INTO result VALUES (?, ?)", (record["seq"], json.dumps(record, ensure_ascii=False)))
+        self.db.execute(
+            "INSERT OR REPLACE INTO result VALUES (?, ?)", (record["seq"], json.dumps(record, ensure_ascii=False))
+        )
         self.added += 1
         if self.added % 200 == 0:
             self.db.commit()
@@ -367,6 +404,7 @@ class Spool:
 def run_tasks(tasks: Iterator[Task], options: Options, jobs: int, spool: Spool, estimate: int, console) -> None:
     """Run every task (in this process for -j 1, else in worker processes) with a progress bar and ETA."""
     with _progress(console, estimate) as advance:
+
         def done(record: dict) -> None:
             spool.add(record)
             advance(record)
@@ -415,7 +453,7 @@ def _run_pool(tasks: Iterator[Task], options: Options, jobs: int, done, work=pro
                     if exc.errno in DISK_FULL:
                         raise
                     record = not_processed(task, exc)
-                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                except Exception as exc:
                     record = not_processed(task, exc)
                 done(record)
 
@@ -444,19 +482,34 @@ def _context():
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["generator.batch.worker", "generator.render.html", "generator.render.docx",
-                                    "generator.inputs.roster"])
+    context.set_forkserver_preload(
+        ["generator.batch.worker", "generator.render.html", "generator.render.docx", "generator.inputs.roster"]
+    )
     return context
 
 
 @contextmanager
 def _progress(console, estimate: int):
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    columns = (TextColumn("正在生成"), BarColumn(), MofNCompleteColumn(), TextColumn("单位"),
-               TextColumn("已用"), TimeElapsedColumn(), TextColumn("剩余约"), TimeRemainingColumn(),
-               TextColumn("{task.fields[errors]}"))
+    columns = (
+        TextColumn("正在生成"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("单位"),
+        TextColumn("已用"),
+        TimeElapsedColumn(),
+        TextColumn("剩余约"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[errors]}"),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         bar = progress.add_task("batch", total=estimate or None, errors="")
         errors = 0
@@ -466,9 +519,12 @@ def _progress(console, estimate: int):
             errors += record["status"] in (ERRORS, UNREADABLE)
             done = progress.tasks[0].completed + 1
             total = progress.tasks[0].total
-            progress.update(bar, advance=1, total=max(total or 0, done) if total else None,
-                            errors=f"有错误 {errors}" if errors else "")
+            progress.update(
+                bar,
+                advance=1,
+                total=max(total or 0, done) if total else None,
+                errors=f"有错误 {errors}" if errors else "",
+            )
 
         yield advance
         progress.update(bar, total=progress.tasks[0].completed)
-

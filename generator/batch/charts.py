@@ -5,6 +5,7 @@ are Chinese unit names. The SVG is plain rect/text with inline attributes, so br
 WeasyPrint draw it the same, and labels are measured as CJK (a library's Latin-width estimate cut
 the first characters of long Chinese labels off). Every value is also written as text on the chart.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -22,35 +23,44 @@ def _width(text: str, size: float) -> float:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def _number(value) -> str:
     if value is None:
         return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) or not float(value).is_integer() \
+    return (
+        f"{value:,.2f}".rstrip("0").rstrip(".")
+        if isinstance(value, float) or not float(value).is_integer()
         else f"{int(value):,}"
+    )
 
 
 def _svg(title: str, height: float, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
-            f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="12">'
-            f'<title>{escape(title)}</title>'
-            f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#222">{escape(title)}</text>'
-            + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="12">'
+        f'<title>{escape(title)}</title>'
+        f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#222">{escape(title)}</text>'
+        + "".join(body)
+        + "</svg>"
+    )
 
 
 def _legend(names, y: float) -> list[str]:
     out, x = [], 0.0
     for i, name in enumerate(names):
-        out.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="10" height="10" fill="{COLOURS[i % len(COLOURS)]}"/>'
-                   f'<text x="{x + 14:.1f}" y="{y:.1f}" fill="#222">{escape(name)}</text>')
+        out.append(
+            f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="10" height="10" fill="{COLOURS[i % len(COLOURS)]}"/>'
+            f'<text x="{x + 14:.1f}" y="{y:.1f}" fill="#222">{escape(name)}</text>'
+        )
         x += 24 + _width(name, 12)
     return out
 
 
-def bar_chart(title: str, rows: list[tuple[str, list]], series: tuple[str, ...] = (), per_row: bool = False,
-              note: str = "") -> str:
+def bar_chart(
+    title: str, rows: list[tuple[str, list]], series: tuple[str, ...] = (), per_row: bool = False, note: str = ""
+) -> str:
     """Horizontal bars, one group per row (one bar per series); ``per_row`` scales each row to its own largest
     value (figures of different sizes side by side, e.g. this year against last year)."""
     labels = [_short(label) for label, _ in rows]
@@ -63,14 +73,18 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: tuple[str, ...] 
     y = top
     for (full, values), label in zip(rows, labels, strict=True):
         scale = (max((v or 0 for v in values), default=0) or 1) if per_row else largest
-        body.append(f'<text x="{left - 6:.1f}" y="{y + ROW * bars / 2 + 4:.1f}" text-anchor="end" fill="#222">'
-                    f'<title>{escape(full)}</title>{escape(label)}</text>')
+        body.append(
+            f'<text x="{left - 6:.1f}" y="{y + ROW * bars / 2 + 4:.1f}" text-anchor="end" fill="#222">'
+            f'<title>{escape(full)}</title>{escape(label)}</text>'
+        )
         for i, value in enumerate(values):
             w = span * (value or 0) / scale
-            body.append(f'<rect x="{left:.1f}" y="{y + i * ROW + 2:.1f}" width="{max(w, 0.5):.1f}" height="{ROW - 4}" '
-                        f'fill="{COLOURS[i % len(COLOURS)]}"><title>{escape(full)}：{_number(value)}</title></rect>'
-                        f'<text x="{left + w + 4:.1f}" y="{y + i * ROW + ROW - 5:.1f}" fill="#222">'
-                        f'{_number(value)}</text>')
+            body.append(
+                f'<rect x="{left:.1f}" y="{y + i * ROW + 2:.1f}" width="{max(w, 0.5):.1f}" height="{ROW - 4}" '
+                f'fill="{COLOURS[i % len(COLOURS)]}"><title>{escape(full)}：{_number(value)}</title></rect>'
+                f'<text x="{left + w + 4:.1f}" y="{y + i * ROW + ROW - 5:.1f}" fill="#222">'
+                f'{_number(value)}</text>'
+            )
         y += ROW * bars + GAP
     if note:
         body.append(f'<text x="0" y="{y + 12:.1f}" fill="#555">{escape(note)}</text>')
@@ -78,8 +92,9 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: tuple[str, ...] 
     return _svg(title, y + 4, body)
 
 
-def stacked_chart(title: str, rows: list[tuple[str, list]], parts: tuple[str, ...],
-                  notes: tuple[str, ...] | list[str] = ()) -> str:
+def stacked_chart(
+    title: str, rows: list[tuple[str, list]], parts: tuple[str, ...], notes: tuple[str, ...] | list[str] = ()
+) -> str:
     """One 100 % bar per row, split into ``parts`` (with counts and shares); ``notes`` are written after each bar."""
     labels = [_short(label) for label, _ in rows]
     left = max((_width(text, 12) for text in labels), default=0) + 10
@@ -96,11 +111,15 @@ def stacked_chart(title: str, rows: list[tuple[str, list]], parts: tuple[str, ..
                 continue
             w = span * value / total
             share = f"{value / total:.0%}"
-            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="24" fill="{COLOURS[i % len(COLOURS)]}">'
-                        f'<title>{escape(parts[i])}：{_number(value)}（{share}）</title></rect>')
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="24" fill="{COLOURS[i % len(COLOURS)]}">'
+                f'<title>{escape(parts[i])}：{_number(value)}（{share}）</title></rect>'
+            )
             if w > _width(f"{_number(value)} {share}", 11) + 4:
-                body.append(f'<text x="{x + w / 2:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" '
-                            f'fill="#fff">{_number(value)} {share}</text>')
+                body.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" '
+                    f'fill="#fff">{_number(value)} {share}</text>'
+                )
             x += w
         if not total:
             body.append(f'<text x="{left:.1f}" y="{y + 16:.1f}" fill="#555">无</text>')

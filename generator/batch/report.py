@@ -3,6 +3,7 @@
 Everything is written from the spool of agency records, streamed in input order; what is kept in memory
 per unit is its status and its findings' counts.
 """
+
 from __future__ import annotations
 
 import io
@@ -63,8 +64,11 @@ def finish_batch(spool, info: RunInfo) -> int:
     last_years = (info.previous or {}).get("rollups", {})
     notes = {key: rollup_note(r, filing) for key, r in rollups.items()}
     charts = {key: county_charts(r, per_unit.get(key, []), last_years.get(r.year - 1)) for key, r in rollups.items()}
-    files = [path for key, r in rollups.items() for path in
-             r.write(spool, filing.included, info.output, info.targets, note=notes[key], charts=charts[key])]
+    files = [
+        path
+        for key, r in rollups.items()
+        for path in r.write(spool, filing.included, info.output, info.targets, note=notes[key], charts=charts[key])
+    ]
     write_atomic(info.output / BATCH_REPORT, batch_workbook(spool, filing, rollups, info.previous), force=True)
     write_atomic(info.output / REVIEW_PAGE, review_page(spool, filing, rollups, notes, charts, info=info), force=True)
     print_summary(spool, filing, rollups, files, info)
@@ -93,8 +97,23 @@ def rollup_note(rollup: RollUp, filing: Filing) -> str:
 
 # --- 校验结果.xlsx -------------------------------------------------------------------------------
 
-UNIT_HEADER = ("序号", "机关名称", "单位代码", "状态", "说明", "错误", "提醒", "联系人", "联系电话", "采用的数据",
-               "发布日期", "计入汇总", "本次处理", "输出文件夹", "输出文件")
+UNIT_HEADER = (
+    "序号",
+    "机关名称",
+    "单位代码",
+    "状态",
+    "说明",
+    "错误",
+    "提醒",
+    "联系人",
+    "联系电话",
+    "采用的数据",
+    "发布日期",
+    "计入汇总",
+    "本次处理",
+    "输出文件夹",
+    "输出文件",
+)
 UNIT_WIDTHS = (6, 28, 14, 12, 60, 6, 6, 10, 16, 24, 12, 8, 12, 24, 50)
 FINDING_HEADER = ("序号", "机关名称", "数据来源", "规则", "类别", "位置", "说明", "相关数值", "差值")
 FINDING_WIDTHS = (6, 28, 16, 8, 8, 48, 70, 40, 8)
@@ -122,12 +141,26 @@ def batch_workbook(spool, filing: Filing, rollups: dict, previous: dict | None) 
         done, folder, outputs = records[chosen.seq] if chosen else ("", "", "")
         for sub in unit.submissions:
             number_of[sub.seq] = (number, unit.name)
-        row = [number, unit.name, unit.code, unit.status, "；".join(unit.notes), chosen and chosen.errors,
-               chosen and chosen.warnings, unit.contact, unit.phone, chosen and chosen.source,
-               chosen and chosen.published and f"{chosen.published:%Y-%m-%d}", "是" if unit.included else "否",
-               done, folder, outputs]
-        sheet.append(text_cells(sheet, row, fill=STATUS_FILLS.get(unit.status), fill_column=3,
-                                fit=(number + 1, UNIT_WIDTHS)))
+        row = [
+            number,
+            unit.name,
+            unit.code,
+            unit.status,
+            "；".join(unit.notes),
+            chosen and chosen.errors,
+            chosen and chosen.warnings,
+            unit.contact,
+            unit.phone,
+            chosen and chosen.source,
+            chosen and chosen.published and f"{chosen.published:%Y-%m-%d}",
+            "是" if unit.included else "否",
+            done,
+            folder,
+            outputs,
+        ]
+        sheet.append(
+            text_cells(sheet, row, fill=STATUS_FILLS.get(unit.status), fill_column=3, fit=(number + 1, UNIT_WIDTHS))
+        )
     for total in filing.totals:
         number_of[total.seq] = ("本级", total.name)
     finish_table(sheet, len(UNIT_HEADER), len(filing.units))
@@ -140,10 +173,24 @@ def batch_workbook(spool, filing: Filing, rollups: dict, previous: dict | None) 
                 kind = "fill-in" if f["rule"] in FILL_IN_RULES else f["severity"]
                 if kind == group:
                     rows += 1
-                    details.append(text_cells(details, [number, name, record["source"], f["rule"],
-                                                        SEVERITY_NAMES[f["severity"]], f["where"], f["message"],
-                                                        operands(f["operands"]), f["difference"]],
-                                              fill=SEVERITY_FILLS[group], fit=(rows + 1, FINDING_WIDTHS)))
+                    details.append(
+                        text_cells(
+                            details,
+                            [
+                                number,
+                                name,
+                                record["source"],
+                                f["rule"],
+                                SEVERITY_NAMES[f["severity"]],
+                                f["where"],
+                                f["message"],
+                                operands(f["operands"]),
+                                f["difference"],
+                            ],
+                            fill=SEVERITY_FILLS[group],
+                            fit=(rows + 1, FINDING_WIDTHS),
+                        )
+                    )
     finish_table(details, len(FINDING_HEADER), rows)
     checks = [(r.title(), f) for r in rollups.values() for f in r.findings + r.comparisons]
     findings_sheet(workbook.create_sheet("汇总校验"), checks)
@@ -159,9 +206,18 @@ def _previous_sheet(sheet, spool, previous: dict) -> None:
         if not record.get("name"):
             continue
         found = record.get("previous")
-        sheet.append(text_cells(sheet, [record["name"], record["source"], found and found["name"],
-                                        f"按{found['by']}" if found else "上年数据中没有找到"],
-                                fill=None if found else SEVERITY_FILLS[WARNING]))
+        sheet.append(
+            text_cells(
+                sheet,
+                [
+                    record["name"],
+                    record["source"],
+                    found and found["name"],
+                    f"按{found['by']}" if found else "上年数据中没有找到",
+                ],
+                fill=None if found else SEVERITY_FILLS[WARNING],
+            )
+        )
         rows += 1
     for name in unmatched_last_year(spool, previous):
         sheet.append(text_cells(sheet, ["", "", name, "本年没有对应的单位"], fill=SEVERITY_FILLS[WARNING]))
@@ -169,8 +225,13 @@ def _previous_sheet(sheet, spool, previous: dict) -> None:
     finish_table(sheet, 4, rows)
 
 
-def text_cells(sheet, values, fill: str | None = None, fill_column: int | None = None,
-               fit: tuple[int, tuple[int, ...]] | None = None) -> list:
+def text_cells(
+    sheet,
+    values,
+    fill: str | None = None,
+    fill_column: int | None = None,
+    fit: tuple[int, tuple[int, ...]] | None = None,
+) -> list:
     """Write-only cells; every string through ``put_text`` (never a formula), optionally coloured.
 
     ``fit`` = (sheet row, column widths): the row is made tall enough for its wrapped text.
@@ -180,8 +241,14 @@ def text_cells(sheet, values, fill: str | None = None, fill_column: int | None =
 
     if fit:
         row, widths = fit
-        lines = max((sum(-(-2 * len(part) // max(width - 1, 1)) or 1 for part in value.split("\n"))
-                     for value, width in zip(values, widths, strict=False) if isinstance(value, str)), default=1)
+        lines = max(
+            (
+                sum(-(-2 * len(part) // max(width - 1, 1)) or 1 for part in value.split("\n"))
+                for value, width in zip(values, widths, strict=False)
+                if isinstance(value, str)
+            ),
+            default=1,
+        )
         sheet.row_dimensions[row].height = 15 * min(lines, 20)
     cells = []
     for i, value in enumerate(values):
@@ -228,8 +295,21 @@ def findings_sheet(sheet, findings: list[tuple[str, Finding]]) -> None:
     table_sheet(sheet, CHECK_HEADER, CHECK_WIDTHS)
     for title, f in sorted(findings, key=lambda item: item[1].severity != ERROR):
         d = f.as_dict()
-        sheet.append(text_cells(sheet, [title, d["rule"], SEVERITY_NAMES[d["severity"]], d["where"], d["message"],
-                                        operands(d["operands"]), d["difference"]], fill=SEVERITY_FILLS[d["severity"]]))
+        sheet.append(
+            text_cells(
+                sheet,
+                [
+                    title,
+                    d["rule"],
+                    SEVERITY_NAMES[d["severity"]],
+                    d["where"],
+                    d["message"],
+                    operands(d["operands"]),
+                    d["difference"],
+                ],
+                fill=SEVERITY_FILLS[d["severity"]],
+            )
+        )
     finish_table(sheet, len(CHECK_HEADER), len(findings))
 
 
@@ -279,8 +359,11 @@ def grid_sheet(sheet, report, title: str, note: str) -> None:
             cells = []
             for item in line:
                 anchor = item is not None and (item.row, item.col) == (r, line.index(item))
-                value = None if item is None or not anchor else (
-                    excel_number(report.number(item.path)) if item.path else item.text)
+                value = (
+                    None
+                    if item is None or not anchor
+                    else (excel_number(report.number(item.path)) if item.path else item.text)
+                )
                 c = WriteOnlyCell(sheet, value)
                 c.border = border
                 c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -296,22 +379,28 @@ def _lines(grid, r: int) -> int:
     needed = 1
     for cell in grid.cells:
         if cell.row == r and cell.rowspan == 1:
-            chars = max(sum(GRID_WIDTHS[cell.col:cell.col + cell.colspan]) // 2, 1)
+            chars = max(sum(GRID_WIDTHS[cell.col : cell.col + cell.colspan]) // 2, 1)
             needed = max(needed, -(-len(cell.text) // chars))
     return needed
 
 
 # --- on screen ---------------------------------------------------------------------------------
 
+
 def print_summary(spool, filing: Filing, rollups: dict, files: list[Path], info: RunInfo) -> None:
     units = filing.units
     total = len(units)
     skipped = sum(bool(r.get("skipped")) for r in spool)
     rate = f"，{spool.count() / info.elapsed:.1f} 个/秒" if info.elapsed > 0 and spool.count() else ""
-    print(f"批量生成完成：{spool.count()} 份数据，{total} 个单位，"
-          f"用时 {info.elapsed:.1f} 秒（{info.jobs} 个进程{rate}）。")
-    print("  " + " · ".join(f"{s} {filing.count(s)}" for s in STATUSES)
-          + (f" · 其中 {skipped} 份已完成、本次跳过（加 --force 可重新生成）" if skipped else ""))
+    print(
+        f"批量生成完成：{spool.count()} 份数据，{total} 个单位，"
+        f"用时 {info.elapsed:.1f} 秒（{info.jobs} 个进程{rate}）。"
+    )
+    print(
+        "  "
+        + " · ".join(f"{s} {filing.count(s)}" for s in STATUSES)
+        + (f" · 其中 {skipped} 份已完成、本次跳过（加 --force 可重新生成）" if skipped else "")
+    )
     for status, title in ((HAS_ERRORS, "有错误的单位"), (MISSING, "未提交的单位")):
         listed = [u for u in units if u.status == status]
         if listed:
@@ -329,8 +418,10 @@ def print_summary(spool, filing: Filing, rollups: dict, files: list[Path], info:
     if info.previous:
         unmatched = unmatched_last_year(spool, info.previous)
         if unmatched:
-            print(f"上年数据中有 {len(unmatched)} 个单位本年没有对应（按单位代码、名称都没有找到）："
-                  f"{'、'.join(unmatched[:SHOWN_ON_SCREEN])}")
+            print(
+                f"上年数据中有 {len(unmatched)} 个单位本年没有对应（按单位代码、名称都没有找到）："
+                f"{'、'.join(unmatched[:SHOWN_ON_SCREEN])}"
+            )
     print(f"校验结果（每个单位的状态、联系人，每个问题的位置和数值）：{info.output / BATCH_REPORT}")
     print(f"审核报告（状态表、问题、汇总和图表，可直接用浏览器打开、打印）：{info.output / REVIEW_PAGE}")
     if not rollups:

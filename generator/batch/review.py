@@ -4,6 +4,7 @@ One self-contained file (inline CSS, a few lines of vanilla JS for filter and so
 so it opens from a USB stick without a server or network, and prints on A4 landscape. Links to each
 unit's reports are relative to the output folder. All user text is escaped by Jinja's autoescape.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,25 +35,43 @@ def county_charts(rollup: RollUp, per_unit: list[tuple[str, int]], last_year: Ro
     note = f"另有 {rest} 个单位共 {sum(v for _, v in per_unit) - sum(v for _, v in shown)} 件，未画出" if rest else ""
     charts = [figure(bar_chart("各单位本年新收政府信息公开申请（件）", [(n, [v]) for n, v in shown], note=note))]
     outcomes = outcome_totals(report)
-    charts.append(figure(stacked_chart("办理结果构成（第三部分（一）至（六），件）",
-                                       [("办理结果", list(outcomes.values()))], tuple(outcomes))))
+    charts.append(
+        figure(
+            stacked_chart(
+                "办理结果构成（第三部分（一）至（六），件）", [("办理结果", list(outcomes.values()))], tuple(outcomes)
+            )
+        )
+    )
     parts = [c for c in APPEAL_COLUMNS if not c.derived]
     rows, notes = [], []
     for row in report.format.appeals.rows:
         values = [report.number(f"appeals.{row.key}.{c.key}") or 0 for c in parts]
         rows.append((row.label, values))
         concluded = sum(values[:3])
-        notes.append(f"纠正率 {values[1] / concluded:.0%}（已审结 {concluded} 件）" if concluded
-                     else "纠正率 —（无已审结）")
+        notes.append(
+            f"纠正率 {values[1] / concluded:.0%}（已审结 {concluded} 件）" if concluded else "纠正率 —（无已审结）"
+        )
     appeals = stacked_chart("政府信息公开行政复议、行政诉讼（件）", rows, tuple(c.label for c in parts), notes)
     charts.append(figure(appeals, "纠正率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），尚未审结的不计。"))
     if last_year is not None:
         now, before = rollup.key_figures(), last_year.key_figures()
-        pairs = [(label, [_float(now[label]), _float(before.get(label))]) for label in now
-                 if now[label] is not None or before.get(label) is not None]
+        pairs = [
+            (label, [_float(now[label]), _float(before.get(label))])
+            for label in now
+            if now[label] is not None or before.get(label) is not None
+        ]
         series = (f"{rollup.year}年（{rollup.agencies}个单位）", f"{last_year.year}年（{last_year.agencies}个单位）")
-        charts.append(figure(bar_chart("主要数据与上年比较", pairs, series, per_row=True,
-                                       note="每项按本项两年中较大的值画满，数值见条形右侧；“—”为该年格式中没有这一项。")))
+        charts.append(
+            figure(
+                bar_chart(
+                    "主要数据与上年比较",
+                    pairs,
+                    series,
+                    per_row=True,
+                    note="每项按本项两年中较大的值画满，数值见条形右侧；“—”为该年格式中没有这一项。",
+                )
+            )
+        )
     return charts
 
 
@@ -62,8 +81,9 @@ def _float(value):
 
 def new_applications(record: dict) -> int:
     """本年新收 of one record (the sum of its applicant columns)."""
-    return sum(int(v) for p, v in (record.get("numbers") or {}).items()
-               if p.startswith("requests.new.") and v is not None)
+    return sum(
+        int(v) for p, v in (record.get("numbers") or {}).items() if p.startswith("requests.new.") and v is not None
+    )
 
 
 def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict, *, info) -> bytes:
@@ -73,21 +93,37 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
     def outputs(sub) -> list[tuple[str, str]]:  # (file name, link relative to the page)
         return [(name, quote(f"{sub.folder}/{name}")) for name in sub.files]
 
-    sections = [{"rollup": rollup, "note": notes[key], "charts": [Markup(c) for c in charts[key]],
-                 "tables": Markup(article_of(rollup.html(notes[key]))), "checks": rollup.findings + rollup.comparisons}
-                for key, rollup in rollups.items()]
+    sections = [
+        {
+            "rollup": rollup,
+            "note": notes[key],
+            "charts": [Markup(c) for c in charts[key]],
+            "tables": Markup(article_of(rollup.html(notes[key]))),
+            "checks": rollup.findings + rollup.comparisons,
+        }
+        for key, rollup in rollups.items()
+    ]
     years = sorted({r.year for r in rollups.values()})
     title = f"{filing.name or '各单位'}{'、'.join(map(str, years))}年度政府信息公开工作年度报告审核报告"
     unmatched = unmatched_last_year(spool, info.previous) if info.previous else []
     page = io.BytesIO()
     for chunk in _template().generate(
-        title=title, filing=filing, statuses=STATUSES, sections=sections, outputs=outputs,
+        title=title,
+        filing=filing,
+        statuses=STATUSES,
+        sections=sections,
+        outputs=outputs,
         findings_of=lambda seq: spool.get(seq)["findings"],  # one unit at a time: memory stays flat
-        severity=SEVERITY_NAMES, error=ERROR, fill_in=FILL_IN_RULES, info=info, unmatched=unmatched,
+        severity=SEVERITY_NAMES,
+        error=ERROR,
+        fill_in=FILL_IN_RULES,
+        info=info,
+        unmatched=unmatched,
         this_year_unmatched=[r["name"] for r in spool if r.get("name") and info.previous and not r.get("previous")],
         generated=f"{datetime.now():%Y-%m-%d %H:%M}",
         css=Markup(template_text("report.css") + template_text("screen.css") + PAGE_CSS),
-        script=Markup(SCRIPT)):
+        script=Markup(SCRIPT),
+    ):
         page.write(chunk.encode("utf-8"))
     return page.getvalue()
 

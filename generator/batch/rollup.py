@@ -6,6 +6,7 @@ accepted (each unit once, never a duplicate, never one with errors). Its workboo
 (roll-up of roll-ups). When the level's own report is among the inputs, it is compared with the sum
 cell by cell (H-1), with the difference.
 """
+
 from __future__ import annotations
 
 import io
@@ -68,16 +69,24 @@ class RollUp:
                 self.sums[path] = plain_sum(self.sums[path], value)
 
     def report(self) -> Report:
-        return Report(year=self.year, format=self.fmt, agency=Agency(name=self.name, level=ROLLUP_LEVEL),
-                      declared_format=self.fmt.key, numbers=self.sums)
+        return Report(
+            year=self.year,
+            format=self.fmt,
+            agency=Agency(name=self.name, level=ROLLUP_LEVEL),
+            declared_format=self.fmt.key,
+            numbers=self.sums,
+        )
 
     def checked(self) -> None:
         self.findings = table_findings(self.report()) if self.agencies else []
 
     def compare(self, record: dict, complete: bool) -> None:
         """H-1: each cell of the level's own report equals the sum of its units (E when every unit is in the sum)."""
-        own = Report(year=self.year, format=self.fmt, numbers={p: plain_sum(0, v) for p, v in record["numbers"].items()
-                                                               if v is not None})
+        own = Report(
+            year=self.year,
+            format=self.fmt,
+            numbers={p: plain_sum(0, v) for p, v in record["numbers"].items() if v is not None},
+        )
         total = self.report()
         severity = ERROR if complete else WARNING
         why = "" if complete else "（有单位未计入汇总，差额可能由此而来）"
@@ -85,10 +94,17 @@ class RollUp:
             mine, summed = own.number(path), total.number(path)
             if mine is None or summed is None or mine == summed:
                 continue
-            self.comparisons.append(Finding(
-                "H-1", severity, self.fmt.describe(path),
-                f"「{record['name']}」本级报告为 {mine}，各单位合计为 {summed}，相差 {mine - summed}{why}。",
-                path=path, operands={"本级报告": mine, "各单位合计": summed}, difference=mine - summed))
+            self.comparisons.append(
+                Finding(
+                    "H-1",
+                    severity,
+                    self.fmt.describe(path),
+                    f"「{record['name']}」本级报告为 {mine}，各单位合计为 {summed}，相差 {mine - summed}{why}。",
+                    path=path,
+                    operands={"本级报告": mine, "各单位合计": summed},
+                    difference=mine - summed,
+                )
+            )
 
     def stem(self, clash: bool) -> str:
         return f"汇总-{self.year}年度" + (f"-{self.fmt.key}版格式" if clash else "")
@@ -105,6 +121,7 @@ class RollUp:
         paths.append(write_atomic(output / f"{self.stem_name}.html", html, force=True))
         if "pdf" in targets:
             from ..render.pdf import html_to_pdf
+
             paths.append(write_atomic(output / f"{self.stem_name}.pdf", html_to_pdf(html), force=True))
         return paths
 
@@ -123,8 +140,10 @@ class RollUp:
         if not charts:
             return page
         figures = "".join(charts)
-        style = ("<style>.charts figure{margin:12pt 0;break-inside:avoid}"
-                 ".charts figcaption{font-size:10pt;line-height:1.4;text-align:left;text-indent:0}</style>")
+        style = (
+            "<style>.charts figure{margin:12pt 0;break-inside:avoid}"
+            ".charts figcaption{font-size:10pt;line-height:1.4;text-align:left;text-indent:0}</style>"
+        )
         return page.replace("</article>", f'<section class="charts">{style}{figures}</section>\n</article>', 1)
 
     def _workbook(self, spool, included: set[int], note: str) -> bytes:
@@ -142,8 +161,12 @@ class RollUp:
         for record in spool:
             if record["seq"] in included and (record["year"], record["format"]) == (self.year, self.fmt.key):
                 numbers = record["numbers"]
-                details.append(text_cells(details, [record["name"], record["status"],
-                                                    *(excel_number(numbers.get(c.key)) for c in columns[2:])]))
+                details.append(
+                    text_cells(
+                        details,
+                        [record["name"], record["status"], *(excel_number(numbers.get(c.key)) for c in columns[2:])],
+                    )
+                )
         findings_sheet(workbook.create_sheet("汇总校验"), [(self.title(), f) for f in self.findings + self.comparisons])
         data = workbook.create_sheet(DATA_SHEET)
         columns = roster_columns(self.fmt)
@@ -182,6 +205,7 @@ def excel_number(value):
 
 
 # --- a roll-up as the input of a higher level ---------------------------------------------------
+
 
 def is_rollup(path: Path) -> bool:
     from ..spreadsheets import load_readonly

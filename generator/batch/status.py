@@ -6,6 +6,7 @@ by identical data. A unit that filed more than once is counted once: the file ta
 errors, then (same data) the one whose file name is not a copy, else the most recently changed one;
 the reason is stated. Each unit gets one status (``STATUSES``) and notes on everything else.
 """
+
 from __future__ import annotations
 
 import re
@@ -124,14 +125,33 @@ def submission(record: dict, deadline: tuple[int, int], changed: float = 0.0) ->
     late = 0
     if published and record.get("year"):
         late = max((published - date(record["year"] + 1, *deadline)).days, 0)
-    return Submission(record["seq"], record["source"], record["folder"], record.get("name") or "",
-                      record.get("code") or "", record["status"], errors, len(findings) - errors, record.get("year"),
-                      published, late, record.get("content") or "", changed, list(record.get("files") or {}),
-                      record.get("contact") or "", record.get("phone") or "", record.get("kind") or "report")
+    return Submission(
+        record["seq"],
+        record["source"],
+        record["folder"],
+        record.get("name") or "",
+        record.get("code") or "",
+        record["status"],
+        errors,
+        len(findings) - errors,
+        record.get("year"),
+        published,
+        late,
+        record.get("content") or "",
+        changed,
+        list(record.get("files") or {}),
+        record.get("contact") or "",
+        record.get("phone") or "",
+        record.get("kind") or "report",
+    )
 
 
-def build_filing(submissions: list[Submission], expected: list[Expected] | None, name: str = "",
-                 parents: list[str] | tuple[str, ...] = ()) -> Filing:
+def build_filing(
+    submissions: list[Submission],
+    expected: list[Expected] | None,
+    name: str = "",
+    parents: list[str] | tuple[str, ...] = (),
+) -> Filing:
     """Units with their submissions, the file taken for each, and their status.
 
     The roll-up is ``name``'s, else the 上级政府 most submissions name (if more than half do); a submission
@@ -149,12 +169,15 @@ def build_filing(submissions: list[Submission], expected: list[Expected] | None,
     for sub in submissions:
         if sub in totals:
             continue
-        unit = (by_code.get(sub.code) if sub.code else None) or by_name.get(normalise_name(sub.name) if sub.name
-                                                                             else _stem_name(sub.source))
+        unit = (by_code.get(sub.code) if sub.code else None) or by_name.get(
+            normalise_name(sub.name) if sub.name else _stem_name(sub.source)
+        )
         if unit is None and sub.content in by_content:
             unit = by_content[sub.content]
-            unit.notes.append(f"「{sub.source}」的机关名称为「{sub.name}」，但数据与本单位的完全相同，按同一单位的重复提交处理，"
-                              "请与该单位核实")
+            unit.notes.append(
+                f"「{sub.source}」的机关名称为「{sub.name}」，但数据与本单位的完全相同，按同一单位的重复提交处理，"
+                "请与该单位核实"
+            )
         if unit is None:
             unit = Unit(sub.name or Path(sub.source).stem, sub.code, listed=expected is None or not sub.name)
             units.append(unit)
@@ -213,8 +236,9 @@ def _choose(unit: Unit) -> Submission:
         why += "，请与该单位核实哪一份是定稿"
     labels = {ERRORS: "（有错误）", UNREADABLE: "（无法读取）"}
     rejected = "、".join(f"「{s.source}」{labels.get(s.check, '')}" for s in subs if s is not chosen)
-    unit.notes.insert(0, f"重复提交 {len(subs)} 份：采用「{chosen.source}」（{why}），"
-                         f"未采用 {rejected}；只计入汇总一次")
+    unit.notes.insert(
+        0, f"重复提交 {len(subs)} 份：采用「{chosen.source}」（{why}），未采用 {rejected}；只计入汇总一次"
+    )
     return chosen
 
 
@@ -252,16 +276,22 @@ def _expected_rows(path: Path, sheet) -> list[Expected]:
     columns: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         labels = [re.sub(r"\s+", "", str(v)) if v is not None else "" for v in row]
-        for key, names in (("name", NAME_HEADERS), ("code", CODE_HEADERS), ("contact", CONTACT_HEADERS),
-                           ("phone", PHONE_HEADERS)):
+        for key, names in (
+            ("name", NAME_HEADERS),
+            ("code", CODE_HEADERS),
+            ("contact", CONTACT_HEADERS),
+            ("phone", PHONE_HEADERS),
+        ):
             hit = next((i for name in names for i, label in enumerate(labels) if label == name), None)
             if hit is not None and key not in columns:
                 columns[key] = hit
         if "name" in columns or number >= 10:
             break
     if "name" not in columns:
-        raise InputError(f"{path.name}：工作表「{sheet.title}」的前 10 行中没有「单位名称」（或「机关名称」）列标题。"
-                         "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）。")
+        raise InputError(
+            f"{path.name}：工作表「{sheet.title}」的前 10 行中没有「单位名称」（或「机关名称」）列标题。"
+            "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）。"
+        )
     units = []
     for row in rows:
         values = {key: _text(row, i) for key, i in columns.items()}

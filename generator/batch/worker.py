@@ -5,6 +5,7 @@ which input (hash), with the findings and a hash of every file written. A re-run
 record matches its input and whose files are unchanged; a file the tool did not write (or the user
 edited since) is never replaced without --force.
 """
+
 from __future__ import annotations
 
 import errno
@@ -19,8 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..checks import check, cross_year
-from ..findings import ERROR, Finding, has_errors
 from ..errors import InputError
+from ..findings import ERROR, Finding, has_errors
 from ..outputs import write_atomic
 from ..prose import file_stem
 from ..report import Report
@@ -71,6 +72,7 @@ def init_worker(options: Options, in_child: bool = True) -> None:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if "pdf" in options.targets:
         from ..render.pdf import warm_up
+
         warm_up()
 
 
@@ -88,9 +90,22 @@ def process(task: Task) -> dict:
         if not targets or not old["files"]:  # all there, or nothing to render (errors): done already
             return {**old, "seq": task.seq, "source": task.source, "skipped": True, "written": []}
         kept, kept_targets = old["files"], old.get("targets", {})  # e.g. a second run adds --to pdf
-    record = {"seq": task.seq, "folder": task.folder, "source": task.source, "digest": task.digest,
-              "name": "", "code": task.unit[0], "contact": task.unit[1], "year": None, "format": None,
-              "files": dict(kept), "targets": dict(kept_targets), "written": [], "numbers": None, "skipped": False}
+    record = {
+        "seq": task.seq,
+        "folder": task.folder,
+        "source": task.source,
+        "digest": task.digest,
+        "name": "",
+        "code": task.unit[0],
+        "contact": task.unit[1],
+        "year": None,
+        "format": None,
+        "files": dict(kept),
+        "targets": dict(kept_targets),
+        "written": [],
+        "numbers": None,
+        "skipped": False,
+    }
     try:
         report = _read(task, record)
     except InputError as exc:
@@ -98,7 +113,7 @@ def process(task: Task) -> dict:
         message = message.removeprefix(f"{task.source}：")
         findings = list(getattr(exc, "findings", ())) or [Finding("读取", ERROR, where, message)]
         return _finish(record, UNREADABLE, findings, folder, old)
-    except Exception as exc:  # noqa: BLE001 - one broken agency never stops the batch
+    except Exception as exc:
         message = f"读取时出现意外问题（{type(exc).__name__}：{exc}），请检查这一单位的数据。"
         return _finish(record, UNREADABLE, [Finding("读取", ERROR, task.source, message)], folder, old)
     _describe(record, report)
@@ -118,19 +133,31 @@ def process(task: Task) -> dict:
         if exc.errno not in DISK_FULL:
             raise
         record["disk_full"] = record["retry"] = True  # the run stops; a re-run after freeing space redoes it
-        return {**record, "status": ERRORS, "findings": [Finding(stage, ERROR, task.folder, disk_full_message(
-            _options.output)).as_dict()], "finished": False}
-    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other agencies
-        findings.append(Finding(stage, ERROR, task.folder,
-                                f"{stage}时出现意外问题（{type(exc).__name__}：{exc}），这一单位未完成，请检查后重新运行。"))
+        return {
+            **record,
+            "status": ERRORS,
+            "findings": [Finding(stage, ERROR, task.folder, disk_full_message(_options.output)).as_dict()],
+            "finished": False,
+        }
+    except Exception as exc:
+        findings.append(
+            Finding(
+                stage,
+                ERROR,
+                task.folder,
+                f"{stage}时出现意外问题（{type(exc).__name__}：{exc}），这一单位未完成，请检查后重新运行。",
+            )
+        )
         record["retry"] = True  # not finished: a re-run tries again
     status = ERRORS if has_errors(findings) else WARNINGS if findings else OK
     return _finish(record, status, findings, folder, old)
 
 
 def disk_full_message(output: str) -> str:
-    return (f"磁盘空间已满，无法写入输出文件夹 {output}。批量生成已停止，已写好的报告都完整保留，"
-            "没有留下写了一半的文件。请腾出磁盘空间（或用 -o 换到空间更大的磁盘）后重新运行同一命令，会从中断处继续。")
+    return (
+        f"磁盘空间已满，无法写入输出文件夹 {output}。批量生成已停止，已写好的报告都完整保留，"
+        "没有留下写了一半的文件。请腾出磁盘空间（或用 -o 换到空间更大的磁盘）后重新运行同一命令，会从中断处继续。"
+    )
 
 
 def wanted_targets(targets: tuple[str, ...]) -> tuple[str, ...]:
@@ -148,32 +175,65 @@ def _describe(record: dict, report: Report) -> None:
     from .status import normalise_name
 
     agency = report.agency
-    content = json.dumps([report.year, report.format.key, {p: _plain(v) for p, v in report.numbers.items()},
-                          {p: str(v) for p, v in report.unread.items()}, dict(report.prose),
-                          str(report.publication_date), [_plain(v) for v in vars(report.fees).values()]],
-                         ensure_ascii=False, sort_keys=True)
-    record.update(name=agency.name, parent=agency.parent, level=agency.level, year=report.year,
-                  format=report.format.key, numbers={p: _plain(v) for p, v in report.numbers.items()},
-                  publication_date=report.publication_date and report.publication_date.isoformat(),
-                  phone=agency.phone, office=agency.office, fees_amount=_plain(report.fees.amount),
-                  content=hashlib.sha256(content.encode()).hexdigest()[:16])
+    content = json.dumps(
+        [
+            report.year,
+            report.format.key,
+            {p: _plain(v) for p, v in report.numbers.items()},
+            {p: str(v) for p, v in report.unread.items()},
+            dict(report.prose),
+            str(report.publication_date),
+            [_plain(v) for v in vars(report.fees).values()],
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    record.update(
+        name=agency.name,
+        parent=agency.parent,
+        level=agency.level,
+        year=report.year,
+        format=report.format.key,
+        numbers={p: _plain(v) for p, v in report.numbers.items()},
+        publication_date=report.publication_date and report.publication_date.isoformat(),
+        phone=agency.phone,
+        office=agency.office,
+        fees_amount=_plain(report.fees.amount),
+        content=hashlib.sha256(content.encode()).hexdigest()[:16],
+    )
     if not record["code"] and _options.codes:
         record["code"] = _options.codes.get(normalise_name(agency.name), "")
 
 
 def not_processed(task: Task, exc: BaseException) -> dict:
     """The record of an agency whose worker process died; nothing is recorded in its folder, so a re-run redoes it."""
-    message = (f"处理这个单位时工作进程意外退出（{type(exc).__name__}），可能是内存不足。"
-               "已完成的单位不受影响；请重新运行同一命令，会从这里继续。")
-    return {"seq": task.seq, "folder": task.folder, "source": task.source, "digest": task.digest, "name": "",
-            "code": task.unit[0], "contact": task.unit[1], "year": None, "format": None, "files": {}, "written": [],
-            "numbers": None, "skipped": False, "status": ERRORS,
-            "findings": [Finding("处理", ERROR, task.source, message).as_dict()]}
+    message = (
+        f"处理这个单位时工作进程意外退出（{type(exc).__name__}），可能是内存不足。"
+        "已完成的单位不受影响；请重新运行同一命令，会从这里继续。"
+    )
+    return {
+        "seq": task.seq,
+        "folder": task.folder,
+        "source": task.source,
+        "digest": task.digest,
+        "name": "",
+        "code": task.unit[0],
+        "contact": task.unit[1],
+        "year": None,
+        "format": None,
+        "files": {},
+        "written": [],
+        "numbers": None,
+        "skipped": False,
+        "status": ERRORS,
+        "findings": [Finding("处理", ERROR, task.source, message).as_dict()],
+    }
 
 
 def _read(task: Task, record: dict) -> Report:
     if task.row is not None:
         from ..inputs.roster import report_from_row
+
         return report_from_row(_options.layout, task.row, task.payload)
     from ..inputs import FORM_SUFFIXES, load_report
     from ..inputs.roster import is_roster
@@ -184,8 +244,10 @@ def _read(task: Task, record: dict) -> Report:
         record["kind"] = "rollup"
         return read_rollup(path)
     if path.suffix.lower() in FORM_SUFFIXES and is_roster(path):
-        raise InputError("这是汇总填报表，不能和各单位的填报表放在同一个文件夹中处理；"
-                         f"请单独运行 nianbao batch {path.name} -o 输出目录。")
+        raise InputError(
+            "这是汇总填报表，不能和各单位的填报表放在同一个文件夹中处理；"
+            f"请单独运行 nianbao batch {path.name} -o 输出目录。"
+        )
     return load_report(path)
 
 
@@ -207,20 +269,35 @@ def _cross_year(report: Report, record: dict) -> list[Finding]:
             break
     if not row:
         by = f"单位代码「{record['code']}」和" if record["code"] else ""
-        return [Finding("X-1", "W", "跨年度核对", f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，"
-                        "未做跨年度核对（X-1、X-2）。请核对机关名称是否与上年一致。",
-                        operands={"机关名称": report.agency.name})]
+        return [
+            Finding(
+                "X-1",
+                "W",
+                "跨年度核对",
+                f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，"
+                "未做跨年度核对（X-1、X-2）。请核对机关名称是否与上年一致。",
+                operands={"机关名称": report.agency.name},
+            )
+        ]
     record["previous"] = {"id": row[0], "name": row[1], "by": how}
     from ..inputs.datafile import report_from_dict
+
     try:
         return cross_year(report, report_from_dict(json.loads(row[2]), source="上年数据"))
-    except Exception:  # noqa: BLE001 - an unreadable number (None) on either side: nothing to compare
-        return [Finding("X-1", "W", "跨年度核对", "本年或上年数据中有无法识别的数字，未做跨年度核对（X-1、X-2），"
-                        "请先改正数字错误。")]
+    except Exception:
+        return [
+            Finding(
+                "X-1",
+                "W",
+                "跨年度核对",
+                "本年或上年数据中有无法识别的数字，未做跨年度核对（X-1、X-2），请先改正数字错误。",
+            )
+        ]
 
 
-def _write_outputs(report: Report, targets, folder: Path, old: dict | None, record: dict, *,
-                   draft: bool = False) -> list[Finding]:
+def _write_outputs(
+    report: Report, targets, folder: Path, old: dict | None, record: dict, *, draft: bool = False
+) -> list[Finding]:
     """Render the targets and place them; refuse to replace a file the tool did not write.
 
     A ``draft`` (made despite errors, --ignore-errors) is marked 草稿 like ``nianbao render``'s, and gets
@@ -243,9 +320,15 @@ def _write_outputs(report: Report, targets, folder: Path, old: dict | None, reco
         if path.exists() and not _options.force:
             current = _sha(path.read_bytes())
             if current != digest and current not in known.get(name, ()):
-                findings.append(Finding("输出", ERROR, str(path),
-                                        "文件已存在且不是本工具生成的（或生成后被修改过），为避免覆盖，未写入；"
-                                        "如确需覆盖，请加 --force。"))
+                findings.append(
+                    Finding(
+                        "输出",
+                        ERROR,
+                        str(path),
+                        "文件已存在且不是本工具生成的（或生成后被修改过），为避免覆盖，未写入；"
+                        "如确需覆盖，请加 --force。",
+                    )
+                )
                 continue
         allowed[name] = (target, data, digest)
     # Record the files about to be written first, so an interrupted run still knows they are its own.

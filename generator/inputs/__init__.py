@@ -1,4 +1,5 @@
 """Inputs: every way a report's data arrives (data file, Excel form, published report) ends in a Report."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..limits import check_size
 
-__all__ = ["InputError", "load_report", "DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES"]
+__all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "InputError", "load_report"]
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
@@ -24,12 +25,17 @@ def load_report(path: str | Path):
     suffix = path.suffix.lower()
     if suffix in DATA_SUFFIXES:
         from .datafile import read_data_file
+
         return read_data_file(path)
     if suffix in FORM_SUFFIXES or suffix in (".xls", ".et", ".ett"):  # the last three get "save as .xlsx" advice
         from .excel import read_form
+
         return read_form(path)
     if suffix in REPORT_SUFFIXES:
         from .importer import import_report
+
         return import_report(path)
-    raise InputError(f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
-                     f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。")
+    raise InputError(
+        f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
+        f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。"
+    )

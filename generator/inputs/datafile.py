@@ -3,6 +3,7 @@
 The layout is documented in docs/data-file.md. The JSON Schema is generated from the format
 definitions (``nianbao schema`` prints it), so editors can complete and check a data file.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,30 +42,48 @@ def json_schema(fmt: Format | None = None) -> dict:
             for row in t.rows:
                 cols = f.active_block_of(row.key).columns if key == "active" else t.columns
                 rows.setdefault(row.key, obj({}, title=row.label))["properties"].update(
-                    {c.key: {**NUMBER, "title": c.label} for c in cols})
+                    {c.key: {**NUMBER, "title": c.label} for c in cols}
+                )
         return obj(rows, title=formats[0].table(key).section)
 
     overview = {k.split(".")[1]: {**TEXT, "title": v} for k, v in PROSE_FIELDS.items() if k.startswith("overview.")}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "政府信息公开工作年度报告数据文件",
-        **obj({
-            "format": {"type": ["string", "integer"], "enum": [*FORMATS, *map(int, FORMATS)],
-                       "title": "表格格式版本（默认由年度决定）"},
-            "year": {"type": "integer", "minimum": 2008, "maximum": 2100, "title": "报告年度"},
-            "publication_date": {**TEXT, "title": "发布日期 YYYY-MM-DD"},
-            "agency": obj({k: {**TEXT, "title": v} for k, v in AGENCY_FIELDS.items()},
-                          required=["name"], title="机关信息"),
-            "prose": obj({"overview": obj(overview, title=HEADINGS[0]),
-                          "problems": {**TEXT, "title": PROSE_FIELDS["problems"]},
-                          "other": {**TEXT, "title": PROSE_FIELDS["other"]}}, title="正文"),
-            "fees": obj({"collected": {"type": ["boolean", "null"], "title": "是否收取信息处理费"},
-                         "amount": {**NUMBER, "title": "信息处理费金额（元）"},
-                         "cases": {**NUMBER, "title": "收费件数"}}, title="信息处理费"),
-            "active": table("active"),
-            "requests": table("requests"),
-            "appeals": table("appeals"),
-        }, required=["year", "agency"]),
+        **obj(
+            {
+                "format": {
+                    "type": ["string", "integer"],
+                    "enum": [*FORMATS, *map(int, FORMATS)],
+                    "title": "表格格式版本（默认由年度决定）",
+                },
+                "year": {"type": "integer", "minimum": 2008, "maximum": 2100, "title": "报告年度"},
+                "publication_date": {**TEXT, "title": "发布日期 YYYY-MM-DD"},
+                "agency": obj(
+                    {k: {**TEXT, "title": v} for k, v in AGENCY_FIELDS.items()}, required=["name"], title="机关信息"
+                ),
+                "prose": obj(
+                    {
+                        "overview": obj(overview, title=HEADINGS[0]),
+                        "problems": {**TEXT, "title": PROSE_FIELDS["problems"]},
+                        "other": {**TEXT, "title": PROSE_FIELDS["other"]},
+                    },
+                    title="正文",
+                ),
+                "fees": obj(
+                    {
+                        "collected": {"type": ["boolean", "null"], "title": "是否收取信息处理费"},
+                        "amount": {**NUMBER, "title": "信息处理费金额（元）"},
+                        "cases": {**NUMBER, "title": "收费件数"},
+                    },
+                    title="信息处理费",
+                ),
+                "active": table("active"),
+                "requests": table("requests"),
+                "appeals": table("appeals"),
+            },
+            required=["year", "agency"],
+        ),
     }
 
 
@@ -119,10 +138,18 @@ def _explain(error) -> str:
         missing = error.message.split("'")[1]
         return f"缺少必填字段「{where + '.' if error.path else ''}{missing}」。"
     if error.validator == "type":
-        expected = {"integer": "整数", "number": "数字", "string": "文字", "object": "“字段: 值”结构",
-                    "boolean": "是/否（true/false）", "null": "空"}
+        expected = {
+            "integer": "整数",
+            "number": "数字",
+            "string": "文字",
+            "object": "“字段: 值”结构",
+            "boolean": "是/否（true/false）",
+            "null": "空",
+        }
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"字段「{where}」的值「{_preview(error.instance)}」类型不对，应为{'或'.join(expected[t] for t in types)}。"
+        return (
+            f"字段「{where}」的值「{_preview(error.instance)}」类型不对，应为{'或'.join(expected[t] for t in types)}。"
+        )
     if error.validator == "enum":
         return f"字段「{where}」的值「{_preview(error.instance)}」不可用，可选：{'、'.join(map(str, error.validator_value))}。"
     if error.validator in ("minimum", "maximum"):
@@ -174,9 +201,15 @@ def _store(builder: ReportBuilder, path: str, raw) -> None:
     fmt = builder.format
     if raw is None:  # null: not read (the importer writes null for a cell it never found), never a silent 0
         builder.unread[path] = None
-        builder.read_findings.append(Finding(
-            "R0-2", ERROR, fmt.describe(path), "为空（null，未填写或未读取）：不按 0 计算，用到这一格的勾稽关系不校验。"
-            "请填写数字，没有发生的填 0。", path=path))
+        builder.read_findings.append(
+            Finding(
+                "R0-2",
+                ERROR,
+                fmt.describe(path),
+                "为空（null，未填写或未读取）：不按 0 计算，用到这一格的勾稽关系不校验。请填写数字，没有发生的填 0。",
+                path=path,
+            )
+        )
         return
     cell = read_number(raw, fmt.kind_of(path), fmt.describe(path), path)
     if cell.finding:
@@ -190,19 +223,27 @@ def _store(builder: ReportBuilder, path: str, raw) -> None:
         return
     builder.numbers[path] = cell.value
     if cell.blank:
-        builder.read_findings.append(Finding("R0-2", WARNING, fmt.describe(path), "空白，已按 0 处理；没有发生请填 0。",
-                                             path=path))
+        builder.read_findings.append(
+            Finding("R0-2", WARNING, fmt.describe(path), "空白，已按 0 处理；没有发生请填 0。", path=path)
+        )
 
 
 def _wrong_format(fmt: Format, path: str, raw) -> Finding:
     other = next(f for k, f in FORMATS.items() if k != fmt.key)
     where = other.describe(path) if path in other.input_paths else path
-    return Finding("G-2", ERROR, where,
-                   f"这一项属于{other.name}（{other.issued_by}），本报告应使用{fmt.name}（{fmt.issued_by}），"
-                   "请按本年度格式重新填写第二部分表格。", path=path, operands={"输入": raw})
+    return Finding(
+        "G-2",
+        ERROR,
+        where,
+        f"这一项属于{other.name}（{other.issued_by}），本报告应使用{fmt.name}（{fmt.issued_by}），"
+        "请按本年度格式重新填写第二部分表格。",
+        path=path,
+        operands={"输入": raw},
+    )
 
 
 # --- writing ---------------------------------------------------------------------------------
+
 
 def report_to_dict(report: Report) -> dict:
     """The data file for a report: its inputs, and the totals it stated (an imported report's printed ones)."""

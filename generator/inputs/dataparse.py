@@ -257,7 +257,7 @@ class JsonDecoder(json.JSONDecoder):
         finally:
             self.depth -= 1
 
-    def _object(self, text_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):  # noqa: PLR0917
+    def _object(self, text_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
         text, start = text_and_end
         self._enter(text, start)
         try:

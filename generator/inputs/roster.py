@@ -6,23 +6,24 @@ number of sections 二/三/四, under a two-level header (group over label) froz
 streams it back row by row (openpyxl read-only mode), one ``Report`` or ``InputError`` per row, with
 every value's cell in ``report.places`` so findings name the sheet, cell and meaning.
 """
+
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..cells import NO, YES, read_number, read_text, read_yes_no, shown
 from ..errors import InputError, OutputExists
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
+from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, for_regex
 from ..numbers import parse_date, parse_number
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
-from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, for_regex
 from ..spreadsheets import cell_for, load_readonly, put_text
 from .excel.layout import CHOICE, DATE, TEXT, YEAR
 
@@ -60,15 +61,19 @@ UNIT_COLUMNS = {"unit.code": "单位代码", "unit.contact": "联系人"}
 
 def roster_columns(fmt: Format) -> list[RosterColumn]:
     """Every column of the roster for ``fmt``, in order; labels come from the format definitions."""
-    cols = [RosterColumn("agency.name", BASIC, AGENCY_FIELDS["name"], TEXT),
-            *(RosterColumn(key, BASIC, label, TEXT) for key, label in UNIT_COLUMNS.items()),
-            RosterColumn("year", BASIC, "报告年度", YEAR),
-            RosterColumn("publication_date", BASIC, "发布日期", DATE)]
+    cols = [
+        RosterColumn("agency.name", BASIC, AGENCY_FIELDS["name"], TEXT),
+        *(RosterColumn(key, BASIC, label, TEXT) for key, label in UNIT_COLUMNS.items()),
+        RosterColumn("year", BASIC, "报告年度", YEAR),
+        RosterColumn("publication_date", BASIC, "发布日期", DATE),
+    ]
     cols += [RosterColumn(f"agency.{k}", AGENCY, label, TEXT) for k, label in AGENCY_FIELDS.items() if k != "name"]
     cols += [RosterColumn(f"prose.{k}", PROSE, label, TEXT) for k, label in PROSE_FIELDS.items()]
-    cols += [RosterColumn("fees.collected", FEES, "是否收取（是/否）", CHOICE),
-             RosterColumn("fees.amount", FEES, "收取金额（元）", AMOUNT),
-             RosterColumn("fees.cases", FEES, "收费件数", COUNT)]
+    cols += [
+        RosterColumn("fees.collected", FEES, "是否收取（是/否）", CHOICE),
+        RosterColumn("fees.amount", FEES, "收取金额（元）", AMOUNT),
+        RosterColumn("fees.cases", FEES, "收费件数", COUNT),
+    ]
     for path in fmt.input_paths:
         cols.append(RosterColumn(path, number_group(fmt, path), _column_label(fmt, path), fmt.kind_of(path)))
     return cols
@@ -96,6 +101,7 @@ def _column_label(fmt: Format, path: str) -> str:
 
 # --- writing ---------------------------------------------------------------------------------
 
+
 def write_roster(path: Path, fmt: Format, force: bool, reports: Iterable[Report] = ()) -> None:
     """Write the roster for ``fmt`` (blank, or one row per report given). Refuses to overwrite without force."""
     from openpyxl import Workbook
@@ -116,8 +122,15 @@ def write_roster(path: Path, fmt: Format, force: bool, reports: Iterable[Report]
     write_atomic(path, buffer.getvalue(), force=force)
 
 
-_GROUP_FILLS = {BASIC: "FCE4D6", AGENCY: "FFF2CC", PROSE: "E2EFDA", FEES: "EDEDED",
-                "二": "DDEBF7", "三": "FFF2CC", "四": "E4DFEC"}
+_GROUP_FILLS = {
+    BASIC: "FCE4D6",
+    AGENCY: "FFF2CC",
+    PROSE: "E2EFDA",
+    FEES: "EDEDED",
+    "二": "DDEBF7",
+    "三": "FFF2CC",
+    "四": "E4DFEC",
+}
 
 
 def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) -> None:
@@ -139,7 +152,7 @@ def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) 
         put_text(c, text)
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        c.fill = PatternFill("solid", fgColor=_GROUP_FILLS.get(group.split(" ")[0], "FFFFFF"))
+        c.fill = PatternFill("solid", fgColor=_GROUP_FILLS.get(group.split(" ", maxsplit=1)[0], "FFFFFF"))
         c.border = border
         return c
 
@@ -149,9 +162,8 @@ def write_header(sheet, columns: list[RosterColumn], freeze: str | None = None) 
         top.append(cell(col.group if first else None, col.group))
         if first:
             start = i
-        if i == len(columns) - 1 or columns[i + 1].group != col.group:
-            if i > start:
-                sheet.merged_cells.add(f"{get_column_letter(start + 1)}1:{get_column_letter(i + 1)}1")
+        if (i == len(columns) - 1 or columns[i + 1].group != col.group) and i > start:
+            sheet.merged_cells.add(f"{get_column_letter(start + 1)}1:{get_column_letter(i + 1)}1")
     sheet.row_dimensions[1].height = 48
     sheet.row_dimensions[2].height = 48
     sheet.append(top)
@@ -213,6 +225,7 @@ def _cell_value(report: Report, col: RosterColumn):
 
 # --- reading ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RosterLayout:
     """Which column of a roster holds what: found from its header rows, so it is small and picklable."""
@@ -267,8 +280,10 @@ def read_layout(header_rows: list[tuple]) -> RosterLayout:
     if missing:
         names = "；".join(f"「{c.group}」下的「{c.label}」" for c in missing[:8])
         more = f"等 {len(missing)} 列" if len(missing) > 8 else ""
-        raise InputError(f"工作表「{ROSTER_SHEET}」的表头与{FORMATS[key].name}的汇总填报表不一致，缺少：{names}{more}。"
-                         "请用 nianbao form --batch 重新生成空白汇总表，再把数据粘贴进去。")
+        raise InputError(
+            f"工作表「{ROSTER_SHEET}」的表头与{FORMATS[key].name}的汇总填报表不一致，缺少：{names}{more}。"
+            "请用 nianbao form --batch 重新生成空白汇总表，再把数据粘贴进去。"
+        )
     return RosterLayout(key, ROSTER_SHEET, tuple((i, c) for i, c in hits if i is not None))
 
 
@@ -284,11 +299,15 @@ def open_roster(path: Path):
     try:
         workbook = load_readonly(path, data_only=True)
     except Exception as exc:
-        raise InputError(f"{Path(path).name}：无法作为 Excel 工作簿打开（{type(exc).__name__}），请用 Excel 另存为 .xlsx 后再试。") from None
+        raise InputError(
+            f"{Path(path).name}：无法作为 Excel 工作簿打开（{type(exc).__name__}），请用 Excel 另存为 .xlsx 后再试。"
+        ) from None
     if ROSTER_SHEET not in workbook.sheetnames:
         workbook.close()
-        raise InputError(f"{Path(path).name}：没有名为「{ROSTER_SHEET}」的工作表，不是汇总填报表。"
-                         "请用 nianbao form --batch 生成汇总填报表。")
+        raise InputError(
+            f"{Path(path).name}：没有名为「{ROSTER_SHEET}」的工作表，不是汇总填报表。"
+            "请用 nianbao form --batch 生成汇总填报表。"
+        )
     sheet = workbook[ROSTER_SHEET]
     rows = sheet.iter_rows(values_only=True)
     header = [next(rows, ()) for _ in range(HEADER_ROWS)]
@@ -330,6 +349,7 @@ def iter_roster(path: Path) -> Iterator[tuple[int, Report | InputError]]:
 
 def cell_ref(index: int, row_number: int) -> str:
     from openpyxl.utils import get_column_letter
+
     return f"{get_column_letter(index + 1)}{row_number}"
 
 
@@ -375,9 +395,15 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
             blanks.append(ref)
     if blanks:
         listed = "、".join(blanks[:10]) + (f" 等 {len(blanks)} 个" if len(blanks) > 10 else "")
-        builder.read_findings.append(Finding("R0-2", WARNING, f"工作表「{sheet}」第 {row_number} 行",
-                                             f"单元格 {listed} 为空白，已按 0 处理；没有发生请填 0。",
-                                             operands={"空白单元格": len(blanks)}))
+        builder.read_findings.append(
+            Finding(
+                "R0-2",
+                WARNING,
+                f"工作表「{sheet}」第 {row_number} 行",
+                f"单元格 {listed} 为空白，已按 0 处理；没有发生请填 0。",
+                operands={"空白单元格": len(blanks)},
+            )
+        )
     if fatal:
         findings = (*(Finding("读取", ERROR, where, message) for where, message in fatal), *builder.read_findings)
         raise RowError(*fatal[0], findings=findings)
@@ -398,8 +424,16 @@ def _date(raw, where: str, builder: ReportBuilder) -> date | None:
         return None
     parsed = parse_date(raw)
     if parsed is None:
-        builder.read_findings.append(Finding("读取", ERROR, where, f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。",
-                                             path="publication_date", operands={"输入": shown(raw)}))
+        builder.read_findings.append(
+            Finding(
+                "读取",
+                ERROR,
+                where,
+                f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。",
+                path="publication_date",
+                operands={"输入": shown(raw)},
+            )
+        )
     return parsed
 
 

@@ -2,6 +2,7 @@
 
 ``draft=True`` (output made despite errors, ``--ignore-errors``) marks every page 草稿.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields, replace
@@ -16,12 +17,15 @@ def render(report: Report, target: str, template=None, draft: bool = False) -> b
     report = printable(report)
     if target == "html":
         from .html import render_html
+
         return render_html(report, draft).encode("utf-8")
     if target == "pdf":
         from .pdf import render_pdf
+
         return render_pdf(report, draft)
     if target == "docx":
         from .docx import render_docx
+
         return render_docx(report, template, draft)
     raise ValueError(target)
 
@@ -39,4 +43,5 @@ def printable(report: Report) -> Report:
         return report
     return report.evolve(
         agency=replace(report.agency, **{k: CONTROL_CHARS.sub("", agency[k]) for k in dirty}),
-        prose={**report.prose, **{k: CONTROL_CHARS.sub("", report.prose[k]) for k in dirty_prose}})
+        prose={**report.prose, **{k: CONTROL_CHARS.sub("", report.prose[k]) for k in dirty_prose}},
+    )

@@ -4,6 +4,7 @@
 Paragraphs go through python-docx (which escapes text); the tables are written as WordprocessingML
 from the shared grids in one go, which is ~10× faster than python-docx's cell-by-cell API.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,18 +16,31 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length
 
-from ..document import (BODY, DATE, DRAFT_NOTE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE,
-                        build_document)
+from ..document import BODY, DATE, DRAFT_NOTE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE, build_document
 from ..prose import title
 from ..report import Report
 from ..tables import Grid
-from .docx_reference import (STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_SIGNATURE, STYLE_TABLE, STYLE_TITLE,
-                             save_deterministic, set_ppr)
+from .docx_reference import (
+    STYLE_BODY,
+    STYLE_H1,
+    STYLE_H2,
+    STYLE_SIGNATURE,
+    STYLE_TABLE,
+    STYLE_TITLE,
+    save_deterministic,
+    set_ppr,
+)
 from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
 
 TWIPS_PER_MM = 1440 / 25.4
-STYLE_OF = {TITLE: STYLE_TITLE, HEADING1: STYLE_H1, HEADING2: STYLE_H2, BODY: STYLE_BODY,
-            SIGNATURE: STYLE_SIGNATURE, DATE: STYLE_SIGNATURE}
+STYLE_OF = {
+    TITLE: STYLE_TITLE,
+    HEADING1: STYLE_H1,
+    HEADING2: STYLE_H2,
+    BODY: STYLE_BODY,
+    SIGNATURE: STYLE_SIGNATURE,
+    DATE: STYLE_SIGNATURE,
+}
 RED = "C00000"
 CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, as in the HTML/PDF
 
@@ -67,8 +81,7 @@ def _place(paragraph, left_chars: float, char_twips: float) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     for tag in ("autoSpaceDE", "autoSpaceDN"):  # 2026年1月20日 without spaces around the digits
         set_ppr(ppr, tag, val="0")
-    set_ppr(ppr, "ind", left=str(round(left_chars * char_twips)), right=str(round(-2 * char_twips)),
-            firstLine="0")
+    set_ppr(ppr, "ind", left=str(round(left_chars * char_twips)), right=str(round(-2 * char_twips)), firstLine="0")
 
 
 def _char_twips(doc) -> float:
@@ -97,8 +110,10 @@ def _mark_draft(doc) -> None:
         headers.append(section.even_page_header)
     if section.different_first_page_header_footer:
         headers.append(section.first_page_header)
-    run = (f'<w:r><w:rPr><w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:eastAsia="黑体"/><w:b/>'
-           f'<w:color w:val="{RED}"/><w:sz w:val="28"/></w:rPr><w:t>{DRAFT_NOTE}</w:t></w:r>')
+    run = (
+        f'<w:r><w:rPr><w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:eastAsia="黑体"/><w:b/>'
+        f'<w:color w:val="{RED}"/><w:sz w:val="28"/></w:rPr><w:t>{DRAFT_NOTE}</w:t></w:r>'
+    )
     for header in headers:
         header.is_linked_to_previous = False
         mark = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:jc w:val="center"/></w:pPr>{run}</w:p>')
@@ -128,7 +143,7 @@ def table_xml(grid: Grid, style_id: str) -> str:
         cells, c = [], 0
         while c < grid.ncols:
             cell = cover[r][c]
-            span_width = sum(widths[c:c + cell.colspan])
+            span_width = sum(widths[c : c + cell.colspan])
             tc_pr = f'<w:tcW w:w="{span_width}" w:type="dxa"/>'
             if cell.colspan > 1:
                 tc_pr += f'<w:gridSpan w:val="{cell.colspan}"/>'
@@ -138,19 +153,25 @@ def table_xml(grid: Grid, style_id: str) -> str:
             text = escape(cell.text) if cell.row == r else ""
             color = f'<w:rPr><w:b/><w:color w:val="{RED}"/></w:rPr>' if cell.invalid else ""
             run = f'<w:r>{color}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
-            cells.append(f'<w:tc><w:tcPr>{tc_pr}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}'
-                         f'</w:pPr>{run}</w:p></w:tc>')
+            cells.append(
+                f'<w:tc><w:tcPr>{tc_pr}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}'
+                f'</w:pPr>{run}</w:p></w:tc>'
+            )
             c += cell.colspan
         rows.append(f"<w:tr><w:trPr>{tr_pr}</w:trPr>{''.join(cells)}</w:tr>")
     borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     grid_cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    margins = (f'<w:top w:w="{CELL_PADDING}" w:type="dxa"/><w:left w:w="40" w:type="dxa"/>'
-               f'<w:bottom w:w="{CELL_PADDING}" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>')
-    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            f'<w:tblCellMar>{margins}</w:tblCellMar>'
-            f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid_cols}'
-            f'</w:tblGrid>{"".join(rows)}</w:tbl>')
+    margins = (
+        f'<w:top w:w="{CELL_PADDING}" w:type="dxa"/><w:left w:w="40" w:type="dxa"/>'
+        f'<w:bottom w:w="{CELL_PADDING}" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
+    )
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar>{margins}</w:tblCellMar>'
+        f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid_cols}'
+        f'</w:tblGrid>{"".join(rows)}</w:tbl>'
+    )
 
 
 def _coverage(grid: Grid, nrows: int) -> list[list]:

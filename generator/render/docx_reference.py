@@ -11,6 +11,7 @@ hang into the margin (``w:overflowPunct``: LibreOffice drops a hanging 、 at th
 An office's own template (``nianbao render --template``) supplies what it has; ``docx.py`` adds the
 styles below where it has none. Rebuild with ``python -m generator.render.docx_reference templates/reference.docx``.
 """
+
 from __future__ import annotations
 
 import io
@@ -58,15 +59,71 @@ FONT_TABLE = {
 }
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 # pPr children in ECMA-376 order (Word rejects misordered elements).
-RPR_AFTER_SPACING = tuple(f"w:{t}" for t in (  # rPr children after w:spacing (ECMA-376 order)
-    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
-    "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"))
-PPR_ORDER = tuple(f"w:{t}" for t in (
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
-    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
-    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
-    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))
+RPR_AFTER_SPACING = tuple(
+    f"w:{t}"
+    for t in (  # rPr children after w:spacing (ECMA-376 order)
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    )
+)
+PPR_ORDER = tuple(
+    f"w:{t}"
+    for t in (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+)
 
 
 def set_ppr(ppr, tag: str, **attrs: str) -> None:
@@ -74,7 +131,7 @@ def set_ppr(ppr, tag: str, **attrs: str) -> None:
     for old in ppr.findall(qn(f"w:{tag}")):
         ppr.remove(old)
     values = "".join(f' w:{k}="{v}"' for k, v in attrs.items())
-    successors = PPR_ORDER[PPR_ORDER.index(f"w:{tag}") + 1:]
+    successors = PPR_ORDER[PPR_ORDER.index(f"w:{tag}") + 1 :]
     ppr.insert_element_before(parse_xml(f"<w:{tag} {nsdecls('w')}{values}/>"), *successors)
 
 
@@ -92,9 +149,20 @@ def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN, size: Pt | None = N
     rfonts.set(qn("w:hint"), "eastAsia")
 
 
-def paragraph_style(doc, name: str, east_asia: str, size: Pt, *, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-                    indent_chars: int = 2, exact_line: Pt | None = LINE_PITCH, keep_next: bool = False,
-                    latin: str = LATIN, snap: bool = True, condensed: int = 0):
+def paragraph_style(
+    doc,
+    name: str,
+    east_asia: str,
+    size: Pt,
+    *,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent_chars: int = 2,
+    exact_line: Pt | None = LINE_PITCH,
+    keep_next: bool = False,
+    latin: str = LATIN,
+    snap: bool = True,
+    condensed: int = 0,
+):
     """Define (or redefine) one of our paragraph styles. ``snap=False``: the lines do not snap to the
     page's line grid (LibreOffice would give a 22 pt title two grid lines); ``condensed``: character
     spacing in twentieths of a point."""
@@ -125,8 +193,7 @@ def paragraph_style(doc, name: str, east_asia: str, size: Pt, *, align=WD_ALIGN_
     rpr = style.element.get_or_add_rPr()
     for old in rpr.findall(qn("w:spacing")):
         rpr.remove(old)
-    rpr.insert_element_before(parse_xml(f'<w:spacing {nsdecls("w")} w:val="{condensed}"/>'),
-                              *RPR_AFTER_SPACING)
+    rpr.insert_element_before(parse_xml(f'<w:spacing {nsdecls("w")} w:val="{condensed}"/>'), *RPR_AFTER_SPACING)
     set_ppr(ppr, "ind", firstLineChars=str(indent_chars * 100), firstLine=str(round(indent_chars * CHAR_TWIPS)))
     return style
 
@@ -141,11 +208,15 @@ def page_number_footer(footer, side: str) -> None:
     set_ppr(ppr, "ind", **{side: str(round(PAGE_NUMBER_SIZE.pt * 20)), "firstLine": "0", "firstLineChars": "0"})
     set_ppr(ppr, "jc", val=side)
     half_points = round(PAGE_NUMBER_SIZE.pt * 2)
-    run_props = (f'<w:rPr><w:rFonts w:ascii="{SONGTI}" w:hAnsi="{SONGTI}" w:eastAsia="{SONGTI}"/>'
-                 f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
-    for xml in (f'<w:r {nsdecls("w")}>{run_props}<w:t xml:space="preserve">— </w:t></w:r>',
-                f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r>{run_props}<w:t>1</w:t></w:r></w:fldSimple>',
-                f'<w:r {nsdecls("w")}>{run_props}<w:t xml:space="preserve"> —</w:t></w:r>'):
+    run_props = (
+        f'<w:rPr><w:rFonts w:ascii="{SONGTI}" w:hAnsi="{SONGTI}" w:eastAsia="{SONGTI}"/>'
+        f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    )
+    for xml in (
+        f'<w:r {nsdecls("w")}>{run_props}<w:t xml:space="preserve">— </w:t></w:r>',
+        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r>{run_props}<w:t>1</w:t></w:r></w:fldSimple>',
+        f'<w:r {nsdecls("w")}>{run_props}<w:t xml:space="preserve"> —</w:t></w:r>',
+    ):
         p._p.append(parse_xml(xml))
 
 
@@ -159,9 +230,13 @@ def font_table_entries(doc, names) -> None:
             continue
         alt, panose, family = FONT_TABLE[name]
         panose_xml = f'<w:panose1 w:val="{panose}"/>' if panose else ""
-        fonts.append(parse_xml(f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>{panose_xml}'
-                               f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/>'
-                               '</w:font>'))
+        fonts.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>{panose_xml}'
+                f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/>'
+                '</w:font>'
+            )
+        )
     part._blob = serialize_part_xml(fonts)
 
 
@@ -175,8 +250,12 @@ def _chinese_defaults(doc) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:lang")):
         rpr.remove(old)
-    rpr.insert(0, parse_xml(f'<w:rFonts {nsdecls("w")} w:ascii="{LATIN}" w:hAnsi="{LATIN}" '
-                            f'w:eastAsia="{FANGSONG}" w:cs="{LATIN}"/>'))
+    rpr.insert(
+        0,
+        parse_xml(
+            f'<w:rFonts {nsdecls("w")} w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{FANGSONG}" w:cs="{LATIN}"/>'
+        ),
+    )
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
 
 
@@ -198,17 +277,43 @@ def _page_setup(doc) -> None:
 def define_styles(doc) -> None:
     """Our paragraph styles (the body first: the others are based on it)."""
     paragraph_style(doc, STYLE_BODY, FANGSONG, BODY_SIZE, condensed=CONDENSED)
-    paragraph_style(doc, STYLE_TITLE, TITLE_FONT, Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
-                    latin=TITLE_FONT, snap=False).paragraph_format.space_after = LINE_PITCH
+    paragraph_style(
+        doc,
+        STYLE_TITLE,
+        TITLE_FONT,
+        Pt(22),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent_chars=0,
+        latin=TITLE_FONT,
+        snap=False,
+    ).paragraph_format.space_after = LINE_PITCH
     for name, font in ((STYLE_H1, HEITI), (STYLE_H2, KAITI)):
         paragraph_style(doc, name, font, BODY_SIZE, keep_next=True, latin=font, condensed=CONDENSED)
-    paragraph_style(doc, STYLE_TABLE, SONGTI, Pt(10.5), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0,
-                    exact_line=None, snap=False)
+    paragraph_style(
+        doc, STYLE_TABLE, SONGTI, Pt(10.5), align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, exact_line=None, snap=False
+    )
     # 落款: digits of the date in 仿宋 too (half a character wide, as document.signature counts them)
-    paragraph_style(doc, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0,
-                    latin=FANGSONG, condensed=CONDENSED)
-    paragraph_style(doc, STYLE_FOOTER, SONGTI, PAGE_NUMBER_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0,
-                    exact_line=None, latin=SONGTI, snap=False)
+    paragraph_style(
+        doc,
+        STYLE_SIGNATURE,
+        FANGSONG,
+        BODY_SIZE,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        indent_chars=0,
+        latin=FANGSONG,
+        condensed=CONDENSED,
+    )
+    paragraph_style(
+        doc,
+        STYLE_FOOTER,
+        SONGTI,
+        PAGE_NUMBER_SIZE,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        indent_chars=0,
+        exact_line=None,
+        latin=SONGTI,
+        snap=False,
+    )
 
 
 def build_reference() -> bytes:

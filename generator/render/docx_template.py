@@ -6,6 +6,7 @@ the missing paragraph styles, page numbers 「— N —」 (odd pages right, eve
 table fallbacks. A short letterhead (红头) at the top of its body stays above the report; a longer body
 (a whole document used as a template) is dropped.
 """
+
 from __future__ import annotations
 
 import copy
@@ -16,26 +17,40 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml import parse_xml
-from lxml import etree
 from docx.oxml.ns import qn
+from lxml import etree
 
 from ..errors import InputError
 from ..limits import check_size, check_zip
 from ..resources import template_bytes
-from .docx_reference import (FONT_TABLE, STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_SIGNATURE, STYLE_TABLE, STYLE_TITLE,
-                             font_table_entries, page_number_footer)
+from .docx_reference import (
+    FONT_TABLE,
+    STYLE_BODY,
+    STYLE_H1,
+    STYLE_H2,
+    STYLE_SIGNATURE,
+    STYLE_TABLE,
+    STYLE_TITLE,
+    font_table_entries,
+    page_number_footer,
+)
 
 REFERENCE = "reference.docx"  # in templates/: page setup and styles (GB/T 9704)
 ROLES = (STYLE_BODY, STYLE_TITLE, STYLE_H1, STYLE_H2, STYLE_TABLE, STYLE_SIGNATURE)
 # Names a template may give our styles (Word writes the English built-in names, WPS and LibreOffice
 # sometimes the Chinese ones).
-ALIASES = {STYLE_BODY: ("normal", "正文", "default paragraph style"), STYLE_TITLE: ("title", "标题"),
-           STYLE_H1: ("heading 1", "标题 1", "标题1"), STYLE_H2: ("heading 2", "标题 2", "标题2"),
-           STYLE_TABLE: ("table text", "表格文字", "表格"), STYLE_SIGNATURE: ("signature line", "落款")}
+ALIASES = {
+    STYLE_BODY: ("normal", "正文", "default paragraph style"),
+    STYLE_TITLE: ("title", "标题"),
+    STYLE_H1: ("heading 1", "标题 1", "标题1"),
+    STYLE_H2: ("heading 2", "标题 2", "标题2"),
+    STYLE_TABLE: ("table text", "表格文字", "表格"),
+    STYLE_SIGNATURE: ("signature line", "落款"),
+}
 LETTERHEAD_BLOCKS = 5  # at most this many non-empty paragraphs/tables in a template's body are a letterhead
 CONTENT_TYPES = {  # a template (.dotx) opens as a document
-    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":
-        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"}
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+}
 
 
 class TemplateError(InputError):
@@ -70,15 +85,21 @@ def _load(path: Path):
     except InputError as exc:
         raise TemplateError(str(exc)) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise TemplateError(f"模板文件 {path} 不是 Word 文档（.docx）。如果是旧的 .doc 或 .wps 文件，"
-                            "请在 Word 或 WPS 中“另存为” .docx 后再用。")
+        raise TemplateError(
+            f"模板文件 {path} 不是 Word 文档（.docx）。如果是旧的 .doc 或 .wps 文件，"
+            "请在 Word 或 WPS 中“另存为” .docx 后再用。"
+        )
     try:
         doc = Document(io.BytesIO(_as_document(data)))
         body = doc.element.body
     except Exception as exc:  # python-docx raises several types for a broken package
-        raise TemplateError(f"模板文件 {path} 无法打开（{type(exc).__name__}），请用 Word 或 WPS 重新保存为 .docx。") from None
+        raise TemplateError(
+            f"模板文件 {path} 无法打开（{type(exc).__name__}），请用 Word 或 WPS 重新保存为 .docx。"
+        ) from None
     if body is None:
-        raise TemplateError(f"模板文件 {path} 缺少正文部分（w:body），不是完整的 Word 文档。请用 Word 或 WPS 重新保存。")
+        raise TemplateError(
+            f"模板文件 {path} 缺少正文部分（w:body），不是完整的 Word 文档。请用 Word 或 WPS 重新保存。"
+        )
     if body.find(qn("w:sectPr")) is None:  # no page setup at all: ours
         body.append(copy.deepcopy(_reference_page_setup()))
     return doc
@@ -155,8 +176,9 @@ def _find_style(doc, role: str):
         if style.get(qn("w:type")) == "paragraph" and name is not None and name.get(qn("w:val")).lower() in names:
             return style
     if role == STYLE_BODY:  # the default paragraph style, whatever it is called
-        return next((s for s in styles if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")),
-                    None)
+        return next(
+            (s for s in styles if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")), None
+        )
     return None
 
 
@@ -225,6 +247,10 @@ def _copy_story(source, target) -> None:
             for attr, value in list(node.attrib.items()):
                 if attr in (qn("r:id"), qn("r:embed"), qn("r:link")) and value in source_part.rels:
                     rel = source_part.rels[value]
-                    node.set(attr, target_part.relate_to(rel.target_ref if rel.is_external else rel.target_part,
-                                                         rel.reltype, rel.is_external))
+                    node.set(
+                        attr,
+                        target_part.relate_to(
+                            rel.target_ref if rel.is_external else rel.target_part, rel.reltype, rel.is_external
+                        ),
+                    )
         element.append(clone)

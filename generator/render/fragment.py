@@ -4,6 +4,7 @@ Portal editors (TRS, 大汉 …) keep element ``style`` attributes but drop ``<s
 rules and CSS variables, so the page's screen stylesheet is applied to each element (css-inline) with
 its ``var(--…)`` fonts written out.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,7 @@ def _resolve_style(match: re.Match) -> str:
 
 def article_of(page: str) -> str:
     """The ``<article>`` element of a rendered page."""
-    return page[page.index("<article"):page.index("</article>") + len("</article>")]
+    return page[page.index("<article") : page.index("</article>") + len("</article>")]
 
 
 def render_fragment(report: Report) -> str:

@@ -1,6 +1,8 @@
 """HTML: one self-contained, accessible page (semantic headings, real rowspan/colspan, th scope)."""
+
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,18 +18,26 @@ from ..resources import template_text
 from ..tables import Cell, Grid
 
 # Tokens that must never break inside: URLs, e-mail addresses, numbers (phone numbers, dates, decimals).
-TOKEN = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=]"
-                   r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-                   r"|\d+(?:[.,:/-]\d+)*%?")
+TOKEN = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=]"
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|\d+(?:[.,:/-]\d+)*%?"
+)
 LONG_TOKEN = 40  # a longer token (a long URL) may break after a slash, and nowhere else by us
-UNBROKEN = re.compile(r"[!-~]{%d,}" % (2 * LONG_TOKEN))  # printable ASCII without a space: one word to a browser
-UNBROKEN_SPLIT = re.compile(r"([!-~]{%d,})" % (2 * LONG_TOKEN))
+UNBROKEN = re.compile(rf"[!-~]{{{2 * LONG_TOKEN},}}")  # printable ASCII without a space: one word to a browser
+UNBROKEN_SPLIT = re.compile(rf"([!-~]{{{2 * LONG_TOKEN},}})")
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    env = Environment(loader=FunctionLoader(template_text), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env = Environment(
+        loader=FunctionLoader(template_text),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
     env.filters["tokens"] = keep_tokens
     env.globals["row_groups"] = row_groups
     return env
@@ -50,7 +60,7 @@ def keep_tokens(text: str) -> Markup:
     """Escape ``text`` and wrap each token in a span that does not break (a long URL: only after a slash)."""
     out, end = [], 0
     for match in TOKEN.finditer(text):
-        out.append(breakable(text[end:match.start()]))
+        out.append(breakable(text[end : match.start()]))
         token = match.group()
         if len(token) < 2:
             out.append(escape(token))
@@ -66,9 +76,13 @@ def keep_tokens(text: str) -> Markup:
 def breakable(text: str) -> Markup:
     """Escape ``text``, giving a run without any break opportunity (pasted junk: 「aaaa…」 thousands long) one
     every LONG_TOKEN characters, so a line can always break and page layout never stalls on it."""
-    return Markup("").join(escape(part) if not UNBROKEN.fullmatch(part) else
-                           Markup("<wbr>").join(escape(part[i:i + LONG_TOKEN]) for i in range(0, len(part), LONG_TOKEN))
-                           for part in UNBROKEN_SPLIT.split(text) if part)
+    return Markup("").join(
+        escape(part)
+        if not UNBROKEN.fullmatch(part)
+        else Markup("<wbr>").join(escape(part[i : i + LONG_TOKEN]) for i in range(0, len(part), LONG_TOKEN))
+        for part in UNBROKEN_SPLIT.split(text)
+        if part
+    )
 
 
 @dataclass
@@ -96,7 +110,7 @@ def row_groups(grid: Grid) -> list[tuple[str, list[list[Piece]]]]:
     """
     bounds = [0, grid.header_rows] if grid.header_rows else [0]
     bounds += [r + 1 for r in range(grid.header_rows, grid.nrows - 1) if grid.break_after(r)] + [grid.nrows]
-    groups = [range(a, b) for a, b in zip(bounds, bounds[1:])]
+    groups = [range(a, b) for a, b in itertools.pairwise(bounds)]
     rows: list[list[Piece]] = [[] for _ in range(grid.nrows)]
     for cell in sorted(grid.cells, key=lambda c: c.col):
         spans = [g for g in groups if g.start < cell.row + cell.rowspan and cell.row < g.stop]
@@ -115,6 +129,11 @@ def render_html(report: Report, draft: bool = False) -> str:
 def render_blocks(page_title: str, blocks: list, draft: bool = False) -> str:
     """A page from document blocks (used for reports and for the batch roll-up)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(title=page_title, blocks=blocks, css=Markup(stylesheet()),
-                           screen_css=Markup(screen_stylesheet()), version=__version__,
-                           draft_note=DRAFT_NOTE if draft else "")
+    return template.render(
+        title=page_title,
+        blocks=blocks,
+        css=Markup(stylesheet()),
+        screen_css=Markup(screen_stylesheet()),
+        version=__version__,
+        draft_note=DRAFT_NOTE if draft else "",
+    )

@@ -9,6 +9,7 @@ WeasyPrint justifies a line by widening its spaces only, and Chinese has none: i
 ``text-justify: inter-character`` rule that Chinese typesetting uses: the missing width is shared
 between all the characters of the line, so every full line ends exactly at the right margin.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,14 +36,18 @@ def install_step(system: str | None = None) -> str:
     """What to install for PDF output, in Chinese, for ``system`` (``sys.platform``; default this computer)."""
     system = system or sys.platform
     if system == "win32":
-        return ("按 WeasyPrint 的说明用 MSYS2 安装 Pango：先安装 MSYS2（https://www.msys2.org ，保持默认选项，"
-                "装在 C:\\msys64），再从开始菜单打开「MSYS2 UCRT64」，运行 pacman -S mingw-w64-ucrt-x86_64-pango，"
-                "完成后关闭该窗口，重新打开命令提示符。MSYS2 若装在别处，请把环境变量 WEASYPRINT_DLL_DIRECTORIES "
-                "设为「安装位置\\ucrt64\\bin」。")
+        return (
+            "按 WeasyPrint 的说明用 MSYS2 安装 Pango：先安装 MSYS2（https://www.msys2.org ，保持默认选项，"
+            "装在 C:\\msys64），再从开始菜单打开「MSYS2 UCRT64」，运行 pacman -S mingw-w64-ucrt-x86_64-pango，"
+            "完成后关闭该窗口，重新打开命令提示符。MSYS2 若装在别处，请把环境变量 WEASYPRINT_DLL_DIRECTORIES "
+            "设为「安装位置\\ucrt64\\bin」。"
+        )
     if system == "darwin":
-        return ("先安装 Homebrew（https://brew.sh），再在「终端」里运行 brew install pango。"
-                "如仍提示找不到库（Apple 芯片的 Mac），运行 nianbao 之前先执行 "
-                "export DYLD_FALLBACK_LIBRARY_PATH=/opt/homebrew/lib")
+        return (
+            "先安装 Homebrew（https://brew.sh），再在「终端」里运行 brew install pango。"
+            "如仍提示找不到库（Apple 芯片的 Mac），运行 nianbao 之前先执行 "
+            "export DYLD_FALLBACK_LIBRARY_PATH=/opt/homebrew/lib"
+        )
     if system.startswith("linux") and _debian_like():
         return "在终端里运行：sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
     return f"请按 WeasyPrint 的安装说明为本系统安装 Pango 及中文字体：{WEASYPRINT_INSTALL}"
@@ -59,9 +64,11 @@ def _debian_like() -> bool:
 
 
 def unavailable_message(reason: str) -> str:
-    return (f"无法生成 PDF：本机缺少 WeasyPrint 排版 PDF 所需的系统库（{reason}）。\n"
-            f"安装方法：{install_step()}\n"
-            "装好后运行 nianbao doctor 检查。Word（.docx）和网页（.html）报告不需要这些库，可以照常生成。")
+    return (
+        f"无法生成 PDF：本机缺少 WeasyPrint 排版 PDF 所需的系统库（{reason}）。\n"
+        f"安装方法：{install_step()}\n"
+        "装好后运行 nianbao doctor 检查。Word（.docx）和网页（.html）报告不需要这些库，可以照常生成。"
+    )
 
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
@@ -77,8 +84,10 @@ def _weasyprint():
     except OSError as exc:  # cffi could not load libgobject / libpango …
         raise PdfUnavailable(unavailable_message(str(exc))) from None
     except ImportError as exc:  # a broken install, not a missing system library
-        raise PdfUnavailable(f"无法生成 PDF：Python 包 weasyprint 没有装好（{exc}）。请重新安装 nianbao"
-                             "（pip install --force-reinstall nianbao）。Word 和网页报告不受影响。") from None
+        raise PdfUnavailable(
+            f"无法生成 PDF：Python 包 weasyprint 没有装好（{exc}）。请重新安装 nianbao"
+            "（pip install --force-reinstall nianbao）。Word 和网页报告不受影响。"
+        ) from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _justify_between_characters()
     return weasyprint

@@ -7,6 +7,7 @@ The layout lives in ``layout``, writing in ``write``, reading in ``read``. Findi
 the form itself (besides the checker's): F-1 a required field is missing or invalid (机关名称, 发布日期,
 是否收取信息处理费), F-2 a total's formula was deleted or changed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,7 @@ from ...report import Report
 from .read import read_form
 from .write import form_bytes
 
-__all__ = ["write_form", "read_form", "form_bytes", "default_name"]
+__all__ = ["default_name", "form_bytes", "read_form", "write_form"]
 
 
 def write_form(path: Path, fmt: Format, report: Report | None = None, force: bool = False) -> None:

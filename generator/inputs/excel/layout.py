@@ -9,10 +9,11 @@ Every input and every total has a key — a number path (``requests.new.natural`
 defined name derived from it (``NB_requests__new__natural``). Reading goes through the names, so a
 clerk's spreadsheet program may move things around (rename a sheet, insert a row) without breaking it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from openpyxl.utils import get_column_letter
 
@@ -47,7 +48,7 @@ DATE = "date"
 CHOICE = "choice"  # 是 / 否
 
 GRID_TOP = 3  # grids start below the title row and the hint row
-__all__ = ["YES", "NO"]  # the form's choice values are the one yes/no vocabulary of ``cells``
+__all__ = ["NO", "YES"]  # the form's choice values are the one yes/no vocabulary of ``cells``
 
 # UI labels of the 基本信息 sheet (not official wording: the official labels are in formats.py).
 BASIC_LABELS = {
@@ -74,7 +75,7 @@ PROSE_HINTS = {
     "overview.supervision": "须包括工作考核、社会评议和责任追究结果情况。",
     "problems": "写明本年度真实存在的问题和具体改进措施（也可写上年度问题的整改情况）。",
     "other": "须说明信息处理费收取情况（也可在「基本信息」中选择，自动写入）；"
-             "常见事项：落实上级年度政务公开工作要点情况、人大代表建议和政协提案办理结果公开情况等。",
+    "常见事项：落实上级年度政务公开工作要点情况、人大代表建议和政协提案办理结果公开情况等。",
 }
 
 
@@ -87,7 +88,7 @@ def key_for(name: str) -> str | None:
     """The key of a defined name, or None when the name is not one of ours."""
     if not name.upper().startswith(NAME_PREFIX) or name.upper() in (FORMAT_NAME, LAYOUT_NAME):
         return None
-    return name[len(NAME_PREFIX):].replace("__", ".")
+    return name[len(NAME_PREFIX) :].replace("__", ".")
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,9 @@ def sum_args(slots: list[Slot], sheet: str | None = None) -> str:
     cols = {s.col for s in slots}
     same_sheet = len({s.sheet for s in slots}) == 1
     contiguous = same_sheet and (
-        (len(rows) == 1 and sorted(cols) == list(range(min(cols), max(cols) + 1)) and len(cols) == len(slots)) or
-        (len(cols) == 1 and sorted(rows) == list(range(min(rows), max(rows) + 1)) and len(rows) == len(slots)))
+        (len(rows) == 1 and sorted(cols) == list(range(min(cols), max(cols) + 1)) and len(cols) == len(slots))
+        or (len(cols) == 1 and sorted(rows) == list(range(min(rows), max(rows) + 1)) and len(rows) == len(slots))
+    )
     if contiguous:
         first, last = min(slots, key=lambda s: (s.row, s.col)), max(slots, key=lambda s: (s.row, s.col))
         return f"{prefix}{first.coord}:{last.coord}"
@@ -168,7 +170,7 @@ def _cell_label(fmt: Format, path: str) -> str:
     return fmt.describe(path).split(" · ", 1)[1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def layout(fmt: Format) -> Layout:
     lay = Layout(fmt)
     _basic(lay)
@@ -183,11 +185,18 @@ BASIC_FIRST_ROW = 4
 
 def basic_rows(fmt: Format) -> list[tuple[str, str, str]]:
     """(key, label, kind) in sheet order; key "" is a caption row; "format" is a locked display row."""
-    rows = [("format", "表格格式", ""), ("year", BASIC_LABELS["year"], YEAR),
-            ("publication_date", BASIC_LABELS["publication_date"], DATE)]
+    rows = [
+        ("format", "表格格式", ""),
+        ("year", BASIC_LABELS["year"], YEAR),
+        ("publication_date", BASIC_LABELS["publication_date"], DATE),
+    ]
     rows += [(f"agency.{k}", label, TEXT) for k, label in AGENCY_FIELDS.items()]
-    rows += [("", FEES_CAPTION, ""), ("fees.collected", BASIC_LABELS["fees.collected"], CHOICE),
-             ("fees.amount", BASIC_LABELS["fees.amount"], AMOUNT), ("fees.cases", BASIC_LABELS["fees.cases"], COUNT)]
+    rows += [
+        ("", FEES_CAPTION, ""),
+        ("fees.collected", BASIC_LABELS["fees.collected"], CHOICE),
+        ("fees.amount", BASIC_LABELS["fees.amount"], AMOUNT),
+        ("fees.cases", BASIC_LABELS["fees.cases"], COUNT),
+    ]
     return rows
 
 

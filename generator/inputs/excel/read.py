@@ -10,12 +10,13 @@ spreadsheet program (Excel, WPS, LibreOffice) — or a number typed over a total
 ``report.typed_totals`` for the checker (R3-2, R3-3, R4-1), except where the difference is only that the
 spreadsheet's SUM skipped numbers typed as text (those cells are already reported).
 """
+
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 import re
 import warnings
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,7 @@ def read_form(path: Path) -> Report:
 
 # --- the file as a whole ---------------------------------------------------------------------
 
+
 class _Book:
     """What reading needs of a read-only workbook: sheet names, defined names, and the values of the cells read."""
 
@@ -86,8 +88,10 @@ class _Book:
 
 
 def _broken(name: str, exc: Exception) -> InputError:
-    return InputError(f"{name}：文件已损坏或不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
-                      "请用 Excel 或 WPS 打开后重新保存，或重新生成填报表。")
+    return InputError(
+        f"{name}：文件已损坏或不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
+        "请用 Excel 或 WPS 打开后重新保存，或重新生成填报表。"
+    )
 
 
 def _load(name: str, data: bytes) -> tuple[_Book, _Book]:
@@ -101,7 +105,7 @@ def _load(name: str, data: bytes) -> tuple[_Book, _Book]:
             warnings.simplefilter("ignore")  # "Data Validation extension is not supported" etc.
             for data_only in (False, True):
                 books.append(_Book(load_readonly(io.BytesIO(data), data_only=data_only)))
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+    except Exception as exc:
         for book in books:
             book.close()
         raise _broken(name, exc) from None
@@ -114,7 +118,7 @@ def _scan(name: str, books: tuple[_Book, _Book], bounds: dict[str, tuple[int, in
             warnings.simplefilter("ignore")
             for book in books:
                 book.scan(bounds)
-    except Exception as exc:  # noqa: BLE001 - a sheet's XML may be broken
+    except Exception as exc:
         raise _broken(name, exc) from None
 
 
@@ -135,34 +139,42 @@ def _is_roster(wb) -> bool:
 
 def _detect_format(name: str, wb) -> Format:
     marker = _constant(wb, FORMAT_NAME)
-    ours = {key_for(n) for n in wb.defined_names} - {None}  # noqa: SIM118
+    ours = {key_for(n) for n in wb.defined_names} - {None}
     by_names = {key: len(ours & set(layout(fmt).slots)) for key, fmt in FORMATS.items()}
     if marker is None:
         best = max(by_names, key=by_names.get)
         if by_names[best] == 0 and _is_roster(wb):
-            raise InputError(f"{name}：这是汇总填报表（每行一个单位），不是单个单位的填报表。请用 nianbao batch {name} -o 输出目录 处理。")
+            raise InputError(
+                f"{name}：这是汇总填报表（每行一个单位），不是单个单位的填报表。请用 nianbao batch {name} -o 输出目录 处理。"
+            )
         if by_names[best] == 0:
             raise InputError(
                 f"{name}：这不是 nianbao 生成的填报表（找不到填报表的标记和单元格名称），无法确定每个数字的位置。"
-                f"{REGENERATE}；已在其他表格中填好的，请把数字抄到生成的填报表中。")
+                f"{REGENERATE}；已在其他表格中填好的，请把数字抄到生成的填报表中。"
+            )
         marker = best
     if marker not in FORMATS:
         raise InputError(
-            f"{name}：填报表的格式版本「{marker}」无法识别（本工具支持：2019年版、2021年版）。{REGENERATE}。")
+            f"{name}：填报表的格式版本「{marker}」无法识别（本工具支持：2019年版、2021年版）。{REGENERATE}。"
+        )
     version = _constant(wb, LAYOUT_NAME)
     if version and version.isdigit() and int(version) > LAYOUT_VERSION:
-        raise InputError(f"{name}：这份填报表由更新版本的 nianbao 生成（表格版本 {version}），请升级 nianbao 后再读取。")
+        raise InputError(
+            f"{name}：这份填报表由更新版本的 nianbao 生成（表格版本 {version}），请升级 nianbao 后再读取。"
+        )
     other = next(k for k in FORMATS if k != marker)
     only_other = set(layout(FORMATS[other]).slots) - set(layout(FORMATS[marker]).slots)
     only_this = set(layout(FORMATS[marker]).slots) - set(layout(FORMATS[other]).slots)
     if ours & only_other and not ours & only_this:
         raise InputError(
             f"{name}：填报表标记为{FORMATS[marker].name}，但其中的表格是{FORMATS[other].name}的，两者不一致，"
-            f"可能是从别的表格复制拼接而成。{REGENERATE}。")
+            f"可能是从别的表格复制拼接而成。{REGENERATE}。"
+        )
     return FORMATS[marker]
 
 
 # --- cells -----------------------------------------------------------------------------------
+
 
 def _is_formula(value) -> bool:
     if isinstance(value, str):
@@ -176,7 +188,6 @@ def _formula_text(value) -> str:
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-
 
 
 class _FormReader:
@@ -216,7 +227,8 @@ class _FormReader:
             raise InputError(
                 f"{self.name}：找不到工作表{lost}（可能被改名或删除）。工作簿中现有的工作表："
                 f"{'、'.join(f'「{s}」' for s in sheets)}。请把工作表名改回原样，或从原填报表中把工作表复制回来；"
-                f"也可以{REGENERATE[1:]}。")
+                f"也可以{REGENERATE[1:]}。"
+            )
         return found
 
     def bounds(self) -> dict[str, tuple[int, int]]:
@@ -248,15 +260,20 @@ class _FormReader:
     # The whole report.
     def read(self) -> Report:
         year = self._year()
-        builder = ReportBuilder(year=year, format=self.fmt, declared_format=self.fmt.key,
-                                read_findings=self.findings, places=self.places)
+        builder = ReportBuilder(
+            year=year, format=self.fmt, declared_format=self.fmt.key, read_findings=self.findings, places=self.places
+        )
         for key in self.lay.slots:
             self.places[key] = self.place(key)
         expected = format_for_year(year)
         if expected.key != self.fmt.key:
-            self.add("G-2", WARNING, "year",
-                     f"本填报表是{self.fmt.name}，适用于{format_years(self.fmt)}报告；{year}年度应使用{expected.name}。"
-                     f"请用「nianbao form --year {year}」生成{expected.name}的填报表，把数字填入新表。")
+            self.add(
+                "G-2",
+                WARNING,
+                "year",
+                f"本填报表是{self.fmt.name}，适用于{format_years(self.fmt)}报告；{year}年度应使用{expected.name}。"
+                f"请用「nianbao form --year {year}」生成{expected.name}的填报表，把数字填入新表。",
+            )
         builder.publication_date = self._date()
         builder.agency = Agency(**{k: self._text(f"agency.{k}") for k in AGENCY_FIELDS})
         if not builder.agency.name:
@@ -289,12 +306,18 @@ class _FormReader:
             return parse_date(raw)
         if _is_number(raw) and 36526 <= raw < 73051:  # an Excel date serial shown as a plain number (2000–2099)
             from openpyxl.utils.datetime import from_excel
+
             return from_excel(raw).date()
         text = shown(raw)
         if parsed := parse_date(text):
             return parsed
-        self.add("F-1", ERROR, "publication_date", f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
-                 operands={"输入": text})
+        self.add(
+            "F-1",
+            ERROR,
+            "publication_date",
+            f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
+            operands={"输入": text},
+        )
         return None
 
     def _text(self, key: str, strip: bool = True) -> str:
@@ -342,9 +365,16 @@ class _FormReader:
                     self.add("R0-2", WARNING, key, "空白，已按 0 处理；没有发生请填 0。")
                 continue
             cells = _ranges([self.cells[k][1] for k in keys])
-            self.findings.append(Finding(
-                "R0-2", WARNING, f"工作表「{sheet}」", f"有 {len(keys)} 个空白单元格（{cells}），已按 0 处理；没有发生请填 0。",
-                path=keys[0], operands={"空白单元格": len(keys)}))
+            self.findings.append(
+                Finding(
+                    "R0-2",
+                    WARNING,
+                    f"工作表「{sheet}」",
+                    f"有 {len(keys)} 个空白单元格（{cells}），已按 0 处理；没有发生请填 0。",
+                    path=keys[0],
+                    operands={"空白单元格": len(keys)},
+                )
+            )
 
     def _number(self, key: str, slot: Slot, raw):
         """One typed number (input cell); findings for anything not a plain number."""
@@ -353,22 +383,46 @@ class _FormReader:
             value = self.shown(key)
             parsed = parse_number(value, slot.kind) if _is_number(value) else None
             if parsed is None or parsed.value is None:
-                self.add("R0-1", ERROR, key, f"填的是公式「{formula}」，读不出它的结果。请直接填写数字。",
-                         operands={"输入": formula})
+                self.add(
+                    "R0-1",
+                    ERROR,
+                    key,
+                    f"填的是公式「{formula}」，读不出它的结果。请直接填写数字。",
+                    operands={"输入": formula},
+                )
                 return None
-            self.add("R0-1", WARNING, key, f"填的是公式「{formula}」，已按电子表格算出的 "
-                     f"{format_number(parsed.value, slot.kind)} 处理；请直接填写数字。",
-                     operands={"输入": formula, "按": parsed.value})
+            self.add(
+                "R0-1",
+                WARNING,
+                key,
+                f"填的是公式「{formula}」，已按电子表格算出的 "
+                f"{format_number(parsed.value, slot.kind)} 处理；请直接填写数字。",
+                operands={"输入": formula, "按": parsed.value},
+            )
             return parsed.value
         if isinstance(raw, (datetime, date, time)):
-            self.add("R0-1", ERROR, key, f"被电子表格当成了日期或时间（{raw}），不是数字。请把单元格格式设为「常规」后重新填写数字。",
-                     operands={"输入": str(raw)})
+            self.add(
+                "R0-1",
+                ERROR,
+                key,
+                f"被电子表格当成了日期或时间（{raw}），不是数字。请把单元格格式设为「常规」后重新填写数字。",
+                operands={"输入": str(raw)},
+            )
             return None
         value = parse_number(raw, slot.kind).value if isinstance(raw, str) else None
-        as_text = (key in self.summed and value not in (None, 0) and raw.strip() not in ZERO_WORDS  # SUM skips it
-                   and not isinstance(plain(value), str))  # unless only text holds it exactly (over 15 digits)
-        cell = read_number(raw, slot.kind, self.place(key), key,
-                           extra_note="是以文字形式填写的，表中的总计公式不会计入" if as_text else "")
+        as_text = (
+            key in self.summed
+            and value not in (None, 0)
+            and raw.strip() not in ZERO_WORDS  # SUM skips it
+            and not isinstance(plain(value), str)
+        )  # unless only text holds it exactly (over 15 digits)
+        cell = read_number(
+            raw,
+            slot.kind,
+            self.place(key),
+            key,
+            extra_note="是以文字形式填写的，表中的总计公式不会计入" if as_text else "",
+        )
         if cell.finding:
             self.findings.append(cell.finding)
         return cell.value
@@ -379,8 +433,13 @@ class _FormReader:
         for key in self.lay.parts:
             raw = self.raw(key)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
-                self.add("F-2", WARNING, key, f"总计公式被删除了（原为「{self.lay.formula(key)}」）。报告中的总计按各分项计算；"
-                         "请在表中恢复公式，或重新生成填报表。")
+                self.add(
+                    "F-2",
+                    WARNING,
+                    key,
+                    f"总计公式被删除了（原为「{self.lay.formula(key)}」）。报告中的总计按各分项计算；"
+                    "请在表中恢复公式，或重新生成填报表。",
+                )
                 continue
             if _is_formula(raw):
                 formula = _formula_text(raw)
@@ -393,17 +452,27 @@ class _FormReader:
                         continue  # not a number (NaN, 10^20), or only text-typed parts differ (reported at those cells)
                     builder.typed_totals[key] = value
                     continue
-                self.add("F-2", WARNING, key, f"总计公式被改成了「{formula}」（应为「{self.lay.formula(key)}」）。"
-                         "报告中的总计按各分项重新计算；请在表中恢复公式，或重新生成填报表。",
-                         operands={"公式": formula})
+                self.add(
+                    "F-2",
+                    WARNING,
+                    key,
+                    f"总计公式被改成了「{formula}」（应为「{self.lay.formula(key)}」）。"
+                    "报告中的总计按各分项重新计算；请在表中恢复公式，或重新生成填报表。",
+                    operands={"公式": formula},
+                )
                 value = parse_number(self.shown(key), COUNT).value if _is_number(self.shown(key)) else None
                 if value is not None:
                     builder.typed_totals[key] = value
                 continue
             parsed = parse_number(raw, COUNT)
             if parsed.value is None:
-                self.add("R0-1", ERROR, key, f"总计{parsed.note}。总计由公式自动计算，请恢复公式或重新生成填报表。",
-                         operands={"输入": shown(raw)})
+                self.add(
+                    "R0-1",
+                    ERROR,
+                    key,
+                    f"总计{parsed.note}。总计由公式自动计算，请恢复公式或重新生成填报表。",
+                    operands={"输入": shown(raw)},
+                )
                 continue
             builder.typed_totals[key] = parsed.value
 
@@ -420,13 +489,14 @@ class _FormReader:
 def _destinations(defined):
     try:
         yield from defined.destinations
-    except Exception:  # noqa: BLE001 - a malformed reference is treated as missing
+    except Exception:
         return
 
 
 def _same_formula(a: str, b: str) -> bool:
     def norm(text: str) -> str:
         return re.sub(r"[\s$]", "", for_regex(text)).upper().lstrip("=").replace("_XLFN.", "")
+
     return norm(a) == norm(b)
 
 
@@ -452,5 +522,7 @@ def _ranges(coords: list[str]) -> str:
 
     def name(row: int, col: int) -> str:
         return f"{get_column_letter(col)}{row}"
-    return "、".join(name(r1, c1) if (r1, c1) == (r2, c2) else f"{name(r1, c1)}:{name(r2, c2)}"
-                    for r1, r2, c1, c2 in sorted(boxes))
+
+    return "、".join(
+        name(r1, c1) if (r1, c1) == (r2, c2) else f"{name(r1, c1)}:{name(r2, c2)}" for r1, r2, c1, c2 in sorted(boxes)
+    )

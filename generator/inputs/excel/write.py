@@ -5,6 +5,7 @@ unlocked and shaded, labels and totals locked (sheet protection without a passwo
 data validation with a Chinese input message and error alert, totals are live formulas, and a 校验
 sheet shows the R3-1 / R3-2 / R3-3 / R4-1 balances live.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,10 +27,34 @@ from openpyxl.writer.excel import ExcelWriter
 from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years, outcome_rows
 from ...report import PROSE_FIELDS, Report
 from ...spreadsheets import put_text, put_value
-from .layout import (BASIC_FIRST_ROW, BASIC_HINTS, CHOICE, DATE, FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION,
-                           LONG_TEXT, NO, PROSE_FIRST_ROW, PROSE_HINTS, SHEET_BASIC, SHEET_CHECKS,
-                           SHEET_GUIDE, SHEET_PROSE, SHEETS, TEXT, TOTAL, YEAR, YES, Layout, Slot,
-                           basic_rows, layout, name_for, sum_args)
+from .layout import (
+    BASIC_FIRST_ROW,
+    BASIC_HINTS,
+    CHOICE,
+    DATE,
+    FORMAT_NAME,
+    LAYOUT_NAME,
+    LAYOUT_VERSION,
+    LONG_TEXT,
+    NO,
+    PROSE_FIRST_ROW,
+    PROSE_HINTS,
+    SHEET_BASIC,
+    SHEET_CHECKS,
+    SHEET_GUIDE,
+    SHEET_PROSE,
+    SHEETS,
+    TEXT,
+    TOTAL,
+    YEAR,
+    YES,
+    Layout,
+    Slot,
+    basic_rows,
+    layout,
+    name_for,
+    sum_args,
+)
 
 FIXED_TIME = datetime(2021, 9, 26)  # the 2021 format's issue date: fixed document properties
 FIXED_ZIP_TIME = (2021, 9, 26, 0, 0, 0)
@@ -46,27 +71,72 @@ UNLOCKED = Protection(locked=False)
 OK_TEXT, BAD_TEXT, NOT_FILLED = "平衡", "不平衡", "尚未填写"
 
 VALIDATION = {
-    COUNT: dict(type="whole", operator="greaterThanOrEqual", formula1="0",
-                promptTitle="填写件数", prompt="请填写 0 或正整数。没有发生的请填 0，不要留空，也不要填“无”“/”。",
-                errorTitle="件数不对", error="这里只能填 0 或正整数（不能有小数、负数或文字）。"),
-    SIGNED: dict(type="whole", operator="between", formula1="-999999999", formula2="999999999",
-                 promptTitle="填写增减数", prompt="请填写整数：增加填正数，减少填负数（如 -2），没有变化填 0。",
-                 errorTitle="增减数不对", error="这里只能填整数（可以是负数，不能有小数或文字）。"),
-    AMOUNT: dict(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                 promptTitle="填写金额", prompt="请填写 0 或正数，可以有小数；不要填单位或千位分隔符。没有的请填 0。",
-                 errorTitle="金额不对", error="这里只能填 0 或正数（不要填单位或文字）。"),
-    YEAR: dict(type="whole", operator="between", formula1="2019", formula2="2100",
-               promptTitle="报告年度", prompt="填 4 位数字的年份，如 2025。",
-               errorTitle="年度不对", error="请填写 4 位数字的年份，如 2025。"),
-    DATE: dict(type="date", operator="greaterThan", formula1="43466",  # 2019-01-01
-               promptTitle="发布日期", prompt="填写日期，如 2026-01-20 或 2026/1/20。",
-               errorTitle="日期不对", error="请填写有效日期，如 2026-01-20。"),
-    CHOICE: dict(type="list", formula1=f'"{YES},{NO}"',
-                 promptTitle="是否收取", prompt=f"从下拉列表选择「{YES}」或「{NO}」。",
-                 errorTitle="请从列表中选择", error=f"只能选择「{YES}」或「{NO}」。"),
+    COUNT: {
+        "type": "whole",
+        "operator": "greaterThanOrEqual",
+        "formula1": "0",
+        "promptTitle": "填写件数",
+        "prompt": "请填写 0 或正整数。没有发生的请填 0，不要留空，也不要填“无”“/”。",
+        "errorTitle": "件数不对",
+        "error": "这里只能填 0 或正整数（不能有小数、负数或文字）。",
+    },
+    SIGNED: {
+        "type": "whole",
+        "operator": "between",
+        "formula1": "-999999999",
+        "formula2": "999999999",
+        "promptTitle": "填写增减数",
+        "prompt": "请填写整数：增加填正数，减少填负数（如 -2），没有变化填 0。",
+        "errorTitle": "增减数不对",
+        "error": "这里只能填整数（可以是负数，不能有小数或文字）。",
+    },
+    AMOUNT: {
+        "type": "decimal",
+        "operator": "greaterThanOrEqual",
+        "formula1": "0",
+        "promptTitle": "填写金额",
+        "prompt": "请填写 0 或正数，可以有小数；不要填单位或千位分隔符。没有的请填 0。",
+        "errorTitle": "金额不对",
+        "error": "这里只能填 0 或正数（不要填单位或文字）。",
+    },
+    YEAR: {
+        "type": "whole",
+        "operator": "between",
+        "formula1": "2019",
+        "formula2": "2100",
+        "promptTitle": "报告年度",
+        "prompt": "填 4 位数字的年份，如 2025。",
+        "errorTitle": "年度不对",
+        "error": "请填写 4 位数字的年份，如 2025。",
+    },
+    DATE: {
+        "type": "date",
+        "operator": "greaterThan",
+        "formula1": "43466",  # 2019-01-01
+        "promptTitle": "发布日期",
+        "prompt": "填写日期，如 2026-01-20 或 2026/1/20。",
+        "errorTitle": "日期不对",
+        "error": "请填写有效日期，如 2026-01-20。",
+    },
+    CHOICE: {
+        "type": "list",
+        "formula1": f'"{YES},{NO}"',
+        "promptTitle": "是否收取",
+        "prompt": f"从下拉列表选择「{YES}」或「{NO}」。",
+        "errorTitle": "请从列表中选择",
+        "error": f"只能选择「{YES}」或「{NO}」。",
+    },
 }
-NUMBER_FORMATS = {COUNT: "General", SIGNED: "General", AMOUNT: "General", YEAR: "0", DATE: "yyyy-mm-dd", TEXT: "@",
-                  LONG_TEXT: "@", CHOICE: "@"}
+NUMBER_FORMATS = {
+    COUNT: "General",
+    SIGNED: "General",
+    AMOUNT: "General",
+    YEAR: "0",
+    DATE: "yyyy-mm-dd",
+    TEXT: "@",
+    LONG_TEXT: "@",
+    CHOICE: "@",
+}
 
 
 def form_bytes(fmt: Format, report: Report | None = None) -> bytes:
@@ -121,6 +191,7 @@ def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
 
 # --- values of a pre-filled form ----------------------------------------------------------------
 
+
 def _values(lay: Layout, report: Report | None) -> dict[str, object]:
     """What each input cell starts with (absent: blank)."""
     if report is None:
@@ -142,8 +213,10 @@ def _values(lay: Layout, report: Report | None) -> dict[str, object]:
 
 # --- common cell helpers ---------------------------------------------------------------------
 
-def _put(ws, row: int, col: int, value=None, *, font=None, fill=None, align=CENTER, border=True, end_col=None,
-         end_row=None):
+
+def _put(
+    ws, row: int, col: int, value=None, *, font=None, fill=None, align=CENTER, border=True, end_col=None, end_row=None
+):
     """Write a locked label cell, merging to (end_row, end_col) with borders on every covered cell."""
     end_row, end_col = end_row or row, end_col or col
     if (end_row, end_col) != (row, col):
@@ -164,8 +237,15 @@ def _put(ws, row: int, col: int, value=None, *, font=None, fill=None, align=CENT
 
 
 def _input(ws, slot: Slot, value, validations: dict) -> None:
-    cell = _put(ws, slot.row, slot.col, None, fill=INPUT_FILL, end_col=slot.col + slot.colspan - 1,
-                align=TOP_LEFT if slot.kind == LONG_TEXT else (LEFT if slot.kind in (TEXT, DATE) else CENTER))
+    cell = _put(
+        ws,
+        slot.row,
+        slot.col,
+        None,
+        fill=INPUT_FILL,
+        end_col=slot.col + slot.colspan - 1,
+        align=TOP_LEFT if slot.kind == LONG_TEXT else (LEFT if slot.kind in (TEXT, DATE) else CENTER),
+    )
     cell.font = Font(name=FONT, size=11 if slot.kind == LONG_TEXT else 10)
     cell.protection = UNLOCKED
     cell.number_format = NUMBER_FORMATS.get(slot.kind, "General")
@@ -173,8 +253,13 @@ def _input(ws, slot: Slot, value, validations: dict) -> None:
         put_value(cell, str(value) if slot.kind in (TEXT, LONG_TEXT, CHOICE) else value)
     if slot.kind in VALIDATION:
         if slot.kind not in validations:
-            dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
-                                **VALIDATION[slot.kind])
+            dv = DataValidation(
+                allow_blank=True,
+                showInputMessage=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                **VALIDATION[slot.kind],
+            )
             ws.add_data_validation(dv)
             validations[slot.kind] = dv
         validations[slot.kind].add(slot.coord)
@@ -220,37 +305,62 @@ def _fit_height(ws, row: int, text: str, width: float, line_pt: float = 14, mini
 
 # --- sheets ----------------------------------------------------------------------------------
 
+
 def _guide(ws, lay: Layout) -> None:
     fmt = lay.fmt
     ws.column_dimensions["A"].width = 80
     paragraphs = [
         ("title", "政府信息公开工作年度报告 · 填报表"),
-        ("", f"表格格式：{fmt.name}（{fmt.issued_by}），适用于{format_years(fmt)}报告。"
-             "报告年度与格式不符时，校验会报错：请用与年度相符的填报表（nianbao form --year 年度）。"),
+        (
+            "",
+            f"表格格式：{fmt.name}（{fmt.issued_by}），适用于{format_years(fmt)}报告。"
+            "报告年度与格式不符时，校验会报错：请用与年度相符的填报表（nianbao form --year 年度）。",
+        ),
         ("head", "怎么填"),
         ("", "1. 只在浅黄色单元格中填写；灰色单元格是总计，由公式自动计算，不用填写。其余单元格已锁定，防止误改。"),
         ("", f"2. 先填「{SHEET_BASIC}」：机关名称、报告年度、发布日期、联系方式和信息处理费收取情况。"),
-        ("", f"3. 「{lay.grids['active'].sheet}」「{lay.grids['requests'].sheet}」「{lay.grids['appeals'].sheet}」"
-             "三张表与年度报告第二、三、四部分的表格完全相同（标题、行列、合并单元格），报告中就印这三张表。"),
-        ("", "4. 数字直接填阿拉伯数字：没有发生的填 0，不要留空，也不要填“无”“/”“-”；不要带单位（件、元、万元），不要加千位分隔符。"
-             "件数只能是整数；金额可以有小数。"),
-        ("", f"5. 「{SHEET_PROSE}」填写报告正文：第一部分总体情况的各小节、第五部分存在的主要问题及改进情况、第六部分其他需要报告的事项。"
-             "每格可以写多段：在单元格内按 Alt+Enter 换行（WPS 相同）。"),
-        ("", f"6. 「{SHEET_CHECKS}」表随填随算：第三部分每一列「一 + 二 = （七）总计 + 四」，各总计与分项之和一致。"
-             f"总体结果显示「全部{OK_TEXT}」才能生成报告；有{BAD_TEXT}的，表的上方逐条写明是哪张工作表的哪些单元格、相差多少，"
-             "请到那里核对。"),
+        (
+            "",
+            f"3. 「{lay.grids['active'].sheet}」「{lay.grids['requests'].sheet}」「{lay.grids['appeals'].sheet}」"
+            "三张表与年度报告第二、三、四部分的表格完全相同（标题、行列、合并单元格），报告中就印这三张表。",
+        ),
+        (
+            "",
+            "4. 数字直接填阿拉伯数字：没有发生的填 0，不要留空，也不要填“无”“/”“-”；不要带单位（件、元、万元），不要加千位分隔符。"
+            "件数只能是整数；金额可以有小数。",
+        ),
+        (
+            "",
+            f"5. 「{SHEET_PROSE}」填写报告正文：第一部分总体情况的各小节、第五部分存在的主要问题及改进情况、第六部分其他需要报告的事项。"
+            "每格可以写多段：在单元格内按 Alt+Enter 换行（WPS 相同）。",
+        ),
+        (
+            "",
+            f"6. 「{SHEET_CHECKS}」表随填随算：第三部分每一列「一 + 二 = （七）总计 + 四」，各总计与分项之和一致。"
+            f"总体结果显示「全部{OK_TEXT}」才能生成报告；有{BAD_TEXT}的，表的上方逐条写明是哪张工作表的哪些单元格、相差多少，"
+            "请到那里核对。",
+        ),
         ("head", "各部分是什么"),
         ("", f"{HEADINGS[1]}：《中华人民共和国政府信息公开条例》第二十条所列信息的本年数量。"),
         ("", f"{HEADINGS[2]}：本年收到、上年结转的申请及办理结果，按申请人分列。{REQUEST_NOTE}"),
         ("", f"{HEADINGS[3]}：因政府信息公开引起的行政复议、行政诉讼的件数和结果。"),
-        ("", "注意：第二部分「第二十条第（八）项」是行政事业性收费金额；依申请公开收取的信息处理费另在「基本信息」中填写（单位：元）。"),
+        (
+            "",
+            "注意：第二部分「第二十条第（八）项」是行政事业性收费金额；依申请公开收取的信息处理费另在「基本信息」中填写（单位：元）。",
+        ),
         ("head", "填好以后"),
-        ("", "交回本表，或在电脑上运行：nianbao check 本表.xlsx（校验）、nianbao render 本表.xlsx（生成 Word / PDF 报告）。"
-             "校验结果会指出有问题的工作表和单元格。"),
+        (
+            "",
+            "交回本表，或在电脑上运行：nianbao check 本表.xlsx（校验）、nianbao render 本表.xlsx（生成 Word / PDF 报告）。"
+            "校验结果会指出有问题的工作表和单元格。",
+        ),
         ("", "明年可用 nianbao form --previous 本表.xlsx 生成下一年度的填报表，结转数等自动带入。"),
         ("head", "遇到问题"),
-        ("", "表格内容请咨询本级政府办公室（政务公开工作主管部门）。工作表保护没有密码：确需修改表格时，可在「审阅 → 撤销工作表保护」中取消，"
-             "但请不要插入或删除行列、不要改工作表名称，以免无法读取。"),
+        (
+            "",
+            "表格内容请咨询本级政府办公室（政务公开工作主管部门）。工作表保护没有密码：确需修改表格时，可在「审阅 → 撤销工作表保护」中取消，"
+            "但请不要插入或删除行列、不要改工作表名称，以免无法读取。",
+        ),
     ]
     for row, (kind, text) in enumerate(paragraphs, start=1):
         if kind == "title":
@@ -274,7 +384,7 @@ def _basic(ws, lay: Layout, values: dict) -> None:
     _put(ws, 3, 2, "填写", font=Font(name=FONT, size=10, bold=True), fill=HEADER_FILL)
     _put(ws, 3, 3, "说明", font=Font(name=FONT, size=10, bold=True), fill=HEADER_FILL)
     validations: dict = {}
-    for i, (key, label, kind) in enumerate(basic_rows(fmt)):
+    for i, (key, label, _kind) in enumerate(basic_rows(fmt)):
         row = BASIC_FIRST_ROW + i
         ws.row_dimensions[row].height = 22
         if not key:
@@ -285,8 +395,9 @@ def _basic(ws, lay: Layout, values: dict) -> None:
         _fit_height(ws, row, BASIC_HINTS.get(key, ""), widths["C"] * 0.9, line_pt=14, minimum=22)
         if key == "format":
             _put(ws, row, 2, f"{fmt.name}（{fmt.issued_by}）", fill=TOTAL_FILL, align=LEFT)
-            _put(ws, row, 3, f"适用于{format_years(fmt)}报告", align=LEFT,
-                 font=Font(name=FONT, size=10, color="595959"))
+            _put(
+                ws, row, 3, f"适用于{format_years(fmt)}报告", align=LEFT, font=Font(name=FONT, size=10, color="595959")
+            )
             continue
         slot = lay.slots[key]
         _input(ws, slot, values.get(key), validations)
@@ -320,8 +431,15 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
         if cell.path:
             slot = lay.slots[cell.path]
             if slot.kind == TOTAL:
-                total = _put(ws, row, col, None, fill=TOTAL_FILL, end_col=col + cell.colspan - 1,
-                             font=Font(name=FONT, size=10, bold=True))
+                total = _put(
+                    ws,
+                    row,
+                    col,
+                    None,
+                    fill=TOTAL_FILL,
+                    end_col=col + cell.colspan - 1,
+                    font=Font(name=FONT, size=10, bold=True),
+                )
                 total.value = lay.formula(cell.path)
                 total.number_format = "0"
             else:
@@ -332,10 +450,19 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
             align = Alignment(horizontal="center", vertical="center", wrap_text=True, textRotation=255)
         heading = cell.scope in ("col", "colgroup") or cell.row < grid.header_rows
         bold = Font(name=FONT, size=10, bold=cell.scope in ("col", "colgroup", ""))
-        _put(ws, row, col, cell.text, fill=HEADER_FILL if heading else None, align=align, font=bold,
-             end_row=row + cell.rowspan - 1, end_col=col + cell.colspan - 1)
+        _put(
+            ws,
+            row,
+            col,
+            cell.text,
+            fill=HEADER_FILL if heading else None,
+            align=align,
+            font=bold,
+            end_row=row + cell.rowspan - 1,
+            end_col=col + cell.colspan - 1,
+        )
         if cell.rowspan == 1:
-            width = sum(widths[cell.col:cell.col + cell.colspan])
+            width = sum(widths[cell.col : cell.col + cell.colspan])
             _fit_height(ws, row, cell.text, width * 0.95, line_pt=12, minimum=15)
     for r in range(placed.top, placed.top + grid.nrows):
         if ws.row_dimensions[r].height is None:
@@ -343,22 +470,37 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     if key == "requests":
         ws.freeze_panes = ws.cell(placed.top + grid.header_rows, 4)
     # 三 and 四 are wide: landscape, so they print at (nearly) the size shown, with 三's header rows on every page.
-    _print_setup(ws, landscape=key != "active", one_page=key != "active",
-                 title_rows=f"{placed.top}:{placed.top + grid.header_rows - 1}" if key == "requests" else None)
+    _print_setup(
+        ws,
+        landscape=key != "active",
+        one_page=key != "active",
+        title_rows=f"{placed.top}:{placed.top + grid.header_rows - 1}" if key == "requests" else None,
+    )
 
 
 def _prose(ws, lay: Layout, values: dict) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 62
-    _title(ws, "报告正文", 2, "每格写一部分的文字，可以写多段（单元格内换行：Alt+Enter）。表格中的数字不必在这里重复；"
-                              "文字中提到的数字要与表格一致。")
+    _title(
+        ws,
+        "报告正文",
+        2,
+        "每格写一部分的文字，可以写多段（单元格内换行：Alt+Enter）。表格中的数字不必在这里重复；"
+        "文字中提到的数字要与表格一致。",
+    )
     validations: dict = {}
     for i, key in enumerate(PROSE_FIELDS):
         slot = lay.slots[f"prose.{key}"]
         row = PROSE_FIRST_ROW + i
         hint = PROSE_HINTS.get(key, "")
-        _put(ws, row, 1, slot.label + (f"\n\n（{hint}）" if hint else ""), align=TOP_LEFT,
-             font=Font(name=FONT, size=10, bold=False))
+        _put(
+            ws,
+            row,
+            1,
+            slot.label + (f"\n\n（{hint}）" if hint else ""),
+            align=TOP_LEFT,
+            font=Font(name=FONT, size=10, bold=False),
+        )
         _input(ws, slot, values.get(slot.key), validations)
         ws.row_dimensions[row].height = 190 if key not in ("overview.intro",) else 90
         text = values.get(slot.key)
@@ -392,31 +534,69 @@ def _balances(lay: Layout) -> list[tuple[str, list[_Balance]]]:
     outcomes = outcome_rows(req)
     r31, r32, r33, r41 = [], [], [], []
     for c in req.columns:
-        cell = {row: slot[f"requests.{row}.{c.key}"] for row in ("new", "carried_over", "total_processed", "carry_forward")}
+        cell = {
+            row: slot[f"requests.{row}.{c.key}"] for row in ("new", "carried_over", "total_processed", "carry_forward")
+        }
         ref = {row: lay.ref(f"requests.{row}.{c.key}", s) for row in cell}
-        r31.append(_Balance("R3-1", f"列「{c.label}」", sheet, f"SUM({ref['new']},{ref['carried_over']})",
-                            f"SUM({ref['total_processed']},{ref['carry_forward']})",
-                            f"一+二（{cell['new'].coord}+{cell['carried_over'].coord}）",
-                            f"（七）总计+四（{cell['total_processed'].coord}+{cell['carry_forward'].coord}）"))
+        r31.append(
+            _Balance(
+                "R3-1",
+                f"列「{c.label}」",
+                sheet,
+                f"SUM({ref['new']},{ref['carried_over']})",
+                f"SUM({ref['total_processed']},{ref['carry_forward']})",
+                f"一+二（{cell['new'].coord}+{cell['carried_over'].coord}）",
+                f"（七）总计+四（{cell['total_processed'].coord}+{cell['carry_forward'].coord}）",
+            )
+        )
         parts = [slot[f"requests.{o.key}.{c.key}"] for o in outcomes]
-        r32.append(_Balance("R3-2", f"列「{c.label}」", sheet, ref["total_processed"], f"SUM({sum_args(parts, s)})",
-                            f"（七）总计 {cell['total_processed'].coord}", f"（一）至（六）{_cells(parts)} 之和"))
+        r32.append(
+            _Balance(
+                "R3-2",
+                f"列「{c.label}」",
+                sheet,
+                ref["total_processed"],
+                f"SUM({sum_args(parts, s)})",
+                f"（七）总计 {cell['total_processed'].coord}",
+                f"（一）至（六）{_cells(parts)} 之和",
+            )
+        )
     for row in req.rows:
         parts = [slot[f"requests.{row.key}.{c.key}"] for c in req.input_columns]
         total = slot[f"requests.{row.key}.total"]
         label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
-        r33.append(_Balance("R3-3", f"行「{label}」", sheet, lay.ref(total.key, s), f"SUM({sum_args(parts, s)})",
-                            f"总计 {total.coord}", f"{_cells(parts)} 之和"))
+        r33.append(
+            _Balance(
+                "R3-3",
+                f"行「{label}」",
+                sheet,
+                lay.ref(total.key, s),
+                f"SUM({sum_args(parts, s)})",
+                f"总计 {total.coord}",
+                f"{_cells(parts)} 之和",
+            )
+        )
     for row in fmt.appeals.rows:
         parts = [slot[f"appeals.{row.key}.{c.key}"] for c in fmt.appeals.input_columns]
         total = slot[f"appeals.{row.key}.total"]
-        r41.append(_Balance("R4-1", f"「{row.label}」", lay.grids["appeals"].sheet, lay.ref(total.key, s),
-                            f"SUM({sum_args(parts, s)})", f"总计 {total.coord}", f"{_cells(parts)} 之和"))
+        r41.append(
+            _Balance(
+                "R4-1",
+                f"「{row.label}」",
+                lay.grids["appeals"].sheet,
+                lay.ref(total.key, s),
+                f"SUM({sum_args(parts, s)})",
+                f"总计 {total.coord}",
+                f"{_cells(parts)} 之和",
+            )
+        )
     parts_text = " + ".join(c.label for c in fmt.appeals.input_columns)
-    return [("R3-1  第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", r31),
-            ("R3-2  第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和", r32),
-            ("R3-3  第三部分每一行：总计 = 六类申请人之和", r33),
-            (f"R4-1  第四部分：总计 = {parts_text}", r41)]
+    return [
+        ("R3-1  第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", r31),
+        ("R3-2  第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和", r32),
+        ("R3-3  第三部分每一行：总计 = 六类申请人之和", r33),
+        (f"R4-1  第四部分：总计 = {parts_text}", r41),
+    ]
 
 
 def _cells(slots: list[Slot]) -> str:
@@ -430,9 +610,13 @@ def _checks(ws, lay: Layout) -> None:
         ws.column_dimensions[letter].width = width
     for letter in "GH":  # the running number of each failing line, and its message naming the cells
         ws.column_dimensions[letter].hidden = True
-    _title(ws, "校验（自动计算，不用填写）", 6,
-           f"三张表都平衡时，总体结果显示「全部{OK_TEXT}」。有不平衡的，下面逐条列出工作表和单元格，请到那里核对；"
-           "空白单元格按 0 计算。")
+    _title(
+        ws,
+        "校验（自动计算，不用填写）",
+        6,
+        f"三张表都平衡时，总体结果显示「全部{OK_TEXT}」。有不平衡的，下面逐条列出工作表和单元格，请到那里核对；"
+        "空白单元格按 0 计算。",
+    )
     bold = Font(name=FONT, size=10, bold=True)
     groups = _balances(lay)
     top = 4 + LIST_ROWS + 1  # header of the detailed table
@@ -443,8 +627,10 @@ def _checks(ws, lay: Layout) -> None:
     failing, running = f"MAX($G${first}:$G${last})", (f"$G${first}:$G${last}", f"$H${first}:$H${last}")
     _put(ws, 3, 1, "总体结果", font=bold, fill=HEADER_FILL)
     status = _put(ws, 3, 2, None, font=Font(name=FONT, size=11, bold=True), align=LEFT, end_col=6)
-    status.value = (f'=IF({typed}=0,"{NOT_FILLED}：三张表中还没有填写数字",IF({failing}=0,"全部{OK_TEXT}",'
-                    f'"有 "&{failing}&" 处{BAD_TEXT}，逐条列在下面，请到所写的工作表和单元格核对"))')
+    status.value = (
+        f'=IF({typed}=0,"{NOT_FILLED}：三张表中还没有填写数字",IF({failing}=0,"全部{OK_TEXT}",'
+        f'"有 "&{failing}&" 处{BAD_TEXT}，逐条列在下面，请到所写的工作表和单元格核对"))'
+    )
     for k in range(1, LIST_ROWS + 1):
         row = 3 + k
         _put(ws, row, 1, f"第{k}处", font=Font(name=FONT, size=10, color="595959"))
@@ -465,11 +651,18 @@ def _checks(ws, lay: Layout) -> None:
             row += 1
             _put(ws, row, 1, line.rule)
             _put(ws, row, 2, line.item, align=LEFT)
-            message = (f'="「{line.where}」{line.item}：{line.left_text}= "&C{row}&"，{line.right_text}= "&D{row}'
-                       f'&"，相差 "&E{row}')
-            formulas = (f"={line.left}", f"={line.right}", f"=C{row}-D{row}",
-                        f'=IF({typed}=0,"{NOT_FILLED}",IF(E{row}=0,"{OK_TEXT}","{BAD_TEXT}，相差 "&E{row}))',
-                        f'=IF(E{row}<>0,MAX($G${top}:G{row - 1})+1,"")', message)
+            message = (
+                f'="「{line.where}」{line.item}：{line.left_text}= "&C{row}&"，{line.right_text}= "&D{row}'
+                f'&"，相差 "&E{row}'
+            )
+            formulas = (
+                f"={line.left}",
+                f"={line.right}",
+                f"=C{row}-D{row}",
+                f'=IF({typed}=0,"{NOT_FILLED}",IF(E{row}=0,"{OK_TEXT}","{BAD_TEXT}，相差 "&E{row}))',
+                f'=IF(E{row}<>0,MAX($G${top}:G{row - 1})+1,"")',
+                message,
+            )
             for col, formula in enumerate(formulas, start=3):
                 cell = _put(ws, row, col, None, fill=TOTAL_FILL, border=col < 7)
                 cell.value = formula
@@ -477,8 +670,9 @@ def _checks(ws, lay: Layout) -> None:
     _filled(ws, lay, extra)
     red, green = PatternFill("solid", fgColor="F8CBAD"), PatternFill("solid", fgColor="C6EFCE")
     ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"$E{first}<>0"], fill=red))
-    ws.conditional_formatting.add(f"F{first}:F{last}", CellIsRule(operator="equal", formula=[f'"{OK_TEXT}"'],
-                                                                  fill=green))
+    ws.conditional_formatting.add(
+        f"F{first}:F{last}", CellIsRule(operator="equal", formula=[f'"{OK_TEXT}"'], fill=green)
+    )
     ws.conditional_formatting.add(f"B4:B{3 + LIST_ROWS}", FormulaRule(formula=['$B4<>""'], fill=red))
     ws.freeze_panes = ws.cell(first, 1)
     _print_setup(ws, title_rows=f"{top}:{top}")

@@ -30,6 +30,7 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
 A cell that is not read is None in ``report.numbers`` (or ``report.typed_totals``), never 0: the
 checker reports the rules that need it as "could not be checked".
 """
+
 from __future__ import annotations
 
 import re
@@ -70,23 +71,28 @@ def import_report(path: Path) -> Report:
     except InputError as exc:
         if path.suffix.lower() != ".pdf":
             raise
-        raise InputError(f"{exc} 从 PDF 提取的文字可能不完整，请改用 Word（.docx）版本，"
-                         "或把报告文字复制到 .txt 文件后再导入。") from None
+        raise InputError(
+            f"{exc} 从 PDF 提取的文字可能不完整，请改用 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。"
+        ) from None
 
 
 def read_source(path: Path) -> Source:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .docx import items_from_docx
+
         return items_from_docx(path)
     if suffix in (".html", ".htm"):
         from .html import items_from_html
+
         return items_from_html(path)
     if suffix == ".pdf":
         from .pdf import items_from_pdf
+
         return items_from_pdf(path)
     if suffix == ".txt":
         from .text import items_from_text, read_text_file
+
         return items_from_text(read_text_file(path))
     raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
 
@@ -95,8 +101,10 @@ def build_report(source: Source, name: str) -> Report:
     items = source.items
     structure = find_structure(items)
     if not any(i is not None for i in structure.headings) and not structure.anchors:
-        raise InputError(f"{name}：没有找到年度报告的六个部分标题，也没有找到统计表格，"
-                         "看起来不是政府信息公开工作年度报告。请确认文件内容。")
+        raise InputError(
+            f"{name}：没有找到年度报告的六个部分标题，也没有找到统计表格，"
+            "看起来不是政府信息公开工作年度报告。请确认文件内容。"
+        )
     findings: list[Finding] = []
     whole = "\n".join(item.text for item in items)
     title = structure.title or source.title
@@ -104,12 +112,18 @@ def build_report(source: Source, name: str) -> Report:
     opening = paragraphs_text(opening_items(items, structure))
     year = year or report_year(whole)
     if year is None:
-        raise InputError(f"{name}：没有找到报告年度。"
-                         "请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。")
+        raise InputError(
+            f"{name}：没有找到报告年度。请确认标题写成「××镇人民政府2025年政府信息公开工作年度报告」的形式。"
+        )
     tables = _tables(items, structure)
     fmt_key = _decide_format(tables, year, findings)
-    report = ReportBuilder(year=year, format=FORMATS[fmt_key], read_findings=findings, absent_is_zero=False,
-                           declared_format=fmt_key if any(t.votes for t in tables.values()) else None)
+    report = ReportBuilder(
+        year=year,
+        format=FORMATS[fmt_key],
+        read_findings=findings,
+        absent_is_zero=False,
+        declared_format=fmt_key if any(t.votes for t in tables.values()) else None,
+    )
     report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
     _place(report, tables, source.exact_cells, _pictures(items, structure), findings)
     _structure_findings(items, structure, opening, findings)
@@ -118,9 +132,16 @@ def build_report(source: Source, name: str) -> Report:
     agency_name = full_name(agency_name, whole) or report.agency.name or name_in_text(opening) or name_in_text(whole)
     report.agency = agency_from(agency_name, opening, whole)
     if not agency_name:
-        findings.append(Finding("I-5", WARNING, "标题",
-                                "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
-                                path="agency.name", operands={"标题": structure.title}))
+        findings.append(
+            Finding(
+                "I-5",
+                WARNING,
+                "标题",
+                "没有从标题或落款中找到机关名称，请在数据文件的 agency.name 中填写。",
+                path="agency.name",
+                operands={"标题": structure.title},
+            )
+        )
     read_fees(report)
     drop_generated(report)
     return report.build()
@@ -131,7 +152,7 @@ def _region(items: list[Item], structure: Structure, key: str) -> list[Item]:
     if start is None:
         return []
     bounds = [i for i in structure.bounds() if i > start]
-    return items[start:min(bounds, default=len(items))]
+    return items[start : min(bounds, default=len(items))]
 
 
 def _pictures(items: list[Item], structure: Structure) -> dict[str, Item]:
@@ -148,9 +169,11 @@ def _pictures(items: list[Item], structure: Structure) -> dict[str, Item]:
 
 
 def _tables(items: list[Item], structure: Structure) -> dict[str, TableRead]:
-    return {"active": read_active(_region(items, structure, "active")),
-            "requests": read_requests(_region(items, structure, "requests")),
-            "appeals": read_appeals(_region(items, structure, "appeals"), HEADINGS[3])}
+    return {
+        "active": read_active(_region(items, structure, "active")),
+        "requests": read_requests(_region(items, structure, "requests")),
+        "appeals": read_appeals(_region(items, structure, "appeals"), HEADINGS[3]),
+    }
 
 
 def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Finding]) -> str:
@@ -161,16 +184,22 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
         other = next(v for v in chosen.values() if v != fmt_key)
         mixed = next(k for k, v in chosen.items() if v == other)
         table = tables[mixed]
-        findings.append(Finding(
-            "G-2", ERROR, f"{FORMATS[fmt_key].table(mixed).section}",
-            f"表格混用了两个格式版本：第二部分是{FORMATS[fmt_key].name}，这一部分却有{FORMATS[other].name}的"
-            f"「{snippet(table.evidence.get(other, ''), 30)}」。全文应统一使用{format_for_year(year).name}。",
-            operands={"第二部分": fmt_key, "这一部分": other, "原文": table.evidence.get(other, "")}))
+        findings.append(
+            Finding(
+                "G-2",
+                ERROR,
+                f"{FORMATS[fmt_key].table(mixed).section}",
+                f"表格混用了两个格式版本：第二部分是{FORMATS[fmt_key].name}，这一部分却有{FORMATS[other].name}的"
+                f"「{snippet(table.evidence.get(other, ''), 30)}」。全文应统一使用{format_for_year(year).name}。",
+                operands={"第二部分": fmt_key, "这一部分": other, "原文": table.evidence.get(other, "")},
+            )
+        )
     return fmt_key
 
 
-def _place(report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item],
-           findings: list[Finding]) -> None:
+def _place(
+    report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item], findings: list[Finding]
+) -> None:
     placer = Placer(report, exact, findings)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
@@ -188,11 +217,16 @@ def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, find
     fmt = report.format
     other = next(FORMATS[k] for k in rows[0].options)
     names = "、".join(f"「{r.name}」" for r in rows[:6]) + ("等" if len(rows) > 6 else "")
-    findings.append(Finding(
-        "G-2", ERROR, f"{heading} · {rows[0].label.where if rows[0].label else ''}",
-        f"{names}共 {len(rows)} 行属于{other.name}，与本报告的{fmt.name}对不上，这些行的数据未读取。"
-        f"请按{format_for_year(report.year).name}重新填写这张表。",
-        operands={"行": [r.name for r in rows]}))
+    findings.append(
+        Finding(
+            "G-2",
+            ERROR,
+            f"{heading} · {rows[0].label.where if rows[0].label else ''}",
+            f"{names}共 {len(rows)} 行属于{other.name}，与本报告的{fmt.name}对不上，这些行的数据未读取。"
+            f"请按{format_for_year(report.year).name}重新填写这张表。",
+            operands={"行": [r.name for r in rows]},
+        )
+    )
 
 
 def _structure_findings(items: list[Item], structure: Structure, opening: str, findings: list[Finding]) -> None:
@@ -202,28 +236,44 @@ def _structure_findings(items: list[Item], structure: Structure, opening: str, f
         earlier = seen.get(style)
         if earlier is not None:
             label = NUMERALS[candidate.number - 1] if 0 < candidate.number <= 10 else str(candidate.number)
-            findings.append(Finding(
-                "G-1", ERROR, f"标题编号（{candidate.item.where}）",
-                f"编号「{label}」重复：{earlier.where}「{snippet(earlier.text, 30)}」，{candidate.item.where}"
-                f"「{snippet(candidate.text, 30)}」。全文应依次分为一至六六个部分，各部分内的小标题请用（一）（二）。",
-                operands={"前": earlier.text.strip(), "后": candidate.text}))
+            findings.append(
+                Finding(
+                    "G-1",
+                    ERROR,
+                    f"标题编号（{candidate.item.where}）",
+                    f"编号「{label}」重复：{earlier.where}「{snippet(earlier.text, 30)}」，{candidate.item.where}"
+                    f"「{snippet(candidate.text, 30)}」。全文应依次分为一至六六个部分，各部分内的小标题请用（一）（二）。",
+                    operands={"前": earlier.text.strip(), "后": candidate.text},
+                )
+            )
         else:
             seen[style] = candidate.item
     for index in structure.extras:
         item = items[index]
         end = min([i for i in structure.bounds() if i > index], default=len(items))
-        table = any(x.cell or is_numeric(x.text) for x in items[index + 1:end])
-        findings.append(Finding(
-            "I-8", WARNING, f"{item.where}",
-            f"「{snippet(item.text, 30)}」不是年度报告规定的六个部分之一，已跳过这一部分"
-            f"{'（其中的表格未读取）' if table else ''}，其后的规范表格照常读取。"
-            "如是本地要求增加的内容，可放在「六、其他需要报告的事项」中。",
-            operands={"原文": item.text}))
+        table = any(x.cell or is_numeric(x.text) for x in items[index + 1 : end])
+        findings.append(
+            Finding(
+                "I-8",
+                WARNING,
+                f"{item.where}",
+                f"「{snippet(item.text, 30)}」不是年度报告规定的六个部分之一，已跳过这一部分"
+                f"{'（其中的表格未读取）' if table else ''}，其后的规范表格照常读取。"
+                "如是本地要求增加的内容，可放在「六、其他需要报告的事项」中。",
+                operands={"原文": item.text},
+            )
+        )
     if (match := PARTS_STATED.search(compact(opening))) and match.group(1) not in ("六", "6"):
-        context = compact(opening)[max(0, match.start() - 20):match.end()]
-        findings.append(Finding(
-            "G-1", ERROR, "开头段落", f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
-            operands={"原文": context}))
+        context = compact(opening)[max(0, match.start() - 20) : match.end()]
+        findings.append(
+            Finding(
+                "G-1",
+                ERROR,
+                "开头段落",
+                f"写的是「{match.group(0)}」（「…{context}」），年度报告应包括六个部分。",
+                operands={"原文": context},
+            )
+        )
 
 
 def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, findings: list[Finding]) -> None:
@@ -237,11 +287,19 @@ def _read_prose(report: ReportBuilder, items: list[Item], structure: Structure, 
         try:
             report.publication_date = date(*when)
         except ValueError:
-            findings.append(Finding("I-5", WARNING, "落款日期",
-                                    "落款日期「{}年{}月{}日」不是有效日期，请核对。".format(*when)))
+            findings.append(
+                Finding("I-5", WARNING, "落款日期", "落款日期「{}年{}月{}日」不是有效日期，请核对。".format(*when))
+            )
     for key, text in report.prose.items():
         for line in text.split("\n"):
             if PLACEHOLDER.match(line.strip()):
-                findings.append(Finding("I-6", WARNING, PROSE_FIELDS.get(key, key),
-                                        f"正文中还留有占位文字「{snippet(line, 30)}」，发布前应改为实际内容。",
-                                        path=f"prose.{key}", operands={"原文": line}))
+                findings.append(
+                    Finding(
+                        "I-6",
+                        WARNING,
+                        PROSE_FIELDS.get(key, key),
+                        f"正文中还留有占位文字「{snippet(line, 30)}」，发布前应改为实际内容。",
+                        path=f"prose.{key}",
+                        operands={"原文": line},
+                    )
+                )

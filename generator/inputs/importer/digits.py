@@ -9,6 +9,7 @@ each column balances (R3-1) and （七）总计 is the sum of the outcomes (R3-2
 A row is read only when exactly one cut is left. Otherwise it is not read and the finding lists the
 cuts that fit: a guess would be an invented number.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,9 @@ def cuts(texts: list[str], kinds: list[str]) -> list[tuple[Value, ...]] | None:
             tokens_left = len(tokens) - t - (1 if end == len(token) else 0)
             if left > chars or left < tokens_left:
                 continue
-            if _valid(cell, kinds[c]) and not walk(t + 1 if end == len(token) else t,
-                                                   0 if end == len(token) else end, (*done, cell)):
+            if _valid(cell, kinds[c]) and not walk(
+                t + 1 if end == len(token) else t, 0 if end == len(token) else end, (*done, cell)
+            ):
                 return False
         return True
 
@@ -86,8 +88,11 @@ def row_rules(paths: list[str]) -> list[Equation]:
     rows: dict[str, list[str]] = {}
     for path in paths:
         rows.setdefault(path.rsplit(".", 1)[0], []).append(path)
-    return [((f"{row}.total",), tuple(p for p in cells if p != f"{row}.total"))
-            for row, cells in rows.items() if f"{row}.total" in cells]
+    return [
+        ((f"{row}.total",), tuple(p for p in cells if p != f"{row}.total"))
+        for row, cells in rows.items()
+        if f"{row}.total" in cells
+    ]
 
 
 def holds(equation: Equation, values: dict[str, Value | None]) -> bool | None:
@@ -102,8 +107,11 @@ def solve(pending: list[Pending], known: dict[str, Value | None], equations: lis
     """Set ``chosen`` on every pending row that exactly one combination of cuts satisfies."""
     for row in pending:
         rules = row_rules(row.paths)
-        row.cuts = [cut for cut in row.cuts
-                    if all(holds(rule, dict(zip(row.paths, cut, strict=True))) is not False for rule in rules)]
+        row.cuts = [
+            cut
+            for cut in row.cuts
+            if all(holds(rule, dict(zip(row.paths, cut, strict=True))) is not False for rule in rules)
+        ]
     undecided = [row for row in pending if len(row.cuts) > 1]
     for row in pending:
         if len(row.cuts) == 1:

@@ -4,6 +4,7 @@ Merged cells appear once: a horizontal merge (gridSpan) is one cell, the continu
 merge (vMerge) is an empty cell, so the value cells of a row are exactly the cells after its label.
 A picture in a paragraph becomes an image item (a table pasted as a picture cannot be read).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,10 +25,14 @@ def items_from_docx(path: Path) -> Source:
         raise
     except Exception as exc:  # python-docx raises several types for a damaged or non-Word file
         if "huge text node" in str(exc) or "Text node too long" in str(exc):  # lxml: 10 MB for one run of text
-            raise InputError(f"{path.name}：文档中有一段连续文字超过 10 MB（约 300 万个汉字），超出读取上限，未读取。"
-                             "年度报告不会有这么长的一段，请检查文档内容（可能是复制时带入了大量无关文字）。") from None
-        raise InputError(f"{path.name}：无法作为 Word 文档打开，文件可能已损坏或不是 Word 文档。"
-                         "请确认是 .docx 格式（.doc 请先用 Word/WPS 另存为 .docx）。") from None
+            raise InputError(
+                f"{path.name}：文档中有一段连续文字超过 10 MB（约 300 万个汉字），超出读取上限，未读取。"
+                "年度报告不会有这么长的一段，请检查文档内容（可能是复制时带入了大量无关文字）。"
+            ) from None
+        raise InputError(
+            f"{path.name}：无法作为 Word 文档打开，文件可能已损坏或不是 Word 文档。"
+            "请确认是 .docx 格式（.doc 请先用 Word/WPS 另存为 .docx）。"
+        ) from None
     items: list[Item] = []
     counters = {"para": 0, "table": 0, "row": 0}
     for element in _blocks(document.element.body, qn):
@@ -80,8 +85,11 @@ def _table_items(table, counters: dict, qn) -> list[Item]:
                 span = int(grid_span.get(qn("w:val"), "1")) if grid_span is not None else 1
                 v_merge = props.find(qn("w:vMerge"))
                 continued = v_merge is not None and v_merge.get(qn("w:val")) != "restart"
-            text = "" if continued else "".join(
-                _paragraph_text(p, qn).replace("\n", "") for p in tc.iterchildren(qn("w:p")))
+            text = (
+                ""
+                if continued
+                else "".join(_paragraph_text(p, qn).replace("\n", "") for p in tc.iterchildren(qn("w:p")))
+            )
             where = f"第{counters['table']}个表格第{r}行第{column}列"
             items.append(Item(clean(text), where, cell=True, row=counters["row"]))
             column += span

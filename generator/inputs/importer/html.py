@@ -8,6 +8,7 @@ from the heading and the 「发布时间：」 line above the article. Every blo
 line; cells of a table become cell items (a rowspan/colspan cell appears once); a picture in the
 article becomes an image item (a table published as a picture cannot be read, and is said to be).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,40 @@ from .items import Item, Source, clean, keyform
 from .page import find_time, is_report_title
 from .text import read_text_file
 
-BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
-              "footer", "blockquote", "pre", "body", "center", "dd", "dt", "dl", "form", "main", "nav", "aside",
-              "table", "tbody", "thead", "tr", "td", "th"}  # table tags: only reached for layout tables
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "body",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "form",
+    "main",
+    "nav",
+    "aside",
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "td",
+    "th",
+}  # table tags: only reached for layout tables
 LAYOUT_CELL = 200  # a cell with more text than this holds page content: the table is page layout
 SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
 MARKERS = (*(keyform(h.split("、", 1)[1]) for h in HEADINGS), "第二十条第", "勾稽关系")
@@ -38,8 +70,7 @@ def items_from_html(path: Path) -> Source:
 
     text = read_text_file(path)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (lxml.etree.ParserError, ValueError):
         raise InputError(f"{path.name}：网页内容为空或无法解析。") from None
     article = _article(root)
@@ -160,8 +191,9 @@ class _Reader:
         self.tables += 1
         for r, tr in enumerate((tr for tr in table.iter("tr") if _owner(tr) is table), start=1):
             self.rows += 1
-            for c, cell in enumerate((c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")),
-                                     start=1):
+            for c, cell in enumerate(
+                (c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")), start=1
+            ):
                 text = "".join(cell.itertext()).strip(" \t\r\n")
                 text = "".join(part.strip(" \t\r") for part in text.split("\n"))
                 where = f"第{self.tables}个表格第{r}行第{c}个单元格（网页第{cell.sourceline}行）"

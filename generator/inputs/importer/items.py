@@ -5,6 +5,7 @@ paragraphs (``cell=False``) and table cells (``cell=True``, with the id of their
 source has rows). Everything after that — finding sections, reading tables — works on items only,
 so it does not care whether the report came as Word, a web page or extracted text.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,11 @@ def is_numeric(text: str) -> bool:
     digits too long to be one number: cells run together, which ``digits`` splits)."""
     if is_blank(text):
         return False
-    return bool(DIGITS.fullmatch(text)) or parse_number(text, SIGNED).value is not None \
+    return (
+        bool(DIGITS.fullmatch(text))
+        or parse_number(text, SIGNED).value is not None
         or parse_number(text, AMOUNT).value is not None
+    )
 
 
 def snippet(text: str, limit: int = 40) -> str:

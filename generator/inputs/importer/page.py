@@ -6,6 +6,7 @@ before the report itself. The title and the time are kept (the report's title; t
 that G-6 checks). The rest is not the report and is left out, so it becomes neither the agency's
 name (「来源：平潭县人民政府」 is the site, not the author) nor part of the prose.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ from ...numbers import parse_date
 
 Line = tuple[str, str]  # (where, text)
 
-META = re.compile(r"^\s*(标题|题目|文章标题|发布时间|发布日期|成文日期|时间|日期|来源|信息来源|发布机构|"
-                  r"文号|栏目|所属栏目|原文链接|链接|本地目录|索引号|主题分类|访问量|浏览次数|点击数|作者)\s*[:：]\s*(.*)$")
+META = re.compile(
+    r"^\s*(标题|题目|文章标题|发布时间|发布日期|成文日期|时间|日期|来源|信息来源|发布机构|"
+    r"文号|栏目|所属栏目|原文链接|链接|本地目录|索引号|主题分类|访问量|浏览次数|点击数|作者)\s*[:：]\s*(.*)$"
+)
 TITLE_KEYS = ("标题", "题目", "文章标题")
 TIME = re.compile(r"(?:发布时间|发布日期|时间|日期)\s*[:：]\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?)")
 BREADCRUMB = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|现在位置|所在位置)\s*[:：]")
@@ -78,5 +81,5 @@ def _title_line(lines: list[Line]) -> list[Line]:
     where, text = lines[first]
     token, _, rest = text.strip().partition(" ")
     if rest.strip() and is_report_title(token):
-        return [*lines[:first], (where, token), (where, rest.strip()), *lines[first + 1:]]
+        return [*lines[:first], (where, token), (where, rest.strip()), *lines[first + 1 :]]
     return lines

@@ -7,6 +7,7 @@ and the text around the tables, is read from the text layer with pdfium (fast). 
 tables have no ruling lines is read as text; ``rows`` then cuts its lines into cells.
 Measured on the real 洪泽 2023 PDF and on our own rendered PDFs: ``bench/bench_import.py``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,8 +62,12 @@ def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
 
 def items_from_pages(pages: list[str]) -> Source:
     """Items of a PDF's page texts: page numbers dropped, vertical labels and wrapped prose joined, rows cut."""
-    lines = [(f"第{number}页", line.strip(SPACES)) for number, text in enumerate(pages, start=1)
-             for line in text.splitlines() if not PAGE_NUMBER.match(line.strip())]
+    lines = [
+        (f"第{number}页", line.strip(SPACES))
+        for number, text in enumerate(pages, start=1)
+        for line in text.splitlines()
+        if not PAGE_NUMBER.match(line.strip())
+    ]
     return Source(items_from_lines(split_lines(_join_wrapped(_join_vertical(lines)))), exact_cells=False)
 
 
@@ -72,8 +77,9 @@ def _page_text(page) -> str:
 
     textpage = page.get_textpage()
     text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-    pictures = sorted((obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])),
-                      key=lambda box: -box[3])
+    pictures = sorted(
+        (obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])), key=lambda box: -box[3]
+    )
     pictures = [box for box in pictures if box[2] - box[0] > MIN_IMAGE and box[3] - box[1] > MIN_IMAGE]
     if not pictures:
         return text
@@ -127,8 +133,9 @@ def _ruled_page(page) -> str | None:
     tables = [t for t in page.find_tables() if _is_data_table(t)]
     if not tables:
         return None
-    pictures = [(p["top"], p["bottom"], None) for p in page.images
-                if p["width"] > MIN_IMAGE and p["height"] > MIN_IMAGE]
+    pictures = [
+        (p["top"], p["bottom"], None) for p in page.images if p["width"] > MIN_IMAGE and p["height"] > MIN_IMAGE
+    ]
     blocks = sorted([(t.bbox[1], t.bbox[3], t) for t in tables] + pictures, key=lambda block: block[0])
     parts, top = [], 0.0
     for start, end, table in blocks:
@@ -196,8 +203,13 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     previous = ""  # the previous physical line
     for where, line in lines:
-        if (len(previous) >= width - INDENT - SHORT_FULL_LINE and line and not previous.endswith("。")
-                and not re.search(r"[ \t]", previous + line) and not _starts_block(line)):
+        if (
+            len(previous) >= width - INDENT - SHORT_FULL_LINE
+            and line
+            and not previous.endswith("。")
+            and not re.search(r"[ \t]", previous + line)
+            and not _starts_block(line)
+        ):
             out[-1] = (out[-1][0], out[-1][1] + line)
         else:
             out.append((where, line))
@@ -207,5 +219,9 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
 
 def _starts_block(line: str) -> bool:
     """A line that begins something of its own: a heading, a table label or a table caption."""
-    return (line == IMAGE or bool(HEADING.match(line) or NEW_PART.match(line)) or is_label(line)
-            or keyform(line).startswith("第二十条"))
+    return (
+        line == IMAGE
+        or bool(HEADING.match(line) or NEW_PART.match(line))
+        or is_label(line)
+        or keyform(line).startswith("第二十条")
+    )

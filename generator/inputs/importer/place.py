@@ -6,6 +6,7 @@ missing, its cells cannot be lined up, it is blank or unreadable) is None in the
 text that was seen. The checker then reports the rules that need such a cell as "could not be checked"
 instead of computing with a 0.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,12 @@ def request_rules(fmt: Format) -> list[digits.Equation]:
     outcomes = [r.key for r in outcome_rows(fmt.requests)]
     rules: list[digits.Equation] = []
     for col in (c.key for c in fmt.requests.columns):
-        rules.append(((f"requests.new.{col}", f"requests.carried_over.{col}"),
-                      (f"requests.total_processed.{col}", f"requests.carry_forward.{col}")))
+        rules.append(
+            (
+                (f"requests.new.{col}", f"requests.carried_over.{col}"),
+                (f"requests.total_processed.{col}", f"requests.carry_forward.{col}"),
+            )
+        )
         rules.append(((f"requests.total_processed.{col}",), tuple(f"requests.{r}.{col}" for r in outcomes)))
     return rules
 
@@ -98,10 +103,15 @@ class Placer:
         for run in read.stray:
             self.stray(run, section)
         for run in read.reworded:
-            self.findings.append(Finding(
-                "G-1", WARNING, f"{section} · {run.label.where}",
-                f"表格标签写作「{snippet(run.label.text)}」，规范写法是「{run.official}」。",
-                operands={"原文": run.label.text, "规范写法": run.official}))
+            self.findings.append(
+                Finding(
+                    "G-1",
+                    WARNING,
+                    f"{section} · {run.label.where}",
+                    f"表格标签写作「{snippet(run.label.text)}」，规范写法是「{run.official}」。",
+                    operands={"原文": run.label.text, "规范写法": run.official},
+                )
+            )
         self.flush_spaces(section)
         return other
 
@@ -110,9 +120,15 @@ class Placer:
         where = row.label.where if row.label else (row.values[0].where if row.values else "")
         if prefix in self.seen and not prefix.startswith("appeals"):
             section = self.fmt.table(paths[0].split(".")[0]).section
-            self.findings.append(Finding("I-3", WARNING, f"{section} · {where}",
-                                         f"「{row.name}」一行出现了两次，只读取了第一次出现的数据，请核对。",
-                                         path=prefix))
+            self.findings.append(
+                Finding(
+                    "I-3",
+                    WARNING,
+                    f"{section} · {where}",
+                    f"「{row.name}」一行出现了两次，只读取了第一次出现的数据，请核对。",
+                    path=prefix,
+                )
+            )
             return
         self.seen.add(prefix)
         self.label_notes(row, paths, where)
@@ -121,24 +137,37 @@ class Placer:
         texts = [v.text for v in row.values if not is_blank(v.text)]
         if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
             found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])
-            self.pending.append((row, digits.Pending(paths, " ".join(t.strip() for t in texts), found or [],
-                                                     too_many=found is None)))
+            self.pending.append(
+                (row, digits.Pending(paths, " ".join(t.strip() for t in texts), found or [], too_many=found is None))
+            )
             for path in paths:
                 self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
             return
         if cells is None:
-            self.findings.append(Finding(
-                "I-2", ERROR, f"{self.section_of(paths[0])}（{where}）",
-                f"「{row.name}」一行找到 {len(texts)} 个数（{shown}），表格应有 {len(paths)} 列，"
-                "无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
-                path=prefix, operands={"原文": shown, "应有列数": len(paths)}))
+            self.findings.append(
+                Finding(
+                    "I-2",
+                    ERROR,
+                    f"{self.section_of(paths[0])}（{where}）",
+                    f"「{row.name}」一行找到 {len(texts)} 个数（{shown}），表格应有 {len(paths)} 列，"
+                    "无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
+                    path=prefix,
+                    operands={"原文": shown, "应有列数": len(paths)},
+                )
+            )
             return
         if status == "surplus":
-            self.findings.append(Finding(
-                "I-3", WARNING, f"{self.section_of(paths[0])}（{where}）",
-                f"「{row.name}」一行有多余的单元格（{shown}），应有 {len(paths)} 列；"
-                "各种对齐方式读数相同，已读取，请核对原表格。",
-                path=prefix, operands={"原文": shown, "应有列数": len(paths)}))
+            self.findings.append(
+                Finding(
+                    "I-3",
+                    WARNING,
+                    f"{self.section_of(paths[0])}（{where}）",
+                    f"「{row.name}」一行有多余的单元格（{shown}），应有 {len(paths)} 列；"
+                    "各种对齐方式读数相同，已读取，请核对原表格。",
+                    path=prefix,
+                    operands={"原文": shown, "应有列数": len(paths)},
+                )
+            )
         for path, item in zip(paths, cells, strict=True):
             self.store(path, item)
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
@@ -149,15 +178,27 @@ class Placer:
         section = self.section_of(paths[0])
         if row.variant:
             other = next(f for k, f in FORMATS.items() if k != self.fmt.key)
-            self.findings.append(Finding(
-                "G-2", WARNING, f"{section}（{where}）",
-                f"行标签「{row.name}」是{other.name}的写法，{self.fmt.name}为「{row.variant}」，已按「{row.variant}」读取，"
-                "请按本年度格式修改标签。", path=paths[0].rsplit(".", 1)[0], operands={"原文": row.name}))
+            self.findings.append(
+                Finding(
+                    "G-2",
+                    WARNING,
+                    f"{section}（{where}）",
+                    f"行标签「{row.name}」是{other.name}的写法，{self.fmt.name}为「{row.variant}」，已按「{row.variant}」读取，"
+                    "请按本年度格式修改标签。",
+                    path=paths[0].rsplit(".", 1)[0],
+                    operands={"原文": row.name},
+                )
+            )
         if row.positional:
-            self.findings.append(Finding(
-                "I-3", WARNING, f"{section}（{where}）",
-                f"这一行的行标签是空白的；它位于{row.positional}，按位置只能是「{row.name}」，已按这一行读取，请补上行标签。",
-                path=paths[0].rsplit(".", 1)[0]))
+            self.findings.append(
+                Finding(
+                    "I-3",
+                    WARNING,
+                    f"{section}（{where}）",
+                    f"这一行的行标签是空白的；它位于{row.positional}，按位置只能是「{row.name}」，已按这一行读取，请补上行标签。",
+                    path=paths[0].rsplit(".", 1)[0],
+                )
+            )
 
     def blanks(self, row: RowRead, paths: list[str], n: int, where: str) -> None:
         """One R0-2 per row: blank cells are read as blank (None), never as 0."""
@@ -168,13 +209,21 @@ class Placer:
         else:
             path = paths[0].rsplit(".", 1)[0]
             columns = "、".join(self.fmt.describe(p).rsplit(" · ", 1)[1] for p in paths)
-            what = f"「{row.name}」一行的 {n} 个单元格都是空白" if len(paths) == n else \
-                f"「{row.name}」一行有 {len(paths)} 个单元格空白（{columns}）"
-        self.findings.append(Finding(
-            "R0-2", ERROR,
-            self.report.places[paths[0]] if len(paths) == 1 else f"{self.section_of(paths[0])}（{where}）",
-            f"{what}。发布的报告中每个单元格都应填写，没有发生的填 0；空白按空白处理，用到它的勾稽关系无法校验。",
-            path=path, operands={"空白": paths}))
+            what = (
+                f"「{row.name}」一行的 {n} 个单元格都是空白"
+                if len(paths) == n
+                else f"「{row.name}」一行有 {len(paths)} 个单元格空白（{columns}）"
+            )
+        self.findings.append(
+            Finding(
+                "R0-2",
+                ERROR,
+                self.report.places[paths[0]] if len(paths) == 1 else f"{self.section_of(paths[0])}（{where}）",
+                f"{what}。发布的报告中每个单元格都应填写，没有发生的填 0；空白按空白处理，用到它的勾稽关系无法校验。",
+                path=path,
+                operands={"空白": paths},
+            )
+        )
 
     def store(self, path: str, item: Item) -> None:
         total = is_total(path)
@@ -192,15 +241,30 @@ class Placer:
         target[path] = parsed.value
         if parsed.value is None:
             self.report.unread[path] = item.text.strip()
-            self.findings.append(Finding("R0-1", ERROR, where, f"{parsed.note}，无法读取，请改为数字。",
-                                         path=path, operands={"原文": item.text}))
+            self.findings.append(
+                Finding(
+                    "R0-1",
+                    ERROR,
+                    where,
+                    f"{parsed.note}，无法读取，请改为数字。",
+                    path=path,
+                    operands={"原文": item.text},
+                )
+            )
         elif parsed.note == SPACES_ONLY:
             self.spaces.append((where, item.text))
         elif parsed.note:
-            self.findings.append(Finding("R0-1", WARNING, where,
-                                         f"原文「{item.text.strip()}」已按 {format_number(parsed.value, kind)} 读取"
-                                         f"（{parsed.note}），请核对。",
-                                         path=path, operands={"原文": item.text, "按": parsed.value}))
+            self.findings.append(
+                Finding(
+                    "R0-1",
+                    WARNING,
+                    where,
+                    f"原文「{item.text.strip()}」已按 {format_number(parsed.value, kind)} 读取"
+                    f"（{parsed.note}），请核对。",
+                    path=path,
+                    operands={"原文": item.text, "按": parsed.value},
+                )
+            )
 
     def convert_unit(self, path: str, item: Item, where: str) -> Decimal | None:
         """An amount printed in the other unit (「251000元」 where the column is in 万元): converted, with a warning."""
@@ -208,15 +272,21 @@ class Placer:
         unit = self.unit(path)
         if not match or match.group(1) == unit:
             return None
-        parsed = parse_number(item.text[:match.start()], AMOUNT)
+        parsed = parse_number(item.text[: match.start()], AMOUNT)
         if parsed.value is None:
             return None
         value = (parsed.value * UNITS[match.group(1)] / UNITS[unit]).normalize()
-        self.findings.append(Finding(
-            "R0-1", WARNING, where,
-            f"原文「{item.text.strip()}」的单位是{match.group(1)}，本列的单位是{unit}，已换算为 "
-            f"{format_number(value, AMOUNT)}（{unit}）读取，请核对。",
-            path=path, operands={"原文": item.text, "按": value}))
+        self.findings.append(
+            Finding(
+                "R0-1",
+                WARNING,
+                where,
+                f"原文「{item.text.strip()}」的单位是{match.group(1)}，本列的单位是{unit}，已换算为 "
+                f"{format_number(value, AMOUNT)}（{unit}）读取，请核对。",
+                path=path,
+                operands={"原文": item.text, "按": value},
+            )
+        )
         return value
 
     def unit(self, path: str) -> str:
@@ -230,7 +300,7 @@ class Placer:
         match = UNIT.search(texts[-1]) if texts and self.kind(last) == AMOUNT else None
         if not match or match.group(1) != self.unit(last):
             return texts
-        return [*texts[:-1], texts[-1][:match.start()]]
+        return [*texts[:-1], texts[-1][: match.start()]]
 
     def resolve_digits(self, section: str) -> None:
         """Rows whose digits ran together: split by the table's arithmetic, read only when one split fits."""
@@ -250,12 +320,17 @@ class Placer:
             self.findings.append(self.ambiguous(row, pending, where))
         if recovered:
             row, pending = recovered[0]
-            self.findings.append(Finding(
-                "I-7", WARNING, section,
-                f"表格中 {len(recovered)} 行的数字连在一起，没有分隔（如「{row.name}」：{pending.text}）。"
-                "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）拆分，"
-                "这些行都只有一种拆法。请对照原报告核对。",
-                operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen or ()) for r, p in recovered}}))
+            self.findings.append(
+                Finding(
+                    "I-7",
+                    WARNING,
+                    section,
+                    f"表格中 {len(recovered)} 行的数字连在一起，没有分隔（如「{row.name}」：{pending.text}）。"
+                    "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）拆分，"
+                    "这些行都只有一种拆法。请对照原报告核对。",
+                    operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen or ()) for r, p in recovered}},
+                )
+            )
         self.pending = []
 
     def ambiguous(self, row: RowRead, pending: digits.Pending, where: str) -> Finding:
@@ -270,21 +345,30 @@ class Placer:
             why = f"能满足本表勾稽关系的拆法不止一种（{shown}{more}），无法确定是哪一种"
         else:
             why = "没有一种拆法能满足本表的勾稽关系（每行总计等于各项之和）"
-        return Finding("I-7", ERROR, f"{self.section_of(pending.paths[0])}（{where}）",
-                       f"「{row.name}」一行的 {len(pending.paths)} 个数字连在一起（{pending.text}），{why}，"
-                       "这一行的数据未读取。请对照原报告核对。",
-                       path=prefix, operands={"原文": pending.text, "拆法": [list(map(format_number, c)) for c in
-                                                                           pending.cuts[:SHOWN_CUTS]]})
+        return Finding(
+            "I-7",
+            ERROR,
+            f"{self.section_of(pending.paths[0])}（{where}）",
+            f"「{row.name}」一行的 {len(pending.paths)} 个数字连在一起（{pending.text}），{why}，"
+            "这一行的数据未读取。请对照原报告核对。",
+            path=prefix,
+            operands={"原文": pending.text, "拆法": [list(map(format_number, c)) for c in pending.cuts[:SHOWN_CUTS]]},
+        )
 
     def flush_spaces(self, section: str) -> None:
         if not self.spaces:
             return
         first_where, first_text = self.spaces[0]
-        self.findings.append(Finding(
-            "R0-1", WARNING, section,
-            f"{len(self.spaces)} 个单元格的数字前后带有空格（如{first_where}「{first_text}」），已去掉空格读取。"
-            "发布的表格中请只填数字。",
-            operands={"单元格数": len(self.spaces), "示例": [f"{w}「{t}」" for w, t in self.spaces[:3]]}))
+        self.findings.append(
+            Finding(
+                "R0-1",
+                WARNING,
+                section,
+                f"{len(self.spaces)} 个单元格的数字前后带有空格（如{first_where}「{first_text}」），已去掉空格读取。"
+                "发布的表格中请只填数字。",
+                operands={"单元格数": len(self.spaces), "示例": [f"{w}「{t}」" for w, t in self.spaces[:3]]},
+            )
+        )
         self.spaces = []
 
     def stray(self, run: Run, section: str) -> None:
@@ -293,10 +377,15 @@ class Placer:
         numbers = " ".join(v.text.strip() for v in run.values if not is_blank(v.text))
         label = f"「{snippet(run.label.text, 20)}」后" if run.label else ""
         where = run.label.where if run.label else run.values[0].where
-        self.findings.append(Finding(
-            "I-4", ERROR, f"{section} · {where}",
-            f"表格中{label}的数（{numbers}）无法对应到规范表格的任何一行，未读取。请核对表格的行标签。",
-            operands={"原文": numbers}))
+        self.findings.append(
+            Finding(
+                "I-4",
+                ERROR,
+                f"{section} · {where}",
+                f"表格中{label}的数（{numbers}）无法对应到规范表格的任何一行，未读取。请核对表格的行标签。",
+                operands={"原文": numbers},
+            )
+        )
 
     def missing_rows(self, table: str, section: str, picture: Item | None = None) -> None:
         """One finding for each row of the format's table that the document does not show."""
@@ -306,17 +395,25 @@ class Placer:
             return
         if len(missing) == len(t.rows):
             if picture is not None:
-                message = (f"表格是图片，无法读取（{picture.where}）：表中数据均未读取，相关勾稽关系无法校验。"
-                           "请向发布单位索取文字版（Word 或网页表格）。")
+                message = (
+                    f"表格是图片，无法读取（{picture.where}）：表中数据均未读取，相关勾稽关系无法校验。"
+                    "请向发布单位索取文字版（Word 或网页表格）。"
+                )
             else:
                 message = "没有找到这一部分的表格，表中数据均未读取，相关勾稽关系无法校验。请确认报告包含这张表格。"
             self.findings.append(Finding("I-1", ERROR, section, message, path=table))
             return
         for row in missing:
             label = f"{row.group} {row.label}" if row.group and row.group != row.label else row.label
-            self.findings.append(Finding("I-1", ERROR, f"{section} · 行「{label}」",
-                                         "表格中没有找到这一行，这一行的数据未读取，用到它的勾稽关系无法校验。",
-                                         path=f"{table}.{row.key}"))
+            self.findings.append(
+                Finding(
+                    "I-1",
+                    ERROR,
+                    f"{section} · 行「{label}」",
+                    "表格中没有找到这一行，这一行的数据未读取，用到它的勾稽关系无法校验。",
+                    path=f"{table}.{row.key}",
+                )
+            )
 
     def mark_unread(self) -> None:
         """Every printed total that was not read is None (an input cell never found is unread anyway)."""
@@ -343,11 +440,17 @@ class Placer:
             path = f"requests.other.{key}"
             (self.report.typed_totals if key == "total" else self.report.numbers)[path] = value
             self.report.places[path] = f"{self.fmt.describe(path)}（{parts[0].label.where}起三行之和）"
-        self.findings.append(Finding(
-            "G-2", WARNING, f"{section} · （六）其他处理（{parts[0].label.where}）",
-            f"（六）其他处理按2021年版分为 {len(parts)} 行，本报告其余表格为2019年版，已把这几行的和填入2019年版的"
-            f"「（六）其他处理」（自然人 {sums.get('natural', 0)}，总计 {sums.get('total', 0)}），请核对。",
-            path="requests.other", operands={"行数": len(parts)}))
+        self.findings.append(
+            Finding(
+                "G-2",
+                WARNING,
+                f"{section} · （六）其他处理（{parts[0].label.where}）",
+                f"（六）其他处理按2021年版分为 {len(parts)} 行，本报告其余表格为2019年版，已把这几行的和填入2019年版的"
+                f"「（六）其他处理」（自然人 {sums.get('natural', 0)}，总计 {sums.get('total', 0)}），请核对。",
+                path="requests.other",
+                operands={"行数": len(parts)},
+            )
+        )
         return [r for r in rows if r not in parts]
 
     def single_other_row(self, rows: list[RowRead], section: str) -> list[RowRead]:
@@ -368,17 +471,32 @@ class Placer:
                     path = f"requests.{key}.{column.key}"
                     (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = 0
                     self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
-            self.findings.append(Finding(
-                "G-2", WARNING, f"{section} · （六）其他处理（{where}）",
-                f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法），"
-                f"{self.fmt.name}分为{labels} {len(keys)} 行。这一行全为 0，已按这 {len(keys)} 行都是 0 读取。"
-                f"请按{self.fmt.name}修改表格。", path="requests.other_1"))
+            self.findings.append(
+                Finding(
+                    "G-2",
+                    WARNING,
+                    f"{section} · （六）其他处理（{where}）",
+                    f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法），"
+                    f"{self.fmt.name}分为{labels} {len(keys)} 行。这一行全为 0，已按这 {len(keys)} 行都是 0 读取。"
+                    f"请按{self.fmt.name}修改表格。",
+                    path="requests.other_1",
+                )
+            )
         else:
-            shown = " ".join(c.text.strip() or "（空白）" for c in cells) if cells else \
-                " ".join(v.text.strip() for v in row.values)
-            self.findings.append(Finding(
-                "G-2", ERROR, f"{section} · （六）其他处理（{where}）",
-                f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法：{shown}），无法分到{self.fmt.name}的{labels}"
-                f" {len(keys)} 行，这 {len(keys)} 行未读取，用到它们的勾稽关系无法校验。请按{self.fmt.name}修改表格。",
-                path="requests.other_1", operands={"原文": shown}))
+            shown = (
+                " ".join(c.text.strip() or "（空白）" for c in cells)
+                if cells
+                else " ".join(v.text.strip() for v in row.values)
+            )
+            self.findings.append(
+                Finding(
+                    "G-2",
+                    ERROR,
+                    f"{section} · （六）其他处理（{where}）",
+                    f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法：{shown}），无法分到{self.fmt.name}的{labels}"
+                    f" {len(keys)} 行，这 {len(keys)} 行未读取，用到它们的勾稽关系无法校验。请按{self.fmt.name}修改表格。",
+                    path="requests.other_1",
+                    operands={"原文": shown},
+                )
+            )
         return [r for r in rows if r is not row]

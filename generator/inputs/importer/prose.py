@@ -4,6 +4,7 @@ Text that this tool itself generates from the numbers (the （一）（二） su
 the placeholder of an empty section 五) is recognised and not kept as the user's prose, so that
 importing a report rendered by ``nianbao render`` gives back the data it was rendered from.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,17 +18,24 @@ from ...report import Agency, Fees, ReportBuilder
 from .items import Item, compact
 
 SUBPART = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,2})\s*[）)]\s*(.*)$")
-PART_WORDS = (("active", ("主动公开",)), ("requests", ("依申请", "申请", "复议", "诉讼")),
-              ("management", ("信息管理",)), ("platform", ("平台",)),
-              ("supervision", ("监督", "保障", "考核", "评议", "责任追究")))
+PART_WORDS = (
+    ("active", ("主动公开",)),
+    ("requests", ("依申请", "申请", "复议", "诉讼")),
+    ("management", ("信息管理",)),
+    ("platform", ("平台",)),
+    ("supervision", ("监督", "保障", "考核", "评议", "责任追究")),
+)
 PLACEHOLDER = re.compile(r"^【[^】]*】$")
 NAME_SUFFIXES = ("人民政府", "街道办事处", "办事处")
 URL = re.compile(r"https?://[^\s）)>，,；;。“”\"'<]+")
 # ASCII, and a match starts only where a run of address characters starts: linear on any text
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 LEVELS = (("街道", "街道"), ("镇", "镇"), ("乡", "乡"))
-SELF_REFERENCES = (("街道", ("我街道", "本街道", "我街", "我街办", "本街办")), ("镇", ("我镇", "本镇")),
-                   ("乡", ("我乡", "本乡")))
+SELF_REFERENCES = (
+    ("街道", ("我街道", "本街道", "我街", "我街办", "本街办")),
+    ("镇", ("我镇", "本镇")),
+    ("乡", ("我乡", "本乡")),
+)
 AGENCY_NAME = re.compile(r"[\u4e00-\u9fa5]{2,14}?(?:人民政府|街道办事处|办事处)")
 LEADING_WORDS = "由在为对经据是将把向和与及我本"
 
@@ -41,7 +49,7 @@ def title_parts(title: str) -> tuple[str, int | None]:
     match = re.search(r"((?:19|20)\d\d)年度?", title)
     if not match:
         return re.sub(r"(政府信息公开|政务公开|信息公开).*$", "", title), None
-    name = title[:match.start()] or title[match.end():]
+    name = title[: match.start()] or title[match.end() :]
     name = re.sub(r"(政府信息公开|政务公开).*$", "", name)
     return name, int(match.group(1))
 
@@ -74,8 +82,11 @@ def full_name(name: str, text: str) -> str:
 def agency_from(name: str, opening: str, body: str) -> Agency:
     found = {"name": name}
     level = next((level for word, level in LEVELS if re.search(f"{word}(人民政府|办事处)?$", name)), "")
-    words = next((words for lvl, words in SELF_REFERENCES if lvl == level), ()) if level else \
-        next((words for _, words in SELF_REFERENCES if any(w in body for w in words)), ())
+    words = (
+        next((words for lvl, words in SELF_REFERENCES if lvl == level), ())
+        if level
+        else next((words for _, words in SELF_REFERENCES if any(w in body for w in words)), ())
+    )
     counts = Counter(re.findall("|".join(sorted(words, key=len, reverse=True)), body)) if words else Counter()
     if counts:
         found["short_name"] = max(counts, key=lambda k: counts[k])
@@ -97,8 +108,11 @@ def agency_from(name: str, opening: str, body: str) -> Agency:
         found["website"] = "" if match.group(1) == "政府门户网站" else match.group(1)
     if match := re.search(r"请与(.{2,40}?)联系", flat):
         contact = match.group(1)
-        office = contact[len(name):] if name and contact.startswith(name) else \
-            re.split(r"人民政府|办事处|政府", contact)[-1]
+        office = (
+            contact[len(name) :]
+            if name and contact.startswith(name)
+            else re.split(r"人民政府|办事处|政府", contact)[-1]
+        )
         found["office"] = office if office != contact else ""
     return Agency(**found)
 
@@ -128,8 +142,7 @@ def overview_parts(paragraphs: list[str]) -> dict[str, str]:
 def drop_generated(builder: ReportBuilder) -> None:
     """Forget prose that equals what the renderer would generate anyway from the same data."""
     report = builder.build()
-    for key, make in (("overview.active", generated.active_summary),
-                      ("overview.requests", generated.requests_summary)):
+    for key, make in (("overview.active", generated.active_summary), ("overview.requests", generated.requests_summary)):
         if builder.prose.get(key) == make(report):
             builder.prose[key] = ""
     if PLACEHOLDER.match(builder.prose.get("problems", "")):
@@ -148,8 +161,11 @@ def read_fees(builder: ReportBuilder) -> None:
         if NO_FEE.search(flat):
             fees = Fees(collected=False)
         elif match := re.search(r"收取[^。；]{0,12}信息处理费([\d.,]+)元(?:（(\d+)件）)?", flat):
-            fees = Fees(collected=True, amount=parse_number(match.group(1), AMOUNT).value,
-                        cases=int(match.group(2)) if match.group(2) else None)
+            fees = Fees(
+                collected=True,
+                amount=parse_number(match.group(1), AMOUNT).value,
+                cases=int(match.group(2)) if match.group(2) else None,
+            )
         if fees.collected is not None:
             break
     builder.fees = fees

@@ -16,6 +16,7 @@ Only lines in the table zone (from the first table caption to the heading of 五
 labels, and only when what is left between the labels is numbers: prose that names 「行政许可」 stays
 prose.
 """
+
 from __future__ import annotations
 
 import re
@@ -94,9 +95,9 @@ def _headings(line: Line) -> list[Line]:
     for match in HEADING_ANYWHERE.finditer(text):
         if match.start() and not AFTER_HEADING_START.match(text[match.start() - 1]):
             continue  # inside a sentence
-        rest = text[match.end():]
+        rest = text[match.end() :]
         end = len(text) if ANNOTATION.match(rest) and not is_label(rest) else match.end()
-        parts += [text[pos:match.start()], text[match.start():end]]
+        parts += [text[pos : match.start()], text[match.start() : end]]
         pos = end
     if not parts:
         return [line]
@@ -111,8 +112,12 @@ def table_zone(texts: list[str]) -> tuple[int, int]:
         return 0, 0
     for index in range(start + 1, len(texts)):
         text = texts[index].strip()
-        if NUMERAL_HEADING.match(text) and len(text) <= 40 and not is_label(text) \
-                and any(word in text for word in LATE_WORDS):
+        if (
+            NUMERAL_HEADING.match(text)
+            and len(text) <= 40
+            and not is_label(text)
+            and any(word in text for word in LATE_WORDS)
+        ):
             return start, index
     return start, len(texts)
 
@@ -130,7 +135,7 @@ def split_table_line(text: str) -> list[str] | None:
     pos = 0
     for match in label_regex().finditer(text):
         if match.start() > pos:
-            pieces.append(_piece(text[pos:match.start()]))
+            pieces.append(_piece(text[pos : match.start()]))
         pieces.append(("label", match.group(0)))
         pos = match.end()
     if pos < len(text):
@@ -140,7 +145,7 @@ def split_table_line(text: str) -> list[str] | None:
     if not labels:
         return _numbers_row(text)
     with_values = any(i + 1 < len(pieces) and pieces[i + 1][0] == "values" for i in labels)
-    middle = pieces[labels[0]:labels[-1] + 1]
+    middle = pieces[labels[0] : labels[-1] + 1]
     others = [t for kind, t in middle if kind == "other"]
     if with_values:
         if any(len(keyform(t)) > SHORT and not ANNOTATION.match(t) for t in others):

@@ -5,6 +5,7 @@ help of the tables: the heading of 二 is the last heading before the first 「�
 so on. This copes with real reports that reuse 「一、」 inside a section or number 一…四 and then
 start again at 二 (seeds 000 and 003).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,14 @@ from .tables import is_label, is_label_start
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")
-SECTION_WORDS = (("总体情况", "概述", "总体", "概况", "基本情况"), ("主动公开",), ("申请",), ("复议", "诉讼"),
-                 ("问题", "改进", "不足"), ("其他", "其它"))
+SECTION_WORDS = (
+    ("总体情况", "概述", "总体", "概况", "基本情况"),
+    ("主动公开",),
+    ("申请",),
+    ("复议", "诉讼"),
+    ("问题", "改进", "不足"),
+    ("其他", "其它"),
+)
 TITLE_WORDS = re.compile(r"报告$")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 PAGE_NUMBER = re.compile(r"^[—－-]*\d+[—－-]*$|^第\d+页(共\d+页)?$")
@@ -98,14 +105,21 @@ def find_anchors(items: list[Item]) -> dict[str, int]:
 def find_structure(items: list[Item]) -> Structure:
     structure = Structure(candidates=candidates(items), anchors=find_anchors(items))
     structure.title, structure.title_end = find_title(items, structure.candidates)
-    anchors = [None, structure.anchors.get("active"), structure.anchors.get("requests"),
-               structure.anchors.get("appeals"), None, None]
+    anchors = [
+        None,
+        structure.anchors.get("active"),
+        structure.anchors.get("requests"),
+        structure.anchors.get("appeals"),
+        None,
+        None,
+    ]
     previous = structure.title_end - 1
     for k in range(6):
-        later = [a for a in anchors[k + 1:] if a is not None and a > previous]
+        later = [a for a in anchors[k + 1 :] if a is not None and a > previous]
         limit = anchors[k] if anchors[k] is not None else min(later, default=len(items))
-        window = [c for c in structure.candidates
-                  if previous < c.index < limit and any(w in c.text for w in SECTION_WORDS[k])]
+        window = [
+            c for c in structure.candidates if previous < c.index < limit and any(w in c.text for w in SECTION_WORDS[k])
+        ]
         if window:
             chosen = window[-1] if anchors[k] is not None else window[0]
             structure.headings[k] = previous = chosen.index
@@ -123,16 +137,18 @@ def _local_sections(structure: Structure) -> list[int]:
     ends = [i for i in structure.headings[4:] if i is not None]
     first, last = min(starts), min(ends, default=None)
     chosen = set(structure.headings)
-    return [c.index for c in structure.candidates
-            if c.index > first and (last is None or c.index < last) and c.index not in chosen
-            and c.text[0] in NUMERALS]
+    return [
+        c.index
+        for c in structure.candidates
+        if c.index > first and (last is None or c.index < last) and c.index not in chosen and c.text[0] in NUMERALS
+    ]
 
 
 def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
     """The title, often split over lines (「××镇人民政府」「2020年…年度报告」), and where it ends."""
     first_heading = found[0].index if found else len(items)
     parts: list[str] = []
-    for index, item in enumerate(items[:min(first_heading, 6)]):
+    for index, item in enumerate(items[: min(first_heading, 6)]):
         text = compact(item.text)
         if not text:
             continue
@@ -149,12 +165,12 @@ def section_items(items: list[Item], structure: Structure, k: int) -> list[Item]
     start = structure.headings[k]
     if start is None:
         return []
-    return [item for item in items[start + 1:structure.end_of(k, items)] if not item.cell]
+    return [item for item in items[start + 1 : structure.end_of(k, items)] if not item.cell]
 
 
 def opening_items(items: list[Item], structure: Structure) -> list[Item]:
     end = min(structure.bounds(), default=len(items))
-    return [item for item in items[structure.title_end:end] if not item.cell]
+    return [item for item in items[structure.title_end : end] if not item.cell]
 
 
 def split_signature(paragraphs: list[Item]) -> tuple[list[Item], str, tuple[int, int, int] | None]:
@@ -166,7 +182,11 @@ def split_signature(paragraphs: list[Item]) -> tuple[list[Item], str, tuple[int,
     if body and (match := DATE.match(compact(body[-1].text))):
         date = tuple(map(int, match.groups()))
         body.pop()
-    if body and len(compact(body[-1].text)) <= 30 and SIGNATURE.search(compact(body[-1].text)) \
-            and "。" not in body[-1].text:
+    if (
+        body
+        and len(compact(body[-1].text)) <= 30
+        and SIGNATURE.search(compact(body[-1].text))
+        and "。" not in body[-1].text
+    ):
         signer = compact(body.pop().text)
     return body, signer or "", date

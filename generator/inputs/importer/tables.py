@@ -6,6 +6,7 @@ by the value cells up to the next label (or the end of the table row, when the s
 Each run that names a row becomes a ``RowRead`` with the paths its cells would fill in each format
 version; ``place`` then stores the values for the format the report turned out to use.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,6 +66,7 @@ class TableRead:
 
 # --- labels ---------------------------------------------------------------------------------
 
+
 @cache
 def _index(table: str) -> dict[str, tuple[Label, ...]]:
     entries: dict[str, list[Label]] = {}
@@ -122,6 +124,8 @@ TABLES = ("active", "requests", "appeals")
 def is_label_start(key: str) -> bool:
     """Whether a keyform is the beginning of a table label (its first line, when a narrow cell wraps it)."""
     return any(label.startswith(key) for table in TABLES for label in _index(table))
+
+
 WIDE = {ch: f"[{ch}{chr(ord(ch) + 0xFEE0)}]" for ch in "0123456789"}  # digits may be full-width
 
 
@@ -130,8 +134,9 @@ def label_regex() -> re.Pattern:
     """Every table label as printed anywhere: punctuation and spaces between its characters are free
     (「4.无正当理由大量反复 申请」, 「第二十条 第（一）项」, 「1、属于国家秘密」); longest labels first."""
     keys = sorted({key for table in TABLES for key in _index(table)}, key=len, reverse=True)
-    patterns = [r"[（(]?\s*" + r"[\W_]*".join(WIDE.get(ch, re.escape(ch)) for ch in key) + r"(?:\s*[）)”’」])?"
-                for key in keys]
+    patterns = [
+        r"[（(]?\s*" + r"[\W_]*".join(WIDE.get(ch, re.escape(ch)) for ch in key) + r"(?:\s*[）)”’」])?" for key in keys
+    ]
     return re.compile("|".join(patterns))
 
 
@@ -153,8 +158,8 @@ def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
     if bare != key and bare in index:
         return index[bare], ""
     for prefix in _group_prefixes(table):
-        if key.startswith(prefix) and key[len(prefix):] in index:
-            return index[key[len(prefix):]], ""
+        if key.startswith(prefix) and key[len(prefix) :] in index:
+            return index[key[len(prefix) :]], ""
     best, ratio = None, FUZZY
     for candidate in index:
         score = SequenceMatcher(None, key, candidate, autojunk=False).ratio()
@@ -172,6 +177,7 @@ def _group_prefixes(table: str) -> tuple[str, ...]:
 
 # --- runs -----------------------------------------------------------------------------------
 
+
 def join_fragments(table: str, items: list[Item]) -> list[Item]:
     """Labels broken over lines (「本年新」 + 「制作数量」) joined again when together they are a label."""
     out: list[Item] = []
@@ -183,8 +189,8 @@ def join_fragments(table: str, items: list[Item]) -> list[Item]:
             i += 1
             continue
         for n in (2, 3):
-            text = "".join(x.text.strip() for x in items[i:i + n])
-            if len(items[i:i + n]) == n and keyform(text) in _index(table):
+            text = "".join(x.text.strip() for x in items[i : i + n])
+            if len(items[i : i + n]) == n and keyform(text) in _index(table):
                 out.append(Item(text, item.where, item.cell, item.row))
                 i += n
                 break
@@ -224,6 +230,7 @@ def _paths(fmt: Format, table: str, row_key: str) -> list[str]:
 
 
 # --- section 二 -----------------------------------------------------------------------------
+
 
 def read_active(items: list[Item]) -> TableRead:
     read = TableRead()
@@ -289,6 +296,7 @@ def _twin(label: Label, fmt_key: str) -> str | None:
 
 # --- section 三 -----------------------------------------------------------------------------
 
+
 def read_requests(items: list[Item]) -> TableRead:
     read = TableRead()
     sequence: list[RowRead | Run] = []  # rows, and runs of values whose row label is blank
@@ -338,8 +346,15 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
             fmt_key, keys = next(iter(fits.items()))
             row = FORMATS[fmt_key].table(table).row(keys[n])
             where = "、".join(f"「{r.name}」{'之后' if r is before else '之前'}" for r in (before, after) if r)
-            out.append(RowRead(row.label, run.label or (run.values[0] if run.values else None), options,
-                               run.values, positional=where))
+            out.append(
+                RowRead(
+                    row.label,
+                    run.label or (run.values[0] if run.values else None),
+                    options,
+                    run.values,
+                    positional=where,
+                )
+            )
         i = j
     return out
 
@@ -348,14 +363,18 @@ def _row_key(row: RowRead, fmt_key: str) -> str:
     return row.options[fmt_key][0].split(".")[1]
 
 
-def _rows_between(before: RowRead | None, after: RowRead | None, count: int, seen: set[str],
-                  table: str) -> dict[str, list[str]]:
+def _rows_between(
+    before: RowRead | None, after: RowRead | None, count: int, seen: set[str], table: str
+) -> dict[str, list[str]]:
     """Per format, the rows not found anywhere that stand between two found rows, if there are ``count``."""
     fits = {}
     for key, fmt in FORMATS.items():
         keys = [r.key for r in fmt.table(table).rows]
-        if (before is not None and key not in before.options) or (after is not None and key not in after.options) \
-                or (before is None and after is None):
+        if (
+            (before is not None and key not in before.options)
+            or (after is not None and key not in after.options)
+            or (before is None and after is None)
+        ):
             continue
         low = keys.index(_row_key(before, key)) + 1 if before else 0
         high = keys.index(_row_key(after, key)) if after else len(keys)
@@ -366,6 +385,7 @@ def _rows_between(before: RowRead | None, after: RowRead | None, count: int, see
 
 
 # --- section 四 -----------------------------------------------------------------------------
+
 
 def read_appeals(items: list[Item], heading: str) -> TableRead:
     """The one row of 15 numbers: the last run of values after the header labels."""
@@ -379,8 +399,10 @@ def read_appeals(items: list[Item], heading: str) -> TableRead:
     values = with_values[-1].values
     first = next((i for i, v in enumerate(values) if is_numeric(v.text)), 0)
     values = values[first:]  # header fragments before the numbers (「尚未」「审结」 of text order)
-    options = {key: [f"appeals.{r.key}.{c.key}" for r in fmt.appeals.rows for c in fmt.appeals.columns]
-               for key, fmt in FORMATS.items()}
+    options = {
+        key: [f"appeals.{r.key}.{c.key}" for r in fmt.appeals.rows for c in fmt.appeals.columns]
+        for key, fmt in FORMATS.items()
+    }
     read.rows.append(RowRead(heading, with_values[-1].label, options, values))
     read.reworded = [run for run in found if run.official]
     return read

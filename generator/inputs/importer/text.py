@@ -12,6 +12,7 @@ Text saved from published reports shows tables in several ways, all handled here
 
 A saved portal page's metadata and breadcrumb are taken off first (see ``page``).
 """
+
 from __future__ import annotations
 
 from itertools import pairwise

@@ -6,8 +6,10 @@ The end is a summary screen (rich tables and every checker finding), the data fi
 the outputs the clerk chose (rendered by the application layer). Questions live in ``sections`` /
 ``prose``, the draft in ``session``.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,8 +118,11 @@ def _prefill_from_previous(state: State, path: str) -> None:
     draft = next_year(previous).evolve(prose={})  # last year's prose is offered explicitly, never reused silently
     state.base = report_to_dict(draft)
     state.base_source = f"{previous.year}年报告"
-    state.previous = {"year": previous.year, "prose": {k: v for k, v in previous.prose.items() if v},
-                      "source": str(Path(path).resolve())}
+    state.previous = {
+        "year": previous.year,
+        "prose": {k: v for k, v in previous.prose.items() if v},
+        "source": str(Path(path).resolve()),
+    }
 
 
 def _new_draft_path(cwd: Path) -> Path:
@@ -131,8 +136,7 @@ def _new_draft_path(cwd: Path) -> Path:
 def run_wizard(session: Session) -> Outcome:
     """Run from the section the draft is at to the end."""
     console = session.console
-    console.print(f"草稿自动保存在：[bold]{session.draft}[/bold]\n"
-                  f"中断后继续：nianbao wizard --resume {session.draft}")
+    console.print(f"草稿自动保存在：[bold]{session.draft}[/bold]\n中断后继续：nianbao wizard --resume {session.draft}")
     try:
         return _loop(session)
     except Quit as stop:
@@ -179,10 +183,8 @@ def findings_of(session: Session, report: Report) -> list:
     findings = check(report)
     previous = session.state.previous
     if previous and previous.get("source"):
-        try:
+        with contextlib.suppress(InputError):  # last year's file moved away since: skip the cross-year checks
             findings += cross_year(report, load_report(previous["source"]))
-        except InputError:
-            pass  # last year's file moved away since: skip the cross-year checks
     return findings
 
 
@@ -191,10 +193,15 @@ def finish(session: Session) -> Outcome:
     report = session.report()
     findings = findings_of(session, report)
     show_summary(session.console, report, findings)
-    choices = [("保存数据文件", SAVE), ("保存数据文件并生成 Word 报告（.docx）", SAVE_DOCX),
-               ("保存数据文件并生成 Word 和 PDF 报告", SAVE_ALL)]
+    choices = [
+        ("保存数据文件", SAVE),
+        ("保存数据文件并生成 Word 报告（.docx）", SAVE_DOCX),
+        ("保存数据文件并生成 Word 和 PDF 报告", SAVE_ALL),
+    ]
     choices += [(f"返回修改：{title}", f"{section}:{part}") for section, part, title in _parts(report)]
-    action = session.select("finish", "核对无误后保存。要怎么做？", choices, SAVE_DOCX if not has_errors(findings) else SAVE)
+    action = session.select(
+        "finish", "核对无误后保存。要怎么做？", choices, SAVE_DOCX if not has_errors(findings) else SAVE
+    )
     if action not in (SAVE, SAVE_DOCX, SAVE_ALL):
         session.answers.pop("finish")  # next time the summary offers saving first again
         session.forget(["finish"])
@@ -206,8 +213,10 @@ def finish(session: Session) -> Outcome:
     session.console.print(f"[green]已保存数据文件：{path}[/green]（草稿已删除）")
     targets = {SAVE: (), SAVE_DOCX: ("docx",), SAVE_ALL: ("docx", "pdf")}[action]
     if targets and has_errors(findings):
-        session.console.print("[red]数据有错误，未生成报告。请按上面的提示修改数据文件后运行："
-                              f"nianbao render {path}（如确需先生成草稿，加 --ignore-errors）。[/red]")
+        session.console.print(
+            "[red]数据有错误，未生成报告。请按上面的提示修改数据文件后运行："
+            f"nianbao render {path}（如确需先生成草稿，加 --ignore-errors）。[/red]"
+        )
         targets = ()
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     return Outcome(code, report, path, targets, tuple(findings))
@@ -231,8 +240,11 @@ def save_data_file(session: Session, report: Report) -> Path:
     force = False
     if path.exists():
         alternative = free_name(path)
-        choice = session.select("overwrite", f"文件 {path} 已存在。要怎么做？",
-                                [(f"另存为 {alternative.name}", "new"), (f"覆盖 {path.name}", "overwrite")])
+        choice = session.select(
+            "overwrite",
+            f"文件 {path} 已存在。要怎么做？",
+            [(f"另存为 {alternative.name}", "new"), (f"覆盖 {path.name}", "overwrite")],
+        )
         force = choice == "overwrite"
         path = path if force else alternative
     write_data_file(report, path, force=force)
@@ -253,4 +265,4 @@ def draft_answers(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))["answers"]
 
 
-__all__ = ["Outcome", "open_session", "run_wizard", "build_report", "free_name", "SECTIONS"]
+__all__ = ["SECTIONS", "Outcome", "build_report", "free_name", "open_session", "run_wizard"]

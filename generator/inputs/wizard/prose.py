@@ -5,6 +5,7 @@ begins with a choice — the factual text generated from the tables (taken as it
 a few starting paragraphs, or (never by default) last year's text — then a multi-line edit; directly,
 each sub-part is one multi-line prompt. Reusing last year's wording is warned about as rule T-2 does.
 """
+
 from __future__ import annotations
 
 from ... import prose
@@ -48,8 +49,7 @@ STARTERS = {
     "problems": [
         "一是【公开内容不够全面，部分栏目更新不及时】；二是【政策解读形式较为单一】。"
         "下一步，{who}将【定期检查栏目更新，对重要政策同步制作图解解读】，切实提高公开质量。",
-        "上年度提出的【问题】，已通过【具体措施】得到解决。本年度存在的主要问题是【】，"
-        "改进措施是【】。",
+        "上年度提出的【问题】，已通过【具体措施】得到解决。本年度存在的主要问题是【】，改进措施是【】。",
     ],
 }
 GENERATED = {"overview.active": prose.active_summary, "overview.requests": prose.requests_summary}
@@ -59,8 +59,12 @@ INTRO = "overview.intro"
 
 def part_titles(report: Report) -> dict[str, str]:
     """Every prose part the wizard asks, in report order → its title (开头段落, （一）主动公开 … 六、…)."""
-    return {INTRO: "开头段落", **{f"overview.{k}": title for k, title in report.format.overview_parts},
-            "problems": HEADINGS[4], "other": HEADINGS[5]}
+    return {
+        INTRO: "开头段落",
+        **{f"overview.{k}": title for k, title in report.format.overview_parts},
+        "problems": HEADINGS[4],
+        "other": HEADINGS[5],
+    }
 
 
 def overview(s: Session) -> None:
@@ -71,9 +75,14 @@ def overview(s: Session) -> None:
     if s.state.part in keys:
         keys = [s.state.part]
     else:
-        s.select("prose.mode", "正文怎么写？", [
-            ("用参考文字起草：每一节先选一段参考文字（或按表格数字自动生成），再修改", STARTING_TEXTS),
-            ("每一节直接写（已经写过的内容会预先填好）", DIRECT)])
+        s.select(
+            "prose.mode",
+            "正文怎么写？",
+            [
+                ("用参考文字起草：每一节先选一段参考文字（或按表格数字自动生成），再修改", STARTING_TEXTS),
+                ("每一节直接写（已经写过的内容会预先填好）", DIRECT),
+            ],
+        )
     for key in keys:
         if key == INTRO:
             intro(s)
@@ -99,8 +108,10 @@ def other(s: Session) -> None:
     fee = prose.fee_statement(report)
     if fee:
         s.console.print(f"[dim]信息处理费的说明会自动写入：{fee}[/dim]")
-    s.console.print("[dim]常见事项：落实上级年度政务公开工作要点情况；人大代表建议和政协提案办理结果公开情况；"
-                    "政务公开工作创新情况。没有请直接完成。[/dim]")
+    s.console.print(
+        "[dim]常见事项：落实上级年度政务公开工作要点情况；人大代表建议和政协提案办理结果公开情况；"
+        "政务公开工作创新情况。没有请直接完成。[/dim]"
+    )
     text = s.text("prose.other", PROSE_FIELDS["other"], "", multiline=True)
     _after(s, "other", text)
 
@@ -114,14 +125,20 @@ def part(s: Session, key: str, title: str, required: bool = False) -> str:
         return text
     report = s.report()
     options = _options(s, key, report)
-    choice = s.select(f"prose.{key}.choice", f"{title}：从哪段文字开始写？",
-                      [(label, value) for value, label, _ in options], options[0][0])
+    choice = s.select(
+        f"prose.{key}.choice",
+        f"{title}：从哪段文字开始写？",
+        [(label, value) for value, label, _ in options],
+        options[0][0],
+    )
     if choice == "generated":  # left empty: printed as generated from the numbers, so it follows them
         s.set_many({f"prose.{key}": ""})
         return ""
     start = next((text for value, _, text in options if value == choice), "")
     if choice == "previous":
-        s.console.print("[yellow]这是上年报告的原文。照搬往年内容会被通报（规则 T-2），请按本年度实际情况改写。[/yellow]")
+        s.console.print(
+            "[yellow]这是上年报告的原文。照搬往年内容会被通报（规则 T-2），请按本年度实际情况改写。[/yellow]"
+        )
     text = s.text(f"prose.{key}", f"{title}（可直接修改）", start, required=required, multiline=True)
     _after(s, key, text)
     return text

@@ -4,6 +4,7 @@ Questions are generated from the format definitions (labels come from generator/
 Gate questions come first so that a township with nothing to report answers a handful of prompts, and
 a table row is typed on one line (「3 0 0 0 1 0」), checked against the row's columns as it is typed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ def heading(s: Session, title: str) -> None:
 
 
 # --- agency and year ---------------------------------------------------------------------------
+
 
 def basics(s: Session) -> None:
     heading(s, "单位信息和报告年度")
@@ -63,8 +65,9 @@ def _known_units(s: Session) -> list[dict]:
 def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
     """Every agency field; defaults come only from the unit of the name typed, never from another unit."""
     before = s.answers.get("agency.name")
-    name = s.text("agency.name", AGENCY_FIELDS["name"] + "（如 英林镇人民政府）", before or unit.get("name", ""),
-                  required=True)
+    name = s.text(
+        "agency.name", AGENCY_FIELDS["name"] + "（如 英林镇人民政府）", before or unit.get("name", ""), required=True
+    )
     if before is not None and name != before:  # another unit now: earlier answers were for the one before
         s.set_many({k: None for k in list(s.answers) if k.startswith("agency.") and k != "agency.name"})
     own = next((u for u in units if u["name"] == name), unit if unit.get("name") == name else {})
@@ -81,11 +84,19 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
     short = current("short_name")
     if _wrong_self_reference(kind, short):
         short = ""  # remembered with the slip this very rule now refuses: suggest the right one instead
-    s.text("agency.short_name", AGENCY_FIELDS["short_name"], short or SELF_WORDS.get(kind, ""),
-           validate=lambda text: _wrong_self_reference(kind, text, name) or True)
+    s.text(
+        "agency.short_name",
+        AGENCY_FIELDS["short_name"],
+        short or SELF_WORDS.get(kind, ""),
+        validate=lambda text: _wrong_self_reference(kind, text, name) or True,
+    )
     for key in ("parent", "website", "url", "office", "address", "postcode", "phone", "email"):
-        s.text(f"agency.{key}", AGENCY_FIELDS[key] + "（可不填，直接回车）", current(key),
-               validate=lambda text, key=key: contact_problem(key, text) or True)
+        s.text(
+            f"agency.{key}",
+            AGENCY_FIELDS[key] + "（可不填，直接回车）",
+            current(key),
+            validate=lambda text, key=key: contact_problem(key, text) or True,
+        )
 
 
 def _wrong_self_reference(kind: str, text: str, name: str = "") -> str:
@@ -102,6 +113,7 @@ def _base_year(s: Session) -> int:
 
 
 # --- section 二 --------------------------------------------------------------------------------
+
 
 def active(s: Session) -> None:
     """A gate question, then one line per row: this year's activity only after 「是」, stocks and amounts always."""
@@ -121,12 +133,21 @@ def active(s: Session) -> None:
         columns = [c for c in block.columns if yes or not c.activity]
         if not columns:
             continue
-        defaults = [_stock_default(s, row.key, c.key) if not c.activity else report.number(f"active.{row.key}.{c.key}")
-                    for c in columns]
-        title = (f"{row.label} · {columns[0].label}" if len(columns) == 1
-                 else f"{row.label}（{' '.join(c.label for c in columns)}）")
-        s.row(f"row.active.{row.key}" + ("" if yes else ".stock"), title,
-              [(f"active.{row.key}.{c.key}", c.label, c.kind) for c in columns], defaults)
+        defaults = [
+            _stock_default(s, row.key, c.key) if not c.activity else report.number(f"active.{row.key}.{c.key}")
+            for c in columns
+        ]
+        title = (
+            f"{row.label} · {columns[0].label}"
+            if len(columns) == 1
+            else f"{row.label}（{' '.join(c.label for c in columns)}）"
+        )
+        s.row(
+            f"row.active.{row.key}" + ("" if yes else ".stock"),
+            title,
+            [(f"active.{row.key}.{c.key}", c.label, c.kind) for c in columns],
+            defaults,
+        )
     s.console.print(active_table(s.report()))
 
 
@@ -139,11 +160,13 @@ def _stock_default(s: Session, row: str, col: str):
 
         def n(key: str):
             return report.number(f"active.{row}.{key}") or 0
+
         return n(col) + n(added) - n(removed)
     return report.number(f"active.{row}.{col}")
 
 
 # --- section 三 --------------------------------------------------------------------------------
+
 
 def requests(s: Session) -> None:
     """A gate question, the rows that have numbers, then each row's six applicant columns on one line."""
@@ -159,8 +182,10 @@ def requests(s: Session) -> None:
         return
     rows = _chosen_rows(s, report)
     s.set_many({p: 0 for row, group in paths.items() if row not in rows for p in group})
-    s.console.print(f"[dim]每一行按这个顺序填 {len(table.input_columns)} 个数，用空格隔开（没有的填 0）："
-                    f"{'  '.join(c.label for c in table.input_columns)}[/dim]")
+    s.console.print(
+        f"[dim]每一行按这个顺序填 {len(table.input_columns)} 个数，用空格隔开（没有的填 0）："
+        f"{'  '.join(c.label for c in table.input_columns)}[/dim]"
+    )
     _ask_rows(s, rows)
     s.console.print(requests_table(s.report()))
 
@@ -174,8 +199,13 @@ def _chosen_rows(s: Session, report) -> list[str]:
     table = report.format.requests
     optional = [*outcome_rows(table), table.row("carry_forward")]
     busy = [r.key for r in optional if report.number(f"requests.{r.key}.total")]
-    picked = s.checkbox("rows.requests", "除新收和上年结转外，哪几行有数？（办理结果和结转下年度）",
-                        [(_row_title(r), r.key) for r in optional], busy, required=False)
+    picked = s.checkbox(
+        "rows.requests",
+        "除新收和上年结转外，哪几行有数？（办理结果和结转下年度）",
+        [(_row_title(r), r.key) for r in optional],
+        busy,
+        required=False,
+    )
     return ["new", "carried_over"] + [r.key for r in optional if r.key in picked]
 
 
@@ -193,14 +223,18 @@ def _ask_rows(s: Session, rows: list[str]) -> None:
     for col in dict.fromkeys(busy_columns(report) + unbalanced):
         s.console.print("  " + balance_line(report, report.format, col))
     if unbalanced:
-        again = s.select("balance.requests", "有的列不平衡（一 + 二 ≠ （七）总计 + 四），要怎么做？",
-                         [("重新填写这几行", "redo"), ("先继续，稍后在核对页修改", "continue")])
+        again = s.select(
+            "balance.requests",
+            "有的列不平衡（一 + 二 ≠ （七）总计 + 四），要怎么做？",
+            [("重新填写这几行", "redo"), ("先继续，稍后在核对页修改", "continue")],
+        )
         if again == "redo":
             s.forget([*qids, "balance.requests"])
             _ask_rows(s, rows)
 
 
 # --- section 四 --------------------------------------------------------------------------------
+
 
 def appeals(s: Session) -> None:
     report = s.report()
@@ -216,12 +250,17 @@ def appeals(s: Session) -> None:
     s.set_many({p: 0 for row, group in paths.items() if row not in chosen for p in group})
     for row in chosen:
         cells = [(f"appeals.{row}.{c.key}", c.label, COUNT) for c in table.input_columns]
-        s.row(f"row.appeals.{row}", f"{titles[row]}（{' '.join(label for _, label, _ in cells)}）", cells,
-              [report.number(path) for path, _, _ in cells])
+        s.row(
+            f"row.appeals.{row}",
+            f"{titles[row]}（{' '.join(label for _, label, _ in cells)}）",
+            cells,
+            [report.number(path) for path, _, _ in cells],
+        )
     s.console.print(appeals_table(s.report()))
 
 
 # --- 信息处理费 and publication date ------------------------------------------------------------
+
 
 def fees(s: Session) -> None:
     heading(s, "信息处理费（写入第六部分）")
@@ -242,8 +281,13 @@ def publication(s: Session) -> None:
         default = suggested.isoformat()
     elif not default:
         s.console.print(f"[yellow]今天（{_chinese(today)}）已过公布期限，请填写实际发布日期。[/yellow]")
-    raw = s.text("publication_date.raw", f"发布日期（如 {year + 1}-01-20）", on_enter=default or None,
-                 required=not default, validate=lambda t: bool(parse_date(t)) or DATE_HINT)
+    raw = s.text(
+        "publication_date.raw",
+        f"发布日期（如 {year + 1}-01-20）",
+        on_enter=default or None,
+        required=not default,
+        validate=lambda t: bool(parse_date(t)) or DATE_HINT,
+    )
     s.set_many({"publication_date": str(parse_date(raw))})
 
 

@@ -5,8 +5,10 @@ after every answer. Section code is a pure function of the answers: on ``--resum
 run again from its start, questions already answered in it (``done``) are replayed silently from
 the draft, and the first unanswered question is asked — so the clerk continues exactly there.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -38,6 +40,7 @@ _inquirer_layout = _inquirer.create_inquirer_layout
 
 def _ticked_in_chinese(ic, get_prompt_tokens, **kwargs):
     """questionary's list layout, with a ticked list's answer shown as the ticked titles (「自然人、商业企业」)."""
+
     def tokens():
         out = get_prompt_tokens()
         if not (ic.is_answered and ic.selected_options is not None and out):
@@ -47,6 +50,7 @@ def _ticked_in_chinese(ic, get_prompt_tokens, **kwargs):
             titles = [str(c.title) for c in ic.choices if c.value in ic.selected_options]
             out = [*out[:-1], (style, "、".join(titles) or "（一项也没选）")]
         return out
+
     return _inquirer_layout(ic, tokens, **kwargs)
 
 
@@ -91,22 +95,27 @@ class State:
     part: str | None = None  # with ``editing``: only this prose part of the section (「overview.platform」)
 
     def to_json(self) -> str:
-        return json.dumps({"mark": DRAFT_MARK, "version": DRAFT_VERSION, **asdict(self)},
-                          ensure_ascii=False, indent=1, default=str)
+        return json.dumps(
+            {"mark": DRAFT_MARK, "version": DRAFT_VERSION, **asdict(self)}, ensure_ascii=False, indent=1, default=str
+        )
 
     @classmethod
-    def load(cls, path: Path) -> "State":
+    def load(cls, path: Path) -> State:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputError(f"找不到草稿文件：{path}") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            raise InputError(f"{path.name} 不是向导的草稿文件（无法解析）。请给出向导保存的草稿，"
-                             "例如：nianbao wizard --resume 年报向导草稿.json") from None
+            raise InputError(
+                f"{path.name} 不是向导的草稿文件（无法解析）。请给出向导保存的草稿，"
+                "例如：nianbao wizard --resume 年报向导草稿.json"
+            ) from None
         if not isinstance(data, dict) or data.get("mark") != DRAFT_MARK:
-            raise InputError(f"{path.name} 不是向导的草稿文件。数据文件请用 nianbao check / render 处理，"
-                             "或用 nianbao wizard --answers 文件 预填。")
-        names = {f for f in cls.__dataclass_fields__}
+            raise InputError(
+                f"{path.name} 不是向导的草稿文件。数据文件请用 nianbao check / render 处理，"
+                "或用 nianbao wizard --answers 文件 预填。"
+            )
+        names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
@@ -248,15 +257,29 @@ class Session:
 
     def menu(self, message: str, choices: Sequence[tuple[str, object]], default=None):
         """A choice that is no answer of the report (nothing saved): Ctrl+C's menu, which draft to continue."""
-        question = questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=default,
-                                      instruction=SELECT_HINT, **self._io)
+        question = questionary.select(
+            message,
+            [questionary.Choice(t, v) for t, v in choices],
+            default=default,
+            instruction=SELECT_HINT,
+            **self._io,
+        )
         self.prompts += 1
         _discard_typeahead(question.application.input)
         return question.unsafe_ask()
 
-    def text(self, qid: str, message: str, default: str = "", required: bool = False,
-             multiline: bool = False, validate=None, on_enter: str | None = None) -> str:
+    def text(
+        self,
+        qid: str,
+        message: str,
+        default: str = "",
+        required: bool = False,
+        multiline: bool = False,
+        validate=None,
+        on_enter: str | None = None,
+    ) -> str:
         """Free text, pre-filled with ``default`` (editable); or, with ``on_enter``, empty with Enter = on_enter."""
+
         def check(value: str):
             if required and not value.strip():
                 return "这一项必须填写"
@@ -267,11 +290,13 @@ class Session:
             hint = "（填好后按 Esc 再按 Enter 完成）\n" if multiline else None
             if on_enter is not None:
                 start, hint = "", f"（直接回车 = {on_enter}）"
-            question = questionary.text(message, default=str(start or ""), validate=check, multiline=multiline,
-                                        instruction=hint, **self._io)
+            question = questionary.text(
+                message, default=str(start or ""), validate=check, multiline=multiline, instruction=hint, **self._io
+            )
             if on_enter is not None:
                 _enter_fills(question, on_enter)
             return question
+
         return self.ask(qid, build, lambda v: isinstance(v, str), multiline).strip()
 
     def number(self, qid: str, message: str, kind: str, default=0, limits: tuple | None = None):
@@ -283,8 +308,9 @@ class Session:
             self.save()
         return value
 
-    def numbers(self, qid: str, message: str, columns: list[tuple[str, str]], defaults: list,
-                limits: tuple | None = None) -> list:
+    def numbers(
+        self, qid: str, message: str, columns: list[tuple[str, str]], defaults: list, limits: tuple | None = None
+    ) -> list:
         """Several numbers typed on one line (a table row: 「3 0 0 0 1 0」), checked against the columns as typed.
 
         ``columns`` are (label, kind); Enter alone keeps ``defaults``. The line typed is the answer to ``qid``.
@@ -298,10 +324,12 @@ class Session:
 
         def build(previous):
             count = f"{len(columns)} 个数用空格隔开；" if len(columns) > 1 else ""
-            question = questionary.text(message, validate=check, instruction=f"（{count}直接回车 = {shown}）",
-                                        **self._io)
+            question = questionary.text(
+                message, validate=check, instruction=f"（{count}直接回车 = {shown}）", **self._io
+            )
             _enter_fills(question, shown)
             return question
+
         if qid in self.state.done and _row_problem(str(self.answers.get(qid, "")), columns, limits):
             self.state.done.remove(qid)  # a draft edited by hand, or from another version: ask again
         asked_now = qid not in self.state.done
@@ -321,10 +349,12 @@ class Session:
 
     def confirm(self, qid: str, message: str, default: bool = False) -> bool:
         """Yes or no; y or n must be followed by Enter, so a key press never answers two questions."""
+
         def build(previous):
             start = default if previous is None else bool(previous)
             hint = f"（y 是，n 否，再按 Enter；直接回车 = {'是' if start else '否'}）"
             return questionary.confirm(message, default=start, auto_enter=False, instruction=hint, **self._io)
+
         return self.ask(qid, build, lambda v: isinstance(v, bool))
 
     def select(self, qid: str, message: str, choices: Sequence[tuple[str, object]], default=None):
@@ -332,21 +362,32 @@ class Session:
 
         def build(previous):
             start = previous if previous in values else (default if default in values else values[0])
-            return questionary.select(message, [questionary.Choice(t, v) for t, v in choices], default=start,
-                                      instruction=SELECT_HINT, **self._io)
+            return questionary.select(
+                message,
+                [questionary.Choice(t, v) for t, v in choices],
+                default=start,
+                instruction=SELECT_HINT,
+                **self._io,
+            )
+
         return self.ask(qid, build, lambda v: v in values)
 
-    def checkbox(self, qid: str, message: str, choices: list[tuple[str, str]], checked=(),
-                 required: bool = True) -> list:
+    def checkbox(
+        self, qid: str, message: str, choices: list[tuple[str, str]], checked=(), required: bool = True
+    ) -> list:
         """Tick one or more; with ``required=False`` ticking nothing is an answer too."""
         values = [v for _, v in choices]
 
         def build(previous):
             chosen = set(previous) if previous is not None else set(checked)
             return questionary.checkbox(
-                message, [questionary.Choice(t, v, checked=v in chosen) for t, v in choices],
+                message,
+                [questionary.Choice(t, v, checked=v in chosen) for t, v in choices],
                 validate=lambda picked: bool(picked) or not required or "请至少选择一项（用空格键勾选）",
-                instruction="（↑↓ 移动，空格 勾选/取消，Enter 确认）", **self._io)
+                instruction="（↑↓ 移动，空格 勾选/取消，Enter 确认）",
+                **self._io,
+            )
+
         picked = self.ask(qid, build, lambda v: isinstance(v, list) and (bool(v) or not required))
         return [v for v in picked if v in values]
 
@@ -375,6 +416,7 @@ def _bind_keys(question, multiline: bool) -> None:
         event.app.exit(exception=GoBack())
 
     if not multiline:
+
         @keys.add("escape", "enter")
         def _ignore(event):
             """questionary would otherwise return an empty text for a yes/no or a list question."""
@@ -444,6 +486,7 @@ def _store_number(value):
 
 # --- agency details remembered between runs ----------------------------------------------------
 
+
 def config_dir() -> Path:
     root = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(root) / "nianbao"
@@ -478,7 +521,5 @@ def remember_agency(report: Report) -> None:
     units[agency["name"]] = agency
     order = [agency["name"]] + [n for n in units if n != agency["name"]]
     data = {"units": {n: units[n] for n in order}, "order": order}
-    try:
+    with contextlib.suppress(OSError):  # remembering is a convenience; never fail the wizard over it
         write_atomic(config_dir() / "agency.json", json.dumps(data, ensure_ascii=False, indent=1), force=True)
-    except OSError:
-        pass  # remembering is a convenience; never fail the wizard over it

@@ -1,4 +1,5 @@
 """What the wizard shows: rich tables of sections 二/三/四, the R3-1 balance, the whole text, findings."""
+
 from __future__ import annotations
 
 from rich.table import Table
@@ -17,8 +18,9 @@ def active_table(report: Report) -> Table:
         table.add_column(header)
     for block in fmt.active_blocks:
         for row in block.rows:
-            cells = "；".join(f"{c.label} {format_number(report.number(f'active.{row.key}.{c.key}'), c.kind)}"
-                             for c in block.columns)
+            cells = "；".join(
+                f"{c.label} {format_number(report.number(f'active.{row.key}.{c.key}'), c.kind)}" for c in block.columns
+            )
             table.add_row(block.caption, row.label, cells)
     return table
 
@@ -59,8 +61,10 @@ def appeals_table(report: Report) -> Table:
 def balance(report: Report, column: str) -> tuple[int, int]:
     """R3-1 for one column of 三: (一 + 二, （七）总计 + 四)."""
     n = report.number
-    return (n(f"requests.new.{column}") + n(f"requests.carried_over.{column}"),
-            n(f"requests.total_processed.{column}") + n(f"requests.carry_forward.{column}"))
+    return (
+        n(f"requests.new.{column}") + n(f"requests.carried_over.{column}"),
+        n(f"requests.total_processed.{column}") + n(f"requests.carry_forward.{column}"),
+    )
 
 
 def balance_line(report: Report, fmt: Format, column: str) -> str:
@@ -73,8 +77,11 @@ def balance_line(report: Report, fmt: Format, column: str) -> str:
 
 def busy_columns(report: Report) -> list[str]:
     fmt = report.format
-    return [c.key for c in fmt.requests.input_columns
-            if any(report.number(f"requests.{r.key}.{c.key}") for r in fmt.requests.rows)]
+    return [
+        c.key
+        for c in fmt.requests.input_columns
+        if any(report.number(f"requests.{r.key}.{c.key}") for r in fmt.requests.rows)
+    ]
 
 
 def show_summary(console, report: Report, findings: list[Finding]) -> None:
@@ -114,6 +121,7 @@ def show_findings(console, findings: list[Finding]) -> None:
 
 def _escape(text: str) -> str:
     from rich.markup import escape
+
     return escape(text)
 
 
