@@ -57,14 +57,15 @@ def screen_stylesheet() -> str:
 
 
 def keep_tokens(text: str) -> Markup:
-    """Escape ``text`` and wrap each token in a span that does not break (a long URL: only after a slash)."""
+    """Escape ``text`` and wrap each token in a span that does not break; a URL may break only after a slash
+    (kept whole, it would leave the line before it stretched across the whole width)."""
     out, end = [], 0
     for match in TOKEN.finditer(text):
         out.append(breakable(text[end : match.start()]))
         token = match.group()
         if len(token) < 2:
             out.append(escape(token))
-        elif len(token) <= LONG_TOKEN:
+        elif len(token) <= LONG_TOKEN and not token.startswith(("http", "www.")):
             out.append(Markup('<span class="nobr">%s</span>') % token)
         else:
             out.append(Markup("/<wbr>").join(breakable(part) for part in token.split("/")))
