@@ -69,7 +69,7 @@ def r3_1_balance(report: Report) -> list[Finding]:
         )
         if processed is None:
             processed = report.typed_totals.get(f"requests.total_processed.{col.key}")
-        if None in (new, carried, processed, forward):
+        if new is None or carried is None or processed is None or forward is None:
             unchecked[f"列「{col.label}」"] = _unread(
                 report, [f"requests.{r}.{col.key}" for r in ("new", "carried_over", *outcomes, "carry_forward")]
             )

@@ -71,11 +71,11 @@ def load_readonly(source, data_only: bool = False):
         cast.keeps_text = True  # type: ignore[attr-defined]
         _reader._cast_number = cast
     original_size = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+    ReadOnlyWorksheet._get_size = _size_from_head
     try:
         return load_workbook(source, read_only=True, data_only=data_only)
     finally:
-        ReadOnlyWorksheet._get_size = original_size  # type: ignore[method-assign]
+        ReadOnlyWorksheet._get_size = original_size
 
 
 def _size_from_head(sheet) -> None:

@@ -31,7 +31,8 @@ _ARGPARSE_ZH = {
     "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
     "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
 }
-argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # argparse looks its messages up through `_`
+# argparse looks its messages up through its module-level `_`, which typeshed does not declare
+argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
 
 
 def _formats(value: str) -> list[str]:

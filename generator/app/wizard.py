@@ -33,7 +33,11 @@ def complete(session) -> int:
     from ..inputs.wizard import run_wizard
 
     outcome = run_wizard(session)
-    rendered = [render_to(session.console, outcome.report, outcome.data_file.parent, t) for t in outcome.targets]
+    if not outcome.targets:
+        return outcome.code
+    report, data_file = outcome.report, outcome.data_file
+    assert report is not None and data_file is not None, "outputs are asked for once the report is saved"
+    rendered = [render_to(session.console, report, data_file.parent, t) for t in outcome.targets]
     return outcome.code if all(rendered) else max(outcome.code, EXIT_INPUT)
 
 

@@ -146,7 +146,7 @@ def _run(request: BatchRequest, output: Path, expected, plan, workdir: Path, spo
     return code
 
 
-def _available_targets(targets) -> tuple[tuple[str, ...], Exception | None]:
+def _available_targets(targets) -> tuple[tuple[str, ...], NianbaoError | None]:
     """The formats to render; PDF is dropped (and its reason returned, to be reported once) without WeasyPrint."""
     if "pdf" not in targets:
         return tuple(targets), None
@@ -425,13 +425,14 @@ def _run_pool(tasks: Iterator[Task], options: Options, jobs: int, done, work=pro
     A worker that dies (out of memory, a crash in a native library) costs only the agencies in flight:
     they are reported as not processed, a fresh set of workers carries on, and a re-run redoes them.
     """
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     def start() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=init_worker, initargs=(options,))
 
-    executor, pending = start(), {}
+    executor = start()
+    pending: dict[Future[dict], tuple[Task, ProcessPoolExecutor]] = {}  # in flight -> (its task, its pool)
 
     def restart(broken: ProcessPoolExecutor) -> None:
         nonlocal executor

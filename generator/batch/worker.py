@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..checks import check, cross_year
 from ..errors import InputError
@@ -25,6 +26,9 @@ from ..findings import ERROR, Finding, has_errors
 from ..outputs import write_atomic
 from ..prose import file_stem
 from ..report import Report
+
+if TYPE_CHECKING:
+    from ..inputs.roster import RosterLayout
 
 RECORD = ".nianbao.json"
 OK, WARNINGS, ERRORS, UNREADABLE = "通过", "有提醒", "有错误", "无法读取"
@@ -41,7 +45,7 @@ class Options:
     targets: tuple[str, ...]
     force: bool
     ignore_errors: bool
-    layout: object = None  # RosterLayout when the input is a roster
+    layout: RosterLayout | None = None  # when the input is a roster
     previous_db: str | None = None  # sqlite index of last year's data, by unit code and normalised name
     deadline: tuple[int, int] = (1, 31)  # publication deadline (month, day) of the following year (G-6)
     codes: dict | None = None  # normalised name -> unit code, from the list of expected units
@@ -53,7 +57,7 @@ class Task:
     folder: str  # agency folder name (safe, unique within the run)
     source: str  # where the data is, for people: 「第 7 行」 or a file name
     row: int | None  # roster row number, or None for a file
-    payload: object  # the row's values, or the file path
+    payload: tuple | str  # the row's values, or the file path
     digest: str  # hash of the input and the settings that shape the output
     unit: tuple[str, str] = ("", "")  # (unit code, contact person) from the roster's optional columns
 
@@ -62,6 +66,12 @@ _options: Options | None = None
 _done = 0
 COLLECT_EVERY = 20  # agencies between full garbage collections: keeps a worker at ~75 MB instead of growing
 _previous: sqlite3.Connection | None = None
+
+
+def options() -> Options:
+    """The options of this worker's run."""
+    assert _options is not None, "init_worker() runs first in every worker process"
+    return _options
 
 
 def init_worker(options: Options, in_child: bool = True) -> None:
@@ -82,10 +92,10 @@ def process(task: Task) -> dict:
     _done += 1
     if _done % COLLECT_EVERY == 0:
         gc.collect()  # python-docx/lxml leave reference cycles the automatic collector reaches too rarely
-    folder = Path(_options.output) / task.folder
+    folder = Path(options().output) / task.folder
     old = _read_record(folder)
-    targets, kept, kept_targets = wanted_targets(_options.targets), {}, {}
-    if not _options.force and _is_finished(old, task.digest, folder):
+    targets, kept, kept_targets = wanted_targets(options().targets), {}, {}
+    if not options().force and old is not None and _is_finished(old, task.digest, folder):
         targets = tuple(t for t in targets if t not in old.get("targets", {}))
         if not targets or not old["files"]:  # all there, or nothing to render (errors): done already
             return {**old, "seq": task.seq, "source": task.source, "skipped": True, "written": []}
@@ -124,9 +134,9 @@ def process(task: Task) -> dict:
         return _finish(record, ERRORS if has_errors(findings) else WARNINGS if findings else OK, findings, folder, old)
     findings, stage = [], "校验"
     try:
-        findings = check(report, _options.deadline) + _cross_year(report, record)
+        findings = check(report, options().deadline) + _cross_year(report, record)
         status = ERRORS if has_errors(findings) else WARNINGS if findings else OK
-        if status != ERRORS or _options.ignore_errors:
+        if status != ERRORS or options().ignore_errors:
             stage = "输出"
             findings += _write_outputs(report, targets, folder, old, record, draft=status == ERRORS)
     except OSError as exc:
@@ -136,7 +146,7 @@ def process(task: Task) -> dict:
         return {
             **record,
             "status": ERRORS,
-            "findings": [Finding(stage, ERROR, task.folder, disk_full_message(_options.output)).as_dict()],
+            "findings": [Finding(stage, ERROR, task.folder, disk_full_message(options().output)).as_dict()],
             "finished": False,
         }
     except Exception as exc:
@@ -201,8 +211,9 @@ def _describe(record: dict, report: Report) -> None:
         fees_amount=_plain(report.fees.amount),
         content=hashlib.sha256(content.encode()).hexdigest()[:16],
     )
-    if not record["code"] and _options.codes:
-        record["code"] = _options.codes.get(normalise_name(agency.name), "")
+    codes = options().codes
+    if not record["code"] and codes:
+        record["code"] = codes.get(normalise_name(agency.name), "")
 
 
 def not_processed(task: Task, exc: BaseException) -> dict:
@@ -234,11 +245,14 @@ def _read(task: Task, record: dict) -> Report:
     if task.row is not None:
         from ..inputs.roster import report_from_row
 
-        return report_from_row(_options.layout, task.row, task.payload)
+        layout = options().layout
+        assert layout is not None and isinstance(task.payload, tuple), "a roster run's task: a row of the roster"
+        return report_from_row(layout, task.row, task.payload)
     from ..inputs import FORM_SUFFIXES, load_report
     from ..inputs.roster import is_roster
     from .rollup import is_rollup, read_rollup
 
+    assert isinstance(task.payload, str), "a folder run's task: a file path"
     path = Path(task.payload)
     if path.suffix.lower() in FORM_SUFFIXES and is_rollup(path):
         record["kind"] = "rollup"
@@ -254,12 +268,13 @@ def _read(task: Task, record: dict) -> Report:
 def _cross_year(report: Report, record: dict) -> list[Finding]:
     """X-1/X-2 (and T-2) against last year's data of the same unit (by unit code, else by name), when given."""
     global _previous
-    if not _options.previous_db:
+    previous_db = options().previous_db
+    if not previous_db:
         return []
     from .status import normalise_name
 
     if _previous is None:
-        _previous = sqlite3.connect(f"{Path(_options.previous_db).as_uri()}?mode=ro", uri=True)
+        _previous = sqlite3.connect(f"{Path(previous_db).as_uri()}?mode=ro", uri=True)
     row, how = None, ""
     keys = (("code", record["code"], "单位代码"), ("norm", normalise_name(report.agency.name), "名称"))
     for column, key, by in keys:
@@ -317,7 +332,7 @@ def _write_outputs(
     findings, allowed = [], {}
     for name, (target, data) in outputs.items():
         path, digest = folder / name, _sha(data)
-        if path.exists() and not _options.force:
+        if path.exists() and not options().force:
             current = _sha(path.read_bytes())
             if current != digest and current not in known.get(name, ()):
                 findings.append(

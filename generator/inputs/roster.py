@@ -264,18 +264,16 @@ def read_layout(header_rows: list[tuple]) -> RosterLayout:
     """Match the two header rows against each format's columns; raise InputError naming what is missing."""
     row1, row2 = (list(r) for r in header_rows[:2])
     row1 += [None] * (len(row2) - len(row1))
-    found, group = {}, ""
+    found: dict[tuple[str, str], int] = {}  # (group, label) -> column index
+    group = ""
     for index, (top, label) in enumerate(zip(row1, row2)):
         group = _normalise(top) or group  # merged group cells are empty after their first column
         found.setdefault((group, _normalise(label)), index)
-    best = None
-    for key, fmt in FORMATS.items():
-        cols = roster_columns(fmt)
-        hits = [(found.get((_normalise(c.group), _normalise(c.label))), c) for c in cols]
-        score = sum(i is not None for i, _ in hits)
-        if best is None or score > best[0]:
-            best = (score, key, hits)
-    _, key, hits = best
+    matches = [
+        (key, [(found.get((_normalise(c.group), _normalise(c.label))), c) for c in roster_columns(fmt)])
+        for key, fmt in FORMATS.items()
+    ]
+    key, hits = max(matches, key=lambda match: sum(i is not None for i, _ in match[1]))  # first format of the top score
     missing = [c for i, c in hits if i is None and c.key not in UNIT_COLUMNS]
     if missing:
         names = "；".join(f"「{c.group}」下的「{c.label}」" for c in missing[:8])

@@ -19,7 +19,7 @@ from docx.shared import Length
 from ..document import BODY, DATE, DRAFT_NOTE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE, build_document
 from ..prose import title
 from ..report import Report
-from ..tables import Grid
+from ..tables import Cell, Grid
 from .docx_reference import (
     STYLE_BODY,
     STYLE_H1,
@@ -51,6 +51,7 @@ def render_docx(report: Report, template: Path | None = None, draft: bool = Fals
     shift = _chars_per_line(doc) - LINE_CHARS
     for block in build_document(report):
         if block.kind == TABLE:
+            assert block.grid is not None, "build_document gives every table block its grid"
             _paragraph(doc, block.text, style_ids[STYLE_H1])
             body.insert(len(body) - 1, parse_xml(table_xml(block.grid, style_ids[STYLE_TABLE])))
             continue
@@ -143,6 +144,7 @@ def table_xml(grid: Grid, style_id: str) -> str:
         cells, c = [], 0
         while c < grid.ncols:
             cell = cover[r][c]
+            assert cell is not None, "a grid's cells cover every position of it"
             span_width = sum(widths[c : c + cell.colspan])
             tc_pr = f'<w:tcW w:w="{span_width}" w:type="dxa"/>'
             if cell.colspan > 1:
@@ -174,8 +176,8 @@ def table_xml(grid: Grid, style_id: str) -> str:
     )
 
 
-def _coverage(grid: Grid, nrows: int) -> list[list]:
-    cover = [[None] * grid.ncols for _ in range(nrows)]
+def _coverage(grid: Grid, nrows: int) -> list[list[Cell | None]]:
+    cover: list[list[Cell | None]] = [[None] * grid.ncols for _ in range(nrows)]
     for cell in grid.cells:
         for r in range(cell.row, cell.row + cell.rowspan):
             for c in range(cell.col, cell.col + cell.colspan):

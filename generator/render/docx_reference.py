@@ -342,7 +342,8 @@ def save_deterministic(doc) -> bytes:
         parts = list(package.iter_parts())
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
+        # python-docx annotates its writer factory class where any object with write() does
+        PackageWriter._write_parts(writer, parts)  # type: ignore[arg-type]
     return out.getvalue()
 
 

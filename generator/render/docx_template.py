@@ -191,7 +191,9 @@ def _complete_styles(doc) -> dict[str, str]:
         style = _find_style(doc, role)
         if style is None:
             style = parse_xml(_reference_styles()[role])
-            style_id = _unique(style.get(qn("w:styleId")), taken)
+            reference_id = style.get(qn("w:styleId"))
+            assert reference_id is not None, "every style of our reference.docx has an id"
+            style_id = _unique(reference_id, taken)
             style.set(qn("w:styleId"), style_id)
             for ref in ("w:link", "w:next", "w:rsid"):
                 for old in style.findall(qn(ref)):

@@ -142,7 +142,7 @@ def _detect_format(name: str, wb) -> Format:
     ours = {key_for(n) for n in wb.defined_names} - {None}
     by_names = {key: len(ours & set(layout(fmt).slots)) for key, fmt in FORMATS.items()}
     if marker is None:
-        best = max(by_names, key=by_names.get)
+        best = max(by_names, key=lambda key: by_names[key])
         if by_names[best] == 0 and _is_roster(wb):
             raise InputError(
                 f"{name}：这是汇总填报表（每行一个单位），不是单个单位的填报表。请用 nianbao batch {name} -o 输出目录 处理。"

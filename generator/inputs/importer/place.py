@@ -107,9 +107,9 @@ class Placer:
                 Finding(
                     "G-1",
                     WARNING,
-                    f"{section} · {run.label.where}",
-                    f"表格标签写作「{snippet(run.label.text)}」，规范写法是「{run.official}」。",
-                    operands={"原文": run.label.text, "规范写法": run.official},
+                    f"{section} · {run.named.where}",
+                    f"表格标签写作「{snippet(run.named.text)}」，规范写法是「{run.official}」。",
+                    operands={"原文": run.named.text, "规范写法": run.official},
                 )
             )
         self.flush_spaces(section)
@@ -436,15 +436,18 @@ class Placer:
                     return rows
                 sums[column.key] = sums.get(column.key, 0) + parsed.value
         self.seen.add("requests.other")
+        first = parts[0].label
+        # rows of 三 always have an item: their label, or the first value of a run under a blank label
+        assert first is not None
         for key, value in sums.items():
             path = f"requests.other.{key}"
             (self.report.typed_totals if key == "total" else self.report.numbers)[path] = value
-            self.report.places[path] = f"{self.fmt.describe(path)}（{parts[0].label.where}起三行之和）"
+            self.report.places[path] = f"{self.fmt.describe(path)}（{first.where}起三行之和）"
         self.findings.append(
             Finding(
                 "G-2",
                 WARNING,
-                f"{section} · （六）其他处理（{parts[0].label.where}）",
+                f"{section} · （六）其他处理（{first.where}）",
                 f"（六）其他处理按2021年版分为 {len(parts)} 行，本报告其余表格为2019年版，已把这几行的和填入2019年版的"
                 f"「（六）其他处理」（自然人 {sums.get('natural', 0)}，总计 {sums.get('total', 0)}），请核对。",
                 path="requests.other",

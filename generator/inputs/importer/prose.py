@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 
 from ... import prose as generated
 from ...checks import NO_FEE
@@ -163,7 +164,7 @@ def read_fees(builder: ReportBuilder) -> None:
         elif match := re.search(r"收取[^。；]{0,12}信息处理费([\d.,]+)元(?:（(\d+)件）)?", flat):
             fees = Fees(
                 collected=True,
-                amount=parse_number(match.group(1), AMOUNT).value,
+                amount=_amount(match.group(1)),
                 cases=int(match.group(2)) if match.group(2) else None,
             )
         if fees.collected is not None:
@@ -172,3 +173,9 @@ def read_fees(builder: ReportBuilder) -> None:
     lines = text.split("\n")
     if fees.collected is not None and lines and lines[0] == generated.fee_statement(builder.build()):
         builder.prose["other"] = "\n".join(lines[1:])
+
+
+def _amount(digits: str) -> Decimal | None:
+    """An amount as printed (digits, dots, commas): parse_number gives a Decimal for AMOUNT unless blank."""
+    value = parse_number(digits, AMOUNT).value
+    return None if value is None else Decimal(value)

@@ -58,7 +58,8 @@ class Structure:
 
     def end_of(self, k: int, items: list[Item]) -> int:
         """Index where section k's own text ends (next heading or table, whichever comes first)."""
-        start = self.headings[k] if self.headings[k] is not None else -1
+        heading = self.headings[k]
+        start = -1 if heading is None else heading
         return min([i for i in self.bounds() if i > start], default=len(items))
 
 
@@ -115,16 +116,17 @@ def find_structure(items: list[Item]) -> Structure:
     ]
     previous = structure.title_end - 1
     for k in range(6):
+        anchor = anchors[k]
         later = [a for a in anchors[k + 1 :] if a is not None and a > previous]
-        limit = anchors[k] if anchors[k] is not None else min(later, default=len(items))
+        limit = anchor if anchor is not None else min(later, default=len(items))
         window = [
             c for c in structure.candidates if previous < c.index < limit and any(w in c.text for w in SECTION_WORDS[k])
         ]
         if window:
-            chosen = window[-1] if anchors[k] is not None else window[0]
+            chosen = window[-1] if anchor is not None else window[0]
             structure.headings[k] = previous = chosen.index
-        elif anchors[k] is not None:
-            previous = anchors[k]
+        elif anchor is not None:
+            previous = anchor
     structure.extras = _local_sections(structure)
     return structure
 
@@ -178,9 +180,11 @@ def split_signature(paragraphs: list[Item]) -> tuple[list[Item], str, tuple[int,
     body = list(paragraphs)
     while body and PAGE_NUMBER.match(compact(body[-1].text)):
         body.pop()
-    date = signer = None
+    date: tuple[int, int, int] | None = None
+    signer = None
     if body and (match := DATE.match(compact(body[-1].text))):
-        date = tuple(map(int, match.groups()))
+        year, month, day = (int(g) for g in match.groups())
+        date = (year, month, day)
         body.pop()
     if (
         body

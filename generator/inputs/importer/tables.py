@@ -41,6 +41,12 @@ class Run:
     def has_values(self) -> bool:
         return any(not is_blank(v.text) for v in self.values)
 
+    @property
+    def named(self) -> Item:
+        """The label item of a run that matched a label (``labels`` or ``official`` set)."""
+        assert self.label is not None, "runs() starts every run that matched a label with its label item"
+        return self.label
+
 
 @dataclass
 class RowRead:
@@ -247,7 +253,7 @@ def read_active(items: list[Item]) -> TableRead:
             if len(formats) == 1:
                 (key,) = formats
                 block_votes.setdefault(block, Counter())[key] += 1
-                read.evidence.setdefault(key, run.label.text)
+                read.evidence.setdefault(key, run.named.text)
         elif "row" in kinds:
             pending.append((block, run))
             read.found = True
@@ -275,7 +281,7 @@ def _active_row(run: Run, block: str, votes: Counter | None, read: TableRead) ->
     elif len(options) == 1:
         (key,) = options
         read.votes[key] += 1
-        read.evidence.setdefault(key, run.label.text)
+        read.evidence.setdefault(key, run.named.text)
     return RowRead(in_block[0].text, run.label, options, run.values, variant=twin or "")
 
 
@@ -309,7 +315,7 @@ def read_requests(items: list[Item]) -> TableRead:
             if len(options) == 1 and not group:  # 「（六）其他处理」 alone is no evidence: 2021 has it as a group
                 (key,) = options
                 read.votes[key] += 1
-                read.evidence.setdefault(key, run.label.text)
+                read.evidence.setdefault(key, run.named.text)
             sequence.append(RowRead(rows[0].text, run.label, options, run.values))
         elif run.has_values() and all(label.kind == "group" for label in run.labels):
             sequence.append(run)

@@ -15,7 +15,7 @@ from ...formats import AMOUNT, COUNT, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outco
 from ...numbers import parse_date
 from ...report import AGENCY_FIELDS, Agency
 from .session import Session, default_year, remembered_units
-from .view import active_table, agency_table, appeals_table, balance, balance_line, busy_columns, requests_table
+from .view import active_table, agency_table, appeals_table, balance_line, busy_columns, out_of_balance, requests_table
 
 GATE_ACTIVE = "本年度制发、废止规范性文件或作出许可、处罚、强制决定吗？"
 GATE_REQUESTS = "本年度是否收到政府信息公开申请或有上年结转？"
@@ -219,7 +219,7 @@ def _ask_rows(s: Session, rows: list[str]) -> None:
         qids.append(f"row.requests.{key}")
         s.row(qids[-1], _row_title(table.row(key)), cells, [report.number(path) for path, _, _ in cells])
     report = s.report()
-    unbalanced = [c.key for c in table.input_columns if len(set(balance(report, c.key))) > 1]
+    unbalanced = [c.key for c in table.input_columns if out_of_balance(report, c.key)]
     for col in dict.fromkeys(busy_columns(report) + unbalanced):
         s.console.print("  " + balance_line(report, report.format, col))
     if unbalanced:

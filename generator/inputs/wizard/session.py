@@ -365,7 +365,8 @@ class Session:
             return questionary.select(
                 message,
                 [questionary.Choice(t, v) for t, v in choices],
-                default=start,
+                # questionary compares ``default`` with each choice's value, which may be any object
+                default=start,  # type: ignore[arg-type]
                 instruction=SELECT_HINT,
                 **self._io,
             )

@@ -7,7 +7,7 @@ from rich.table import Table
 from ...findings import ERROR, Finding, summary
 from ...formats import CONTENT, HEADINGS, Format
 from ...numbers import format_number
-from ...report import Report
+from ...report import Number, Report
 
 
 def active_table(report: Report) -> Table:
@@ -58,19 +58,29 @@ def appeals_table(report: Report) -> Table:
     return table
 
 
-def balance(report: Report, column: str) -> tuple[int, int]:
-    """R3-1 for one column of 三: (一 + 二, （七）总计 + 四)."""
-    n = report.number
-    return (
-        n(f"requests.new.{column}") + n(f"requests.carried_over.{column}"),
-        n(f"requests.total_processed.{column}") + n(f"requests.carry_forward.{column}"),
+def balance(report: Report, column: str) -> tuple[Number, Number] | None:
+    """R3-1 for one column of 三: (一 + 二, （七）总计 + 四); None when a number of it was not read."""
+    new, carried, processed, forward = (
+        report.number(f"requests.{row}.{column}") for row in ("new", "carried_over", "total_processed", "carry_forward")
     )
+    if new is None or carried is None or processed is None or forward is None:
+        return None
+    return new + carried, processed + forward
+
+
+def out_of_balance(report: Report, column: str) -> bool:
+    """Both sides of R3-1 were read for the column, and they differ."""
+    sums = balance(report, column)
+    return sums is not None and sums[0] != sums[1]
 
 
 def balance_line(report: Report, fmt: Format, column: str) -> str:
     """The printed table note (一 + 二 = （七）+ 四) checked for one column, in rich markup."""
     label = fmt.requests.column(column).label
-    left, right = balance(report, column)
+    sums = balance(report, column)
+    if sums is None:
+        return f"「{label}」：有未读取的数，[yellow]无法核对[/yellow]"
+    left, right = sums
     verdict = "[green]✓ 平衡[/green]" if left == right else f"[red]✗ 不平衡，相差 {left - right}[/red]"
     return f"「{label}」：一+二 = {left}，（七）总计+四 = {right}  {verdict}"
 
