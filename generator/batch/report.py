@@ -430,8 +430,9 @@ def print_summary(spool, filing: Filing, rollups: dict, files: list[Path], info:
         problems = rollup.findings + rollup.comparisons
         verdict = "通过" if not problems else f"发现 {len(problems)} 个问题，见校验结果"
         print(f"汇总（{rollup.year}年度，{rollup.agencies} 个单位，校验{verdict}）：")
-    for path in files:
-        print(f"  {path}")
+        for path in files:
+            if path.stem == rollup.stem_name:
+                print(f"  {path}")
 
 
 def unmatched_last_year(spool, previous: dict) -> list[str]:

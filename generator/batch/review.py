@@ -129,7 +129,11 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
 
 
 def _template():
-    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(PAGE)
+    from ..rules import rule_name
+
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["rule_name"] = rule_name
+    return env.from_string(PAGE)
 
 
 PAGE_CSS = """
@@ -281,7 +285,7 @@ PAGE = """<!DOCTYPE html>
 {% else %}{% set items = items | rejectattr("rule", "in", fill_in) | list %}{% endif %}
 {% if items %}
 <p class="sev sev-{{ group }}">{{ label }}（{{ items | length }}）</p>
-<ul class="findings">{% for f in items %}<li>[{{ f.rule }}] {{ f.where }}：{{ f.message }}</li>{% endfor %}</ul>
+<ul class="findings">{% for f in items %}<li>[{{ f.rule }}{% if rule_name(f.rule) %} {{ rule_name(f.rule) }}{% endif %}] {{ f.where }}：{{ f.message }}</li>{% endfor %}</ul>
 {% endif %}
 {% endfor %}
 </details>
