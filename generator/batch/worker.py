@@ -100,22 +100,7 @@ def process(task: Task) -> dict:
         if not targets or not old["files"]:  # all there, or nothing to render (errors): done already
             return {**old, "seq": task.seq, "source": task.source, "skipped": True, "written": []}
         kept, kept_targets = old["files"], old.get("targets", {})  # e.g. a second run adds --to pdf
-    record = {
-        "seq": task.seq,
-        "folder": task.folder,
-        "source": task.source,
-        "digest": task.digest,
-        "name": "",
-        "code": task.unit[0],
-        "contact": task.unit[1],
-        "year": None,
-        "format": None,
-        "files": dict(kept),
-        "targets": dict(kept_targets),
-        "written": [],
-        "numbers": None,
-        "skipped": False,
-    }
+    record = new_record(task, files=dict(kept), targets=dict(kept_targets))
     try:
         report = _read(task, record)
     except InputError as exc:
@@ -222,7 +207,12 @@ def not_processed(task: Task, exc: BaseException) -> dict:
         f"处理这个单位时工作进程意外退出（{type(exc).__name__}），可能是内存不足。"
         "已完成的单位不受影响；请重新运行同一命令，会从这里继续。"
     )
-    return {
+    return new_record(task, status=ERRORS, findings=[Finding("处理", ERROR, task.source, message).as_dict()])
+
+
+def new_record(task: Task, **fields) -> dict:
+    """The record of one agency before it is read: where it came from; nothing read or written yet."""
+    record = {
         "seq": task.seq,
         "folder": task.folder,
         "source": task.source,
@@ -236,9 +226,8 @@ def not_processed(task: Task, exc: BaseException) -> dict:
         "written": [],
         "numbers": None,
         "skipped": False,
-        "status": ERRORS,
-        "findings": [Finding("处理", ERROR, task.source, message).as_dict()],
     }
+    return {**record, **fields}
 
 
 def _read(task: Task, record: dict) -> Report:
