@@ -31,6 +31,7 @@ class NumberCell:
     value: int | Decimal | None  # None: not acceptable (see finding)
     finding: Finding | None = None  # R0-1: an error when unreadable, a warning when normalised
     blank: bool = False  # nothing typed (value 0); the caller reports it (R0-2)
+    note: str = ""  # how it was interpreted (parse_number's note)
 
 
 def shown(raw: object) -> str:
@@ -46,8 +47,13 @@ def shown(raw: object) -> str:
     return str(raw).strip()
 
 
-def read_number(raw: object, kind: str, where: str, path: str, extra_note: str = "") -> NumberCell:
-    """One number cell: its value and the R0-1 finding when it had to be interpreted or cannot be read."""
+def read_number(
+    raw: object, kind: str, where: str, path: str, extra_note: str = "", source: str = "输入"
+) -> NumberCell:
+    """One number cell: its value and the R0-1 finding when it had to be interpreted or cannot be read.
+
+    ``source`` names what the value is in the finding's operands: 输入 (typed) or 原文 (printed in a report).
+    """
     parsed: Parsed = parse_number(raw, kind)
     if parsed.blank:
         return NumberCell(parsed.value, blank=True)
@@ -55,8 +61,9 @@ def read_number(raw: object, kind: str, where: str, path: str, extra_note: str =
         return NumberCell(
             None,
             Finding(
-                "R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={"输入": clip(shown(raw))}
+                "R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={source: clip(shown(raw))}
             ),
+            note=parsed.note,
         )
     note = "；".join(filter(None, [parsed.note, extra_note]))
     if not note:
@@ -70,8 +77,9 @@ def read_number(raw: object, kind: str, where: str, path: str, extra_note: str =
             where,
             f"「{shown(raw)}」已按 {value} 处理（{note}），请核对。",
             path=path,
-            operands={"输入": shown(raw), "按": parsed.value},
+            operands={source: shown(raw), "按": parsed.value},
         ),
+        note=note,
     )
 
 

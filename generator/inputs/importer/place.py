@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ...cells import read_number
 from ...findings import ERROR, WARNING, Finding
 from ...formats import AMOUNT, COUNT, FORMATS, Format, outcome_rows
 from ...numbers import format_number, parse_number
@@ -237,34 +238,14 @@ class Placer:
         if kind == AMOUNT and (converted := self.convert_unit(path, item, where)) is not None:
             target[path] = converted
             return
-        parsed = parse_number(item.text, kind)
-        target[path] = parsed.value
-        if parsed.value is None:
+        cell = read_number(item.text, kind, where, path, source="原文")
+        target[path] = cell.value
+        if cell.value is None:
             self.report.unread[path] = item.text.strip()
-            self.findings.append(
-                Finding(
-                    "R0-1",
-                    ERROR,
-                    where,
-                    f"{parsed.note}，无法读取，请改为数字。",
-                    path=path,
-                    operands={"原文": item.text},
-                )
-            )
-        elif parsed.note == SPACES_ONLY:
-            self.spaces.append((where, item.text))
-        elif parsed.note:
-            self.findings.append(
-                Finding(
-                    "R0-1",
-                    WARNING,
-                    where,
-                    f"原文「{item.text.strip()}」已按 {format_number(parsed.value, kind)} 读取"
-                    f"（{parsed.note}），请核对。",
-                    path=path,
-                    operands={"原文": item.text, "按": parsed.value},
-                )
-            )
+        if cell.note == SPACES_ONLY:
+            self.spaces.append((where, item.text))  # one finding for the whole table
+        elif cell.finding:
+            self.findings.append(cell.finding)
 
     def convert_unit(self, path: str, item: Item, where: str) -> Decimal | None:
         """An amount printed in the other unit (「251000元」 where the column is in 万元): converted, with a warning."""
