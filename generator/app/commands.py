@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -225,9 +226,22 @@ def _uninterrupted():
 
 
 def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
+    """One output's bytes; what was removed from the template is said once per run (on stdout, with the findings)."""
     from ..render import render
+    from ..render.docx_template import TemplateStripped
 
-    return render(report, target, Path(template) if template else None, draft)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TemplateStripped)
+        data = render(report, target, Path(template) if template else None, draft)
+    for warning in caught:
+        text = str(warning.message)
+        if isinstance(warning.message, TemplateStripped) and text not in _SAID:
+            _SAID.add(text)
+            say(text)
+    return data
+
+
+_SAID: set[str] = set()  # template reminders already printed by this process
 
 
 def cmd_schema(args) -> int:
