@@ -8,11 +8,12 @@ that needs them, so ``nianbao --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date
 
-from .. import __version__
-from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
+from .. import __version__, interrupts
+from ..errors import EXIT_INPUT
 
 MAX_JOBS = 64
 
@@ -176,12 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):  # a character the console cannot show never stops a command
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure:
-            reconfigure(errors="backslashreplace")
-    parser = build_parser()
+    _readable_output()
+    interrupts.install()
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help()
@@ -189,9 +188,28 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import run
 
         return run(args)
-    except KeyboardInterrupt:
-        print("\n已中断（Ctrl+C）。没有留下写了一半的文件；需要时重新运行同一命令即可。", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+            print(f"\n{interrupts.describe(exc)}没有留下写了一半的文件；需要时重新运行同一命令即可。", file=sys.stderr)
+        return interrupts.exit_code(exc)
+    except BrokenPipeError:  # `nianbao --help | head -1`
+        from .commands import pipe_closed
+
+        return pipe_closed()
+
+
+def _readable_output() -> None:
+    """Chinese comes out readable whatever the locale: a C/POSIX locale (ASCII) becomes UTF-8; a console
+    that cannot show a character (GBK) shows it escaped rather than stopping the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        encoding = (getattr(stream, "encoding", None) or "ascii").lower().replace("-", "").replace("_", "")
+        if encoding in ("ascii", "usascii", "ansix3.41968", "646", "latin1", "iso88591"):
+            reconfigure(encoding="utf-8", errors="replace")
+        else:
+            reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

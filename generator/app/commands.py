@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
-import threading
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
+from .. import interrupts
 from ..checks import check, cross_year
 from ..errors import (
     EXIT_FINDINGS,
     EXIT_INPUT,
-    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_PIPE,
     InputError,
     NianbaoError,
     OutputError,
@@ -58,6 +56,8 @@ def run(args) -> int:
     except NianbaoError as exc:
         say(str(exc), sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader of our output went away (`| head`): end quietly, as Unix tools do
+        return pipe_closed()
     except OSError as exc:  # a file the command reads or writes beyond the checked ones
         say(f"无法读写 {exc.filename or '文件'}：{why_not_written(exc)}", sys.stderr)
         return EXIT_INPUT
@@ -70,6 +70,17 @@ def run(args) -> int:
             sys.stderr,
         )
         return EXIT_INPUT
+
+
+def pipe_closed() -> int:
+    """Exit code 141 (128 + SIGPIPE), without a message: stdout is pointed at the null device so that Python's
+    final flush cannot complain about the closed pipe either."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE
 
 
 def say(text: str, stream=None) -> None:
@@ -151,14 +162,14 @@ def cmd_render(args) -> int:
                     rendered[path] = _render_one(report, path.suffix[1:], args.template, draft)
                 except PdfUnavailable as exc:  # the other formats are still written; the message comes once
                     pdf_missing = exc
-            with _uninterrupted():
+            with interrupts.held():
                 for path, data in rendered.items():
                     progress.write(path, data)
                     say(f"已生成：{path}")
                 progress.done(name)
-    except KeyboardInterrupt:
-        say(progress.stopped("已中断（Ctrl+C）。"), sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        say(progress.stopped(interrupts.describe(exc)), sys.stderr)
+        return interrupts.exit_code(exc)
     except OutputError as exc:
         raise OutputError(progress.stopped(str(exc))) from None
     if pdf_missing:
@@ -207,22 +218,6 @@ class _Progress:
 
 def _command(parts: list[str]) -> str:
     return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
-
-
-@contextmanager
-def _uninterrupted():
-    """Hold Ctrl-C while one input's files are written (milliseconds), so they are written all or none."""
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught and previous is signal.default_int_handler:
-        raise KeyboardInterrupt
 
 
 def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:

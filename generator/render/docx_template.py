@@ -24,7 +24,6 @@ from lxml import etree
 from ..errors import InputError
 from ..limits import check_size, check_zip
 from ..resources import template_bytes
-from .template_safety import reminder, sanitise
 from .docx_reference import (
     FONT_TABLE,
     STYLE_BODY,
@@ -36,6 +35,7 @@ from .docx_reference import (
     font_table_entries,
     page_number_footer,
 )
+from .template_safety import reminder, sanitise
 
 REFERENCE = "reference.docx"  # in templates/: page setup and styles (GB/T 9704)
 ROLES = (STYLE_BODY, STYLE_TITLE, STYLE_H1, STYLE_H2, STYLE_TABLE, STYLE_SIGNATURE)

@@ -28,6 +28,7 @@ from rich.console import Console
 from ...cells import read_number, read_text
 from ...errors import InputError
 from ...formats import AMOUNT, COUNT, format_for_year
+from ...interrupts import Interrupted
 from ...numbers import format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
@@ -235,6 +236,8 @@ class Session:
             _discard_typeahead(question.application.input)
             try:
                 value = question.unsafe_ask()
+            except Interrupted:  # a signal, not Ctrl+C typed at the prompt: no menu
+                raise
             except KeyboardInterrupt:
                 self._interrupted()
                 continue
@@ -250,6 +253,8 @@ class Session:
         choices = [("保存草稿并退出（以后可以接着填）", "save"), ("继续填写", "continue"), ("退出并删除草稿", "delete")]
         try:
             choice = self.menu("已按 Ctrl+C。要保存并退出吗？", choices)
+        except Interrupted:
+            raise
         except KeyboardInterrupt:
             choice = "save"
         if choice != "continue":
