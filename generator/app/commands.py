@@ -116,7 +116,7 @@ def cmd_check(args) -> int:
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
         if not args.json:
-            say(f"{name}（{report.agency.name} {report.year}年度，{report.format.name}）")
+            say(f"{name}（{clip(report.agency.name)} {report.year}年度，{report.format.name}）")
             print_findings(findings)
     if args.json:
         print(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))

@@ -12,6 +12,7 @@ __all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "InputError", "l
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
+OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml")  # refused with advice by sniff.check_report_file
 
 
 def load_report(path: str | Path):
@@ -23,6 +24,10 @@ def load_report(path: str | Path):
         raise InputError(f"{path} 是文件夹，请给出一个数据文件、填报表或年度报告文件。")
     check_size(path, "输入文件")  # a pipe or device would block every reader; a file of gigabytes is refused unread
     suffix = path.suffix.lower()
+    if suffix in REPORT_SUFFIXES or suffix in OTHER_DOCUMENTS:
+        from .sniff import check_report_file
+
+        check_report_file(path)  # .doc (also renamed .docx), .mht (also saved as .html), a PDF of 1,000 pages
     if suffix in DATA_SUFFIXES:
         from .datafile import read_data_file
 

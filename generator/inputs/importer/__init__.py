@@ -41,6 +41,7 @@ from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
+from ..sniff import check_report_file
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
 from .prose import (
@@ -65,6 +66,7 @@ def import_report(path: Path) -> Report:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
+    check_report_file(path)  # a regular file; not .doc or .mht in disguise; a PDF of a report's length
     source = read_source(path)
     try:
         return build_report(source, path.name)
