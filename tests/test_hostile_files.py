@@ -18,7 +18,7 @@ from helpers import ROOT, run_cli
 from openpyxl import load_workbook
 
 from generator.formats import FORMAT_2021
-from generator.inputs import InputError, load_report
+from generator.inputs import InputError
 from generator.inputs.excel import write_form
 from generator.inputs.excel.layout import FORMAT_NAME, name_for
 from generator.inputs.roster import ROSTER_SHEET, iter_roster, write_roster

@@ -14,9 +14,9 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from ..cells import NO, YES, read_number, read_text, read_yes_no, shown
