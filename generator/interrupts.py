@@ -9,6 +9,8 @@ interrupts it with a traceback; and a watchdog ends the process (``os._exit``) i
 - ``install()``: in the main thread, once per process (``nianbao`` does it before running a command).
 - ``exit_code(exc)``: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP (128 + the signal's number).
 - ``describe(exc)``: 「已中断（Ctrl+C）。」 / 「已中断（收到终止信号 SIGTERM）。」 / 「已中断（终端已关闭，SIGHUP）。」
+- ``redirected(deliver)``: a context in which a signal is handed to ``deliver`` (an event loop's exit) rather
+  than raised wherever the main thread is;
 - ``held()``: a context in which signals wait (a few milliseconds of writes that must happen all or none);
   the first one is raised when it ends.
 """
@@ -19,7 +21,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 GRACE = 4.0  # seconds between the first signal and the forced end of a process that did not stop by itself
@@ -43,6 +45,7 @@ class _State:
     first: int | None = None  # the first signal received
     holding = 0  # depth of held() contexts
     pending: int | None = None  # a signal received while held
+    deliver: Callable[[Interrupted], bool] | None = None  # see redirected()
 
 
 def install() -> None:
@@ -78,6 +81,17 @@ def held() -> Iterator[None]:
         raise Interrupted(signum)
 
 
+@contextmanager
+def redirected(deliver: Callable[[Interrupted], bool]) -> Iterator[None]:
+    """Within the block a signal is handed to ``deliver`` (which returns True when it took it) instead of being
+    raised where the main thread happens to be: an event loop (the wizard's prompts) ends itself with it."""
+    previous, _State.deliver = _State.deliver, deliver
+    try:
+        yield
+    finally:
+        _State.deliver = previous
+
+
 def _handle(signum: int, frame) -> None:
     if _State.holding:
         _State.pending = _State.pending or signum
@@ -86,7 +100,10 @@ def _handle(signum: int, frame) -> None:
         return
     _State.first = signum
     _start_watchdog(signum)
-    raise Interrupted(signum)
+    interrupted = Interrupted(signum)
+    if _State.deliver is not None and _State.deliver(interrupted):
+        return
+    raise interrupted
 
 
 def _start_watchdog(signum: int) -> None:

@@ -2,6 +2,7 @@
 5 s with 130 / 143 / 129, no traceback, no temporary file left, and says how to go on."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -96,3 +97,33 @@ def test_import_ends_cleanly_on_sigterm(tmp_path):
     rc, err, took = interrupt(proc, [signal.SIGTERM, signal.SIGTERM])
     assert (rc, took < LIMIT) == (143, True), err
     assert "Traceback" not in err and not (tmp_path / "out.yaml").exists() and not leftovers(tmp_path)
+
+
+@pytest.mark.tmux
+@pytest.mark.skipif(not shutil.which("tmux"), reason="tmux 未安装（make test 会安装）")
+@pytest.mark.parametrize("signum,code,said", [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGHUP, 129, "SIGHUP")],
+                         ids=["SIGTERM", "SIGHUP"])
+def test_the_wizard_saves_its_draft_and_ends_on_a_signal(tmp_path, signum, code, said):
+    from test_wizard_tmux import Terminal
+
+    env = {**os.environ, "LANG": "C.UTF-8", "XDG_CONFIG_HOME": str(tmp_path / "config"), "TERM": "xterm-256color"}
+    terminal = Terminal(tmp_path, env)
+    try:
+        terminal.start("wizard")
+        terminal.answer("? 报告年度", "2021")
+        terminal.answer("? 机关名称", "英林镇人民政府")
+        terminal.wait_for("? 自称")
+        os.kill(terminal.pid(), signum)
+        sent, dead = time.monotonic(), ""
+        while time.monotonic() - sent < 10 and dead != "1":
+            dead = terminal.tmux("display-message", "-p", "-t", "wiz", "#{pane_dead}").strip()
+            time.sleep(0.05)
+        took = time.monotonic() - sent
+        status = terminal.tmux("display-message", "-p", "-t", "wiz", "#{pane_dead_status}").strip()
+        screen = terminal.screen()
+        assert (dead, status, took < LIMIT) == ("1", str(code), True), screen
+        assert said in screen and "已保存草稿" in screen and "--resume" in screen and "Traceback" not in screen
+        saved = json.loads((tmp_path / "年报向导草稿.json").read_text(encoding="utf-8"))["answers"]
+        assert saved["agency.name"] == "英林镇人民政府"
+    finally:
+        terminal.close()

@@ -28,7 +28,7 @@ from rich.console import Console
 from ...cells import read_number, read_text
 from ...errors import InputError
 from ...formats import AMOUNT, COUNT, format_for_year
-from ...interrupts import Interrupted
+from ...interrupts import Interrupted, redirected
 from ...numbers import format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
@@ -235,7 +235,8 @@ class Session:
             self.prompts += 1
             _discard_typeahead(question.application.input)
             try:
-                value = question.unsafe_ask()
+                with redirected(lambda signal: _end_prompt(question.application, signal)):
+                    value = question.unsafe_ask()
             except Interrupted:  # a signal, not Ctrl+C typed at the prompt: no menu
                 raise
             except KeyboardInterrupt:
@@ -249,7 +250,7 @@ class Session:
         self.save()
         return value
 
-    def _interrupted(self) -> None:
+    def _interrupted(self) -> None:  # Ctrl+C typed at a prompt
         choices = [("保存草稿并退出（以后可以接着填）", "save"), ("继续填写", "continue"), ("退出并删除草稿", "delete")]
         try:
             choice = self.menu("已按 Ctrl+C。要保存并退出吗？", choices)
@@ -529,3 +530,11 @@ def remember_agency(report: Report) -> None:
     data = {"units": {n: units[n] for n in order}, "order": order}
     with contextlib.suppress(OSError):  # remembering is a convenience; never fail the wizard over it
         write_atomic(config_dir() / "agency.json", json.dumps(data, ensure_ascii=False, indent=1), force=True)
+
+
+def _end_prompt(application, signal: Interrupted) -> bool:
+    """End a running prompt with ``signal`` (prompt_toolkit then restores the terminal); False when none runs."""
+    if not application.is_running or application.future is None or application.future.done():
+        return False
+    application.exit(exception=signal)
+    return True
