@@ -9,6 +9,7 @@ the draft, and the first unanswered question is asked — so the clerk continues
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -235,7 +236,7 @@ class Session:
             self.prompts += 1
             _discard_typeahead(question.application.input)
             try:
-                with redirected(lambda signal: _end_prompt(question.application, signal)):
+                with redirected(functools.partial(_end_prompt, question.application)):
                     value = question.unsafe_ask()
             except Interrupted:  # a signal, not Ctrl+C typed at the prompt: no menu
                 raise
