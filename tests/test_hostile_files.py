@@ -296,3 +296,23 @@ def test_render_from_a_bad_template_is_never_an_internal_error(tmp_path):
     result = run_cli("render", BUSY, "-o", tmp_path / "out", "--to", "docx", "--template", path)
     assert_refused(result, "模板文件", "无法打开")
     assert render(report_of(example_dict(BUSY)), "docx")  # the default template still works in this process
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="没有命名管道")
+def test_a_fifo_given_as_the_wizards_draft_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "草稿.json"
+    os.mkfifo(fifo)
+    code = ("import sys; from pathlib import Path; from generator.errors import InputError\n"
+            "from generator.inputs.wizard.session import State\n"
+            "try:\n    State.load(Path(sys.argv[1]))\nexcept InputError as exc:\n    print(exc)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(fifo)], capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "不是普通文件" in result.stdout.decode("utf-8"), result
+
+
+def test_an_unreadable_file_is_explained_in_chinese(tmp_path):
+    with pytest.raises(InputError, match="找不到文件") as caught:
+        from generator.limits import read_limited
+
+        read_limited(tmp_path / "无.yaml")
+    assert "No such file" not in str(caught.value)

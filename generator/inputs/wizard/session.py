@@ -30,6 +30,7 @@ from ...cells import read_number, read_text
 from ...errors import InputError
 from ...formats import AMOUNT, COUNT, format_for_year
 from ...interrupts import Interrupted, redirected
+from ...limits import MAX_DATA_FILE_BYTES, read_limited
 from ...numbers import format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
@@ -103,11 +104,12 @@ class State:
 
     @classmethod
     def load(cls, path: Path) -> State:
+        if not path.exists():
+            raise InputError(f"找不到草稿文件：{path}")
+        raw = read_limited(path, "向导草稿", MAX_DATA_FILE_BYTES)  # a pipe or device never blocks the wizard
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"找不到草稿文件：{path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
             raise InputError(
                 f"{path.name} 不是向导的草稿文件（无法解析）。请给出向导保存的草稿，"
                 "例如：nianbao wizard --resume 年报向导草稿.json"
