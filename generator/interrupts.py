@@ -135,6 +135,17 @@ def _watch_native_waits() -> None:
         return
     thread = threading.Thread(target=_wake_up_reader, args=(read_end,), name="nianbao-signals", daemon=True)
     thread.start()
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
+def _forget_in_child() -> None:
+    """A forked child (a worker) must not wake the parent's watchdog with its own signals."""
+    _State.first = _State.pending = None
+    _State.holding = 0
+    try:
+        signal.set_wakeup_fd(-1)
+    except ValueError:  # forked from another thread: the wake-up fd belongs to the main thread's interpreter state
+        pass
 
 
 def _wake_up_reader(read_end: int) -> None:
