@@ -17,6 +17,7 @@ interrupts it with a traceback; and a watchdog ends the process (``os._exit``) i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -142,10 +143,8 @@ def _forget_in_child() -> None:
     """A forked child (a worker) must not wake the parent's watchdog with its own signals."""
     _State.first = _State.pending = None
     _State.holding = 0
-    try:
+    with contextlib.suppress(ValueError):  # forked from a thread other than the main one: nothing to undo
         signal.set_wakeup_fd(-1)
-    except ValueError:  # forked from another thread: the wake-up fd belongs to the main thread's interpreter state
-        pass
 
 
 def _wake_up_reader(read_end: int) -> None:
