@@ -129,7 +129,12 @@ def activex_and_links(parts):
     in_header(parts, '<w:r><w:object><w:control r:id="rIdAx" w:name="CheckBox1"/></w:object></w:r>'
                      '<w:hyperlink r:id="rIdLink"><w:r><w:t>官网</w:t></w:r></w:hyperlink>'
                      '<w:fldSimple w:instr=" INCLUDEPICTURE &quot;http://evil.example/x.png&quot; \\d ">'
-                     '<w:r><w:t>图</w:t></w:r></w:fldSimple>')
+                     '<w:r><w:t>图</w:t></w:r></w:fldSimple>'
+                     # a field code split over runs, as Word writes it after an edit
+                     '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDEPIC</w:instrText></w:r>'
+                     '<w:r><w:instrText>TURE "http://evil.example/split.png" \\d </w:instrText></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>章</w:t></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
 ATTACKS = {

@@ -267,12 +267,35 @@ def _neutralise_fields(root, removed: Removed) -> bool:
             _unwrap(simple)
             removed.add(FIELD)
             changed = True
-    for code in root.iter(f"{{{W}}}instrText"):
-        if FETCHING_FIELD.match(code.text or ""):
-            code.text = ""
+    for codes in _field_codes(root):  # a field's code may be split over many runs: judged whole
+        if FETCHING_FIELD.match("".join(code.text or "" for code in codes)):
+            for code in codes:
+                code.text = ""
             removed.add(FIELD)
             changed = True
     return changed
+
+
+def _field_codes(root) -> list[list]:
+    """The w:instrText elements of each complex field (between its begin and separate/end marks), nested ones apart."""
+    fields: list[list] = []
+    open_fields: list[list] = []
+    for element in root.iter(f"{{{W}}}fldChar", f"{{{W}}}instrText"):
+        if element.tag == f"{{{W}}}instrText":
+            if open_fields:
+                open_fields[-1].append(element)
+            else:  # a code without its begin mark: judged alone
+                fields.append([element])
+            continue
+        kind = element.get(f"{{{W}}}fldCharType")
+        if kind == "begin":
+            open_fields.append([])
+        elif kind in ("separate", "end") and open_fields:
+            codes = open_fields.pop()
+            fields.append(codes)
+            if kind == "separate":  # the result follows: a placeholder keeps begin/end balanced
+                open_fields.append([])
+    return fields + open_fields
 
 
 def _orphaned(element, root) -> bool:
