@@ -321,3 +321,20 @@ def test_an_unreadable_file_is_explained_in_chinese(tmp_path):
 
         read_limited(tmp_path / "无.yaml")
     assert "No such file" not in str(caught.value)
+
+
+def test_a_number_column_copied_to_the_end_without_its_group_is_refused_too(tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    def copy_inner_column(sheet, wb):
+        labels = [sheet.cell(2, c).value for c in range(1, sheet.max_column + 1)]
+        source = next(c for c in range(2, sheet.max_column + 1)  # inside a merged group, a label used in many
+                      if sheet.cell(1, c).value is None and labels.count(sheet.cell(2, c).value) > 1)
+        last = sheet.max_column + 1
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, last, sheet.cell(row, source).value)
+        copy_inner_column.source, copy_inner_column.last = source, last
+
+    text = refused(roster(tmp_path, copy_inner_column))
+    letter = get_column_letter(copy_inner_column.last)
+    assert f"{letter} 列表头是" in text and f"请删除 {letter} 列" in text and "同名" in text

@@ -299,7 +299,7 @@ def read_layout(header_rows: list[tuple], sheet: str = ROSTER_SHEET) -> RosterLa
         here = _normalise(label)
         first = found.get((group, here), by_label.get(here) if here in _single_labels() else None)
         if here and first is not None:
-            raise InputError(_duplicate(sheet, first, index, group, str(label).strip()))
+            raise InputError(_duplicate(sheet, first, index, str(label).strip()))
         found.setdefault((group, here), index)
         by_label.setdefault(here, index)
     matches = [
@@ -315,15 +315,43 @@ def read_layout(header_rows: list[tuple], sheet: str = ROSTER_SHEET) -> RosterLa
             f"工作表「{sheet}」的表头与{FORMATS[key].name}的汇总填报表不一致，缺少：{names}{more}。"
             "请用 nianbao form --batch 重新生成空白汇总表，再把数据粘贴进去。"
         )
+    _no_stray_copy(row2, hits, sheet)
     return RosterLayout(key, sheet, tuple((i, c) for i, c in hits if i is not None))
 
 
-def _duplicate(sheet: str, first: int, second: int, group: str, label: str) -> str:
+def _no_stray_copy(labels: list, hits: list[tuple[int | None, RosterColumn]], sheet: str) -> None:
+    """A column that is read nowhere but carries the label of a read one (a copy whose group cell was left
+    behind) is refused with both columns: which of the two holds the right numbers is not ours to guess."""
+    read = {i: c for i, c in hits if i is not None}
+    for index, label in enumerate(labels):
+        here = _normalise(label)
+        if index in read or not here:
+            continue
+        twins = [i for i, c in read.items() if _normalise(c.label) == here]
+        if len(twins) == 1:
+            raise InputError(_duplicate(sheet, twins[0], index, str(label).strip()))
+        if twins:
+            raise InputError(_stray(sheet, twins, index, str(label).strip()))
+
+
+def _stray(sheet: str, twins: list[int], index: int, label: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(index + 1)
+    same = "、".join(get_column_letter(i + 1) for i in twins[:3]) + (" 等" if len(twins) > 3 else "")
+    return (
+        f"工作表「{sheet}」的 {letter} 列表头是「{clip(label, 40)}」，与 {same} 列同名，但上面一行没有它的分组，"
+        f"无法确定它属于哪一项，也就不会被读取。如果是复制时多出的一列，请删除 {letter} 列；"
+        "否则请把其中的数字填到对应的列后再删除它。"
+    )
+
+
+def _duplicate(sheet: str, first: int, second: int, label: str) -> str:
     from openpyxl.utils import get_column_letter
 
     a, b = get_column_letter(first + 1), get_column_letter(second + 1)
     return (
-        f"工作表「{sheet}」的表头有两列相同：{a} 列和 {b} 列都是「{clip(label, 40)}」（{clip(group, 40)}）。"
+        f"工作表「{sheet}」的表头有两列相同：{a} 列和 {b} 列都是「{clip(label, 40)}」。"
         f"只能保留一列，否则无法确定该读哪一列：请核对两列的内容，删除多余的一列（如复制时多出的 {b} 列）后再试。"
     )
 
