@@ -24,10 +24,6 @@ def load_report(path: str | Path):
         raise InputError(f"{path} 是文件夹，请给出一个数据文件、填报表或年度报告文件。")
     check_size(path, "输入文件")  # a pipe or device would block every reader; a file of gigabytes is refused unread
     suffix = path.suffix.lower()
-    if suffix in REPORT_SUFFIXES or suffix in OTHER_DOCUMENTS:
-        from .sniff import check_report_file
-
-        check_report_file(path)  # .doc (also renamed .docx), .mht (also saved as .html), a PDF of 1,000 pages
     if suffix in DATA_SUFFIXES:
         from .datafile import read_data_file
 
@@ -36,7 +32,7 @@ def load_report(path: str | Path):
         from .excel import read_form
 
         return read_form(path)
-    if suffix in REPORT_SUFFIXES:
+    if suffix in REPORT_SUFFIXES or suffix in OTHER_DOCUMENTS:  # the importer refuses the latter with advice
         from .importer import import_report
 
         return import_report(path)
