@@ -257,7 +257,7 @@ def _json_problem(message: str) -> str:
     for words, explanation in JSON_PROBLEMS:
         if message.startswith(words):
             return explanation
-    return f"无法解析（{clip(message)}）。"
+    return "无法解析。请检查这一处的引号、逗号和括号是否配对（JSON 的字段名和文字都要用英文双引号）。"
 
 
 def _json_int(text: str):
