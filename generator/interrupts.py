@@ -2,11 +2,11 @@
 
 The application installs the handlers once (``install()``); each of the three signals then raises
 ``Interrupted`` (a ``KeyboardInterrupt``, so every ``except KeyboardInterrupt`` that cleans up and says what is
-done runs for all three). While that clean-up runs, further signals are ignored, so a second Ctrl-C never
-interrupts it with a traceback; and a watchdog ends the process (``os._exit``) if it is still alive
+done runs for all three). From then on the three signals are ignored (SIG_IGN), so a second Ctrl-C never
+interrupts the clean-up with a traceback, nor kills the interpreter while it shuts down; and a watchdog ends the process (``os._exit``) if it is still alive
 ``GRACE`` seconds after the first signal, even when the main thread is stuck in native code.
 
-- ``install()``: in the main thread, once per process (``nianbao`` does it before running a command).
+- ``install()``: in the main thread, before running a command (``nianbao``'s ``main`` does it).
 - ``exit_code(exc)``: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP (128 + the signal's number).
 - ``describe(exc)``: 「已中断（Ctrl+C）。」 / 「已中断（收到终止信号 SIGTERM）。」 / 「已中断（终端已关闭，SIGHUP）。」
 - ``redirected(deliver)``: a context in which a signal is handed to ``deliver`` (an event loop's exit) rather
@@ -47,18 +47,25 @@ class _State:
     holding = 0  # depth of held() contexts
     pending: int | None = None  # a signal received while held
     deliver: Callable[[Interrupted], bool] | None = None  # see redirected()
+    watching = False  # the wake-up reader runs (once per process)
 
 
 def install() -> None:
-    """Route SIGINT, SIGTERM and SIGHUP to ``Interrupted`` (main thread only; elsewhere this does nothing)."""
+    """Route SIGINT, SIGTERM and SIGHUP to ``Interrupted`` (main thread only; elsewhere this does nothing).
+
+    The handlers stay for the life of the process: a signal after the command's clean-up must not kill it with a
+    traceback either."""
     if threading.current_thread() is not threading.main_thread():
         return
+    _State.first = _State.pending = None  # a new command (tests run many in one process)
     for signum in SIGNALS:
         try:
             signal.signal(signum, _handle)
         except (OSError, ValueError):  # a signal this platform does not let us handle
             continue
-    _watch_native_waits()
+    if not _State.watching:
+        _State.watching = True
+        _watch_native_waits()
 
 
 def exit_code(exc: BaseException) -> int:
@@ -79,7 +86,7 @@ def held() -> Iterator[None]:
         _State.holding -= 1
     if not _State.holding and _State.pending is not None:
         signum, _State.pending = _State.pending, None
-        raise Interrupted(signum)
+        raise _begin(signum)
 
 
 @contextmanager
@@ -97,14 +104,21 @@ def _handle(signum: int, frame) -> None:
     if _State.holding:
         _State.pending = _State.pending or signum
         return
-    if _State.first is not None:  # the clean-up of the first one is running: let it finish
-        return
-    _State.first = signum
-    _start_watchdog(signum)
-    interrupted = Interrupted(signum)
+    interrupted = _begin(signum)
     if _State.deliver is not None and _State.deliver(interrupted):
         return
     raise interrupted
+
+
+def _begin(signum: int) -> Interrupted:
+    """The end starts: the three signals are ignored from now on, through the interpreter's own shutdown (which
+    would reset handlers to the default and die of a late signal), and the watchdog runs."""
+    _State.first = signum
+    for other in SIGNALS:
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(other, signal.SIG_IGN)
+    _start_watchdog(signum)
+    return Interrupted(signum)
 
 
 def _start_watchdog(signum: int) -> None:
@@ -143,6 +157,7 @@ def _forget_in_child() -> None:
     """A forked child (a worker) must not wake the parent's watchdog with its own signals."""
     _State.first = _State.pending = None
     _State.holding = 0
+    _State.watching = False  # the reader thread did not survive the fork
     with contextlib.suppress(ValueError):  # forked from a thread other than the main one: nothing to undo
         signal.set_wakeup_fd(-1)
 
@@ -156,6 +171,6 @@ def _wake_up_reader(read_end: int) -> None:
             return
         if not data:
             return
-        if not started and data[0] in SIGNALS:
+        if not started and data[0] in SIGNALS and signal.getsignal(data[0]) is _handle:
             started = True
             _start_watchdog(data[0])
