@@ -1,0 +1,197 @@
+"""雷同 across units: the same prose in one section of two units' reports.
+
+``similar_prose`` compares each section's prose of every pair of units of a run; ``common_prose`` names
+the sentences it leaves out because most units share them; ``similarity_findings`` turns the pairs into
+reminders (rule L-1) for both units.
+
+How a pair is measured: each unit's section is split into sentences and normalised (``text.normalise``:
+its own names, 本镇/我乡-type self-references, numbers and dates, punctuation and spaces taken out).
+Sentences found in most units of the run — the province's boilerplate 「根据《中华人民共和国政府信息公开
+条例》…现将…年度报告如下」 — are dropped (``common_prose``). What is left is cut into 4-character
+shingles; the ratio of a pair is the share of the shorter section's distinct shingles that also occur in
+the other section. A section with fewer than ``MIN_CHARS`` characters left is not compared.
+
+Speed: candidates come from an inverted index with prefix filtering (the rarest shingles of each section
+are probed; a pair at or above the threshold must share one of them), so 1,000 units do not mean
+500,000 exact comparisons per section. The filter is exact for this ratio: no pair above the threshold
+is missed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..findings import WARNING, Finding
+from ..formats import HEADINGS
+from ..report import Report
+from .text import NAME_MARK, NUMBER_MARK, normalise, own_names, section_texts, sentences, shingles
+
+RULE = "L-1"
+MIN_CHARS = 20  # normalised characters a section needs (after boilerplate) to be compared
+COMMON_SHARE = 0.5  # a sentence in more than this share of the units with the section is boilerplate…
+COMMON_MIN = 4  # …and in at least this many units (three copies in a small run stay 雷同)
+SAMPLE_CHARS = 40
+CLAUSE_END = re.compile(r"[，,、：:；;。！？!?]")
+
+
+@dataclass(frozen=True)
+class SimilarProse:
+    """Two units whose prose in one section is largely the same."""
+
+    section: str  # the section heading as printed, e.g. "一、总体情况"
+    first: str  # unit full name (the one given first in the run)
+    second: str
+    ratio: float  # 0..1: share of the shorter section's 4-character runs found in the other (see module doc)
+    sample: str  # a shared sentence in the first unit's wording, a reviewer can search for it
+    ignored: int = 0  # boilerplate sentences of this section left out of the comparison (common to most units)
+
+
+@dataclass
+class _Section:
+    """One unit's prose in one section: its sentences, original and normalised."""
+
+    unit: int
+    name: str
+    names: list[str]  # the unit's own names (normalised out)
+    sentences: list[tuple[str, str]]
+    kept: list[tuple[str, str]] = field(default_factory=list)  # the sentences that are not boilerplate
+    text: str = ""  # the normalised kept sentences, joined
+    shingles: frozenset[str] = frozenset()
+
+
+def similar_prose(
+    units: Sequence[tuple[str, Report]], *, threshold: float = 0.8, common_share: float = COMMON_SHARE
+) -> list[SimilarProse]:
+    """Every pair of units whose prose in a section is at least ``threshold`` the same (see module doc).
+
+    ``units``: (unit full name, report) in the order of the run. Pairs come in section order, then in
+    the order of their units in the run.
+    """
+    pairs: list[SimilarProse] = []
+    for section, docs in _sections(units).items():
+        common = _common(docs, common_share)
+        for a, b, ratio in _pairs(_prepare(docs, common), threshold):
+            first, second = (a, b) if a.unit < b.unit else (b, a)
+            pairs.append(SimilarProse(section, first.name, second.name, ratio, _sample(first, second), len(common)))
+    order = {heading: i for i, heading in enumerate(HEADINGS)}
+    position = {name: i for i, (name, _) in reversed(list(enumerate(units)))}
+    pairs.sort(key=lambda p: (order.get(p.section, len(order)), position[p.first], position[p.second]))
+    return pairs
+
+
+def common_prose(
+    units: Sequence[tuple[str, Report]], *, common_share: float = COMMON_SHARE
+) -> dict[str, tuple[str, ...]]:
+    """Per section, the boilerplate sentences ``similar_prose`` leaves out, in the wording of the first unit
+    that has them (to show the reviewer what was not counted as 雷同)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for section, docs in _sections(units).items():
+        common = _common(docs, common_share)
+        wording: dict[str, str] = {}
+        for doc in docs:
+            for orig, norm in doc.sentences:
+                if norm in common:
+                    wording.setdefault(norm, orig)
+        if wording:
+            out[section] = tuple(wording.values())
+    return out
+
+
+def similarity_findings(pairs: Sequence[SimilarProse]) -> dict[str, list[Finding]]:
+    """Reminders (L-1) per unit name: one per section, naming every unit it shares that section with."""
+    by_place: dict[tuple[str, str], list[tuple[str, SimilarProse]]] = defaultdict(list)
+    for pair in pairs:
+        by_place[(pair.first, pair.section)].append((pair.second, pair))
+        by_place[(pair.second, pair.section)].append((pair.first, pair))
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for (unit, section), others in by_place.items():
+        others.sort(key=lambda o: -o[1].ratio)
+        out[unit].append(_finding(section, others))
+    return dict(out)
+
+
+def _finding(section: str, others: list[tuple[str, SimilarProse]]) -> Finding:
+    shown = "、".join(f"{name}（{pair.ratio:.0%}）" for name, pair in others[:3])
+    more = f"等 {len(others)} 个单位" if len(others) > 3 else ""
+    sample = others[0][1].sample
+    ignored = others[0][1].ignored
+    note = f"（各单位通用的 {ignored} 句套话已不计）" if ignored else ""
+    return Finding(
+        RULE,
+        WARNING,
+        section,
+        f"与 {shown}{more} 的同一部分相同（如「{sample}」）{note}，评估时会按雷同扣分：请按本单位的实际情况改写。",
+        path=f"prose.{section}",
+        operands={"相同单位": {name: round(pair.ratio, 2) for name, pair in others}},
+    )
+
+
+def _sections(units: Sequence[tuple[str, Report]]) -> dict[str, list[_Section]]:
+    """Per section heading, every unit's prose in it, sentence by sentence (original and normalised)."""
+    out: dict[str, list[_Section]] = defaultdict(list)
+    for index, (name, report) in enumerate(units):
+        names = own_names(report, name)
+        for section, text in section_texts(report).items():
+            pairs = [(s, normalise(s, names)) for s in sentences(text)]
+            out[section].append(_Section(index, name, names, [(o, n) for o, n in pairs if n]))
+    return out
+
+
+def _common(docs: list[_Section], share: float) -> set[str]:
+    """Normalised sentences in more than ``share`` of the units (and at least COMMON_MIN): boilerplate."""
+    counts = Counter(norm for doc in docs for norm in {n for _, n in doc.sentences})
+    floor = max(COMMON_MIN, math.floor(share * len(docs)) + 1)
+    return {norm for norm, count in counts.items() if count >= floor}
+
+
+def _prepare(docs: list[_Section], common: set[str]) -> list[_Section]:
+    """The sections long enough to compare once boilerplate is left out, with their shingles."""
+    out = []
+    for doc in docs:
+        doc.kept = [(o, n) for o, n in doc.sentences if n not in common]
+        doc.text = "".join(n for _, n in doc.kept)
+        if len(doc.text) >= MIN_CHARS:
+            doc.shingles = frozenset(shingles(doc.text))
+            out.append(doc)
+    return out
+
+
+def _pairs(docs: list[_Section], threshold: float) -> list[tuple[_Section, _Section, float]]:
+    """Pairs at or above ``threshold``: prefix filtering on the rarest shingles, then the exact ratio.
+
+    Sections are taken longest first; each probes the index of the longer ones already seen with its
+    rarest ``n - ceil(threshold * n) + 1`` shingles — a longer section sharing ``threshold`` of them must
+    contain one of those.
+    """
+    frequency = Counter(token for doc in docs for token in doc.shingles)
+    index: dict[str, list[int]] = defaultdict(list)
+    found = []
+    ordered = sorted(docs, key=lambda d: -len(d.shingles))
+    for position, doc in enumerate(ordered):
+        size = len(doc.shingles)
+        prefix = sorted(doc.shingles, key=lambda t: (frequency[t], t))[: size - math.ceil(threshold * size) + 1]
+        candidates = {other for token in prefix for other in index.get(token, ())}
+        for other in candidates:
+            longer = ordered[other]
+            ratio = len(doc.shingles & longer.shingles) / size
+            if ratio >= threshold:
+                found.append((doc, longer, ratio))
+        for token in doc.shingles:
+            index[token].append(position)
+    return found
+
+
+def _sample(first: _Section, second: _Section) -> str:
+    """The longest clause of ``first`` that ``second`` has too, preferring one without names or numbers
+    (so the reviewer finds it verbatim in both reports)."""
+    clauses = [clause for original, _ in first.kept for clause in CLAUSE_END.split(original) if clause.strip()]
+    shared = [(c, n) for c in clauses if (n := normalise(c, first.names)) and n in second.text]
+    plain = [s for s in shared if NAME_MARK not in s[1] and NUMBER_MARK not in s[1]]
+    if not shared:
+        return ""
+    best = max(plain or shared, key=lambda s: len(s[1]))[0].strip()
+    return best if len(best) <= SAMPLE_CHARS else best[: SAMPLE_CHARS - 1] + "…"

@@ -1,0 +1,78 @@
+"""Prose made comparable across units: names, self-references, digits and punctuation normalised out.
+
+Two units' texts must not look different because each names itself (东山镇 / 西山乡, 我镇 / 本乡) or
+states its own dates and counts, nor alike because of them. ``normalise`` therefore replaces the unit's
+own names and every self-reference by one mark, every number (Arabic or Chinese, dates included) by
+another, and drops punctuation and spaces; ``sentences`` splits a text at sentence ends first, so a
+sentence can be recognised as boilerplate and quoted as a sample in its original wording.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from ..formats import HEADINGS
+from ..report import Report
+
+NAME_MARK = "〔名〕"
+NUMBER_MARK = "〔数〕"
+SHINGLE = 4  # characters per shingle: a 4-character run is specific enough in Chinese prose
+ORGAN_SUFFIXES = ("人民政府", "政府", "办事处")
+PLACE_SUFFIXES = ("街道", "镇", "乡")
+
+SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+SELF_REFERENCE = re.compile(r"[我本全该][镇乡局委办区县市]|[我本全该](街道|单位|部门|中心)")
+NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[〇零一二三四五六七八九十百千万亿两]+")
+NOT_TEXT = re.compile(r"[^\w〔〕]+|_+")  # keeps the marks' brackets
+
+# Which prose keys make up which printed section (the tables of 二、三、四 have no prose).
+SECTION_OF_PREFIX = (("overview.", HEADINGS[0]), ("problems", HEADINGS[4]), ("other", HEADINGS[5]))
+
+
+def section_texts(report: Report) -> dict[str, str]:
+    """The prose the unit wrote, per printed section heading (generated sentences are not prose it wrote)."""
+    out: dict[str, list[str]] = {}
+    for key in report.prose:
+        text = report.text(key)
+        section = next((heading for prefix, heading in SECTION_OF_PREFIX if key.startswith(prefix)), None)
+        if text and section:
+            out.setdefault(section, []).append(text)
+    return {section: "\n".join(parts) for section, parts in out.items()}
+
+
+def own_names(report: Report, name: str) -> list[str]:
+    """The ways a unit names itself: full name, short name, and the place name without 人民政府/办事处/镇."""
+    names = {name, report.agency.name, report.agency.short_name}
+    for full in list(names):
+        for suffix in ORGAN_SUFFIXES:
+            if full.endswith(suffix):
+                names.add(full.removesuffix(suffix))
+    for place in list(names):
+        for suffix in PLACE_SUFFIXES:
+            if place.endswith(suffix) and len(place) - len(suffix) >= 2:
+                names.add(place.removesuffix(suffix))
+    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)  # longest first
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text in their original wording (stripped, empty ones dropped)."""
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def normalise(sentence: str, names: Iterable[str]) -> str:
+    """A sentence with the unit's names and self-references, numbers, punctuation and spaces normalised out."""
+    text = unicodedata.normalize("NFKC", sentence)
+    for name in names:
+        text = text.replace(unicodedata.normalize("NFKC", name), NAME_MARK)
+    text = SELF_REFERENCE.sub(NAME_MARK, text)
+    text = NUMBER.sub(NUMBER_MARK, text)
+    return NOT_TEXT.sub("", text)
+
+
+def shingles(text: str) -> set[str]:
+    """The distinct runs of ``SHINGLE`` characters of a normalised text (the text itself when shorter)."""
+    if len(text) <= SHINGLE:
+        return {text} if text else set()
+    return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
