@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from ..findings import WARNING, Finding
 from ..formats import HEADINGS
@@ -35,6 +36,7 @@ MIN_CHARS = 20  # normalised characters a section needs (after boilerplate) to b
 COMMON_SHARE = 0.5  # a sentence in more than this share of the units with the section is boilerplate…
 COMMON_MIN = 4  # …and in at least this many units (three copies in a small run stay 雷同)
 SAMPLE_CHARS = 40
+PROBE_HITS = 0.05  # share of a section's shingles a candidate must hit in its probe (see _pairs)
 CLAUSE_END = re.compile(r"[，,、：:；;。！？!?]")
 
 
@@ -163,9 +165,10 @@ def _prepare(docs: list[_Section], common: set[str]) -> list[_Section]:
 def _pairs(docs: list[_Section], threshold: float) -> list[tuple[_Section, _Section, float]]:
     """Pairs at or above ``threshold``: prefix filtering on the rarest shingles, then the exact ratio.
 
-    Sections are taken longest first; each probes the index of the longer ones already seen with its
-    rarest ``n - ceil(threshold * n) + 1`` shingles — a longer section sharing ``threshold`` of them must
-    contain one of those.
+    Sections are taken longest first; each probes the index of the longer ones seen before with its
+    ``size - needed + hits`` rarest shingles, where ``needed = ceil(threshold * size)``: a longer section
+    sharing ``needed`` shingles shares at least ``hits`` of those (of any that many), so fewer hits rule a
+    pair out exactly; the rarest are probed because their posting lists are short.
     """
     frequency = Counter(token for doc in docs for token in doc.shingles)
     index: dict[str, list[int]] = defaultdict(list)
@@ -173,13 +176,14 @@ def _pairs(docs: list[_Section], threshold: float) -> list[tuple[_Section, _Sect
     ordered = sorted(docs, key=lambda d: -len(d.shingles))
     for position, doc in enumerate(ordered):
         size = len(doc.shingles)
-        prefix = sorted(doc.shingles, key=lambda t: (frequency[t], t))[: size - math.ceil(threshold * size) + 1]
-        candidates = {other for token in prefix for other in index.get(token, ())}
-        for other in candidates:
-            longer = ordered[other]
-            ratio = len(doc.shingles & longer.shingles) / size
-            if ratio >= threshold:
-                found.append((doc, longer, ratio))
+        hits = max(1, math.ceil(PROBE_HITS * size))
+        probe = sorted(doc.shingles, key=frequency.__getitem__)[: size - math.ceil(threshold * size) + hits]
+        counts = Counter(chain.from_iterable(index[token] for token in probe if token in index))
+        for other, count in counts.items():
+            if count >= hits:
+                ratio = len(doc.shingles & ordered[other].shingles) / size
+                if ratio >= threshold:
+                    found.append((doc, ordered[other], ratio))
         for token in doc.shingles:
             index[token].append(position)
     return found

@@ -3,14 +3,13 @@
 Two units' texts must not look different because each names itself (东山镇 / 西山乡, 我镇 / 本乡) or
 states its own dates and counts, nor alike because of them. ``normalise`` therefore replaces the unit's
 own names and every self-reference by one mark, every number (Arabic or Chinese, dates included) by
-another, and drops punctuation and spaces; ``sentences`` splits a text at sentence ends first, so a
+another, and drops punctuation and spaces (full-width and half-width forms count as the same); ``sentences`` splits a text at sentence ends first, so a
 sentence can be recognised as boilerplate and quoted as a sample in its original wording.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from ..formats import HEADINGS
@@ -25,7 +24,8 @@ PLACE_SUFFIXES = ("街道", "镇", "乡")
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 SELF_REFERENCE = re.compile(r"[我本全该][镇乡局委办区县市]|[我本全该](街道|单位|部门|中心)")
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[〇零一二三四五六七八九十百千万亿两]+")
-NOT_TEXT = re.compile(r"[^\w〔〕]+|_+")  # keeps the marks' brackets
+NOT_TEXT = re.compile(r"[\W_]+")
+HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)}  # full-width ASCII (０-９, Ａ-Ｚ, （）…) -> half width
 
 # Which prose keys make up which printed section (the tables of 二、三、四 have no prose).
 SECTION_OF_PREFIX = (("overview.", HEADINGS[0]), ("problems", HEADINGS[4]), ("other", HEADINGS[5]))
@@ -43,7 +43,8 @@ def section_texts(report: Report) -> dict[str, str]:
 
 
 def own_names(report: Report, name: str) -> list[str]:
-    """The ways a unit names itself: full name, short name, and the place name without 人民政府/办事处/镇."""
+    """The ways a unit names itself (without punctuation, longest first): full name, short name, the place name without
+    人民政府/办事处 and without 镇/乡/街道."""
     names = {name, report.agency.name, report.agency.short_name}
     for full in list(names):
         for suffix in ORGAN_SUFFIXES:
@@ -53,7 +54,8 @@ def own_names(report: Report, name: str) -> list[str]:
         for suffix in PLACE_SUFFIXES:
             if place.endswith(suffix) and len(place) - len(suffix) >= 2:
                 names.add(place.removesuffix(suffix))
-    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)  # longest first
+    bare = {_bare(n) for n in names}
+    return sorted((n for n in bare if len(n) >= 2), key=len, reverse=True)  # longest first
 
 
 def sentences(text: str) -> list[str]:
@@ -62,13 +64,17 @@ def sentences(text: str) -> list[str]:
 
 
 def normalise(sentence: str, names: Iterable[str]) -> str:
-    """A sentence with the unit's names and self-references, numbers, punctuation and spaces normalised out."""
-    text = unicodedata.normalize("NFKC", sentence)
-    for name in names:
-        text = text.replace(unicodedata.normalize("NFKC", name), NAME_MARK)
+    """A sentence with punctuation and spaces dropped, full-width letters and digits made half width, and
+    the unit's names, its self-references and every number replaced by a mark."""
+    text = _bare(sentence)
+    for name in names:  # as given by own_names: bare already
+        text = text.replace(name, NAME_MARK)
     text = SELF_REFERENCE.sub(NAME_MARK, text)
-    text = NUMBER.sub(NUMBER_MARK, text)
-    return NOT_TEXT.sub("", text)
+    return NUMBER.sub(NUMBER_MARK, text)
+
+
+def _bare(text: str) -> str:
+    return NOT_TEXT.sub("", text.translate(HALF_WIDTH))
 
 
 def shingles(text: str) -> set[str]:
