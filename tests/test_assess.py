@@ -9,9 +9,10 @@ import pytest
 
 from generator.assess.scorecard import SCORE_HEADER, load_scorecard, score_rows, score_unit
 from generator.assess.similarity import common_prose, similar_prose, similarity_findings
+from generator.assess.tables import same_numbers
 from generator.errors import InputError
 from generator.findings import ERROR, WARNING, Finding
-from generator.formats import FORMAT_2021, HEADINGS
+from generator.formats import FORMAT_2019, FORMAT_2021, HEADINGS
 from generator.report import Agency, Report, ReportBuilder
 
 BOILERPLATE = (
@@ -256,3 +257,37 @@ def test_broken_scorecard_is_refused_in_chinese_with_its_line(tmp_path: Path, te
 def test_missing_scorecard_file_is_an_input_error(tmp_path: Path):
     with pytest.raises(InputError, match="无法读取|找不到|不存在"):
         load_scorecard(tmp_path / "没有.yaml")
+
+
+# --- tables copied forward (L-2) -----------------------------------------------------------------------
+
+
+def report_with(year: int, numbers: dict[str, int], fmt=FORMAT_2021) -> Report:
+    return ReportBuilder(year, fmt, agency=Agency(name="东山镇人民政府"), numbers=dict(numbers)).build()
+
+
+FILLED = {"requests.new.natural": 12, "requests.granted.natural": 9, "requests.carry_forward.natural": 3}
+
+
+def test_every_table_number_equal_to_last_year_is_a_reminder():
+    (found,) = same_numbers(report_with(2025, FILLED), report_with(2024, FILLED))
+    assert (found.rule, found.severity, found.where) == ("L-2", WARNING, "全部表格")
+    assert "与2024年报告完全相同" in found.message and "其中 3 个不为 0" in found.message
+    assert found.text().startswith("提醒 [L-2 表格同上年]")
+
+
+def test_one_number_changed_or_nearly_all_zero_is_not_copying():
+    changed = {**FILLED, "requests.new.natural": 13}
+    assert same_numbers(report_with(2025, changed), report_with(2024, FILLED)) == []
+    few = {"requests.new.natural": 1, "requests.granted.natural": 1}
+    assert same_numbers(report_with(2025, few), report_with(2024, few)) == []
+
+
+def test_unread_cells_are_left_out_and_said():
+    this = ReportBuilder(2025, FORMAT_2021, numbers={**FILLED, "requests.new.legal": None}).build()
+    (found,) = same_numbers(this, report_with(2024, FILLED))
+    assert "另有 1 格有一年没有读到、未比较" in found.message
+
+
+def test_reports_in_different_formats_are_not_compared():
+    assert same_numbers(report_with(2021, FILLED), report_with(2020, FILLED, FORMAT_2019)) == []
