@@ -10,6 +10,7 @@ import pytest
 from generator.assess.scorecard import SCORE_HEADER, load_scorecard, score_rows, score_unit
 from generator.assess.similarity import common_prose, similar_prose, similarity_findings
 from generator.assess.tables import same_numbers
+from generator.assess.text import UnitProse, unit_prose
 from generator.errors import InputError
 from generator.findings import ERROR, WARNING, Finding
 from generator.formats import FORMAT_2019, FORMAT_2021, HEADINGS
@@ -141,6 +142,27 @@ def test_findings_for_both_units_name_the_other_and_the_ratio():
     assert "2 句套话已不计" in east.message
     assert east.text().startswith("提醒 [L-1 单位间雷同]")
     assert "东山镇人民政府" in findings["西山乡人民政府"][0].message
+
+
+def test_prose_made_by_workers_round_trips_through_json_and_gives_the_same_pairs():
+    import json
+
+    units = township_run()
+    spooled = [UnitProse.from_dict(json.loads(json.dumps(unit_prose(name, report).as_dict()))) for name, report in units]
+    assert similar_prose(spooled) == similar_prose(units)
+    assert common_prose(spooled) == common_prose(units)
+
+
+def test_one_unit_filed_twice_is_not_similar_to_itself():
+    text = COPIED.format(year=2025, self="我镇", n=1, m=2, k=3)
+    assert similar_prose([unit("东山镇人民政府", text), unit("东山镇人民政府", text)]) == []
+
+
+def test_full_width_digits_and_brackets_do_not_make_texts_differ():
+    text = COPIED.format(year=2025, self="我镇", n=1, m=2, k=3)
+    wide = text.replace("2025", "２０２５").replace("《条例》", "（条例）")
+    (pair,) = similar_prose([unit("东山镇人民政府", text), unit("西山乡人民政府", wide)])
+    assert pair.ratio == 1.0
 
 
 # --- scorecard --------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from itertools import chain
 from ..findings import WARNING, Finding
 from ..formats import HEADINGS
 from ..report import Report
-from .text import NAME_MARK, NUMBER_MARK, normalise, own_names, section_texts, sentences, shingles
+from .text import NAME_MARK, NUMBER_MARK, Sentence, UnitProse, normalise, prose_path, shingles, unit_prose
 
 RULE = "L-1"
 MIN_CHARS = 20  # normalised characters a section needs (after boilerplate) to be compared
@@ -56,38 +56,43 @@ class SimilarProse:
 class _Section:
     """One unit's prose in one section: its sentences, original and normalised."""
 
-    unit: int
-    name: str
-    names: list[str]  # the unit's own names (normalised out)
-    sentences: list[tuple[str, str]]
-    kept: list[tuple[str, str]] = field(default_factory=list)  # the sentences that are not boilerplate
+    unit: int  # position in the run
+    prose: UnitProse
+    sentences: tuple[Sentence, ...]
+    kept: list[Sentence] = field(default_factory=list)  # the sentences that are not boilerplate
     text: str = ""  # the normalised kept sentences, joined
     shingles: frozenset[str] = frozenset()
 
 
-def similar_prose(
-    units: Sequence[tuple[str, Report]], *, threshold: float = 0.8, common_share: float = COMMON_SHARE
-) -> list[SimilarProse]:
+Units = Sequence[tuple[str, Report] | UnitProse]
+
+
+def similar_prose(units: Units, *, threshold: float = 0.8, common_share: float = COMMON_SHARE) -> list[SimilarProse]:
     """Every pair of units whose prose in a section is at least ``threshold`` the same (see module doc).
 
-    ``units``: (unit full name, report) in the order of the run. Pairs come in section order, then in
-    the order of their units in the run.
+    ``units``: (unit full name, report) in the order of the run, or their ``unit_prose`` (made by the
+    workers). Pairs come in section order, then in the order of their units in the run. Two entries with
+    the same name are one unit filed twice (the batch reports that): they are not compared.
     """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     pairs: list[SimilarProse] = []
     for section, docs in _sections(units).items():
         common = _common(docs, common_share)
         for a, b, ratio in _pairs(_prepare(docs, common), threshold):
             first, second = (a, b) if a.unit < b.unit else (b, a)
-            pairs.append(SimilarProse(section, first.name, second.name, ratio, _sample(first, second), len(common)))
+            if first.prose.name != second.prose.name:
+                sample = _sample(first, second)
+                pairs.append(SimilarProse(section, first.prose.name, second.prose.name, ratio, sample, len(common)))
     order = {heading: i for i, heading in enumerate(HEADINGS)}
-    position = {name: i for i, (name, _) in reversed(list(enumerate(units)))}
+    position: dict[str, int] = {}
+    for i, unit in enumerate(units):
+        position.setdefault(unit.name if isinstance(unit, UnitProse) else unit[0], i)
     pairs.sort(key=lambda p: (order.get(p.section, len(order)), position[p.first], position[p.second]))
     return pairs
 
 
-def common_prose(
-    units: Sequence[tuple[str, Report]], *, common_share: float = COMMON_SHARE
-) -> dict[str, tuple[str, ...]]:
+def common_prose(units: Units, *, common_share: float = COMMON_SHARE) -> dict[str, tuple[str, ...]]:
     """Per section, the boilerplate sentences ``similar_prose`` leaves out, in the wording of the first unit
     that has them (to show the reviewer what was not counted as 雷同)."""
     out: dict[str, tuple[str, ...]] = {}
@@ -119,27 +124,26 @@ def similarity_findings(pairs: Sequence[SimilarProse]) -> dict[str, list[Finding
 def _finding(section: str, others: list[tuple[str, SimilarProse]]) -> Finding:
     shown = "、".join(f"{name}（{pair.ratio:.0%}）" for name, pair in others[:3])
     more = f"等 {len(others)} 个单位" if len(others) > 3 else ""
-    sample = others[0][1].sample
+    sample = f"（如「{others[0][1].sample}」）" if others[0][1].sample else ""
     ignored = others[0][1].ignored
     note = f"（各单位通用的 {ignored} 句套话已不计）" if ignored else ""
     return Finding(
         RULE,
         WARNING,
         section,
-        f"与 {shown}{more} 的同一部分相同（如「{sample}」）{note}，评估时会按雷同扣分：请按本单位的实际情况改写。",
-        path=f"prose.{section}",
+        f"与 {shown}{more} 的同一部分相同{sample}{note}，评估时会按雷同扣分：请按本单位的实际情况改写。",
+        path=prose_path(section),
         operands={"相同单位": {name: round(pair.ratio, 2) for name, pair in others}},
     )
 
 
-def _sections(units: Sequence[tuple[str, Report]]) -> dict[str, list[_Section]]:
-    """Per section heading, every unit's prose in it, sentence by sentence (original and normalised)."""
+def _sections(units: Units) -> dict[str, list[_Section]]:
+    """Per section heading, every unit's sentences in it."""
     out: dict[str, list[_Section]] = defaultdict(list)
-    for index, (name, report) in enumerate(units):
-        names = own_names(report, name)
-        for section, text in section_texts(report).items():
-            pairs = [(s, normalise(s, names)) for s in sentences(text)]
-            out[section].append(_Section(index, name, names, [(o, n) for o, n in pairs if n]))
+    for index, unit in enumerate(units):
+        prose = unit if isinstance(unit, UnitProse) else unit_prose(*unit)
+        for section, sentences in prose.sections.items():
+            out[section].append(_Section(index, prose, sentences))
     return out
 
 
@@ -193,7 +197,7 @@ def _sample(first: _Section, second: _Section) -> str:
     """The longest clause of ``first`` that ``second`` has too, preferring one without names or numbers
     (so the reviewer finds it verbatim in both reports)."""
     clauses = [clause for original, _ in first.kept for clause in CLAUSE_END.split(original) if clause.strip()]
-    shared = [(c, n) for c in clauses if (n := normalise(c, first.names)) and n in second.text]
+    shared = [(c, n) for c in clauses if (n := normalise(c, first.prose.names)) and n in second.text]
     plain = [s for s in shared if NAME_MARK not in s[1] and NUMBER_MARK not in s[1]]
     if not shared:
         return ""

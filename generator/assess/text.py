@@ -10,7 +10,9 @@ sentence can be recognised as boilerplate and quoted as a sample in its original
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from ..formats import HEADINGS
 from ..report import Report
@@ -29,6 +31,51 @@ HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)}  # full-width ASCII (�
 
 # Which prose keys make up which printed section (the tables of 二、三、四 have no prose).
 SECTION_OF_PREFIX = (("overview.", HEADINGS[0]), ("problems", HEADINGS[4]), ("other", HEADINGS[5]))
+
+
+Sentence = tuple[str, str]  # (original wording, normalised)
+
+
+@dataclass(frozen=True)
+class UnitProse:
+    """A unit's prose ready to compare: per section heading, its sentences, original and normalised.
+
+    Small and JSON-friendly (``as_dict``/``from_dict``): a batch worker can make it beside the report and
+    spool it, so the comparison across units needs no Report in memory.
+    """
+
+    name: str  # the unit's full name as the run knows it
+    names: tuple[str, ...]  # the names it calls itself by, as normalised out (see own_names)
+    sections: Mapping[str, tuple[Sentence, ...]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "names": list(self.names),
+            "sections": {heading: [list(s) for s in sentences] for heading, sentences in self.sections.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UnitProse:
+        sections = {heading: tuple((o, n) for o, n in sentences) for heading, sentences in data["sections"].items()}
+        return cls(data["name"], tuple(data["names"]), sections)
+
+
+def unit_prose(name: str, report: Report) -> UnitProse:
+    """The prose of ``report`` (of the unit called ``name`` in the run), split and normalised."""
+    names = own_names(report, name)
+    sections = {}
+    for heading, text in section_texts(report).items():
+        pairs = tuple((s, n) for s in sentences(text) if (n := normalise(s, names)))
+        if pairs:
+            sections[heading] = pairs
+    return UnitProse(name, tuple(names), sections)
+
+
+def prose_path(heading: str) -> str:
+    """The machine path of a section's prose: prose.overview, prose.problems, prose.other."""
+    prefix = next(prefix for prefix, h in SECTION_OF_PREFIX if h == heading)
+    return "prose." + prefix.rstrip(".")
 
 
 def section_texts(report: Report) -> dict[str, str]:
