@@ -123,12 +123,16 @@ def test_a_section_rewritten_in_part_falls_below_the_threshold():
 
 
 def test_short_sections_are_not_compared():
-    units = [unit(f"第{i}号镇人民政府", own_words(i), other="本年度无其他需要报告的事项。") for i in range(3)]
+    other = "本年度我镇未收取政府信息公开信息处理费，没有因逾期未缴纳信息处理费而不再处理的申请，无其他需要报告的事项。"
+    units = [unit(f"第{i}号镇人民政府", own_words(i), other=other) for i in range(3)]
     assert similar_prose(units) == []
 
 
 def test_each_section_is_compared_on_its_own():
-    problems = "一是公开内容不够全面，部分领域信息更新不及时；二是政策解读形式单一。下一步将加强培训，提升解读质量。"
+    problems = (
+        "一是公开内容不够全面，部分领域信息更新不及时；二是政策解读形式单一，群众参与度不高。"
+        "下一步将加强业务培训，建立信息更新台账，丰富图解、视频等解读形式，提升政务公开质量。"
+    )
     units = [unit("东山镇人民政府", own_words(1), problems=problems), unit("西山乡人民政府", own_words(2), problems=problems)]
     assert [p.section for p in similar_prose(units)] == [HEADINGS[4]]
 

@@ -12,9 +12,9 @@ shingles; the ratio of a pair is the share of the shorter section's distinct shi
 the other section. A section with fewer than ``MIN_CHARS`` characters left is not compared.
 
 Speed: candidates come from an inverted index with prefix filtering (the rarest shingles of each section
-are probed; a pair at or above the threshold must share one of them), so 1,000 units do not mean
+are probed; a pair at or above the threshold must share enough of them), so 1,000 units do not mean
 500,000 exact comparisons per section. The filter is exact for this ratio: no pair above the threshold
-is missed.
+is missed. Shingles are kept as vocabulary ids in compact arrays (memory).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from ..report import Report
 from .text import NAME_MARK, NUMBER_MARK, Sentence, UnitProse, normalise, prose_path, shingles, unit_prose
 
 RULE = "L-1"
-MIN_CHARS = 20  # normalised characters a section needs (after boilerplate) to be compared
+MIN_CHARS = 60  # normalised characters a section needs (after boilerplate) to be compared: a one-line
+# formula such as 「本年度未收取信息处理费，无其他需要报告的事项」 shared by a few units is not 雷同
 COMMON_SHARE = 0.5  # a sentence in more than this share of the units with the section is boilerplate…
 COMMON_MIN = 4  # …and in at least this many units (three copies in a small run stay 雷同)
 SAMPLE_CHARS = 40
@@ -49,7 +50,7 @@ class SimilarProse:
     first: str  # unit full name (the one given first in the run)
     second: str
     ratio: float  # 0..1: share of the shorter section's 4-character runs found in the other (see module doc)
-    sample: str  # a shared sentence in the first unit's wording, a reviewer can search for it
+    sample: str  # a shared clause in the first unit's wording, to search for in both reports ("" if none)
     ignored: int = 0  # boilerplate sentences of this section left out of the comparison (common to most units)
 
 
