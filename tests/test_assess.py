@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
+from corpus import CORPUS, SKIP_REASON
 
 from generator.assess.scorecard import SCORE_HEADER, load_scorecard, score_rows, score_unit
 from generator.assess.similarity import common_prose, similar_prose, similarity_findings
@@ -317,3 +318,26 @@ def test_unread_cells_are_left_out_and_said():
 
 def test_reports_in_different_formats_are_not_compared():
     assert same_numbers(report_with(2021, FILLED), report_with(2020, FILLED, FORMAT_2019)) == []
+
+
+# --- real published reports (../shared/corpus) ------------------------------------------------------------
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
+def test_real_reports_of_different_units_are_not_similar_and_a_renamed_copy_is():
+    """Unrelated real reports share 2–16 % of their shingles; one unit's report under another name is 雷同."""
+    from generator.inputs.importer import import_report
+
+    hongze = import_report(CORPUS / "hongze-district-2023.pdf")
+    units = [("洪泽区人民政府", hongze)]
+    units += [(name, import_report(CORPUS / f)) for name, f in (("平潭综合实验区", "pingtan-2021.txt"),
+                                                              ("平潭综合实验区2019", "pingtan-2019.txt"))]
+    assert similar_prose(units) == []
+    copied = {key: text.replace("洪泽区", "金湖县").replace("洪泽", "金湖") for key, text in hongze.prose.items()}
+    units.append(("金湖县人民政府", hongze.evolve(agency=Agency(name="金湖县人民政府"), prose=copied)))
+    pairs = similar_prose(units)
+    assert {(p.section, p.first, p.second) for p in pairs} == {
+        (HEADINGS[0], "洪泽区人民政府", "金湖县人民政府"),
+        (HEADINGS[4], "洪泽区人民政府", "金湖县人民政府"),
+    }
+    assert all(p.ratio == 1.0 and p.sample for p in pairs)
