@@ -9,7 +9,13 @@ import pytest
 from corpus import CORPUS, SKIP_REASON
 
 from generator.assess.scorecard import SCORE_HEADER, load_scorecard, score_rows, score_unit
-from generator.assess.similarity import common_prose, similar_prose, similarity_findings
+from generator.assess.similarity import (
+    SIMILARITY_HEADER,
+    common_prose,
+    similar_prose,
+    similarity_findings,
+    similarity_rows,
+)
 from generator.assess.tables import same_numbers
 from generator.assess.text import UnitProse, unit_prose
 from generator.errors import InputError
@@ -138,6 +144,12 @@ def test_each_section_is_compared_on_its_own():
     assert [p.section for p in similar_prose(units)] == [HEADINGS[4]]
 
 
+def test_similarity_rows_for_workbook_and_page():
+    rows = similarity_rows(similar_prose(township_run()))
+    assert len(rows) == 1 and len(rows[0]) == len(SIMILARITY_HEADER)
+    assert rows[0][:4] == (HEADINGS[0], "东山镇人民政府", "西山乡人民政府", "100%")
+
+
 def test_findings_for_both_units_name_the_other_and_the_ratio():
     findings = similarity_findings(similar_prose(township_run()))
     assert set(findings) == {"东山镇人民政府", "西山乡人民政府"}
@@ -211,6 +223,8 @@ def test_unknown_filing_time_is_a_note_never_a_deduction():
     score = score_unit(load_scorecard(), findings=[], on_time=None, filed=True)
     assert score.total == 100 and score.deductions == ()
     assert score.notes and "未核对" in score.notes[0]
+    late_by_date = score_unit(load_scorecard(), findings=[finding("G-6", WARNING)], on_time=None, filed=True)
+    assert [d.points for d in late_by_date.deductions] == [20] and late_by_date.notes == ()
 
 
 def test_unit_that_did_not_file_scores_zero_with_one_reason():

@@ -129,7 +129,7 @@ def score_unit(card: Scorecard, *, findings: Sequence[Finding], on_time: bool | 
         deduction = _deduction(criterion, [f for f in findings if criterion.counts(f)], on_time)
         if deduction:
             deductions.append(deduction)
-        if criterion.on_time and on_time is None:
+        elif criterion.on_time and on_time is None:
             notes.append(f"{criterion.name}：不知道发布日期或报送时间，未核对，未扣分")
     total = max(0.0, card.full - sum(d.points for d in deductions))
     return UnitScore(total, card.full, tuple(deductions), tuple(notes))

@@ -2,7 +2,8 @@
 
 ``similar_prose`` compares each section's prose of every pair of units of a run; ``common_prose`` names
 the sentences it leaves out because most units share them; ``similarity_findings`` turns the pairs into
-reminders (rule L-1) for both units.
+reminders (rule L-1) for both units and ``similarity_rows`` into rows for the workbook and the review page.
+A batch worker can prepare each unit's prose beside its report (``text.unit_prose``, JSON-friendly).
 
 How a pair is measured: each unit's section is split into sentences and normalised (``text.normalise``:
 its own names, 本镇/我乡-type self-references, numbers and dates, punctuation and spaces taken out).
@@ -108,6 +109,14 @@ def common_prose(units: Units, *, common_share: float = COMMON_SHARE) -> dict[st
         if wording:
             out[section] = tuple(wording.values())
     return out
+
+
+SIMILARITY_HEADER = ("部分", "单位", "雷同单位", "相同比例", "相同的文字（举例）")
+
+
+def similarity_rows(pairs: Sequence[SimilarProse]) -> list[tuple[str, str, str, str, str]]:
+    """Presentation-neutral rows for the workbook and the review page (see ``SIMILARITY_HEADER``)."""
+    return [(p.section, p.first, p.second, f"{p.ratio:.0%}", p.sample) for p in pairs]
 
 
 def similarity_findings(pairs: Sequence[SimilarProse]) -> dict[str, list[Finding]]:
