@@ -282,6 +282,7 @@ def test_custom_scorecard(tmp_path: Path):
         (CUSTOM.replace("    errors: [R3-*]", "      errors: [R3-*]"), ["第 7 行", "YAML 格式有误"]),
         ("title: 空\ncriteria: []\n", ["第 2 行", "至少有一项"]),
         ("- 1\n- 2\n", ["第 1 行", "考评表应写成"]),
+        (CUSTOM + "    on_time: 也许\n", ["第 12 行", "只能写 true（是）或 false（否）"]),
     ],
 )
 def test_broken_scorecard_is_refused_in_chinese_with_its_line(tmp_path: Path, text: str, expected: list[str]):
@@ -296,7 +297,7 @@ def test_broken_scorecard_is_refused_in_chinese_with_its_line(tmp_path: Path, te
 
 
 def test_missing_scorecard_file_is_an_input_error(tmp_path: Path):
-    with pytest.raises(InputError, match="无法读取|找不到|不存在"):
+    with pytest.raises(InputError, match="找不到考评表文件"):
         load_scorecard(tmp_path / "没有.yaml")
 
 

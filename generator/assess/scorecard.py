@@ -36,6 +36,7 @@ CRITERION_KEYS = {
     "on_time": "未按时公开是否扣满",
 }
 NOT_FILED = "未提交"
+YES, NO = ("true", "yes", "on", "是"), ("false", "no", "off", "否")
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def load_scorecard(path: Path | None = None) -> Scorecard:
         text = files(__package__).joinpath(DEFAULT_NAME).read_text(encoding="utf-8")
         return _card(text, "默认考评表", "docs/scorecard.md")
     path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}：找不到考评表文件，请检查文件名和所在的文件夹。")
     raw = read_limited(path, "考评表", MAX_SCORECARD_BYTES)
     try:
         text = raw.decode("utf-8-sig")
@@ -269,10 +272,10 @@ def _points(node: yaml.Node, key: str) -> float:
 def _flag(node: yaml.Node | None, key: str) -> bool:
     if node is None:
         return False
-    value = str(node.value).lower() if isinstance(node, yaml.ScalarNode) else ""
-    if value not in ("true", "false"):
-        raise _Bad(node, f"「{key}」只能写 true 或 false。")
-    return value == "true"
+    value = str(node.value).strip().lower() if isinstance(node, yaml.ScalarNode) else ""
+    if value not in YES + NO:
+        raise _Bad(node, f"「{key}」只能写 true（是）或 false（否）。")
+    return value in YES
 
 
 def _patterns(node: yaml.Node | None, key: str) -> tuple[str, ...]:
