@@ -3,8 +3,9 @@
 Two units' texts must not look different because each names itself (东山镇 / 西山乡, 我镇 / 本乡) or
 states its own dates and counts, nor alike because of them. ``normalise`` therefore replaces the unit's
 own names and every self-reference by one mark, every number (Arabic or Chinese, dates included) by
-another, and drops punctuation and spaces (full-width and half-width forms count as the same); ``sentences`` splits a text at sentence ends first, so a
-sentence can be recognised as boilerplate and quoted as a sample in its original wording.
+another, and drops punctuation and spaces (full-width and half-width forms count as the same).
+``sentences`` splits a text at sentence ends first, so a sentence can be recognised as boilerplate and
+quoted as a sample in its original wording.
 """
 
 from __future__ import annotations
