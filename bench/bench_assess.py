@@ -1,6 +1,6 @@
 """雷同 across 1,000 units and their scorecard: seconds, peak memory, planted copies found.
 
-Run: .venv/bin/python bench/bench_assess.py   (prints figures; asserts nothing)
+Run: .venv/bin/python bench/bench_assess.py [UNITS]   (prints figures; asserts nothing; UNITS default 1000)
 Each synthetic unit writes realistic lengths (一、总体情况 about 1,200 characters, 五 about 300, 六 about 80)
 from a shared pool of clauses (so unrelated units share phrases, as real ones do), behind the province's
 boilerplate; about 5 % of the units copy another unit's sections with their own name and numbers.
@@ -82,12 +82,12 @@ def assess(units: list[tuple[str, Report]], pairs: list) -> list:
                       for name, _ in units)
 
 
-def run() -> None:
+def run(count: int = UNITS) -> None:
     rng = random.Random(SEED)
     units: list[tuple[str, Report]] = []
     planted = set()
     family: dict[str, str] = {}  # unit -> the original its text comes from (copies of copies included)
-    for index in range(UNITS):
+    for index in range(count):
         if units and rng.random() < COPY_SHARE:
             source_name, source = rng.choice(units)
             units.append(make_unit(rng, index, copy_of=source))
@@ -110,7 +110,7 @@ def run() -> None:
     tracemalloc.stop()
     section_pairs = {(p.first, p.second) for p in pairs}
     # a unit copied from a copy also matches the first source: count those as found, not as false alarms
-    print(f"units {UNITS}, prose {chars / UNITS:.0f} characters per unit, planted copies {len(planted)}")
+    print(f"units {count}, prose {chars / count:.0f} characters per unit, planted copies {len(planted)}")
     print(f"unit_prose (normalise): {prepared:.2f} s (done by the batch workers)")
     print(f"similar_prose         : {found - prepared:.2f} s, {len(pairs)} section pairs, {len(section_pairs)} unit pairs")
     print(f"total with scorecard  : {total:.2f} s, {len(rows)} score rows, peak traced memory (a second run) {peak:.0f} MB")
@@ -121,4 +121,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    run(int(sys.argv[1]) if len(sys.argv) > 1 else UNITS)
