@@ -110,17 +110,31 @@ def test_unrelated_texts_are_not_similar():
 
 
 def test_three_copies_in_a_small_run_stay_similar():
-    """Sentences shared by every unit of a 3-unit run are not boilerplate (COMMON_MIN): three pairs."""
+    """Sentences shared by every unit of a 3-unit run are not boilerplate (COMMON_MIN). Identical texts are
+    paired with the first of them only (never k² pairs), and every unit's reminder says how many share it."""
     units = [
         unit(f"{place}人民政府", COPIED.format(year=2025, self="我镇", n=i, m=i, k=i))
         for i, place in enumerate(("东山镇", "西山镇", "南岭镇"))
     ]
     pairs = similar_prose(units)
-    assert {(p.first, p.second) for p in pairs} == {
-        ("东山镇人民政府", "西山镇人民政府"),
-        ("东山镇人民政府", "南岭镇人民政府"),
-        ("西山镇人民政府", "南岭镇人民政府"),
-    }
+    assert [(p.first, p.second, p.identical) for p in pairs] == [
+        ("东山镇人民政府", "西山镇人民政府", 3),
+        ("东山镇人民政府", "南岭镇人民政府", 3),
+    ]
+    findings = similarity_findings(pairs)
+    assert set(findings) == {"东山镇人民政府", "西山镇人民政府", "南岭镇人民政府"}
+    assert all("共有 3 个单位的这一部分一字不差" in f[0].message for f in findings.values())
+    assert "共 3 个单位的这一部分一字不差" in similarity_rows(pairs)[0][5]
+
+
+def test_a_large_group_of_identical_texts_stays_linear():
+    """40 units with the same text (less than half of the run, so not boilerplate): 39 pairs, not 780."""
+    units = [unit(f"第{i}号镇人民政府", COPIED.format(year=2025, self="我镇", n=i, m=i, k=i)) for i in range(40)]
+    units += [unit(f"第{i}号乡人民政府", own_words(i)) for i in range(50)]
+    pairs = similar_prose(units)
+    assert len(pairs) == 39 and {p.first for p in pairs} == {"第0号镇人民政府"}
+    (hub,) = similarity_findings(pairs)["第0号镇人民政府"]
+    assert "等 39 个单位" in hub.message
 
 
 def test_a_section_rewritten_in_part_falls_below_the_threshold():

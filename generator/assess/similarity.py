@@ -53,6 +53,8 @@ class SimilarProse:
     ratio: float  # 0..1: share of the shorter section's 4-character runs found in the other (see module doc)
     sample: str  # a shared clause in the first unit's wording, to search for in both reports ("" if none)
     ignored: int = 0  # boilerplate sentences of this section left out of the comparison (common to most units)
+    identical: int = 0  # units whose section is word for word this one once names and numbers are normalised
+    # out (``first`` is the first of them; each of the others is paired with it only); 0: only similar
 
 
 @dataclass
@@ -82,17 +84,30 @@ def similar_prose(units: Units, *, threshold: float = 0.8, common_share: float =
     pairs: list[SimilarProse] = []
     for section, docs in _sections(units).items():
         common = _common(docs, common_share)
-        for a, b, ratio in _pairs(_prepare(docs, common), threshold):
+        groups = _identical(_prepare(docs, common))
+        for group in groups:  # the same text: each unit paired with the first, never k² pairs
+            sample = _sample(group[0], group[1]) if len(group) > 1 else ""
+            size = len({doc.prose.name for doc in group})
+            for member in group[1:]:
+                pairs += _pair(section, group[0], member, 1.0, sample, len(common), size)
+        for a, b, ratio in _pairs([group[0] for group in groups], threshold):
             first, second = (a, b) if a.unit < b.unit else (b, a)
-            if first.prose.name != second.prose.name:
-                sample = _sample(first, second)
-                pairs.append(SimilarProse(section, first.prose.name, second.prose.name, ratio, sample, len(common)))
+            pairs += _pair(section, first, second, ratio, _sample(first, second), len(common), 0)
     order = {heading: i for i, heading in enumerate(HEADINGS)}
     position: dict[str, int] = {}
     for i, unit in enumerate(units):
         position.setdefault(unit.name if isinstance(unit, UnitProse) else unit[0], i)
     pairs.sort(key=lambda p: (order.get(p.section, len(order)), position[p.first], position[p.second]))
     return pairs
+
+
+def _pair(
+    section: str, first: _Section, second: _Section, ratio: float, sample: str, ignored: int, identical: int
+) -> list[SimilarProse]:
+    """The pair, or nothing when both are the same unit (one name filed twice)."""
+    if first.prose.name == second.prose.name:
+        return []
+    return [SimilarProse(section, first.prose.name, second.prose.name, ratio, sample, ignored, identical)]
 
 
 def common_prose(units: Units, *, common_share: float = COMMON_SHARE) -> dict[str, tuple[str, ...]]:
@@ -111,12 +126,18 @@ def common_prose(units: Units, *, common_share: float = COMMON_SHARE) -> dict[st
     return out
 
 
-SIMILARITY_HEADER = ("部分", "单位", "雷同单位", "相同比例", "相同的文字（举例）")
+SIMILARITY_HEADER = ("部分", "单位", "雷同单位", "相同比例", "相同的文字（举例）", "说明")
 
 
-def similarity_rows(pairs: Sequence[SimilarProse]) -> list[tuple[str, str, str, str, str]]:
+def similarity_rows(pairs: Sequence[SimilarProse]) -> list[tuple[str, str, str, str, str, str]]:
     """Presentation-neutral rows for the workbook and the review page (see ``SIMILARITY_HEADER``)."""
-    return [(p.section, p.first, p.second, f"{p.ratio:.0%}", p.sample) for p in pairs]
+    return [(p.section, p.first, p.second, f"{p.ratio:.0%}", p.sample, _group_note(p)) for p in pairs]
+
+
+def _group_note(pair: SimilarProse) -> str:
+    if pair.identical > 2:
+        return f"共 {pair.identical} 个单位的这一部分一字不差（各自只与 {pair.first} 列为一对）"
+    return ""
 
 
 def similarity_findings(pairs: Sequence[SimilarProse]) -> dict[str, list[Finding]]:
@@ -138,11 +159,13 @@ def _finding(section: str, others: list[tuple[str, SimilarProse]]) -> Finding:
     sample = f"（如「{others[0][1].sample}」）" if others[0][1].sample else ""
     ignored = others[0][1].ignored
     note = f"（各单位通用的 {ignored} 句套话已不计）" if ignored else ""
+    group = max(pair.identical for _, pair in others)
+    together = f"；去掉单位名称和数字后，共有 {group} 个单位的这一部分一字不差" if group > 2 else ""
     return Finding(
         RULE,
         WARNING,
         section,
-        f"与 {shown}{more} 的同一部分相同{sample}{note}，评估时会按雷同扣分：请按本单位的实际情况改写。",
+        f"与 {shown}{more} 的同一部分相同{sample}{note}{together}，评估时会按雷同扣分：请按本单位的实际情况改写。",
         path=prose_path(section),
         operands={"相同单位": {name: round(pair.ratio, 2) for name, pair in others}},
     )
@@ -177,6 +200,14 @@ def _prepare(docs: list[_Section], common: set[str]) -> list[_Section]:
             doc.tokens = array("i", (vocabulary.setdefault(t, len(vocabulary)) for t in shingles(doc.text)))
             out.append(doc)
     return out
+
+
+def _identical(docs: list[_Section]) -> list[list[_Section]]:
+    """The sections grouped by their normalised text (word for word the same), in the order of the run."""
+    groups: dict[str, list[_Section]] = {}
+    for doc in docs:
+        groups.setdefault(doc.text, []).append(doc)
+    return list(groups.values())
 
 
 def _pairs(docs: list[_Section], threshold: float) -> list[tuple[_Section, _Section, float]]:
