@@ -67,6 +67,23 @@ class _Section:
     kept: list[Sentence] = field(default_factory=list)  # the sentences that are not boilerplate
     text: str = ""  # the normalised kept sentences, joined
     tokens: array[int] = field(default_factory=lambda: array("i"))  # its distinct shingles, as vocabulary ids
+    _clauses: list[Sentence] | None = None
+    _clause_set: frozenset[str] | None = None
+
+    def clauses(self) -> list[Sentence]:
+        """The clauses of the kept sentences, original and normalised, best samples first: those without
+        names or numbers, then the longer (made once)."""
+        if self._clauses is None:
+            originals = (c for original, _ in self.kept for c in CLAUSE_END.split(original) if c.strip())
+            clauses = [(c, n) for c in originals if (n := normalise(c, self.prose.names))]
+            self._clauses = sorted(clauses, key=lambda s: (NAME_MARK in s[1] or NUMBER_MARK in s[1], -len(s[1])))
+        return self._clauses
+
+    def clause_set(self) -> frozenset[str]:
+        """The normalised clauses, for a quick look-up."""
+        if self._clause_set is None:
+            self._clause_set = frozenset(n for _, n in self.clauses())
+        return self._clause_set
 
 
 Units = Sequence[tuple[str, Report] | UnitProse]
@@ -78,6 +95,10 @@ def similar_prose(units: Units, *, threshold: float = 0.8, common_share: float =
     ``units``: (unit full name, report) in the order of the run, or their ``unit_prose`` (made by the
     workers). Pairs come in section order, then in the order of their units in the run. Two entries with
     the same name are one unit filed twice (the batch reports that): they are not compared.
+
+    Units whose section is word for word the same once normalised form a group: each is paired with the
+    group's first unit only (``identical`` says how many), and a unit similar to the group is paired with
+    that first unit — k copies give k − 1 pairs, never k².
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
@@ -240,11 +261,10 @@ def _pairs(docs: list[_Section], threshold: float) -> list[tuple[_Section, _Sect
 
 def _sample(first: _Section, second: _Section) -> str:
     """The longest clause of ``first`` that ``second`` has too, preferring one without names or numbers
-    (so the reviewer finds it verbatim in both reports)."""
-    clauses = [clause for original, _ in first.kept for clause in CLAUSE_END.split(original) if clause.strip()]
-    shared = [(c, n) for c in clauses if (n := normalise(c, first.prose.names)) and n in second.text]
-    plain = [s for s in shared if NAME_MARK not in s[1] and NUMBER_MARK not in s[1]]
-    if not shared:
-        return ""
-    best = max(plain or shared, key=lambda s: len(s[1]))[0].strip()
+    (so the reviewer finds it verbatim in both reports). A clause ``second`` has as a clause of its own is
+    looked up in a set; only when there is none is ``second``'s text searched."""
+    own = second.clause_set()
+    ranked = first.clauses()
+    best = next((c for c, n in ranked if n in own), None) or next((c for c, n in ranked if n in second.text), "")
+    best = best.strip()
     return best if len(best) <= SAMPLE_CHARS else best[: SAMPLE_CHARS - 1] + "…"
