@@ -175,18 +175,19 @@ def similarity_findings(pairs: Sequence[SimilarProse]) -> dict[str, list[Finding
 
 
 def _finding(section: str, others: list[tuple[str, SimilarProse]]) -> Finding:
+    """「与 西山乡人民政府（92%）的同一部分相同，如「…」。评估时会按雷同扣分…」 for one unit and section."""
     shown = "、".join(f"{name}（{pair.ratio:.0%}）" for name, pair in others[:3])
     more = f"等 {len(others)} 个单位" if len(others) > 3 else ""
-    sample = f"（如「{others[0][1].sample}」）" if others[0][1].sample else ""
-    ignored = others[0][1].ignored
-    note = f"（各单位通用的 {ignored} 句套话已不计）" if ignored else ""
+    top = others[0][1]
+    sample = f"，如「{top.sample}」" if top.sample else ""
     group = max(pair.identical for _, pair in others)
-    together = f"；去掉单位名称和数字后，共有 {group} 个单位的这一部分一字不差" if group > 2 else ""
+    together = f"；共有 {group} 个单位的这一部分去掉单位名称和数字后一字不差" if group > 2 else ""
+    ignored = f"（多数单位共用的 {top.ignored} 句套话已不计）" if top.ignored else ""
     return Finding(
         RULE,
         WARNING,
         section,
-        f"与 {shown}{more} 的同一部分相同{sample}{note}{together}，评估时会按雷同扣分：请按本单位的实际情况改写。",
+        f"与 {shown}{more}的同一部分相同{sample}{together}。评估时会按雷同扣分，请按本单位的实际情况改写{ignored}。",
         path=prose_path(section),
         operands={"相同单位": {name: round(pair.ratio, 2) for name, pair in others}},
     )
