@@ -291,6 +291,7 @@ def test_custom_scorecard(tmp_path: Path):
         (CUSTOM.replace("points: 7.5", "points: 七分"), ["第 5 行", "「points」", "七分"]),
         (CUSTOM.replace("errors: [R3-*]", "errors: [R3-x]"), ["第 7 行", "R3-x", "不是已有的规则编号"]),
         (CUSTOM.replace("per_finding", "per_item"), ["第 6 行", "不认识的字段「per_item」"]),
+        (CUSTOM.replace("warnings: G-5", "warnings: R6-1"), ["第 11 行", "「R6-1」只会是错误，不会是提醒", "「errors」"]),
         (CUSTOM.replace("  - key: fees", "  - key: tables"), ["第 8 行", "代号「tables」重复"]),
         (CUSTOM.replace("    name: 收费\n", ""), ["第 8 行", "缺少「name」"]),
         (CUSTOM.replace("    errors: [R3-*]", "      errors: [R3-*]"), ["第 7 行", "YAML 格式有误"]),

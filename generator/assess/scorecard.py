@@ -21,7 +21,7 @@ import yaml
 from ..errors import InputError
 from ..findings import ERROR, WARNING, Finding
 from ..limits import read_limited
-from ..rules import RULES, rule_name
+from ..rules import EITHER_TEXT, ERROR_TEXT, RULES, WARNING_TEXT, rule_name
 
 DEFAULT_NAME = "scorecard.yaml"
 MAX_SCORECARD_BYTES = 1024 * 1024
@@ -279,17 +279,26 @@ def _flag(node: yaml.Node | None, key: str) -> bool:
 
 
 def _patterns(node: yaml.Node | None, key: str) -> tuple[str, ...]:
-    """Rule-id patterns; each must match a rule of the registry (a typo would otherwise never cost a point)."""
+    """Rule-id patterns; each must match a rule of the registry that can have this severity (a typo, or an
+    error-only rule under ``warnings``, would otherwise never cost a point)."""
     if node is None:
         return ()
+    severity = ERROR_TEXT if key == "errors" else WARNING_TEXT
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     patterns = []
     for item in items:
         pattern = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
-        if not any(fnmatchcase(rule, pattern) for rule in RULES):
+        matched = [rule for rule in RULES.values() if fnmatchcase(rule.id, pattern)]
+        if not matched:
             raise _Bad(
                 item,
                 f"「{key}」中的「{pattern}」不是已有的规则编号（如 R3-1、R3-*、T-2）；nianbao rules 列出全部规则。",
+            )
+        if not any(rule.severity in (severity, EITHER_TEXT) for rule in matched):
+            other = "warnings" if key == "errors" else "errors"
+            raise _Bad(
+                item,
+                f"「{pattern}」只会是{matched[0].severity}，不会是{severity}：请把它写在「{other}」中。",
             )
         patterns.append(pattern)
     return tuple(patterns)
