@@ -164,6 +164,21 @@ def test_similarity_rows_for_workbook_and_page():
     assert rows[0][:4] == (HEADINGS[0], "东山镇人民政府", "西山乡人民政府", "100%")
 
 
+def test_sentences_the_tool_generates_are_not_similarity():
+    """A clerk who kept the generated 主动公开/依申请公开 text as prose wrote nothing alike on purpose."""
+    from generator import prose
+
+    units = []
+    for i, place in enumerate(("东山镇", "西山乡", "南岭镇")):
+        name, report = unit(f"{place}人民政府", "", short="我镇")
+        report = report.evolve(numbers={**report.numbers, "active.normative_docs.made": i + 1})
+        kept = {**report.prose, "overview.active": prose.active_summary(report),
+                "overview.requests": prose.requests_summary(report)}
+        units.append((name, report.evolve(prose=kept)))
+    assert len(units[0][1].text("overview.active")) > 60
+    assert similar_prose(units) == []
+
+
 def test_findings_for_both_units_name_the_other_and_the_ratio():
     findings = similarity_findings(similar_prose(township_run()))
     assert set(findings) == {"东山镇人民政府", "西山乡人民政府"}

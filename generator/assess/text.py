@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import prose
 from ..formats import HEADINGS
 from ..report import Report
 
@@ -63,14 +64,28 @@ class UnitProse:
 
 
 def unit_prose(name: str, report: Report) -> UnitProse:
-    """The prose of ``report`` (of the unit called ``name`` in the run), split and normalised."""
+    """The prose of ``report`` (of the unit called ``name`` in the run), split and normalised. Sentences the
+    tool writes itself from the numbers (「…依法主动公开政府信息。」, the fee sentence, the opening) are
+    left out even where a clerk kept them as prose: they are alike in every report by design."""
     names = own_names(report, name)
+    tool = _tool_sentences(report)
     sections = {}
     for heading, text in section_texts(report).items():
-        pairs = tuple((s, n) for s in sentences(text) if (n := normalise(s, names)))
+        pairs = tuple((s, n) for s in sentences(text) if s not in tool and (n := normalise(s, names)))
         if pairs:
             sections[heading] = pairs
     return UnitProse(name, tuple(names), sections)
+
+
+def _tool_sentences(report: Report) -> set[str]:
+    generated = (
+        prose.opening,
+        prose.active_summary,
+        prose.requests_summary,
+        prose.appeals_summary,
+        prose.fee_statement,
+    )
+    return {sentence for make in generated for sentence in sentences(make(report))}
 
 
 def prose_path(heading: str) -> str:
