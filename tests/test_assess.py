@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from corpus import CORPUS, SKIP_REASON
 
-from generator.assess.scorecard import SCORE_HEADER, load_scorecard, score_rows, score_unit
+from generator.assess.scorecard import SCORE_HEADER, load_scorecard, points_text, score_rows, score_unit
 from generator.assess.similarity import (
     SIMILARITY_HEADER,
     common_prose,
@@ -298,6 +298,7 @@ def test_custom_scorecard(tmp_path: Path):
     score = score_unit(card, findings=[finding("R3-2"), finding("G-5", WARNING)], on_time=False, filed=True)
     assert score.total == 5 and score.notes == ()  # no on-time criterion: being late costs nothing here
     assert score_rows([("甲", score)])[0].score == "5"
+    assert [points_text(p) for p in (100, 7.5, 99.75, 0.0)] == ["100", "7.5", "99.75", "0"]
 
 
 @pytest.mark.parametrize(

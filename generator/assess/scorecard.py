@@ -152,8 +152,8 @@ def score_rows(scores: Iterable[tuple[str, UnitScore]]) -> list[ScoreRow]:
 
 
 def points_text(points: float) -> str:
-    """「15」 for whole points, 「7.5」 otherwise."""
-    return f"{points:.1f}".removesuffix(".0")
+    """「15」 for whole points, 「7.5」「99.75」 otherwise (two decimals at most, trailing zeros dropped)."""
+    return f"{points:.2f}".rstrip("0").rstrip(".")
 
 
 def _deduction(criterion: Criterion, counted: list[Finding], on_time: bool | None) -> Deduction | None:
