@@ -54,7 +54,7 @@ def statuses(out: Path) -> dict[str, str]:
 
 
 def test_full_disk_stops_cleanly_and_the_next_run_finishes(tmp_path, monkeypatch, capsys):
-    from generator.batch import worker
+    from generator.batch import work as worker
 
     roster, out = roster_of(tmp_path / "汇总表.xlsx", 8), tmp_path / "out"
     real, calls = worker.write_atomic, []
