@@ -11,6 +11,7 @@ list's 上级 column, and is compared with the sum, never added to it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -267,7 +268,13 @@ def _longest_name(unit: Unit) -> str:
     """The fullest of the list's and the data's names of the unit (「清河镇人民政府」 over 「清河镇」)."""
     own = normalise_name(unit.name)
     names = [unit.full_name or unit.name, *(s.name for s in unit.submissions if normalise_name(s.name) == own)]
-    return max(names, key=len)
+    return max(names, key=_fullness)
+
+
+def _fullness(name: str) -> tuple[bool, bool, int]:
+    """Rank of a name as a title: written cleanly (no odd spaces or widths), ending in 人民政府/办事处, longer."""
+    clean = "".join(unicodedata.normalize("NFKC", name).split()) == name
+    return clean, name.endswith(("人民政府", "办事处", "政府")), len(name)
 
 
 def _choose(unit: Unit) -> Submission:
