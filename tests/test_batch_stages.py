@@ -71,9 +71,8 @@ def test_identical_data_under_different_names_is_copying_not_one_unit(tmp_path):
     assert all("雷同" in u["说明"] and u["计入汇总"] == "是" for u in units.values())
     assert "「西山乡人民政府」" in units["东山镇人民政府"]["说明"]
     rollup = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
-    row = list(rollup.iter_rows(min_row=3, max_row=3, values_only=True))[0]
-    header = [c for c in list(rollup.iter_rows(min_row=2, max_row=2, values_only=True))[0]]
-    natural = header.index("自然人")  # the first 自然人 column: 本年新收
+    header, row = rollup.iter_rows(min_row=2, max_row=3, values_only=True)
+    natural = list(header).index("自然人")  # the first 自然人 column: 本年新收
     assert row[natural] == 3 * same.numbers["requests.new.natural"]  # all three summed
 
 
@@ -252,3 +251,42 @@ def test_an_old_record_is_ignored_with_a_note_and_never_a_traceback(tmp_path):
     assert from_json('{"seq": 1, "status": "通过"}') is None  # version 1: a dict without a version
     assert from_json("[1, 2]") is None and from_json("not json") is None
     assert from_json('{"version": 2, "seq": 1, "unknown": 3}') is None
+
+
+def test_similar_prose_and_scores_reach_the_workbook_and_the_review_page(tmp_path):
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    folder.mkdir()
+    text = ("本年度我镇围绕优化营商环境，在镇政府网站开设重点领域信息公开专栏，全年主动公开涉企政策文件、"
+            "办事指南和惠企资金兑现结果，并通过政务微信公众号同步推送，方便群众和企业及时了解政策。")
+    a, b, c = unit(1, "东山镇人民政府"), unit(2, "西山乡人民政府"), unit(3, "南岭镇人民政府")
+    a = a.evolve(prose={**a.prose, "overview.active": text})
+    b = b.evolve(prose={**b.prose, "overview.active": text.replace("我镇", "我乡").replace("镇政府", "乡政府")})
+    for i, r in enumerate((a, b, broken(c))):
+        (folder / f"{i}.yaml").write_text(dump_yaml(r), encoding="utf-8")
+    names = write_list(tmp_path / "名单.xlsx", ["东山镇人民政府", "西山乡人民政府", "南岭镇人民政府", "北坡镇人民政府"])
+    batch(folder, "-o", out, "-j", 1, "--expected", names)
+    book = load_workbook(out / "校验结果.xlsx", read_only=True)
+    pairs = list(book["雷同"].iter_rows(min_row=2, values_only=True))
+    scores = {r[0]: r for r in book["考评"].iter_rows(min_row=2, values_only=True)}
+    book.close()
+    assert any({r[1], r[2]} == {"东山镇人民政府", "西山乡人民政府"} for r in pairs), pairs
+    assert "不与其他单位雷同" in scores["东山镇人民政府"][3]
+    assert scores["北坡镇人民政府"][1] == "0"  # did not file
+    assert "数据勾稽" in scores["南岭镇人民政府"][3]  # its R3-1 costs points
+    page = (out / "审核报告.html").read_text(encoding="utf-8")
+    assert "各单位之间的雷同" in page and "考评得分" in page
+    rollup = (out / "汇总-2025年度.html").read_text(encoding="utf-8")
+    assert "雷同" not in rollup and "考评" not in rollup  # the reviewer's, never the published roll-up's
+
+
+def test_a_broken_scorecard_is_refused_before_any_work(tmp_path):
+    from helpers import run_cli
+
+    folder = tmp_path / "各镇"
+    folder.mkdir()
+    (folder / "0.yaml").write_text(dump_yaml(unit(0, "甲镇人民政府")), encoding="utf-8")
+    card = tmp_path / "考评.yaml"
+    card.write_text("criteria: [\n", encoding="utf-8")
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--scorecard", card)
+    assert result.code == 2 and "考评" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "out").exists()

@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..assess.scorecard import Scorecard
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import has_errors
 from ..outputs import write_atomic
+from .assessment import assessment_tables
 from .plan import Expected, SetAside
 from .previous import PreviousYear, matched_sums
-from .review import REVIEW_PAGE, Extra, YearOnYear, county_charts, new_applications, review_page
+from .review import REVIEW_PAGE, YearOnYear, county_charts, new_applications, review_page
 from .rollup import write_rollup
 from .settle import FAILED, HAS_ERRORS, MISSING, Filing, build_filing, submission
+from .sheets import Extra
 from .spool import Spool
 from .summary import print_summary
 from .sums import RollUp, rollups_of
@@ -39,12 +42,13 @@ class RunInfo:
     previous: PreviousYear | None = None
     ignore_errors: bool = False
     set_aside: tuple[SetAside, ...] = ()
-    extras: tuple[Extra, ...] = ()  # further tables for the reviewer (雷同, 考评)
+    scorecard: Scorecard | None = None  # the 考评 sheet (None: no assessment tables)
 
 
 def finish_batch(spool: Spool, info: RunInfo) -> int:
     """Write the batch report, the roll-ups and the review page, print the summary; return the exit code."""
     filing = settle(spool, info)
+    extras = assessment_tables(spool, filing, info.scorecard) if info.scorecard else ()
     included = filing.included
     drafts = filing.drafts if info.ignore_errors else []
     included |= {u.chosen.seq for u in drafts if u.chosen}
@@ -69,7 +73,7 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
     matches = _matches(spool, info.previous, last_year_left)
     write_atomic(
         info.output / BATCH_REPORT,
-        batch_workbook(spool, filing, rollups, matches, [(e.title, e.header, _widths(e), e.rows) for e in info.extras]),
+        batch_workbook(spool, filing, rollups, matches, [(e.sheet, e.header, _widths(e), e.rows) for e in extras]),
         force=True,
     )
     page = review_page(
@@ -81,7 +85,7 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
         info=info,
         previous=last_year_left,
         unmatched_this_year=this_year_left,
-        extras=info.extras,
+        extras=extras,
         no_rollup=blocked,
     )
     write_atomic(info.output / REVIEW_PAGE, page, force=True)

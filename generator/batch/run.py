@@ -24,6 +24,7 @@ from types import FrameType
 from rich.console import Console
 
 from .. import __version__
+from ..assess.scorecard import Scorecard, load_scorecard
 from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError, NianbaoError
 from .names import normalise_name
 from .plan import FolderPlan, RosterPlan, digest_of, plan_input, read_expected
@@ -52,6 +53,7 @@ class BatchRequest:
     expected: Path | None = None  # 名单.xlsx (or a roster): the units expected to file this year
     deadline: tuple[int, int] = (1, 31)  # publication deadline (month, day) of the following year
     name: str = ""  # whose roll-up this is (default: the units' common 上级政府)
+    scorecard: Path | None = None  # 考评.yaml (None: the packaged default sheet)
 
 
 class DiskFull(NianbaoError):
@@ -74,6 +76,7 @@ def run_batch(request: BatchRequest) -> int:
     if source.is_dir() and output.resolve() == source.resolve():
         raise InputError("输出目录不能与输入文件夹相同，请用 -o 另给一个文件夹。")
     expected = read_expected(request.expected) if request.expected else None
+    card = load_scorecard(request.scorecard)  # a broken sheet is refused before any work is done
     with plan_input(source, exclude=output.resolve()) as plan:
         handlers = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
         spool, workdir = None, None
@@ -82,7 +85,7 @@ def run_batch(request: BatchRequest) -> int:
             _remove_stale_workdirs(output)
             workdir = Path(tempfile.mkdtemp(prefix=f".nianbao-run-{os.getpid()}-", dir=output))
             spool = Spool(workdir / "results.sqlite")
-            return _run(request, output, expected, plan, workdir, spool)
+            return _run(request, output, expected, plan, workdir, spool, card)
         except KeyboardInterrupt as exc:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
@@ -144,6 +147,7 @@ def _run(
     plan: RosterPlan | FolderPlan,
     workdir: Path,
     spool: Spool,
+    card: Scorecard,
 ) -> int:
     jobs = max(1, request.jobs or os.cpu_count() or 1)
     targets, pdf_missing = _available_targets(request.targets)
@@ -184,6 +188,7 @@ def _run(
         previous,
         request.ignore_errors,
         plan.set_aside,
+        card,
     )
     code = finish_batch(spool, info)
     if pdf_missing:

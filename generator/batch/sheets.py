@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -13,6 +14,19 @@ from ..findings import ERROR, SEVERITY_NAMES, WARNING, Finding
 from ..spreadsheets import put_text
 from ..tables import Cell, all_grids
 from .sums import excel_number
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A table of its own on the page (雷同, 考评…): title, header, rows, a note, and what to say when empty."""
+
+    sheet: str  # its sheet in 校验结果.xlsx (short, fixed: user text never names a sheet)
+    title: str
+    header: tuple[str, ...]
+    rows: list[list[Any]]
+    note: str = ""
+    empty: str = "无。"
+
 
 A4 = 9  # openpyxl's paperSize code for A4 (the default, 1, is US Letter)
 SEVERITY_FILLS = {ERROR: "F8CBAD", WARNING: "FFF2CC", "fill-in": "EDEDED"}
