@@ -1,7 +1,6 @@
 """Batch generation (issue #5): roster workbook, parallel run, batch report, roll-up, re-runs, cross-year."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import random
 import re
@@ -11,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import make_roster_module
 from openpyxl import load_workbook
 from rich.console import Console
 
@@ -23,11 +23,9 @@ from generator.numbers import format_number
 from generator.outputs import OutputExists, safe_filename
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-make_roster_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_roster_module)
-make_roster, synthetic_report = make_roster_module.make_roster, make_roster_module.synthetic_report
-typed = make_roster_module.typed  # a report with some cells typed differently (numbers or a clerk's text)
+_bench = make_roster_module()
+make_roster, synthetic_report = _bench.make_roster, _bench.synthetic_report
+typed = _bench.typed  # a report with some cells typed differently (numbers or a clerk's text)
 
 
 def renamed(report, name: str):

@@ -9,7 +9,6 @@ own report; last year's reports are published .docx/.html/.pdf files. The batch 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import os
 import random
@@ -21,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from helpers import make_roster_module
 from openpyxl import Workbook, load_workbook
 
 from generator.app.cli import main
@@ -28,9 +28,7 @@ from generator.inputs.datafile import dump_yaml
 from generator.inputs.excel import write_form
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
+_module = make_roster_module()
 synthetic_report, typed = _module.synthetic_report, _module.typed
 
 COUNTY = "示例县人民政府"

@@ -4,12 +4,12 @@ Every phenomenon has a small synthetic folder or roster built here from the benc
 """
 from __future__ import annotations
 
-import importlib.util
 import random
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from helpers import make_roster_module
 from openpyxl import Workbook, load_workbook
 
 from generator.app.cli import main
@@ -18,9 +18,7 @@ from generator.inputs.datafile import dump_yaml
 from generator.inputs.roster import write_roster
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
+_module = make_roster_module()
 synthetic_report, typed = _module.synthetic_report, _module.typed
 
 COUNTY = "示例县人民政府"
@@ -246,7 +244,21 @@ def test_convert_turns_a_rollup_back_into_a_data_file(tmp_path):
 
 
 def test_an_old_record_is_ignored_with_a_note_and_never_a_traceback(tmp_path):
+    import json
+
     from generator.batch.record import from_json
+
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    folder.mkdir()
+    (folder / "0.yaml").write_text(dump_yaml(unit(0, "甲镇人民政府")), encoding="utf-8")
+    assert batch(folder, "-o", out, "-j", 1) == 0
+    record = out / "0" / ".nianbao.json"
+    old = json.loads(record.read_text(encoding="utf-8"))
+    del old["version"]  # as an earlier version wrote it
+    record.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert batch(folder, "-o", out, "-j", 1) == 0  # its own files are still known: nothing refused
+    units = units_sheet(out)
+    assert "旧版本" in units["甲镇人民政府"]["说明"] and units["甲镇人民政府"]["本次处理"] == "本次生成"
 
     assert from_json('{"seq": 1, "status": "通过"}') is None  # version 1: a dict without a version
     assert from_json("[1, 2]") is None and from_json("not json") is None

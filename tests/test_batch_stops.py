@@ -4,7 +4,6 @@ the rest without skipping anything wrongly."""
 from __future__ import annotations
 
 import errno
-import importlib.util
 import os
 import random
 import signal
@@ -15,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import make_roster_module, run_cli
 from openpyxl import load_workbook
 
 from generator.app.cli import main
@@ -23,9 +22,7 @@ from generator.formats import FORMAT_2021
 from generator.inputs.roster import write_roster
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
+_module = make_roster_module()
 
 
 def roster_of(path: Path, count: int) -> Path:
@@ -163,6 +160,7 @@ def _group_gone(pgid: int) -> bool:
     return False
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="跳过：SIGHUP、进程组只在 POSIX 系统上有")
 @pytest.mark.parametrize(("signals", "code", "said"), [
     ((signal.SIGINT, signal.SIGINT), 130, "Ctrl-C"),  # pressed twice, 0.3 s apart
     ((signal.SIGTERM,), 143, "SIGTERM"),
@@ -180,6 +178,7 @@ def test_signals_stop_a_big_batch_quickly_and_cleanly(big_roster, tmp_path, sign
     assert_outputs_whole(out)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="跳过：本系统没有命名管道")
 def test_expected_list_that_is_a_fifo_is_refused_before_opening(tmp_path):
     fifo = tmp_path / "名单.xlsx"
     os.mkfifo(fifo)

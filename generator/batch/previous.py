@@ -108,6 +108,12 @@ def _previous_reports(path: Path) -> Iterator[tuple[Report, str]]:
                 yield load_report(file), ""
             except InputError as exc:
                 print(f"上年数据 {plan.source(file)} 无法读取，未用于跨年度核对（{exc}）", file=sys.stderr)
+            except Exception as exc:  # the tool's fault, not the data's: said so, and the run goes on
+                print(
+                    f"上年数据 {plan.source(file)} 读取时本工具出现内部错误（{type(exc).__name__}：{exc}），"
+                    "不是数据的问题；这个单位未做跨年度核对。",
+                    file=sys.stderr,
+                )
 
 
 def find(db: sqlite3.Connection, code: str, name: str) -> tuple[tuple[int, str, str] | None, str]:

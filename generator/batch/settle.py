@@ -55,6 +55,7 @@ class Submission:
     last_status: str = ""
     kind: str = REPORT
     problem: str = ""  # the first error's message
+    notes: tuple[str, ...] = ()  # about the run (an old record ignored…)
 
     @property
     def accepted(self) -> bool:
@@ -109,6 +110,7 @@ def submission(record: UnitRecord, deadline: tuple[int, int], changed: float = 0
         record.last_status,
         record.kind,
         next((f["message"] for f in record.findings if f["severity"] == "E"), ""),
+        record.notes,
     )
 
 
@@ -248,6 +250,7 @@ def _settle(unit: Unit) -> None:
     unit.contact = unit.contact or chosen.contact
     unit.phone = unit.phone or chosen.phone
     unit.included = chosen.accepted and unit.listed
+    unit.notes.extend(chosen.notes)
     if chosen.late_days:
         unit.notes.append(f"发布日期 {chosen.published:%Y-%m-%d}，晚于公布期限 {chosen.late_days} 天")
     if chosen.check == INTERNAL:
