@@ -302,3 +302,20 @@ def test_a_broken_scorecard_is_refused_before_any_work(tmp_path):
     result = run_cli("batch", folder, "-o", tmp_path / "out", "--scorecard", card)
     assert result.code == 2 and "考评" in result.err and "Traceback" not in result.err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_county_is_recognised_without_parents_or_name(tmp_path):
+    """Units with no 上级 filled, the county's own report among them, no --name: it is compared, not summed."""
+    this, last, out = tmp_path / "2025", tmp_path / "2024", tmp_path / "out"
+    this.mkdir()
+    last.mkdir()
+    for folder, year in ((this, 2025), (last, 2024)):
+        for i, name in enumerate(["甲镇人民政府", "乙乡人民政府"]):
+            (folder / f"{i}.yaml").write_text(dump_yaml(unit(i + year, name, year, parent="")), encoding="utf-8")
+        (folder / "县.yaml").write_text(dump_yaml(unit(9 + year, COUNTY, year, parent="")), encoding="utf-8")
+    batch(this, "-o", out, "-j", 1, "--previous", last)
+    units = units_sheet(out)
+    assert set(units) == {"甲镇人民政府", "乙乡人民政府"}  # not 不在名单中, not 逾期: the county is no unit
+    page = (out / "审核报告.html").read_text(encoding="utf-8")
+    assert "同口径：2 个单位两年都有数据" in page and "本级报告与各单位合计" in page
+    assert "本表汇总了2个单位" in (out / "汇总-2025年度.html").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import sys
 from collections import Counter
@@ -44,19 +45,46 @@ class PreviousYear:
 
 
 def common_parent(parents: Iterable[str]) -> str:
-    """The 上级 more than half of the named parents agree on, or ""."""
-    named = [p for p in parents if p]
+    """The 上级 more than half of all submissions agree on (one left empty counts against), or ""."""
+    every = list(parents)
+    named = [p for p in every if p]
     if not named:
         return ""
     parent, count = Counter(named).most_common(1)[0]
-    return parent if count * 2 > len(named) else ""
+    return parent if count * 2 > len(every) else ""
+
+
+_GOVERNMENT = re.compile(r"(?:县|区|市|旗)(?:人民)?政府$")
+_TOWNSHIP = re.compile(r"(?:镇|乡|街道)(?:人民政府|政府|办事处)?$")
+
+
+def government_among_townships(names: Iterable[str]) -> str:
+    """The one county/district/city government among township submitters (its own report), or ""."""
+    every = [n.strip() for n in names if n and n.strip()]
+    governments = {n for n in every if _GOVERNMENT.search(n)}
+    townships = [n for n in every if _TOWNSHIP.search(n)]
+    return governments.pop() if len(governments) == 1 and townships else ""
+
+
+def named_parent(names: Iterable[str], parents: Iterable[str]) -> str:
+    """The one submitter that other submitters name as their 上级 (the county among its townships), or ""."""
+    wanted = {normalise_name(p) for p in parents if p}
+    found = {n for n in names if n and normalise_name(n) in wanted}
+    return found.pop() if len(found) == 1 else ""
 
 
 def index_previous(path: Path, workdir: Path, expected: list[Expected] | None, name: str = "") -> PreviousYear:
     """Last year's roster or folder into an SQLite index (see the module doc)."""
     codes = {normalise_name(e.name): e.code for e in expected or () if e.code}
     reports = list(_previous_reports(path))
-    own = name or common_parent(r.agency.parent for r, _ in reports) or common_parent(e.parent for e in expected or ())
+    parents = [r.agency.parent for r, _ in reports]
+    own = (
+        name
+        or common_parent(parents)
+        or common_parent(e.parent for e in expected or ())
+        or named_parent((r.agency.name for r, _ in reports), parents)
+        or government_among_townships(r.agency.name for r, _ in reports)
+    )
     own_norm = normalise_name(own)
     db_path = workdir / "previous.sqlite"
     db = sqlite3.connect(db_path)

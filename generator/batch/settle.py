@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .names import is_copy_name, normalise_name, stem_name, suggest
 from .plan import Expected, SetAside
-from .previous import common_parent
+from .previous import common_parent, government_among_townships, named_parent
 from .record import ERRORS, INTERNAL, OK, REPORT, SET_ASIDE, UNREADABLE, WARNINGS, UnitRecord
 
 PASSED, HAS_ERRORS, MISSING, DUPLICATE, LATE = "已提交且通过", "有错误", "未提交", "重复提交", "逾期"
@@ -170,9 +170,16 @@ class Filing:
         return counts
 
 
-def level_name(name: str, parents: Iterable[str], expected: list[Expected] | None) -> str:
-    """Whose roll-up this is: --name, else the 上级 most submissions name, else the expected list's 上级."""
-    return name or common_parent(parents) or common_parent(e.parent for e in expected or ())
+def level_name(name: str, parents: list[str], expected: list[Expected] | None, names: Iterable[str] = ()) -> str:
+    """Whose roll-up this is: --name, else the 上级 most submissions name, else the expected list's 上级, else
+    the one submitter the others name as their 上级, else the one 县/区/市 government among townships."""
+    return (
+        name
+        or common_parent(parents)
+        or common_parent(e.parent for e in expected or ())
+        or named_parent(names, parents)
+        or government_among_townships(names)
+    )
 
 
 def build_filing(
@@ -183,7 +190,8 @@ def build_filing(
     set_aside: tuple[SetAside, ...] = (),
 ) -> Filing:
     """Units with their submissions, the submission taken for each, and exactly one status each."""
-    name = level_name(name, parents, expected)
+    names = [s.name for s in submissions] + [e.name for e in expected or ()]
+    name = level_name(name, list(parents), expected, names)
     own = normalise_name(name)
     totals = [s for s in submissions if own and s.name and normalise_name(s.name) == own]
     units, by_code, by_name = _expected_units(expected, own)
