@@ -6,9 +6,9 @@ unit is its status and its findings' counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..assess.scorecard import Scorecard
 from ..errors import EXIT_FINDINGS, EXIT_OK
@@ -17,6 +17,7 @@ from ..outputs import write_atomic
 from .assessment import assessment_tables
 from .plan import Expected, SetAside
 from .previous import PreviousYear, matched_sums
+from .record import UnitRecord
 from .review import REVIEW_PAGE, YearOnYear, county_charts, new_applications, review_page
 from .rollup import write_rollup
 from .settle import FAILED, HAS_ERRORS, MISSING, Filing, build_filing, submission
@@ -146,23 +147,30 @@ def _charts(
     included: set[int],
     previous: PreviousYear | None,
 ) -> list[str]:
-    mine = [r for r in spool if r.seq in included and (r.year, r.format) == key]
-    per_unit = [(names[r.seq], new_applications(r)) for r in mine]
-    return county_charts(rollup, per_unit, _year_on_year(mine, rollup, previous))
+    """The roll-up's charts, streaming the spool (only names and counts are held, never whole records)."""
+    per_unit = [(names[r.seq], new_applications(r)) for r in _summed(spool, key, included)]
+    return county_charts(rollup, per_unit, _year_on_year(spool, key, included, rollup, previous))
 
 
-def _year_on_year(mine: list[Any], rollup: RollUp, previous: PreviousYear | None) -> YearOnYear | None:
+def _summed(spool: Spool, key: tuple[int, str], included: set[int]) -> Iterator[UnitRecord]:
+    return (r for r in spool if r.seq in included and (r.year, r.format) == key)
+
+
+def _year_on_year(
+    spool: Spool, key: tuple[int, str], included: set[int], rollup: RollUp, previous: PreviousYear | None
+) -> YearOnYear | None:
     """This year and last year over the units present in both (never last year's whole list against a part)."""
     if previous is None:
         return None
-    ids = {r.previous["id"]: r for r in mine if r.previous}
-    found = matched_sums(previous, ids, rollup.year)
+    matched = {r.previous["id"] for r in _summed(spool, key, included) if r.previous}
+    found = matched_sums(previous, matched, rollup.year)
     if found is None:
         return None
     last, used = found
     this = RollUp(rollup.year, rollup.fmt, rollup.name)
-    for number in used:
-        this.add(ids[number].numbers or {}, ids[number].fees_amount)
+    for record in _summed(spool, key, included):
+        if record.previous and record.previous["id"] in used:
+            this.add(record.numbers or {}, record.fees_amount)
     return YearOnYear(this, last, len(used))
 
 
