@@ -12,7 +12,7 @@ from collections import Counter
 from decimal import Decimal
 
 from ... import prose as generated
-from ...checks import NO_FEE
+from ...checks.fees import NO_FEE
 from ...formats import AMOUNT
 from ...numbers import parse_number
 from ...report import Agency, Fees, ReportBuilder

@@ -9,7 +9,7 @@ each sub-part is one multi-line prompt. Reusing last year's wording is warned ab
 from __future__ import annotations
 
 from ... import prose
-from ...checks import t2_copied_prose
+from ...checks.cross_year import t2_copied_prose
 from ...formats import HEADINGS
 from ...report import PROSE_FIELDS, Report
 from .sections import heading

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ...checks import DEADLINE, SELF_WORDS, agency_kind, contact_problem, self_words
+from ...checks.contact import contact_problem
+from ...checks.identity import SELF_WORDS, agency_kind, self_words
+from ...checks.structure import DEADLINE
 from ...formats import AMOUNT, COUNT, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
 from ...numbers import parse_date
 from ...report import AGENCY_FIELDS, Agency

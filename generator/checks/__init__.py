@@ -1,0 +1,66 @@
+"""The checker: every rule of the spec (§5) that one year's data can be checked against.
+
+``check(report)`` returns every failing rule, never only the first, each with its place, its operands and the
+difference; ``cross_year(report, previous)`` adds the rules that need last year's report. Rule ids are stable
+(R3-1 …) and registered with their Chinese names in ``generator.rules``. One module per concern:
+
+- ``balances``   R3-1, R3-2, R3-3, R4-1 — the tables' arithmetic
+- ``structure``  G-1, G-2, G-3, G-4, P-1, G-6 — format version, headings, sections, placeholders, date
+- ``fees``       G-5, R3-5, R6-1 — the 信息处理费
+- ``claims``     T-1 — the prose's figures against the tables
+- ``identity``   T-3, R2-1 — who the report speaks for
+- ``contact``    A-1 — contact details' shapes
+- ``cross_year`` X-1, X-2, T-2 — against last year's report
+
+Adding a rule: a function ``(report) -> list[Finding]`` in the module of its concern, listed in ``RULES`` below.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..report import Report
+from .balances import r3_1_balance, r3_2_outcome_total, r3_3_row_total, r4_1_appeal_totals
+from .claims import t1_prose_agrees
+from .contact import a1_contact_shapes
+from .cross_year import cross_year
+from .fees import g5_fee_statement, r3_5_fee_refusals, r6_1_fees_not_collected
+from .identity import r2_1_township_rules, t3_self_reference
+from .structure import (
+    DEADLINE,
+    g1_headings,
+    g2_format_version,
+    g3_overview_parts,
+    g4_problems,
+    g6_publication_date,
+    p1_placeholders,
+)
+
+__all__ = ["DEADLINE", "RULES", "check", "cross_year"]
+
+RULES = (  # in spec order
+    r3_1_balance,
+    r3_2_outcome_total,
+    r3_3_row_total,
+    r4_1_appeal_totals,
+    g2_format_version,
+    g1_headings,
+    g3_overview_parts,
+    g4_problems,
+    p1_placeholders,
+    g5_fee_statement,
+    r3_5_fee_refusals,
+    r6_1_fees_not_collected,
+    r2_1_township_rules,
+    t1_prose_agrees,
+    t3_self_reference,
+    a1_contact_shapes,
+)
+
+
+def check(report: Report, deadline: tuple[int, int] = DEADLINE) -> list[Finding]:
+    """All findings for one report: reading problems first, then the rules in spec order."""
+    findings = list(report.read_findings)
+    for rule in RULES:
+        findings += rule(report)
+    findings += g6_publication_date(report, deadline)
+    return findings

@@ -1,0 +1,68 @@
+"""A-1: the postcode, phone numbers and e-mail address printed in the opening have the right shapes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..findings import WARNING, Finding
+from ..report import AGENCY_FIELDS, Report
+
+CONTACT_HINTS = {
+    "postcode": "邮编应为 6 位数字，如 211100",
+    "phone": "电话应为区号加号码（如 025-52100000）、7 至 8 位本地号码或 11 位手机号，多个号码用「、」隔开",
+    "email": "电子邮箱应写成 name@example.gov.cn 的形式（半角字符，不含空格）",
+}
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE_PREFIX, PHONE_EXTENSION = re.compile(r"^\+?86[- ]?"), re.compile(r"(?:转|分机|ext\.?) ?\d{1,6}$", re.I)
+
+
+def contact_problem(key: str, value: str) -> str:
+    """What is wrong with the shape of a postcode, phone number or e-mail address ("" when it looks right)."""
+    text = value.strip()
+    if not text or key not in CONTACT_HINTS:
+        return ""
+    if key == "email":
+        ok = all(EMAIL.fullmatch(part) for part in re.split(r"[、;；,，\s]+", text) if part)
+    elif key == "postcode":
+        ok = re.fullmatch(r"\d{6}", unicodedata.normalize("NFKC", text)) is not None
+    else:
+        parts = re.split(r"[、;,/或]+", unicodedata.normalize("NFKC", text))
+        ok = all(_phone_ok(part.strip()) for part in parts if part.strip())
+    return "" if ok else f"「{text}」的写法不对：{CONTACT_HINTS[key]}"
+
+
+def _phone_ok(part: str) -> bool:
+    """A landline with its area code, a local number, a mobile number, or a service line (12345, 400 …)."""
+    number = PHONE_EXTENSION.sub("", PHONE_PREFIX.sub("", part)).strip()
+    if not re.fullmatch(r"[\d ()\-]+", number):
+        return False
+    digits = re.sub(r"\D", "", number)
+    extension = re.search(r"-(\d{1,5})$", number)  # 025-52100000-8001
+    return _phone_digits_ok(digits) or bool(extension and _phone_digits_ok(digits[: -len(extension.group(1))]))
+
+
+def _phone_digits_ok(digits: str) -> bool:
+    if digits.startswith("0"):
+        return 10 <= len(digits) <= 12
+    if digits.startswith(("400", "800")):
+        return len(digits) == 10
+    if digits.startswith("1"):
+        return len(digits) in (11, 5)  # 手机号; 12345 等服务热线
+    return len(digits) in (7, 8) or (digits.startswith("95") and len(digits) in (5, 6))
+
+
+def a1_contact_shapes(report: Report) -> list[Finding]:
+    """A-1: postcode, phone and e-mail have the shapes they must have (they are printed in the opening)."""
+    out = []
+    for key in CONTACT_HINTS:
+        problem = contact_problem(key, getattr(report.agency, key))
+        if problem:
+            path = f"agency.{key}"
+            where = report.places.get(path) or f"单位信息 · {AGENCY_FIELDS[key]}"
+            out.append(
+                Finding(
+                    "A-1", WARNING, where, problem + "。", path=path, operands={"填写": getattr(report.agency, key)}
+                )
+            )
+    return out

@@ -1,0 +1,86 @@
+"""Rules that need last year's report: 上年结转 (X-1), 现行有效件数 rolling forward (X-2), copied prose (T-2)."""
+
+from __future__ import annotations
+
+from ..findings import WARNING, Finding
+from ..formats import STOCK_ROWS
+from ..report import PROSE_FIELDS, Report
+
+
+def cross_year(report: Report, previous: Report) -> list[Finding]:
+    """X-1: this year's 上年结转 = last year's 结转下年度; X-2 (2021): 现行有效件数 rolls forward."""
+    out = []
+    for col in report.format.requests.input_columns:
+        this = report.number(f"requests.carried_over.{col.key}")
+        last = previous.number(f"requests.carry_forward.{col.key}")
+        if this is not None and last is not None and this != last:
+            out.append(
+                Finding(
+                    "X-1",
+                    WARNING,
+                    report.where(f"requests.carried_over.{col.key}"),
+                    f"本年上年结转为 {this}，但{previous.year}年报告的结转下年度为 {last}，相差 {this - last}。",
+                    path=f"requests.carried_over.{col.key}",
+                    operands={"本年上年结转": this, "上年结转下年度": last},
+                    difference=this - last,
+                )
+            )
+    out += x2_stock_rolls_forward(report, previous)
+    return out + t2_copied_prose(report, previous)
+
+
+def x2_stock_rolls_forward(report: Report, previous: Report) -> list[Finding]:
+    """X-2: documents in force = last year's in force + added − removed (formats whose stock rolls forward)."""
+    fmt = report.format
+    if not fmt.stock_flow or previous.format.stock_column != fmt.stock_column:
+        return []
+    added_col, removed_col = fmt.stock_flow
+    out = []
+    for row in STOCK_ROWS:
+        path = f"active.{row}.{fmt.stock_column}"
+        added, removed, now = (report.number(f"active.{row}.{c}") for c in (added_col, removed_col, fmt.stock_column))
+        before = previous.number(path)
+        if added is None or removed is None or now is None or before is None:
+            continue  # unreadable numbers are reported as R0-1 already
+        expected = before + added - removed
+        if now != expected:
+            labels = {c.key: c.label for c in fmt.active_block_of(row).columns}
+            stock, plus, minus = labels[fmt.stock_column], labels[added_col], labels[removed_col]
+            out.append(
+                Finding(
+                    "X-2",
+                    WARNING,
+                    report.where(path),
+                    f"{stock}为 {now}，但上年{stock} {before} + {plus} {added} − {minus} {removed} = {expected}，"
+                    f"相差 {now - expected}。",
+                    path=path,
+                    operands={f"上年{stock}": before, plus: added, minus: removed, stock: now},
+                    difference=now - expected,
+                )
+            )
+    return out
+
+
+def t2_copied_prose(report: Report, previous: Report, threshold: float = 0.5) -> list[Finding]:
+    """T-2: prose largely copied from last year's report (similarity above ``threshold``)."""
+    from difflib import SequenceMatcher
+
+    out = []
+    for key, label in PROSE_FIELDS.items():
+        this, last = report.text(key), previous.text(key)
+        if len(this) < 20 or not last:
+            continue
+        ratio = SequenceMatcher(None, this, last, autojunk=False).ratio()
+        if ratio > threshold:
+            out.append(
+                Finding(
+                    "T-2",
+                    WARNING,
+                    label,
+                    f"与{previous.year}年报告的相同部分有 {ratio:.0%} 相同。年度报告应反映本年度实际情况，"
+                    "照搬往年内容会被通报，请按本年度工作改写。",
+                    path=f"prose.{key}",
+                    operands={"相似度": round(ratio, 2)},
+                )
+            )
+    return out

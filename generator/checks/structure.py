@@ -1,0 +1,150 @@
+"""The report's structure: format version (G-2), the six headings (G-1), the topics of 一 (G-3), section 五 (G-4),
+placeholders left in the prose (P-1) and the publication date (G-6)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..findings import ERROR, WARNING, Finding
+from ..formats import HEADINGS, OVERVIEW_PARTS, format_for_year
+from ..report import PROSE_FIELDS, Report
+
+PLACEHOLDER = "【"
+DEADLINE = (1, 31)  # (month, day) of the year after the report year by which it is published (G-6)
+
+
+def g2_format_version(report: Report) -> list[Finding]:
+    """The tables follow the format of the report year."""
+    expected = format_for_year(report.year)
+    if report.format.key == expected.key:
+        return []
+    return [
+        Finding(
+            "G-2",
+            ERROR,
+            "表格格式版本",
+            f"{report.year}年度报告应使用{expected.name}（{expected.issued_by}），"
+            f"但本报告使用的是{report.format.name}（{report.format.issued_by}）。",
+            path="format",
+            operands={"年度": report.year, "使用的格式": report.format.key, "应使用": expected.key},
+        )
+    ]
+
+
+def g1_headings(report: Report) -> list[Finding]:
+    """Six headings present, in order, with the exact wording (only for imported reports)."""
+    if report.headings is None:
+        return []
+    found = list(report.headings)
+    matched = _match_headings(found)
+    out = []
+    for heading, match in zip(HEADINGS, matched):
+        if match is None:
+            out.append(Finding("G-1", ERROR, f"第{heading[0]}部分", f"缺少「{heading}」部分。"))
+        elif found[match] != heading:
+            out.append(
+                Finding(
+                    "G-1",
+                    WARNING,
+                    f"第{heading[0]}部分标题",
+                    f"标题写作「{found[match]}」，规范写法是「{heading}」。",
+                    operands={"原文": found[match]},
+                )
+            )
+    order = [m for m in matched if m is not None]
+    if order != sorted(order):
+        out.append(Finding("G-1", ERROR, "六个部分的顺序", "各部分顺序不对，应依次为：" + "；".join(HEADINGS) + "。"))
+    return out
+
+
+def _match_headings(found: list[str]) -> list[int | None]:
+    """For each official heading, the index of the found heading that stands for it (None: missing).
+
+    Exact wording wins; otherwise the most similar unused heading, preferring the same number and position.
+    """
+    from difflib import SequenceMatcher
+
+    matched: list[int | None] = [found.index(h) if h in found else None for h in HEADINGS]
+    for i, heading in enumerate(HEADINGS):
+        if matched[i] is not None:
+            continue
+        body = heading.split("、", 1)[1]
+        candidates = [
+            (
+                SequenceMatcher(None, body, text).ratio()
+                + (0.2 if j == i else 0)
+                + (0.4 if text.startswith(heading[:2]) else 0),
+                j,
+            )
+            for j, text in enumerate(found)
+            if j not in matched
+        ]
+        best = max(candidates, default=(0, None))
+        matched[i] = best[1] if best[0] >= 0.5 else None
+    return matched
+
+
+def g3_overview_parts(report: Report) -> list[Finding]:
+    """A people's government covers five topics in 一 (art. 50); 主动公开 and 依申请公开 are generated if empty."""
+    out = []
+    for key, title in OVERVIEW_PARTS[2:]:
+        if not report.text(f"overview.{key}"):
+            out.append(
+                Finding(
+                    "G-3",
+                    WARNING,
+                    f"{HEADINGS[0]} · {title}",
+                    f"没有填写「{title}」的内容，条例第五十条要求总体情况涵盖这一方面。请补充本年度实际做法。",
+                    path=f"prose.overview.{key}",
+                )
+            )
+    return out
+
+
+def g4_problems(report: Report) -> list[Finding]:
+    """Section 五 must state real problems and measures."""
+    if report.text("problems"):
+        return []
+    return [
+        Finding(
+            "G-4", ERROR, HEADINGS[4], "没有填写内容。请写明本年度存在的主要问题和具体改进措施。", path="prose.problems"
+        )
+    ]
+
+
+def p1_placeholders(report: Report) -> list[Finding]:
+    """P-1: no 【…】 placeholder from a starting paragraph (wizard, Excel hints) may reach the published text."""
+    return [
+        Finding(
+            "P-1",
+            ERROR,
+            PROSE_FIELDS.get(key, key),
+            f"还有 {text.count(PLACEHOLDER)} 处【…】占位文字没有换成本单位的实际情况，请补写后删去【】。",
+            path=f"prose.{key}",
+            operands={"占位": re.findall(r"【[^】]*】", text)[:5]},
+        )
+        for key, text in report.prose.items()
+        if PLACEHOLDER in (text or "")
+    ]
+
+
+def g6_publication_date(report: Report, deadline: tuple[int, int]) -> list[Finding]:
+    """The report is published by 1月31日 of the following year (configurable)."""
+    if report.publication_date is None:
+        return [Finding("G-6", WARNING, "发布日期", "没有填写发布日期，落款将没有日期。", path="publication_date")]
+    limit = date(report.year + 1, *deadline)
+    if report.publication_date <= limit:
+        return []
+    late = (report.publication_date - limit).days
+    return [
+        Finding(
+            "G-6",
+            WARNING,
+            "发布日期",
+            f"发布日期 {report.publication_date:%Y-%m-%d} 晚于 {limit:%Y-%m-%d} 的公布期限 {late} 天。",
+            path="publication_date",
+            operands={"发布日期": str(report.publication_date), "期限": str(limit)},
+            difference=late,
+        )
+    ]
