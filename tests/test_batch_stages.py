@@ -319,3 +319,14 @@ def test_the_county_is_recognised_without_parents_or_name(tmp_path):
     page = (out / "审核报告.html").read_text(encoding="utf-8")
     assert "同口径：2 个单位两年都有数据" in page and "本级报告与各单位合计" in page
     assert "本表汇总了2个单位" in (out / "汇总-2025年度.html").read_text(encoding="utf-8")
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path, monkeypatch):
+    folder = tmp_path / "各镇"
+    folder.mkdir()
+    (folder / "0.yaml").write_text(dump_yaml(unit(0, "甲镇人民政府")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert batch("各镇", "-o", "各镇/输出", "-j", 1) == 0
+    assert batch("各镇", "-o", "各镇/输出", "-j", 1) == 0  # its own reports are not files of the folder
+    book = load_workbook(folder / "输出" / "校验结果.xlsx", read_only=True)
+    assert "未读取的文件" not in book.sheetnames and set(units_sheet(folder / "输出")) == {"甲镇人民政府"}

@@ -139,7 +139,7 @@ class FolderPlan:
     def of_folder(cls, path: Path, exclude: Path | None = None) -> FolderPlan:
         files, set_aside = [], []
         for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if exclude is not None and file.is_relative_to(exclude):
+            if exclude is not None and file.resolve().is_relative_to(exclude):
                 continue  # our own output, placed inside the input folder
             reason = _why_not_read(file)
             if reason:
