@@ -21,7 +21,7 @@ from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
 from ..inputs.roster import ROSTER_SHEET, UNIT_COLUMNS, RosterLayout, is_roster, open_roster
 from ..limits import check_size
 from ..spreadsheets import load_readonly
-from .names import FolderNames
+from .names import FolderNames, normalise_name
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES, *REPORT_SUFFIXES)
 SAVE_AS = {
@@ -101,7 +101,7 @@ class RosterPlan:
 
     def tasks(self, settings: str) -> Iterator[Task]:
         """One task per filled row; a row with only the unit's name (and code, contact) is a unit yet to file."""
-        names, seq = FolderNames(), 0
+        names, seq, listed = FolderNames(), 0, set()
         own = {self.name_index, self.phone_index, self.parent_index, *self.unit_index}
         for number, cells in self.rows:
             values = tuple(cells)
@@ -109,7 +109,9 @@ class RosterPlan:
             code, contact = (_cell_text(values, i) for i in self.unit_index)
             if name:
                 phone, parent = _cell_text(values, self.phone_index), _cell_text(values, self.parent_index)
-                self.expected.append(Expected(name, code, contact, phone, parent))
+                if normalise_name(name) not in listed:  # a unit filed on two rows is one expected unit
+                    listed.add(normalise_name(name))
+                    self.expected.append(Expected(name, code, contact, phone, parent))
                 if all(v is None or not str(v).strip() for i, v in enumerate(values) if i not in own):
                     continue  # nothing filed yet
             digest = input_hash(settings, json.dumps(values, default=str, ensure_ascii=False).encode())
