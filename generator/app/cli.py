@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", metavar="名称", help="汇总表的单位名称（如 某某县人民政府），默认取各单位的上级政府")
     p.add_argument("--force", action="store_true", help="重新生成已完成的单位")
     p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
+    p.add_argument("--scorecard", metavar="考评.yaml", help="考评表（评分项和分值），默认用内置的考评表")
 
     p = sub.add_parser("import", help="把已发布的年度报告（.docx/.html/.txt）转换为数据文件")
     p.add_argument("input", metavar="报告文件")

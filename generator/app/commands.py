@@ -250,7 +250,7 @@ def cmd_schema(args) -> int:
 def cmd_convert(args) -> int:
     from ..inputs.datafile import write_data_file
 
-    report = load_report(args.input)
+    report = _load_convertible(Path(args.input))
     out = Path(args.output)
     if out.suffix.lower() in (".yaml", ".yml", ".json"):
         write_data_file(report, out, args.force)
@@ -264,6 +264,15 @@ def cmd_convert(args) -> int:
         say("  " + finding.text())
     say(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(list(report.read_findings)) else EXIT_OK
+
+
+def _load_convertible(path: Path):
+    """Any input; a batch's roll-up workbook (汇总-2025年度.xlsx) by its 「汇总数据」 row."""
+    from ..batch.sums import is_rollup, read_rollup
+
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() and is_rollup(path):
+        return read_rollup(path)
+    return load_report(path)
 
 
 def cmd_import(args) -> int:
