@@ -162,7 +162,7 @@ def _group_gone(pgid: int) -> bool:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="跳过：SIGHUP、进程组只在 POSIX 系统上有")
 @pytest.mark.parametrize(("signals", "code", "said"), [
-    ((signal.SIGINT, signal.SIGINT), 130, "Ctrl-C"),  # pressed twice, 0.3 s apart
+    ((signal.SIGINT, signal.SIGINT), 130, "Ctrl+C"),  # pressed twice, 0.3 s apart
     ((signal.SIGTERM,), 143, "SIGTERM"),
     ((signal.SIGHUP,), 129, "SIGHUP"),
 ])

@@ -23,9 +23,9 @@ from types import FrameType
 
 from rich.console import Console
 
-from .. import __version__
+from .. import __version__, interrupts
 from ..assess.scorecard import Scorecard, load_scorecard
-from ..errors import EXIT_INPUT, EXIT_INTERRUPTED, InputError, NianbaoError
+from ..errors import EXIT_INPUT, InputError, NianbaoError
 from .names import normalise_name
 from .plan import FolderPlan, RosterPlan, digest_of, plan_input, read_expected
 from .pool import run_tasks
@@ -35,8 +35,7 @@ from .record import UNREADABLE
 from .spool import Spool
 from .work import DISK_FULL, Options, disk_full_message
 
-EXIT_SIGNALLED = 128  # + the signal's number: 143 for SIGTERM, 129 for SIGHUP
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+STOP_SIGNALS = interrupts.SIGNALS
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,6 @@ class DiskFull(NianbaoError):
     """The output disk is full: the run stops cleanly, and a re-run after freeing space finishes the rest."""
 
 
-class Stopped(KeyboardInterrupt):
-    """Ctrl-C, SIGTERM or SIGHUP: the run stops; ``signum`` gives the exit code."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def run_batch(request: BatchRequest) -> int:
     """Run the batch; exit 0 all good, 1 some units have errors or are missing, 2 unreadable input or disk full."""
     source, output = request.source, request.output.absolute()  # workers and URIs need an absolute path
@@ -89,9 +80,8 @@ def run_batch(request: BatchRequest) -> int:
         except KeyboardInterrupt as exc:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
-            signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
-            _say(f"\n已中断（{_signal_name(signum)}）。{_progress_note(spool, plan.estimate)}")
-            return EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_SIGNALLED + signum
+            _say(f"\n{interrupts.describe(exc)}{_progress_note(spool, plan.estimate)}")
+            return interrupts.exit_code(exc)
         except (OSError, sqlite3.OperationalError) as exc:
             if getattr(exc, "errno", None) in DISK_FULL or "disk is full" in str(exc):
                 raise DiskFull(f"{disk_full_message(str(output))}{_progress_note(spool, plan.estimate)}") from None
@@ -116,12 +106,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     if _stopping:
         return
     _stopping = True
-    raise Stopped(signum)
-
-
-def _signal_name(signum: int) -> str:
-    names: dict[int, str] = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "收到终止信号 SIGTERM"}
-    return names.get(signum, "终端已关闭（SIGHUP）")
+    raise interrupts.Interrupted(signum)
 
 
 def _say(text: str) -> None:
