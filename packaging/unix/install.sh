@@ -47,21 +47,28 @@ say "  安装记录：$log"
 
 [ -d "$here/wheels" ] || fail "找不到 $here/wheels 文件夹。请把压缩包完整解压后，在解压出的文件夹里运行 sh install.sh。"
 
-# The first Python that is 3.10 or newer: $PYTHON if given, then versioned names, then python3.
+# The first Python from 3.10 to 3.13 (the bundle has wheels for those): $PYTHON if given, then versioned names, then python3.
 python=""
 found=""
+too_new=""
 for candidate in ${PYTHON:-} python3.13 python3.12 python3.11 python3.10 python3; do
   command -v "$candidate" >/dev/null 2>&1 || continue
   version=$("$candidate" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || continue
   found="$found $candidate($version)"
-  if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  if "$candidate" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then
     python=$(command -v "$candidate")
     break
   fi
+  case $version in 3.1[4-9].* | 3.[2-9][0-9].*) too_new="$candidate($version)" ;; esac
 done
 
 if [ -z "$python" ]; then
-  if [ -n "$found" ]; then
+  if [ -n "$too_new" ]; then
+    say ""
+    say "本机的 Python 版本太新：找到了$found。这个安装包带的是 Python 3.10 到 3.13 用的库。"
+    say "请另装 Python 3.12 或 3.13（与现有的并存），再运行 sh install.sh；也可用 PYTHON=/路径/python3.12 sh install.sh 指定。"
+    fail "没有 Python 3.10 到 3.13。"
+  elif [ -n "$found" ]; then
     say ""
     say "本机的 Python 版本太旧：找到了$found。nianbao 需要 Python 3.10 或更新版本。"
     say "（统信 UOS 20、早期的麒麟 V10 自带 Python 3.7 或 3.8，不能直接使用；系统自带的 Python 不要升级或删除，系统程序要用它。）"
@@ -84,7 +91,8 @@ if ! "$python" -m venv --clear "$venv" >>"$log" 2>&1; then
 fi
 
 say "第 2 步：从 wheels/ 离线安装 nianbao 和它用到的库（约需 1 分钟）"
-if ! "$venv/bin/python" -m pip --isolated install --disable-pip-version-check --no-index \
+# --isolated and no config file: a pip.conf or PIP_* variable of this machine (an index, a proxy) must not matter.
+if ! PIP_CONFIG_FILE=/dev/null "$venv/bin/python" -m pip --isolated install --disable-pip-version-check --no-index \
   --find-links "$here/wheels" nianbao >>"$log" 2>&1; then
   say "离线安装失败：这个安装包可能不适合本机（CPU 类型或 Python 版本）。"
   say "  本机 CPU：$(uname -m)（x86_64 用 linux-x86_64 安装包，aarch64 用 linux-aarch64 安装包）"

@@ -26,6 +26,8 @@ call :say 第 1 步：在 %VENV% 创建独立的 Python 环境（原有的会被
 if errorlevel 1 goto no_venv
 
 call :say 第 2 步：从 wheels 离线安装 nianbao 和它用到的库（约需 1 分钟）
+rem --isolated and no config file: a pip.ini or PIP_ variable of this machine must not matter.
+set "PIP_CONFIG_FILE=nul"
 "%VENV%\Scripts\python.exe" -m pip --isolated install --disable-pip-version-check --no-index --find-links "%HERE%wheels" nianbao >>"%LOG%" 2>&1
 if errorlevel 1 goto no_install
 

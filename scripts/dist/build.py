@@ -220,8 +220,8 @@ def write_checksums(folder: Path, windows: bool) -> None:
 
 def add_installer(platform: Platform, folder: Path, version: str) -> None:
     if platform.windows:
-        script = (PACKAGING / "windows" / "安装.bat").read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        (folder / "安装.bat").write_bytes(script)
+        for script in sorted((PACKAGING / "windows").glob("*.bat")):  # 安装.bat, nianbao.bat, nianbao-cmd.bat
+            (folder / script.name).write_bytes(script.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
         readme = PACKAGING / "windows" / "说明.txt"
     else:
         shutil.copy2(PACKAGING / "unix" / "install.sh", folder / "install.sh")
