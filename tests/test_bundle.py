@@ -15,9 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_packaging import build
-
 from helpers import ROOT
+from test_packaging import build
 
 pytestmark = pytest.mark.bundle
 DIST = Path(os.environ.get("NIANBAO_DIST", ROOT / "dist"))

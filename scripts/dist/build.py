@@ -21,7 +21,6 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from string import Template
 
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # Kylin V10 and UOS 20 ship glibc 2.28: every manylinux tag up to 2_28 runs there (pip wants each one named).
-MANYLINUX = tuple(f"manylinux_2_{minor}" for minor in range(28, 16, -1)) + ("manylinux2014",)
+MANYLINUX = (*(f"manylinux_2_{minor}" for minor in range(28, 16, -1)), "manylinux2014")
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,12 @@ class Platform:
 
 def system(name: str, machine: str) -> dict[str, str]:
     kinds = {"Windows": ("win32", "nt"), "Linux": ("linux", "posix"), "Darwin": ("darwin", "posix")}
-    return {"platform_system": name, "sys_platform": kinds[name][0], "os_name": kinds[name][1], "platform_machine": machine}
+    return {
+        "platform_system": name,
+        "sys_platform": kinds[name][0],
+        "os_name": kinds[name][1],
+        "platform_machine": machine,
+    }
 
 
 PLATFORMS = {
@@ -183,7 +187,9 @@ def build_pure_wheel(package: str, platform: Platform, python: str, built: Path)
         if result.returncode or not wheels:
             raise BuildError(f"{where} 缺少 {spec} 的 wheel，从源码构建也失败：\n{result.stderr[-2000:]}")
         if not wheels[0].name.endswith("-none-any.whl"):
-            raise BuildError(f"{where} 缺少 {spec} 的 wheel：源码构建出的 {wheels[0].name} 不是纯 Python 的，不能用于该平台。")
+            raise BuildError(
+                f"{where} 缺少 {spec} 的 wheel：源码构建出的 {wheels[0].name} 不是纯 Python 的，不能用于该平台。"
+            )
         shutil.copy2(wheels[0], built / wheels[0].name)
         print(f"  {spec} 只有源码包，已构建纯 Python wheel：{wheels[0].name}")
 
