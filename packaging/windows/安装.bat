@@ -3,6 +3,8 @@ rem nianbao offline installer for Windows: finds Python 3.10-3.13, makes a venv 
 rem installs from wheels\ without network, writes a desktop shortcut, logs to the install log file.
 chcp 65001 >nul
 setlocal EnableExtensions
+rem Python writes UTF-8 into redirected output too, like this console (65001) and the log.
+set "PYTHONUTF8=1"
 cd /d "%~dp0"
 set "HERE=%~dp0"
 set "VENV=%~dp0venv"
@@ -15,8 +17,9 @@ if not exist "%HERE%wheels\" goto no_wheels
 
 rem The newest Python 3.10-3.13 the py launcher knows, else python on PATH if its version fits.
 set "PY="
-for %%v in (3.13 3.12 3.11 3.10) do if not defined PY py -%%v -c "import sys" >nul 2>&1 && set "PY=py -%%v"
-if not defined PY python -c "import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))" >nul 2>&1 && set "PY=python"
+rem The wheels are for 64-bit Python only: a 32-bit Python does not count.
+for %%v in (3.13 3.12 3.11 3.10) do if not defined PY py -%%v -c "import struct, sys; sys.exit(struct.calcsize('P') != 8)" >nul 2>&1 && set "PY=py -%%v"
+if not defined PY python -c "import struct, sys; sys.exit(struct.calcsize('P') != 8 or not (3, 10) <= sys.version_info[:2] <= (3, 13))" >nul 2>&1 && set "PY=python"
 if not defined PY goto no_python
 for /f "delims=" %%v in ('%PY% -c "import sys; print(sys.version.split()[0])"') do set "PYVER=%%v"
 call :say 使用 Python %PYVER%（%PY%）
@@ -60,7 +63,7 @@ call :say 找不到 wheels 文件夹。请先把压缩包完整解压（右键�
 goto failed
 
 :no_python
-call :say 没有找到 Python 3.10、3.11、3.12 或 3.13。本机已有的 Python（可能没有）：
+call :say 没有找到 64 位的 Python 3.10、3.11、3.12 或 3.13。本机已有的 Python（可能没有）：
 py -0 >>"%LOG%" 2>&1
 py -0 2>nul
 python --version 2>nul
