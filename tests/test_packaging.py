@@ -182,3 +182,37 @@ def test_readme_templates_fill_every_field(tmp_path):
         text = (folder / "说明.txt").read_text(encoding="utf-8-sig")
         assert "$" not in text and platform.label in text and "OCR" in text
         assert (folder / ("安装.bat" if platform.windows else "install.sh")).exists()
+
+
+def fake_pip(wheel_here: str | None, built_wheel: str | None):
+    """A stand-in for pip: `download` finds `wheel_here` for this machine, `wheel` builds `built_wheel`."""
+
+    def pip(*args):
+        args = [str(a) for a in args]
+        folder = Path(args[args.index("-d" if args[0] == "download" else "-w") + 1])
+        name = wheel_here if args[0] == "download" else built_wheel
+        if name:
+            (folder / name).write_bytes(b"wheel")
+        return subprocess.CompletedProcess(args, 0 if name else 1, "", "" if name else "ERROR: no such file")
+
+    return pip
+
+
+def test_a_compiled_dependency_without_a_wheel_fails_naming_package_and_platform(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "pip", fake_pip("css_inline-0.23.1-cp310-abi3-manylinux2014_x86_64.whl", None))
+    with pytest.raises(build.BuildError) as error:
+        build.build_pure_wheel("css-inline", build.PLATFORMS["linux-aarch64"], "3.12", tmp_path)
+    assert "linux-aarch64" in str(error.value) and "css-inline==0.24.0" in str(error.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_pure_python_dependency_published_as_sdist_only_is_built_here(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "pip", fake_pip(None, "jinja2-3.1.6-py3-none-any.whl"))
+    build.build_pure_wheel("Jinja2", build.PLATFORMS["windows-x86_64"], "3.10", tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["jinja2-3.1.6-py3-none-any.whl"]
+
+
+def test_an_sdist_that_builds_a_compiled_wheel_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "pip", fake_pip(None, "zopfli-0.4.3-cp311-cp311-linux_x86_64.whl"))
+    with pytest.raises(build.BuildError, match="zopfli==0.4.3.*不是纯 Python"):
+        build.build_pure_wheel("zopfli", build.PLATFORMS["macos-arm64"], "3.11", tmp_path)
