@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -26,6 +27,9 @@ from string import Template
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
+# Downloaded wheels are kept here between builds (pip's own HTTP cache is not always usable): later builds
+# need no network until requirements.lock changes.
+DEFAULT_CACHE = Path(os.environ.get("NIANBAO_DIST_CACHE") or Path.home() / ".cache" / "nianbao-dist")
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # Kylin V10 and UOS 20 ship glibc 2.28: every manylinux tag up to 2_28 runs there (pip wants each one named).
 MANYLINUX = (*(f"manylinux_2_{minor}" for minor in range(28, 16, -1)), "manylinux2014")
@@ -87,6 +91,15 @@ def run(command: list[str | Path], cwd: Path | None = None) -> subprocess.Comple
 
 def pip(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "pip", "--disable-pip-version-check", *args])
+
+
+def offline_pip(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """pip without this machine's pip.conf and PIP_* variables (their find-links must not leak into a bundle)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    command = [sys.executable, "-m", "pip", "--isolated", "--disable-pip-version-check", *map(str, args)]
+    return subprocess.run(
+        command, capture_output=True, text=True, check=False, env={**env, "PIP_CONFIG_FILE": os.devnull}
+    )
 
 
 def tracked_copy(dest: Path) -> None:
@@ -152,22 +165,29 @@ def missing_package(pip_output: str) -> str | None:
     return match.group(1) if match else None
 
 
-def download(platform: Platform, python: str, wheel: Path, wheels: Path, built: Path) -> None:
-    """Every dependency of our wheel for one platform and Python into wheels/, building pure-Python ones."""
+def download(platform: Platform, python: str, wheel: Path, wheels: Path, cache: Path) -> None:
+    """Every dependency of our wheel for one platform and Python into wheels/, from the cache when it has them.
+
+    The bundle is always filled offline from the cache (so what it holds is what the cache resolves to); only
+    when that fails are the missing wheels fetched into the cache, pure-Python ones built from sdists there.
+    """
+    constraints = write_constraints(
+        platform, python, wheels.parent.parent / f"constraints-{platform.name}-{python}.txt"
+    )
+    target = [*platform.pip_target(python), "-c", constraints, "--find-links", cache]
+    if offline_pip("download", *target, "--no-index", "-d", wheels, wheel).returncode == 0:
+        return
     tried: set[str] = set()
-    constraints = write_constraints(platform, python, built.parent / f"constraints-{platform.name}-{python}.txt")
-    while True:
-        result = pip(
-            "download", *platform.pip_target(python), "-c", constraints,
-            "--find-links", built, "-d", wheels, wheel,
-        )  # fmt: skip
-        if result.returncode == 0:
-            return
-        package = missing_package(result.stderr)
+    while (fetched := pip("download", *target, "-d", cache, wheel)).returncode:
+        package = missing_package(fetched.stderr)
         if package is None or package in tried:
-            raise BuildError(f"{platform.name}，CPython {python}：pip download 失败：\n{pip_errors(result)}")
+            raise BuildError(f"{platform.name}，CPython {python}：pip download 失败：\n{pip_errors(fetched)}")
         tried.add(package)
-        build_pure_wheel(package, platform, python, built)
+        build_pure_wheel(package, platform, python, cache)
+    (cache / wheel.name).unlink(missing_ok=True)  # our own wheel is not cached: it changes with every build
+    result = offline_pip("download", *target, "--no-index", "-d", wheels, wheel)
+    if result.returncode:
+        raise BuildError(f"{platform.name}，CPython {python}：缓存 {cache} 里的 wheel 不全：\n{pip_errors(result)}")
 
 
 def build_pure_wheel(package: str, platform: Platform, python: str, built: Path) -> None:
@@ -250,18 +270,14 @@ def zip_folder(folder: Path, archive: Path) -> None:
     partial.replace(archive)
 
 
-def build_bundle(platform: Platform, wheel: Path, out: Path, work: Path) -> Path:
+def build_bundle(platform: Platform, wheel: Path, out: Path, work: Path, cache: Path) -> Path:
     version = wheel.name.split("-")[1]
     folder = work / f"nianbao-{version}-{platform.name}"
-    wheels, built = folder / "wheels", work / f"built-{platform.name}"
+    wheels = folder / "wheels"
     wheels.mkdir(parents=True)
-    built.mkdir()
     for python in PYTHONS:
         print(f"  {platform.name}：CPython {python} 的依赖")
-        download(platform, python, wheel, wheels, built)
-    for extra in built.glob("*.whl"):  # pure-Python wheels built here, in case pip did not copy them
-        if not (wheels / extra.name).exists():
-            shutil.copy2(extra, wheels / extra.name)
+        download(platform, python, wheel, wheels, cache)
     add_installer(platform, folder, version)
     write_checksums(folder, platform.windows)
     archive = out / f"{folder.name}.zip"
@@ -273,7 +289,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument("--platform", action="append", choices=sorted(PLATFORMS), help="默认全部平台")
+    parser.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help=f"下载的 wheel 存放处（默认 {DEFAULT_CACHE}）"
+    )
     args = parser.parse_args(argv)
+    cache: Path = args.cache.resolve()
+    cache.mkdir(parents=True, exist_ok=True)
     out: Path = args.out.resolve()
     if out.exists():
         shutil.rmtree(out)
@@ -289,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"已构建 {wheel.name}")
         for name in args.platform or list(PLATFORMS):
             try:
-                archive = build_bundle(PLATFORMS[name], wheel, out, work)
+                archive = build_bundle(PLATFORMS[name], wheel, out, work, cache)
                 print(f"已生成 {archive.name}（{archive.stat().st_size / 2**20:.1f} MB）")
             except BuildError as error:
                 failures.append(str(error))
