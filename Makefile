@@ -27,7 +27,8 @@ lint: system $(STAMP)
 wheel-check: system $(STAMP)
 	@bash scripts/check-wheel.sh
 
-# Downloads every platform's wheels (about 300 MB the first time; pip's cache in ~/.cache/pip serves later runs).
+# The first run downloads every platform's wheels into ~/.cache/nianbao-dist (NIANBAO_DIST_CACHE); later runs
+# fill the bundles from there and go to PyPI only for what requirements.lock changed.
 dist: $(STAMP)
 	$(BIN)/python scripts/dist/build.py --out dist
 
