@@ -32,7 +32,7 @@ wheel-check: system $(STAMP)
 dist: $(STAMP)
 	$(BIN)/python scripts/dist/build.py --out dist
 
-dist-check: system-test $(STAMP) dist
+dist-check: system $(STAMP) dist
 	$(BIN)/python -m pytest -m bundle -p no:randomly tests/test_bundle.py
 
 bench: system $(STAMP)
