@@ -99,12 +99,26 @@ def can_cut_network() -> bool:
     return shutil.which("unshare") is not None and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
 
 
-def test_linux_bundle_installs_and_works_with_the_network_cut_off(unpacked, tmp_path):
+def interpreter(version: str) -> str | None:
+    """A working CPython of that version on this machine: on PATH, else one pyenv installed."""
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(str(p) for p in Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.mark.parametrize("version", build.PYTHONS)
+def test_linux_bundle_installs_and_works_with_the_network_cut_off(version, unpacked, tmp_path):
     if not can_cut_network():
         pytest.skip("`unshare -n` is not permitted here (needs root): cannot prove the install is offline")
+    python = interpreter(version)
+    if python is None:
+        pytest.skip(f"no Python {version} on this machine (its install is covered by the offline resolution test)")
     folder = unpacked("linux-x86_64")
     home = tmp_path / "home"
-    env = clean_pip_env(HOME=str(home), LANG="C.UTF-8")
+    env = clean_pip_env(HOME=str(home), LANG="C.UTF-8", PYTHON=python)
 
     def offline(*command: str | Path, cwd: Path = tmp_path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["unshare", "-n", *map(str, command)], capture_output=True, text=True, env=env, cwd=cwd)
@@ -112,6 +126,7 @@ def test_linux_bundle_installs_and_works_with_the_network_cut_off(unpacked, tmp_
     install = offline("sh", folder / "install.sh", cwd=folder)
     assert install.returncode == 0, install.stdout + install.stderr
     assert "安装完成" in install.stdout
+    assert f"（{version}." in install.stdout  # the Python asked for was used
     assert "安装完成" in (folder / "安装日志.txt").read_text(encoding="utf-8")
     nianbao = home / ".local" / "bin" / "nianbao"
     assert nianbao.is_symlink() and nianbao.resolve().is_relative_to(home / ".local" / "share" / "nianbao")

@@ -85,11 +85,15 @@ def fake_python(folder: Path, version: str | None) -> None:
         (folder / "python3").chmod(0o755)
 
 
-def run_install_sh(tmp_path: Path, version: str | None) -> tuple[subprocess.CompletedProcess[str], Path]:
+def run_install_sh(
+    tmp_path: Path, version: str | None, real_python: Path | None = None
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     bundle = tmp_path / "bundle"
     (bundle / "wheels").mkdir(parents=True)
     shutil.copy2(INSTALL_SH, bundle / "install.sh")
     fake_python(tmp_path / "bin", version)
+    if real_python:
+        os.symlink(real_python, tmp_path / "bin" / "python3")
     env = {"PATH": str(tmp_path / "bin"), "HOME": str(tmp_path / "home"), "LANG": "C.UTF-8"}
     result = subprocess.run(["sh", str(bundle / "install.sh")], capture_output=True, text=True, env=env)
     return result, bundle / "安装日志.txt"
@@ -104,6 +108,19 @@ def test_install_sh_on_python_38_says_so_and_names_both_ways_out(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     assert "版本太旧" in log.read_text(encoding="utf-8")
     assert not (tmp_path / "home" / ".local" / "bin" / "nianbao").exists()
+
+
+def test_install_sh_with_a_real_python_37_or_38_refuses_it(tmp_path):
+    """UOS 20 / early Kylin V10: the system python3 is 3.7 or 3.8 (a real one, when this machine has it)."""
+    old = [p for v in ("3.8", "3.7") for p in sorted(Path.home().glob(f".pyenv/versions/{v}.*/bin/python{v}"))]
+    old += [Path(p) for p in (shutil.which("python3.8"), shutil.which("python3.7")) if p]
+    working = [p for p in old if subprocess.run([p, "-c", "pass"], capture_output=True).returncode == 0]
+    if not working:
+        pytest.skip("no Python 3.7 or 3.8 on this machine")
+    result, _ = run_install_sh(tmp_path, None, real_python=working[0])
+    assert result.returncode == 1
+    assert "版本太旧" in result.stdout and re.search(r"python3\(3\.[78]\.\d+\)", result.stdout)
+    assert "软件源" in result.stdout and "填报表" in result.stdout
 
 
 def test_install_sh_on_python_314_asks_for_a_python_the_bundle_has_wheels_for(tmp_path):
