@@ -2,12 +2,13 @@
 #   make demo   install what is missing, then render every bundled example to out/
 #   make test   install what is missing (plus test tools), then run the whole test suite
 #   make lint   ruff (lint and format), mypy and the layer contract (import-linter)
+#   make dist   wheel, sdist and the offline bundles (one zip per platform) into dist/; make dist-check also tests them
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint wheel-check bench system system-test forms clean
+.PHONY: demo test lint wheel-check dist dist-check bench system system-test forms clean
 
 demo: system $(STAMP)
 	@rm -rf out/demo && mkdir -p out/demo
@@ -26,6 +27,14 @@ lint: system $(STAMP)
 wheel-check: system $(STAMP)
 	@bash scripts/check-wheel.sh
 
+# The first run downloads every platform's wheels into ~/.cache/nianbao-dist (NIANBAO_DIST_CACHE); later runs
+# fill the bundles from there and go to PyPI only for what requirements.lock changed.
+dist: $(STAMP)
+	$(BIN)/python scripts/dist/build.py --out dist
+
+dist-check: system $(STAMP) dist
+	$(BIN)/python -m pytest -m bundle -p no:randomly tests/test_bundle.py
+
 bench: system $(STAMP)
 	$(BIN)/python bench/run_all.py
 
@@ -37,7 +46,7 @@ system-test:
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test,lint]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test,lint,dist]'
 	@touch $(STAMP)
 
 forms: $(STAMP)
@@ -45,4 +54,4 @@ forms: $(STAMP)
 	$(BIN)/nianbao form --format 2019 -o forms/填报表-2019格式.xlsx --force
 
 clean:
-	rm -rf out $(VENV)
+	rm -rf out dist $(VENV)
