@@ -30,6 +30,7 @@ from .docx_reference import (
     save_deterministic,
     set_ppr,
 )
+from .linebreak import with_breaks
 from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -57,7 +58,8 @@ def render_docx(report: Report, template: Path | None = None, draft: bool = Fals
             continue
         if block.kind == SIGNATURE:  # one blank line before the 落款
             _paragraph(doc, "", style_ids[STYLE_BODY], keep_next=True)
-        p = _paragraph(doc, block.text, style_ids[STYLE_OF[block.kind]], block.keep_with_next)
+        text = with_breaks(block.text) if block.kind == BODY else block.text
+        p = _paragraph(doc, text, style_ids[STYLE_OF[block.kind]], block.keep_with_next)
         if block.kind in (SIGNATURE, DATE):
             _place(p, max(0.0, block.left + shift), _char_twips(doc))
     if draft:

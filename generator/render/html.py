@@ -16,14 +16,9 @@ from ..prose import title
 from ..report import Report
 from ..resources import template_text
 from ..tables import Cell, Grid
+from .linebreak import BREAK, tokens
 
-# Tokens that must never break inside: URLs, e-mail addresses, numbers (phone numbers, dates, decimals).
-TOKEN = re.compile(
-    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=]"
-    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    r"|\d+(?:[.,:/-]\d+)*%?"
-)
-LONG_TOKEN = 40  # a longer token (a long URL) may break after a slash, and nowhere else by us
+LONG_TOKEN = 40  # pasted junk without a break opportunity gets one every LONG_TOKEN characters
 UNBROKEN = re.compile(rf"[!-~]{{{2 * LONG_TOKEN},}}")  # printable ASCII without a space: one word to a browser
 UNBROKEN_SPLIT = re.compile(rf"([!-~]{{{2 * LONG_TOKEN},}})")
 
@@ -57,20 +52,16 @@ def screen_stylesheet() -> str:
 
 
 def keep_tokens(text: str) -> Markup:
-    """Escape ``text`` and wrap each token in a span that does not break; a URL may break only after a slash
-    (kept whole, it would leave the line before it stretched across the whole width)."""
-    out, end = [], 0
-    for match in TOKEN.finditer(text):
-        out.append(breakable(text[end : match.start()]))
-        token = match.group()
-        if len(token) < 2:
-            out.append(escape(token))
-        elif len(token) <= LONG_TOKEN and not token.startswith(("http", "www.")):
-            out.append(Markup('<span class="nobr">%s</span>') % token)
+    """Escape ``text``, wrapping each number in a span that does not break and marking the break opportunities
+    of Chinese typesetting (``linebreak``: inside URLs and e-mail addresses, around quotation marks) with
+    ``<wbr>``, which prints nothing and is not copied with the text."""
+    out = []
+    for kind, piece in tokens(text):
+        if kind == "number":
+            nobr = (Markup('<span class="nobr">%s</span>') % part if len(part) > 1 else escape(part) for part in piece.split(BREAK))
+            out.append(Markup("<wbr>").join(nobr))
         else:
-            out.append(Markup("/<wbr>").join(breakable(part) for part in token.split("/")))
-        end = match.end()
-    out.append(breakable(text[end:]))
+            out.append(Markup("<wbr>").join(breakable(part) for part in piece.split(BREAK)))
     return Markup("").join(out)
 
 

@@ -119,8 +119,9 @@ def _justify_between_characters() -> None:
             letter_spacing = style["letter_spacing"]
             style["letter_spacing"] = (0 if letter_spacing == "normal" else letter_spacing) + spacing
             box.style = style
-            box.width += spacing * len(box.text)
-            return advance + spacing * len(box.text)
+            width = spacing * _visible(box.text)
+            box.width += width
+            return advance + width
         if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
             box.position_x += advance
             start = advance
@@ -134,13 +135,18 @@ def _justify_between_characters() -> None:
 
     def justify_line(context, line, extra_width):
         texts = [box.text for box in text_boxes(line)]
-        gaps = sum(len(text) for text in texts) - 1  # the last character gets no visible space after it
+        gaps = sum(_visible(text) for text in texts) - 1  # the last character gets no visible space after it
         if gaps > 0 and any(CJK.search(text) for text in texts):
             spread(line, extra_width / gaps, 0)
         else:
             spaces_only(context, line, extra_width)
 
     inline.justify_line = justify_line
+
+
+def _visible(text: str) -> int:
+    """Characters that take a place on the line (a zero-width break opportunity takes none)."""
+    return len(text) - sum(text.count(ch) for ch in ZERO_WIDTH)
 
 
 def render_pdf(report: Report, draft: bool = False) -> bytes:
