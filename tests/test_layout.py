@@ -145,6 +145,15 @@ def test_no_full_line_is_spaced_out(rendering):
     assert spaced == [], f"{kind} {name}: lines spaced out (page, mm, text)"
 
 
+def test_adjacent_marks_are_compressed_in_the_pdf(weasyprint_pdfs):
+    """标点挤压: 「》（」「》）」「”、“」「”（」: the second mark of a pair stands half a character after the first."""
+    pairs = [(a.text + b.text, b.x0 - a.x0) for page in read_pdf(weasyprint_pdfs["stress"]) for line in page.lines()
+             for a, b in itertools.pairwise(line.chars) if a.text in "》”、。" and b.text in "（）“、"]
+    assert {"》（", "》）", "”（"} <= {text for text, _ in pairs}
+    for text, advance in pairs:
+        assert CELL / 2 - 0.3 <= advance <= CELL / 2 + 0.3, f"{text}: {advance:.2f} mm"
+
+
 def test_paragraphs_and_headings_indent_two_characters(rendering):
     _, _, pages = rendering
     starts = [line for _, line in body_lines(pages) if line.x0 > BLOCK_LEFT + CELL and line.x0 < BLOCK_LEFT + 3 * CELL]

@@ -33,13 +33,16 @@ addEventListener("load", () => {
 
 def test_numbers_are_kept_whole_and_addresses_break_where_chinese_typesetting_breaks_them():
     html = keep_tokens("审查214件次，电话025-52100000，邮箱qsjd_2@example.gov.cn，网址https://www.a.gov.cn/x/（2025年）"
-                       "，经费1,150.5万元，“青石发布”、“谁公开”公众号（“先审查”）。<b>")
+                       "，经费1,150.5万元，“青石发布”、“谁公开”公众号（“先审查”）在“青石”。<b>")
     tree = lxml.html.fragment_fromstring(f"<p>{html}</p>")
     assert [s.text for s in tree.xpath("//span[@class='nobr']")] == ["214", "025-", "52100000", "2025", "1,150.5"]
     assert "电话<span class=\"nobr\">025-</span><wbr><span" in html  # a telephone number only after its area code
     assert "qsjd_<wbr>2@<wbr>example.<wbr>gov.<wbr>cn，" in html  # after _ @ . in an e-mail address
     assert "https://<wbr>www.<wbr>a.<wbr>gov.<wbr>cn/<wbr>x/（" in html  # after / and . in a URL, not at its end
-    assert "，<wbr>“青石发布”、<wbr>“谁公开”<wbr>公众号（“先审查”）。" in html  # before “ and after ”, not next to （ 、 ）
+    assert "在<wbr>“青石" in html and "谁公开”<wbr>公众号" in html  # before “ and after ”
+    # 标点挤压: in 「，“」「”、“」「（“」「”）。」 the first of each pair gives up its blank half, and none breaks
+    squeezed = [(pm.text_content(), [s.text for s in pm.xpath("span[@class='sq']")]) for pm in tree.xpath("//span[@class='pm']")]
+    assert squeezed == [("），", ["）"]), ("，“", ["，"]), ("”、“", ["”", "、"]), ("（“", ["（"]), ("”）", ["”"]), ("”。", ["”"])]
     assert "&lt;b&gt;" in html  # text is escaped
 
 

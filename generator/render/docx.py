@@ -30,8 +30,8 @@ from .docx_reference import (
     save_deterministic,
     set_ppr,
 )
-from .linebreak import with_breaks
 from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
+from .linebreak import with_breaks
 
 TWIPS_PER_MM = 1440 / 25.4
 STYLE_OF = {

@@ -16,7 +16,7 @@ from ..prose import title
 from ..report import Report
 from ..resources import template_text
 from ..tables import Cell, Grid
-from .linebreak import BREAK, tokens
+from .linebreak import BREAK, squeezed, tokens
 
 LONG_TOKEN = 40  # pasted junk without a break opportunity gets one every LONG_TOKEN characters
 UNBROKEN = re.compile(rf"[!-~]{{{2 * LONG_TOKEN},}}")  # printable ASCII without a space: one word to a browser
@@ -52,16 +52,32 @@ def screen_stylesheet() -> str:
 
 
 def keep_tokens(text: str) -> Markup:
-    """Escape ``text``, wrapping each number in a span that does not break and marking the break opportunities
+    """Escape ``text``, wrapping each number in a span that does not break, marking the break opportunities
     of Chinese typesetting (``linebreak``: inside URLs and e-mail addresses, around quotation marks) with
-    ``<wbr>``, which prints nothing and is not copied with the text."""
+    ``<wbr>``, which prints nothing and is not copied with the text, and compressing adjacent marks."""
     out = []
     for kind, piece in tokens(text):
         if kind == "number":
-            nobr = (Markup('<span class="nobr">%s</span>') % part if len(part) > 1 else escape(part) for part in piece.split(BREAK))
+            nobr = (
+                Markup('<span class="nobr">%s</span>') % part if len(part) > 1 else escape(part)
+                for part in piece.split(BREAK)
+            )
             out.append(Markup("<wbr>").join(nobr))
         else:
+            out.append(_squeeze(piece))
+    return Markup("").join(out)
+
+
+def _squeeze(text: str) -> Markup:
+    """``text`` escaped; in each run of adjacent full-width marks that compress (标点挤压), a mark followed by
+    a blank half is in a span that pulls the next mark half a character closer; the run does not break."""
+    out = []
+    for piece, flags in squeezed(text):
+        if not flags:
             out.append(Markup("<wbr>").join(breakable(part) for part in piece.split(BREAK)))
+            continue
+        marks = (Markup('<span class="sq">%s</span>') % ch if flag else escape(ch) for ch, flag in zip(piece, flags))
+        out.append(Markup('<span class="pm">%s</span>') % Markup("").join(marks))
     return Markup("").join(out)
 
 

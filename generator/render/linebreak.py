@@ -8,11 +8,17 @@ an address (never between two digits), after the area code of a telephone number
 number of 12 characters kept whole would leave the line before it stretched), before an opening and after a closing quotation mark (never where a
 line would then start with 、。，） or end with （《“).
 
+Punctuation compression (标点挤压): of two adjacent full-width marks, the blank half between them goes
+(「”、“」「》（」「。”」 take one and a half characters each pair, not two). ``squeezed`` marks the first mark of
+such a pair; the renderers pull what follows it half a character closer (letter spacing in HTML/PDF,
+character spacing of its run in DOCX), which removes the blank half of either mark alike.
+
 ``tokens`` cuts a text into plain text, numbers (never broken but after an area code) and addresses.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -26,6 +32,9 @@ NUMBER = r"\d+(?:[.,:/-]\d+)*%?"
 TOKEN = re.compile(rf"(?P<address>{URL}|{EMAIL})|(?P<number>{NUMBER})")
 PHONE = re.compile(r"(0\d{2,3}-)(\d{7,8})")  # 区号-号码: may break after the area code, as a name after its line
 SEPARATORS = "/.-_@"
+OPENING = "（「『“‘《〈【〔"
+CLOSING = "）」』”’》〉】〕"
+PAUSE = "、，。；："  # in Chinese fonts these sit in the left half of their square
 QUOTE_BREAK = re.compile(rf"(?<=[^{NO_LINE_END}\s{BREAK}])(?=“)|(?<=”)(?=[^{NO_LINE_START}\s{BREAK}])")
 
 
@@ -53,12 +62,36 @@ def _break_address(address: str) -> str:
     for i, ch in enumerate(address):
         out.append(ch)
         following = address[i + 1 : i + 2]
-        if ch in SEPARATORS and following and following not in SEPARATORS:
-            if not (i and address[i - 1].isdigit() and following.isdigit()):
-                out.append(BREAK)
+        between_digits = i > 0 and address[i - 1].isdigit() and following.isdigit()
+        if ch in SEPARATORS and following and following not in SEPARATORS and not between_digits:
+            out.append(BREAK)
     return "".join(out)
 
 
 def with_breaks(text: str) -> str:
     """``text`` with its break opportunities marked by ``BREAK`` (for DOCX, where runs are plain text)."""
     return "".join(piece for _, piece in tokens(text))
+
+
+def squeezed(text: str) -> Iterator[tuple[str, list[bool]]]:
+    """``text`` in pieces (piece, squeeze): plain text (``squeeze`` empty), or a run of adjacent full-width
+    marks that compress, with a flag per mark: True where the mark and the one after it have a blank half
+    between them (the first is a closing or pause mark, or the second an opening one). A run never breaks
+    across lines (the break opportunities inside it are dropped): a line never ends on a squeezed mark."""
+    marks = re.compile(rf"[{OPENING}{CLOSING}{PAUSE}](?:{BREAK}?[{OPENING}{CLOSING}{PAUSE}])+")
+    end = 0
+    for match in marks.finditer(text):
+        run = match.group().replace(BREAK, "")
+        flags = [_squeezes(a, b) for a, b in itertools.pairwise(run)] + [False]
+        if not any(flags):
+            continue
+        if match.start() > end:
+            yield text[end : match.start()], []
+        yield run, flags
+        end = match.end()
+    if end < len(text):
+        yield text[end:], []
+
+
+def _squeezes(mark: str, following: str) -> bool:
+    return mark in CLOSING + PAUSE or following in OPENING

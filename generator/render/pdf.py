@@ -49,7 +49,7 @@ def install_step(system: str | None = None) -> str:
             "export DYLD_FALLBACK_LIBRARY_PATH=/opt/homebrew/lib"
         )
     if system.startswith("linux") and _debian_like():
-        return "在终端里运行：sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
+        return "在终端里运行：sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-liberation2"
     return f"请按 WeasyPrint 的安装说明为本系统安装 Pango 及中文字体：{WEASYPRINT_INSTALL}"
 
 
