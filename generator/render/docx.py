@@ -49,7 +49,7 @@ CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, 
 def render_docx(report: Report, template: Path | None = None, draft: bool = False) -> bytes:
     doc, style_ids = open_template(template)
     body = doc.element.body
-    shift = _chars_per_line(doc) - LINE_CHARS
+    shift = _chars_per_line(doc) - LINE_CHARS  # the 落款 is placed from the right edge
     for block in build_document(report):
         if block.kind == TABLE:
             assert block.grid is not None, "build_document gives every table block its grid"
@@ -99,10 +99,11 @@ def _char_twips(doc) -> float:
     return twips + (int(spacing.get(qn("w:val"), "0")) if spacing is not None else 0)
 
 
-def _chars_per_line(doc) -> int:
+def _chars_per_line(doc) -> float:
+    """Characters of body text the line holds (a fraction where a template's text width is no multiple)."""
     section = doc.sections[-1]
     width = Length(section.page_width - section.left_margin - section.right_margin)
-    return int(width.twips / _char_twips(doc) + 0.01)
+    return width.twips / _char_twips(doc)
 
 
 def _mark_draft(doc) -> None:
