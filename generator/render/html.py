@@ -130,18 +130,19 @@ def row_groups(grid: Grid) -> list[tuple[str, list[list[Piece]]]]:
     return [(kind, [rows[r] for r in g]) for kind, g in zip(kinds, groups)]
 
 
-def render_html(report: Report, draft: bool = False) -> str:
-    return render_blocks(title(report), build_document(report), draft)
+def render_html(report: Report, draft: bool = False, inline_css: bool = True) -> str:
+    return render_blocks(title(report), build_document(report), draft, inline_css)
 
 
-def render_blocks(page_title: str, blocks: list, draft: bool = False) -> str:
-    """A page from document blocks (used for reports and for the batch roll-up)."""
+def render_blocks(page_title: str, blocks: list, draft: bool = False, inline_css: bool = True) -> str:
+    """A page from document blocks (used for reports and for the batch roll-up); ``inline_css=False`` leaves
+    the stylesheets out (the PDF renderer passes its parsed copy)."""
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=page_title,
         blocks=blocks,
-        css=Markup(stylesheet()),
-        screen_css=Markup(screen_stylesheet()),
+        css=Markup(stylesheet() if inline_css else ""),
+        screen_css=Markup(screen_stylesheet() if inline_css else ""),
         version=__version__,
         draft_note=DRAFT_NOTE if draft else "",
     )

@@ -19,10 +19,12 @@ import platform
 import re
 import sys
 from functools import lru_cache
+from typing import Any
 
 from ..errors import NianbaoError
 from ..report import Report
-from .html import render_html
+from ..resources import template_text
+from .html import render_html, stylesheet
 
 WEASYPRINT_INSTALL = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
 DEBIAN_LIKE = {"debian", "ubuntu", "uos", "kylin", "deepin"}
@@ -150,7 +152,31 @@ def _visible(text: str) -> int:
 
 
 def render_pdf(report: Report, draft: bool = False) -> bytes:
-    return html_to_pdf(render_html(report, draft))
+    """A report's PDF. What does not change between reports is built once per process: the parsed stylesheet
+    (with its @font-face fonts), the font configuration, and a user-agent stylesheet cut down to the rules for
+    the elements a report holds (templates/report-ua.css): about a sixth less time than ``html_to_pdf``."""
+    html = render_html(report, draft, inline_css=False)
+    return _report_page_class()(string=html, base_url=".").write_pdf(
+        stylesheets=[_report_stylesheet()], font_config=_font_config()
+    )
+
+
+@lru_cache(maxsize=1)
+def _report_stylesheet():
+    return _weasyprint().CSS(string=stylesheet(), font_config=_font_config())
+
+
+@lru_cache(maxsize=1)
+def _report_page_class():
+    weasyprint = _weasyprint()
+    user_agent = weasyprint.CSS(string=template_text("report-ua.css"))
+    page: Any = weasyprint.HTML
+
+    class ReportPage(page):
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent]
+
+    return ReportPage
 
 
 @lru_cache(maxsize=1)
@@ -162,6 +188,8 @@ def _font_config():
 
 
 def html_to_pdf(html: str) -> bytes:
+    """Any page (the batch roll-up with its charts, nianbao doctor's samples) with WeasyPrint's own user-agent
+    stylesheet."""
     return _weasyprint().HTML(string=html, base_url=".").write_pdf(font_config=_font_config())
 
 
