@@ -20,7 +20,16 @@ addEventListener("load", () => {
   const tokens = [...document.querySelectorAll(".report p .nobr")];
   const wrap = document.querySelector(".part-requests .table-wrap");
   const headers = [...document.querySelectorAll(".t-requests thead th, .t-appeals thead th")];
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el); return [...r.getClientRects()]; };
+  const headings = [...document.querySelectorAll(".report h2, .report h3")];
+  const label = document.querySelector(".t-requests tbody th.row-label");
+  const before = label.getBoundingClientRect().left;
+  wrap.scrollLeft = 200;
   document.body.dataset.result = JSON.stringify({
+    titleTop: document.querySelector("h1.title").getBoundingClientRect().top,
+    lonely: headings.filter(h => { const l = lines(h); return l.length > 1 && l[l.length - 1].width < 1.5 * px(h); })
+                    .map(h => h.textContent),
+    labelMoved: label.getBoundingClientRect().left - before,
     tokens: tokens.length,
     broken: tokens.filter(t => t.getClientRects().length > 1).map(t => t.textContent),
     tableScrolls: wrap.scrollWidth > wrap.clientWidth,
@@ -64,6 +73,9 @@ def test_page_in_a_browser(tmp_path, width, case):
     assert result["broken"] == [], "numbers, phone numbers, e-mail addresses and URLs never break inside"
     assert not result["pageScrolls"], "the page itself never scrolls sideways"
     assert result["squeezed"] == [], "table headings keep at least two characters per line"
+    assert result["titleTop"] >= 24, "the title stands clear of the top of the page"
+    assert result["lonely"] == [], "no heading leaves one character alone on its last line"
     if width == 375:
         assert result["tableScrolls"], "on a phone the section 三 table scrolls inside its frame"
+        assert abs(result["labelMoved"]) < 1, "row labels stay in view while the numbers scroll"
     assert re.search(r"table-wrap", dom)
