@@ -211,6 +211,18 @@ def test_docx_marks_break_opportunities_in_addresses_and_around_quotes():
     assert all("\u200b" not in p.text for p in doc.paragraphs if p.style.name != "Normal")  # body text only
 
 
+def test_break_opportunities_are_not_read_back_as_data(tmp_path):
+    """Last year's report made by nianbao, imported: its URL and prose come back without the zero-width spaces."""
+    from generator.inputs import load_report
+
+    data = stress_data()
+    path = tmp_path / "去年.docx"
+    path.write_bytes(render(report_of(data), "docx"))
+    report = load_report(path)
+    assert report.agency.url == "https://www.jiangning.gov.cn/qsjd/zwgk/zfxxgkndbg/index.html"
+    assert not any("\u200b" in text or "\u2060" in text for text in report.prose.values() if text)
+
+
 @pytest.mark.libreoffice
 @pytest.mark.poppler
 def test_libreoffice_opens_the_docx(tmp_path):

@@ -35,16 +35,22 @@ def libreoffice_blank(folder):
     return folder / "blank.docx"
 
 
-def python_docx_letterhead(folder):
-    """(b) An office template made with python-docx: its own heading styles, Normal in 仿宋 and a 红头
-    (red agency name over a red line) at the top of the body, a running header."""
+def a4_document(top, bottom, left, right, body_font: str) -> Document:
+    """A python-docx document on A4 with these margins, its body text (Normal) in ``body_font`` 15 pt."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.left_margin, section.right_margin, section.bottom_margin = Mm(30), Mm(25), Mm(25), Mm(30)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "仿宋", Pt(15)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    normal.font.name, normal.font.size = body_font, Pt(15)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), body_font)
+    return doc
+
+
+def python_docx_letterhead(folder):
+    """(b) An office template made with python-docx: its own heading styles, Normal in 仿宋 and a 红头
+    (red agency name over a red line) at the top of the body, a running header."""
+    doc = a4_document(Mm(30), Mm(30), Mm(25), Mm(25), body_font="仿宋")
     for name, size in (("Heading 1", 15), ("Heading 2", 15)):
         style = doc.styles[name]
         style.font.name, style.font.size, style.font.color.rgb = "黑体", Pt(size), RGBColor(0x1F, 0x3A, 0x93)
@@ -55,7 +61,7 @@ def python_docx_letterhead(folder):
     run.font.size, run.font.color.rgb, run.font.bold = Pt(36), RGBColor(0xE0, 0, 0), True
     head._p.get_or_add_pPr().append(parse_xml(
         f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="4" w:color="E00000"/></w:pBdr>'))
-    section.header.paragraphs[0].text = "青石街道办事处"
+    doc.sections[0].header.paragraphs[0].text = "青石街道办事处"
     path = folder / "letterhead.docx"
     doc.save(path)
     return path
@@ -200,13 +206,8 @@ def red_letterhead(folder):
     """(e) A real-shaped 红头 template: A4 with the GB/T 9704 margins, the agency's name in red 方正小标宋 over a red
     rule in the header, page numbers in the footer, body text in 仿宋_GB2312 15 pt (edited); Title and headings
     as python-docx wrote them (unedited)."""
-    doc = Document()
+    doc = a4_document(Mm(37), Mm(35), Mm(28), Mm(26), body_font="仿宋_GB2312")
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "仿宋_GB2312", Pt(15)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
     head = section.header.paragraphs[0]
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = head.add_run(LETTERHEAD)
