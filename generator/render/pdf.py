@@ -188,8 +188,13 @@ def _font_config():
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Any page (the batch roll-up with its charts, nianbao doctor's samples) with WeasyPrint's own user-agent
-    stylesheet."""
+    """Any page (a report page of the batch, the roll-up with its charts, nianbao doctor's samples) with
+    WeasyPrint's own user-agent stylesheet. A page made by ``render_blocks`` has the report stylesheet inline:
+    it is taken out and the copy parsed once per process is used instead (the same rules, parsed once)."""
+    inline = stylesheet()
+    if inline in html:
+        page = _weasyprint().HTML(string=html.replace(inline, "", 1), base_url=".")
+        return page.write_pdf(stylesheets=[_report_stylesheet()], font_config=_font_config())
     return _weasyprint().HTML(string=html, base_url=".").write_pdf(font_config=_font_config())
 
 
