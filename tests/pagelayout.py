@@ -4,6 +4,7 @@ Everything is in millimetres from the top-left corner of the page.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Char:
     top: float
     bottom: float
     size: float
+    baseline: float = 0.0
 
 
 @dataclass
@@ -53,11 +55,23 @@ class Line:
 
     @property
     def top(self) -> float:
-        return min(c.top for c in self.chars)
+        return min(c.top for c in self._cjk())
 
     @property
     def bottom(self) -> float:
-        return max(c.bottom for c in self.chars)
+        return max(c.bottom for c in self._cjk())
+
+    def _cjk(self) -> list[Char]:
+        """The Chinese characters (their boxes give the line's extent; Latin faces have other ascent and
+        descent), or all characters of a line without any."""
+        return [c for c in self.chars if not c.text.isascii()] or self.chars
+
+    def letter_spacing(self) -> float:
+        """The letter spacing (mm) justification gave the line: the median gap between two neighbouring
+        Chinese characters beyond their own advance widths (justification widens every gap alike; the
+        quarter-character gap LibreOffice puts between Chinese and digits is not letter spacing)."""
+        gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(self.chars) if not a.text.isascii() and not b.text.isascii())
+        return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 @dataclass
@@ -70,7 +84,7 @@ class Page:
         rows: dict[int, list[Char]] = {}
         for c in self.chars:
             if abs(c.size - size) < 0.6 and c.bottom < below and c.text.strip():
-                rows.setdefault(round(c.bottom * 4), []).append(c)  # same baseline within 0.25 mm
+                rows.setdefault(round(c.baseline * 4), []).append(c)  # same baseline within 0.25 mm
         return [Line(sorted(rows[key], key=lambda c: c.x0)) for key in sorted(rows)]
 
     def content(self) -> list[Char]:
@@ -86,7 +100,7 @@ class Page:
         rows: dict[int, list[Char]] = {}
         for c in self.chars:
             if x0 - 0.3 <= c.x0 and c.x1 <= x1 + 0.3:
-                rows.setdefault(round(c.bottom * 2), []).append(c)
+                rows.setdefault(round(c.baseline * 2), []).append(c)
         return [(key / 2, "".join(c.text for c in sorted(rows[key], key=lambda c: c.x0))) for key in sorted(rows)]
 
     def text(self, x0: float = 0, x1: float = PAGE_W) -> str:
@@ -98,7 +112,8 @@ def read_pdf(path: Path) -> list[Page]:
     pages = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            chars = [Char(c["text"], c["x0"] / MM, c["x1"] / MM, c["top"] / MM, c["bottom"] / MM, c["size"])
+            chars = [Char(c["text"], c["x0"] / MM, c["x1"] / MM, c["top"] / MM, c["bottom"] / MM, c["size"],
+                          (float(page.height) - c["matrix"][5]) / MM)
                      for c in page.chars]
             pages.append(Page(number, chars))
     return pages

@@ -53,6 +53,8 @@ def test_on_this_machine_everything_works_and_fandol_stands_in(tmp_path):
     assert fangsong.startswith("！") and "替代字体" in fangsong and "FandolFang-Regular.otf" in fangsong
     assert "免费的替代字体 FandolFang" in fangsong and "Word 文件里仍写正式字体名「仿宋_GB2312」" in fangsong
     assert "Noto Serif CJK SC" in line(out, "字体 方正小标宋简体")
+    latin = line(out, "字体 Times New Roman")  # digits and Latin letters: the metric twin from fonts-liberation2
+    assert latin.startswith("✓") and "PDF 中使用 Liberation Serif" in latin and "LiberationSerif-Regular.ttf" in latin
     assert line(out, "输出文件夹").startswith(f"✓ 输出文件夹：{tmp_path}")
     assert out.rstrip().endswith("结论：可以校验数据并生成 Word、网页和 PDF 报告。")
 
@@ -112,6 +114,8 @@ def test_without_chinese_fonts_pdf_would_show_boxes(tmp_path):
     pdf = line(result.out, "PDF 输出")
     assert pdf.startswith("✗ PDF 输出：能排版，但本机没有中文字体") and "fonts-noto-cjk" in pdf
     assert "没有中文字形" in line(result.out, "字体 黑体")
+    latin = line(result.out, "字体 Times New Roman")
+    assert latin.startswith("！") and "sudo apt install fonts-liberation2" in latin
     assert doctor("-o", tmp_path, env=env).code == 0  # PDF is not required without --pdf
 
 

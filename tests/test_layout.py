@@ -36,6 +36,7 @@ NEEDS_SOFFICE = pytest.mark.libreoffice
 MARGIN_MM = 0.5
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EDGE_MM = 1.0
+LETTER_SPACING_MM = 0.5
 
 
 def stress_dict(extra: int = 0) -> dict:
@@ -131,6 +132,26 @@ def test_full_lines_have_28_characters_and_both_edges_flush(rendering):
             pushed = bool(set(after.text[:2]) & NO_LINE_START) or after.text[0] in NO_LINE_END
             assert len(line.text) == 28 or (pushed and len(line.text) == 27), f"{len(line.text)} characters: {where}"
     assert checked >= 5, "too few lines of Chinese characters only"
+
+
+def test_no_full_line_is_spaced_out(rendering):
+    """Justification adds at most 0.5 mm between characters: a URL or e-mail address breaks after / . - _ @,
+    a quotation mark no longer holds the character beside it, and digits are half a character wide. Only a
+    number, or a piece of an address between two break opportunities (with the bracket before it), that does not
+    fit the end of a line may leave it wider (the next line then starts with it)."""
+    (kind, name), _, pages = rendering
+    spaced = [(page.number, round(line.letter_spacing(), 2), line.text) for page, line, after in full_lines(pages)
+              if line.letter_spacing() > LETTER_SPACING_MM and not after.text.lstrip("（“《")[0].isascii()]
+    assert spaced == [], f"{kind} {name}: lines spaced out (page, mm, text)"
+
+
+def test_adjacent_marks_are_compressed_in_the_pdf(weasyprint_pdfs):
+    """标点挤压: 「》（」「》）」「”、“」「”（」: the second mark of a pair stands half a character after the first."""
+    pairs = [(a.text + b.text, b.x0 - a.x0) for page in read_pdf(weasyprint_pdfs["stress"]) for line in page.lines()
+             for a, b in itertools.pairwise(line.chars) if a.text in "》”、。" and b.text in "（）“、"]
+    assert {"》（", "》）", "”（"} <= {text for text, _ in pairs}
+    for text, advance in pairs:
+        assert CELL / 2 - 0.3 <= advance <= CELL / 2 + 0.3, f"{text}: {advance:.2f} mm"
 
 
 def test_paragraphs_and_headings_indent_two_characters(rendering):

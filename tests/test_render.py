@@ -10,6 +10,7 @@ from conftest import BROKEN, BUSY, YINGLIN, example_dict, report_of
 from docx import Document
 from docx.shared import RGBColor
 from helpers import pdf_text, soffice_convert
+from test_layout import stress_dict as stress_data
 
 from generator.document import signature
 from generator.formats import HEADINGS
@@ -181,6 +182,45 @@ def test_pdf_fonts_embedded_cjk(busy_pdf, tmp_path):
     assert lines and all(" yes " in line for line in lines)  # every font embedded
     names = " ".join(line.split()[0] for line in lines)
     assert "FandolFang" in names and "FandolHei" in names and "FandolKai" in names
+
+
+@pytest.mark.poppler
+def test_pdf_digits_and_latin_letters_are_in_a_times_new_roman_serif(busy_pdf, tmp_path):
+    """Digits and Latin letters in Times New Roman or its metric twin Liberation Serif, half a character wide;
+    Chinese characters and full-width marks (“”、) stay in the Chinese fonts."""
+    import pdfplumber
+
+    path = tmp_path / "r.pdf"
+    path.write_bytes(busy_pdf)
+    with pdfplumber.open(path) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars if abs(c["size"] - 16) < 0.6]
+    latin = [c for c in chars if c["text"].isascii() and c["text"].isalnum()]
+    assert len(latin) > 50
+    assert all("Latin-Serif" in c["fontname"] for c in latin), {c["fontname"] for c in latin}
+    assert all(abs((c["x1"] - c["x0"]) - 8) < 0.05 for c in latin if c["text"].isdigit())  # 0.5 em of 16 pt
+    assert not any("Latin-Serif" in c["fontname"] for c in chars if not c["text"].isascii())
+
+
+def test_docx_marks_break_opportunities_in_addresses_and_around_quotes():
+    data = stress_data()
+    doc = Document(io.BytesIO(render(report_of(data), "docx")))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "https://\u200bwww.\u200bjiangning.\u200bgov.\u200bcn/\u200bqsjd/" in body
+    assert "qingshi@\u200bexample.\u200bgov.\u200bcn" in body and "025-\u200b52100000" in body
+    assert "\u200b“青石发布”\u200b公众号" in body
+    assert all("\u200b" not in p.text for p in doc.paragraphs if p.style.name != "Normal")  # body text only
+
+
+def test_break_opportunities_are_not_read_back_as_data(tmp_path):
+    """Last year's report made by nianbao, imported: its URL and prose come back without the zero-width spaces."""
+    from generator.inputs import load_report
+
+    data = stress_data()
+    path = tmp_path / "去年.docx"
+    path.write_bytes(render(report_of(data), "docx"))
+    report = load_report(path)
+    assert report.agency.url == "https://www.jiangning.gov.cn/qsjd/zwgk/zfxxgkndbg/index.html"
+    assert not any("\u200b" in text or "\u2060" in text for text in report.prose.values() if text)
 
 
 @pytest.mark.libreoffice
@@ -356,6 +396,8 @@ def test_css_font_stacks_official_then_installed_then_free():
                 "title": ("方正小标宋简体", ["方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "STZhongsong"], "Noto Serif CJK SC")}
     for name, (official, installed, free) in expected.items():
         stack = stacks[name]
+        if name != "heiti":  # Latin letters and digits first, in Times New Roman (or Liberation Serif)
+            assert stack.pop(0) == "Latin Serif", name
         assert stack[0] == official, name
         assert all(stack.index(font) < stack.index(free) for font in installed), name
 

@@ -16,10 +16,12 @@ from docx.shared import Mm, Pt, RGBColor
 from helpers import pdf_text, soffice_convert
 
 from generator.app.cli import main
+from generator.document import signature
 from generator.formats import HEADINGS
 from generator.render import render
 from generator.render.docx import REFERENCE, TemplateError
 from generator.render.docx_reference import FONT_TABLE
+from generator.render.docx_template import template_note
 from generator.resources import template_bytes
 
 LETTERHEAD = "青石街道办事处文件"
@@ -33,16 +35,22 @@ def libreoffice_blank(folder):
     return folder / "blank.docx"
 
 
-def python_docx_letterhead(folder):
-    """(b) An office template made with python-docx: its own heading styles, Normal in 仿宋 and a 红头
-    (red agency name over a red line) at the top of the body, a running header."""
+def a4_document(top, bottom, left, right, body_font: str) -> Document:
+    """A python-docx document on A4 with these margins, its body text (Normal) in ``body_font`` 15 pt."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.left_margin, section.right_margin, section.bottom_margin = Mm(30), Mm(25), Mm(25), Mm(30)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "仿宋", Pt(15)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    normal.font.name, normal.font.size = body_font, Pt(15)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), body_font)
+    return doc
+
+
+def python_docx_letterhead(folder):
+    """(b) An office template made with python-docx: its own heading styles, Normal in 仿宋 and a 红头
+    (red agency name over a red line) at the top of the body, a running header."""
+    doc = a4_document(Mm(30), Mm(30), Mm(25), Mm(25), body_font="仿宋")
     for name, size in (("Heading 1", 15), ("Heading 2", 15)):
         style = doc.styles[name]
         style.font.name, style.font.size, style.font.color.rgb = "黑体", Pt(size), RGBColor(0x1F, 0x3A, 0x93)
@@ -53,7 +61,7 @@ def python_docx_letterhead(folder):
     run.font.size, run.font.color.rgb, run.font.bold = Pt(36), RGBColor(0xE0, 0, 0), True
     head._p.get_or_add_pPr().append(parse_xml(
         f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="4" w:color="E00000"/></w:pBdr>'))
-    section.header.paragraphs[0].text = "青石街道办事处"
+    doc.sections[0].header.paragraphs[0].text = "青石街道办事处"
     path = folder / "letterhead.docx"
     doc.save(path)
     return path
@@ -183,3 +191,102 @@ def test_unusable_template_gets_a_chinese_message(tmp_path, content, message, ca
     assert main(["render", str(BUSY), "-o", str(tmp_path / "out"), "--to", "docx", "--template", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+# --- templates whose styles were never edited keep the official look (issue 22) -------------------------------
+
+def python_docx_default(folder):
+    """(d) python-docx's default template as it comes: a blue Title with a rule, blue bold headings, 11 pt body."""
+    path = folder / "python-docx-default.docx"
+    Document().save(path)
+    return path
+
+
+def red_letterhead(folder):
+    """(e) A real-shaped 红头 template: A4 with the GB/T 9704 margins, the agency's name in red 方正小标宋 over a red
+    rule in the header, page numbers in the footer, body text in 仿宋_GB2312 15 pt (edited); Title and headings
+    as python-docx wrote them (unedited)."""
+    doc = a4_document(Mm(37), Mm(35), Mm(28), Mm(26), body_font="仿宋_GB2312")
+    section = doc.sections[0]
+    head = section.header.paragraphs[0]
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run(LETTERHEAD)
+    run.font.size, run.font.color.rgb = Pt(26), RGBColor(0xFF, 0, 0)
+    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
+    head._p.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="24" w:space="4" w:color="FF0000"/></w:pBdr>'))
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    path = folder / "红头模板.docx"
+    doc.save(path)
+    return path
+
+
+def _style_xml(doc, name: str) -> str:
+    return doc.styles[name].element.xml
+
+
+def test_unedited_template_styles_give_way_to_the_official_ones(tmp_path):
+    doc = rendered(python_docx_default(tmp_path))
+    title, h1, h2 = doc.styles["Title"], doc.styles["Heading 1"], doc.styles["Heading 2"]
+    assert title.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER and "w:pBdr" not in _style_xml(doc, "Title")
+    assert title.font.size == Pt(22) and title.font.color.rgb is None
+    assert 'w:eastAsia="方正小标宋简体"' in _style_xml(doc, "Title")
+    assert h1.font.size == Pt(16) and not h1.font.bold and h1.font.color.rgb is None
+    assert 'w:eastAsia="黑体"' in _style_xml(doc, "Heading 1")
+    assert h2.font.size == Pt(16) and not h2.font.bold and h2.font.color.rgb is None
+    assert 'w:eastAsia="楷体_GB2312"' in _style_xml(doc, "Heading 2")
+    assert doc.styles["Normal"].font.size == Pt(16) and doc.styles["Signature Line"].font.size == Pt(16)
+    assert {p.style.name for p in doc.paragraphs if p.text in HEADINGS} == {"Heading 1"}  # found by their names
+
+
+def test_edited_body_is_kept_and_the_signature_takes_its_size(tmp_path):
+    template = red_letterhead(tmp_path)
+    doc = rendered(template)
+    assert doc.styles["Normal"].font.size == Pt(15) and doc.styles["Signature Line"].font.size == Pt(15)
+    assert doc.styles["Title"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert doc.styles["Heading 2"].font.size == Pt(16)
+    assert doc.sections[-1].header.paragraphs[0].text == LETTERHEAD
+    note = template_note(template)
+    assert "保留模板的页面设置、页眉页脚和版头" in note and "「正文」保留其字体字号" in note
+    assert "「标题」「标题 1」「标题 2」「表格文字」「落款」是模板未改动的默认样式或模板没有，用公文格式" in note
+
+
+def test_render_says_which_template_styles_were_kept(tmp_path, capsys):
+    template = red_letterhead(tmp_path)
+    assert main(["render", str(BUSY), "-o", str(tmp_path / "out"), "--to", "docx", "--template", str(template)]) == 0
+    assert "模板 红头模板.docx：Word 报告保留模板的页面设置" in capsys.readouterr().out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.poppler
+def test_letterhead_template_prints_the_official_title_headings_and_signature(tmp_path):
+    """The 红头 template printed by LibreOffice: its red letterhead on every page, the title centred in
+    方正小标宋's stand-in and not blue, （一） headings in 楷体, the 落款 in the body's 15 pt: the agency two
+    characters (of 15 pt) from the right edge, the date starting two characters right of it (GB/T 9704; the
+    agency moves left where the date is longer)."""
+    from pagelayout import BLOCK_LEFT, BLOCK_RIGHT, read_pdf
+
+    templates = {"hongtou": red_letterhead(tmp_path), "default": python_docx_default(tmp_path),
+                 "blank": libreoffice_blank(tmp_path)}
+    for name, template in templates.items():
+        (tmp_path / f"{name}.docx").write_bytes(render(report_of(example_dict(BUSY)), "docx", template))
+    soffice_convert("pdf", *(tmp_path / f"{name}.docx" for name in templates), outdir=tmp_path)
+    pages = read_pdf(tmp_path / "hongtou.pdf")
+    assert all(LETTERHEAD in page.text() for page in pages), "the letterhead on every page"
+    title = pages[0].lines(size=22)
+    assert title and all(abs((line.x0 + line.x1) / 2 - (BLOCK_LEFT + BLOCK_RIGHT) / 2) < 1.5 for line in title)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "hongtou.pdf")], capture_output=True, text=True).stdout
+    assert "FandolKai" in fonts and "FandolHei" in fonts
+    last = pages[-1].lines(size=15)
+    agency, date = last[-2], last[-1]
+    one = 15 / 72 * 25.4
+    assert agency.text == "青石街道办事处" and date.text.startswith("2026")
+    right = signature(agency.text, "2026年1月20日")[0].right  # 2 characters, more where the date is longer
+    assert abs((BLOCK_RIGHT - agency.x1) - right * one) < 1.0, f"{BLOCK_RIGHT - agency.x1:.1f} mm"
+    assert abs(date.x0 - agency.x0 - 2 * one) < 1.0 and date.x1 <= BLOCK_RIGHT
+    for name in ("default", "blank"):  # unedited templates: the official title and headings
+        pages = read_pdf(tmp_path / f"{name}.pdf")
+        assert pages[0].lines(size=22), f"{name}: the title in 22 pt"
+        assert any(line.text == "（一）主动公开" for page in pages for line in page.lines()), name  # 楷体 16 pt

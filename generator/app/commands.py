@@ -134,6 +134,10 @@ def cmd_render(args) -> int:
         )
     progress = _Progress(args)
     worst, pdf_missing = EXIT_OK, None
+    if args.template and "docx" in args.to:
+        from ..render.docx_template import template_note
+
+        say(template_note(Path(args.template)))
     try:
         for name in args.inputs:
             report = load_report(name)

@@ -31,6 +31,9 @@ OK, WARN, FAIL = "ok", "warn", "fail"
 MARKS = {OK: "✓", WARN: "！", FAIL: "✗"}
 PLAIN_MARKS = {OK: "√", WARN: "！", FAIL: "×"}  # for consoles whose code page (GBK) lacks ✓ and ✗
 SAMPLE = "政府信息公开工作年度报告"
+LATIN = "Times New Roman"
+LATIN_SAMPLE = "2025 Report"
+LATIN_FACE = "Latin Serif"  # the @font-face of report.css for Latin letters and digits
 FREE_FONTS = ("Fandol", "Noto ", "Source Han")  # the free stand-ins scripts/setup.sh installs, and their kin
 LIBREOFFICE_PLACES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -83,6 +86,7 @@ def diagnose(output: Path, require_pdf: bool = False) -> list[Result]:
     pdf, embedded = pdf_output(require_pdf)
     results.append(pdf)
     results += [font_result(name, embedded.get(name)) for name in official_fonts()]
+    results.append(latin_font_result(pdf.status != FAIL and bool(embedded)))
     results += [libreoffice(), output_folder(output)]
     return results
 
@@ -209,6 +213,51 @@ def font_result(name: str, embedded: EmbeddedFont | None) -> Result:
     )
 
 
+def latin_font_result(pdf_works: bool) -> Result:
+    """Which font file the PDF embeds for Latin letters and digits (Times New Roman, or its free metric twin)."""
+    label = f"字体 {LATIN}（数字和西文）"
+    found = next(
+        ((name, match) for name in _latin_sources() if (match := fc_match(name)) and _named(match, name)), None
+    )
+    embedded = pdf_works and _latin_embedded()
+    if found is None or (pdf_works and not embedded):
+        return Result(
+            label,
+            WARN,
+            "本机没有 Times New Roman，也没有与它等宽的 Liberation Serif：PDF 里的数字和字母用中文字体自带的字形",
+            "可安装免费的 Liberation Serif（Debian、Ubuntu、统信 UOS、麒麟：sudo apt install fonts-liberation2）。",
+        )
+    name, match = found
+    where = f"{'PDF 中使用' if pdf_works else 'fontconfig 匹配为'} {_font_and_file(match)}"
+    if _key(name) == _key(LATIN):
+        return Result(label, OK, f"正式字体，{where}")
+    return Result(label, OK, f"与 Times New Roman 等宽的替代字体，{where}")
+
+
+def _latin_sources() -> list[str]:
+    """The local() fonts of the report stylesheet's Latin @font-face, in order (WeasyPrint takes the first found)."""
+    from ..render.html import stylesheet
+
+    face = re.search(rf'@font-face\s*{{[^}}]*"{LATIN_FACE}"[^}}]*}}', stylesheet())
+    return re.findall(r'local\("([^"]+)"\)', face.group()) if face else [LATIN]
+
+
+def _named(match: FontMatch, name: str) -> bool:
+    return _key(name) in map(_key, match.families)
+
+
+def _latin_embedded() -> bool:
+    """A PDF of Latin text in the report's body stack embeds the Latin face (not the Chinese font's own digits)."""
+    from pypdf import PdfReader
+
+    from ..render import pdf
+    from ..render.html import stylesheet
+
+    page = f"<style>{stylesheet()}</style><p style='font-family: var(--fangsong)'>{LATIN_SAMPLE}</p>"
+    fonts: Any = PdfReader(io.BytesIO(pdf.html_to_pdf(page))).pages[0]["/Resources"]["/Font"]  # type: ignore[index]
+    return any(_key(LATIN_FACE) in _key(str(font.get_object()["/BaseFont"])) for font in fonts.values())
+
+
 def libreoffice() -> Result:
     """Optional: LibreOffice can open and convert the Word report; nianbao itself does not need it."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
@@ -267,8 +316,9 @@ def _css_stack(name: str) -> str:
     from ..render.html import stylesheet
 
     for match in re.finditer(r"--[\w-]+:\s*([^;{}]+);", stylesheet()):
-        if match.group(1).strip().startswith(f'"{name}"'):
-            return match.group(1).strip()
+        stack = match.group(1).strip().removeprefix(f'"{LATIN_FACE}",').strip()
+        if stack.startswith(f'"{name}"'):
+            return stack
     return f'"{name}"'
 
 

@@ -31,6 +31,7 @@ from .docx_reference import (
     set_ppr,
 )
 from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
+from .linebreak import with_breaks
 
 TWIPS_PER_MM = 1440 / 25.4
 STYLE_OF = {
@@ -49,7 +50,7 @@ CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, 
 def render_docx(report: Report, template: Path | None = None, draft: bool = False) -> bytes:
     doc, style_ids = open_template(template)
     body = doc.element.body
-    shift = _chars_per_line(doc) - LINE_CHARS
+    shift = _chars_per_line(doc) - LINE_CHARS  # the 落款 is placed from the right edge
     for block in build_document(report):
         if block.kind == TABLE:
             assert block.grid is not None, "build_document gives every table block its grid"
@@ -58,7 +59,8 @@ def render_docx(report: Report, template: Path | None = None, draft: bool = Fals
             continue
         if block.kind == SIGNATURE:  # one blank line before the 落款
             _paragraph(doc, "", style_ids[STYLE_BODY], keep_next=True)
-        p = _paragraph(doc, block.text, style_ids[STYLE_OF[block.kind]], block.keep_with_next)
+        text = with_breaks(block.text) if block.kind == BODY else block.text
+        p = _paragraph(doc, text, style_ids[STYLE_OF[block.kind]], block.keep_with_next)
         if block.kind in (SIGNATURE, DATE):
             _place(p, max(0.0, block.left + shift), _char_twips(doc))
     if draft:
@@ -98,10 +100,11 @@ def _char_twips(doc) -> float:
     return twips + (int(spacing.get(qn("w:val"), "0")) if spacing is not None else 0)
 
 
-def _chars_per_line(doc) -> int:
+def _chars_per_line(doc) -> float:
+    """Characters of body text the line holds (a fraction where a template's text width is no multiple)."""
     section = doc.sections[-1]
     width = Length(section.page_width - section.left_margin - section.right_margin)
-    return int(width.twips / _char_twips(doc) + 0.01)
+    return width.twips / _char_twips(doc)
 
 
 def _mark_draft(doc) -> None:

@@ -188,6 +188,8 @@ def paragraph_style(
     for old in ppr.findall(qn("w:ind")) + ppr.findall(qn("w:pBdr")) + ppr.findall(qn("w:snapToGrid")):
         ppr.remove(old)
     set_ppr(ppr, "overflowPunct", val="1")  # LibreOffice reads 1 as "do not hang" (Word: its default)
+    for tag in ("autoSpaceDE", "autoSpaceDN"):  # no quarter-character gap around digits and Latin (as the PDF)
+        set_ppr(ppr, tag, val="0")
     if not snap:
         set_ppr(ppr, "snapToGrid", val="0")
     rpr = style.element.get_or_add_rPr()

@@ -1,7 +1,10 @@
 """An office's own Word template (``--template``): any .docx (or .dotx), completed with what the report needs.
 
-The template keeps what it has: page setup, headers and footers, fonts, and the styles the report uses
-where it defines them (by name, English or Chinese). What it lacks comes from templates/reference.docx:
+The template keeps what it has: page setup, headers and footers, and the styles the report uses where its
+author changed them (by name, English or Chinese; a font or size other than a tool's default). A style as
+Word, WPS, LibreOffice or python-docx wrote it, never edited (a blue Title with a rule, blue bold headings),
+gets the official look from templates/reference.docx, as do the styles it lacks, the 落款 in the size of
+its body text. ``template_note`` says which styles were kept. Also from templates/reference.docx:
 the missing paragraph styles, page numbers 「— N —」 (odd pages right, even pages left) and the font
 table fallbacks. A short letterhead (红头) at the top of its body stays above the report; a longer body
 (a whole document used as a template) is dropped.
@@ -49,6 +52,26 @@ ALIASES = {
     STYLE_TABLE: ("table text", "表格文字", "表格"),
     STYLE_SIGNATURE: ("signature line", "落款"),
 }
+# Fonts and sizes (half-points) the tools write into styles nobody edited: python-docx's default template,
+# Word's Normal.dotm (English and Chinese), WPS and LibreOffice. A style naming only these is a default.
+TOOL_FONTS = frozenset(
+    name.casefold()
+    for name in (
+        "Calibri", "Calibri Light", "Cambria", "Arial", "Times New Roman", "Liberation Serif", "Liberation Sans",
+        "DejaVu Sans", "DejaVu Serif", "Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans CN",
+        "Source Han Serif CN", "等线", "等线 Light", "DengXian", "DengXian Light", "宋体", "SimSun", "MS Mincho",
+        "MS Gothic", "Lohit Devanagari", "Noto Sans Devanagari", "FreeSans", "Segoe UI", "Microsoft YaHei",
+    )
+)  # fmt: skip
+TOOL_SIZES = {
+    STYLE_BODY: {20, 21, 22, 24},  # 10, 10.5 (五号), 11, 12 pt
+    STYLE_TITLE: {44, 52, 56},
+    STYLE_H1: {28, 32, 36, 44},
+    STYLE_H2: {26, 28, 32},
+}
+ROLE_NAMES = {STYLE_BODY: "正文", STYLE_TITLE: "标题", STYLE_H1: "标题 1", STYLE_H2: "标题 2",
+              STYLE_TABLE: "表格文字", STYLE_SIGNATURE: "落款"}  # fmt: skip
+FONT_ATTRS = tuple(qn(f"w:{a}") for a in ("ascii", "hAnsi", "eastAsia"))
 LETTERHEAD_BLOCKS = 5  # at most this many non-empty paragraphs/tables in a template's body are a letterhead
 
 
@@ -66,7 +89,7 @@ def open_template(template: Path | None):
     letterhead = _letterhead(doc)
     if template is None:  # ours has everything
         return doc, {role: _find_style(doc, role).get(qn("w:styleId")) for role in ROLES}
-    ids = _complete_styles(doc)
+    ids, _ = _complete_styles(doc)
     _complete_page_numbers(doc)
     font_table_entries(doc, FONT_TABLE)
     body = doc.element.body
@@ -171,37 +194,122 @@ def _find_style(doc, role: str):
     return None
 
 
-def _complete_styles(doc) -> dict[str, str]:
-    """The style id of each role: the template's style, or ours added to it."""
+def _complete_styles(doc) -> tuple[dict[str, str], list[str]]:
+    """The style id of each role, and the roles whose template style is kept because its author edited it.
+    A role the template lacks gets our style; one it has unedited gets our style under its own id and name."""
     ids: dict[str, str] = {}
+    kept: list[str] = []
     styles = doc.styles.element
     taken = {s.get(qn("w:styleId")) for s in styles.findall(qn("w:style"))}
     for role in ROLES:
         style = _find_style(doc, role)
-        if style is None:
-            style = parse_xml(_reference_styles()[role])
-            reference_id = style.get(qn("w:styleId"))
-            assert reference_id is not None, "every style of our reference.docx has an id"
-            style_id = _unique(reference_id, taken)
-            style.set(qn("w:styleId"), style_id)
-            for ref in ("w:link", "w:next", "w:rsid"):
-                for old in style.findall(qn(ref)):
-                    style.remove(old)
-            based = style.find(qn("w:basedOn"))
-            if based is not None:
-                if ids.get(STYLE_BODY):
-                    based.set(qn("w:val"), ids[STYLE_BODY])
-                else:
-                    style.remove(based)
-            if role == STYLE_BODY:
-                style.set(qn("w:default"), "1")
-            styles.append(style)
-            taken.add(style_id)
-        elif role in (STYLE_TITLE, STYLE_H1, STYLE_H2):
-            for numbering in style.iter(qn("w:numPr")):  # our headings carry their numbers (一、…)
-                numbering.getparent().remove(numbering)
+        if style is not None and edited(style, role) and _laid_out(style):
+            kept.append(role)
+            if role in (STYLE_TITLE, STYLE_H1, STYLE_H2):
+                for numbering in style.iter(qn("w:numPr")):  # our headings carry their numbers (一、…)
+                    numbering.getparent().remove(numbering)
+        else:
+            ours = _our_style(role, ids.get(STYLE_BODY))
+            if style is not None and edited(style, role):  # its fonts and sizes, in our paragraph layout
+                kept.append(role)
+                _take_character_format(ours, style)
+            if style is None:
+                reference_id = ours.get(qn("w:styleId"))
+                assert reference_id is not None, "every style of our reference.docx has an id"
+                ours.set(qn("w:styleId"), _unique(reference_id, taken))
+                styles.append(ours)
+            else:  # the template's defaults give way; Word keeps finding the style by its id and name
+                ours.set(qn("w:styleId"), style.get(qn("w:styleId")))
+                ours.find(qn("w:name")).set(qn("w:val"), style.find(qn("w:name")).get(qn("w:val")))
+                styles.replace(style, ours)
+            taken.add(ours.get(qn("w:styleId")))
+            style = ours
+            if role == STYLE_SIGNATURE and STYLE_BODY in kept:
+                _same_size(style, _find_style(doc, STYLE_BODY))
         ids[role] = style.get(qn("w:styleId"))
-    return ids
+    return ids, kept
+
+
+def edited(style, role: str) -> bool:
+    """Whether a template's style names a font or size the tools never write by themselves for ``role``."""
+    rpr = style.find(qn("w:rPr"))
+    if rpr is None:
+        return False
+    fonts = [f.get(attr) for f in rpr.findall(qn("w:rFonts")) for attr in FONT_ATTRS if f.get(attr)]
+    if any(font.casefold() not in TOOL_FONTS for font in fonts):
+        return True
+    size = rpr.find(qn("w:sz"))
+    return size is not None and int(size.get(qn("w:val"), "0")) not in TOOL_SIZES.get(role, set())
+
+
+def _laid_out(style) -> bool:
+    """Whether the author set the paragraph layout too (alignment or indents): then it is all theirs."""
+    ppr = style.find(qn("w:pPr"))
+    return ppr is not None and (ppr.find(qn("w:jc")) is not None or ppr.find(qn("w:ind")) is not None)
+
+
+def _take_character_format(ours, theirs) -> None:
+    """Our style with the template's character format (fonts, size, colour, weight) instead of ours; an explicit
+    font wins over the theme font Word would otherwise show."""
+    rpr = theirs.find(qn("w:rPr"))
+    if rpr is None:
+        return
+    rpr = copy.deepcopy(rpr)
+    for fonts in rpr.findall(qn("w:rFonts")):
+        for kind in ("ascii", "hAnsi", "eastAsia"):
+            if fonts.get(qn(f"w:{kind}")):
+                fonts.attrib.pop(qn(f"w:{kind}Theme"), None)
+    old = ours.find(qn("w:rPr"))
+    if old is not None:
+        ours.remove(old)
+    ours.append(rpr)
+
+
+def _our_style(role: str, body_id: str | None):
+    """A fresh copy of our reference style for ``role``, based on the body style ``body_id``."""
+    style = parse_xml(_reference_styles()[role])
+    for ref in ("w:link", "w:next", "w:rsid"):
+        for old in style.findall(qn(ref)):
+            style.remove(old)
+    based = style.find(qn("w:basedOn"))
+    if based is not None:
+        if body_id and role != STYLE_BODY:
+            based.set(qn("w:val"), body_id)
+        else:
+            style.remove(based)
+    if role == STYLE_BODY:
+        style.set(qn("w:default"), "1")
+    return style
+
+
+def _same_size(style, body) -> None:
+    """The 落款 in the size of the template's body text (GB/T 9704: 落款 in the body's size)."""
+    size = body.find(f"{qn('w:rPr')}/{qn('w:sz')}") if body is not None else None
+    if size is None:
+        return
+    for tag in ("w:sz", "w:szCs"):
+        ours = style.find(f"{qn('w:rPr')}/{qn(tag)}")
+        if ours is not None:
+            ours.set(qn("w:val"), size.get(qn("w:val")))
+
+
+def template_note(template: Path) -> str:
+    """A reminder in Chinese: what of the template the Word report keeps, and which styles are the official
+    ones because the template had them unedited or not at all."""
+    doc = _load(Path(template))
+    kept = [role for role in ROLES if (style := _find_style(doc, role)) is not None and edited(style, role)]
+    laid_out = [role for role in kept if _laid_out(_find_style(doc, role))]
+    ours = [role for role in ROLES if role not in kept]
+    parts = [f"模板 {Path(template).name}：Word 报告保留模板的页面设置、页眉页脚和版头"]
+    if kept:
+        parts.append(f"模板中改过字体或字号的样式「{'」「'.join(ROLE_NAMES[r] for r in kept)}」保留其字体字号")
+    if laid_out:
+        parts.append(f"「{'」「'.join(ROLE_NAMES[r] for r in laid_out)}」的对齐和缩进也照模板")
+    if ours:
+        parts.append(
+            f"「{'」「'.join(ROLE_NAMES[r] for r in ours)}」是模板未改动的默认样式或模板没有，用公文格式（GB/T 9704）"
+        )
+    return "；".join(parts) + "。"
 
 
 def _unique(style_id: str, taken: set[str]) -> str:

@@ -16,14 +16,9 @@ from ..prose import title
 from ..report import Report
 from ..resources import template_text
 from ..tables import Cell, Grid
+from .linebreak import BREAK, squeezed, tokens
 
-# Tokens that must never break inside: URLs, e-mail addresses, numbers (phone numbers, dates, decimals).
-TOKEN = re.compile(
-    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]*[A-Za-z0-9/#=]"
-    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    r"|\d+(?:[.,:/-]\d+)*%?"
-)
-LONG_TOKEN = 40  # a longer token (a long URL) may break after a slash, and nowhere else by us
+LONG_TOKEN = 40  # pasted junk without a break opportunity gets one every LONG_TOKEN characters
 UNBROKEN = re.compile(rf"[!-~]{{{2 * LONG_TOKEN},}}")  # printable ASCII without a space: one word to a browser
 UNBROKEN_SPLIT = re.compile(rf"([!-~]{{{2 * LONG_TOKEN},}})")
 
@@ -57,20 +52,32 @@ def screen_stylesheet() -> str:
 
 
 def keep_tokens(text: str) -> Markup:
-    """Escape ``text`` and wrap each token in a span that does not break; a URL may break only after a slash
-    (kept whole, it would leave the line before it stretched across the whole width)."""
-    out, end = [], 0
-    for match in TOKEN.finditer(text):
-        out.append(breakable(text[end : match.start()]))
-        token = match.group()
-        if len(token) < 2:
-            out.append(escape(token))
-        elif len(token) <= LONG_TOKEN and not token.startswith(("http", "www.")):
-            out.append(Markup('<span class="nobr">%s</span>') % token)
+    """Escape ``text``, wrapping each number in a span that does not break, marking the break opportunities
+    of Chinese typesetting (``linebreak``: inside URLs and e-mail addresses, around quotation marks) with
+    ``<wbr>``, which prints nothing and is not copied with the text, and compressing adjacent marks."""
+    out = []
+    for kind, piece in tokens(text):
+        if kind == "number":
+            nobr = (
+                Markup('<span class="nobr">%s</span>') % part if len(part) > 1 else escape(part)
+                for part in piece.split(BREAK)
+            )
+            out.append(Markup("<wbr>").join(nobr))
         else:
-            out.append(Markup("/<wbr>").join(breakable(part) for part in token.split("/")))
-        end = match.end()
-    out.append(breakable(text[end:]))
+            out.append(_squeeze(piece))
+    return Markup("").join(out)
+
+
+def _squeeze(text: str) -> Markup:
+    """``text`` escaped; in each run of adjacent full-width marks that compress (标点挤压), a mark followed by
+    a blank half is in a span that pulls the next mark half a character closer; the run does not break."""
+    out = []
+    for piece, flags in squeezed(text):
+        if not flags:
+            out.append(Markup("<wbr>").join(breakable(part) for part in piece.split(BREAK)))
+            continue
+        marks = (Markup('<span class="sq">%s</span>') % ch if flag else escape(ch) for ch, flag in zip(piece, flags))
+        out.append(Markup('<span class="pm">%s</span>') % Markup("").join(marks))
     return Markup("").join(out)
 
 
@@ -123,18 +130,19 @@ def row_groups(grid: Grid) -> list[tuple[str, list[list[Piece]]]]:
     return [(kind, [rows[r] for r in g]) for kind, g in zip(kinds, groups)]
 
 
-def render_html(report: Report, draft: bool = False) -> str:
-    return render_blocks(title(report), build_document(report), draft)
+def render_html(report: Report, draft: bool = False, inline_css: bool = True) -> str:
+    return render_blocks(title(report), build_document(report), draft, inline_css)
 
 
-def render_blocks(page_title: str, blocks: list, draft: bool = False) -> str:
-    """A page from document blocks (used for reports and for the batch roll-up)."""
+def render_blocks(page_title: str, blocks: list, draft: bool = False, inline_css: bool = True) -> str:
+    """A page from document blocks (used for reports and for the batch roll-up); ``inline_css=False`` leaves
+    the stylesheets out (the PDF renderer passes its parsed copy)."""
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=page_title,
         blocks=blocks,
-        css=Markup(stylesheet()),
-        screen_css=Markup(screen_stylesheet()),
+        css=Markup(stylesheet() if inline_css else ""),
+        screen_css=Markup(screen_stylesheet() if inline_css else ""),
         version=__version__,
         draft_note=DRAFT_NOTE if draft else "",
     )

@@ -37,9 +37,13 @@ class Source:
     published: date | None = None  # the portal's 发布时间, when the source shows it
 
 
+ZERO_WIDTH_BREAKS = {0x200B: None, 0x2060: None}
+
+
 def clean(text: str) -> str:
-    """Remove conversion noise: Word bookmarks and Markdown bold markers."""
-    return MARKDOWN_BOLD.sub(r"\1", BOOKMARK.sub("", text))
+    """Remove conversion noise: Word bookmarks, Markdown bold markers, and the zero-width break opportunities
+    (U+200B, U+2060) a typesetter puts into URLs, e-mail addresses and around quotation marks."""
+    return MARKDOWN_BOLD.sub(r"\1", BOOKMARK.sub("", text)).translate(ZERO_WIDTH_BREAKS)
 
 
 def keyform(text: str) -> str:
