@@ -31,8 +31,9 @@ from ..inputs.datafile import report_from_dict
 from ..inputs.roster import RosterLayout, is_roster, report_from_row
 from ..outputs import write_atomic
 from ..prose import file_stem, title
-from ..render import printable, render
-from ..render.fragment import render_fragment
+from ..render import printable
+from ..render.docx import render_docx
+from ..render.fragment import fragment_of_page
 from ..render.html import render_blocks
 from ..report import Report
 from .names import normalise_name
@@ -284,9 +285,10 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
 
 
 def render_all(report: Report, targets: tuple[str, ...], draft: bool) -> dict[str, bytes]:
-    """Every target from one built document (HTML, its PDF and the fragment share one page)."""
+    """Every target from one built document (HTML, its PDF and the fragment also share one page)."""
     report = printable(report)
-    page = render_blocks(title(report), build_document(report), draft) if {"html", "pdf"} & set(targets) else ""
+    blocks = build_document(report)
+    page = render_blocks(title(report), blocks, draft) if {"html", "pdf", FRAGMENT} & set(targets) else ""
     out: dict[str, bytes] = {}
     for target in targets:
         if target == "html":
@@ -296,9 +298,11 @@ def render_all(report: Report, targets: tuple[str, ...], draft: bool) -> dict[st
 
             out[target] = html_to_pdf(page)
         elif target == FRAGMENT:
-            out[target] = render_fragment(report).encode("utf-8")
+            out[target] = fragment_of_page(page).encode("utf-8")
+        elif target == "docx":
+            out[target] = render_docx(report, None, draft, blocks=blocks)
         else:
-            out[target] = render(report, target, None, draft)
+            raise ValueError(target)
     return out
 
 

@@ -16,7 +16,19 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length
 
-from ..document import BODY, DATE, DRAFT_NOTE, HEADING1, HEADING2, LINE_CHARS, SIGNATURE, TABLE, TITLE, build_document
+from ..document import (
+    BODY,
+    DATE,
+    DRAFT_NOTE,
+    HEADING1,
+    HEADING2,
+    LINE_CHARS,
+    SIGNATURE,
+    TABLE,
+    TITLE,
+    Block,
+    build_document,
+)
 from ..prose import title
 from ..report import Report
 from ..tables import Cell, Grid
@@ -47,11 +59,14 @@ CORE_PROPERTY_CHARS = 255  # title, author: the limit of python-docx (and of Wor
 CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, as in the HTML/PDF
 
 
-def render_docx(report: Report, template: Path | None = None, draft: bool = False) -> bytes:
+def render_docx(
+    report: Report, template: Path | None = None, draft: bool = False, blocks: list[Block] | None = None
+) -> bytes:
+    """The DOCX of ``report``; ``blocks`` is its built document when the caller has it already (batch)."""
     doc, style_ids = open_template(template)
     body = doc.element.body
     shift = _chars_per_line(doc) - LINE_CHARS  # the 落款 is placed from the right edge
-    for block in build_document(report):
+    for block in build_document(report) if blocks is None else blocks:
         if block.kind == TABLE:
             assert block.grid is not None, "build_document gives every table block its grid"
             _paragraph(doc, block.text, style_ids[STYLE_H1])

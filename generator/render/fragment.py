@@ -55,5 +55,10 @@ def article_of(page: str) -> str:
 
 
 def render_fragment(report: Report) -> str:
-    inlined = _inliner().inline_fragment(article_of(render_html(report)), fragment_css())
+    return fragment_of_page(render_html(report))
+
+
+def fragment_of_page(page: str) -> str:
+    """The CMS fragment of a rendered (not draft) report page: its article with every style inlined."""
+    inlined = _inliner().inline_fragment(article_of(page), fragment_css())
     return STYLE.sub(_resolve_style, inlined) + "\n"
