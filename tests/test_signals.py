@@ -24,9 +24,16 @@ def start(*args, cwd) -> subprocess.Popen:
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def wait_for_work(proc: subprocess.Popen, seconds: float = 2.0) -> None:
-    """Let the command get into its work (imports done, files being read or rendered)."""
-    time.sleep(seconds)
+def wait_for_work(proc: subprocess.Popen, seconds: float = 2.0, started=None) -> None:
+    """Let the command get into its work (imports done, files being read or rendered).
+
+    With ``started`` (a check of the command's visible progress) wait until it holds instead of a fixed
+    time, so a fast machine cannot finish the work before the signal arrives."""
+    deadline = time.monotonic() + (60.0 if started else seconds)
+    while time.monotonic() < deadline and proc.poll() is None:
+        if started is not None and started():
+            break
+        time.sleep(0.05)
     assert proc.poll() is None, "the command ended before it could be interrupted: give it more work"
 
 
@@ -66,8 +73,8 @@ def leftovers(folder) -> list:
 ], ids=["five Ctrl-C", "SIGTERM", "SIGHUP then more"])
 def test_render_ends_cleanly_with_the_signal_code_and_a_resume_note(tmp_path, signals, code, said):
     out = tmp_path / "out"
-    proc = start("render", *inputs(tmp_path, 40), "-o", out, "--to", "docx,html", "--force", cwd=tmp_path)
-    wait_for_work(proc, 3.0)
+    proc = start("render", *inputs(tmp_path, 400), "-o", out, "--to", "docx,html", "--force", cwd=tmp_path)
+    wait_for_work(proc, started=lambda: out.is_dir() and any(out.glob("*.docx")))
     rc, err, took = interrupt(proc, signals)
     assert (rc, took < LIMIT) == (code, True), err
     assert said in err and "Traceback" not in err and "Exception" not in err
