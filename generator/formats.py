@@ -28,6 +28,7 @@ class Column:
     derived: bool = False  # a total computed from the other columns
     short: str = ""  # the verb or noun generated prose uses for it (「制发」「现行有效」)
     activity: bool = False  # counts this year's activity (制发, 处理决定 …), not a stock or an amount
+    unit: str = ""  # an amount's unit (元, 万元): a typed amount in another unit is converted to it
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ FORMAT_2021 = Format(
         Block(
             "item8",
             "第二十条第（八）项",
-            (Column("amount", "本年收费金额（单位：万元）", AMOUNT),),
+            (Column("amount", "本年收费金额（单位：万元）", AMOUNT, unit="万元"),),
             (Row("fees", "行政事业性收费"),),
         ),
     ),
@@ -384,7 +385,7 @@ FORMAT_2019 = Format(
             "第二十条第（九）项",
             (
                 Column("items", "采购项目数量"),
-                Column("amount", "采购总金额", AMOUNT),
+                Column("amount", "采购总金额", AMOUNT, unit="元"),  # no printed unit; reports write 元
             ),
             (Row("procurement", "政府集中采购"),),
         ),
@@ -401,6 +402,24 @@ TOWNSHIP_LEVELS = ("乡", "镇", "街道")
 
 
 STOCK_ROWS = ("rules", "normative_docs")  # item1 rows whose documents in force are counted year to year
+
+
+FEE_UNIT = "元"  # the 信息处理费 (fees.amount) is stated in 元
+
+
+def amount_unit(path: str) -> str:
+    """The unit of the amount at ``path`` (「元」, 「万元」); "" when the path holds no amount."""
+    if path == "fees.amount":
+        return FEE_UNIT
+    parts = path.split(".")
+    if len(parts) != 3 or parts[0] != "active":
+        return ""
+    for fmt in FORMATS.values():
+        for block in fmt.active_blocks:
+            column = next((c for c in block.columns if c.key == parts[2]), None)
+            if column and column.unit and any(r.key == parts[1] for r in block.rows):
+                return column.unit
+    return ""
 
 
 def format_for_year(year: int) -> Format:
