@@ -164,10 +164,10 @@ def _loop(session: Session) -> Outcome:
             session.enter(FINISH if session.state.editing else names[index + 1])
         except GoBack:
             session.state.part = None
-            if index == 0:
-                session.console.print("[dim]已经是第一部分。[/dim]")
-                session.state.done = []
-            session.enter(names[max(index - 1, 0)])
+            if session.back(names[index - 1] if index else None):
+                session.console.print("[dim]回到上一个问题（原来的答案是默认值）。[/dim]")
+            else:
+                session.console.print("[dim]已经是第一个问题。[/dim]")
         except JumpTo as jump:
             session.state.editing, session.state.part = True, jump.part
             session.enter(jump.section)

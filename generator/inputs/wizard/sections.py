@@ -25,7 +25,7 @@ GATE_APPEALS = "本年度是否发生政府信息公开行政复议或行政诉�
 NEW_UNIT = "new"
 DATE_HINT = "日期请写成 2026-01-20 或 2026年1月20日"
 
-BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一部分；按 Ctrl+C 可保存并退出。"
+BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一个问题；按 Ctrl+C 可保存并退出。"
 
 
 def heading(s: Session, title: str) -> None:
