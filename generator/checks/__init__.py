@@ -8,7 +8,7 @@ difference; ``cross_year(report, previous)`` adds the rules that need last year'
 - ``structure``  G-1, G-2, G-3, G-4, P-1, G-6 — format version, headings, sections, placeholders, date
 - ``fees``       G-5, R3-5, R6-1 — the 信息处理费
 - ``claims``     T-1 — the prose's figures against the tables
-- ``identity``   T-3, R2-1 — who the report speaks for
+- ``identity``   T-3, T-4, R2-1 — who the report speaks for
 - ``contact``    A-1 — contact details' shapes
 - ``cross_year`` X-1, X-2, T-2 — against last year's report
 
@@ -24,7 +24,7 @@ from .claims import t1_prose_agrees
 from .contact import a1_contact_shapes
 from .cross_year import cross_year
 from .fees import g5_fee_statement, r3_5_fee_refusals, r6_1_fees_not_collected
-from .identity import r2_1_township_rules, t3_self_reference
+from .identity import r2_1_township_rules, t3_self_reference, t4_doubled_names
 from .structure import (
     DEADLINE,
     g1_headings,
@@ -53,6 +53,7 @@ RULES = (  # in spec order
     r2_1_township_rules,
     t1_prose_agrees,
     t3_self_reference,
+    t4_doubled_names,
     a1_contact_shapes,
 )
 
