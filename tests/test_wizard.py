@@ -446,3 +446,31 @@ def test_chinese_numerals_and_amounts_in_another_unit_are_read_with_a_note():
     assert report.number("active.normative_docs.in_force") == 30
     assert float(report.number("active.fees.amount")) == 0.5
     assert "「三十」已按 30 读取" in screen and "已换算为 0.5 万元" in screen
+
+
+def test_edit_reopens_a_saved_data_file_for_correction_not_as_last_year(tmp_path):
+    from generator.inputs import load_report
+    from generator.inputs.wizard.session import build_report
+
+    busy = load_report(BUSY)
+    args = types.SimpleNamespace(resume=None, answers=None, output=None, edit=str(BUSY))
+    session = open_session(args, None, DummyOutput(), Console(file=io.StringIO()), cwd=tmp_path)
+    state = session.state
+    assert state.previous is None and state.output == str(BUSY) and "正在修改" in state.base_source
+    report = build_report(state)
+    assert report.year == busy.year and report.numbers == busy.numbers
+    assert report.text("problems") == busy.text("problems")
+    assert state.answers["prose.overview.active"] == busy.text("overview.active")
+
+
+def test_forget_deletes_the_remembered_units_and_says_where(tmp_path, monkeypatch, capsys):
+    from generator.app.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("APPDATA", raising=False)
+    remembered = tmp_path / "nianbao" / "agency.json"
+    remembered.parent.mkdir()
+    remembered.write_text("{}", encoding="utf-8")
+    assert main(["wizard", "--forget"]) == 0
+    assert not remembered.exists() and str(remembered) in capsys.readouterr().out
+    assert main(["wizard", "--forget"]) == 0 and "不存在" in capsys.readouterr().out

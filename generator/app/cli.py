@@ -133,9 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help=".yaml/.json 或 .xlsx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("wizard", help="在终端里逐项回答问题，生成数据文件")
+    p = sub.add_parser(
+        "wizard",
+        help="在终端里逐项回答问题，生成数据文件",
+        description="在终端里逐项回答问题，生成数据文件。填过的单位信息会记在用户配置文件夹的 nianbao/agency.json"
+        "（Windows 为 %%APPDATA%%\\nianbao\\agency.json），下次可直接沿用；--forget 删除它。",
+    )
     p.add_argument("--resume", metavar="草稿文件", help="从草稿继续")
     p.add_argument("--answers", metavar="上年文件", help="用上一年度的数据或报告预填")
+    p.add_argument("--edit", metavar="数据文件", help="打开已保存的本年度数据文件逐项修改（不是作为上年数据）")
+    p.add_argument("--forget", action="store_true", help="删除记住的单位信息（agency.json）后退出")
     p.add_argument("-o", "--output", metavar="数据文件", help="保存的数据文件，默认按单位和年度命名")
 
     p = sub.add_parser("batch", help="批量生成：一个汇总表或一个文件夹里的所有单位")

@@ -124,11 +124,10 @@ def t4_doubled_names(report: Report) -> list[Finding]:
     for key in NAME_FIELDS:
         value = getattr(agency, key).strip()
         where = report.places.get(f"agency.{key}") or f"单位信息 · {AGENCY_FIELDS[key]}"
-        if DOUBLED.fullmatch(value):
-            twice = DOUBLED.fullmatch(value).group(1)  # type: ignore[union-attr]
-            out.append(_doubled(where, f"agency.{key}", value, f"「{twice}」写了两遍", ERROR))
-        elif len(AGENCY_ENDINGS.findall(value)) >= 2 and key != "short_name":
-            out.append(_doubled(where, f"agency.{key}", value, "像是两个单位的名称连在了一起", WARNING))
+        what = doubled_name(value)
+        if what:
+            severity = ERROR if DOUBLED.fullmatch(value) else WARNING
+            out.append(_doubled(where, f"agency.{key}", value, what.removeprefix(f"「{value}」"), severity))
     names = {n for n in (agency.name.strip(), agency.short_name.strip(), *SELF_WORDS.values()) if len(n) >= 2}
     for key, label in PROSE_FIELDS.items():
         text = report.text(key)
@@ -138,6 +137,17 @@ def t4_doubled_names(report: Report) -> list[Finding]:
             said = "」「".join(n + n for n in glued)
             out.append(_doubled(where, f"prose.{key}", said, "名称连写了两遍", ERROR))
     return out
+
+
+def doubled_name(value: str) -> str:
+    """「「本街道本街道」是「本街道」写了两遍」 when a name is typed twice or two agencies' names run together; else ""."""
+    value = value.strip()
+    twice = DOUBLED.fullmatch(value)
+    if twice:
+        return f"「{value}」是「{twice.group(1)}」写了两遍"
+    if len(AGENCY_ENDINGS.findall(value)) >= 2:
+        return f"「{value}」像是两个单位的名称连在了一起"
+    return ""
 
 
 def _doubled(where: str, path: str, value: str, what: str, severity: str) -> Finding:

@@ -593,10 +593,24 @@ def config_dir() -> Path:
     return Path(root) / "nianbao"
 
 
+def remembered_file() -> Path:
+    """Where the units' details are remembered between runs (shown to the clerk; ``wizard --forget`` deletes it)."""
+    return config_dir() / "agency.json"
+
+
+def forget_units() -> bool:
+    """Delete the remembered units' details; False when there were none."""
+    try:
+        remembered_file().unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def remembered_units() -> list[dict]:
     """Agency details remembered per unit (keyed by name), the unit used last first."""
     try:
-        data = json.loads((config_dir() / "agency.json").read_text(encoding="utf-8"))
+        data = json.loads(remembered_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     if not isinstance(data, dict):
@@ -623,4 +637,4 @@ def remember_agency(report: Report) -> None:
     order = [agency["name"]] + [n for n in units if n != agency["name"]]
     data = {"units": {n: units[n] for n in order}, "order": order}
     with contextlib.suppress(OSError):  # remembering is a convenience; never fail the wizard over it
-        write_atomic(config_dir() / "agency.json", json.dumps(data, ensure_ascii=False, indent=1), force=True)
+        write_atomic(remembered_file(), json.dumps(data, ensure_ascii=False, indent=1), force=True)
