@@ -106,7 +106,9 @@ def _converted(parsed: Parsed, raw: object, unit: str) -> tuple[Parsed, str]:
         return Parsed(None, f"「{shown(raw)}」换算为{unit}后小数位数太多，请直接填写以{unit}为单位的数字"), ""
     if typed == unit:
         return Parsed(parsed.value, "；".join(filter(None, [parsed.note, f"已去掉单位「{unit}」"]))), ""
-    note = f"本格单位是{unit}，1 {typed} = {format_number(Decimal(MONEY_UNITS[typed]) / MONEY_UNITS[unit], AMOUNT)} {unit}"
+    note = (
+        f"本格单位是{unit}，1 {typed} = {format_number(Decimal(MONEY_UNITS[typed]) / MONEY_UNITS[unit], AMOUNT)} {unit}"
+    )
     return Parsed(value.normalize(), "；".join(filter(None, [parsed.note, note]))), unit
 
 

@@ -72,6 +72,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """One balance the tables must keep: the sum of ``left`` = the sum of ``right`` (cells by path).
+
+    The one definition behind the checker's arithmetic (``checks/balances.py``) and the Excel form's 校验
+    sheet (``inputs/excel/write.py``), so the two can never disagree on which cells a rule adds up."""
+
+    rule: str  # R3-1, R3-2, R3-3, R4-1
+    item: str  # which column or row: 列「自然人」, 行「（一）予以公开」, 「行政复议」
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    left_name: str  # what the left side is, in the table's words: 「一+二」, 「（七）总计」, 「总计」
+    right_name: str
+
+
+@dataclass(frozen=True)
 class Format:
     key: str  # "2019" | "2021"
     name: str
@@ -131,6 +146,45 @@ class Format:
         for row in appeals.rows:
             parts[f"appeals.{row.key}.total"] = tuple(f"appeals.{row.key}.{c.key}" for c in appeals.input_columns)
         return parts
+
+    @cached_property
+    def relations(self) -> tuple[Relation, ...]:
+        """R3-1 and R3-2 per column of 三, R3-3 per row of 三, R4-1 per row of 四 (see ``Relation``)."""
+        req, app = self.requests, self.appeals
+        outcomes = [r.key for r in outcome_rows(req)]
+        out = []
+        for c in req.columns:
+            at = {row: f"requests.{row}.{c.key}" for row in ("new", "carried_over", "total_processed", "carry_forward")}
+            item = f"列「{c.label}」"
+            out.append(
+                Relation(
+                    "R3-1",
+                    item,
+                    (at["new"], at["carried_over"]),
+                    (at["total_processed"], at["carry_forward"]),
+                    "一+二",
+                    "（七）总计+四",
+                )
+            )
+            parts = tuple(f"requests.{o}.{c.key}" for o in outcomes)
+            out.append(Relation("R3-2", item, (at["total_processed"],), parts, "（七）总计", "（一）至（六）"))
+        for row in req.rows:
+            label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
+            parts = tuple(f"requests.{row.key}.{c.key}" for c in req.input_columns)
+            out.append(Relation("R3-3", f"行「{label}」", (f"requests.{row.key}.total",), parts, "总计", ""))
+        for row in app.rows:
+            parts = tuple(f"appeals.{row.key}.{c.key}" for c in app.input_columns)
+            out.append(Relation("R4-1", f"「{row.label}」", (f"appeals.{row.key}.total",), parts, "总计", ""))
+        return tuple(out)
+
+    def relations_of(self, rule: str) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.rule == rule)
+
+    def inputs_of(self, path: str) -> tuple[str, ...]:
+        """The typed cells a cell stands for: itself, or every input a derived total adds up."""
+        if path not in self.derived_parts:
+            return (path,)
+        return tuple(p for part in self.derived_parts[path] for p in self.inputs_of(part))
 
     def is_derived(self, path: str) -> bool:
         return path in self.derived_parts

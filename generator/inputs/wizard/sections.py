@@ -110,7 +110,9 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
             f"agency.{key}",
             AGENCY_FIELDS[key] + "（可不填，直接回车）",
             current(key),
-            validate=lambda text, key=key: (key == "parent" and doubled_name(text)) or contact_problem(key, text) or True,
+            validate=lambda text, key=key: (
+                (key == "parent" and doubled_name(text)) or contact_problem(key, text) or True
+            ),
         )
 
 

@@ -511,7 +511,20 @@ def _discard_typeahead(pt_input) -> None:
 
 SELECT_HINT = "（用 ↑↓ 选择，Enter 确认）"
 ROW_SEPARATORS = re.compile(r"[\s，、;；/]+")  # "," only when the count says so: 「1,234」 is one number
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CHINESE_POWERS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(件|个|项|条|次)?")
 
