@@ -96,7 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="文件", help="数据文件（.yaml/.json）、填报表（.xlsx）或年度报告")
     p.add_argument("--json", action="store_true", help="以 JSON 输出校验结果（供程序读取）")
     p.add_argument("--previous", metavar="上年文件", help="上一年度的数据文件或报告，用于跨年度核对（X-1、X-2、T-2）")
-    p.add_argument("--deadline", type=_deadline, default=(1, 31), metavar="月-日", help="公布期限，默认 01-31")
+    p.add_argument(
+        "--deadline",
+        type=_deadline,
+        default=None,
+        metavar="月-日",
+        help="公布期限；默认按报告种类：县级以上人民政府 03-31，政府部门和乡镇、街道 01-31（条例第四十九条）",
+    )
 
     p = sub.add_parser("render", help="生成年度报告（DOCX、HTML、PDF）")
     p.add_argument("inputs", nargs="+", metavar="文件")

@@ -76,7 +76,7 @@ def say(text: str, stream=None) -> None:
     print(printable(text), file=stream or sys.stdout)
 
 
-def findings_for(report: Report, previous_path: str | None = None, deadline=(1, 31)) -> list[Finding]:
+def findings_for(report: Report, previous_path: str | None = None, deadline=None) -> list[Finding]:
     findings = check(report, deadline)
     if previous_path:
         findings += cross_year(report, load_report(previous_path))

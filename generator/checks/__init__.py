@@ -5,12 +5,13 @@ difference; ``cross_year(report, previous)`` adds the rules that need last year'
 (R3-1 …) and registered with their Chinese names in ``generator.rules``. One module per concern:
 
 - ``balances``   R3-1, R3-2, R3-3, R4-1 — the tables' arithmetic
-- ``structure``  G-1, G-2, G-3, G-4, P-1, G-6 — format version, headings, sections, placeholders, date
+- ``structure``  G-1, G-2, G-3, G-4, G-7, P-1, T-5, G-6 — format version, headings, sections, placeholders,
+                 years left from another report, date
 - ``fees``       G-5, R3-5, R6-1 — the 信息处理费
 - ``claims``     T-1 — the prose's figures against the tables
 - ``identity``   T-3, T-4, R2-1 — who the report speaks for
 - ``contact``    A-1 — contact details' shapes
-- ``cross_year`` X-1, X-2, T-2 — against last year's report
+- ``cross_year`` X-1, X-2, T-2, X-3, X-4 — against last year's report
 
 Adding a rule: a function ``(report) -> list[Finding]`` in the module of its concern, listed in ``RULES`` below.
 """
@@ -32,7 +33,9 @@ from .structure import (
     g3_overview_parts,
     g4_problems,
     g6_publication_date,
+    g7_problems_and_measures,
     p1_placeholders,
+    t5_stale_year,
 )
 
 __all__ = ["DEADLINE", "RULES", "check", "cross_year"]
@@ -46,6 +49,7 @@ RULES = (  # in spec order
     g1_headings,
     g3_overview_parts,
     g4_problems,
+    g7_problems_and_measures,
     p1_placeholders,
     g5_fee_statement,
     r3_5_fee_refusals,
@@ -54,11 +58,12 @@ RULES = (  # in spec order
     t1_prose_agrees,
     t3_self_reference,
     t4_doubled_names,
+    t5_stale_year,
     a1_contact_shapes,
 )
 
 
-def check(report: Report, deadline: tuple[int, int] = DEADLINE) -> list[Finding]:
+def check(report: Report, deadline: tuple[int, int] | None = None) -> list[Finding]:
     """All findings for one report: reading problems first, then the rules in spec order."""
     findings = list(report.read_findings)
     for rule in RULES:

@@ -12,7 +12,7 @@ from datetime import date
 
 from ...checks.contact import contact_problem
 from ...checks.identity import SELF_WORDS, agency_kind, doubled_name, self_words
-from ...checks.structure import DEADLINE
+from ...checks.structure import DEADLINE, default_deadline
 from ...formats import AMOUNT, COUNT, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
 from ...numbers import parse_date
 from ...report import AGENCY_FIELDS, Agency
@@ -291,10 +291,11 @@ def fees(s: Session) -> None:
 def publication(s: Session) -> None:
     """The date the report is published; today is offered only while it is within the deadline."""
     heading(s, "发布日期（落款日期）")
-    year, today = s.report().year, date.today()
-    s.console.print(f"[dim]{year}年度报告应在 {_chinese(date(year + 1, *DEADLINE))} 前公布。[/dim]")
+    report, today = s.report(), date.today()
+    year, deadline = report.year, default_deadline(report)
+    s.console.print(f"[dim]{year}年度报告应在 {_chinese(date(year + 1, *deadline))} 前公布。[/dim]")
     default = s.answers.get("publication_date") or ""
-    if not default and (suggested := suggested_date(year, today)):
+    if not default and (suggested := suggested_date(year, today, deadline)):
         default = suggested.isoformat()
     elif not default:
         s.console.print(f"[yellow]今天（{_chinese(today)}）已过公布期限，请填写实际发布日期。[/yellow]")
@@ -308,9 +309,9 @@ def publication(s: Session) -> None:
     s.set_many({"publication_date": str(parse_date(raw))})
 
 
-def suggested_date(year: int, today: date) -> date | None:
+def suggested_date(year: int, today: date, deadline: tuple[int, int] = DEADLINE) -> date | None:
     """Today while it is within the deadline; 1月20日 when the report is written ahead; None once it has passed."""
-    if today > date(year + 1, *DEADLINE):
+    if today > date(year + 1, *deadline):
         return None
     return today if today.year == year + 1 else date(year + 1, 1, 20)
 
