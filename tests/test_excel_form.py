@@ -970,3 +970,18 @@ def test_checks_sheet_and_check_agree_when_numbers_are_typed_as_text(tmp_path):
     assert [f.where.split("列「")[1].split("」")[0] for f in python] == ["科研机构"]
     assert checks["B3"].value.startswith("有 1 处不平衡")  # 科研机构; 总计 holds text cells: not checked
     assert "列「科研机构」" in checks["B4"].value
+
+
+def test_prose_carried_by_previous_is_marked_and_flagged_until_rewritten(tmp_path):
+    path = tmp_path / "2026.xlsx"
+    result = run_cli("form", "--previous", str(BUSY), "-o", str(path))
+    assert result.code == 0 and "2025年报告的原文" in result.out
+    wb = load_workbook(path)
+    sheet, ref = coord(FORMAT_2021, "prose.problems")
+    label = wb[sheet].cell(wb[sheet][ref].row, 1).value
+    assert "此格是2025年报告的原文" in label
+    carried = [f for f in read_form(path).read_findings if f.rule == "T-2"]
+    assert "prose.problems" in {f.path for f in carried} and all("2025年报告的原文" in f.message for f in carried)
+    rewritten = fill(path, tmp_path / "rewritten.xlsx", {"prose.problems": "一是栏目更新不及时。下一步将加强巡查。"})
+    again = [f.path for f in read_form(rewritten).read_findings if f.rule == "T-2"]
+    assert "prose.problems" not in again and len(again) == len(carried) - 1

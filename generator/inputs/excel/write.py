@@ -51,9 +51,11 @@ from .layout import (
     Layout,
     Slot,
     basic_rows,
+    carried_name,
     layout,
     name_for,
     sum_args,
+    text_digest,
 )
 
 FIXED_TIME = datetime(2021, 9, 26)  # the 2021 format's issue date: fixed document properties
@@ -139,9 +141,10 @@ NUMBER_FORMATS = {
 }
 
 
-def form_bytes(fmt: Format, report: Report | None = None) -> bytes:
-    """The form as .xlsx bytes; the same inputs always give the same bytes."""
-    wb = build_workbook(fmt, report)
+def form_bytes(fmt: Format, report: Report | None = None, carried_from: int | None = None) -> bytes:
+    """The form as .xlsx bytes; the same inputs always give the same bytes. ``carried_from``: the report's prose is
+    that year's report's, marked for review (and recognised when it comes back unchanged)."""
+    wb = build_workbook(fmt, report, carried_from)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not openpyxl.save_workbook: it stamps the current time
@@ -159,7 +162,7 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
+def build_workbook(fmt: Format, report: Report | None = None, carried_from: int | None = None) -> Workbook:
     lay = layout(fmt)
     wb = Workbook()
     wb.remove(wb.active)
@@ -174,8 +177,13 @@ def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
     _basic(wb[SHEET_BASIC], lay, values)
     for key, placed in lay.grids.items():
         _number_sheet(wb[placed.sheet], lay, key, values)
-    _prose(wb[SHEET_PROSE], lay, values)
+    _prose(wb[SHEET_PROSE], lay, values, carried_from)
     _checks(wb[SHEET_CHECKS], lay)
+    if carried_from:
+        for key in PROSE_FIELDS:
+            if values.get(f"prose.{key}"):
+                mark = f'"{carried_from}:{text_digest(str(values[f"prose.{key}"]))}"'
+                wb.defined_names[carried_name(key)] = DefinedName(carried_name(key), attr_text=mark)
     for key, slot in lay.slots.items():
         target = f"'{slot.sheet}'!${get_column_letter(slot.col)}${slot.row}"
         wb.defined_names[name_for(key)] = DefinedName(name_for(key), attr_text=target)
@@ -493,7 +501,7 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     )
 
 
-def _prose(ws, lay: Layout, values: dict) -> None:
+def _prose(ws, lay: Layout, values: dict, carried_from: int | None = None) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 62
     _title(
@@ -508,15 +516,19 @@ def _prose(ws, lay: Layout, values: dict) -> None:
         slot = lay.slots[f"prose.{key}"]
         row = PROSE_FIRST_ROW + i
         hint = PROSE_HINTS.get(key, "")
+        carried = bool(carried_from and values.get(slot.key))
+        review = f"\n\n此格是{carried_from}年报告的原文，请按本年度实际情况改写。" if carried else ""
         _put(
             ws,
             row,
             1,
-            slot.label + (f"\n\n（{hint}）" if hint else ""),
+            slot.label + (f"\n\n（{hint}）" if hint else "") + review,
             align=TOP_LEFT,
-            font=Font(name=FONT, size=10, bold=False),
+            font=Font(name=FONT, size=10, bold=False, color="C00000" if carried else None),
         )
         _input(ws, slot, values.get(slot.key), validations)
+        if carried:
+            ws.cell(row, slot.col).fill = PatternFill("solid", fgColor=CARRIED_FILL)
         ws.row_dimensions[row].height = 190 if key not in ("overview.intro",) else 90
         text = values.get(slot.key)
         if text:
@@ -704,4 +716,5 @@ def _filled(ws, lay: Layout, top: int) -> None:
             row += 1
 
 
+CARRIED_FILL = "FCE4D6"  # prose carried from last year's report: to be rewritten
 TEXT_CELLS_PER_LINE = 40  # formulas stay well under Excel's 8,192 characters
