@@ -458,6 +458,9 @@ TOWNSHIP_LEVELS = ("乡", "镇", "街道")
 STOCK_ROWS = ("rules", "normative_docs")  # item1 rows whose documents in force are counted year to year
 
 
+DECISIONS_NOTE = (  # shown beside section 二 in the form and the wizard
+    "行政许可、行政处罚、行政强制的「处理决定数量」是本年作出的全部决定数，包括依法不公开的决定，不只是已公开的。"
+)
 FEE_UNIT = "元"  # the 信息处理费 (fees.amount) is stated in 元
 
 

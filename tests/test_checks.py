@@ -253,3 +253,33 @@ def test_unreadable_cell_is_named(numbers, row, col, bad):
     findings = [f for f in check(report_from_dict(_data(requests, appeals))) if f.severity == "E"]
     assert [f.rule for f in findings] == ["R0-1"]
     assert findings[0].path == f"requests.{row}.{col}"
+
+
+def test_local_guidance_is_off_unless_asked_for(busy_report):
+    from generator.checks import Guidance
+
+    assert not {"L-1", "L-2"} & rules_of(check(busy_report))
+    on = check(busy_report, guidance=Guidance(enabled=True))
+    l1 = [f for f in on if f.rule == "L-1"]
+    assert len(l1) == 1 and l1[0].operands["要求"] == 1000 and l1[0].operands["字数"] < 800
+    assert not [f for f in check(busy_report, guidance=Guidance(True, 300)) if f.rule == "L-1"]
+    assert not [f for f in check(busy_report, guidance=Guidance(True, 0)) if f.rule == "L-1"]
+
+
+def test_l2_a_sub_part_of_the_overview_without_any_figure(busy_dict):
+    from generator.checks import Guidance
+
+    busy_dict["prose"]["overview"]["supervision"] = "将政务公开纳入考核，邀请居民代表开展社会评议。"
+    busy_dict["prose"]["overview"]["platform"] = "依托专栏发布信息620条。"
+    l2 = [f for f in check(report_of(busy_dict), guidance=Guidance(True)) if f.rule == "L-2"]
+    assert [f.path for f in l2] == ["prose.overview.supervision"]
+
+
+def test_local_guidance_from_the_command_line(tmp_path):
+    from helpers import run_cli
+
+    plain = run_cli("check", str(BUSY))
+    assert "L-1" not in plain.out
+    asked = run_cli("check", str(BUSY), "--local-guidance")
+    assert "[L-1 总体情况字数]" in asked.out and "约 1000 字" in asked.out
+    assert "约 1200 字" in run_cli("check", str(BUSY), "--overview-length", "1200").out

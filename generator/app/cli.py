@@ -45,6 +45,22 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _local_guidance(p) -> None:
+    """The switches of the local guidance (rules L-1, L-2: docs/data-file.md)."""
+    p.add_argument(
+        "--local-guidance",
+        action="store_true",
+        help="加上本地要求的提醒：「一、总体情况」约 1000 字（L-1）、总体情况各小节要有具体数字（L-2）",
+    )
+    p.add_argument(
+        "--overview-length",
+        type=int,
+        default=None,
+        metavar="字数",
+        help="本地要求的「一、总体情况」字数（少于八成时提醒，规则 L-1；同时打开本地要求）；0 只提醒 L-2",
+    )
+
+
 def _deadline(value: str) -> tuple[int, int]:
     """「01-31」 (also 1/31, 1月31日): a day that exists in every year, so 02-29 is refused too."""
     import re
@@ -103,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="月-日",
         help="公布期限；默认按报告种类：县级以上人民政府 03-31，政府部门和乡镇、街道 01-31（条例第四十九条）",
     )
+    _local_guidance(p)
 
     p = sub.add_parser("render", help="生成年度报告（DOCX、HTML、PDF）")
     p.add_argument("inputs", nargs="+", metavar="文件")
@@ -117,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", metavar="模板.docx", help="自定义 Word 模板（页面设置和样式）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     p.add_argument("--ignore-errors", action="store_true", help="数据有错误时仍然生成报告（错误会列出）")
+    _local_guidance(p)
     p.add_argument("--previous", metavar="上年文件", help="上一年度的数据文件或报告，用于跨年度核对")
 
     p = sub.add_parser("schema", help="输出数据文件的 JSON Schema（供编辑器提示和校验）")

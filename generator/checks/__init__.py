@@ -12,6 +12,7 @@ difference; ``cross_year(report, previous)`` adds the rules that need last year'
 - ``identity``   T-3, T-4, R2-1 — who the report speaks for
 - ``contact``    A-1 — contact details' shapes
 - ``cross_year`` X-1, X-2, T-2, X-3, X-4 — against last year's report
+- ``guidance``   L-1, L-2 — local guidance beyond the official format, switchable (``Guidance``)
 
 Adding a rule: a function ``(report) -> list[Finding]`` in the module of its concern, listed in ``RULES`` below.
 """
@@ -25,6 +26,7 @@ from .claims import t1_prose_agrees
 from .contact import a1_contact_shapes
 from .cross_year import cross_year
 from .fees import g5_fee_statement, r3_5_fee_refusals, r6_1_fees_not_collected
+from .guidance import NO_GUIDANCE, Guidance, local_guidance
 from .identity import r2_1_township_rules, t3_self_reference, t4_doubled_names
 from .structure import (
     DEADLINE,
@@ -38,7 +40,7 @@ from .structure import (
     t5_stale_year,
 )
 
-__all__ = ["DEADLINE", "RULES", "check", "cross_year"]
+__all__ = ["DEADLINE", "RULES", "Guidance", "check", "cross_year"]
 
 RULES = (  # in spec order
     r3_1_balance,
@@ -63,10 +65,10 @@ RULES = (  # in spec order
 )
 
 
-def check(report: Report, deadline: tuple[int, int] | None = None) -> list[Finding]:
+def check(report: Report, deadline: tuple[int, int] | None = None, guidance: Guidance = NO_GUIDANCE) -> list[Finding]:
     """All findings for one report: reading problems first, then the rules in spec order."""
     findings = list(report.read_findings)
     for rule in RULES:
         findings += rule(report)
     findings += g6_publication_date(report, deadline)
-    return findings
+    return findings + local_guidance(report, guidance)

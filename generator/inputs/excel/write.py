@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years
+from ...formats import AMOUNT, COUNT, DECISIONS_NOTE, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years
 from ...report import PROSE_FIELDS, Report
 from ...spreadsheets import put_text, put_value
 from .layout import (
@@ -435,7 +435,7 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     columns = [c for b in lay.fmt.active_blocks for c in b.columns]
-    active_hint = "只在浅黄色单元格中填写本年数字，没有的填 0。"
+    active_hint = "只在浅黄色单元格中填写本年数字，没有的填 0。" + DECISIONS_NOTE
     for c in {c.key: c for c in columns if c.kind == SIGNED}.values():
         active_hint += f"「{c.label}」减少的填负数（如 -2），没有变化填 0。"
     for c in columns:

@@ -13,7 +13,7 @@ from datetime import date
 from ...checks.contact import contact_problem
 from ...checks.identity import SELF_WORDS, agency_kind, doubled_name, self_words
 from ...checks.structure import DEADLINE, default_deadline
-from ...formats import AMOUNT, COUNT, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
+from ...formats import AMOUNT, COUNT, DECISIONS_NOTE, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
 from ...numbers import parse_date
 from ...report import AGENCY_FIELDS, Agency
 from .session import Session, default_year, remembered_file, remembered_units
@@ -137,6 +137,7 @@ def active(s: Session) -> None:
     report = s.report()
     fmt = report.format
     heading(s, fmt.headings[1])
+    s.console.print(f"[dim]{DECISIONS_NOTE}[/dim]")
     rows = [(b, r) for b in fmt.active_blocks for r in b.rows]
     if report.agency.is_township:
         s.set_many({f"num.active.rules.{c.key}": 0 for c in fmt.active_block_of("rules").columns})
