@@ -102,7 +102,7 @@ def _converted(parsed: Parsed, raw: object, unit: str) -> tuple[Parsed, str]:
         expected = f"本格的单位是{unit}，请直接填写以{unit}为单位的数字" if unit else "请填写不带单位的数字"
         return Parsed(None, f"「{shown(raw)}」的单位「{typed}」不明确，无法换算：{expected}"), ""
     value = Decimal(parsed.value or 0) * MONEY_UNITS[typed] / MONEY_UNITS[unit]
-    if value != value.to_integral() and -value.normalize().as_tuple().exponent > MAX_DECIMALS:
+    if value != value.to_integral() and len(format(value.normalize(), "f").split(".")[1]) > MAX_DECIMALS:
         return Parsed(None, f"「{shown(raw)}」换算为{unit}后小数位数太多，请直接填写以{unit}为单位的数字"), ""
     if typed == unit:
         return Parsed(parsed.value, "；".join(filter(None, [parsed.note, f"已去掉单位「{unit}」"]))), ""
