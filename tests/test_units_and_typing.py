@@ -79,3 +79,41 @@ def test_numbers_as_office_types_them_are_read_with_a_reminder_naming_what_was_d
     cell = read_number(raw, SIGNED, "某格", "active.licensing.change")
     assert cell.value == value
     assert cell.finding.severity == WARNING and named in cell.finding.message
+
+
+def test_form_amounts_are_converted_and_the_message_names_the_cell(tmp_path):
+    from openpyxl import load_workbook
+
+    from generator.inputs.excel import read_form, write_form
+    from generator.inputs.excel.layout import name_for
+    from generator.inputs.datafile import read_data_file
+    from conftest import BUSY
+
+    report = read_data_file(BUSY)
+    path = tmp_path / "form.xlsx"
+    write_form(path, report.format, report)
+    wb = load_workbook(path)
+    for key, typed in (("fees.collected", "是"), ("fees.amount", "1.5万元"), ("active.fees.amount", "5000元")):
+        sheet, ref = next(wb.defined_names[name_for(key)].destinations)
+        cell = wb[sheet][ref.replace("$", "")]
+        cell.value, cell.data_type = typed, "s"
+    wb.save(path)
+    again = read_form(path)
+    assert again.fees.amount == 15000 and again.number("active.fees.amount") == pytest.approx(0.5)
+    converted = [f for f in again.read_findings if "已换算" in f.message]
+    assert len(converted) == 2 and all("单元格" in f.where for f in converted)
+
+
+def test_roster_amounts_are_converted():
+    from generator.formats import FORMAT_2021
+    from generator.inputs.roster import RosterLayout, report_from_row, roster_columns
+
+    columns = roster_columns(FORMAT_2021)
+    layout = RosterLayout("2021", "汇总", tuple(enumerate(columns)))
+    values = [None] * len(columns)
+    for i, col in enumerate(columns):
+        values[i] = {"agency.name": "青石街道办事处", "year": 2025, "fees.amount": "1.5万元",
+                     "active.fees.amount": "5000元"}.get(col.key, 0 if col.kind in ("count", "amount") else None)
+    report = report_from_row(layout, 3, tuple(values))
+    assert report.fees.amount == 15000 and report.number("active.fees.amount") == pytest.approx(0.5)
+    assert any("已换算为 15000 元" in f.message for f in report.read_findings)
