@@ -675,11 +675,16 @@ def _checks(ws, lay: Layout) -> None:
             _fit_height(ws, row, line.item, 30 * 0.95, minimum=18)
     _filled(ws, lay, extra)
     red, green = PatternFill("solid", fgColor="F8CBAD"), PatternFill("solid", fgColor="C6EFCE")
-    ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"$E{first}<>0"], fill=red))
+    ws.conditional_formatting.add(
+        f"F{first}:F{last}", FormulaRule(formula=[f"AND($E{first}<>0,$I{first}=0)"], fill=red)
+    )
     ws.conditional_formatting.add(
         f"F{first}:F{last}", CellIsRule(operator="equal", formula=[f'"{OK_TEXT}"'], fill=green)
     )
     ws.conditional_formatting.add(f"B4:B{3 + LIST_ROWS}", FormulaRule(formula=['$B4<>""'], fill=red))
+    orange = PatternFill("solid", fgColor="F4B183")
+    ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"$I{first}>0"], fill=orange))
+    ws.row_dimensions[3].height = 36  # the verdict may take two lines
     ws.freeze_panes = ws.cell(first, 1)
     _print_setup(ws, title_rows=f"{top}:{top}")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import questionary
 import questionary.prompts.common as _inquirer
 import questionary.prompts.confirm as _confirm_prompt
-from prompt_toolkit.input.typeahead import clear_typeahead
+from prompt_toolkit.input.typeahead import get_typeahead
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.validation import ValidationError
 from rich.console import Console
@@ -251,7 +251,7 @@ class Session:
             question = build(self.answers.get(qid))
             _bind_keys(question, multiline)
             self.prompts += 1
-            _discard_typeahead(question.application.input)
+            self._dropped(_discard_typeahead(question.application.input))
             try:
                 value = question.unsafe_ask()
             except KeyboardInterrupt:
@@ -264,6 +264,11 @@ class Session:
             self.state.done.append(qid)
         self.save()
         return value
+
+    def _dropped(self, keys: int) -> None:
+        """Say so when keys pressed before a question was shown were dropped (an Enter pressed twice …)."""
+        if keys:
+            self.console.print(f"[dim]（这个问题出现之前多按的 {keys} 个键没有用作回答，请看清问题再答。）[/dim]")
 
     def _interrupted(self) -> None:
         choices = [("保存草稿并退出（以后可以接着填）", "save"), ("继续填写", "continue"), ("退出并删除草稿", "delete")]
@@ -284,7 +289,7 @@ class Session:
             **self._io,
         )
         self.prompts += 1
-        _discard_typeahead(question.application.input)
+        self._dropped(_discard_typeahead(question.application.input))
         return question.unsafe_ask()
 
     def text(
@@ -486,27 +491,33 @@ def _bind_keys(question, multiline: bool) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
 
 
-def _discard_typeahead(pt_input) -> None:
-    """Forget keys pressed before this question was shown: they were meant for the one before.
+def _discard_typeahead(pt_input) -> int:
+    """Forget keys pressed before this question was shown (they were meant for the one before); how many.
 
     Only on a terminal: scripted input (a pipe) is the answers in order and is never dropped.
     """
     try:
         fd = pt_input.fileno()
     except (AttributeError, NotImplementedError, OSError, ValueError):
-        return
+        return 0
     if not isinstance(fd, int) or not os.isatty(fd):
-        return
-    clear_typeahead(pt_input)  # read by the last question but not used by it
+        return 0
+    dropped = len(get_typeahead(pt_input))  # read by the last question but not used by it
     if sys.platform == "win32":
         import msvcrt
 
         while msvcrt.kbhit():  # not read yet
             msvcrt.getwch()
+            dropped += 1
     else:
-        import termios
+        import select
 
-        termios.tcflush(fd, termios.TCIFLUSH)
+        while select.select([fd], [], [], 0)[0]:  # not read yet
+            chunk = os.read(fd, 1024)
+            if not chunk:
+                break
+            dropped += len(chunk)
+    return dropped
 
 
 SELECT_HINT = "（用 ↑↓ 选择，Enter 确认）"
