@@ -82,12 +82,12 @@ def test_numbers_as_office_types_them_are_read_with_a_reminder_naming_what_was_d
 
 
 def test_form_amounts_are_converted_and_the_message_names_the_cell(tmp_path):
+    from conftest import BUSY
     from openpyxl import load_workbook
 
+    from generator.inputs.datafile import read_data_file
     from generator.inputs.excel import read_form, write_form
     from generator.inputs.excel.layout import name_for
-    from generator.inputs.datafile import read_data_file
-    from conftest import BUSY
 
     report = read_data_file(BUSY)
     path = tmp_path / "form.xlsx"
