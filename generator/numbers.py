@@ -49,6 +49,42 @@ INVISIBLE = {  # characters a clerk cannot see, pasted from Word, web pages and 
 DIGIT_SCRIPTS = {"ARABIC-INDIC": "阿拉伯-印度数字", "EXTENDED ARABIC-INDIC": "波斯数字", "DEVANAGARI": "天城文数字"}
 
 
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CHINESE_POWERS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(件|个|项|条|次)?")
+
+
+def chinese_number(text: str) -> int | None:
+    """三十 → 30, 十二 → 12, 两 → 2, 一百零五 → 105, 三万二千 → 32000; None when ``text`` is not one."""
+    if not CHINESE_NUMBER.fullmatch(text):
+        return None
+    text = re.sub(r"(件|个|项|条|次)$", "", text)
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[ch]
+        elif ch in CHINESE_POWERS:
+            section += (1 if digit is None else digit) * CHINESE_POWERS[ch]
+            digit = None
+        else:  # 万
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
 @dataclass(frozen=True)
 class Parsed:
     value: int | Decimal | None  # None: not acceptable (see note)
@@ -130,6 +166,8 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if unit:
         if unit.group(1) in COUNT_UNITS:
             notes.append(f"已去掉单位「{unit.group(1)}」")
+        elif kind != AMOUNT and unit.group(1) in UNCLEAR_UNITS:
+            return Parsed(None, f"「{raw.strip()}」中的「{unit.group(1)}」请换成数字（如 1万 写成 10000）")
         elif kind != AMOUNT:
             return Parsed(None, f"「{raw.strip()}」带有金额单位「{unit.group(1)}」，这里要填的是件数")
         else:
@@ -149,6 +187,9 @@ def _parse_text(raw: str, kind: str) -> Parsed:
         notes.append("已去掉正号「+」")
         compact = compact[1:]
     if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", compact):
+        value = chinese_number(compact)
+        if value is not None:
+            return Parsed(None, f"「{raw.strip()}」是中文数字，请写成阿拉伯数字 {value}")
         return Parsed(None, f"「{raw.strip()}」不是数字")
     parsed = _from_decimal(Decimal(compact), kind, "；".join(notes))
     return Parsed(parsed.value, parsed.note, unit=money) if money and parsed.value is not None else parsed

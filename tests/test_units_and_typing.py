@@ -117,3 +117,9 @@ def test_roster_amounts_are_converted():
     report = report_from_row(layout, 3, tuple(values))
     assert report.fees.amount == 15000 and report.number("active.fees.amount") == pytest.approx(0.5)
     assert any("已换算为 15000 元" in f.message for f in report.read_findings)
+
+
+@pytest.mark.parametrize(("raw", "hint"), [("三十", "30"), ("十二件", "12"), ("两", "2"), ("1万", "10000")])
+def test_chinese_numerals_and_bare_wan_in_a_count_are_refused_with_what_to_write(raw, hint):
+    cell = read_number(raw, COUNT, "某格", "requests.new.natural")
+    assert cell.value is None and cell.finding.severity == ERROR and hint in cell.finding.message

@@ -29,7 +29,7 @@ from rich.console import Console
 from ...cells import read_number, read_text
 from ...errors import InputError
 from ...formats import AMOUNT, COUNT, amount_unit, format_for_year
-from ...numbers import Parsed, format_number, parse_date, parse_number
+from ...numbers import Parsed, chinese_number, format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 
@@ -522,22 +522,6 @@ def _discard_typeahead(pt_input) -> int:
 
 SELECT_HINT = "（用 ↑↓ 选择，Enter 确认）"
 ROW_SEPARATORS = re.compile(r"[\s，、;；/]+")  # "," only when the count says so: 「1,234」 is one number
-CHINESE_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-CHINESE_POWERS = {"十": 10, "百": 100, "千": 1000}
-CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(件|个|项|条|次)?")
 
 
 def _row_parts(raw: str, count: int = 0) -> list[str]:
@@ -549,24 +533,6 @@ def _row_parts(raw: str, count: int = 0) -> list[str]:
         if len(by_comma) == count:
             return by_comma
     return parts
-
-
-def chinese_number(text: str) -> int | None:
-    """三十 → 30, 十二 → 12, 两 → 2, 一百零五 → 105, 三万二千 → 32000; None when ``text`` is not one."""
-    if not CHINESE_NUMBER.fullmatch(text):
-        return None
-    text = re.sub(r"(件|个|项|条|次)$", "", text)
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in CHINESE_DIGITS:
-            digit = CHINESE_DIGITS[ch]
-        elif ch in CHINESE_POWERS:
-            section += (1 if digit is None else digit) * CHINESE_POWERS[ch]
-            digit = None
-        else:  # 万
-            total += (section + (digit or 0)) * 10_000
-            section, digit = 0, None
-    return total + section + (digit or 0)
 
 
 def _read_part(part: str, kind: str, unit: str) -> Parsed:
