@@ -14,8 +14,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from .findings import ERROR, WARNING, Finding
+from .formats import AMOUNT, amount_unit
 from .limits import clip
-from .numbers import Parsed, format_number, parse_number
+from .numbers import INVISIBLE, MAX_DECIMALS, MONEY_UNITS, Parsed, format_number, parse_number
 
 # C0 controls but tab and line breaks, DEL, C1 controls (0x9b starts a terminal escape), lone surrogates
 # (invalid in XML and in UTF-8) and the non-characters U+FFFE/U+FFFF.
@@ -48,15 +49,20 @@ def shown(raw: object) -> str:
 
 
 def read_number(
-    raw: object, kind: str, where: str, path: str, extra_note: str = "", source: str = "输入"
+    raw: object, kind: str, where: str, path: str, extra_note: str = "", source: str = "输入", unit: str | None = None
 ) -> NumberCell:
     """One number cell: its value and the R0-1 finding when it had to be interpreted or cannot be read.
 
     ``source`` names what the value is in the finding's operands: 输入 (typed) or 原文 (printed in a report).
+    An amount typed with a money unit (「1.5万元」) is converted to the cell's ``unit`` (by default the unit
+    ``formats.amount_unit`` gives its path), and the finding shows both values; an unclear unit is an error.
     """
     parsed: Parsed = parse_number(raw, kind)
     if parsed.blank:
         return NumberCell(parsed.value, blank=True)
+    converted = ""
+    if parsed.unit:
+        parsed, converted = _converted(parsed, raw, amount_unit(path) if unit is None else unit)
     if parsed.value is None:
         return NumberCell(
             None,
@@ -69,18 +75,41 @@ def read_number(
     if not note:
         return NumberCell(parsed.value)
     value = format_number(parsed.value, kind)
+    typed = "".join(ch for ch in shown(raw) if ch not in INVISIBLE)
+    if converted:
+        message = f"填写「{typed}」，已换算为 {value} {converted}（{note}），请核对。"
+    else:
+        message = f"「{typed}」已按 {value} 处理（{note}），请核对。"
     return NumberCell(
         parsed.value,
         Finding(
             "R0-1",
             WARNING,
             where,
-            f"「{shown(raw)}」已按 {value} 处理（{note}），请核对。",
+            message,
             path=path,
             operands={source: shown(raw), "按": parsed.value},
         ),
         note=note,
     )
+
+
+def _converted(parsed: Parsed, raw: object, unit: str) -> tuple[Parsed, str]:
+    """An amount typed in a money unit, in the cell's unit (「1.5万元」 in a 元 cell is 15000), and the unit it
+    was converted to ("" when it was already in the cell's unit, or cannot be converted)."""
+    typed = parsed.unit
+    if typed not in MONEY_UNITS or unit not in MONEY_UNITS:
+        expected = f"本格的单位是{unit}，请直接填写以{unit}为单位的数字" if unit else "请填写不带单位的数字"
+        return Parsed(None, f"「{shown(raw)}」的单位「{typed}」不明确，无法换算：{expected}"), ""
+    value = Decimal(parsed.value or 0) * MONEY_UNITS[typed] / MONEY_UNITS[unit]
+    if value != value.to_integral() and len(format(value.normalize(), "f").split(".")[1]) > MAX_DECIMALS:
+        return Parsed(None, f"「{shown(raw)}」换算为{unit}后小数位数太多，请直接填写以{unit}为单位的数字"), ""
+    if typed == unit:
+        return Parsed(parsed.value, "；".join(filter(None, [parsed.note, f"已去掉单位「{unit}」"]))), ""
+    note = (
+        f"本格单位是{unit}，1 {typed} = {format_number(Decimal(MONEY_UNITS[typed]) / MONEY_UNITS[unit], AMOUNT)} {unit}"
+    )
+    return Parsed(value.normalize(), "；".join(filter(None, [parsed.note, note]))), unit
 
 
 def read_text(raw: object, where: str, path: str, strip: bool = True) -> tuple[str, Finding | None]:

@@ -28,6 +28,7 @@ class Column:
     derived: bool = False  # a total computed from the other columns
     short: str = ""  # the verb or noun generated prose uses for it (「制发」「现行有效」)
     activity: bool = False  # counts this year's activity (制发, 处理决定 …), not a stock or an amount
+    unit: str = ""  # an amount's unit (元, 万元): a typed amount in another unit is converted to it
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,21 @@ class Table:
     @property
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if not c.derived)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One balance the tables must keep: the sum of ``left`` = the sum of ``right`` (cells by path).
+
+    The one definition behind the checker's arithmetic (``checks/balances.py``) and the Excel form's 校验
+    sheet (``inputs/excel/write.py``), so the two can never disagree on which cells a rule adds up."""
+
+    rule: str  # R3-1, R3-2, R3-3, R4-1
+    item: str  # which column or row: 列「自然人」, 行「（一）予以公开」, 「行政复议」
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    left_name: str  # what the left side is, in the table's words: 「一+二」, 「（七）总计」, 「总计」
+    right_name: str
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,45 @@ class Format:
         for row in appeals.rows:
             parts[f"appeals.{row.key}.total"] = tuple(f"appeals.{row.key}.{c.key}" for c in appeals.input_columns)
         return parts
+
+    @cached_property
+    def relations(self) -> tuple[Relation, ...]:
+        """R3-1 and R3-2 per column of 三, R3-3 per row of 三, R4-1 per row of 四 (see ``Relation``)."""
+        req, app = self.requests, self.appeals
+        outcomes = [r.key for r in outcome_rows(req)]
+        out = []
+        for c in req.columns:
+            at = {row: f"requests.{row}.{c.key}" for row in ("new", "carried_over", "total_processed", "carry_forward")}
+            item = f"列「{c.label}」"
+            out.append(
+                Relation(
+                    "R3-1",
+                    item,
+                    (at["new"], at["carried_over"]),
+                    (at["total_processed"], at["carry_forward"]),
+                    "一+二",
+                    "（七）总计+四",
+                )
+            )
+            parts = tuple(f"requests.{o}.{c.key}" for o in outcomes)
+            out.append(Relation("R3-2", item, (at["total_processed"],), parts, "（七）总计", "（一）至（六）"))
+        for row in req.rows:
+            label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
+            parts = tuple(f"requests.{row.key}.{c.key}" for c in req.input_columns)
+            out.append(Relation("R3-3", f"行「{label}」", (f"requests.{row.key}.total",), parts, "总计", ""))
+        for row in app.rows:
+            parts = tuple(f"appeals.{row.key}.{c.key}" for c in app.input_columns)
+            out.append(Relation("R4-1", f"「{row.label}」", (f"appeals.{row.key}.total",), parts, "总计", ""))
+        return tuple(out)
+
+    def relations_of(self, rule: str) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if r.rule == rule)
+
+    def inputs_of(self, path: str) -> tuple[str, ...]:
+        """The typed cells a cell stands for: itself, or every input a derived total adds up."""
+        if path not in self.derived_parts:
+            return (path,)
+        return tuple(p for part in self.derived_parts[path] for p in self.inputs_of(part))
 
     def is_derived(self, path: str) -> bool:
         return path in self.derived_parts
@@ -334,7 +389,7 @@ FORMAT_2021 = Format(
         Block(
             "item8",
             "第二十条第（八）项",
-            (Column("amount", "本年收费金额（单位：万元）", AMOUNT),),
+            (Column("amount", "本年收费金额（单位：万元）", AMOUNT, unit="万元"),),
             (Row("fees", "行政事业性收费"),),
         ),
     ),
@@ -384,7 +439,7 @@ FORMAT_2019 = Format(
             "第二十条第（九）项",
             (
                 Column("items", "采购项目数量"),
-                Column("amount", "采购总金额", AMOUNT),
+                Column("amount", "采购总金额", AMOUNT, unit="元"),  # no printed unit; reports write 元
             ),
             (Row("procurement", "政府集中采购"),),
         ),
@@ -401,6 +456,27 @@ TOWNSHIP_LEVELS = ("乡", "镇", "街道")
 
 
 STOCK_ROWS = ("rules", "normative_docs")  # item1 rows whose documents in force are counted year to year
+
+
+DECISIONS_NOTE = (  # shown beside section 二 in the form and the wizard
+    "行政许可、行政处罚、行政强制的「处理决定数量」是本年作出的全部决定数，包括依法不公开的决定，不只是已公开的。"
+)
+FEE_UNIT = "元"  # the 信息处理费 (fees.amount) is stated in 元
+
+
+def amount_unit(path: str) -> str:
+    """The unit of the amount at ``path`` (「元」, 「万元」); "" when the path holds no amount."""
+    if path == "fees.amount":
+        return FEE_UNIT
+    parts = path.split(".")
+    if len(parts) != 3 or parts[0] != "active":
+        return ""
+    for fmt in FORMATS.values():
+        for block in fmt.active_blocks:
+            column = next((c for c in block.columns if c.key == parts[2]), None)
+            if column and column.unit and any(r.key == parts[1] for r in block.rows):
+                return column.unit
+    return ""
 
 
 def format_for_year(year: int) -> Format:

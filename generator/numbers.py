@@ -29,7 +29,60 @@ TOO_LARGE = "数字太大（不能达到 10^15，即一千万亿）"
 
 INVALID_MARK = "待核"  # printed where an input could not be read (or a total depends on one), never a silent 0
 ZERO_WORDS = {"无", "没有", "-", "—", "－", "/", "／", "\\", "无此项", "不适用", "空"}
-UNIT_SUFFIX = re.compile(r"(件|个|项|条|次|万元|元)$")
+COUNT_UNITS = ("件", "个", "项", "条", "次")
+MONEY_UNITS = {"元": 1, "千元": 1000, "万元": 10**4, "百万元": 10**6, "亿元": 10**8}
+UNCLEAR_UNITS = ("万", "千", "亿")  # 「1.5万」: 万 of what? (in a 万元 cell it could mean 1.5 万元)
+UNIT_SUFFIX = re.compile(r"(件|个|项|条|次|百万元|千元|万元|亿元|元|万|千|亿)$")
+MINUS = re.compile(r"^[\u2212\u2010\u2011\u2012\u2013\ufe63](?=\s*\d)")  # Word/WPS autocorrect's minus signs
+INVISIBLE = {  # characters a clerk cannot see, pasted from Word, web pages and chat apps (spaces are spaces)
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u2060": "零宽不换行符",
+    "\ufeff": "字节顺序标记 BOM",
+    "\u00ad": "软连字符",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+    "\u202a": "方向控制符",
+    "\u202c": "方向控制符",
+}
+DIGIT_SCRIPTS = {"ARABIC-INDIC": "阿拉伯-印度数字", "EXTENDED ARABIC-INDIC": "波斯数字", "DEVANAGARI": "天城文数字"}
+
+
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CHINESE_POWERS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(件|个|项|条|次)?")
+
+
+def chinese_number(text: str) -> int | None:
+    """三十 → 30, 十二 → 12, 两 → 2, 一百零五 → 105, 三万二千 → 32000; None when ``text`` is not one."""
+    if not CHINESE_NUMBER.fullmatch(text):
+        return None
+    text = re.sub(r"(件|个|项|条|次)$", "", text)
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[ch]
+        elif ch in CHINESE_POWERS:
+            section += (1 if digit is None else digit) * CHINESE_POWERS[ch]
+            digit = None
+        else:  # 万
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+    return total + section + (digit or 0)
 
 
 @dataclass(frozen=True)
@@ -37,10 +90,14 @@ class Parsed:
     value: int | Decimal | None  # None: not acceptable (see note)
     note: str = ""  # why it was normalised (value set) or rejected (value None)
     blank: bool = False
+    unit: str = ""  # a money unit typed after an amount (元, 万元 …; 万 when unclear): the value is in it
 
 
 def parse_number(raw: object, kind: str = COUNT) -> Parsed:
-    """Interpret one cell. ``kind`` is COUNT (int >= 0), SIGNED (any int) or AMOUNT (decimal >= 0)."""
+    """Interpret one cell. ``kind`` is COUNT (int >= 0), SIGNED (any int) or AMOUNT (decimal >= 0).
+
+    An amount typed with a money unit keeps its value in that unit and says so in ``unit``: converting it
+    to the cell's unit is ``cells.read_number``'s (it knows the cell)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Parsed(0, "空白，已按 0 处理", blank=True)
     if isinstance(raw, bool):
@@ -56,29 +113,65 @@ def parse_number(raw: object, kind: str = COUNT) -> Parsed:
     return _parse_text(str(raw), kind)
 
 
+def invisible_note(raw: str) -> str:
+    """「「12」后面有一个看不见的字符（零宽空格 U+200B），已删除」, or "" when there is none."""
+    found = [(i, ch) for i, ch in enumerate(raw) if ch in INVISIBLE]
+    if not found:
+        return ""
+    visible = "".join(ch for ch in raw if ch not in INVISIBLE).strip()
+    first = found[0][0]
+    before = "".join(ch for ch in raw[:first] if ch not in INVISIBLE).strip()
+    side = "前面" if not before else ("后面" if before == visible else "中间")
+    names = "、".join(dict.fromkeys(f"{INVISIBLE[ch]} U+{ord(ch):04X}" for _, ch in found))
+    count = "一个" if len(found) == 1 else f"{len(found)} 个"
+    return f"「{visible}」{side}有{count}看不见的字符（{names}），已删除"
+
+
+def _other_digits(text: str) -> tuple[str, str]:
+    """Digits of other scripts (Arabic-Indic 「١٢」) as ASCII, and a note naming the script; ("", "") if none."""
+    scripts = [unicodedata.name(ch, "").split(" DIGIT")[0] for ch in text if ch.isdigit() and not ch.isascii()]
+    if not scripts:
+        return text, ""
+    converted = "".join(str(unicodedata.decimal(ch, ch)) if ch.isdigit() else ch for ch in text)
+    names = "、".join(dict.fromkeys(DIGIT_SCRIPTS.get(s, f"非常用数字（{s}）") for s in scripts))
+    return converted, f"「{text}」中的{names}已按 {converted} 读取"
+
+
 def _parse_text(raw: str, kind: str) -> Parsed:
     if len(raw) > MAX_NUMBER_TEXT:
         if raw.strip().lstrip("+-").isdigit():
             return Parsed(None, f"「{clip(raw.strip(), 20)}」{TOO_LARGE}")
         return Parsed(None, f"「{clip(raw.strip(), 20)}」不是数字")
-    text = unicodedata.normalize("NFKC", raw).strip()
     notes = []
+    hidden = invisible_note(raw)
+    if hidden:
+        notes.append(hidden)
+        raw = "".join(ch for ch in raw if ch not in INVISIBLE)
+    text = unicodedata.normalize("NFKC", raw).strip()
     if text != raw.strip():
         notes.append("全角字符已转为半角")
-    if raw != raw.strip():
+    if raw != raw.strip() and not hidden:
         notes.append("已去掉首尾空格")
+    if MINUS.match(text):
+        notes.append(f"「{text[0]}」（U+{ord(text[0]):04X}）已按负号处理")
+        text = "-" + text[1:]
+    text, digits_note = _other_digits(text)
+    notes += [digits_note] if digits_note else []
     if text.startswith("="):
         return Parsed(None, f"「{raw}」是公式，请直接填写数字")
     if text in ZERO_WORDS:
         return Parsed(0, "没有发生请直接填 0，不要填“无”“-”“/”")
     unit = UNIT_SUFFIX.search(text)
+    money = ""
     if unit:
-        if unit.group(1) == "万元" and kind == AMOUNT:
-            notes.append("已去掉单位「万元」")
-        elif unit.group(1) == "元" and kind == AMOUNT:
-            notes.append("已去掉单位「元」")
-        else:
+        if unit.group(1) in COUNT_UNITS:
             notes.append(f"已去掉单位「{unit.group(1)}」")
+        elif kind != AMOUNT and unit.group(1) in UNCLEAR_UNITS:
+            return Parsed(None, f"「{raw.strip()}」中的「{unit.group(1)}」请换成数字（如 1万 写成 10000）")
+        elif kind != AMOUNT:
+            return Parsed(None, f"「{raw.strip()}」带有金额单位「{unit.group(1)}」，这里要填的是件数")
+        else:
+            money = unit.group(1)
         text = text[: unit.start()].strip()
     compact = re.sub(r"\s+", "", text)
     if compact != text:
@@ -93,9 +186,13 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if compact.startswith("+"):
         notes.append("已去掉正号「+」")
         compact = compact[1:]
-    if not re.fullmatch(r"-?\d+(\.\d+)?", compact):
-        return Parsed(None, f"「{raw}」不是数字")
-    return _from_decimal(Decimal(compact), kind, "；".join(notes))
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", compact):
+        value = chinese_number(compact)
+        if value is not None:
+            return Parsed(None, f"「{raw.strip()}」是中文数字，请写成阿拉伯数字 {value}")
+        return Parsed(None, f"「{raw.strip()}」不是数字")
+    parsed = _from_decimal(Decimal(compact), kind, "；".join(notes))
+    return Parsed(parsed.value, parsed.note, unit=money) if money and parsed.value is not None else parsed
 
 
 def _from_decimal(number: Decimal, kind: str, note: str) -> Parsed:

@@ -16,8 +16,8 @@ from generator.assess.similarity import (
     similarity_findings,
     similarity_rows,
 )
-from generator.assess.tables import same_numbers
 from generator.assess.text import UnitProse, unit_prose
+from generator.checks.cross_year import x4_numbers_unchanged as same_numbers
 from generator.errors import InputError
 from generator.findings import ERROR, WARNING, Finding
 from generator.formats import FORMAT_2019, FORMAT_2021, HEADINGS
@@ -332,7 +332,7 @@ def test_missing_scorecard_file_is_an_input_error(tmp_path: Path):
         load_scorecard(tmp_path / "没有.yaml")
 
 
-# --- tables copied forward (L-2) -----------------------------------------------------------------------
+# --- tables copied forward (X-4, checks/cross_year: the scorecard's 不照搬往年) -----------------------------------------------------------------------
 
 
 def report_with(year: int, numbers: dict[str, int], fmt=FORMAT_2021) -> Report:
@@ -344,9 +344,9 @@ FILLED = {"requests.new.natural": 12, "requests.granted.natural": 9, "requests.c
 
 def test_every_table_number_equal_to_last_year_is_a_reminder():
     (found,) = same_numbers(report_with(2025, FILLED), report_with(2024, FILLED))
-    assert (found.rule, found.severity, found.where) == ("L-2", WARNING, "全部表格")
-    assert "与2024年报告完全相同" in found.message and "其中 3 个不为 0" in found.message
-    assert found.text().startswith("提醒 [L-2 表格同上年]")
+    assert (found.rule, found.severity) == ("X-4", WARNING)
+    assert "都与2024年报告完全相同" in found.message and found.operands["不为0的数字"] == 3
+    assert found.text().startswith("提醒 [X-4 数字照抄]")
 
 
 def test_one_number_changed_or_nearly_all_zero_is_not_copying():
@@ -359,7 +359,7 @@ def test_one_number_changed_or_nearly_all_zero_is_not_copying():
 def test_unread_cells_are_left_out_and_said():
     this = ReportBuilder(2025, FORMAT_2021, numbers={**FILLED, "requests.new.legal": None}).build()
     (found,) = same_numbers(this, report_with(2024, FILLED))
-    assert "另有 1 格有一年没有读到、未比较" in found.message
+    assert "另有 1 格有一年没有读到，未比较" in found.message
 
 
 def test_reports_in_different_formats_are_not_compared():

@@ -933,3 +933,55 @@ def test_amounts_are_echoed_as_typed_or_plain_never_in_scientific_notation(tmp_p
     assert any("「50元」已按 50 处理" in t for t in texts)  # what was typed, then the plain number
     assert any("算出的 50 处理" in t for t in texts)
     assert any(t.startswith("提醒 [T-1 正文与表格]") and "已收取 50 元" in t for t in texts)
+
+
+@pytest.mark.libreoffice
+def test_checks_sheet_and_check_agree_when_numbers_are_typed_as_text(tmp_path):
+    """「3件」, 「１」 in number cells: check reads them (with a note); the sheet's formulas cannot, so it never
+    says 不平衡 for their lines, names every such cell by address, and never says 全部平衡 either."""
+    report = read_data_file(BUSY)
+    clean = tmp_path / "clean.xlsx"
+    write_form(clean, report.format, report)
+    natural, commercial = report.number("requests.new.natural"), report.number("requests.granted.commercial")
+    typed = {"requests.new.natural": f"{natural}件", "requests.granted.commercial": f"{commercial}".translate(
+        str.maketrans("0123456789", "０１２３４５６７８９"))}
+    text = fill(clean, tmp_path / "text.xlsx", typed)
+    # and a real imbalance beside text cells: 商业企业 (text) keeps its line unchecked, 科研机构 is unbalanced
+    both = fill(clean, tmp_path / "both.xlsx", {**typed, "requests.new.research":
+                                                  report.number("requests.new.research") + 1})
+    out = _soffice(tmp_path, "xlsx", text, both)
+
+    checks = load_workbook(out / "text.xlsx", data_only=True)[SHEET_CHECKS]
+    python = check(read_form(out / "text.xlsx"))
+    assert not [f for f in python if f.severity == ERROR]
+    verdict = checks["B3"].value
+    assert verdict.startswith("没有发现不平衡") and "全部平衡" not in verdict
+    assert "有 2 个数字单元格填的是文字" in verdict
+    rows = list(checks.iter_rows(values_only=True))
+    statuses = [r[5] for r in rows if r[0] in ("R3-1", "R3-2", "R3-3", "R4-1")]
+    assert not [s for s in statuses if str(s).startswith("不平衡")]
+    assert any(str(s).startswith("未校验") for s in statuses)
+    listed = " ".join(str(r[0]) for r in rows if r[0] and str(r[0]).startswith(f"「{SHEET_REQUESTS}」"))
+    for key in typed:
+        assert coord(FORMAT_2021, key)[1] + " " in listed
+
+    checks = load_workbook(out / "both.xlsx", data_only=True)[SHEET_CHECKS]
+    python = [f for f in check(read_form(out / "both.xlsx")) if f.rule == "R3-1"]
+    assert [f.where.split("列「")[1].split("」")[0] for f in python] == ["科研机构"]
+    assert checks["B3"].value.startswith("有 1 处不平衡")  # 科研机构; 总计 holds text cells: not checked
+    assert "列「科研机构」" in checks["B4"].value
+
+
+def test_prose_carried_by_previous_is_marked_and_flagged_until_rewritten(tmp_path):
+    path = tmp_path / "2026.xlsx"
+    result = run_cli("form", "--previous", str(BUSY), "-o", str(path))
+    assert result.code == 0 and "2025年报告的原文" in result.out
+    wb = load_workbook(path)
+    sheet, ref = coord(FORMAT_2021, "prose.problems")
+    label = wb[sheet].cell(wb[sheet][ref].row, 1).value
+    assert "此格是2025年报告的原文" in label
+    carried = [f for f in read_form(path).read_findings if f.rule == "T-2"]
+    assert "prose.problems" in {f.path for f in carried} and all("2025年报告的原文" in f.message for f in carried)
+    rewritten = fill(path, tmp_path / "rewritten.xlsx", {"prose.problems": "一是栏目更新不及时。下一步将加强巡查。"})
+    again = [f.path for f in read_form(rewritten).read_findings if f.rule == "T-2"]
+    assert "prose.problems" not in again and len(again) == len(carried) - 1

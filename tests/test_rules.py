@@ -136,3 +136,24 @@ def test_r6_1_an_amount_while_not_collected(busy_dict):
 def test_r6_1_is_silent_when_the_two_agree(busy_dict, fees):
     busy_dict["fees"] = fees
     assert "R6-1" not in rules_of(check(report_of(busy_dict)))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "severity"),
+    [("short_name", "本街道本街道", "E"), ("name", "青石街道办事处青石街道办事处", "E"),
+     ("name", "城关街道办事处东湖街道办事处", "W")],
+)
+def test_t4_a_name_typed_twice_is_a_finding(busy_dict, field, value, severity):
+    busy_dict["agency"][field] = value
+    found = [f for f in check(report_of(busy_dict)) if f.rule == "T-4"]
+    assert len(found) == 1 and found[0].severity == severity and value in found[0].message
+
+
+def test_t4_a_doubled_self_name_in_the_prose_is_a_finding(busy_dict):
+    busy_dict["prose"]["problems"] = "本街道本街道认真贯彻落实条例，改进公开工作。"
+    found = [f for f in check(report_of(busy_dict)) if f.rule == "T-4"]
+    assert [f.path for f in found] == ["prose.problems"] and "本街道本街道" in found[0].message
+
+
+def test_t4_names_written_once_are_not_a_finding(busy_report):
+    assert not [f for f in check(busy_report) if f.rule == "T-4"]

@@ -205,14 +205,17 @@ def test_ctrl_c_then_continue_asks_the_same_question_again():
     assert Path("英林镇人民政府-2021.yaml").exists()
 
 
-def test_ctrl_b_goes_back_a_section_with_earlier_answers_as_defaults():
+def test_ctrl_b_goes_back_one_question_at_a_time_with_earlier_answers_as_defaults():
     at_requests_gate = 14  # the first question of 三
-    keys = (ZERO_2021[:at_requests_gate] + [CTRL_B]
-            + [NO, "7" + ENTER, ENTER]  # 二 again: 现行有效 now 7
+    keys = (ZERO_2021[:at_requests_gate] + [CTRL_B]  # back to the last question of 二 (收费金额) only
+            + [CTRL_B]  # and one more: 现行有效
+            + ["7" + ENTER, "0.5" + ENTER]  # 现行有效 now 7, 收费金额 0.5 万元
             + ZERO_2021[at_requests_gate:])
     code, session, _ = drive(keys)
     assert code == 0
-    assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 7
+    report = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert report.number("active.normative_docs.in_force") == 7
+    assert float(report.number("active.fees.amount")) == 0.5
 
 
 def test_numbers_are_validated_as_typed():
@@ -432,3 +435,42 @@ def test_publication_date_suggested_only_within_the_deadline():
     assert suggested_date(2025, date(2026, 1, 31)) == date(2026, 1, 31)
     assert suggested_date(2025, date(2026, 2, 1)) is None, "past the deadline: the clerk types the real date"
     assert suggested_date(2025, date(2025, 12, 20)) == date(2026, 1, 20), "written ahead: 1月20日"
+
+
+def test_chinese_numerals_and_amounts_in_another_unit_are_read_with_a_note():
+    in_force, fee = 12, 13  # 现行有效件数, then section 二's 收费金额 (万元)
+    keys = [*ZERO_2021[:in_force], "三十" + ENTER, "5000元" + ENTER, *ZERO_2021[fee + 1:]]
+    code, session, screen = drive(keys)
+    assert code == 0
+    report = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert report.number("active.normative_docs.in_force") == 30
+    assert float(report.number("active.fees.amount")) == 0.5
+    assert "「三十」已按 30 读取" in screen and "已换算为 0.5 万元" in screen
+
+
+def test_edit_reopens_a_saved_data_file_for_correction_not_as_last_year(tmp_path):
+    from generator.inputs import load_report
+    from generator.inputs.wizard.session import build_report
+
+    busy = load_report(BUSY)
+    args = types.SimpleNamespace(resume=None, answers=None, output=None, edit=str(BUSY))
+    session = open_session(args, None, DummyOutput(), Console(file=io.StringIO()), cwd=tmp_path)
+    state = session.state
+    assert state.previous is None and state.output == str(BUSY) and "正在修改" in state.base_source
+    report = build_report(state)
+    assert report.year == busy.year and report.numbers == busy.numbers
+    assert report.text("problems") == busy.text("problems")
+    assert state.answers["prose.overview.active"] == busy.text("overview.active")
+
+
+def test_forget_deletes_the_remembered_units_and_says_where(tmp_path, monkeypatch, capsys):
+    from generator.app.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("APPDATA", raising=False)
+    remembered = tmp_path / "nianbao" / "agency.json"
+    remembered.parent.mkdir()
+    remembered.write_text("{}", encoding="utf-8")
+    assert main(["wizard", "--forget"]) == 0
+    assert not remembered.exists() and str(remembered) in capsys.readouterr().out
+    assert main(["wizard", "--forget"]) == 0 and "不存在" in capsys.readouterr().out

@@ -209,7 +209,8 @@ def test_a_second_unit_never_inherits_the_first_ones_identity(terminal, tmp_path
     terminal.type("", "Up", "Enter")  # 「为另一个单位填报」
     terminal.answer("? 机关名称", "英林镇人民政府")
     terminal.wait_for("? 自称")
-    assert terminal.screen().rstrip().endswith("我镇"), "the suggestion follows the name, never the last unit"
+    assert terminal.screen().rstrip().endswith("直接回车 = 「我镇」；输入新内容即替换，按 Tab 键可修改原内容）"), \
+        "the suggestion follows the name, never the last unit"
     terminal.type("", "C-u")
     terminal.type("我乡", "Enter")  # what the earlier version defaulted to: refused now
     terminal.wait_for("与机关名称「英林镇人民政府」不符")
@@ -227,7 +228,7 @@ def test_a_second_unit_never_inherits_the_first_ones_identity(terminal, tmp_path
 
 
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
-OURS = {"Ctrl", "Enter", "Esc", "nianbao", "wizard", "resume", "json", "yaml", "Word", "PDF", "docx"}  # keys, files
+OURS = {"Ctrl", "Enter", "Esc", "Tab", "nianbao", "wizard", "resume", "json", "yaml", "Word", "PDF", "docx"}  # keys, files
 
 
 def test_every_kind_of_prompt_speaks_chinese(terminal, tmp_path):
@@ -275,3 +276,30 @@ def test_every_kind_of_prompt_speaks_chinese(terminal, tmp_path):
     assert not words, f"屏幕上有英文：{sorted(words)}"
     assert "? 发生了哪几类？ 行政复议、行政诉讼 · 未经复议直接起诉" in seen  # the ticked list, in Chinese
     assert read_data_file(tmp_path / "英林镇人民政府-2021.yaml").number("requests.granted.natural") == 1
+
+
+def test_typing_replaces_a_suggestion_a_rejected_answer_is_cleared_and_ctrl_b_goes_back_one_question(
+        terminal, tmp_path):
+    terminal.start("wizard")
+    terminal.answer("? 报告年度", "2021")
+    terminal.answer("? 机关名称", "东湖街道办事处")
+    terminal.wait_for("直接回车 = 「本街道」")
+    terminal.type("本街道", "Enter")  # typed over the suggestion: never 「本街道本街道」
+    terminal.answer("? 上级政府", "城关区人民政府", "Enter", "Enter", "Enter")  # an Enter burst
+    terminal.wait_for("? 网站名称")
+    terminal.wait_for("多按的 2 个键没有用作回答")  # said, never applied to 网站名称 silently
+    terminal.type("", "C-b")  # back ONE question: 上级政府, not the whole section
+    terminal.wait_for("回到上一个问题")
+    terminal.wait_for("直接回车 = 「城关区人民政府」")
+    assert draft(tmp_path)["answers"]["agency.short_name"] == "本街道"
+    terminal.type("", "Enter")
+    for label in AGENCY_LABELS[1:]:
+        terminal.answer(label)
+    terminal.answer("? 本年度制发、废止规范性文件", "y")
+    terminal.answer("? 行政规范性文件（", "-5 0 3")  # refused: cleared, the message quotes it
+    terminal.wait_for("「-5 0 3」")
+    terminal.type("1,0,3", "Enter")  # ASCII commas separate the numbers of a row
+    terminal.wait_for("? 行政许可")
+    answers = draft(tmp_path)["answers"]
+    assert answers["agency.short_name"] == "本街道" and answers["agency.parent"] == "城关区人民政府"
+    assert [answers[f"num.active.normative_docs.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 3]

@@ -46,6 +46,22 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _local_guidance(p) -> None:
+    """The switches of the local guidance (rules D-1, D-2: docs/data-file.md)."""
+    p.add_argument(
+        "--local-guidance",
+        action="store_true",
+        help="加上本地要求的提醒：「一、总体情况」约 1000 字（D-1）、总体情况各小节要有具体数字（D-2）",
+    )
+    p.add_argument(
+        "--overview-length",
+        type=int,
+        default=None,
+        metavar="字数",
+        help="本地要求的「一、总体情况」字数（少于八成时提醒，规则 D-1；同时打开本地要求）；0 只提醒 D-2",
+    )
+
+
 def _deadline(value: str) -> tuple[int, int]:
     """「01-31」 (also 1/31, 1月31日): a day that exists in every year, so 02-29 is refused too."""
     import re
@@ -97,7 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="文件", help="数据文件（.yaml/.json）、填报表（.xlsx）或年度报告")
     p.add_argument("--json", action="store_true", help="以 JSON 输出校验结果（供程序读取）")
     p.add_argument("--previous", metavar="上年文件", help="上一年度的数据文件或报告，用于跨年度核对（X-1、X-2、T-2）")
-    p.add_argument("--deadline", type=_deadline, default=(1, 31), metavar="月-日", help="公布期限，默认 01-31")
+    p.add_argument(
+        "--deadline",
+        type=_deadline,
+        default=None,
+        metavar="月-日",
+        help="公布期限；默认按报告种类：县级以上人民政府 03-31，政府部门和乡镇、街道 01-31（条例第四十九条）",
+    )
+    _local_guidance(p)
 
     p = sub.add_parser("render", help="生成年度报告（DOCX、HTML、PDF）")
     p.add_argument("inputs", nargs="+", metavar="文件")
@@ -112,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", metavar="模板.docx", help="自定义 Word 模板（页面设置和样式）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     p.add_argument("--ignore-errors", action="store_true", help="数据有错误时仍然生成报告（错误会列出）")
+    _local_guidance(p)
     p.add_argument("--previous", metavar="上年文件", help="上一年度的数据文件或报告，用于跨年度核对")
 
     p = sub.add_parser("schema", help="输出数据文件的 JSON Schema（供编辑器提示和校验）")
@@ -134,9 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="输出文件", help=".yaml/.json 或 .xlsx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("wizard", help="在终端里逐项回答问题，生成数据文件")
+    p = sub.add_parser(
+        "wizard",
+        help="在终端里逐项回答问题，生成数据文件",
+        description="在终端里逐项回答问题，生成数据文件。填过的单位信息会记在用户配置文件夹的 nianbao/agency.json"
+        "（Windows 为 %%APPDATA%%\\nianbao\\agency.json），下次可直接沿用；--forget 删除它。",
+    )
     p.add_argument("--resume", metavar="草稿文件", help="从草稿继续")
     p.add_argument("--answers", metavar="上年文件", help="用上一年度的数据或报告预填")
+    p.add_argument("--edit", metavar="数据文件", help="打开已保存的本年度数据文件逐项修改（不是作为上年数据）")
+    p.add_argument("--forget", action="store_true", help="删除记住的单位信息（agency.json）后退出")
     p.add_argument("-o", "--output", metavar="数据文件", help="保存的数据文件，默认按单位和年度命名")
 
     p = sub.add_parser("batch", help="批量生成：一个汇总表或一个文件夹里的所有单位")

@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 from .. import interrupts
-from ..checks import check, cross_year
+from ..checks import Guidance, check, cross_year
 from ..errors import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -88,8 +88,16 @@ def say(text: str, stream=None) -> None:
     print(printable(text), file=stream or sys.stdout)
 
 
-def findings_for(report: Report, previous_path: str | None = None, deadline=(1, 31)) -> list[Finding]:
-    findings = check(report, deadline)
+def guidance_of(args) -> Guidance:
+    """The local guidance the command line asks for (``--local-guidance``, ``--overview-length``: either turns it on)."""
+    length = getattr(args, "overview_length", None)
+    if not getattr(args, "local_guidance", False) and length is None:
+        return Guidance()
+    return Guidance(enabled=True, overview_length=Guidance().overview_length if length is None else max(length, 0))
+
+
+def findings_for(report: Report, previous_path: str | None = None, deadline=None, args=None) -> list[Finding]:
+    findings = check(report, deadline, guidance_of(args))
     if previous_path:
         findings += cross_year(report, load_report(previous_path))
     return findings
@@ -111,7 +119,7 @@ def cmd_check(args) -> int:
             say(f"{name}\n  无法读取：{exc}", sys.stderr)
             worst = EXIT_INPUT
             continue
-        findings = findings_for(report, args.previous, args.deadline)
+        findings = findings_for(report, args.previous, args.deadline, args)
         results.append({"file": name, "readable": True, "findings": [f.as_dict() for f in findings]})
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
@@ -141,7 +149,7 @@ def cmd_render(args) -> int:
     try:
         for name in args.inputs:
             report = load_report(name)
-            findings = findings_for(report, args.previous)
+            findings = findings_for(report, args.previous, args=args)
             if findings:
                 say(f"{name}：")
                 print_findings(findings)

@@ -18,23 +18,25 @@ def cmd_form(args) -> int:
     fmt = FORMATS[fmt_key] if fmt_key else format_for_year(year) if year else FORMAT_2021
     if args.batch:
         return _roster(args, fmt, year)
-    report = None
+    report, carried_from = None, None
     if args.previous:
         from ..carry import next_year
         from ..inputs import load_report
 
-        report = next_year(load_report(args.previous), year, fmt if fmt_key else None)
-        fmt, year = report.format, report.year
+        previous = load_report(args.previous)
+        report = next_year(previous, year, fmt if fmt_key else None)
+        fmt, year, carried_from = report.format, report.year, previous.year
     elif year is not None:
         report = Report(year=year, format=fmt)
     from ..inputs.excel import default_name, write_form
 
     path = Path(output or default_name(fmt, year, report.agency.name if report else ""))
-    write_form(path, fmt, report=report, force=args.force)
+    write_form(path, fmt, report=report, force=args.force, carried_from=carried_from)
     print(f"已生成{f'{year}年度' if year else '空白'}填报表（{fmt.name}）：{path}")
     if args.previous:
         print(
             "已从上年数据带入：机关信息、上年结转申请数（三、第二行）、现行有效件数和正文草稿；其余数字请按本年度填写。"
+            f"正文是{carried_from}年报告的原文（「报告正文」表中标成浅红色），请按本年度改写：原样交回会被提示（规则 T-2）。"
         )
     return EXIT_OK
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_INPUT, NianbaoError
+from ..errors import EXIT_INPUT, EXIT_OK, NianbaoError
 from ..prose import file_stem
 from ..report import Report
 
@@ -20,12 +20,23 @@ NO_TTY = (
 
 def cmd_wizard(args) -> int:
     """Refuse without a terminal, else run the wizard to the end."""
+    if getattr(args, "forget", False):
+        return forget()
     if sys.stdin is None or not sys.stdin.isatty():
         print(NO_TTY, file=sys.stderr)
         return EXIT_INPUT
     from ..inputs.wizard import open_session
 
     return complete(open_session(args))
+
+
+def forget() -> int:
+    """``wizard --forget``: delete the remembered units' details, saying where they were."""
+    from ..inputs.wizard.session import forget_units, remembered_file
+
+    path = remembered_file()
+    print(f"已删除记住的单位信息：{path}" if forget_units() else f"没有记住的单位信息（{path} 不存在）。")
+    return EXIT_OK
 
 
 def complete(session) -> int:

@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..assess.tables import same_numbers
 from ..checks import check, cross_year
 from ..document import build_document
 from ..errors import InputError
@@ -281,7 +280,7 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
     except InputError:
         message = "上年数据中有无法识别的数字，未做跨年度核对（X-1、X-2）。"
         return [Finding("X-1", WARNING, "跨年度核对", message)], record
-    return cross_year(report, last) + same_numbers(report, last), record
+    return cross_year(report, last), record
 
 
 def render_all(report: Report, targets: tuple[str, ...], draft: bool) -> dict[str, bytes]:

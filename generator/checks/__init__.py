@@ -5,12 +5,14 @@ difference; ``cross_year(report, previous)`` adds the rules that need last year'
 (R3-1 …) and registered with their Chinese names in ``generator.rules``. One module per concern:
 
 - ``balances``   R3-1, R3-2, R3-3, R4-1 — the tables' arithmetic
-- ``structure``  G-1, G-2, G-3, G-4, P-1, G-6 — format version, headings, sections, placeholders, date
+- ``structure``  G-1, G-2, G-3, G-4, G-7, P-1, T-5, G-6 — format version, headings, sections, placeholders,
+                 years left from another report, date
 - ``fees``       G-5, R3-5, R6-1 — the 信息处理费
 - ``claims``     T-1 — the prose's figures against the tables
-- ``identity``   T-3, R2-1 — who the report speaks for
+- ``identity``   T-3, T-4, R2-1 — who the report speaks for
 - ``contact``    A-1 — contact details' shapes
-- ``cross_year`` X-1, X-2, T-2 — against last year's report
+- ``cross_year`` X-1, X-2, T-2, X-3, X-4 — against last year's report
+- ``guidance``   D-1, D-2 — local guidance beyond the official format, switchable (``Guidance``)
 
 Adding a rule: a function ``(report) -> list[Finding]`` in the module of its concern, listed in ``RULES`` below.
 """
@@ -24,7 +26,8 @@ from .claims import t1_prose_agrees
 from .contact import a1_contact_shapes
 from .cross_year import cross_year
 from .fees import g5_fee_statement, r3_5_fee_refusals, r6_1_fees_not_collected
-from .identity import r2_1_township_rules, t3_self_reference
+from .guidance import NO_GUIDANCE, Guidance, local_guidance
+from .identity import r2_1_township_rules, t3_self_reference, t4_doubled_names
 from .structure import (
     DEADLINE,
     g1_headings,
@@ -32,10 +35,12 @@ from .structure import (
     g3_overview_parts,
     g4_problems,
     g6_publication_date,
+    g7_problems_and_measures,
     p1_placeholders,
+    t5_stale_year,
 )
 
-__all__ = ["DEADLINE", "RULES", "check", "cross_year"]
+__all__ = ["DEADLINE", "RULES", "Guidance", "check", "cross_year"]
 
 RULES = (  # in spec order
     r3_1_balance,
@@ -46,6 +51,7 @@ RULES = (  # in spec order
     g1_headings,
     g3_overview_parts,
     g4_problems,
+    g7_problems_and_measures,
     p1_placeholders,
     g5_fee_statement,
     r3_5_fee_refusals,
@@ -53,14 +59,16 @@ RULES = (  # in spec order
     r2_1_township_rules,
     t1_prose_agrees,
     t3_self_reference,
+    t4_doubled_names,
+    t5_stale_year,
     a1_contact_shapes,
 )
 
 
-def check(report: Report, deadline: tuple[int, int] = DEADLINE) -> list[Finding]:
+def check(report: Report, deadline: tuple[int, int] | None = None, guidance: Guidance = NO_GUIDANCE) -> list[Finding]:
     """All findings for one report: reading problems first, then the rules in spec order."""
     findings = list(report.read_findings)
     for rule in RULES:
         findings += rule(report)
     findings += g6_publication_date(report, deadline)
-    return findings
+    return findings + local_guidance(report, guidance)

@@ -7,28 +7,25 @@ from __future__ import annotations
 import re
 
 from ..findings import ERROR, WARNING, Finding
-from ..formats import HEADINGS, outcome_rows
+from ..formats import HEADINGS
 from ..report import Report
 
 SHOWN_CELLS = 4
 
 
 def r3_1_balance(report: Report) -> list[Finding]:
-    """Per column of 三: 一 + 二 = （七）总计 + 四. （七） is the sum of the outcomes, or as printed when an
-    outcome was not read; a column with a cell not read is reported once as "could not be checked"."""
+    """Per column of 三 (``Format.relations``): 一 + 二 = （七）总计 + 四. （七） is the sum of the outcomes, or as
+    printed when an outcome was not read; a column with a cell not read is reported once as "could not be checked"."""
     out, unchecked = [], {}
-    outcomes = [r.key for r in outcome_rows(report.format.requests)]
-    for col in report.format.requests.input_columns:
-        new, carried, processed, forward = (
-            report.number(f"requests.{r}.{col.key}")
-            for r in ("new", "carried_over", "total_processed", "carry_forward")
-        )
-        if processed is None:
-            processed = report.typed_totals.get(f"requests.total_processed.{col.key}")
+    fmt = report.format
+    inputs = {f"列「{c.label}」" for c in fmt.requests.input_columns}
+    for rel in fmt.relations_of("R3-1"):
+        if rel.item not in inputs:
+            continue  # the 总计 column adds up the others: checked through them
+        (new, carried), (processed, forward) = ([_value(report, p) for p in side] for side in (rel.left, rel.right))
         if new is None or carried is None or processed is None or forward is None:
-            unchecked[f"列「{col.label}」"] = _unread(
-                report, [f"requests.{r}.{col.key}" for r in ("new", "carried_over", *outcomes, "carry_forward")]
-            )
+            cells = [p for path in (*rel.left, *rel.right) for p in (path, *fmt.derived_parts.get(path, ()))]
+            unchecked[rel.item] = _unread(report, cells)
             continue
         diff = (new + carried) - (processed + forward)
         if diff:
@@ -36,16 +33,22 @@ def r3_1_balance(report: Report) -> list[Finding]:
                 Finding(
                     "R3-1",
                     ERROR,
-                    f"{HEADINGS[2]} · 列「{col.label}」{_sheet_column(report, f'requests.new.{col.key}')}",
+                    f"{HEADINGS[2]} · {rel.item}{_sheet_column(report, rel.left[0])}",
                     f"一、新收({new}) + 二、上年结转({carried}) = {new + carried}，"
                     f"但（七）总计({processed}) + 四、结转下年度({forward}) = {processed + forward}，相差 {diff}。"
                     "请核对本列的新收、结转和各项办理结果。",
-                    path=f"requests.*.{col.key}",
+                    path=f"requests.*.{rel.left[0].rsplit('.', 1)[1]}",
                     operands={"新收": new, "上年结转": carried, "办理结果总计": processed, "结转下年度": forward},
                     difference=diff,
                 )
             )
     return out + _unchecked(report, "R3-1", "一 + 二 = （七）总计 + 四", unchecked)
+
+
+def _value(report: Report, path: str):
+    """A cell's number; a derived total that could not be summed is taken as printed, if it was."""
+    value = report.number(path)
+    return report.typed_totals.get(path) if value is None else value
 
 
 def _sheet_column(report: Report, path: str) -> str:
@@ -54,19 +57,17 @@ def _sheet_column(report: Report, path: str) -> str:
     return f"（本列新收在{match.group(1)}{match.group(2)}）" if match else ""
 
 
-def _typed_total_findings(
-    report: Report, rule: str, paths: list[str], parts: str, sources: dict[str, list[str]]
-) -> list[Finding]:
+def _typed_total_findings(report: Report, rule: str, parts: str, sources: dict[str, list[str]]) -> list[Finding]:
     """A printed total against the sum of its parts; ``sources`` gives each total's input cells, for the
     one "could not be checked" finding when the total or a part was not read."""
     out, unchecked = [], {}
-    for path in paths:
+    for path, cells in sources.items():
         typed = report.typed_totals.get(path)
         derived = report.number(path)
         if path not in report.typed_totals and path not in report.unread:
             continue  # no total was stated: nothing to check
         if typed is None or derived is None:
-            unchecked[report.format.describe(path).split(" · ", 1)[1]] = _unread(report, [path, *sources[path]])
+            unchecked[report.format.describe(path).split(" · ", 1)[1]] = _unread(report, [path, *cells])
             continue
         if typed == derived:
             continue
@@ -114,35 +115,23 @@ def _unchecked(report: Report, rule: str, what: str, places: dict[str, list[str]
 
 def r3_2_outcome_total(report: Report) -> list[Finding]:
     """Per column of 三: （七）总计 = the sum of the outcome rows （一）…（六）."""
-    requests = report.format.requests
-    outcomes = [r.key for r in outcome_rows(requests)]
-    inputs = [c.key for c in requests.input_columns]
-    sources = {
-        f"requests.total_processed.{c.key}": [
-            f"requests.{r}.{k}" for r in outcomes for k in (inputs if c.derived else [c.key])
-        ]
-        for c in requests.columns
-    }
-    return _typed_total_findings(report, "R3-2", list(sources), "（一）至（六）各项办理结果", sources)
+    return _typed_total_findings(report, "R3-2", "（一）至（六）各项办理结果", _sources(report, "R3-2"))
 
 
 def r3_3_row_total(report: Report) -> list[Finding]:
-    """Per row of 三: 总计 = the six applicant columns."""
-    inputs = [c.key for c in report.format.requests.input_columns]
-    sources = {
-        f"requests.{r.key}.total": [f"requests.{r.key}.{c}" for c in inputs]
-        for r in report.format.requests.rows
-        if not r.derived
-    }
-    return _typed_total_findings(report, "R3-3", list(sources), "六类申请人", sources)
+    """Per row of 三: 总计 = the six applicant columns (（七）总计's 总计 is R3-2's)."""
+    by_column = _sources(report, "R3-2")
+    rows = {path: cells for path, cells in _sources(report, "R3-3").items() if path not in by_column}
+    return _typed_total_findings(report, "R3-3", "六类申请人", rows)
 
 
 def r4_1_appeal_totals(report: Report) -> list[Finding]:
     """For 行政复议 and both kinds of 行政诉讼: 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    appeals = report.format.appeals
-    sources = {
-        f"appeals.{r.key}.total": [f"appeals.{r.key}.{c.key}" for c in appeals.input_columns] for r in appeals.rows
-    }
-    return _typed_total_findings(
-        report, "R4-1", list(sources), "、".join(c.label for c in appeals.input_columns), sources
-    )
+    parts = "、".join(c.label for c in report.format.appeals.input_columns)
+    return _typed_total_findings(report, "R4-1", parts, _sources(report, "R4-1"))
+
+
+def _sources(report: Report, rule: str) -> dict[str, list[str]]:
+    """Each total the rule checks (``Format.relations``) → the typed cells it adds up."""
+    fmt = report.format
+    return {rel.left[0]: [p for part in rel.right for p in fmt.inputs_of(part)] for rel in fmt.relations_of(rule)}

@@ -24,7 +24,11 @@ RECEIVED = (
     r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d{1,9})件",
     r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d{1,9})件[^。；，,\d]{0,12}?申请",
 )
-CLOSED = r"办结[^。；，,\d]{0,10}?(\d{1,9})件"
+CLOSED = r"(?:办结|答复)[^。；，,\d]{0,10}?(\d{1,9})件"  # not 「其中11件办结」: the number comes after
+CARRIED_OVER = r"上年(?:度)?结转[^。；，,\d]{0,8}?(\d{1,9})件"
+CARRIED_INCLUDED = (
+    r"(?:含|包括|其中)[^。；，,\d]{0,4}上年(?:度)?结转"  # 「收到申请5件（含上年结转1件）」: 5 = new + carried
+)
 CARRIED_FORWARD = (
     r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8,
     r"(\d{1,9})件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年",
@@ -76,10 +80,15 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
         if figure is not None and said != figure and said not in also:
             claims.append((match.group(0), f"表格中{name} {figure} 件", said - figure))
 
+    carried_claim = re.search(CARRIED_OVER, sentence)
+    separate = carried_claim is not None and not re.search(CARRIED_INCLUDED, sentence)
     for pattern in RECEIVED:
         if (m := re.search(pattern, sentence)) and new is not None:
-            compare(m, new, "本年新收申请", also=(new + carried,) if carried is not None else ())
+            with_carried = (new + carried,) if carried is not None and not separate else ()
+            compare(m, new, "本年新收申请", also=with_carried)
             break
+    if carried_claim:
+        compare(carried_claim, carried, "上年结转申请")
     closed = re.search(CLOSED, sentence)
     if closed:
         compare(closed, processed, "办理结果总计")

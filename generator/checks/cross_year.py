@@ -1,4 +1,5 @@
-"""Rules that need last year's report: 上年结转 (X-1), 现行有效件数 rolling forward (X-2), copied prose (T-2)."""
+"""Rules that need last year's report: 上年结转 (X-1), 现行有效件数 rolling forward (X-2), copied prose per section
+(T-2) and in the whole report (X-3), every table number the same as last year's (X-4)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def cross_year(report: Report, previous: Report) -> list[Finding]:
                 )
             )
     out += x2_stock_rolls_forward(report, previous)
-    return out + t2_copied_prose(report, previous)
+    out += t2_copied_prose(report, previous)
+    return out + x3_whole_report_copied(report, previous) + x4_numbers_unchanged(report, previous)
 
 
 def x2_stock_rolls_forward(report: Report, previous: Report) -> list[Finding]:
@@ -84,3 +86,61 @@ def t2_copied_prose(report: Report, previous: Report, threshold: float = 0.5) ->
                 )
             )
     return out
+
+
+COPIED_LINE = 0.5  # evaluators deduct when more than half of a report repeats last year's
+
+
+def x3_whole_report_copied(report: Report, previous: Report, threshold: float = COPIED_LINE) -> list[Finding]:
+    """X-3: the whole prose against last year's, beside T-2's per section: over 50 % the same is deducted."""
+    from difflib import SequenceMatcher
+
+    this = "".join(report.text(k) for k in PROSE_FIELDS)
+    last = "".join(previous.text(k) for k in PROSE_FIELDS)
+    if len(this) < 50 or not last:
+        return []
+    ratio = SequenceMatcher(None, this, last, autojunk=False).ratio()
+    if ratio <= threshold:
+        return []
+    return [
+        Finding(
+            "X-3",
+            WARNING,
+            "全文",
+            f"全文正文与{previous.year}年报告有 {ratio:.0%} 相同，超过考评扣分的 {threshold:.0%} 线。"
+            "请按本年度实际工作改写各部分（各部分的相同比例见 T-2）。",
+            path="prose",
+            operands={"全文相似度": round(ratio, 2), "扣分线": threshold},
+        )
+    ]
+
+
+X4_MIN_NONZERO = 3
+
+
+def x4_numbers_unchanged(report: Report, previous: Report) -> list[Finding]:
+    """X-4: every table number read in both years equals last year's (the same format, at least ``X4_MIN_NONZERO``
+    of them not 0, so a quiet township with nothing to report twice running is not suspected): the tables were
+    probably copied forward. Cells not read in either year (an imported report) are not compared, and said so."""
+    if report.format.key != previous.format.key:
+        return []
+    paths = report.format.input_paths
+    compared = [p for p in paths if report.number(p) is not None and previous.number(p) is not None]
+    if not compared or any(report.number(p) != previous.number(p) for p in compared):
+        return []
+    nonzero = sum(1 for p in compared if report.number(p))
+    if nonzero < X4_MIN_NONZERO:
+        return []
+    unread = len(paths) - len(compared)
+    note = f"（另有 {unread} 格有一年没有读到，未比较）" if unread else ""
+    return [
+        Finding(
+            "X-4",
+            WARNING,
+            "二、三、四部分的表格",
+            f"表格中的全部 {len(compared)} 个数字都与{previous.year}年报告完全相同{note}。"
+            "请核对是否照搬了上年的表格，按本年度实际情况填写。",
+            path="tables",
+            operands={"相同的数字": len(compared), "不为0的数字": nonzero, "未比较的格数": unread},
+        )
+    ]

@@ -1,10 +1,11 @@
-"""Who the report speaks for: the self-reference agrees with the agency (T-3); a township makes no 规章 (R2-1)."""
+"""Who the report speaks for: the self-reference agrees with the agency (T-3), no name is written twice (T-4);
+a township makes no 规章 (R2-1)."""
 
 from __future__ import annotations
 
 import re
 
-from ..findings import WARNING, Finding
+from ..findings import ERROR, WARNING, Finding
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Report
 
 # How an agency refers to itself, by the kind its name ends with. Counties, districts and cities are never
@@ -109,3 +110,52 @@ def r2_1_township_rules(report: Report) -> list[Finding]:
             operands=nonzero,
         )
     ]
+
+
+AGENCY_ENDINGS = re.compile(r"人民政府|办事处|委员会")
+DOUBLED = re.compile(r"(.{2,}?)\1")
+NAME_FIELDS = ("name", "short_name", "parent")
+
+
+def t4_doubled_names(report: Report) -> list[Finding]:
+    """T-4: a name typed twice (「本街道本街道」, 「东湖街道办事处东湖街道办事处」) or two agencies' names run
+    together (「城关街道办事处东湖街道办事处」), in the unit's details or glued in the prose."""
+    agency, out = report.agency, []
+    for key in NAME_FIELDS:
+        value = getattr(agency, key).strip()
+        where = report.places.get(f"agency.{key}") or f"单位信息 · {AGENCY_FIELDS[key]}"
+        what = doubled_name(value)
+        if what:
+            severity = ERROR if DOUBLED.fullmatch(value) else WARNING
+            out.append(_doubled(where, f"agency.{key}", value, what.removeprefix(f"「{value}」"), severity))
+    names = {n for n in (agency.name.strip(), agency.short_name.strip(), *SELF_WORDS.values()) if len(n) >= 2}
+    for key, label in PROSE_FIELDS.items():
+        text = report.text(key)
+        glued = sorted(n for n in names if n + n in text)
+        if glued:
+            where = report.places.get(f"prose.{key}") or label
+            said = "」「".join(n + n for n in glued)
+            out.append(_doubled(where, f"prose.{key}", said, "名称连写了两遍", ERROR))
+    return out
+
+
+def doubled_name(value: str) -> str:
+    """「「本街道本街道」是「本街道」写了两遍」 when a name is typed twice or two agencies' names run together; else ""."""
+    value = value.strip()
+    twice = DOUBLED.fullmatch(value)
+    if twice:
+        return f"「{value}」是「{twice.group(1)}」写了两遍"
+    if len(AGENCY_ENDINGS.findall(value)) >= 2:
+        return f"「{value}」像是两个单位的名称连在了一起"
+    return ""
+
+
+def _doubled(where: str, path: str, value: str, what: str, severity: str) -> Finding:
+    return Finding(
+        "T-4",
+        severity,
+        where,
+        f"「{value}」{what}，请改正（可能是在已填好的内容后面又输入了一遍）。",
+        path=path,
+        operands={"填写": value},
+    )

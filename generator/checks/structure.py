@@ -1,5 +1,5 @@
-"""The report's structure: format version (G-2), the six headings (G-1), the topics of 一 (G-3), section 五 (G-4),
-placeholders left in the prose (P-1) and the publication date (G-6)."""
+"""The report's structure: format version (G-2), the six headings (G-1), the topics of 一 (G-3), section 五 (G-4,
+G-7), placeholders left in the prose (P-1), years left from another report (T-5) and the publication date (G-6)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,19 @@ from ..report import PROSE_FIELDS, Report
 
 PLACEHOLDER = "【"
 DEADLINE = (1, 31)  # (month, day) of the year after the report year by which it is published (G-6)
+GOVERNMENT_DEADLINE = (3, 31)  # a 县级以上 people's government's own report (条例第四十九条)
+COUNTY_GOVERNMENT = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区)人民政府$")
+COUNTY_LEVELS = ("县", "区", "市", "州", "省")
+
+
+def default_deadline(report: Report) -> tuple[int, int]:
+    """3月31日 for a 县级以上 people's government's own report, 1月31日 for departments and townships (条例第四十九条)."""
+    agency = report.agency
+    if agency.is_township:
+        return DEADLINE
+    if COUNTY_GOVERNMENT.search(agency.name.strip()) or (not agency.name.strip() and agency.level in COUNTY_LEVELS):
+        return GOVERNMENT_DEADLINE
+    return DEADLINE
 
 
 def g2_format_version(report: Report) -> list[Finding]:
@@ -113,6 +126,67 @@ def g4_problems(report: Report) -> list[Finding]:
     ]
 
 
+NOTHING_SAID = re.compile(r"^(?:无|没有|暂无|暂无问题|无问题|没有问题|无明显问题|暂无存在问题|不存在问题)[。.；;！!]?$")
+MEASURE_WORDS = re.compile(r"改进|措施|整改|下一步|将进一步|将继续|加强|完善|提升|推进|强化|健全|规范")
+
+
+def g7_problems_and_measures(report: Report) -> list[Finding]:
+    """G-7: section 五 states problems AND improvements (条例第五十条): not only 「无」/「暂无问题」, and with some
+    改进/措施 at all. An empty section 五 is G-4's."""
+    text = re.sub(r"\s+", "", report.text("problems"))
+    if not text:
+        return []
+    if NOTHING_SAID.match(text):
+        message = f"只写了「{text}」。条例第五十条要求写明存在的主要问题和改进情况，请如实写出问题和具体措施。"
+    elif not MEASURE_WORDS.search(text):
+        message = "没有写改进情况或措施（没有「改进」「措施」「整改」「加强」「下一步」等内容）。请写明针对问题的具体改进措施。"
+    else:
+        return []
+    return [Finding("G-7", WARNING, HEADINGS[4], message, path="prose.problems", operands={"正文": text[:40]})]
+
+
+THIS_YEAR_WORDS = r"本年度|本年|今年|全年|年内|年度内"
+YEAR_IN_PROSE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
+NEAR = 12  # characters either side of a year in which a 本年度-type word makes it read as the report year
+
+
+def t5_stale_year(report: Report) -> list[Finding]:
+    """T-5: a year that is neither the report year nor the one before, written as if it were this year's (next to
+    本年度/全年 …): prose left from another year's report (e.g. carried forward by ``form --previous``)."""
+    out = []
+    allowed = {report.year, report.year - 1}
+    for key, label in PROSE_FIELDS.items():
+        text = report.text(key)
+        stale = []
+        for m in YEAR_IN_PROSE.finditer(text):
+            year = int(m.group(1))
+            if year in allowed or year > report.year + 1:
+                continue
+            around = text[max(0, m.start() - NEAR) : m.end() + NEAR]
+            if re.search(THIS_YEAR_WORDS, around) or re.match(r"度?[，,]", text[m.end() :]):
+                stale.append(m.group(0))
+        if stale:
+            years = "、".join(f"「{y}」" for y in dict.fromkeys(stale))
+            out.append(
+                Finding(
+                    "T-5",
+                    WARNING,
+                    report.places.get(f"prose.{key}") or label,
+                    f"正文中的{years}不是本报告的{report.year}年度，却写在「本年度」「全年」这类说法旁边："
+                    "可能是照抄往年报告的文字，请按本年度情况改写。",
+                    path=f"prose.{key}",
+                    operands={"年份": list(dict.fromkeys(stale)), "报告年度": report.year},
+                )
+            )
+    return out
+
+
+def _deadline_basis(report: Report) -> str:
+    if default_deadline(report) == GOVERNMENT_DEADLINE:
+        return "（条例第四十九条：县级以上人民政府的年度报告于每年3月31日前公布）"
+    return "（条例第四十九条：政府部门和乡镇、街道的年度报告于每年1月31日前公布）"
+
+
 def p1_placeholders(report: Report) -> list[Finding]:
     """P-1: no 【…】 placeholder from a starting paragraph (wizard, Excel hints) may reach the published text."""
     return [
@@ -129,11 +203,12 @@ def p1_placeholders(report: Report) -> list[Finding]:
     ]
 
 
-def g6_publication_date(report: Report, deadline: tuple[int, int]) -> list[Finding]:
-    """The report is published by 1月31日 of the following year (configurable)."""
+def g6_publication_date(report: Report, deadline: tuple[int, int] | None = None) -> list[Finding]:
+    """The report is published by 1月31日 of the following year, 3月31日 for a 县级以上 government's own report
+    (``default_deadline``; ``deadline`` overrides it)."""
     if report.publication_date is None:
         return [Finding("G-6", WARNING, "发布日期", "没有填写发布日期，落款将没有日期。", path="publication_date")]
-    limit = date(report.year + 1, *deadline)
+    limit = date(report.year + 1, *(deadline or default_deadline(report)))
     if report.publication_date <= limit:
         return []
     late = (report.publication_date - limit).days
@@ -142,7 +217,8 @@ def g6_publication_date(report: Report, deadline: tuple[int, int]) -> list[Findi
             "G-6",
             WARNING,
             "发布日期",
-            f"发布日期 {report.publication_date:%Y-%m-%d} 晚于 {limit:%Y-%m-%d} 的公布期限 {late} 天。",
+            f"发布日期 {report.publication_date:%Y-%m-%d} 晚于 {limit:%Y-%m-%d} 的公布期限 {late} 天"
+            f"{'' if deadline else _deadline_basis(report)}。",
             path="publication_date",
             operands={"发布日期": str(report.publication_date), "期限": str(limit)},
             difference=late,

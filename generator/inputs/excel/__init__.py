@@ -21,9 +21,12 @@ from .write import form_bytes
 __all__ = ["default_name", "form_bytes", "read_form", "write_form"]
 
 
-def write_form(path: Path, fmt: Format, report: Report | None = None, force: bool = False) -> None:
-    """Write the form for ``fmt``: blank, or pre-filled from ``report`` (its numbers, texts and year)."""
-    write_atomic(Path(path), form_bytes(fmt, report), force=force)
+def write_form(
+    path: Path, fmt: Format, report: Report | None = None, force: bool = False, carried_from: int | None = None
+) -> None:
+    """Write the form for ``fmt``: blank, or pre-filled from ``report`` (its numbers, texts and year);
+    ``carried_from``: its prose is that year's report's, marked for review."""
+    write_atomic(Path(path), form_bytes(fmt, report, carried_from), force=force)
 
 
 def default_name(fmt: Format, year: int | None = None, agency: str = "") -> str:

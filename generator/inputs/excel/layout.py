@@ -35,6 +35,20 @@ NUMBER_SHEETS = {"active": SHEET_ACTIVE, "requests": SHEET_REQUESTS, "appeals": 
 
 # Constant defined names that identify a form and its version.
 NAME_PREFIX = "NB_"
+CARRIED_PREFIX = "NBCARRIED_"  # a prose cell pre-filled with last year's text: "year:digest" of that text
+
+
+def carried_name(key: str) -> str:
+    return CARRIED_PREFIX + key.replace(".", "__")
+
+
+def text_digest(text: str) -> str:
+    """A short fingerprint of a text, blind to spacing and line breaks (to tell whether it was rewritten)."""
+    import hashlib
+
+    return hashlib.sha256("".join(str(text).split()).encode("utf-8")).hexdigest()[:16]
+
+
 FORMAT_NAME = "NB_FORMAT"  # "2019" | "2021"
 LAYOUT_NAME = "NB_LAYOUT"  # version of this layout; a reader refuses a newer one
 LAYOUT_VERSION = 1

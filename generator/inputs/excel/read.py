@@ -29,7 +29,18 @@ from ...limits import check_zip, clip, for_regex, read_limited
 from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ...spreadsheets import load_readonly
-from .layout import FORMAT_NAME, LAYOUT_NAME, LAYOUT_VERSION, Layout, Slot, key_for, layout, name_for
+from .layout import (
+    FORMAT_NAME,
+    LAYOUT_NAME,
+    LAYOUT_VERSION,
+    Layout,
+    Slot,
+    carried_name,
+    key_for,
+    layout,
+    name_for,
+    text_digest,
+)
 from .sniff import sniff
 
 REGENERATE = "请用 nianbao form 重新生成填报表后再填写"
@@ -286,10 +297,25 @@ class _FormReader:
             self.add("F-1", ERROR, "agency.name", "机关名称没有填写。请填写全称，如 ××镇人民政府；报告标题和落款要用。")
         for key in PROSE_FIELDS:
             builder.prose[key] = self._text(f"prose.{key}", strip=False)
+            self._still_carried(key, builder.prose[key])
         builder.fees = self._fees()
         self._numbers(builder)
         self._totals(builder)
         return builder.build()
+
+    def _still_carried(self, key: str, text: str) -> None:
+        """T-2 without last year's report: a prose cell ``form --previous`` filled with last year's text, unchanged."""
+        defined = self.formulas.defined_names.get(carried_name(key))
+        year, _, digest = str(getattr(defined, "attr_text", "")).strip('"').partition(":")
+        if text.strip() and digest and digest == text_digest(text):
+            self.add(
+                "T-2",
+                WARNING,
+                f"prose.{key}",
+                f"这一部分仍是{year}年报告的原文（生成填报表时带入），没有改写。年度报告应反映本年度实际情况，"
+                "照搬往年内容会被通报，请按本年度工作改写。",
+                operands={"相似度": 1.0},
+            )
 
     def _year(self) -> int:
         raw = self.shown("year") if _is_formula(self.raw("year")) else self.raw("year")

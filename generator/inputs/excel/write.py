@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
-from ...formats import AMOUNT, COUNT, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years, outcome_rows
+from ...formats import AMOUNT, COUNT, DECISIONS_NOTE, HEADINGS, REQUEST_NOTE, SIGNED, Format, format_years
 from ...report import PROSE_FIELDS, Report
 from ...spreadsheets import put_text, put_value
 from .layout import (
@@ -51,9 +51,11 @@ from .layout import (
     Layout,
     Slot,
     basic_rows,
+    carried_name,
     layout,
     name_for,
     sum_args,
+    text_digest,
 )
 
 FIXED_TIME = datetime(2021, 9, 26)  # the 2021 format's issue date: fixed document properties
@@ -68,7 +70,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
-OK_TEXT, BAD_TEXT, NOT_FILLED = "平衡", "不平衡", "尚未填写"
+OK_TEXT, BAD_TEXT, NOT_FILLED, UNCHECKED = "平衡", "不平衡", "尚未填写", "未校验"
 
 VALIDATION = {
     COUNT: {
@@ -139,9 +141,10 @@ NUMBER_FORMATS = {
 }
 
 
-def form_bytes(fmt: Format, report: Report | None = None) -> bytes:
-    """The form as .xlsx bytes; the same inputs always give the same bytes."""
-    wb = build_workbook(fmt, report)
+def form_bytes(fmt: Format, report: Report | None = None, carried_from: int | None = None) -> bytes:
+    """The form as .xlsx bytes; the same inputs always give the same bytes. ``carried_from``: the report's prose is
+    that year's report's, marked for review (and recognised when it comes back unchanged)."""
+    wb = build_workbook(fmt, report, carried_from)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not openpyxl.save_workbook: it stamps the current time
@@ -159,7 +162,7 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
+def build_workbook(fmt: Format, report: Report | None = None, carried_from: int | None = None) -> Workbook:
     lay = layout(fmt)
     wb = Workbook()
     wb.remove(wb.active)
@@ -174,8 +177,13 @@ def build_workbook(fmt: Format, report: Report | None = None) -> Workbook:
     _basic(wb[SHEET_BASIC], lay, values)
     for key, placed in lay.grids.items():
         _number_sheet(wb[placed.sheet], lay, key, values)
-    _prose(wb[SHEET_PROSE], lay, values)
+    _prose(wb[SHEET_PROSE], lay, values, carried_from)
     _checks(wb[SHEET_CHECKS], lay)
+    if carried_from:
+        for key in PROSE_FIELDS:
+            if values.get(f"prose.{key}"):
+                mark = f'"{carried_from}:{text_digest(str(values[f"prose.{key}"]))}"'
+                wb.defined_names[carried_name(key)] = DefinedName(carried_name(key), attr_text=mark)
     for key, slot in lay.slots.items():
         target = f"'{slot.sheet}'!${get_column_letter(slot.col)}${slot.row}"
         wb.defined_names[name_for(key)] = DefinedName(name_for(key), attr_text=target)
@@ -265,6 +273,18 @@ def _input(ws, slot: Slot, value, validations: dict) -> None:
         validations[slot.kind].add(slot.coord)
 
 
+def _mark_text(ws, slots: list[Slot]) -> None:
+    """Number cells holding text turn orange: no formula counts them (the 校验 sheet lists them)."""
+    orange = PatternFill("solid", fgColor="F4B183")
+    rows: dict[int, list[Slot]] = {}
+    for sl in slots:
+        rows.setdefault(sl.row, []).append(sl)
+    for group in rows.values():
+        first = min(group, key=lambda sl: sl.col)
+        ranges = " ".join(sl.coord for sl in group)
+        ws.conditional_formatting.add(ranges, FormulaRule(formula=[f"ISTEXT({first.coord})"], fill=orange))
+
+
 def _title(ws, text: str, width: int, hint: str = "") -> None:
     _put(ws, 1, 1, text, font=Font(name="黑体", size=14, bold=True), border=False, end_col=width)
     ws.row_dimensions[1].height = 22
@@ -337,8 +357,10 @@ def _guide(ws, lay: Layout) -> None:
         (
             "",
             f"6. 「{SHEET_CHECKS}」表随填随算：第三部分每一列「一 + 二 = （七）总计 + 四」，各总计与分项之和一致。"
-            f"总体结果显示「全部{OK_TEXT}」才能生成报告；有{BAD_TEXT}的，表的上方逐条写明是哪张工作表的哪些单元格、相差多少，"
-            "请到那里核对。",
+            f"有{BAD_TEXT}的，表的上方逐条写明是哪张工作表的哪些单元格、相差多少，请到那里核对。"
+            "数字格里填成文字的（如「3件」「１２」），表格公式不能计入：这样的单元格标成橙色、在校验表最下面列出，"
+            f"含有它们的行写「{UNCHECKED}」，请改成数字。nianbao check / render 会按同样的规则再校验一遍，"
+            "有错误时不生成报告。",
         ),
         ("head", "各部分是什么"),
         ("", f"{HEADINGS[1]}：《中华人民共和国政府信息公开条例》第二十条所列信息的本年数量。"),
@@ -413,7 +435,7 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     columns = [c for b in lay.fmt.active_blocks for c in b.columns]
-    active_hint = "只在浅黄色单元格中填写本年数字，没有的填 0。"
+    active_hint = "只在浅黄色单元格中填写本年数字，没有的填 0。" + DECISIONS_NOTE
     for c in {c.key: c for c in columns if c.kind == SIGNED}.values():
         active_hint += f"「{c.label}」减少的填负数（如 -2），没有变化填 0。"
     for c in columns:
@@ -464,6 +486,7 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
         if cell.rowspan == 1:
             width = sum(widths[cell.col : cell.col + cell.colspan])
             _fit_height(ws, row, cell.text, width * 0.95, line_pt=12, minimum=15)
+    _mark_text(ws, [sl for sl in lay.number_slots() if sl.sheet == placed.sheet])
     for r in range(placed.top, placed.top + grid.nrows):
         if ws.row_dimensions[r].height is None:
             ws.row_dimensions[r].height = 15
@@ -478,7 +501,7 @@ def _number_sheet(ws, lay: Layout, key: str, values: dict) -> None:
     )
 
 
-def _prose(ws, lay: Layout, values: dict) -> None:
+def _prose(ws, lay: Layout, values: dict, carried_from: int | None = None) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 62
     _title(
@@ -493,15 +516,19 @@ def _prose(ws, lay: Layout, values: dict) -> None:
         slot = lay.slots[f"prose.{key}"]
         row = PROSE_FIRST_ROW + i
         hint = PROSE_HINTS.get(key, "")
+        carried = bool(carried_from and values.get(slot.key))
+        review = f"\n\n此格是{carried_from}年报告的原文，请按本年度实际情况改写。" if carried else ""
         _put(
             ws,
             row,
             1,
-            slot.label + (f"\n\n（{hint}）" if hint else ""),
+            slot.label + (f"\n\n（{hint}）" if hint else "") + review,
             align=TOP_LEFT,
-            font=Font(name=FONT, size=10, bold=False),
+            font=Font(name=FONT, size=10, bold=False, color="C00000" if carried else None),
         )
         _input(ws, slot, values.get(slot.key), validations)
+        if carried:
+            ws.cell(row, slot.col).fill = PatternFill("solid", fgColor=CARRIED_FILL)
         ws.row_dimensions[row].height = 190 if key not in ("overview.intro",) else 90
         text = values.get(slot.key)
         if text:
@@ -520,83 +547,54 @@ class _Balance:
     right: str
     left_text: str  # 「一+二（D6+D7）」: what the left side is and which cells
     right_text: str
+    inputs: str  # formula arguments covering every typed cell the line depends on (to count text in them)
 
 
 LIST_ROWS = 8  # the first failing lines are listed at the top of the 校验 sheet, in order
 
 
 def _balances(lay: Layout) -> list[tuple[str, list[_Balance]]]:
-    """R3-1 and R3-2 per column of 三, R3-3 per row, R4-1 per group of 四: (caption, lines)."""
+    """The format's relations (R3-1 and R3-2 per column of 三, R3-3 per row, R4-1 per row of 四), grouped by rule:
+    (caption, lines), each side a formula over the relation's cells."""
     fmt = lay.fmt
-    req, s = fmt.requests, SHEET_CHECKS
-    slot = lay.slots
-    sheet = lay.grids["requests"].sheet
-    outcomes = outcome_rows(req)
-    r31, r32, r33, r41 = [], [], [], []
-    for c in req.columns:
-        cell = {
-            row: slot[f"requests.{row}.{c.key}"] for row in ("new", "carried_over", "total_processed", "carry_forward")
-        }
-        ref = {row: lay.ref(f"requests.{row}.{c.key}", s) for row in cell}
-        r31.append(
-            _Balance(
-                "R3-1",
-                f"列「{c.label}」",
-                sheet,
-                f"SUM({ref['new']},{ref['carried_over']})",
-                f"SUM({ref['total_processed']},{ref['carry_forward']})",
-                f"一+二（{cell['new'].coord}+{cell['carried_over'].coord}）",
-                f"（七）总计+四（{cell['total_processed'].coord}+{cell['carry_forward'].coord}）",
-            )
-        )
-        parts = [slot[f"requests.{o.key}.{c.key}"] for o in outcomes]
-        r32.append(
-            _Balance(
-                "R3-2",
-                f"列「{c.label}」",
-                sheet,
-                ref["total_processed"],
-                f"SUM({sum_args(parts, s)})",
-                f"（七）总计 {cell['total_processed'].coord}",
-                f"（一）至（六）{_cells(parts)} 之和",
-            )
-        )
-    for row in req.rows:
-        parts = [slot[f"requests.{row.key}.{c.key}"] for c in req.input_columns]
-        total = slot[f"requests.{row.key}.total"]
-        label = row.label if not row.group or row.group == row.label else f"{row.group} {row.label}"
-        r33.append(
-            _Balance(
-                "R3-3",
-                f"行「{label}」",
-                sheet,
-                lay.ref(total.key, s),
-                f"SUM({sum_args(parts, s)})",
-                f"总计 {total.coord}",
-                f"{_cells(parts)} 之和",
-            )
-        )
-    for row in fmt.appeals.rows:
-        parts = [slot[f"appeals.{row.key}.{c.key}"] for c in fmt.appeals.input_columns]
-        total = slot[f"appeals.{row.key}.total"]
-        r41.append(
-            _Balance(
-                "R4-1",
-                f"「{row.label}」",
-                lay.grids["appeals"].sheet,
-                lay.ref(total.key, s),
-                f"SUM({sum_args(parts, s)})",
-                f"总计 {total.coord}",
-                f"{_cells(parts)} 之和",
-            )
-        )
     parts_text = " + ".join(c.label for c in fmt.appeals.input_columns)
-    return [
-        ("R3-1  第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度", r31),
-        ("R3-2  第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和", r32),
-        ("R3-3  第三部分每一行：总计 = 六类申请人之和", r33),
-        (f"R4-1  第四部分：总计 = {parts_text}", r41),
-    ]
+    captions = {
+        "R3-1": "R3-1  第三部分每一列：一、新收 + 二、上年结转 = （七）总计 + 四、结转下年度",
+        "R3-2": "R3-2  第三部分每一列：（七）总计 = （一）至（六）各项办理结果之和",
+        "R3-3": "R3-3  第三部分每一行：总计 = 六类申请人之和",
+        "R4-1": f"R4-1  第四部分：总计 = {parts_text}",
+    }
+    groups = []
+    for rule, caption in captions.items():
+        lines = []
+        for rel in fmt.relations_of(rule):
+            left, left_text = _side(lay, rel.left, rel.left_name)
+            right, right_text = _side(lay, rel.right, rel.right_name)
+            sheet = lay.slots[rel.left[0]].sheet
+            typed = [p for path in (*rel.left, *rel.right) for p in fmt.inputs_of(path)]
+            inputs = _by_row([lay.slots[p] for p in dict.fromkeys(typed)])
+            lines.append(_Balance(rule, rel.item, sheet, left, right, left_text, right_text, inputs))
+        groups.append((caption, lines))
+    return groups
+
+
+def _side(lay: Layout, paths: tuple[str, ...], name: str) -> tuple[str, str]:
+    """One side of a relation: its formula on the 校验 sheet, and 「一+二（D6+D7）」 naming its cells."""
+    slots = [lay.slots[p] for p in paths]
+    if len(slots) == 1:
+        return lay.ref(paths[0], SHEET_CHECKS), f"{name} {slots[0].coord}"
+    if len(slots) == 2:
+        refs = ",".join(lay.ref(p, SHEET_CHECKS) for p in paths)
+        return f"SUM({refs})", f"{name}（{slots[0].coord}+{slots[1].coord}）"
+    return f"SUM({sum_args(slots, SHEET_CHECKS)})", f"{name}{_cells(slots)} 之和"
+
+
+def _by_row(slots: list[Slot]) -> str:
+    """Formula arguments (on the 校验 sheet) covering ``slots``, one run per row."""
+    rows: dict[tuple[str, int], list[Slot]] = {}
+    for sl in slots:
+        rows.setdefault((sl.sheet, sl.row), []).append(sl)
+    return ",".join(sum_args(group, SHEET_CHECKS) for group in rows.values())
 
 
 def _cells(slots: list[Slot]) -> str:
@@ -608,14 +606,14 @@ def _checks(ws, lay: Layout) -> None:
     """Live balances, and at the top the failing lines in order, each naming its cells (no FILTER: Excel 2010+, WPS)."""
     for letter, width in zip("ABCDEF", (7, 30, 9, 9, 8, 16), strict=True):
         ws.column_dimensions[letter].width = width
-    for letter in "GH":  # the running number of each failing line, and its message naming the cells
+    for letter in "GHI":  # the running number of each failing line, its message, its cells holding text
         ws.column_dimensions[letter].hidden = True
     _title(
         ws,
         "校验（自动计算，不用填写）",
         6,
         f"三张表都平衡时，总体结果显示「全部{OK_TEXT}」。有不平衡的，下面逐条列出工作表和单元格，请到那里核对；"
-        "空白单元格按 0 计算。",
+        "空白单元格按 0 计算；填成文字的数字（如「3件」「１２」）公式不能计入，含有它们的行写「未校验」，单元格列在最下面。",
     )
     bold = Font(name=FONT, size=10, bold=True)
     groups = _balances(lay)
@@ -624,12 +622,18 @@ def _checks(ws, lay: Layout) -> None:
     last = top + sum(len(lines) + 1 for _, lines in groups)
     extra = last + 2  # 填写情况 block below
     typed = f"({len(lay.number_slots())}-SUM(D{extra + 1}:D{extra + len(lay.grids)}))"  # number cells filled in
+    texts = f"SUM(E{extra + 1}:E{extra + len(lay.grids)})"  # number cells holding text: no formula counts them
     failing, running = f"MAX($G${first}:$G${last})", (f"$G${first}:$G${last}", f"$H${first}:$H${last}")
     _put(ws, 3, 1, "总体结果", font=bold, fill=HEADER_FILL)
     status = _put(ws, 3, 2, None, font=Font(name=FONT, size=11, bold=True), align=LEFT, end_col=6)
+    not_counted = (
+        f'"有 "&{texts}&" 个数字单元格填的是文字，公式没有计入（单元格列在本表最下面），含有它们的行{UNCHECKED}"'
+    )
     status.value = (
-        f'=IF({typed}=0,"{NOT_FILLED}：三张表中还没有填写数字",IF({failing}=0,"全部{OK_TEXT}",'
-        f'"有 "&{failing}&" 处{BAD_TEXT}，逐条列在下面，请到所写的工作表和单元格核对"))'
+        f'=IF({typed}=0,"{NOT_FILLED}：三张表中还没有填写数字",IF({failing}=0,'
+        f'IF({texts}=0,"全部{OK_TEXT}","没有发现{BAD_TEXT}，但"&{not_counted}&"；请改成数字"),'
+        f'"有 "&{failing}&" 处{BAD_TEXT}，逐条列在下面，请到所写的工作表和单元格核对"'
+        f'&IF({texts}=0,"","；另"&{not_counted})))'
     )
     for k in range(1, LIST_ROWS + 1):
         row = 3 + k
@@ -659,9 +663,11 @@ def _checks(ws, lay: Layout) -> None:
                 f"={line.left}",
                 f"={line.right}",
                 f"=C{row}-D{row}",
-                f'=IF({typed}=0,"{NOT_FILLED}",IF(E{row}=0,"{OK_TEXT}","{BAD_TEXT}，相差 "&E{row}))',
-                f'=IF(E{row}<>0,MAX($G${top}:G{row - 1})+1,"")',
+                f'=IF({typed}=0,"{NOT_FILLED}",IF(I{row}>0,"{UNCHECKED}：有 "&I{row}&" 格是文字",'
+                f'IF(E{row}=0,"{OK_TEXT}","{BAD_TEXT}，相差 "&E{row})))',
+                f'=IF(AND(E{row}<>0,I{row}=0),MAX($G${top}:G{row - 1})+1,"")',
                 message,
+                f"=COUNTA({line.inputs})-COUNT({line.inputs})",
             )
             for col, formula in enumerate(formulas, start=3):
                 cell = _put(ws, row, col, None, fill=TOTAL_FILL, border=col < 7)
@@ -669,32 +675,51 @@ def _checks(ws, lay: Layout) -> None:
             _fit_height(ws, row, line.item, 30 * 0.95, minimum=18)
     _filled(ws, lay, extra)
     red, green = PatternFill("solid", fgColor="F8CBAD"), PatternFill("solid", fgColor="C6EFCE")
-    ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"$E{first}<>0"], fill=red))
+    ws.conditional_formatting.add(
+        f"F{first}:F{last}", FormulaRule(formula=[f"AND($E{first}<>0,$I{first}=0)"], fill=red)
+    )
     ws.conditional_formatting.add(
         f"F{first}:F{last}", CellIsRule(operator="equal", formula=[f'"{OK_TEXT}"'], fill=green)
     )
     ws.conditional_formatting.add(f"B4:B{3 + LIST_ROWS}", FormulaRule(formula=['$B4<>""'], fill=red))
+    orange = PatternFill("solid", fgColor="F4B183")
+    ws.conditional_formatting.add(f"F{first}:F{last}", FormulaRule(formula=[f"$I{first}>0"], fill=orange))
+    ws.row_dimensions[3].height = 36  # the verdict may take two lines
     ws.freeze_panes = ws.cell(first, 1)
     _print_setup(ws, title_rows=f"{top}:{top}")
 
 
 def _filled(ws, lay: Layout, top: int) -> None:
-    """Per number sheet: how many of its number cells are blank or hold text (a spreadsheet's SUM skips both)."""
+    """Per number sheet: how many of its number cells are blank (counted as 0, as ``check`` does) and how many
+    hold text (no formula counts them; ``check`` reads 「3件」 as 3), and below, each text cell by address."""
     bold = Font(name=FONT, size=10, bold=True)
     _put(ws, top, 1, "填写情况", font=bold, fill=HEADER_FILL, end_col=2)
     _put(ws, top, 3, "数字单元格", font=bold, fill=HEADER_FILL)
-    _put(ws, top, 4, "未填数字", font=bold, fill=HEADER_FILL)
-    _put(ws, top, 5, None, fill=HEADER_FILL, end_col=6)
+    _put(ws, top, 4, "空白", font=bold, fill=HEADER_FILL)
+    _put(ws, top, 5, "文字", font=bold, fill=HEADER_FILL)
+    _put(ws, top, 6, None, fill=HEADER_FILL)
+    row = top + len(lay.grids) + 2
+    _put(ws, row - 1, 1, "填成文字的数字单元格（公式没有计入，请改成数字）", font=bold, fill=HEADER_FILL, end_col=6)
     for j, placed in enumerate(lay.grids.values(), start=1):
         slots = [sl for sl in lay.number_slots() if sl.sheet == placed.sheet]
-        by_row: dict[int, list[Slot]] = {}
-        for sl in slots:
-            by_row.setdefault(sl.row, []).append(sl)
-        args = ",".join(sum_args(group, SHEET_CHECKS) for group in by_row.values())
+        args = _by_row(slots)
         r = top + j
-        _put(ws, r, 1, f"「{placed.sheet}」中未填数字的单元格（空白或文字）", align=LEFT, end_col=2)
+        _put(ws, r, 1, f"「{placed.sheet}」", align=LEFT, end_col=2)
         _put(ws, r, 3, len(slots))
-        cell = _put(ws, r, 4, None, fill=TOTAL_FILL)
-        cell.value = f"={len(slots)}-COUNT({args})"
-        cell = _put(ws, r, 5, None, fill=TOTAL_FILL, end_col=6)
-        cell.value = f'=IF(D{r}=0,"已全部填写","有"&D{r}&"个空白或文字，按0计")'
+        cells = [_put(ws, r, col, None, fill=TOTAL_FILL) for col in (4, 5, 6)]
+        cells[0].value = f"={len(slots)}-COUNTA({args})"
+        cells[1].value = f"=COUNTA({args})-COUNT({args})"
+        cells[2].value = (
+            f'=IF(D{r}+E{r}=0,"已全部填写",IF(D{r}=0,"","空白 "&D{r}&" 个，按 0 计；")'
+            f'&IF(E{r}=0,"","文字 "&E{r}&" 个，未计入"))'
+        )
+        for k in range(0, len(slots), TEXT_CELLS_PER_LINE):
+            chunk = slots[k : k + TEXT_CELLS_PER_LINE]
+            found = "&".join(f'IF(ISTEXT({lay.ref(sl.key, SHEET_CHECKS)}),"{sl.coord} ","")' for sl in chunk)
+            cell = _put(ws, row, 1, None, align=LEFT, end_col=6)
+            cell.value = f'=IF(LEN({found})=0,"","「{placed.sheet}」 "&{found})'
+            row += 1
+
+
+CARRIED_FILL = "FCE4D6"  # prose carried from last year's report: to be rewritten
+TEXT_CELLS_PER_LINE = 40  # formulas stay well under Excel's 8,192 characters

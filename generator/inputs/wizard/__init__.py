@@ -66,7 +66,9 @@ def open_session(args, pt_input=None, pt_output=None, console=None, cwd: Path | 
     draft = _draft_to_continue(session, cwd)
     if draft:
         return _resumed(draft, args, pt_input, pt_output, session.console, prompts=session.prompts)
-    if getattr(args, "answers", None):
+    if getattr(args, "edit", None):
+        _reopen(state, args.edit)
+    elif getattr(args, "answers", None):
         _prefill_from_previous(state, args.answers)
     try:
         session.save()
@@ -126,6 +128,29 @@ def _prefill_from_previous(state: State, path: str) -> None:
     }
 
 
+def _reopen(state: State, path: str) -> None:
+    """``--edit``: this year's saved data file, every answer offered again as it was saved (saved back to it)."""
+    from ..datafile import report_to_dict
+
+    report = load_report(path)
+    data = report_to_dict(report)
+    prose = data.pop("prose", {}) or {}
+    state.base, state.base_source, state.output = data, f"{Path(path).name}（正在修改）", str(path)
+    state.answers.update(_prose_answers(prose))
+    state.answers["prose.mode"] = prose_sections.DIRECT
+
+
+def _prose_answers(prose: dict, prefix: str = "prose") -> dict:
+    """Nested prose of a data file (overview: {intro, active …}) as the wizard's answers (prose.overview.active)."""
+    out = {}
+    for key, value in prose.items():
+        if isinstance(value, dict):
+            out.update(_prose_answers(value, f"{prefix}.{key}"))
+        elif value:
+            out[f"{prefix}.{key}"] = str(value)
+    return out
+
+
 def _new_draft_path(cwd: Path) -> Path:
     path, n = cwd / f"{DRAFT_NAME}.json", 1
     while path.exists():
@@ -172,10 +197,10 @@ def _loop(session: Session) -> Outcome:
             session.enter(FINISH if session.state.editing else names[index + 1])
         except GoBack:
             session.state.part = None
-            if index == 0:
-                session.console.print("[dim]已经是第一部分。[/dim]")
-                session.state.done = []
-            session.enter(names[max(index - 1, 0)])
+            if session.back(names[index - 1] if index else None):
+                session.console.print("[dim]回到上一个问题（原来的答案是默认值）。[/dim]")
+            else:
+                session.console.print("[dim]已经是第一个问题。[/dim]")
         except JumpTo as jump:
             session.state.editing, session.state.part = True, jump.part
             session.enter(jump.section)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from ...checks.contact import contact_problem
-from ...checks.identity import SELF_WORDS, agency_kind, self_words
-from ...checks.structure import DEADLINE
-from ...formats import AMOUNT, COUNT, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
+from ...checks.identity import SELF_WORDS, agency_kind, doubled_name, self_words
+from ...checks.structure import DEADLINE, default_deadline
+from ...formats import AMOUNT, COUNT, DECISIONS_NOTE, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
 from ...numbers import parse_date
 from ...report import AGENCY_FIELDS, Agency
-from .session import Session, default_year, remembered_units
+from .session import Session, default_year, remembered_file, remembered_units
 from .view import active_table, agency_table, appeals_table, balance_line, busy_columns, out_of_balance, requests_table
 
 GATE_ACTIVE = "本年度制发、废止规范性文件或作出许可、处罚、强制决定吗？"
@@ -25,7 +25,7 @@ GATE_APPEALS = "本年度是否发生政府信息公开行政复议或行政诉�
 NEW_UNIT = "new"
 DATE_HINT = "日期请写成 2026-01-20 或 2026年1月20日"
 
-BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一部分；按 Ctrl+C 可保存并退出。"
+BACK_HINT_TEXT = "每答一题都会自动保存。按 Ctrl+B 返回上一个问题；按 Ctrl+C 可保存并退出。"
 
 
 def heading(s: Session, title: str) -> None:
@@ -45,6 +45,12 @@ def basics(s: Session) -> None:
         return
     for unit in units:
         s.console.print(agency_table(unit, AGENCY_FIELDS))
+    if any(u["source"] == REMEMBERED for u in units):
+        s.console.print(
+            f"[dim]上次填写的单位信息保存在 {remembered_file()}；不想保留可运行 nianbao wizard --forget 删除。[/dim]",
+            markup=True,
+            highlight=False,
+        )
     choices = [(f"为「{u['name']}」填报，沿用{u['source']}的单位信息", f"reuse:{u['name']}") for u in units]
     choices += [(f"为「{u['name']}」填报，修改单位信息", f"edit:{u['name']}") for u in units]
     choices.append(("为另一个单位填报（重新填写单位信息）", NEW_UNIT))
@@ -61,14 +67,21 @@ def _known_units(s: Session) -> list[dict]:
     base = (s.state.base or {}).get("agency") or {}
     if base.get("name"):
         return [{**{k: str(v) for k, v in base.items() if k in AGENCY_FIELDS and v}, "source": s.state.base_source}]
-    return [{**unit, "source": "上次填写"} for unit in remembered_units()]
+    return [{**unit, "source": REMEMBERED} for unit in remembered_units()]
+
+
+REMEMBERED = "上次填写"
 
 
 def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
     """Every agency field; defaults come only from the unit of the name typed, never from another unit."""
     before = s.answers.get("agency.name")
     name = s.text(
-        "agency.name", AGENCY_FIELDS["name"] + "（如 英林镇人民政府）", before or unit.get("name", ""), required=True
+        "agency.name",
+        AGENCY_FIELDS["name"] + "（如 英林镇人民政府）",
+        before or unit.get("name", ""),
+        required=True,
+        validate=lambda text: doubled_name(text) or True,
     )
     if before is not None and name != before:  # another unit now: earlier answers were for the one before
         s.set_many({k: None for k in list(s.answers) if k.startswith("agency.") and k != "agency.name"})
@@ -90,14 +103,16 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
         "agency.short_name",
         AGENCY_FIELDS["short_name"],
         short or SELF_WORDS.get(kind, ""),
-        validate=lambda text: _wrong_self_reference(kind, text, name) or True,
+        validate=lambda text: doubled_name(text) or _wrong_self_reference(kind, text, name) or True,
     )
     for key in ("parent", "website", "url", "office", "address", "postcode", "phone", "email"):
         s.text(
             f"agency.{key}",
             AGENCY_FIELDS[key] + "（可不填，直接回车）",
             current(key),
-            validate=lambda text, key=key: contact_problem(key, text) or True,
+            validate=lambda text, key=key: (
+                (key == "parent" and doubled_name(text)) or contact_problem(key, text) or True
+            ),
         )
 
 
@@ -122,6 +137,7 @@ def active(s: Session) -> None:
     report = s.report()
     fmt = report.format
     heading(s, fmt.headings[1])
+    s.console.print(f"[dim]{DECISIONS_NOTE}[/dim]")
     rows = [(b, r) for b in fmt.active_blocks for r in b.rows]
     if report.agency.is_township:
         s.set_many({f"num.active.rules.{c.key}": 0 for c in fmt.active_block_of("rules").columns})
@@ -276,10 +292,11 @@ def fees(s: Session) -> None:
 def publication(s: Session) -> None:
     """The date the report is published; today is offered only while it is within the deadline."""
     heading(s, "发布日期（落款日期）")
-    year, today = s.report().year, date.today()
-    s.console.print(f"[dim]{year}年度报告应在 {_chinese(date(year + 1, *DEADLINE))} 前公布。[/dim]")
+    report, today = s.report(), date.today()
+    year, deadline = report.year, default_deadline(report)
+    s.console.print(f"[dim]{year}年度报告应在 {_chinese(date(year + 1, *deadline))} 前公布。[/dim]")
     default = s.answers.get("publication_date") or ""
-    if not default and (suggested := suggested_date(year, today)):
+    if not default and (suggested := suggested_date(year, today, deadline)):
         default = suggested.isoformat()
     elif not default:
         s.console.print(f"[yellow]今天（{_chinese(today)}）已过公布期限，请填写实际发布日期。[/yellow]")
@@ -293,9 +310,9 @@ def publication(s: Session) -> None:
     s.set_many({"publication_date": str(parse_date(raw))})
 
 
-def suggested_date(year: int, today: date) -> date | None:
+def suggested_date(year: int, today: date, deadline: tuple[int, int] = DEADLINE) -> date | None:
     """Today while it is within the deadline; 1月20日 when the report is written ahead; None once it has passed."""
-    if today > date(year + 1, *DEADLINE):
+    if today > date(year + 1, *deadline):
         return None
     return today if today.year == year + 1 else date(year + 1, 1, 20)
 

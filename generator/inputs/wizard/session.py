@@ -22,16 +22,17 @@ from pathlib import Path
 import questionary
 import questionary.prompts.common as _inquirer
 import questionary.prompts.confirm as _confirm_prompt
-from prompt_toolkit.input.typeahead import clear_typeahead
+from prompt_toolkit.input.typeahead import get_typeahead
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.validation import ValidationError
 from rich.console import Console
 
 from ...cells import read_number, read_text
 from ...errors import InputError
-from ...formats import AMOUNT, COUNT, format_for_year
+from ...formats import AMOUNT, COUNT, amount_unit, format_for_year
 from ...interrupts import Interrupted, redirected
 from ...limits import MAX_DATA_FILE_BYTES, read_limited
-from ...numbers import format_number, parse_date, parse_number
+from ...numbers import Parsed, chinese_number, format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 
@@ -64,7 +65,7 @@ DRAFT_VERSION = 1
 
 
 class GoBack(Exception):
-    """The clerk pressed Ctrl+B: return to the previous section."""
+    """The clerk pressed Ctrl+B: return to the previous question."""
 
 
 class JumpTo(Exception):
@@ -96,6 +97,7 @@ class State:
     base_source: str = ""  # where ``base`` came from, for messages
     editing: bool = False  # a section reopened from the summary screen: go back there when it is done
     part: str | None = None  # with ``editing``: only this prose part of the section (「overview.platform」)
+    history: dict[str, list[str]] = field(default_factory=dict)  # section -> its ``done`` when it was left (Ctrl+B)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -206,8 +208,25 @@ class Session:
     def enter(self, section: str) -> None:
         """Start ``section`` afresh (its questions are asked again, with the earlier answers as defaults)."""
         if self.state.section != section:
+            if self.state.section:
+                self.state.history[self.state.section] = list(self.state.done)
             self.state.section, self.state.done = section, []
             self.save()
+
+    def back(self, previous: str | None) -> bool:
+        """Ctrl+B: ask the last answered question again — in this section, else the last one of ``previous``.
+        False when there is nothing before."""
+        if self.state.done:
+            self.state.done.pop()
+            self.save()
+            return True
+        if previous is None:
+            return False
+        done = self.state.history.get(previous, [])
+        self.enter(previous)
+        self.state.done = done[:-1]
+        self.save()
+        return True
 
     def set_many(self, answers: dict) -> None:
         """Record answers that follow from another one (e.g. zeros after 「否」) without asking."""
@@ -236,7 +255,7 @@ class Session:
             question = build(self.answers.get(qid))
             _bind_keys(question, multiline)
             self.prompts += 1
-            _discard_typeahead(question.application.input)
+            self._dropped(_discard_typeahead(question.application.input))
             try:
                 with redirected(functools.partial(_end_prompt, question.application)):
                     value = question.unsafe_ask()
@@ -252,6 +271,11 @@ class Session:
             self.state.done.append(qid)
         self.save()
         return value
+
+    def _dropped(self, keys: int) -> None:
+        """Say so when keys pressed before a question was shown were dropped (an Enter pressed twice …)."""
+        if keys:
+            self.console.print(f"[dim]（这个问题出现之前多按的 {keys} 个键没有用作回答，请看清问题再答。）[/dim]")
 
     def _interrupted(self) -> None:  # Ctrl+C typed at a prompt
         choices = [("保存草稿并退出（以后可以接着填）", "save"), ("继续填写", "continue"), ("退出并删除草稿", "delete")]
@@ -274,7 +298,7 @@ class Session:
             **self._io,
         )
         self.prompts += 1
-        _discard_typeahead(question.application.input)
+        self._dropped(_discard_typeahead(question.application.input))
         return question.unsafe_ask()
 
     def text(
@@ -295,22 +319,28 @@ class Session:
             return validate(value) if validate else True
 
         def build(previous):
-            start = previous if previous is not None else default
-            hint = "（填好后按 Esc 再按 Enter 完成）\n" if multiline else None
+            start = str((previous if previous is not None else default) or "")
+            if multiline:  # a draft to edit: it stays on the lines
+                hint = "（Enter 换行；写完后按 Ctrl+D，或按 Esc 再按 Enter 完成）\n"
+                return questionary.text(
+                    message, default=start, validate=check, multiline=True, instruction=hint, **self._io
+                )
             if on_enter is not None:
-                start, hint = "", f"（直接回车 = {on_enter}）"
+                start, hint = on_enter, f"（直接回车 = {on_enter}）"
+            else:
+                hint = f"（直接回车 = 「{start}」；输入新内容即替换，按 Tab 键可修改原内容）" if start else ""
             question = questionary.text(
-                message, default=str(start or ""), validate=check, multiline=multiline, instruction=hint, **self._io
+                message, validate=check, instruction=hint or None, validate_while_typing=False, **self._io
             )
-            if on_enter is not None:
-                _enter_fills(question, on_enter)
+            _enter_fills(question, start)
             return question
 
         return self.ask(qid, build, lambda v: isinstance(v, str), multiline).strip()
 
     def number(self, qid: str, message: str, kind: str, default=0, limits: tuple | None = None):
         """One number, stored under ``qid``; Enter alone keeps the default."""
-        [value] = self.numbers(qid, message, [("", kind)], [self.answers.get(qid, default)], limits)
+        default = self.answers.get(qid, default)
+        [value] = self.numbers(qid, message, [("", kind)], [default], limits, [amount_unit(qid)])
         stored = _store_number(value)
         if self.answers.get(qid) != stored:
             self.answers[qid] = stored
@@ -318,33 +348,45 @@ class Session:
         return value
 
     def numbers(
-        self, qid: str, message: str, columns: list[tuple[str, str]], defaults: list, limits: tuple | None = None
+        self,
+        qid: str,
+        message: str,
+        columns: list[tuple[str, str]],
+        defaults: list,
+        limits: tuple | None = None,
+        units: Sequence[str] = (),
     ) -> list:
         """Several numbers typed on one line (a table row: 「3 0 0 0 1 0」), checked against the columns as typed.
 
-        ``columns`` are (label, kind); Enter alone keeps ``defaults``. The line typed is the answer to ``qid``.
+        ``columns`` are (label, kind); ``units`` the amount columns' units (an amount typed in another unit is
+        converted). Enter alone keeps ``defaults``. The line typed is the answer to ``qid``.
         """
-        shown = " ".join(format_number(_num(d, kind), kind) for d, (_, kind) in zip(defaults, columns, strict=True))
+        cols = [(label, kind, units[i] if i < len(units) else "") for i, (label, kind) in enumerate(columns)]
+        shown = " ".join(format_number(_num(d, kind), kind) for d, (_, kind, _) in zip(defaults, cols, strict=True))
 
         def check(raw: str):
             if not raw.strip():
                 return True
-            return _row_problem(raw, columns, limits) or True
+            return _row_problem(raw, cols, limits) or True
 
         def build(previous):
-            count = f"{len(columns)} 个数用空格隔开；" if len(columns) > 1 else ""
+            count = f"{len(cols)} 个数用空格或逗号隔开；" if len(cols) > 1 else ""
             question = questionary.text(
-                message, validate=check, instruction=f"（{count}直接回车 = {shown}）", **self._io
+                message,
+                validate=check,
+                instruction=f"（{count}直接回车 = {shown}）",
+                validate_while_typing=False,  # a late check of the typed text would hide the message of Enter's
+                **self._io,
             )
             _enter_fills(question, shown)
             return question
 
-        if qid in self.state.done and _row_problem(str(self.answers.get(qid, "")), columns, limits):
+        if qid in self.state.done and _row_problem(str(self.answers.get(qid, "")), cols, limits):
             self.state.done.remove(qid)  # a draft edited by hand, or from another version: ask again
         asked_now = qid not in self.state.done
-        raw = self.ask(qid, build, lambda v: isinstance(v, (str, int)) and not _row_problem(str(v), columns, limits))
-        parts = zip(_row_parts(str(raw)), columns, strict=True)
-        parsed = [parse_number(part, kind) for part, (_, kind) in parts]
+        raw = self.ask(qid, build, lambda v: isinstance(v, (str, int)) and not _row_problem(str(v), cols, limits))
+        parts = zip(_row_parts(str(raw), len(cols)), cols, strict=True)
+        parsed = [_read_part(part, kind, unit) for part, (_, kind, unit) in parts]
         notes = "；".join(dict.fromkeys(p.note for p in parsed if p.note))
         if notes and asked_now:
             self.console.print(f"  [dim]（{notes}）[/dim]")
@@ -352,7 +394,8 @@ class Session:
 
     def row(self, qid: str, message: str, cells: list[tuple[str, str, str]], defaults: list) -> list:
         """One table row on one line: ``cells`` are (path, column label, kind); the numbers go to ``num.<path>``."""
-        values = self.numbers(qid, message, [(label, kind) for _, label, kind in cells], defaults)
+        units = [amount_unit(path) for path, _, _ in cells]
+        values = self.numbers(qid, message, [(label, kind) for _, label, kind in cells], defaults, units=units)
         self.set_many({f"num.{path}": _store_number(v) for (path, _, _), v in zip(cells, values, strict=True)})
         return values
 
@@ -403,29 +446,51 @@ class Session:
 
 
 def _enter_fills(question, default: str) -> None:
-    """Enter on an empty line takes ``default`` and shows it as the answer (typing replaces it)."""
+    """The line starts empty: Enter alone takes ``default`` and shows it as the answer, typing replaces it (never
+    appended to it), Tab puts it on the line to edit. A rejected answer is cleared, and the message quotes it."""
     keys = KeyBindings()
 
     @keys.add("enter")
     def _accept(event):
         buffer = event.current_buffer
-        if not buffer.text.strip():
+        if not buffer.text.strip() and default:
             buffer.text = default
-        buffer.validate_and_handle()
+        typed = buffer.text
+        if buffer.validate(set_cursor=False):
+            buffer.validate_and_handle()
+            return
+        error = buffer.validation_error
+        buffer.reset()
+        reason = error.message if error else "无法接受"
+        buffer.validation_error = ValidationError(message=f"「{typed.strip()}」：{reason}（已清空，请重新输入）")
+
+    @keys.add("tab")
+    def _edit(event):
+        buffer = event.current_buffer
+        if not buffer.text and default:
+            buffer.text = default
+            buffer.cursor_position = len(default)
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, keys])
 
 
 def _bind_keys(question, multiline: bool) -> None:
-    """Ctrl+B goes back a section; Esc+Enter (which finishes a multi-line answer) does nothing elsewhere."""
+    """Ctrl+B goes back one question; Ctrl+D finishes a multi-line answer; Esc+Enter (which finishes a multi-line answer) does nothing elsewhere."""
     keys = KeyBindings()
 
     @keys.add("c-b")
     def _back(event):
         event.app.exit(exception=GoBack())
 
-    if not multiline:
+    if multiline:
+
+        @keys.add("c-d")
+        def _finish(event):
+            """A simpler finish than Esc, Enter: Ctrl+D ends a multi-line answer."""
+            event.current_buffer.validate_and_handle()
+
+    else:
 
         @keys.add("escape", "enter")
         def _ignore(event):
@@ -435,45 +500,70 @@ def _bind_keys(question, multiline: bool) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
 
 
-def _discard_typeahead(pt_input) -> None:
-    """Forget keys pressed before this question was shown: they were meant for the one before.
+def _discard_typeahead(pt_input) -> int:
+    """Forget keys pressed before this question was shown (they were meant for the one before); how many.
 
     Only on a terminal: scripted input (a pipe) is the answers in order and is never dropped.
     """
     try:
         fd = pt_input.fileno()
     except (AttributeError, NotImplementedError, OSError, ValueError):
-        return
+        return 0
     if not isinstance(fd, int) or not os.isatty(fd):
-        return
-    clear_typeahead(pt_input)  # read by the last question but not used by it
+        return 0
+    dropped = len(get_typeahead(pt_input))  # read by the last question but not used by it
     if sys.platform == "win32":
         import msvcrt
 
         while msvcrt.kbhit():  # not read yet
             msvcrt.getwch()
+            dropped += 1
     else:
-        import termios
+        import select
 
-        termios.tcflush(fd, termios.TCIFLUSH)
+        while select.select([fd], [], [], 0)[0]:  # not read yet
+            chunk = os.read(fd, 1024)
+            if not chunk:
+                break
+            dropped += len(chunk)
+    return dropped
 
 
 SELECT_HINT = "（用 ↑↓ 选择，Enter 确认）"
-ROW_SEPARATORS = re.compile(r"[\s，、;；/]+")  # not ",": 「1,234」 is one number (with a thousands separator)
+ROW_SEPARATORS = re.compile(r"[\s，、;；/]+")  # "," only when the count says so: 「1,234」 is one number
 
 
-def _row_parts(raw: str) -> list[str]:
-    return [p for p in ROW_SEPARATORS.split(raw.strip()) if p]
+def _row_parts(raw: str, count: int = 0) -> list[str]:
+    """The numbers of a typed row: split at spaces, 「，」「、」「;」「/」; at ASCII commas too when only that gives
+    ``count`` numbers (「5,2,0,0,1,0」), so 「1,234」 stays one number where one is asked."""
+    parts = [p for p in ROW_SEPARATORS.split(raw.strip()) if p]
+    if count and len(parts) != count:
+        by_comma = [p for p in re.split(r"[\s，、;；/,]+", raw.strip()) if p]
+        if len(by_comma) == count:
+            return by_comma
+    return parts
 
 
-def _row_problem(raw: str, columns: list[tuple[str, str]], limits: tuple | None = None) -> str:
+def _read_part(part: str, kind: str, unit: str) -> Parsed:
+    """One typed number of a row, read as the data file reads it (units converted); Chinese numerals with a note."""
+    value = chinese_number(part)
+    cell = read_number(part if value is None else str(value), kind, "", "", unit=unit)
+    if cell.value is None:
+        return Parsed(None, cell.note)
+    note = cell.finding.message.removesuffix("，请核对。") if cell.finding else ""
+    if value is not None:
+        note = "；".join(filter(None, [f"「{part}」已按 {value} 读取", note]))
+    return Parsed(cell.value, note)
+
+
+def _row_problem(raw: str, columns: list[tuple[str, str, str]], limits: tuple | None = None) -> str:
     """Why a typed row cannot be taken ("" when it can): how many numbers, and each one's kind and range."""
-    parts = _row_parts(raw)
+    parts = _row_parts(raw, len(columns))
     if len(parts) != len(columns):
-        labels = " ".join(label for label, _ in columns)
-        return f"这一行要填 {len(columns)} 个数（{labels}），用空格隔开；现在是 {len(parts)} 个"
-    for i, (part, (label, kind)) in enumerate(zip(parts, columns, strict=True), start=1):
-        parsed = parse_number(part, kind)
+        labels = " ".join(label for label, _, _ in columns)
+        return f"这一行要填 {len(columns)} 个数（{labels}），用空格或逗号隔开；现在是 {len(parts)} 个"
+    for i, (part, (label, kind, unit)) in enumerate(zip(parts, columns, strict=True), start=1):
+        parsed = _read_part(part, kind, unit)
         where = f"第 {i} 个数（{label}）：" if len(columns) > 1 else ""
         if parsed.value is None:
             return where + parsed.note
@@ -502,10 +592,24 @@ def config_dir() -> Path:
     return Path(root) / "nianbao"
 
 
+def remembered_file() -> Path:
+    """Where the units' details are remembered between runs (shown to the clerk; ``wizard --forget`` deletes it)."""
+    return config_dir() / "agency.json"
+
+
+def forget_units() -> bool:
+    """Delete the remembered units' details; False when there were none."""
+    try:
+        remembered_file().unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def remembered_units() -> list[dict]:
     """Agency details remembered per unit (keyed by name), the unit used last first."""
     try:
-        data = json.loads((config_dir() / "agency.json").read_text(encoding="utf-8"))
+        data = json.loads(remembered_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     if not isinstance(data, dict):
@@ -532,7 +636,7 @@ def remember_agency(report: Report) -> None:
     order = [agency["name"]] + [n for n in units if n != agency["name"]]
     data = {"units": {n: units[n] for n in order}, "order": order}
     with contextlib.suppress(OSError):  # remembering is a convenience; never fail the wizard over it
-        write_atomic(config_dir() / "agency.json", json.dumps(data, ensure_ascii=False, indent=1), force=True)
+        write_atomic(remembered_file(), json.dumps(data, ensure_ascii=False, indent=1), force=True)
 
 
 def _end_prompt(application, signal: Interrupted) -> bool:
