@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ...formats import HEADINGS
+from .furniture import is_page_number
 from .items import compact, is_numeric, keyform
 from .tables import SHORT, is_label, is_label_start, label_regex
 
@@ -75,6 +76,8 @@ def _pipes(line: Line) -> list[Line]:
         return [line]
     if set(text.strip()) <= set("|:- "):
         return [(where, "")]  # a rule line, or a row end 「||」 of one-cell-per-line pipes: a row break
+    if is_page_number("".join(text.split("|"))):
+        return [(where, "")]  # a page footer a converter put inside the table: 「| - | 3 - |」
     cells = text.strip().split("|")
     if text.strip().startswith("|"):
         cells = cells[1:]

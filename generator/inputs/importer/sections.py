@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...formats import FORMATS, HEADINGS, REVIEW
+from .furniture import is_page_number, without_page_number
 from .items import Item, compact, keyform
 from .tables import is_label, is_label_start
 
@@ -27,7 +28,6 @@ SECTION_WORDS = (
 )
 TITLE_WORDS = re.compile(r"报告$")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-PAGE_NUMBER = re.compile(r"^[—－-]*\d+[—－-]*$|^第\d+页(共\d+页)?$")
 SIGNATURE = re.compile(r"(政府|办事处|委员会|办公室|局|厅|镇|乡|街道)$")
 
 
@@ -151,8 +151,8 @@ def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
     first_heading = found[0].index if found else len(items)
     parts: list[str] = []
     for index, item in enumerate(items[: min(first_heading, 6)]):
-        text = compact(item.text)
-        if not text:
+        text = compact(without_page_number(item.text))
+        if not text or is_page_number(text):
             continue
         if len(text) > 60:
             break
@@ -178,7 +178,7 @@ def opening_items(items: list[Item], structure: Structure) -> list[Item]:
 def split_signature(paragraphs: list[Item]) -> tuple[list[Item], str, tuple[int, int, int] | None]:
     """Separate the 落款 (agency line and date) from the end of section 六."""
     body = list(paragraphs)
-    while body and PAGE_NUMBER.match(compact(body[-1].text)):
+    while body and is_page_number(body[-1].text):
         body.pop()
     date: tuple[int, int, int] | None = None
     signer = None

@@ -19,6 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from .. import InputError
+from .furniture import drop_furniture
 from .items import Item, Source, clean
 from .page import split_header
 from .rows import Line, split_lines
@@ -43,9 +44,31 @@ def read_text_file(path: Path) -> str:
 
 
 def items_from_text(text: str) -> Source:
-    lines = [(f"第{number}行", clean(raw)) for number, raw in enumerate(text.splitlines(), start=1)]
+    numbered = [(f"第{number}行", clean(raw)) for number, raw in enumerate(text.splitlines(), start=1)]
+    lines = _without_furniture(numbered)
     lines, title, published = split_header(lines)
     return Source(items_from_lines(split_lines(lines)), exact_cells=False, title=title, published=published)
+
+
+def _without_furniture(lines: list[Line]) -> list[Line]:
+    """Page numbers and running headers dropped; pages are separated by form feeds (pdftotext), if at all."""
+    pages: list[list[Line]] = [[]]
+    for where, text in lines:
+        *ends, last = text.split("\f")
+        for end in ends:
+            pages[-1].append((where, end))
+            pages.append([])
+        pages[-1].append((where, last))
+    kept = drop_furniture([[text for _, text in page] for page in pages])
+    out: list[Line] = []
+    for page, texts in zip(pages, kept, strict=True):
+        left = iter(texts)
+        wanted = next(left, None)
+        for where, text in page:
+            if text == wanted:
+                out.append((where, text))
+                wanted = next(left, None)
+    return out
 
 
 def items_from_lines(lines: list[Line]) -> list[Item]:
