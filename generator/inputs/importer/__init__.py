@@ -125,7 +125,7 @@ def build_report(source: Source, name: str) -> Report:
         declared_format=fmt_key if any(t.votes for t in tables.values()) else None,
     )
     report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
-    _place(report, tables, source.exact_cells, _pictures(items, structure), findings)
+    _place(report, tables, source, _pictures(items, structure), findings)
     _structure_findings(items, structure, opening, findings)
     _read_prose(report, items, structure, findings)
     report.publication_date = source.published or report.publication_date
@@ -198,9 +198,9 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
 
 
 def _place(
-    report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item], findings: list[Finding]
+    report: ReportBuilder, tables: dict[str, TableRead], source: Source, pictures: dict[str, Item], findings: list[Finding]
 ) -> None:
-    placer = Placer(report, exact, findings)
+    placer = Placer(report, source.exact_cells, findings, pipes=source.pipes)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
         other = placer.place_table(read, heading)

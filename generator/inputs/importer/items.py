@@ -35,6 +35,7 @@ class Source:
     exact_cells: bool  # True: every cell is one real cell (Word, HTML); False: extracted text
     title: str = ""  # the page's own title (web page metadata, 「标题:」 line), when the source has one
     published: date | None = None  # the portal's 发布时间, when the source shows it
+    pipes: bool = False  # markdown pipe tables (converter output): a label line and a row of numbers are apart
 
 
 def clean(text: str) -> str:

@@ -54,6 +54,10 @@ def request_rules(fmt: Format) -> list[digits.Equation]:
     return rules
 
 
+def prefix_table(paths: list[str]) -> str:
+    return paths[0].split(".", 1)[0]
+
+
 def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
     """The ``n`` value cells of a row, or None. Edge blanks beyond ``n`` cells are layout noise."""
     if len(values) == n:
@@ -75,11 +79,12 @@ def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
 class Placer:
     """Places rows into one report and collects the findings, one table (section) at a time."""
 
-    def __init__(self, report: ReportBuilder, exact: bool, findings: list[Finding]):
-        self.report, self.exact, self.findings = report, exact, findings
+    def __init__(self, report: ReportBuilder, exact: bool, findings: list[Finding], pipes: bool = False):
+        self.report, self.exact, self.findings, self.pipes = report, exact, findings, pipes
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []
         self.pending: list[tuple[RowRead, digits.Pending]] = []
+        self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
 
     @property
     def fmt(self) -> Format:
@@ -114,6 +119,7 @@ class Placer:
                 )
             )
         self.flush_spaces(section)
+        self.flush_merged(section)
         return other
 
     def place_row(self, row: RowRead, paths: list[str]) -> None:
@@ -132,10 +138,16 @@ class Placer:
             )
             return
         self.seen.add(prefix)
+        if self.detached(row, paths):
+            return
         self.label_notes(row, paths, where)
         cells, status = fit(row.values, len(paths))
         shown = " ".join(v.text.strip() or "（空白）" for v in row.values) or "（无）"
         texts = [v.text for v in row.values if not is_blank(v.text)]
+        tokens = [token for text in texts for token in text.split()]
+        if not self.exact and len(tokens) > len(texts) and all(is_numeric(t) for t in tokens):
+            # A converter put two cells into one (「1 0」): never one number; the spaces separate cells.
+            cells, status = (self.spaced(row, tokens, where), "") if len(tokens) == len(paths) else (None, "missing")
         if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
             found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])
             self.pending.append(
@@ -150,7 +162,7 @@ class Placer:
                     "I-2",
                     ERROR,
                     f"{self.section_of(paths[0])}（{where}）",
-                    f"「{row.name}」一行找到 {len(texts)} 个数（{shown}），表格应有 {len(paths)} 列，"
+                    f"「{row.name}」一行看到的是（{shown}）：{self.counted(texts, tokens)}，表格应有 {len(paths)} 列，"
                     "无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
                     path=prefix,
                     operands={"原文": shown, "应有列数": len(paths)},
@@ -173,6 +185,44 @@ class Placer:
             self.store(path, item)
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
+
+    def detached(self, row: RowRead, paths: list[str]) -> bool:
+        """A row label on a line of its own whose numbers are a table row of their own (converter output):
+        nothing shows whether they belong to the label above or below, so the row is not read."""
+        label = row.label
+        if not self.pipes or prefix_table(paths) == "appeals" or label is None or label.row is not None or row.positional:
+            return False
+        if not any(v.row is not None and not is_blank(v.text) for v in row.values):
+            return False
+        shown = " ".join(v.text.strip() for v in row.values if not is_blank(v.text))
+        self.findings.append(
+            Finding(
+                "I-2",
+                ERROR,
+                f"{self.section_of(paths[0])}（{label.where}）",
+                f"行标签「{snippet(label.text, 30)}」单独占一行，其后的数（{shown}）是另一行（{row.values[0].where}）；"
+                "转换出的文字看不出这些数属于它上面还是下面的行标签，这一行的数据未读取。请对照原报告核对。",
+                path=paths[0].rsplit(".", 1)[0],
+                operands={"行标签": label.text, "数": shown},
+            )
+        )
+        return True
+
+    def spaced(self, row: RowRead, tokens: list[str], where: str) -> list[Item]:
+        """The cells of a row whose numbers stand in fewer cells, separated by spaces: one number per column."""
+        first = row.values[0] if row.values else row.label
+        assert first is not None
+        self.merged.append((where, row.name))
+        return [Item(token, first.where, cell=True, row=first.row) for token in tokens]
+
+    @staticmethod
+    def counted(texts: list[str], tokens: list[str]) -> str:
+        """What a row showed, in words: 「4 个单元格共 7 个数」, 「3 个数」, 「没有数」."""
+        if not texts:
+            return "没有数"
+        if len(tokens) != len(texts):
+            return f"{len(texts)} 个单元格共 {len(tokens)} 段文字"
+        return f"{len(texts)} 个数"
 
     def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:
         """A row read under another version's label, or placed by its position (blank label)."""
@@ -351,6 +401,22 @@ class Placer:
             )
         )
         self.spaces = []
+
+    def flush_merged(self, section: str) -> None:
+        if not self.merged:
+            return
+        where, name = self.merged[0]
+        self.findings.append(
+            Finding(
+                "I-3",
+                WARNING,
+                section,
+                f"{len(self.merged)} 行的单元格被合并在一起，数字之间只有空格（如{where}「{name}」）。"
+                "每行的数字个数正好等于列数，已按空格逐列读取，请对照原报告核对。",
+                operands={"行": [n for _, n in self.merged]},
+            )
+        )
+        self.merged = []
 
     def stray(self, run: Run, section: str) -> None:
         if not any(is_numeric(v.text) for v in run.values):

@@ -15,6 +15,7 @@ A saved portal page's metadata and breadcrumb are taken off first (see ``page``)
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .rows import Line, split_lines
 IMAGE = "\x01[图片]"  # a line standing for a picture (from PDF and Word readers)
 DOUBLE_SPACED = 0.6  # share of lines followed by exactly one empty line in double-spaced text
 MIN_LINES = 10
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")  # 「| --- | --- |」
 
 
 def read_text_file(path: Path) -> str:
@@ -47,7 +49,9 @@ def items_from_text(text: str) -> Source:
     numbered = [(f"第{number}行", clean(raw)) for number, raw in enumerate(text.splitlines(), start=1)]
     lines = _without_furniture(numbered)
     lines, title, published = split_header(lines)
-    return Source(items_from_lines(split_lines(lines)), exact_cells=False, title=title, published=published)
+    pipes = any(PIPE_RULE.match(text) for _, text in lines)
+    items = items_from_lines(split_lines(lines))
+    return Source(items, exact_cells=False, title=title, published=published, pipes=pipes)
 
 
 def _without_furniture(lines: list[Line]) -> list[Line]:
