@@ -25,6 +25,7 @@ SPACES_ONLY = "已去掉首尾空格"
 UNIT = re.compile(r"\s*(万元|元)\s*$")
 UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
 SHOWN_CUTS = 3
+SPACED_DIGITS = re.compile(r"\d\s+\d")  # 「1 0」: two cells a converter merged, never the number 10
 
 
 def is_total(path: str) -> bool:
@@ -287,6 +288,21 @@ class Placer:
             return
         if kind == AMOUNT and (converted := self.convert_unit(path, item, where)) is not None:
             target[path] = converted
+            return
+        if not self.exact and SPACED_DIGITS.search(item.text):
+            self.report.unread[path] = item.text.strip()
+            target[path] = None
+            self.findings.append(
+                Finding(
+                    "I-2",
+                    ERROR,
+                    where,
+                    f"单元格中是用空格隔开的几个数（「{item.text.strip()}」），可能是转换时把相邻的单元格合在了一起，"
+                    "无法确定这一格的数，未读取。请对照原报告核对。",
+                    path=path,
+                    operands={"原文": item.text},
+                )
+            )
             return
         cell = read_number(item.text, kind, where, path, source="原文")
         target[path] = cell.value

@@ -217,12 +217,20 @@ def runs(table: str, items: list[Item]) -> list[Run]:
         elif len(keyform(item.text)) > SHORT and not is_numeric(item.text):
             current = Run(item, [])  # unknown text: ends the previous run
             out.append(current)
+        elif _outside_row(current, item):
+            continue  # a stray character beside a row (a rotated header 「理」 「予公开」): not one of its cells
         elif current is None or _new_row(current, item):
             current = Run(None, [], [item])
             out.append(current)
         else:
             current.values.append(item)
     return out
+
+
+def _outside_row(run: Run | None, item: Item) -> bool:
+    """Text that is no number on a line of its own, after a run that is a table row of the source."""
+    anchor = run.label if run else None
+    return anchor is not None and anchor.row is not None and item.row is None and not is_numeric(item.text) and not is_blank(item.text)
 
 
 def _new_row(run: Run, item: Item) -> bool:
