@@ -1,0 +1,50 @@
+"""Converter output as a layout: what pymupdf4llm, markitdown, pdftotext and pdfplumber make of a report.
+
+One hand-made fixture per phenomenon (tests/fixtures/import/converter-*.txt). Every number read is the
+printed one; what the text cannot prove is not read and has a finding; page furniture is never a cell.
+"""
+from __future__ import annotations
+
+from test_importer_layouts import APPEALS, ARITHMETIC, load, read, requests_2021, rules
+
+from generator.findings import ERROR
+
+
+def test_markdown_cells_merged_by_the_converter_are_read_by_spaces_never_as_one_number():
+    report = load("converter-markdown-merged-cells.txt")
+    expected = requests_2021()
+    unable_2 = {p for p in expected if p.startswith("requests.unable_2.")}
+    assert read(report, set(expected) - unable_2) == {p: v for p, v in expected.items() if p not in unable_2}
+    assert read(report, APPEALS) == APPEALS  # 「| | 1 0 | 0 1 | 2 | …」: 15 numbers in 10 cells
+    merged = [f for f in report.read_findings if f.rule == "I-3" and "合并" in f.message]
+    assert merged and "按空格逐列读取" in merged[0].message
+
+
+def test_markdown_label_line_apart_from_its_numbers_is_not_placed_by_position():
+    """markitdown puts a wrapped label on its own line, its numbers in a table row above or below it."""
+    report = load("converter-markdown-merged-cells.txt")
+    assert all(report.number(f"requests.unable_2.{c}") is None for c in ("natural", "total"))
+    [finding] = [f for f in report.read_findings if f.path == "requests.unable_2"]
+    assert finding.severity == ERROR and "单独占一行" in finding.message and "3 0 0 0 0 0 3" in finding.message
+
+
+def test_page_numbers_and_rotated_header_characters_are_never_cells():
+    report = load("converter-markdown-merged-cells.txt")
+    text = " ".join(f.message for f in report.read_findings)
+    assert "— 6 —" not in text and "3 -" not in text and "「予公开」" not in text and "「、」" not in text
+    assert not [f for f in report.read_findings if f.rule == "I-4"]
+    assert report.prose["problems"] == "依申请公开答复规范性有待提高。"
+    assert not rules(report, *ARITHMETIC, severity=ERROR)
+
+
+def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    path = tmp_path / "merged.txt"
+    path.write_text(text.replace("| （七）总计 | 30 0 | 0 0 | 2 0 | 32 |", "| （七）总计 | 30 0 | 0 0 | 2 0 | 3 2 | 32 |"),
+                    encoding="utf-8")
+    from generator.inputs.importer import import_report
+
+    report = import_report(path)
+    assert all(report.number(f"requests.total_processed.{c}") is None for c in ("natural", "total"))
+    [finding] = [f for f in report.read_findings if f.path == "requests.total_processed"]
+    assert finding.rule == "I-2" and "5 个单元格共 10 段文字" in finding.message
