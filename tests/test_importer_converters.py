@@ -47,4 +47,4 @@ def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
     report = import_report(path)
     assert all(report.number(f"requests.total_processed.{c}") is None for c in ("natural", "total"))
     [finding] = [f for f in report.read_findings if f.path == "requests.total_processed"]
-    assert finding.rule == "I-2" and "5 个单元格共 10 段文字" in finding.message
+    assert finding.rule == "I-2" and "5 个单元格中共 9 个数" in finding.message

@@ -222,7 +222,8 @@ class Placer:
         if not texts:
             return "没有数"
         if len(tokens) != len(texts):
-            return f"{len(texts)} 个单元格共 {len(tokens)} 段文字"
+            unit = "个数" if all(is_numeric(t) for t in tokens) else "段文字"
+            return f"{len(texts)} 个单元格中共 {len(tokens)} {unit}"
         return f"{len(texts)} 个数"
 
     def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:
