@@ -41,6 +41,7 @@ from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
+from .agency import clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
 from .prose import (
@@ -129,7 +130,11 @@ def build_report(source: Source, name: str) -> Report:
     _structure_findings(items, structure, opening, findings)
     _read_prose(report, items, structure, findings)
     report.publication_date = source.published or report.publication_date
-    agency_name = full_name(agency_name, whole) or report.agency.name or name_in_text(opening) or name_in_text(whole)
+    signer, opening_name = clean_name(report.agency.name), clean_name(name_in_text(opening))
+    titled = full_name(clean_name(agency_name), whole)
+    agency_name = titled or signer or opening_name or clean_name(name_in_text(whole))
+    if disagree := disagreement(titled, opening_name, signer):
+        findings.append(disagree)
     report.agency = agency_from(agency_name, opening, whole)
     if not agency_name:
         findings.append(
