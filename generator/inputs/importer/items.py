@@ -18,6 +18,7 @@ from ...numbers import parse_number
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")  # 「## 五、存在的主要问题及改进情况」
 
 
 @dataclass
@@ -39,8 +40,8 @@ class Source:
 
 
 def clean(text: str) -> str:
-    """Remove conversion noise: Word bookmarks and Markdown bold markers."""
-    return MARKDOWN_BOLD.sub(r"\1", BOOKMARK.sub("", text))
+    """Remove conversion noise: Word bookmarks, Markdown heading and bold markers."""
+    return MARKDOWN_HEADING.sub("", MARKDOWN_BOLD.sub(r"\1", BOOKMARK.sub("", text)))
 
 
 def keyform(text: str) -> str:

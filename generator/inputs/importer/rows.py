@@ -36,6 +36,7 @@ LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
 ZONE_START = ("第二十条第", "勾稽关系")
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
+NOISE = re.compile(r"\s*[A-Za-z|!'`·•*#>_~]{1,2}\s*")  # a stray character before a heading (「l六、…」, OCR)
 NUMERAL_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]")
 
 
@@ -100,7 +101,8 @@ def _headings(line: Line) -> list[Line]:
             continue  # inside a sentence
         rest = text[match.end() :]
         end = len(text) if ANNOTATION.match(rest) and not is_label(rest) else match.end()
-        parts += [text[pos : match.start()], text[match.start() : end]]
+        before = text[pos : match.start()]
+        parts += ["" if NOISE.fullmatch(before) else before, text[match.start() : end]]
         pos = end
     if not parts:
         return [line]

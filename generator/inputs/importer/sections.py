@@ -85,8 +85,17 @@ def candidates(items: list[Item]) -> list[Candidate]:
             continue
         if match["num"].isdigit() and not any(h.split("、")[1][:4] in title for h in HEADINGS):
             continue
-        out.append(Candidate(index, numeral(match["num"]), text, item))
+        number = numeral(match["num"])
+        if _inside_table(items, index) and not (0 < number <= 6 and any(w in title for w in SECTION_WORDS[number - 1])):
+            continue  # 「三、本法提供」: a rotated header run into a row label, between the table's rows
+        out.append(Candidate(index, number, text, item))
     return out
+
+
+def _inside_table(items: list[Item], index: int) -> bool:
+    """Whether the next text after ``index`` is an official row label of a table (its heading is no section)."""
+    following = next((item.text for item in items[index + 1 : index + 4] if item.text.strip()), "")
+    return is_label(following)
 
 
 def find_anchors(items: list[Item]) -> dict[str, int]:
@@ -139,11 +148,26 @@ def _local_sections(structure: Structure) -> list[int]:
     ends = [i for i in structure.headings[4:] if i is not None]
     first, last = min(starts), min(ends, default=None)
     chosen = set(structure.headings)
+    numbers = {c.index: c.number for c in structure.candidates}
     return [
         c.index
         for c in structure.candidates
-        if c.index > first and (last is None or c.index < last) and c.index not in chosen and c.text[0] in NUMERALS
+        if c.index > first
+        and (last is None or c.index < last)
+        and c.index not in chosen
+        and c.text[0] in NUMERALS
+        and c.number > _number_before(structure, numbers, c.index)
     ]
+
+
+def _number_before(structure: Structure, numbers: dict[int, int], index: int) -> int:
+    """The number of the last official heading before ``index``: a local section numbers on from it, so
+    「三、本法提供」 inside section 三 (a rotated header run into a row label) is no section."""
+    before = [(i, k) for k, i in enumerate(structure.headings) if i is not None and i < index]
+    if not before:
+        return 0
+    i, k = max(before)
+    return numbers.get(i, k + 1)
 
 
 def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
