@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
-from ...formats import FORMATS, HEADINGS, format_for_year
+from ...formats import FORMATS, HEADINGS, TOWNSHIP_LEVELS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
 from .agency import clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
@@ -136,6 +136,7 @@ def build_report(source: Source, name: str) -> Report:
     if disagree := disagreement(titled, opening_name, signer):
         findings.append(disagree)
     report.agency = agency_from(agency_name, opening, whole)
+    findings[:] = [_level_row(f, report.agency.level) for f in findings]
     if not agency_name:
         findings.append(
             Finding(
@@ -216,6 +217,21 @@ def _place(
         if not (other and not any(s.startswith(key) for s in placer.seen)):
             placer.missing_rows(key, heading, pictures.get(key))
     placer.mark_unread()
+
+
+def _level_row(finding: Finding, level: str) -> Finding:
+    """A missing 规章 row in a township's table is a reminder: a township makes no 规章, the row can only be 0.
+    It stays unread (the report does not print it), but it is no error of the report's numbers."""
+    if finding.rule != "I-1" or finding.path != "active.rules" or level not in TOWNSHIP_LEVELS:
+        return finding
+    return Finding(
+        "I-1",
+        WARNING,
+        finding.where,
+        "表格中没有「规章」一行。乡镇、街道不制定规章，这一行只能是 0，请在表格中补上这一行并填 0；"
+        "导入时这一行未读取。",
+        path=finding.path,
+    )
 
 
 def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, findings: list[Finding]) -> None:
