@@ -55,6 +55,19 @@ def request_rules(fmt: Format) -> list[digits.Equation]:
     return rules
 
 
+def sub_rows(texts: list[str], n: int) -> list[tuple[str, list[str]]]:
+    """A row's cells as sub-rows 「行政检查 2 0 6 行政确认 1 0 5」: each a name and ``n`` numbers; else []."""
+    parts: list[tuple[str, list[str]]] = []
+    for text in texts:
+        if not is_numeric(text):
+            parts.append((text.strip(), []))
+        elif parts:
+            parts[-1][1].append(text.strip())
+        else:
+            return []
+    return parts if parts and all(len(numbers) == n for _, numbers in parts) else []
+
+
 def prefix_table(paths: list[str]) -> str:
     return paths[0].split(".", 1)[0]
 
@@ -157,6 +170,9 @@ class Placer:
             for path in paths:
                 self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
             return
+        if cells is None and (parts := sub_rows(texts, len(paths))):
+            self.sub_rows(row, paths, parts, where)
+            return
         if cells is None:
             self.findings.append(
                 Finding(
@@ -186,6 +202,23 @@ class Placer:
             self.store(path, item)
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
+
+    def sub_rows(self, row: RowRead, paths: list[str], parts: list[tuple[str, list[str]]], where: str) -> None:
+        """「其他对外管理服务事项」 printed as sub-rows (「行政检查」「行政确认」): the official row is not their sum
+        by definition, so nothing is added up and the row is not read."""
+        names = "、".join(f"「{name}」" for name, _ in parts)
+        shown = "；".join(f"{name} {' '.join(numbers)}" for name, numbers in parts)
+        self.findings.append(
+            Finding(
+                "I-2",
+                ERROR,
+                f"{self.section_of(paths[0])}（{where}）",
+                f"「{row.name}」分成了{names} {len(parts)} 行（{shown}）。规范表格只有「{row.name}」一行，"
+                "细分的几行不一定包括这一行的全部内容，不能相加代替，这一行的数据未读取。请按规范表格填写这一行的合计。",
+                path=paths[0].rsplit(".", 1)[0],
+                operands={"细分行": {name: numbers for name, numbers in parts}},
+            )
+        )
 
     def detached(self, row: RowRead, paths: list[str]) -> bool:
         """A row label on a line of its own whose numbers are a table row of their own (converter output):
@@ -221,9 +254,10 @@ class Placer:
         """What a row showed, in words: 「4 个单元格共 7 个数」, 「3 个数」, 「没有数」."""
         if not texts:
             return "没有数"
+        if not all(is_numeric(t) for t in tokens):
+            return f"{len(texts)} 个单元格"
         if len(tokens) != len(texts):
-            unit = "个数" if all(is_numeric(t) for t in tokens) else "段文字"
-            return f"{len(texts)} 个单元格中共 {len(tokens)} {unit}"
+            return f"{len(texts)} 个单元格中共 {len(tokens)} 个数"
         return f"{len(texts)} 个数"
 
     def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:

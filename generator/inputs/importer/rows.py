@@ -24,7 +24,7 @@ import re
 from ...formats import HEADINGS
 from .furniture import is_page_number
 from .items import compact, is_numeric, keyform
-from .tables import SHORT, is_label, is_label_start, label_regex
+from .tables import CAPTION, SHORT, is_label, is_label_start, label_regex
 
 Line = tuple[str, str]  # (where, text)
 
@@ -34,7 +34,7 @@ LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 # What may stand right before a heading inside a line: not a word of a sentence (「详见二、…」), but the end of
 # one, or the last cell of the table before (a number, 「元」).
 AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
-ZONE_START = ("第二十条第", "勾稽关系")
+ZONE_START = ("勾稽关系",)  # and a section 二 caption (``is_caption``)
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
 NOISE = re.compile(r"\s*[A-Za-z|!'`·•*#>_~]{1,2}\s*")  # a stray character before a heading (「l六、…」, OCR)
 NUMERAL_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]")
@@ -112,7 +112,9 @@ def _headings(line: Line) -> list[Line]:
 
 def table_zone(texts: list[str]) -> tuple[int, int]:
     """Indices [start, end) of the lines that hold the tables of 二, 三 and 四."""
-    start = next((i for i, text in enumerate(texts) if any(mark in keyform(text) for mark in ZONE_START)), None)
+    start = next(
+        (i for i, t in enumerate(texts) if any(m in keyform(t) for m in ZONE_START) or CAPTION.search(keyform(t))), None
+    )
     if start is None:
         return 0, 0
     for index in range(start + 1, len(texts)):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ...formats import FORMATS, HEADINGS, REVIEW
 from .furniture import is_page_number, without_page_number
 from .items import Item, compact, keyform
-from .tables import is_label, is_label_start
+from .tables import is_caption, is_label, is_label_start
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")
@@ -103,7 +103,7 @@ def find_anchors(items: list[Item]) -> dict[str, int]:
     anchors: dict[str, int] = {}
     for index, item in enumerate(items):
         key = keyform(item.text)
-        if "active" not in anchors and key.startswith("第二十条第"):
+        if "active" not in anchors and is_caption(key):
             anchors["active"] = index
         elif "requests" not in anchors and ("勾稽关系" in key or key == new_row):
             anchors["requests"] = index

@@ -147,6 +147,12 @@ def label_regex() -> re.Pattern:
 
 
 ANNOTATION = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+CAPTION = re.compile(r"^第二十条第?[一二三四五六七八九十]{1,2}项")  # keyform of 「第二十条第（一）项」, 「第二十条(一)项」
+
+
+def is_caption(key: str) -> bool:
+    """Whether a keyform starts with a section 二 caption, also written without the second 第."""
+    return bool(CAPTION.match(key))
 
 
 def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
