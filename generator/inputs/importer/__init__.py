@@ -212,6 +212,7 @@ def _place(
         other = placer.place_table(read, heading)
         if key == "requests":
             other = placer.single_other_row(placer.sum_other_rows(other, heading), heading)
+        placer.confirm_positional(heading)  # once the whole table is placed
         if other:
             _other_format(report, other, heading, findings)
         if not (other and not any(s.startswith(key) for s in placer.seen)):

@@ -98,6 +98,7 @@ class Placer:
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []
         self.pending: list[tuple[RowRead, digits.Pending]] = []
+        self.positional: list[tuple[RowRead, list[str]]] = []  # rows placed by position, to be confirmed
         self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
 
     @property
@@ -200,8 +201,42 @@ class Placer:
             )
         for path, item in zip(paths, cells, strict=True):
             self.store(path, item)
+        if row.positional:
+            self.positional.append((row, paths))
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
+
+    def confirm_positional(self, section: str) -> None:
+        """A row placed by its position stays read only where the table's arithmetic does not contradict it
+        (its own 总计, and in 三 each column's balance); otherwise it is not read, with the rule that failed."""
+        known = {**self.report.numbers, **self.report.typed_totals}
+        rules = request_rules(self.fmt) if self.positional and self.positional[0][1][0].startswith("requests.") else []
+        for row, paths in self.positional:
+            failed = [eq for eq in digits.row_rules(paths) + rules if set(paths) & {*eq[0], *eq[1]}]
+            failed = [eq for eq in failed if digits.holds(eq, known) is False]
+            if not failed:
+                continue
+            for path in paths:
+                (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = None
+                self.report.unread[path] = "按位置放置，勾稽关系不成立"
+            left, right = failed[0]
+            rule = f"{'+'.join(self.fmt.describe(p) for p in left)} = {'+'.join(self.fmt.describe(p) for p in right)}"
+            self.findings.append(
+                Finding(
+                    "I-2",
+                    ERROR,
+                    f"{section}（{row.label.where if row.label else ''}）",
+                    f"这一行的行标签是空白的（或转换时丢失）；它位于{row.positional}，按位置应是「{row.name}」，"
+                    f"但这样读本表的勾稽关系不成立（{snippet(rule, 80)}），无法证实这些数属于哪一行，这一行的数据未读取。"
+                    "请对照原报告核对并补上行标签。",
+                    path=paths[0].rsplit(".", 1)[0],
+                    operands={"原文": " ".join(v.text.strip() for v in row.values)},
+                )
+            )
+            self.findings[:] = [
+                f for f in self.findings if not (f.rule == "I-3" and f.path == paths[0].rsplit(".", 1)[0])
+            ]
+        self.positional = []
 
     def sub_rows(self, row: RowRead, paths: list[str], parts: list[tuple[str, list[str]]], where: str) -> None:
         """「其他对外管理服务事项」 printed as sub-rows (「行政检查」「行政确认」): the official row is not their sum

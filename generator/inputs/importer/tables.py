@@ -386,20 +386,15 @@ def _row_key(row: RowRead, fmt_key: str) -> str:
 def _rows_between(
     before: RowRead | None, after: RowRead | None, count: int, seen: set[str], table: str
 ) -> dict[str, list[str]]:
-    """Per format, the rows not found anywhere that stand between two found rows, if there are ``count``."""
+    """Per format, the official rows between two found rows, when there are exactly ``count`` of them and none
+    was found elsewhere: only then is the position proof (a row lost above or below would shift it)."""
     fits = {}
     for key, fmt in FORMATS.items():
         keys = [r.key for r in fmt.table(table).rows]
-        if (
-            (before is not None and key not in before.options)
-            or (after is not None and key not in after.options)
-            or (before is None and after is None)
-        ):
+        if before is None or after is None or key not in before.options or key not in after.options:
             continue
-        low = keys.index(_row_key(before, key)) + 1 if before else 0
-        high = keys.index(_row_key(after, key)) if after else len(keys)
-        between = [k for k in keys[low:high] if k not in seen]
-        if len(between) == count:
+        between = keys[keys.index(_row_key(before, key)) + 1 : keys.index(_row_key(after, key))]
+        if len(between) == count and not any(k in seen for k in between):
             fits[key] = between
     return fits
 
