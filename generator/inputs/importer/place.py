@@ -219,15 +219,14 @@ class Placer:
             for path in paths:
                 (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = None
                 self.report.unread[path] = "按位置放置，勾稽关系不成立"
-            left, right = failed[0]
-            rule = f"{'+'.join(self.fmt.describe(p) for p in left)} = {'+'.join(self.fmt.describe(p) for p in right)}"
+            rule = self.equation_text(failed[0], known)
             self.findings.append(
                 Finding(
                     "I-2",
                     ERROR,
                     f"{section}（{row.label.where if row.label else ''}）",
                     f"这一行的行标签是空白的（或转换时丢失）；它位于{row.positional}，按位置应是「{row.name}」，"
-                    f"但这样读本表的勾稽关系不成立（{snippet(rule, 80)}），无法证实这些数属于哪一行，这一行的数据未读取。"
+                    f"但这样读本表的勾稽关系不成立（{rule}），无法证实这些数属于哪一行，这一行的数据未读取。"
                     "请对照原报告核对并补上行标签。",
                     path=paths[0].rsplit(".", 1)[0],
                     operands={"原文": " ".join(v.text.strip() for v in row.values)},
@@ -237,6 +236,18 @@ class Placer:
                 f for f in self.findings if not (f.rule == "I-3" and f.path == paths[0].rsplit(".", 1)[0])
             ]
         self.positional = []
+
+    def equation_text(self, equation: digits.Equation, values: dict) -> str:
+        """「列「自然人」：（七）总计为 30，「（一）予以公开」等 21 项之和为 29」."""
+
+        def side(paths: tuple[str, ...]) -> str:
+            rows = [self.fmt.describe(p).split("行「", 1)[-1].split("」", 1)[0] for p in paths]
+            return f"「{rows[0]}」" if len(rows) == 1 else f"「{rows[0]}」等 {len(rows)} 项之和"
+
+        left, right = equation
+        column = self.fmt.describe(left[0]).rsplit(" · ", 1)[-1]
+        total = {name: sum(values[p] for p in paths) for name, paths in (("l", left), ("r", right))}
+        return f"{column}：{side(left)}为 {total['l']}，{side(right)}为 {total['r']}"
 
     def sub_rows(self, row: RowRead, paths: list[str], parts: list[tuple[str, list[str]]], where: str) -> None:
         """「其他对外管理服务事项」 printed as sub-rows (「行政检查」「行政确认」): the official row is not their sum
