@@ -180,7 +180,7 @@ class Placer:
                     "I-2",
                     ERROR,
                     f"{self.section_of(paths[0])}（{where}）",
-                    f"「{row.name}」一行看到的是（{shown}）：{self.counted(texts, tokens)}，表格应有 {len(paths)} 列，"
+                    f"「{row.name}」一行{self.seen_text(shown, texts, tokens)}，表格应有 {len(paths)} 列，"
                     "无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
                     path=prefix,
                     operands={"原文": shown, "应有列数": len(paths)},
@@ -296,15 +296,15 @@ class Placer:
         return [Item(token, first.where, cell=True, row=first.row) for token in tokens]
 
     @staticmethod
-    def counted(texts: list[str], tokens: list[str]) -> str:
-        """What a row showed, in words: 「4 个单元格共 7 个数」, 「3 个数」, 「没有数」."""
+    def seen_text(shown: str, texts: list[str], tokens: list[str]) -> str:
+        """What a row showed, in words: 「看到的是（…）：4 个单元格中共 7 个数」, 「旁边没有数」."""
         if not texts:
-            return "没有数"
+            return "旁边没有数（可能是转换时数与行标签分开了）"
         if not all(is_numeric(t) for t in tokens):
-            return f"{len(texts)} 个单元格"
+            return f"看到的是（{shown}）：{len(texts)} 个单元格"
         if len(tokens) != len(texts):
-            return f"{len(texts)} 个单元格中共 {len(tokens)} 个数"
-        return f"{len(texts)} 个数"
+            return f"看到的是（{shown}）：{len(texts)} 个单元格中共 {len(tokens)} 个数"
+        return f"看到的是（{shown}）：{len(texts)} 个数"
 
     def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:
         """A row read under another version's label, or placed by its position (blank label)."""
