@@ -51,13 +51,13 @@ def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
 
 
 def test_lost_cells_are_not_called_numbers_run_together(tmp_path):
-    """pdftotext's default mode prints a table column by column: a row label may keep one digit of 15."""
+    """pdftotext's default mode prints a table column by column: a row may keep 4 digits of its 15 cells."""
     from generator.inputs.importer import import_report
 
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "lost.txt"
-    path.write_text(text.replace("| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 0 |"), encoding="utf-8")
+    path.write_text(text.replace("| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 1 0 | 0 1 |"), encoding="utf-8")
     report = import_report(path)
     [finding] = [f for f in report.read_findings if f.path.startswith("appeals")]
-    assert finding.rule == "I-2" and "连在一起" not in finding.message and "看到的是（0）" in finding.message
+    assert finding.rule == "I-2" and "连在一起" not in finding.message and "看到的是（1 0 0 1）" in finding.message
     assert report.number("appeals.review.upheld") is None
