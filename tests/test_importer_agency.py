@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from generator.inputs.importer import build_report
 from generator.inputs.importer.text import items_from_text
-from helpers import run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 BODY = (FIXTURES / "labels-2021-variants.txt").read_text(encoding="utf-8").split("\n", 1)[1]

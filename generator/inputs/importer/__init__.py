@@ -204,7 +204,11 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
 
 
 def _place(
-    report: ReportBuilder, tables: dict[str, TableRead], source: Source, pictures: dict[str, Item], findings: list[Finding]
+    report: ReportBuilder,
+    tables: dict[str, TableRead],
+    source: Source,
+    pictures: dict[str, Item],
+    findings: list[Finding],
 ) -> None:
     placer = Placer(report, source.exact_cells, findings, pipes=source.pipes)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):

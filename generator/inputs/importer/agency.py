@@ -31,7 +31,9 @@ def clean_name(text: str) -> str:
     name = LEADING.sub("", CHROME.sub("", compact(text)))
     for k in range(2, len(name) // 2 + 1):
         if name[k:].startswith(name[:k]) and SUFFIX.search(name[:k]):
-            name = name[k:]  # 「中埠镇人民政府中埠镇人民政府」「…>青山镇青山镇人民政府」: a field or crumb, then the title
+            name = name[
+                k:
+            ]  # 「中埠镇人民政府中埠镇人民政府」「…>青山镇青山镇人民政府」: a field or crumb, then the title
             break
     return name if SHAPE.match(name) and SUFFIX.search(name) else ""
 

@@ -145,11 +145,7 @@ def _table_items(table, counters: dict, qn) -> list[Item]:
                 span = int(grid_span.get(qn("w:val"), "1")) if grid_span is not None else 1
                 v_merge = props.find(qn("w:vMerge"))
                 continued = v_merge is not None and v_merge.get(qn("w:val")) != "restart"
-            text = (
-                ""
-                if continued
-                else "".join(_paragraph_text(p, qn).replace("\n", "") for p in tc.iter(qn("w:p")))
-            )
+            text = "" if continued else "".join(_paragraph_text(p, qn).replace("\n", "") for p in tc.iter(qn("w:p")))
             where = f"第{counters['table']}个表格第{r}行第{column}列"
             items.append(Item(clean(text), where, cell=True, row=counters["row"]))
             column += span

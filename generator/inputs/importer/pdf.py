@@ -16,8 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 from .. import InputError
-from .items import Source, compact, is_numeric, keyform
 from .furniture import drop_furniture
+from .items import Source, compact, is_numeric, keyform
 from .rows import Line, split_lines
 from .sections import HEADING
 from .tables import is_label

@@ -262,7 +262,7 @@ class Placer:
                 f"「{row.name}」分成了{names} {len(parts)} 行（{shown}）。规范表格只有「{row.name}」一行，"
                 "细分的几行不一定包括这一行的全部内容，不能相加代替，这一行的数据未读取。请按规范表格填写这一行的合计。",
                 path=paths[0].rsplit(".", 1)[0],
-                operands={"细分行": {name: numbers for name, numbers in parts}},
+                operands={"细分行": dict(parts)},
             )
         )
 
@@ -270,7 +270,13 @@ class Placer:
         """A row label on a line of its own whose numbers are a table row of their own (converter output):
         nothing shows whether they belong to the label above or below, so the row is not read."""
         label = row.label
-        if not self.pipes or prefix_table(paths) == "appeals" or label is None or label.row is not None or row.positional:
+        if (
+            not self.pipes
+            or prefix_table(paths) == "appeals"
+            or label is None
+            or label.row is not None
+            or row.positional
+        ):
             return False
         if not any(v.row is not None and not is_blank(v.text) for v in row.values):
             return False

@@ -147,7 +147,9 @@ def label_regex() -> re.Pattern:
 
 
 ANNOTATION = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
-CAPTION = re.compile(r"^第二十条第?[一二三四五六七八九十]{1,2}项")  # keyform of 「第二十条第（一）项」, 「第二十条(一)项」
+CAPTION = re.compile(
+    r"^第二十条第?[一二三四五六七八九十]{1,2}项"
+)  # keyform of 「第二十条第（一）项」, 「第二十条(一)项」
 
 
 def is_caption(key: str) -> bool:
@@ -236,7 +238,13 @@ def runs(table: str, items: list[Item]) -> list[Run]:
 def _outside_row(run: Run | None, item: Item) -> bool:
     """Text that is no number on a line of its own, after a run that is a table row of the source."""
     anchor = run.label if run else None
-    return anchor is not None and anchor.row is not None and item.row is None and not is_numeric(item.text) and not is_blank(item.text)
+    return (
+        anchor is not None
+        and anchor.row is not None
+        and item.row is None
+        and not is_numeric(item.text)
+        and not is_blank(item.text)
+    )
 
 
 def _new_row(run: Run, item: Item) -> bool:
