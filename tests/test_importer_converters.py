@@ -61,3 +61,14 @@ def test_lost_cells_are_not_called_numbers_run_together(tmp_path):
     [finding] = [f for f in report.read_findings if f.path.startswith("appeals")]
     assert finding.rule == "I-2" and "连在一起" not in finding.message and "看到的是（1 0 0 1）" in finding.message
     assert report.number("appeals.review.upheld") is None
+
+
+def test_pymupdf4llm_spans_read_as_the_same_table():
+    """pymupdf4llm repeats a merged label in every column it spans, writes 「<br>」 for line breaks and
+    「Col2」 for blank headers: the table reads exactly as the tab-separated one it was made from."""
+    spans, tabs = load("converter-pymupdf4llm-spans.txt"), load("labels-2021-variants.txt")
+    paths = [p for p in tabs.format.input_paths if p.startswith("requests.")]
+    assert read(spans, paths) == read(tabs, paths)
+    assert all(v is not None for v in read(spans, paths).values())
+    assert not [f for f in spans.read_findings if f.rule in ("I-1", "I-2", "I-4")]
+    assert not [f for f in spans.read_findings if "<br>" in f.message or "Col" in f.message]

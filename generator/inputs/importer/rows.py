@@ -36,6 +36,8 @@ LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
 ZONE_START = ("勾稽关系",)  # and a section 二 caption (``is_caption``)
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
+BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+PLACEHOLDER_HEADER = re.compile(r"Col\d+")
 NOISE = re.compile(r"\s*[A-Za-z|!'`·•*#>_~]{1,2}\s*")  # a stray character before a heading (「l六、…」, OCR)
 NUMERAL_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]")
 
@@ -86,7 +88,21 @@ def _pipes(line: Line) -> list[Line]:
         cells = cells[:-1]
     if len(cells[0]) > 60 and "。" in cells[0]:
         return [line]  # prose that happens to contain 「|」
-    return [(where, "\t".join(cell.strip() for cell in cells) or "\t")]
+    return [(where, "\t".join(_spanned(cells)) or "\t")]
+
+
+def _spanned(cells: list[str]) -> list[str]:
+    """A converter's pipe cells as the table's cells: line breaks 「<br>」 joined, placeholder headers 「Col2」
+    dropped, and a merged label repeated in every column it spans (pymupdf4llm) kept once."""
+    out: list[str] = []
+    for raw in cells:
+        cell = BREAK.sub("", raw).strip()
+        if PLACEHOLDER_HEADER.fullmatch(cell):
+            continue
+        if out and cell and cell == out[-1] and not is_numeric(cell):
+            continue
+        out.append(cell)
+    return out
 
 
 def _headings(line: Line) -> list[Line]:
