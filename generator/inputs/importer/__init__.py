@@ -133,7 +133,7 @@ def build_report(source: Source, name: str) -> Report:
     signer, opening_name = clean_name(report.agency.name), clean_name(name_in_text(opening))
     titled = full_name(clean_name(agency_name), whole)
     agency_name = titled or signer or opening_name or clean_name(name_in_text(whole))
-    if disagree := disagreement(titled, opening_name, signer):
+    if disagree := disagreement(titled, signer):
         findings.append(disagree)
     report.agency = agency_from(agency_name, opening, whole)
     findings[:] = [_level_row(f, report.agency.level) for f in findings]

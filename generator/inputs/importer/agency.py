@@ -3,8 +3,8 @@
 Portal pages and converters put text before the title that is not the report: a site banner
 (「中国政府网重庆市人民政府首页」), a breadcrumb (「您当前所在位置:首页>乡镇信息公开>…」), an accessibility
 toolbar (「关怀版」「无障碍」), a 「发布机构:」 field, a converter's 「正文」, a leading 「现公布」. They are
-cut off; a name that still does not look like an agency's is not used. When the title, the opening
-sentence and the 落款 name different agencies, a finding says so and the title's name is kept.
+cut off; a name that still does not look like an agency's is not used. When the title and the 落款
+name different agencies, a finding says so and the title's name is kept.
 """
 
 from __future__ import annotations
@@ -43,18 +43,16 @@ def same_agency(a: str, b: str) -> bool:
     return a in b or b in a
 
 
-def disagreement(title: str, opening: str, signer: str) -> Finding | None:
-    """A warning when the title's agency and the one the opening sentence or the 落款 names differ."""
-    others = {"开头段落": opening, "落款": signer}
-    differing = {where: name for where, name in others.items() if title and name and not same_agency(title, name)}
-    if not differing:
+def disagreement(title: str, signer: str) -> Finding | None:
+    """A warning when the title's agency and the 落款's differ. (The opening sentence often names the
+    government above, 「根据××区人民政府…」: it is a source only when the title has no name.)"""
+    if not title or not signer or same_agency(title, signer):
         return None
-    shown = "，".join(f"{where}是「{name}」" for where, name in differing.items())
     return Finding(
         "I-5",
         WARNING,
         "标题",
-        f"标题中的机关是「{title}」，{shown}，两处不一致。已按标题读取，请核对 agency.name。",
+        f"标题中的机关是「{title}」，落款是「{signer}」，两处不一致。已按标题读取，请核对 agency.name。",
         path="agency.name",
-        operands={"标题": title, **differing},
+        operands={"标题": title, "落款": signer},
     )

@@ -12,7 +12,8 @@ tab-separated cells (the form ``text.items_from_lines`` reads) before the tables
 * a long line holding several sections (a whole web page on one line) starts a new line at each
   official section heading, and at each （一）…（五） sub-heading in its prose.
 
-Only lines in the table zone (from the first table caption to the heading of 五 or 六) are cut at
+Single characters between labels are a vertical header printed one character per line (「三」「、」「本」
+「年」…, pdftotext -layout) and are dropped. Only lines in the table zone (from the first table caption to the heading of 五 or 六) are cut at
 labels, and only when what is left between the labels is numbers: prose that names 「行政许可」 stays
 prose.
 """
@@ -163,7 +164,7 @@ def split_table_line(text: str) -> list[str] | None:
         pos = match.end()
     if pos < len(text):
         pieces.append(_piece(text[pos:]))
-    pieces = [p for p in pieces if p[1].strip()]
+    pieces = [p for p in pieces if p[1].strip() and not (p[0] == "other" and len(keyform(p[1])) <= 1)]
     labels = [i for i, (kind, _) in enumerate(pieces) if kind == "label"]
     if not labels:
         return _numbers_row(text)
