@@ -72,3 +72,15 @@ def test_pymupdf4llm_spans_read_as_the_same_table():
     assert all(v is not None for v in read(spans, paths).values())
     assert not [f for f in spans.read_findings if f.rule in ("I-1", "I-2", "I-4")]
     assert not [f for f in spans.read_findings if "<br>" in f.message or "Col" in f.message]
+
+
+def test_pdftotext_layout_vertical_headers_and_labels_wrapped_around_their_numbers():
+    """pdftotext -layout prints a vertical group label one character per line beside the rows (「三」「、」「本」…)
+    and centres a row's numbers between the two lines of its label, with a piece of the group label before them
+    (「他处理 0 0 …」); a page number stands between two rows."""
+    layout, tabs = load("converter-pdftotext-layout.txt"), load("labels-2021-variants.txt")
+    paths = [p for p in tabs.format.input_paths if p.startswith("requests.") and ".other_" not in p]
+    assert read(layout, paths) == read(tabs, paths)
+    assert all(layout.number(f"requests.other_{i}.{c}") == 0 for i in (1, 2, 3) for c in ("natural", "total"))
+    assert not [f for f in layout.read_findings if f.rule in ("I-1", "I-2", "I-4", "I-7")]
+    assert not rules(layout, *ARITHMETIC, severity=ERROR)

@@ -37,6 +37,7 @@ LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
 ZONE_START = ("勾稽关系",)  # and a section 二 caption (``is_caption``)
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
+STRAY_HEAD = 3  # characters of a vertical group label that may stand before a wrapped label's numbers
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 PLACEHOLDER_HEADER = re.compile(r"Col\d+")
 NOISE = re.compile(r"\s*[A-Za-z|!'`·•*#>_~]{1,2}\s*")  # a stray character before a heading (「l六、…」, OCR)
@@ -59,6 +60,7 @@ def split_lines(lines: list[Line]) -> list[Line]:
     lines = [out for line in lines for out in _pipes(line)]
     lines = [out for line in lines for out in _headings(line)]
     start, end = table_zone([text for _, text in lines])
+    lines, end = _sandwiched(lines, start, end)
     out: list[Line] = []
     for index, (where, text) in enumerate(lines):
         if start <= index < end and "\t" not in text:
@@ -71,6 +73,36 @@ def split_lines(lines: list[Line]) -> list[Line]:
             continue
         out.append((where, text))
     return out
+
+
+def _sandwiched(lines: list[Line], start: int, end: int) -> tuple[list[Line], int]:
+    """A label wrapped around its numbers (pdftotext -layout centres the numbers on a two-line label):
+    「1.申请人无正当理由逾期不补正、行政机关不」「1 0 0 0 0 0 1」「再处理其政府信息公开申请」 becomes one row, when
+    the two text lines together are exactly a label. A short stray head before the numbers (「他处理」, the
+    middle of a vertical group label) is dropped."""
+    out = lines[:start]
+    i = start
+    while i < end:
+        if i + 2 < end and (row := _wrapped_row(*(text for _, text in lines[i : i + 3]))) is not None:
+            out.append((lines[i][0], row))
+            i += 3
+            continue
+        out.append(lines[i])
+        i += 1
+    return out + lines[end:], len(out)
+
+
+def _wrapped_row(first: str, middle: str, last: str) -> str | None:
+    if "\t" in first + middle + last or not first.strip() or not last.strip():
+        return None  # table rows of the source (pipes, tabs): a label line apart from them is not proof
+    tokens = middle.split()
+    values = [t for t in tokens if is_numeric(t)]
+    head = tokens[: len(tokens) - len(values)]
+    if not values or tokens[len(head) :] != values or len(keyform("".join(head))) > STRAY_HEAD:
+        return None
+    if _is_values(first) or _is_values(last) or not is_label(first.strip() + last.strip()):
+        return None
+    return "\t".join([first.strip() + last.strip(), *values])
 
 
 def _pipes(line: Line) -> list[Line]:
