@@ -84,3 +84,18 @@ def test_pdftotext_layout_vertical_headers_and_labels_wrapped_around_their_numbe
     assert all(layout.number(f"requests.other_{i}.{c}") == 0 for i in (1, 2, 3) for c in ("natural", "total"))
     assert not [f for f in layout.read_findings if f.rule in ("I-1", "I-2", "I-4", "I-7")]
     assert not rules(layout, *ARITHMETIC, severity=ERROR)
+
+
+def test_appeals_row_in_three_merged_cells_and_a_footer_after_it(tmp_path):
+    """「| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |」 then the page footer 「— 6 —」: the row is read, the footer is not."""
+    from generator.inputs.importer import import_report
+
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    row = "| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |"
+    path = tmp_path / "appeals.txt"
+    path.write_text(text.replace(row, "| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |\n— 6 —"), encoding="utf-8")
+    report = import_report(path)
+    values = [report.number(f"appeals.{r}.{c}") for r in ("review", "litigation_direct", "litigation_after_review")
+              for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert values == [40, 0, 10, 5, 55, 2, 0, 4, 6, 12, 6, 0, 9, 7, 22]
+    assert "— 6 —" not in " ".join(f.message for f in report.read_findings)
