@@ -15,12 +15,17 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
 * G-2 — format version: the tables mix 2019 and 2021 rows; rows of the other version not read.
 * R0-1 — a cell normalised (warning: 「+0」, 「500,0000」, stray spaces) or unreadable (error).
 * R0-2 — a blank cell (or a whole blank row) in a published table (error; read as blank).
-* I-1 — a table, or a row of it, not found (or published as a picture): its numbers are not read.
-* I-2 — a row whose cells cannot be lined up with the table's columns: not read.
+* I-1 — a table, or a row of it, not found (or published as a picture): its numbers are not read. A
+  township's missing 规章 row (its value can only be 0) is a warning.
+* I-2 — a row whose cells cannot be lined up with the table's columns, a cell holding several numbers
+  (「1 0」: cells a converter merged), a label line apart from its row of numbers (markdown), sub-rows
+  printed instead of the official row, a blank label whose position the arithmetic contradicts: not read.
 * I-3 — a row with an extra cell where every alignment gives the same numbers (read), a row that
-  appears twice (first one read), or a row with a blank label that its position identifies (read).
+  appears twice (first one read), a row with a blank label that its position identifies (read: both
+  neighbours found, exactly its rows between them, the arithmetic agrees), rows whose numbers stood in
+  fewer cells separated by spaces, exactly as many as the columns (read).
 * I-4 — numbers in a table that belong to no known row: not read.
-* I-5 — agency name, year or publication date not found.
+* I-5 — agency name, year or publication date not found; the title and the 落款 name different agencies.
 * I-6 — placeholder text (【…】) left in the prose.
 * I-7 — cells run together with no separator: split by the table's arithmetic (warning), or not
   read when more than one split (or none) fits (error).
