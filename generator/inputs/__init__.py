@@ -14,8 +14,9 @@ FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
 
 
-def load_report(path: str | Path):
-    """Read any supported input into a Report, choosing the reader by the file's extension."""
+def load_report(path: str | Path, previous=None):
+    """Read any supported input into a Report, choosing the reader by the file's extension. ``previous`` (last
+    year's Report) helps the importer settle a published report's cells run together."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
@@ -34,7 +35,7 @@ def load_report(path: str | Path):
     if suffix in REPORT_SUFFIXES:
         from .importer import import_report
 
-        return import_report(path)
+        return import_report(path, previous)
     raise InputError(
         f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
         f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。"

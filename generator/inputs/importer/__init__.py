@@ -67,13 +67,14 @@ from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
 PARTS_STATED = re.compile(r"([一二三四五六七八九十两\d]+)个部分")
 
 
-def import_report(path: Path) -> Report:
+def import_report(path: Path, previous: Report | None = None) -> Report:
+    """The published report at ``path``; ``previous`` (last year's report) helps settle cells run together."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
     source = read_source(path)
     try:
-        return build_report(source, path.name)
+        return build_report(source, path.name, previous)
     except InputError as exc:
         if path.suffix.lower() != ".pdf":
             raise
@@ -103,7 +104,7 @@ def read_source(path: Path) -> Source:
     raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
 
 
-def build_report(source: Source, name: str) -> Report:
+def build_report(source: Source, name: str, previous: Report | None = None) -> Report:
     items = source.items
     structure = find_structure(items)
     if not any(i is not None for i in structure.headings) and not structure.anchors:
@@ -131,7 +132,7 @@ def build_report(source: Source, name: str) -> Report:
         declared_format=fmt_key if any(t.votes for t in tables.values()) else None,
     )
     report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
-    _place(report, tables, source, _pictures(items, structure), findings)
+    _place(report, tables, source, _pictures(items, structure), findings, previous)
     _structure_findings(items, structure, opening, findings)
     _read_prose(report, items, structure, findings)
     report.publication_date = source.published or report.publication_date
@@ -214,8 +215,9 @@ def _place(
     source: Source,
     pictures: dict[str, Item],
     findings: list[Finding],
+    previous: Report | None,
 ) -> None:
-    placer = Placer(report, source.exact_cells, findings, pipes=source.pipes)
+    placer = Placer(report, source.exact_cells, findings, pipes=source.pipes, previous=previous)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
         other = placer.place_table(read, heading)

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from ...cells import read_number
 from ...findings import ERROR, WARNING, Finding
-from ...formats import AMOUNT, COUNT, FORMATS, Format, outcome_rows
+from ...formats import AMOUNT, COUNT, FORMATS, STOCK_ROWS, Format, outcome_rows
 from ...numbers import format_number, parse_number
-from ...report import ReportBuilder
+from ...report import Report, ReportBuilder
 from . import digits
 from .items import Item, is_blank, is_numeric, keyform, snippet
 from .tables import RowRead, Run, TableRead
@@ -93,8 +93,16 @@ def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
 class Placer:
     """Places rows into one report and collects the findings, one table (section) at a time."""
 
-    def __init__(self, report: ReportBuilder, exact: bool, findings: list[Finding], pipes: bool = False):
+    def __init__(
+        self,
+        report: ReportBuilder,
+        exact: bool,
+        findings: list[Finding],
+        pipes: bool = False,
+        previous: Report | None = None,
+    ):
         self.report, self.exact, self.findings, self.pipes = report, exact, findings, pipes
+        self.previous = previous  # last year's report (``--previous``): its 结转 and 现行有效件数 settle splits
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []
         self.pending: list[tuple[RowRead, digits.Pending]] = []
@@ -205,6 +213,27 @@ class Placer:
             self.positional.append((row, paths))
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
+
+    def carried_rules(self) -> tuple[list[digits.Equation], dict[str, digits.Value | None]]:
+        """What last year's report fixes: this year's 上年结转 is last year's 结转下年度 (X-1), and this year's
+        现行有效件数 is last year's plus 制发 minus 废止 (X-2). Last year's cells as ``previous.…`` values."""
+        previous, fmt = self.previous, self.fmt
+        if previous is None:
+            return [], {}
+        rules: list[digits.Equation] = []
+        known: dict[str, digits.Value | None] = {}
+        for column in fmt.requests.columns:
+            last = f"previous.requests.carry_forward.{column.key}"
+            known[last] = previous.number(f"requests.carry_forward.{column.key}")
+            rules.append(((f"requests.carried_over.{column.key}",), (last,)))
+        if fmt.stock_flow and previous.format.stock_column == fmt.stock_column:
+            added, removed = fmt.stock_flow
+            for row in STOCK_ROWS:
+                last = f"previous.active.{row}.{fmt.stock_column}"
+                known[last] = previous.number(f"active.{row}.{previous.format.stock_column}")
+                stock = f"active.{row}.{fmt.stock_column}"
+                rules.append(((stock, f"active.{row}.{removed}"), (last, f"active.{row}.{added}")))
+        return rules, known
 
     def confirm_positional(self, section: str) -> None:
         """A row placed by its position stays read only where the table's arithmetic does not contradict it
@@ -442,7 +471,8 @@ class Placer:
             return
         known = {**self.report.numbers, **self.report.typed_totals}
         rules = request_rules(self.fmt) if self.pending[0][1].paths[0].startswith("requests.") else []
-        digits.solve([p for _, p in self.pending], known, rules)
+        carried, carried_known = self.carried_rules()
+        digits.solve([p for _, p in self.pending], {**known, **carried_known}, rules + carried)
         recovered = []
         for row, pending in self.pending:
             where = row.label.where if row.label else ""
@@ -460,7 +490,8 @@ class Placer:
                     WARNING,
                     section,
                     f"表格中 {len(recovered)} 行的数字连在一起，没有分隔（如「{row.name}」：{pending.text}）。"
-                    "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）拆分，"
+                    "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）"
+                    f"{'及上年报告的结转数、现行有效件数' if self.previous else ''}拆分，"
                     "这些行都只有一种拆法。请对照原报告核对。",
                     operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen or ()) for r, p in recovered}},
                 )
