@@ -65,37 +65,32 @@ def _read_blocks(container, items: list[Item], counters: dict, qn) -> None:
             items += _table_items(element, counters, qn)
 
 
-def _blocks(body, qn):
-    """Paragraphs and tables of a body or cell, looking inside content controls (w:sdt) and custom XML."""
-    for child in body.iterchildren():
-        if child.tag in (qn("w:p"), qn("w:tbl")):
+def _children(parent, tags: tuple[str, ...], qn):
+    """The children of ``parent`` with one of ``tags``, looking through content controls (w:sdt) and custom XML."""
+    for child in parent.iterchildren():
+        if child.tag in tags:
             yield child
         elif child.tag in (qn("w:sdt"), qn("w:customXml")):
             content = child.find(qn("w:sdtContent"))
-            yield from _blocks(child if content is None else content, qn)
+            yield from _children(child if content is None else content, tags, qn)
+
+
+def _blocks(body, qn):
+    """Paragraphs and tables of a body or cell."""
+    return _children(body, (qn("w:p"), qn("w:tbl")), qn)
 
 
 def _rows(table, qn):
-    for child in table.iterchildren():
-        if child.tag == qn("w:tr"):
-            yield child
-        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
-            content = child.find(qn("w:sdtContent"))
-            yield from _rows(child if content is None else content, qn)
+    return _children(table, (qn("w:tr"),), qn)
 
 
 def _cells(row_or_table, qn):
-    """The cells of a row (or of every row of a table), looking inside content controls."""
+    """The cells of a row (or of every row of a table)."""
     if row_or_table.tag == qn("w:tbl"):
         for tr in _rows(row_or_table, qn):
             yield from _cells(tr, qn)
         return
-    for child in row_or_table.iterchildren():
-        if child.tag == qn("w:tc"):
-            yield child
-        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
-            content = child.find(qn("w:sdtContent"))
-            yield from _cells(child if content is None else content, qn)
+    yield from _children(row_or_table, (qn("w:tc"),), qn)
 
 
 def _is_layout(table, qn) -> bool:
