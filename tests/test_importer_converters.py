@@ -99,3 +99,9 @@ def test_appeals_row_in_three_merged_cells_and_a_footer_after_it(tmp_path):
               for c in ("upheld", "corrected", "other", "pending", "total")]
     assert values == [40, 0, 10, 5, 55, 2, 0, 4, 6, 12, 6, 0, 9, 7, 22]
     assert "— 6 —" not in " ".join(f.message for f in report.read_findings)
+
+
+def test_a_label_wrapped_by_the_converter_is_not_called_reworded():
+    report = load("converter-pdftotext-layout.txt")  # 「（本列数据的勾稽关系为：…等于第三项」 then 「加第四项之和）」
+    assert not [f for f in report.read_findings if f.rule == "G-1" and "勾稽关系为" in f.message]
+    assert [f for f in report.read_findings if f.rule == "G-1" and "行政止公开" not in f.message] == []
