@@ -42,3 +42,15 @@ def test_rotated_header_run_into_a_row_label_is_no_section():
     assert report.number("requests.denied_5.natural") == 1
     assert report.number("appeals.review.total") == 2
     assert report.prose["problems"] == PROBLEMS
+
+
+@pytest.mark.parametrize("section_3", ["本年度收到申请33件（表格见附件）。", "\x01[图片]", ""])
+def test_missing_table_3_never_hides_table_4(section_3):
+    head, rest = TEXT.split("三、收到和处理政府信息公开申请情况\n")
+    _, tail = rest.split("四、政府信息公开行政复议、行政诉讼情况\n")
+    text = f"{head}三、收到和处理政府信息公开申请情况\n{section_3}\n四、政府信息公开行政复议、行政诉讼情况\n{tail}"
+    report = build_report(items_from_text(text), "report.txt")
+    assert report.number("appeals.review.total") == 2 and report.number("appeals.litigation_direct.upheld") == 0
+    [missing] = [f for f in report.read_findings if f.rule == "I-1"]
+    assert missing.path == "requests"
+    assert report.prose["problems"] == PROBLEMS

@@ -107,8 +107,11 @@ def find_anchors(items: list[Item]) -> dict[str, int]:
             anchors["active"] = index
         elif "requests" not in anchors and ("勾稽关系" in key or key == new_row):
             anchors["requests"] = index
-        elif "requests" in anchors and "appeals" not in anchors and key == REVIEW:
-            anchors["appeals"] = index
+    # Table 四 is found on its own: a missing or unreadable table 三 does not hide it.
+    after = anchors.get("requests", anchors.get("active", -1))
+    appeals = next((i for i, item in enumerate(items) if i > after and keyform(item.text) == REVIEW), None)
+    if appeals is not None:
+        anchors["appeals"] = appeals
     return anchors
 
 
