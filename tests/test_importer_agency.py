@@ -41,3 +41,17 @@ def test_title_and_signature_naming_different_agencies_is_said(tmp_path):
     path.write_text("青水镇人民政府2022年政府信息公开工作年度报告\n" + BODY, encoding="utf-8")
     result = run_cli("check", str(path))
     assert "标题中的机关是「青水镇人民政府」，落款是「青山镇人民政府」" in result.out
+
+
+def test_agency_named_only_in_the_opening_sentence():
+    body = BODY.replace("青山镇人民政府\n2023年1月20日\n", "")
+    head = "2022年度政府信息公开工作年度报告\n本报告由青山镇人民政府根据《中华人民共和国政府信息公开条例》编制。\n"
+    report = build_report(items_from_text(head + body), "page.txt")
+    assert report.agency.name == "青山镇人民政府"
+
+
+def test_no_agency_anywhere_is_said_not_invented():
+    body = BODY.replace("青山镇人民政府\n2023年1月20日\n", "")
+    report = build_report(items_from_text("正文\n2022年度政府信息公开工作年度报告\n" + body), "page.txt")
+    assert report.agency.name == ""
+    assert [f for f in report.read_findings if f.rule == "I-5" and f.path == "agency.name"]

@@ -19,7 +19,11 @@ CHROME = re.compile(
     r"^.*(?:首页|当前位置|所在位置|您的位置|现在的位置|无障碍|关怀版|长者版|适老化|English|繁体|简体|>|›|»|"
     r"发布机构[:：]|发文机关[:：]|来源[:：]|正文)"
 )
-LEADING = re.compile(r"^(?:现公布|现将|特此公布|公布|关于|附件\d*[:：]?)")
+LEADING = re.compile(
+    r"^(?:现公布|现将|特此公布|公布|关于|附件\d*[:：]?|(?:本|该)?(?:年度)?报告(?:由|是|系|为)|根据|依据|按照)"
+)
+# Words that name a kind of government, not an agency: 「规章(设区的市、自治州人民政府应提供相关数据)」.
+GENERIC = re.compile(r"^(?:设区的市|自治州|各级|上级|本级|县级以上|地方各级|市、|省、)")
 SUFFIX = re.compile(
     r"(?:人民政府|政府|办事处|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|署|院|中心|镇|乡|街道|区|县|市|旗|州|处|所|站|队|馆|会|校)$"
 )
@@ -35,7 +39,7 @@ def clean_name(text: str) -> str:
                 k:
             ]  # 「中埠镇人民政府中埠镇人民政府」「…>青山镇青山镇人民政府」: a field or crumb, then the title
             break
-    return name if SHAPE.match(name) and SUFFIX.search(name) else ""
+    return name if SHAPE.match(name) and SUFFIX.search(name) and not GENERIC.match(name) else ""
 
 
 def same_agency(a: str, b: str) -> bool:
