@@ -236,15 +236,12 @@ def runs(table: str, items: list[Item]) -> list[Run]:
 
 
 def _outside_row(run: Run | None, item: Item) -> bool:
-    """Text that is no number on a line of its own, after a run that is a table row of the source."""
+    """Text that is no number on a line of its own, after a run that is a table row of the source; or a single
+    character on a line of its own (a vertical header printed one character per line)."""
+    if item.row is not None or is_numeric(item.text) or is_blank(item.text):
+        return False
     anchor = run.label if run else None
-    return (
-        anchor is not None
-        and anchor.row is not None
-        and item.row is None
-        and not is_numeric(item.text)
-        and not is_blank(item.text)
-    )
+    return (anchor is not None and anchor.row is not None) or len(keyform(item.text)) <= 1
 
 
 def _new_row(run: Run, item: Item) -> bool:
