@@ -76,7 +76,7 @@ def test_pymupdf4llm_spans_read_as_the_same_table():
 
 def test_pdftotext_layout_vertical_headers_and_labels_wrapped_around_their_numbers():
     """pdftotext -layout prints a vertical group label one character per line beside the rows (「三」「、」「本」…)
-    and centres a row's numbers between the two lines of its label, with a piece of the group label before them
+    and centres a row's numbers on the two or three lines of its label, beside pieces of the group label
     (「他处理 0 0 …」); a page number stands between two rows."""
     layout, tabs = load("converter-pdftotext-layout.txt"), load("labels-2021-variants.txt")
     paths = [p for p in tabs.format.input_paths if p.startswith("requests.") and ".other_" not in p]

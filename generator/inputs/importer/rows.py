@@ -37,7 +37,8 @@ LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
 ZONE_START = ("勾稽关系",)  # and a section 二 caption (``is_caption``)
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
-STRAY_HEAD = 3  # characters of a vertical group label that may stand before a wrapped label's numbers
+STRAY_HEAD = 3  # characters of a vertical group label that may stand beside a wrapped label's lines
+MAX_PIECES = 2  # such pieces passed over between two lines of a wrapped label
 BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 PLACEHOLDER_HEADER = re.compile(r"Col\d+")
 NOISE = re.compile(r"\s*[A-Za-z|!'`·•*#>_~]{1,2}\s*")  # a stray character before a heading (「l六、…」, OCR)
@@ -76,33 +77,61 @@ def split_lines(lines: list[Line]) -> list[Line]:
 
 
 def _sandwiched(lines: list[Line], start: int, end: int) -> tuple[list[Line], int]:
-    """A label wrapped around its numbers (pdftotext -layout centres the numbers on a two-line label):
+    """A label wrapped around its numbers (pdftotext -layout centres the numbers on a label of two or three lines):
     「1.申请人无正当理由逾期不补正、行政机关不」「1 0 0 0 0 0 1」「再处理其政府信息公开申请」 becomes one row, when
-    the two text lines together are exactly a label. A short stray head before the numbers (「他处理」, the
-    middle of a vertical group label) is dropped."""
+    the text lines together are exactly a label. Blank lines and short pieces of a vertical group label between
+    them (「（六）其」「他处理」) are passed over and kept; a short piece before the numbers is dropped."""
     out = lines[:start]
     i = start
     while i < end:
-        if i + 2 < end and (row := _wrapped_row(*(text for _, text in lines[i : i + 3]))) is not None:
-            out.append((lines[i][0], row))
-            i += 3
+        found = _wrapped_at(lines, i, end)
+        if found is None:
+            out.append(lines[i])
+            i += 1
             continue
-        out.append(lines[i])
-        i += 1
+        row, skipped, after = found
+        out += [lines[j] for j in skipped]
+        out.append((lines[i][0], row))
+        i = after
     return out + lines[end:], len(out)
 
 
-def _wrapped_row(first: str, middle: str, last: str) -> str | None:
-    if "\t" in first + middle + last or not first.strip() or not last.strip():
-        return None  # table rows of the source (pipes, tabs): a label line apart from them is not proof
-    tokens = middle.split()
-    values = [t for t in tokens if is_numeric(t)]
-    head = tokens[: len(tokens) - len(values)]
-    if not values or tokens[len(head) :] != values or len(keyform("".join(head))) > STRAY_HEAD:
+def _next_lines(lines: list[Line], i: int, end: int) -> list[tuple[int, list[int]]]:
+    """The next lines with text after ``i``: the first one, then the ones found by passing over up to two short
+    pieces (each with the indices passed over)."""
+    found: list[tuple[int, list[int]]] = []
+    skipped: list[int] = []
+    for j in range(i + 1, end):
+        text = lines[j][1]
+        if not text.strip():
+            continue
+        found.append((j, list(skipped)))
+        if len(keyform(text)) > STRAY_HEAD or _is_values(text) or len(skipped) == MAX_PIECES:
+            break
+        skipped.append(j)
+    return found
+
+
+def _wrapped_at(lines: list[Line], i: int, end: int) -> tuple[str, list[int], int] | None:
+    """(row, indices passed over, index after the row) when a wrapped label starts at line ``i``."""
+    first = lines[i][1]
+    if "\t" in first or not first.strip() or _is_values(first) or is_label(first) or is_numeric(first.split()[-1]):
         return None
-    if _is_values(first) or _is_values(last) or not is_label(first.strip() + last.strip()):
-        return None
-    return "\t".join([first.strip() + last.strip(), *values])
+    for j, before in _next_lines(lines, i, end):
+        tokens = lines[j][1].split()
+        values = [t for t in tokens if is_numeric(t)]
+        head = tokens[: len(tokens) - len(values)]
+        if "\t" in lines[j][1] or not values or tokens[len(head) :] != values:
+            continue
+        middle = "".join(head)
+        for k, after in _next_lines(lines, j, end):
+            last = lines[k][1]
+            if "\t" in last or _is_values(last) or is_numeric(last.split()[-1]):
+                continue
+            for label in (first.strip() + middle + last.strip(), first.strip() + last.strip()):
+                if is_label(label) and (middle in label or len(keyform(middle)) <= STRAY_HEAD):
+                    return "\t".join([label, *values]), before + after, k + 1
+    return None
 
 
 def _pipes(line: Line) -> list[Line]:
