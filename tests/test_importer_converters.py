@@ -105,3 +105,17 @@ def test_a_label_wrapped_by_the_converter_is_not_called_reworded():
     report = load("converter-pdftotext-layout.txt")  # 「（本列数据的勾稽关系为：…等于第三项」 then 「加第四项之和）」
     assert not [f for f in report.read_findings if f.rule == "G-1" and "勾稽关系为" in f.message]
     assert [f for f in report.read_findings if f.rule == "G-1" and "行政止公开" not in f.message] == []
+
+
+def test_running_header_is_dropped_but_the_title_it_repeats_is_kept():
+    """pdftotext pages (form feeds) whose top line repeats the title, and whose bottom line is the page number."""
+    from generator.inputs.importer.text import items_from_text
+
+    text = (load.__globals__["FIXTURES"] / "labels-2021-variants.txt").read_text(encoding="utf-8")
+    title, body = text.split("\n", 1)
+    lines = body.split("\n")
+    pages = [lines[i : i + 15] for i in range(0, len(lines), 15)]
+    paged = "\f".join(f"{title}\n" + "\n".join(page) + f"\n- {n} -\n" for n, page in enumerate(pages, start=1))
+    items = [item.text for item in items_from_text(paged).items]
+    assert items.count(title) == 1 and items[0] == title
+    assert not [t for t in items if t.startswith("- ")]

@@ -46,6 +46,10 @@ def running_lines(pages: list[list[str]]) -> set[str]:
 
 
 def drop_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Each page's lines without page numbers and running headers/footers."""
+    """Each page's lines without page numbers and running headers/footers (kept on the first page, where a
+    header that repeats the title is the title)."""
     running = running_lines(pages)
-    return [[line for line in lines if not is_page_number(line) and compact(line) not in running] for lines in pages]
+    return [
+        [line for line in lines if not is_page_number(line) and (n == 0 or compact(line) not in running)]
+        for n, lines in enumerate(pages)
+    ]

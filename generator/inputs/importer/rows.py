@@ -13,9 +13,9 @@ tab-separated cells (the form ``text.items_from_lines`` reads) before the tables
   official section heading, and at each （一）…（五） sub-heading in its prose.
 
 Single characters between labels are a vertical header printed one character per line (「三」「、」「本」
-「年」…, pdftotext -layout) and are dropped. Only lines in the table zone (from the first table caption to the heading of 五 or 六) are cut at
-labels, and only when what is left between the labels is numbers: prose that names 「行政许可」 stays
-prose.
+「年」…, pdftotext -layout) and are dropped; a label wrapped around its numbers is joined again. Only lines
+in the table zone (from the first table caption to the heading of 五 or 六) are cut at labels, and only when
+what is left between the labels is numbers: prose that names 「行政许可」 stays prose.
 """
 
 from __future__ import annotations

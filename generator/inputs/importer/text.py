@@ -46,31 +46,29 @@ def read_text_file(path: Path) -> str:
 
 
 def items_from_text(text: str) -> Source:
-    numbered = [(f"第{number}行", clean(raw)) for number, raw in enumerate(text.splitlines(), start=1)]
-    lines = _without_furniture(numbered)
-    lines, title, published = split_header(lines)
+    lines, title, published = split_header(_without_furniture(text))
     pipes = any(PIPE_RULE.match(text) for _, text in lines)
     items = items_from_lines(split_lines(lines))
     return Source(items, exact_cells=False, title=title, published=published, pipes=pipes)
 
 
-def _without_furniture(lines: list[Line]) -> list[Line]:
-    """Page numbers and running headers dropped; pages are separated by form feeds (pdftotext), if at all."""
-    pages: list[list[Line]] = [[]]
-    for where, text in lines:
-        *ends, last = text.split("\f")
-        for end in ends:
-            pages[-1].append((where, end))
-            pages.append([])
-        pages[-1].append((where, last))
-    kept = drop_furniture([[text for _, text in page] for page in pages])
+def _without_furniture(text: str) -> list[Line]:
+    """Numbered lines without page numbers and running headers; pages are separated by form feeds (pdftotext)."""
+    pages: list[list[Line]] = []
+    number = 0
+    for page in text.split("\f"):
+        pages.append([])
+        for raw in page.splitlines():
+            number += 1
+            pages[-1].append((f"第{number}行", clean(raw)))
+    kept = drop_furniture([[line for _, line in page] for page in pages])
     out: list[Line] = []
     for page, texts in zip(pages, kept, strict=True):
         left = iter(texts)
         wanted = next(left, None)
-        for where, text in page:
-            if text == wanted:
-                out.append((where, text))
+        for where, line in page:
+            if line == wanted:
+                out.append((where, line))
                 wanted = next(left, None)
     return out
 
