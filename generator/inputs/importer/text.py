@@ -56,17 +56,17 @@ def _without_furniture(text: str) -> list[Line]:
     """Numbered lines without page numbers and running headers; pages are separated by form feeds (pdftotext)."""
     pages: list[list[Line]] = []
     number = 0
-    for page in text.split("\f"):
+    for chunk in text.split("\f"):
         pages.append([])
-        for raw in page.splitlines():
+        for raw in chunk.splitlines():
             number += 1
             pages[-1].append((f"第{number}行", clean(raw)))
     kept = drop_furniture([[line for _, line in page] for page in pages])
     out: list[Line] = []
-    for page, texts in zip(pages, kept, strict=True):
+    for numbered, texts in zip(pages, kept, strict=True):
         left = iter(texts)
         wanted = next(left, None)
-        for where, line in page:
+        for where, line in numbered:
             if line == wanted:
                 out.append((where, line))
                 wanted = next(left, None)
