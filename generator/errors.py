@@ -9,7 +9,8 @@ from __future__ import annotations
 EXIT_OK = 0  # done, no errors in the data
 EXIT_FINDINGS = 1  # the data has errors, or an output was refused (exists, not --force)
 EXIT_INPUT = 2  # an input cannot be read, the command was used wrongly, or the system lacks something
-EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGTERM 143, SIGHUP 129: 128 + the signal, see interrupts.py)
+EXIT_PIPE = 141  # the reader of our output closed it (`nianbao rules | head -1`), as Unix tools end
 
 
 class NianbaoError(Exception):

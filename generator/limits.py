@@ -50,7 +50,7 @@ def check_size(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) ->
     try:
         info = path.stat()
     except OSError as exc:
-        raise InputError(f"{path}：无法读取文件（{exc.strerror}）。") from None
+        raise InputError(f"{path}：{_why_unreadable(exc)}") from None
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path.name}：不是普通文件（可能是文件夹、设备或管道），无法作为{what}读取。")
     if info.st_size > limit:
@@ -61,6 +61,16 @@ def check_size(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) ->
     return info.st_size
 
 
+def _why_unreadable(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "找不到文件。请检查文件名和所在的文件夹。"
+    if isinstance(exc, PermissionError):
+        return "没有读取这个文件的权限。请把文件复制到自己的文件夹后再试。"
+    if isinstance(exc, NotADirectoryError):
+        return "路径中有一段不是文件夹。请检查路径。"
+    return f"无法读取文件（系统错误 {exc.errno}：{exc.strerror}）。"
+
+
 def read_limited(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of ``path``, refused before reading when larger than ``limit`` (see ``check_size``)."""
     path = Path(path)
@@ -69,7 +79,7 @@ def read_limited(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) 
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError(f"{path}：无法读取文件（{exc.strerror}）。如果文件正在其他程序中打开，请先关闭。") from None
+        raise InputError(f"{path}：{_why_unreadable(exc)}如果文件正在其他程序中打开，请先关闭。") from None
     if len(data) > limit:  # it grew after stat
         raise InputError(
             f"{path.name}：文件过大（超过 {megabytes(limit)}），{what}不会这么大，未读取。请确认选对了文件。"

@@ -17,12 +17,18 @@ from .numbers import plain
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
+EXCEL_CELL_CHARS = 32_767  # the most characters Excel (and WPS) keep in one cell
+
+
 def put_text(cell, value) -> None:
     """Store ``value`` in an openpyxl cell (also a write-only cell); strings always as text."""
     if not isinstance(value, str):
         cell.value = value
         return
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(text) > EXCEL_CELL_CHARS:  # Excel refuses the whole workbook otherwise; the cut is said in the cell
+        note = f"…（原文共 {len(text)} 个字符，超出 Excel 单元格上限 {EXCEL_CELL_CHARS} 个字符，以下已截去）"
+        text = text[: EXCEL_CELL_CHARS - len(note)] + note
     cell.value = text
     cell.data_type = "s"
     if text.lstrip(" \u3000").startswith(FORMULA_TRIGGERS):

@@ -64,3 +64,13 @@ def pdf_text(path: Path, layout: bool = False) -> str:
     """The text of a PDF by poppler's pdftotext (pages separated by form feeds)."""
     args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def make_roster_module():
+    """``bench/make_roster.py`` (the synthetic units every batch test builds on), loaded once."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,7 +1,6 @@
 """Batch generation (issue #5): roster workbook, parallel run, batch report, roll-up, re-runs, cross-year."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import random
 import re
@@ -11,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import make_roster_module
 from openpyxl import load_workbook
 from rich.console import Console
 
@@ -23,11 +23,9 @@ from generator.numbers import format_number
 from generator.outputs import OutputExists, safe_filename
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-make_roster_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_roster_module)
-make_roster, synthetic_report = make_roster_module.make_roster, make_roster_module.synthetic_report
-typed = make_roster_module.typed  # a report with some cells typed differently (numbers or a clerk's text)
+_bench = make_roster_module()
+make_roster, synthetic_report = _bench.make_roster, _bench.synthetic_report
+typed = _bench.typed  # a report with some cells typed differently (numbers or a clerk's text)
 
 
 def renamed(report, name: str):
@@ -216,9 +214,12 @@ def test_rerun_skips_finished_agencies_and_force_redoes_them(county, tmp_path, c
     before = some.stat().st_mtime_ns
     assert batch(roster, "-o", out, "-j", 2) == 1
     agencies, _ = batch_report(out)
-    assert {a["本次处理"] for a in agencies.values()} == {"已完成，跳过"}
+    # issue 17: a unit that still has errors is never called 已完成; every unit says nothing changed
+    assert {a["本次处理"] for a in agencies.values() if a["状态"] != "有错误"} == {"已完成，跳过"}
+    assert {a["本次处理"] for a in agencies.values() if a["状态"] == "有错误"} == {"数据未改，仍未通过（跳过）"}
+    assert {a["与上次运行相比"] for a in agencies.values()} == {"未变"}
     assert some.stat().st_mtime_ns == before
-    assert "30 份已完成、本次跳过" in capsys.readouterr().out
+    assert "与上次运行相比：新提交 0 · 已改正 0 · 新出现错误 0 · 数据有修改 0 · 未变 30" in capsys.readouterr().out
     assert batch(roster, "-o", out, "-j", 1, "--force") == 1
     agencies, _ = batch_report(out)
     done = {a["本次处理"] for a in agencies.values() if a["状态"] != "有错误"}
@@ -265,7 +266,7 @@ def test_second_run_with_another_format_renders_only_what_is_missing(tmp_path):
 
 
 def test_an_unexpected_failure_costs_one_agency_and_is_retried(tmp_path, monkeypatch):
-    from generator.batch import worker as batch_worker
+    from generator.batch import work as batch_worker
 
     rs = reports(4)
     roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
@@ -280,7 +281,9 @@ def test_an_unexpected_failure_costs_one_agency_and_is_retried(tmp_path, monkeyp
     monkeypatch.setattr(batch_worker, "check", flaky_check)
     assert batch(roster, "-o", out, "-j", 1) == 1
     agencies, findings = batch_report(out)
-    assert agencies["第 5 行"]["状态"] == "有错误" and "检查器出错" in findings["第 5 行"][0][6]
+    # an internal error is the tool's, not the data's: its own status, said so in the message
+    assert agencies["第 5 行"]["状态"] == "处理出错" and "检查器出错" in findings["第 5 行"][0][6]
+    assert "不是数据的问题" in findings["第 5 行"][0][6]
     assert [agencies[f"第 {r} 行"]["状态"] for r in (3, 4, 6)] == ["已提交且通过"] * 3
     monkeypatch.setattr(batch_worker, "check", real_check)
     assert batch(roster, "-o", out, "-j", 1) == 0
@@ -329,6 +332,9 @@ def test_folder_of_data_files_with_a_broken_one(tmp_path):
     assert set(agencies) == {"青石街道-2025.yaml", "嵋阳镇-2021.yaml", "错误示例-2022.yaml", "坏文件.yaml",
                              "填报表.xlsx", "汇总表.xlsx"}
     assert agencies["坏文件.yaml"]["状态"] == "有错误" and "格式有误" in findings["坏文件.yaml"][0][6]
+    book = load_workbook(out / "校验结果.xlsx", read_only=True)  # issue 17: a .txt that is no report is named
+    aside = {r[0]: r[1] for r in book["未读取的文件"].iter_rows(min_row=2, values_only=True)}
+    assert "导入" in aside["说明.txt"] and "不是政府信息公开工作年度报告" in aside["说明.txt"]
     assert agencies["汇总表.xlsx"]["状态"] == "有错误" and "汇总填报表" in findings["汇总表.xlsx"][0][6]
     assert agencies["错误示例-2022.yaml"]["状态"] == "有错误" and not agencies["错误示例-2022.yaml"]["输出文件"]
     for source in ("青石街道-2025.yaml", "填报表.xlsx"):
@@ -390,8 +396,10 @@ def test_unreadable_input_exits_2(tmp_path, capsys):
 
 
 def test_roster_is_streamed_with_a_bounded_number_of_tasks_in_flight(tmp_path):
-    from generator.batch import WINDOW_PER_JOB, RosterPlan, Spool, run_tasks
-    from generator.batch.worker import Options
+    from generator.batch.plan import RosterPlan
+    from generator.batch.pool import WINDOW_PER_JOB, run_tasks
+    from generator.batch.spool import Spool
+    from generator.batch.work import Options
 
     roster = tmp_path / "汇总表.xlsx"
     write_roster(roster, FORMAT_2021, force=False, reports=reports(40))
@@ -407,28 +415,31 @@ def test_roster_is_streamed_with_a_bounded_number_of_tasks_in_flight(tmp_path):
         options = Options(str(tmp_path / "out"), ("html",), False, False, plan.layout)
         run_tasks(watched(plan.tasks("")), options, 2, spool, plan.estimate, Console(file=io.StringIO()))
     assert spool.count() == 40 and max(in_flight) <= 2 * WINDOW_PER_JOB < 40
-    assert [r["seq"] for r in spool] == list(range(40))
+    assert [r.seq for r in spool] == list(range(40))
 
 
 def test_a_dead_worker_costs_only_its_agencies(tmp_path, monkeypatch):
-    from generator.batch import _run_pool
-    from generator.batch.worker import Options, Task
+    from generator.batch.plan import Task
+    from generator.batch.pool import run_pool
+    from generator.batch.work import Options
 
     done = []
     tasks = [Task(i, f"单位{i}", f"第 {i + 3} 行", None, "x", "d") for i in range(6)]
-    _run_pool(iter(tasks), Options(str(tmp_path), ("html",), False, False), 2, done.append,
+    run_pool(iter(tasks), Options(str(tmp_path), ("html",), False, False), 2, done.append,
               work=_die_on_third)
     assert len(done) == 6
-    died = [r for r in done if r["findings"] and r["findings"][0]["rule"] == "处理"]
-    assert died and all("重新运行" in r["findings"][0]["message"] for r in died)
-    assert any(r.get("ok") for r in done)
+    died = [r for r in done if r.findings and r.findings[0]["rule"] == "内部错误"]
+    assert died and all("重新运行" in r.findings[0]["message"] and r.retry for r in died)
+    assert any(r.status == "通过" for r in done)
 
 
 def _die_on_third(task):
     import os
+
+    from generator.batch.record import UnitRecord
     if task.seq == 2:
         os._exit(1)
-    return {"seq": task.seq, "ok": True, "status": "通过", "findings": []}
+    return UnitRecord(task.seq, task.folder, task.source, task.digest, status="通过")
 
 
 # --- issue 13: what the county reviewer found -----------------------------------------------------
@@ -505,4 +516,4 @@ def test_ignore_errors_writes_drafts_marked_and_nothing_to_publish(tmp_path):
     assert any(p.name.endswith("（网站发布用片段）.htm") for p in good.iterdir())
     assert batch(roster, "-o", out, "-j", 1, "--ignore-errors") == 1
     agencies, _ = batch_report(out)
-    assert agencies["第 3 行"]["本次处理"] == "已完成，跳过"  # a draft run again is not redone
+    assert agencies["第 3 行"]["本次处理"] == "数据未改，仍未通过（跳过）"  # not redone, and not called 已完成

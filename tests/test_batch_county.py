@@ -9,7 +9,6 @@ own report; last year's reports are published .docx/.html/.pdf files. The batch 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import os
 import random
@@ -21,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from helpers import make_roster_module
 from openpyxl import Workbook, load_workbook
 
 from generator.app.cli import main
@@ -28,18 +28,16 @@ from generator.inputs.datafile import dump_yaml
 from generator.inputs.excel import write_form
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
+_module = make_roster_module()
 synthetic_report, typed = _module.synthetic_report, _module.typed
 
 COUNTY = "示例县人民政府"
 NAMES = ["青山镇人民政府", "白云镇人民政府", "红旗乡人民政府", "东城街道办事处", "西河镇人民政府",
          "南岭乡人民政府", "北坡镇人民政府", "金水街道办事处", "柳林镇人民政府", "石桥乡人民政府"]
-EXPECTED_STATUS = {
-    "青山镇": "重复提交", "白云镇": "重复提交", "红旗乡": "有错误", "东城街道": "有错误", "西河镇": "逾期",
+EXPECTED_STATUS = {  # issue 17: identical data under another name is 雷同, never the same unit
+    "青山镇": "重复提交", "白云镇": "已提交且通过", "红旗乡": "有错误", "东城街道": "有错误", "西河镇": "逾期",
     "南岭乡": "未提交", "北坡镇": "已提交且通过", "金水街道": "已提交且通过", "柳林镇": "已提交且通过",
-    "石桥乡": "已提交且通过", "外县某镇": "已提交且通过",
+    "石桥乡": "已提交且通过", "外县某镇": "不在名单中", "白云镇党政办": "不在名单中",
 }
 ACCEPTED = ["青山镇人民政府", "白云镇人民政府", "西河镇人民政府", "北坡镇人民政府", "金水街道办事处",
             "柳林镇人民政府", "石桥乡人民政府"]
@@ -148,7 +146,8 @@ def test_every_status_is_right_and_the_run_says_which_file_it_took(run):
     assert qingshan["采用的数据"] == "青山镇.xlsx" and "青山镇 - 副本.xlsx" in qingshan["说明"]
     assert "数据相同，采用文件名不是副本的一份" in qingshan["说明"] and "只计入汇总一次" in qingshan["说明"]
     assert "采用「青山镇.xlsx」" in printed
-    assert "白云镇党政办" in units["白云镇"]["说明"] and "数据与本单位的完全相同" in units["白云镇"]["说明"]
+    assert "白云镇党政办" in units["白云镇"]["说明"] and "雷同" in units["白云镇"]["说明"]
+    assert "白云镇人民政府" in units["白云镇党政办"]["说明"] and "雷同" in units["白云镇党政办"]["说明"]
     assert units["西河镇"]["发布日期"] == "2026-03-02" and "晚于公布期限 30 天" in units["西河镇"]["说明"]
     assert units["南岭乡"]["采用的数据"] is None and "南岭乡" in printed.split("未提交的单位")[1]
     assert units["红旗乡"]["采用的数据"] == "红旗乡.xlsx"  # unreadable, still attributed by its file name
@@ -161,7 +160,7 @@ def test_every_status_is_right_and_the_run_says_which_file_it_took(run):
 
 
 def test_rollup_is_the_sum_of_the_accepted_units_cell_by_cell(county, run):
-    from generator.batch.rollup import read_rollup
+    from generator.batch.sums import read_rollup
 
     _, _, accepted, sums, _ = county
     _, printed, out = run
@@ -173,8 +172,12 @@ def test_rollup_is_the_sum_of_the_accepted_units_cell_by_cell(county, run):
         assert rollup.number(path) == sum(r.number(path) for r in accepted), path
     html = (out / "汇总-2025年度.html").read_text(encoding="utf-8")
     assert f"本表汇总了{len(accepted)}个单位" in html
-    assert "未计入：2个单位的数据有错误或无法读取；1个应报单位未提交；1个单位不在应报单位名单中" in html
-    assert "2个单位重复提交，每个单位只计入一次" in html
+    # issue 17: the roll-up is publishable (full names, no run notes); the notes are the reviewer's
+    assert "未计入" not in html and "重新运行" not in html and "重复提交" not in html
+    assert "白云镇人民政府" in html and ">白云镇<" not in html
+    review = (out / "审核报告.html").read_text(encoding="utf-8")
+    assert "未计入：2个单位的数据有错误或无法读取；1个应报单位未提交；2个单位不在应报单位名单中" in review
+    assert "1个单位重复提交，每个单位只计入一次" in review
     assert f"汇总（2025年度，{len(accepted)} 个单位" in printed
 
 
@@ -264,7 +267,7 @@ def test_publishing_package_has_a_cms_fragment_next_to_each_report(run):
 
 def test_roll_up_of_roll_ups(county, tmp_path):
     """Two counties' roll-ups are the inputs of a city's; the city's roll-up is their sum."""
-    from generator.batch.rollup import read_rollup
+    from generator.batch.sums import read_rollup
 
     city = tmp_path / "各县汇总"
     city.mkdir()

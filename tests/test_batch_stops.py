@@ -4,7 +4,6 @@ the rest without skipping anything wrongly."""
 from __future__ import annotations
 
 import errno
-import importlib.util
 import os
 import random
 import signal
@@ -15,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import make_roster_module, run_cli
 from openpyxl import load_workbook
 
 from generator.app.cli import main
@@ -23,9 +22,7 @@ from generator.formats import FORMAT_2021
 from generator.inputs.roster import write_roster
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_roster", ROOT / "bench" / "make_roster.py")
-_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_module)
+_module = make_roster_module()
 
 
 def roster_of(path: Path, count: int) -> Path:
@@ -54,7 +51,7 @@ def statuses(out: Path) -> dict[str, str]:
 
 
 def test_full_disk_stops_cleanly_and_the_next_run_finishes(tmp_path, monkeypatch, capsys):
-    from generator.batch import worker
+    from generator.batch import work as worker
 
     roster, out = roster_of(tmp_path / "汇总表.xlsx", 8), tmp_path / "out"
     real, calls = worker.write_atomic, []
@@ -128,3 +125,63 @@ def test_ctrl_c_exits_130_saying_what_was_finished(tmp_path):
     done = statuses(out)
     assert len(done) == 40 and {s for s, _ in done.values()} == {"已提交且通过"}
     assert "已完成，跳过" in {p for _, p in done.values()} and len(list(out.glob("*/*.docx"))) == 40
+
+
+@pytest.fixture(scope="module")
+def big_roster(tmp_path_factory):
+    """3,000 rows: a batch that is still running when the signal comes."""
+    return roster_of(tmp_path_factory.mktemp("big") / "汇总表.xlsx", 3000)
+
+
+def _stopped(roster: Path, out: Path, *signals: int, gap: float = 0.3) -> tuple[int, str, float, int]:
+    """Start a real batch in its own process group, send ``signals`` once 5 units are done; (code, stderr, s, pgid)."""
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*/.nianbao.json"))) < 5:
+        time.sleep(0.05)
+    sent = time.monotonic()
+    for n, signum in enumerate(signals):
+        if n:
+            time.sleep(gap)
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err.decode("utf-8", "replace"), time.monotonic() - sent, proc.pid
+
+
+def _group_gone(pgid: int) -> bool:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="跳过：SIGHUP、进程组只在 POSIX 系统上有")
+@pytest.mark.parametrize(("signals", "code", "said"), [
+    ((signal.SIGINT, signal.SIGINT), 130, "Ctrl-C"),  # pressed twice, 0.3 s apart
+    ((signal.SIGTERM,), 143, "SIGTERM"),
+    ((signal.SIGHUP,), 129, "SIGHUP"),
+])
+def test_signals_stop_a_big_batch_quickly_and_cleanly(big_roster, tmp_path, signals, code, said):
+    out = tmp_path / "out"
+    returncode, err, seconds, pgid = _stopped(big_roster, out, *signals)
+    assert returncode == code, err
+    assert seconds < 5, seconds
+    assert said in err and "本次已处理完" in err and "重新运行同一命令" in err
+    assert "Traceback" not in err and "concurrent.futures" not in err and "Exception in thread" not in err, err
+    assert _group_gone(pgid), "a worker was left alive"
+    assert leftovers(out) == []
+    assert_outputs_whole(out)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="跳过：本系统没有命名管道")
+def test_expected_list_that_is_a_fifo_is_refused_before_opening(tmp_path):
+    fifo = tmp_path / "名单.xlsx"
+    os.mkfifo(fifo)
+    roster = roster_of(tmp_path / "汇总表.xlsx", 2)
+    result = run_cli("batch", roster, "-o", tmp_path / "out", "--expected", fifo, timeout=30)
+    assert result.code == 2 and "不是普通文件" in result.err and "Traceback" not in result.err

@@ -20,5 +20,6 @@ def cmd_batch(args) -> int:
             expected=Path(args.expected) if args.expected else None,
             deadline=args.deadline,
             name=args.name or "",
+            scorecard=Path(args.scorecard) if args.scorecard else None,
         )
     )

@@ -8,11 +8,12 @@ that needs them, so ``nianbao --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import date
 
-from .. import __version__
-from ..errors import EXIT_INPUT, EXIT_INTERRUPTED
+from .. import __version__, interrupts
+from ..errors import EXIT_INPUT
 
 MAX_JOBS = 64
 
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", metavar="名称", help="汇总表的单位名称（如 某某县人民政府），默认取各单位的上级政府")
     p.add_argument("--force", action="store_true", help="重新生成已完成的单位")
     p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
+    p.add_argument("--scorecard", metavar="考评.yaml", help="考评表（评分项和分值），默认用内置的考评表")
 
     p = sub.add_parser("import", help="把已发布的年度报告（.docx/.html/.txt）转换为数据文件")
     p.add_argument("input", metavar="报告文件")
@@ -176,12 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):  # a character the console cannot show never stops a command
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure:
-            reconfigure(errors="backslashreplace")
-    parser = build_parser()
+    _readable_output()
+    interrupts.install()
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help()
@@ -189,9 +189,28 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import run
 
         return run(args)
-    except KeyboardInterrupt:
-        print("\n已中断（Ctrl+C）。没有留下写了一半的文件；需要时重新运行同一命令即可。", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+            print(f"\n{interrupts.describe(exc)}没有留下写了一半的文件；需要时重新运行同一命令即可。", file=sys.stderr)
+        return interrupts.exit_code(exc)
+    except BrokenPipeError:  # `nianbao --help | head -1`
+        from .commands import pipe_closed
+
+        return pipe_closed()
+
+
+def _readable_output() -> None:
+    """Chinese comes out readable whatever the locale: a C/POSIX locale (ASCII) becomes UTF-8; a console
+    that cannot show a character (GBK) shows it escaped rather than stopping the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        encoding = (getattr(stream, "encoding", None) or "ascii").lower().replace("-", "").replace("_", "")
+        if encoding in ("ascii", "usascii", "ansix3.41968", "646", "latin1", "iso88591"):
+            reconfigure(encoding="utf-8", errors="replace")
+        else:
+            reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

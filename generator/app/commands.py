@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
+import warnings
 from pathlib import Path
 
+from .. import interrupts
 from ..checks import check, cross_year
 from ..errors import (
     EXIT_FINDINGS,
     EXIT_INPUT,
-    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_PIPE,
     InputError,
     NianbaoError,
     OutputError,
@@ -57,6 +56,8 @@ def run(args) -> int:
     except NianbaoError as exc:
         say(str(exc), sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader of our output went away (`| head`): end quietly, as Unix tools do
+        return pipe_closed()
     except OSError as exc:  # a file the command reads or writes beyond the checked ones
         say(f"无法读写 {exc.filename or '文件'}：{why_not_written(exc)}", sys.stderr)
         return EXIT_INPUT
@@ -69,6 +70,17 @@ def run(args) -> int:
             sys.stderr,
         )
         return EXIT_INPUT
+
+
+def pipe_closed() -> int:
+    """Exit code 141 (128 + SIGPIPE), without a message: stdout is pointed at the null device so that Python's
+    final flush cannot complain about the closed pipe either."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE
 
 
 def say(text: str, stream=None) -> None:
@@ -105,7 +117,7 @@ def cmd_check(args) -> int:
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
         if not args.json:
-            say(f"{name}（{report.agency.name} {report.year}年度，{report.format.name}）")
+            say(f"{name}（{clip(report.agency.name)} {report.year}年度，{report.format.name}）")
             print_findings(findings)
     if args.json:
         print(json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False, indent=2))
@@ -151,14 +163,14 @@ def cmd_render(args) -> int:
                     rendered[path] = _render_one(report, path.suffix[1:], args.template, draft)
                 except PdfUnavailable as exc:  # the other formats are still written; the message comes once
                     pdf_missing = exc
-            with _uninterrupted():
+            with interrupts.held():
                 for path, data in rendered.items():
                     progress.write(path, data)
                     say(f"已生成：{path}")
                 progress.done(name)
-    except KeyboardInterrupt:
-        say(progress.stopped("已中断（Ctrl+C）。"), sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        say(progress.stopped(interrupts.describe(exc)), sys.stderr)
+        return interrupts.exit_code(exc)
     except OutputError as exc:
         raise OutputError(progress.stopped(str(exc))) from None
     if pdf_missing:
@@ -209,26 +221,23 @@ def _command(parts: list[str]) -> str:
     return subprocess.list2cmdline(parts) if os.name == "nt" else shlex.join(parts)
 
 
-@contextmanager
-def _uninterrupted():
-    """Hold Ctrl-C while one input's files are written (milliseconds), so they are written all or none."""
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught and previous is signal.default_int_handler:
-        raise KeyboardInterrupt
-
-
 def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
+    """One output's bytes; what was removed from the template is said once per run (on stdout, with the findings)."""
     from ..render import render
+    from ..render.docx_template import TemplateStripped
 
-    return render(report, target, Path(template) if template else None, draft)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TemplateStripped)
+        data = render(report, target, Path(template) if template else None, draft)
+    for warning in caught:
+        text = str(warning.message)
+        if isinstance(warning.message, TemplateStripped) and text not in _SAID:
+            _SAID.add(text)
+            say(text)
+    return data
+
+
+_SAID: set[str] = set()  # template reminders already printed by this process
 
 
 def cmd_schema(args) -> int:
@@ -242,7 +251,7 @@ def cmd_schema(args) -> int:
 def cmd_convert(args) -> int:
     from ..inputs.datafile import write_data_file
 
-    report = load_report(args.input)
+    report = _load_convertible(Path(args.input))
     out = Path(args.output)
     if out.suffix.lower() in (".yaml", ".yml", ".json"):
         write_data_file(report, out, args.force)
@@ -256,6 +265,15 @@ def cmd_convert(args) -> int:
         say("  " + finding.text())
     say(f"已生成：{out}")
     return EXIT_FINDINGS if has_errors(list(report.read_findings)) else EXIT_OK
+
+
+def _load_convertible(path: Path):
+    """Any input; a batch's roll-up workbook (汇总-2025年度.xlsx) by its 「汇总数据」 row."""
+    from ..batch.sums import is_rollup, read_rollup
+
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() and is_rollup(path):
+        return read_rollup(path)
+    return load_report(path)
 
 
 def cmd_import(args) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH = 720
+WIDTH = 480  # drawn at 1:1 in a 480 px column; scaled to a 375 px phone the 12 px labels stay legible
 LABEL_CHARS = 14  # longer labels are shortened (the full text is in the bar's tooltip)
 ROW, GAP, TOP = 18, 6, 34
 FONT = "'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif"
@@ -36,6 +36,11 @@ def _number(value) -> str:
     )
 
 
+def _unit(unit: str, value) -> str:
+    """「22 件」: the unit after a number (nothing after 「—」, a figure not in that year's format)."""
+    return f" {unit}" if unit and value is not None else ""
+
+
 def _svg(title: str, height: float, body: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
@@ -59,13 +64,18 @@ def _legend(names, y: float) -> list[str]:
 
 
 def bar_chart(
-    title: str, rows: list[tuple[str, list]], series: tuple[str, ...] = (), per_row: bool = False, note: str = ""
+    title: str,
+    rows: list[tuple[str, list]],
+    series: tuple[str, ...] = (),
+    per_row: bool = False,
+    note: str = "",
+    unit: str = "",
 ) -> str:
     """Horizontal bars, one group per row (one bar per series); ``per_row`` scales each row to its own largest
     value (figures of different sizes side by side, e.g. this year against last year)."""
     labels = [_short(label) for label, _ in rows]
     left = max((_width(text, 12) for text in labels), default=0) + 10
-    span = WIDTH - left - 70
+    span = WIDTH - left - 70 - _width(unit, 12)
     bars = max((len(values) for _, values in rows), default=1)
     top = TOP + (18 if series else 0)
     largest = max((v or 0 for _, values in rows for v in values), default=0) or 1
@@ -83,7 +93,7 @@ def bar_chart(
                 f'<rect x="{left:.1f}" y="{y + i * ROW + 2:.1f}" width="{max(w, 0.5):.1f}" height="{ROW - 4}" '
                 f'fill="{COLOURS[i % len(COLOURS)]}"><title>{escape(full)}：{_number(value)}</title></rect>'
                 f'<text x="{left + w + 4:.1f}" y="{y + i * ROW + ROW - 5:.1f}" fill="#222">'
-                f'{_number(value)}</text>'
+                f'{_number(value)}{_unit(unit, value)}</text>'
             )
         y += ROW * bars + GAP
     if note:
@@ -93,7 +103,11 @@ def bar_chart(
 
 
 def stacked_chart(
-    title: str, rows: list[tuple[str, list]], parts: tuple[str, ...], notes: tuple[str, ...] | list[str] = ()
+    title: str,
+    rows: list[tuple[str, list]],
+    parts: tuple[str, ...],
+    notes: tuple[str, ...] | list[str] = (),
+    unit: str = "件",
 ) -> str:
     """One 100 % bar per row, split into ``parts`` (with counts and shares); ``notes`` are written after each bar."""
     labels = [_short(label) for label, _ in rows]
@@ -115,10 +129,11 @@ def stacked_chart(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="24" fill="{COLOURS[i % len(COLOURS)]}">'
                 f'<title>{escape(parts[i])}：{_number(value)}（{share}）</title></rect>'
             )
-            if w > _width(f"{_number(value)} {share}", 11) + 4:
+            shown = f"{_number(value)}{_unit(unit, value)}（{share}）"
+            if w > _width(shown, 11) + 4:
                 body.append(
                     f'<text x="{x + w / 2:.1f}" y="{y + 16:.1f}" text-anchor="middle" font-size="11" '
-                    f'fill="#fff">{_number(value)} {share}</text>'
+                    f'fill="#fff">{escape(shown)}</text>'
                 )
             x += w
         if not total:

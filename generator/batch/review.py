@@ -8,40 +8,54 @@ unit's reports are relative to the output folder. All user text is escaped by Ji
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from ..findings import ERROR, SEVERITY_NAMES
 from ..formats import APPEAL_COLUMNS
+from ..render.fragment import article_of
 from ..resources import template_text
+from ..rules import rule_name
 from .charts import bar_chart, figure, stacked_chart
-from .report import unmatched_last_year
-from .rollup import RollUp, outcome_totals
-from .status import STATUSES, Filing
+from .record import UnitRecord
+from .rollup import public_note, rollup_html
+from .settle import STATUSES, Filing, Submission
+from .sheets import Extra
+from .sums import RollUp, outcome_totals
 
+REVIEW_PAGE = "审核报告.html"
 TOP_UNITS = 40  # units shown in the per-unit chart (the largest); the rest are summed in a note
 FILL_IN_RULES = ("G-3",)
+LINK_LABELS = {"html": "网页", "docx": "Word", "pdf": "PDF", "htm": "网站发布用片段"}
 
 
-def county_charts(rollup: RollUp, per_unit: list[tuple[str, int]], last_year: RollUp | None) -> list[str]:
+@dataclass(frozen=True)
+class YearOnYear:
+    """This year and last year over the same units (an equal base)."""
+
+    this_year: RollUp
+    last_year: RollUp
+    units: int  # units with data in both years
+
+
+def county_charts(rollup: RollUp, per_unit: list[tuple[str, int]], yoy: YearOnYear | None) -> list[str]:
     """The charts of a roll-up: applications per unit, outcome shares, appeals, this year against last year."""
     report = rollup.report()
     shown = sorted(per_unit, key=lambda item: -item[1])[:TOP_UNITS]
     rest = per_unit and len(per_unit) - len(shown)
     note = f"另有 {rest} 个单位共 {sum(v for _, v in per_unit) - sum(v for _, v in shown)} 件，未画出" if rest else ""
-    charts = [figure(bar_chart("各单位本年新收政府信息公开申请（件）", [(n, [v]) for n, v in shown], note=note))]
+    title = "各单位本年新收政府信息公开申请（件）"
+    charts = [figure(bar_chart(title, [(n, [v]) for n, v in shown], note=note, unit="件"))]
     outcomes = outcome_totals(report)
-    charts.append(
-        figure(
-            stacked_chart(
-                "办理结果构成（第三部分（一）至（六），件）", [("办理结果", list(outcomes.values()))], tuple(outcomes)
-            )
-        )
-    )
+    title = "办理结果构成（第三部分（一）至（六），件）"
+    charts.append(figure(stacked_chart(title, [("办理结果", list(outcomes.values()))], tuple(outcomes))))
     parts = [c for c in APPEAL_COLUMNS if not c.derived]
     rows, notes = [], []
     for row in report.format.appeals.rows:
@@ -53,59 +67,73 @@ def county_charts(rollup: RollUp, per_unit: list[tuple[str, int]], last_year: Ro
         )
     appeals = stacked_chart("政府信息公开行政复议、行政诉讼（件）", rows, tuple(c.label for c in parts), notes)
     charts.append(figure(appeals, "纠正率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果），尚未审结的不计。"))
-    if last_year is not None:
-        now, before = rollup.key_figures(), last_year.key_figures()
-        pairs = [
-            (label, [_float(now[label]), _float(before.get(label))])
-            for label in now
-            if now[label] is not None or before.get(label) is not None
-        ]
-        series = (f"{rollup.year}年（{rollup.agencies}个单位）", f"{last_year.year}年（{last_year.agencies}个单位）")
-        charts.append(
-            figure(
-                bar_chart(
-                    "主要数据与上年比较",
-                    pairs,
-                    series,
-                    per_row=True,
-                    note="每项按本项两年中较大的值画满，数值见条形右侧；“—”为该年格式中没有这一项。",
-                )
-            )
-        )
+    if yoy is not None:
+        charts.append(_year_on_year(yoy))
     return charts
 
 
-def _float(value):
+def _year_on_year(yoy: YearOnYear) -> str:
+    now, before = yoy.this_year.key_figures(), yoy.last_year.key_figures()
+    pairs = [
+        (label, [_float(now[label]), _float(before.get(label))])
+        for label in now
+        if now[label] is not None or before.get(label) is not None
+    ]
+    series = (f"{yoy.this_year.year}年", f"{yoy.last_year.year}年")
+    note = "每项按本项两年中较大的值画满；“—”为该年格式中没有这一项。"
+    chart = bar_chart("主要数据与上年比较（同口径）", pairs, series, per_row=True, note=note)
+    return figure(chart, f"同口径：{yoy.units} 个单位两年都有数据，只比较这些单位；本级自己的报告不计入。")
+
+
+def _float(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def new_applications(record: dict) -> int:
+def new_applications(record: UnitRecord) -> int:
     """本年新收 of one record (the sum of its applicant columns)."""
-    return sum(
-        int(v) for p, v in (record.get("numbers") or {}).items() if p.startswith("requests.new.") and v is not None
-    )
+    numbers = record.numbers or {}
+    return sum(int(v) for p, v in numbers.items() if p.startswith("requests.new.") and v is not None)
 
 
-def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict, *, info) -> bytes:
+def link_label(name: str) -> str:
+    """「Word」, 「网页」, 「PDF」, 「网站发布用片段」; a draft's links say 草稿."""
+    label = LINK_LABELS.get(name.rsplit(".", 1)[-1], name)
+    return f"{label}（草稿）" if "（草稿）" in name else label
+
+
+def review_page(
+    records: Any,
+    filing: Filing,
+    rollups: dict[Any, RollUp],
+    charts: dict[Any, list[str]],
+    notes: dict[Any, str],
+    *,
+    info: Any,
+    previous: Sequence[str] = (),
+    unmatched_this_year: Sequence[str] = (),
+    extras: Sequence[Extra] = (),
+    no_rollup: str = "",
+) -> bytes:
     """The whole page, UTF-8 (encoded as it is generated: one copy of the page in memory, not three)."""
-    from ..render.fragment import article_of
 
-    def outputs(sub) -> list[tuple[str, str]]:  # (file name, link relative to the page)
-        return [(name, quote(f"{sub.folder}/{name}")) for name in sub.files]
+    def outputs(sub: Submission) -> list[tuple[str, str, str]]:  # (file name, link relative to the page, label)
+        return [(name, quote(f"{sub.folder}/{name}"), link_label(name)) for name in sub.files]
 
     sections = [
         {
             "rollup": rollup,
             "note": notes[key],
             "charts": [Markup(c) for c in charts[key]],
-            "tables": Markup(article_of(rollup.html(notes[key]))),
+            "tables": Markup(article_of(rollup_html(rollup, public_note(rollup)))),
             "checks": rollup.findings + rollup.comparisons,
         }
         for key, rollup in rollups.items()
     ]
-    years = sorted({r.year for r in rollups.values()})
+    years = sorted(
+        {r.year for r in rollups.values()} or {s.year for u in filing.units for s in u.submissions if s.year}
+    )
     title = f"{filing.name or '各单位'}{'、'.join(map(str, years))}年度政府信息公开工作年度报告审核报告"
-    unmatched = unmatched_last_year(spool, info.previous) if info.previous else []
+    findings_of: Callable[[int], tuple[dict[str, Any], ...]] = lambda seq: records.get(seq).findings  # noqa: E731
     page = io.BytesIO()
     for chunk in _template().generate(
         title=title,
@@ -113,13 +141,16 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
         statuses=STATUSES,
         sections=sections,
         outputs=outputs,
-        findings_of=lambda seq: spool.get(seq)["findings"],  # one unit at a time: memory stays flat
+        findings_of=findings_of,  # one unit at a time: memory stays flat
         severity=SEVERITY_NAMES,
         error=ERROR,
         fill_in=FILL_IN_RULES,
         info=info,
-        unmatched=unmatched,
-        this_year_unmatched=[r["name"] for r in spool if r.get("name") and info.previous and not r.get("previous")],
+        previous=bool(previous) or bool(unmatched_this_year) or info.previous is not None,
+        unmatched=list(previous),
+        this_year_unmatched=list(unmatched_this_year),
+        extras=extras,
+        no_rollup=no_rollup,
         generated=f"{datetime.now():%Y-%m-%d %H:%M}",
         css=Markup(template_text("report.css") + template_text("screen.css") + PAGE_CSS),
         script=Markup(SCRIPT),
@@ -128,9 +159,7 @@ def review_page(spool, filing: Filing, rollups: dict, notes: dict, charts: dict,
     return page.getvalue()
 
 
-def _template():
-    from ..rules import rule_name
-
+def _template() -> Template:
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals["rule_name"] = rule_name
     return env.from_string(PAGE)
@@ -159,9 +188,9 @@ table.status th { background: #ddebf7; cursor: pointer; white-space: nowrap; pos
 table.status th[aria-sort=ascending]::after { content: " ▲"; }
 table.status th[aria-sort=descending]::after { content: " ▼"; }
 td.num { text-align: right; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
-figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; break-inside: avoid; overflow-x: auto; }
-figure.chart svg { min-width: 520px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(480px, 100%), 1fr)); gap: 16px; }
+figure.chart { margin: 0; border: 1px solid #ddd; padding: 8px; break-inside: avoid; min-width: 0; }
+figure.chart svg { display: block; width: 100%; height: auto; }
 figure.chart figcaption { color: #555; font-size: 12px; }
 details { border: 1px solid #ddd; margin: 6px 0; padding: 4px 8px; break-inside: avoid; }
 summary { cursor: pointer; font-weight: bold; }
@@ -170,7 +199,8 @@ summary { cursor: pointer; font-weight: bold; }
 ul.findings { margin: 0; padding-left: 20px; }
 .rollup .report { max-width: 100%; font-size: 12pt; line-height: 1.6; }
 .rollup .report h1.title { font-size: 18pt; }
-@media (max-width: 700px) { body { padding: 8px; font-size: 13px; } .charts { grid-template-columns: 1fr; } }
+@media (max-width: 700px) { body { padding: 8px; font-size: 13px; } .charts { grid-template-columns: 1fr; }
+  figure.chart { padding: 4px; } }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -179,7 +209,7 @@ ul.findings { margin: 0; padding-left: 20px; }
   tr[hidden] { display: table-row !important; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
-  figure.chart svg { min-width: 0; } table.status { min-width: 0; }
+  table.status { min-width: 0; }
 }
 """
 
@@ -250,19 +280,19 @@ PAGE = """<!DOCTYPE html>
 <div class="wrap">
 <table class="status" id="status">
 <thead><tr><th>序号</th><th>单位</th><th>单位代码</th><th>状态</th><th>错误</th><th>提醒</th><th>发布日期</th>
-<th>联系人</th><th>联系电话</th><th>说明</th><th>报告</th></tr></thead>
+<th>联系人</th><th>联系电话</th><th>说明</th><th>报告</th><th>与上次相比</th></tr></thead>
 <tbody>
 {% for unit in filing.units %}
 {% set c = unit.chosen %}
 <tr data-status="{{ unit.status }}">
-<td class="num">{{ loop.index }}</td><td><a href="#u{{ loop.index }}">{{ unit.name }}</a></td><td>{{ unit.code }}</td>
+<td class="num">{{ loop.index }}</td><td><a href="#u{{ loop.index }}">{{ unit.title }}</a></td><td>{{ unit.code }}</td>
 <td class="s-{{ unit.status }}" data-key="{{ statuses.index(unit.status) }}">{{ unit.status }}</td>
 <td class="num">{{ c.errors if c else "" }}</td><td class="num">{{ c.warnings if c else "" }}</td>
 <td>{{ c.published if c and c.published else "" }}</td><td>{{ unit.contact }}</td><td>{{ unit.phone }}</td>
 <td>{{ unit.notes | join("；") }}</td>
-<td>{% if c %}{% for name, href in outputs(c) %}
-<a href="{{ href }}">{{ name.rsplit(".", 1)[-1] if "（" not in name else "片段" }}</a>
-{% endfor %}{% endif %}</td>
+<td>{% if c %}{% for name, href, label in outputs(c) %}
+<a href="{{ href }}">{{ label }}</a>
+{% endfor %}{% endif %}</td><td>{{ c.change if c else "" }}</td>
 </tr>
 {% endfor %}
 </tbody>
@@ -275,9 +305,9 @@ PAGE = """<!DOCTYPE html>
 {% for sub in unit.ordered if sub.errors or sub.warnings %}
 {% set found = findings_of(sub.seq) %}
 <details{% if unit.status == "有错误" %} open{% endif %}>
-<summary>{{ unit_number }}. {{ unit.name }}（{{ sub.source }}{% if sub is not sameas unit.chosen %}，未采用{% endif %}）
+<summary>{{ unit_number }}. {{ unit.title }}（{{ sub.source }}{% if sub is not sameas unit.chosen %}，未采用{% endif %}）
 — 错误 {{ sub.errors }} · 提醒 {{ sub.warnings }}</summary>
-{% if sub.files %}<p>报告：{% for name, href in outputs(sub) %}<a href="{{ href }}">{{ name }}</a>
+{% if sub.files %}<p>报告：{% for name, href, label in outputs(sub) %}<a href="{{ href }}">{{ name }}</a>
 {% endfor %}</p>{% endif %}
 {% for group, label in ((error, "错误"), ("W", "提醒"), ("fill", "待补充的文字")) %}
 {% set items = found | selectattr("severity", "equalto", error if group == error else "W") | list %}
@@ -298,15 +328,27 @@ PAGE = """<!DOCTYPE html>
 {% endfor %}
 {% endif %}
 {% for section in sections %}
-<h2>汇总：{{ section.rollup.title() }}</h2>
+<h2>汇总：{{ section.rollup.title() }}{% if section.rollup.draft %}（草稿）{% endif %}</h2>
+<p>{{ section.note }}</p>
 {% if section.checks %}<ul class="findings">
 {% for f in section.checks %}<li class="sev-{{ f.severity }}">{{ f.text() }}</li>{% endfor %}</ul>
 {% else %}<p>汇总表校验通过{% if filing.totals %}，本级报告与各单位合计逐格一致{% endif %}。</p>{% endif %}
 <div class="rollup">{{ section.tables }}</div>
 {% endfor %}
 {% if not sections %}<h2>汇总</h2>
-<p>没有可汇总的单位（所有单位都有错误、无法读取或未提交），未生成汇总表。</p>{% endif %}
-{% if info.previous %}
+<p>{{ no_rollup }}</p>{% endif %}
+{% if filing.set_aside %}
+<h2>文件夹中未读取的文件（{{ filing.set_aside | length }} 个）</h2>
+<ul class="findings">{% for item in filing.set_aside %}<li>「{{ item.source }}」{{ item.reason }}</li>{% endfor %}</ul>
+{% endif %}
+{% for extra in extras %}
+<h2>{{ extra.title }}</h2>
+{% if extra.note %}<p>{{ extra.note }}</p>{% endif %}
+{% if extra.rows %}<div class="wrap"><table class="status"><thead><tr>{% for h in extra.header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in extra.rows %}<tr>{% for v in row %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table></div>
+{% else %}<p>{{ extra.empty }}</p>{% endif %}
+{% endfor %}
+{% if previous %}
 <h2>与上年数据的匹配</h2>
 {% if this_year_unmatched %}<p>本年这些单位在上年数据中没有找到（按单位代码、名称）：
 {{ this_year_unmatched | join("、") }}。</p>{% endif %}

@@ -12,6 +12,7 @@ __all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "InputError", "l
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
+OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml")  # refused with advice by sniff.check_report_file
 
 
 def load_report(path: str | Path, previous=None):
@@ -32,7 +33,7 @@ def load_report(path: str | Path, previous=None):
         from .excel import read_form
 
         return read_form(path)
-    if suffix in REPORT_SUFFIXES:
+    if suffix in REPORT_SUFFIXES or suffix in OTHER_DOCUMENTS:  # the importer refuses the latter with advice
         from .importer import import_report
 
         return import_report(path, previous)

@@ -123,7 +123,11 @@ def _validate(data: dict, schema: dict, source: str) -> None:
 
 
 def _preview(value) -> str:
-    """A value in a message: short, whatever its size."""
+    """A value in a message: short, whatever its size; never 「None」."""
+    if value is None:
+        return "空"
+    if isinstance(value, str) and "\u3000" in value:
+        return clip(value, 40).replace("\u3000", "□") + "（□ 是全角空格，请改成半角空格或删除）"
     return clip(reprlib.repr(value) if isinstance(value, (dict, list)) else shown(value), 40)
 
 
@@ -147,6 +151,11 @@ def _explain(error) -> str:
             "null": "空",
         }
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        if error.instance is None:
+            return (
+                f"字段「{where}」是空的，应为{'或'.join(expected[t] for t in types)}"
+                "（冒号后面没有写内容，或下面几行的缩进与它不一致）。"
+            )
         return (
             f"字段「{where}」的值「{_preview(error.instance)}」类型不对，应为{'或'.join(expected[t] for t in types)}。"
         )
@@ -154,7 +163,7 @@ def _explain(error) -> str:
         return f"字段「{where}」的值「{_preview(error.instance)}」不可用，可选：{'、'.join(map(str, error.validator_value))}。"
     if error.validator in ("minimum", "maximum"):
         return f"字段「{where}」的值 {_preview(error.instance)} 超出范围。"
-    return f"字段「{where}」有误：{clip(error.message)}"
+    return f"字段「{where}」的值「{_preview(error.instance)}」不符合要求，请对照 docs/data-file.md 检查。"
 
 
 def _text(builder: ReportBuilder, value, field: str, strip: bool = True) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
-from ..limits import MAX_DATA_FILE_BYTES, clip, printable, read_limited
+from ..limits import MAX_DATA_FILE_BYTES, clip, for_regex, printable, read_limited
 from ..numbers import MAX_NUMBER_TEXT
 
 MAX_DEPTH = 50  # levels of nesting; a data file has four (requests → new → natural)
@@ -64,10 +64,12 @@ def load_data(path: Path):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line, mark.column) if mark else (0, 0)
+        found = _full_width_slip(text, line)
+        if found is not None:
+            raise InputError(_located(path.name, text, *found)) from None
         raise InputError(_located(path.name, text, line, column, f"格式有误：{_yaml_problem(exc)}")) from None
-    except yaml.YAMLError as exc:
-        detail = clip(str(exc))
-        raise InputError(f"{path.name}：格式有误，无法解析（{detail}）。请对照 docs/data-file.md 检查。") from None
+    except yaml.YAMLError:
+        raise InputError(f"{path.name}：格式有误，无法解析。{YAML_CHECK}") from None
     except json.JSONDecodeError as exc:
         message = f"格式有误：{_json_problem(exc.msg)}"
         raise InputError(_located(path.name, text, exc.lineno - 1, exc.colno - 1, message)) from None
@@ -123,15 +125,44 @@ YAML_PROBLEMS = (  # (words of PyYAML's problem, explanation)
     ("found unhashable key", "字段名不能是列表或「字段: 值」结构。"),
     ("could not determine a constructor", "不支持的标记（以「!」开头），请删除它。"),
     ("found character that cannot start any token", "这里有 YAML 不允许的字符。特殊字符开头的值请加引号。"),
+    ("expected '<document start>'", "这一行不是「字段: 值」的形式，无法理解。"),
+    ("while scanning", "引号、括号或特殊符号没有写完整。"),
 )
 
 
+YAML_CHECK = "请对照 docs/data-file.md 检查这一行和上一行（常见原因：缩进不一致、缺少「: 」、用了全角的冒号或空格）。"
+FULL_WIDTH_COLON = re.compile(r"^[ \t\u3000]*[^\s:：#'\"-][^:：#]{0,40}?[ \t\u3000]*(：)")
+IDEOGRAPHIC_SPACE = re.compile(r"^[ \t]*\u3000|^[ \t]*[^\s:#'\"][^:#]{0,40}?:(\u3000)")
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's problem explained in Chinese (its English never reaches the user)."""
     problem = str(exc.problem or exc)
     for words, explanation in YAML_PROBLEMS:
         if words in problem:
             return explanation
-    return f"无法解析（{clip(problem)}）。请对照 docs/data-file.md 检查这一行和上一行。"
+    return f"无法解析。{YAML_CHECK}"
+
+
+def _full_width_slip(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """The first line up to the error that uses a full-width colon or space where YAML needs ASCII: (line,
+    column, message). PyYAML reports such a line where it gives up, often a line or more later."""
+    for number, line in enumerate(for_regex(text).splitlines()[: error_line + 1]):
+        colon = FULL_WIDTH_COLON.match(line)
+        if colon and not line.lstrip().startswith("#"):
+            return (
+                number,
+                colon.start(1),
+                "格式有误：字段名后面用了全角冒号「：」，请改成半角冒号加空格「: 」（如 year: 2025）。",
+            )
+        space = IDEOGRAPHIC_SPACE.match(line)
+        if space:
+            return (
+                number,
+                max(space.start(1), 0) if space.lastindex else line.index("\u3000"),
+                ("格式有误：这里有全角空格「　」，YAML 只认半角空格：请把它改成半角空格（如 year: 2025）。"),
+            )
+    return None
 
 
 class DataLoader(yaml.SafeLoader):
@@ -226,7 +257,7 @@ def _json_problem(message: str) -> str:
     for words, explanation in JSON_PROBLEMS:
         if message.startswith(words):
             return explanation
-    return f"无法解析（{clip(message)}）。"
+    return "无法解析。请检查这一处的引号、逗号和括号是否配对（JSON 的字段名和文字都要用英文双引号）。"
 
 
 def _json_int(text: str):

@@ -10,26 +10,31 @@ every value's cell in ``report.places`` so findings name the sheet, cell and mea
 from __future__ import annotations
 
 import io
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from ..cells import NO, YES, read_number, read_text, read_yes_no, shown
 from ..errors import InputError, OutputExists
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
-from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, for_regex
+from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, clip, for_regex
 from ..numbers import parse_date, parse_number
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ..spreadsheets import cell_for, load_readonly, put_text
 from .excel.layout import CHOICE, DATE, TEXT, YEAR
+from .excel.sniff import refuse_strict
 
 ROSTER_SHEET = ROSTER_WHAT = "汇总填报表"
 README_SHEET = "填表说明"
 HEADER_ROWS = 2
+SCAN_ROWS = 6  # rows looked at for a roster's header (a title typed above it, a renamed sheet)
 FIRST_DATA_ROW = HEADER_ROWS + 1
 LAST_VALIDATED_ROW = 100000
 BASIC, AGENCY, PROSE, FEES = "基本信息", "机关信息", "正文", "信息处理费"
@@ -244,31 +249,59 @@ class RosterLayout:
 
 
 def is_roster(path: Path) -> bool:
-    """True when ``path`` is a workbook with the roster sheet (an individual form has other sheets)."""
+    """True when ``path`` is a workbook with a roster sheet (an individual form has other sheets)."""
     try:
         _check_file(path)
         workbook = load_readonly(path)
     except Exception:  # not a workbook at all, or refused: the caller's reader reports it
         return False
     try:
-        return ROSTER_SHEET in workbook.sheetnames
+        return roster_sheet(workbook) is not None
     finally:
         workbook.close()
+
+
+def roster_sheet(workbook) -> str | None:
+    """The roster's sheet: 「汇总填报表」, or a renamed sheet whose header row names a roster's first columns."""
+    if ROSTER_SHEET in workbook.sheetnames:
+        return ROSTER_SHEET
+    for name in workbook.sheetnames:
+        sheet = workbook[name]
+        if hasattr(sheet, "iter_rows") and _label_row(_head(sheet)) is not None:
+            return name
+    return None
+
+
+def _head(sheet) -> list[tuple]:
+    return list(sheet.iter_rows(min_row=1, max_row=SCAN_ROWS, values_only=True))
+
+
+def _label_row(rows: list[tuple]) -> int | None:
+    """The 0-based index of the row that holds a roster's unit labels (机关名称 … 报告年度), or None."""
+    wanted = {_normalise(AGENCY_FIELDS["name"]), _normalise("报告年度")}
+    return next((i for i, row in enumerate(rows) if wanted <= {_normalise(v) for v in row[:12]}), None)
 
 
 def _normalise(text) -> str:
     return re.sub(r"\s+", "", for_regex(str(text))) if text is not None else ""
 
 
-def read_layout(header_rows: list[tuple]) -> RosterLayout:
-    """Match the two header rows against each format's columns; raise InputError naming what is missing."""
+def read_layout(header_rows: list[tuple], sheet: str = ROSTER_SHEET) -> RosterLayout:
+    """Match the two header rows against each format's columns; raise InputError naming what is missing,
+    or both columns of a header written twice (one of them would be read and the other ignored)."""
     row1, row2 = (list(r) for r in header_rows[:2])
     row1 += [None] * (len(row2) - len(row1))
     found: dict[tuple[str, str], int] = {}  # (group, label) -> column index
+    by_label: dict[str, int] = {}  # labels that name one column only -> column index
     group = ""
     for index, (top, label) in enumerate(zip(row1, row2)):
         group = _normalise(top) or group  # merged group cells are empty after their first column
-        found.setdefault((group, _normalise(label)), index)
+        here = _normalise(label)
+        first = found.get((group, here), by_label.get(here) if here in _single_labels() else None)
+        if here and first is not None:
+            raise InputError(_duplicate(sheet, first, index, str(label).strip()))
+        found.setdefault((group, here), index)
+        by_label.setdefault(here, index)
     matches = [
         (key, [(found.get((_normalise(c.group), _normalise(c.label))), c) for c in roster_columns(fmt)])
         for key, fmt in FORMATS.items()
@@ -279,45 +312,120 @@ def read_layout(header_rows: list[tuple]) -> RosterLayout:
         names = "；".join(f"「{c.group}」下的「{c.label}」" for c in missing[:8])
         more = f"等 {len(missing)} 列" if len(missing) > 8 else ""
         raise InputError(
-            f"工作表「{ROSTER_SHEET}」的表头与{FORMATS[key].name}的汇总填报表不一致，缺少：{names}{more}。"
+            f"工作表「{sheet}」的表头与{FORMATS[key].name}的汇总填报表不一致，缺少：{names}{more}。"
             "请用 nianbao form --batch 重新生成空白汇总表，再把数据粘贴进去。"
         )
-    return RosterLayout(key, ROSTER_SHEET, tuple((i, c) for i, c in hits if i is not None))
+    _no_stray_copy(row2, hits, sheet)
+    return RosterLayout(key, sheet, tuple((i, c) for i, c in hits if i is not None))
+
+
+def _no_stray_copy(labels: list, hits: list[tuple[int | None, RosterColumn]], sheet: str) -> None:
+    """A column that is read nowhere but carries the label of a read one (a copy whose group cell was left
+    behind) is refused with both columns: which of the two holds the right numbers is not ours to guess."""
+    read = {i: c for i, c in hits if i is not None}
+    for index, label in enumerate(labels):
+        here = _normalise(label)
+        if index in read or not here:
+            continue
+        twins = [i for i, c in read.items() if _normalise(c.label) == here]
+        if len(twins) == 1:
+            raise InputError(_duplicate(sheet, twins[0], index, str(label).strip()))
+        if twins:
+            raise InputError(_stray(sheet, twins, index, str(label).strip()))
+
+
+def _stray(sheet: str, twins: list[int], index: int, label: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(index + 1)
+    same = "、".join(get_column_letter(i + 1) for i in twins[:3]) + (" 等" if len(twins) > 3 else "")
+    return (
+        f"工作表「{sheet}」的 {letter} 列表头是「{clip(label, 40)}」，与 {same} 列同名，但上面一行没有它的分组，"
+        f"无法确定它属于哪一项，也就不会被读取。如果是复制时多出的一列，请删除 {letter} 列；"
+        "否则请把其中的数字填到对应的列后再删除它。"
+    )
+
+
+def _duplicate(sheet: str, first: int, second: int, label: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    a, b = get_column_letter(first + 1), get_column_letter(second + 1)
+    return (
+        f"工作表「{sheet}」的表头有两列相同：{a} 列和 {b} 列都是「{clip(label, 40)}」。"
+        f"只能保留一列，否则无法确定该读哪一列：请核对两列的内容，删除多余的一列（如复制时多出的 {b} 列）后再试。"
+    )
+
+
+@lru_cache(maxsize=1)
+def _single_labels() -> frozenset[str]:
+    """Labels that name one column in every format (机关名称, 报告年度…): a second one is a copy, whatever its group."""
+    per_format = [Counter(_normalise(c.label) for c in roster_columns(fmt)) for fmt in FORMATS.values()]
+    labels = set().union(*per_format)
+    return frozenset(label for label in labels if all(f.get(label, 0) <= 1 for f in per_format))
 
 
 def _check_file(path: Path) -> None:
     """Refuse a roster too large on disk or unpacked (a zip bomb) before openpyxl opens it."""
     check_size(path, ROSTER_WHAT)
     check_zip(path, ROSTER_WHAT, max_total=MAX_ROSTER_UNZIPPED_BYTES)
+    refuse_strict(Path(path).name, path)
 
 
 def open_roster(path: Path):
     """Open a roster read-only: (workbook, layout, rows iterator of (row_number, values), estimated rows)."""
     _check_file(path)
+    name = Path(path).name
     try:
         workbook = load_readonly(path, data_only=True)
     except Exception as exc:
         raise InputError(
-            f"{Path(path).name}：无法作为 Excel 工作簿打开（{type(exc).__name__}），请用 Excel 另存为 .xlsx 后再试。"
+            f"{name}：无法作为 Excel 工作簿打开（{type(exc).__name__}），请用 Excel 另存为 .xlsx 后再试。"
         ) from None
-    if ROSTER_SHEET not in workbook.sheetnames:
+    try:
+        title = roster_sheet(workbook)
+        if title is None:
+            raise InputError(
+                f"{name}：没有名为「{ROSTER_SHEET}」的工作表，其他工作表的前 {SCAN_ROWS} 行里也没有汇总表的表头"
+                f"（「{AGENCY_FIELDS['name']}」「报告年度」…），不是汇总填报表。现有的工作表："
+                f"{'、'.join(workbook.sheetnames) or '（无）'}。请用 nianbao form --batch 生成汇总填报表。"
+            )
+        sheet = workbook[title]
+        head = _head(sheet)
+        _header_in_place(name, title, head)
+        layout = read_layout(head[:HEADER_ROWS] + [()] * (HEADER_ROWS - len(head[:HEADER_ROWS])), title)
+        rows = sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
+        filled = _filled(rows)
+        first = next(filled, None)
+        if first is None:
+            raise InputError(
+                f"{name}：工作表「{title}」只有表头，从第 {FIRST_DATA_ROW} 行起没有填写任何单位。"
+                "请每个单位填一行（或从各单位的填报表复制过来）后再运行。"
+            )
+    except BaseException:
         workbook.close()
-        raise InputError(
-            f"{Path(path).name}：没有名为「{ROSTER_SHEET}」的工作表，不是汇总填报表。"
-            "请用 nianbao form --batch 生成汇总填报表。"
-        )
-    sheet = workbook[ROSTER_SHEET]
-    rows = sheet.iter_rows(values_only=True)
-    header = [next(rows, ()) for _ in range(HEADER_ROWS)]
-    layout = read_layout(header)
+        raise
     estimate = max((sheet.max_row or _estimate_rows(path, sheet)) - HEADER_ROWS, 0)
+    return workbook, layout, itertools.chain([first], filled), estimate
 
-    def data_rows() -> Iterator[tuple[int, tuple]]:
-        for number, values in enumerate(rows, start=FIRST_DATA_ROW):
-            if any(v is not None and str(v).strip() for v in values):
-                yield number, values
 
-    return workbook, layout, data_rows(), estimate
+def _filled(rows) -> Iterator[tuple[int, tuple]]:
+    for number, values in enumerate(rows, start=FIRST_DATA_ROW):
+        if any(v is not None and str(v).strip() for v in values):
+            yield number, values
+
+
+def _header_in_place(name: str, sheet: str, head: list[tuple]) -> None:
+    """Refuse a header moved down by rows above it (a title typed over the table), saying which rows to delete."""
+    labels = _label_row(head)
+    if labels is None or labels <= 1:
+        return
+    extra = labels - 1
+    rows = "第 1 行" if extra == 1 else f"第 1～{extra} 行"
+    raise InputError(
+        f"{name}：工作表「{sheet}」的表头在第 {labels}、{labels + 1} 行，上面多了 {extra} 行（如标题）。"
+        f"汇总填报表的表头必须在第 1、2 行，数据从第 {FIRST_DATA_ROW} 行起：请删除{rows}后再试"
+        "（标题可以写在工作簿的文件名里）。"
+    )
 
 
 def _estimate_rows(path: Path, sheet) -> int:

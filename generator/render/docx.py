@@ -42,6 +42,7 @@ STYLE_OF = {
     DATE: STYLE_SIGNATURE,
 }
 RED = "C00000"
+CORE_PROPERTY_CHARS = 255  # title, author: the limit of python-docx (and of Word's 属性 dialog)
 CELL_PADDING = round(0.8 * TWIPS_PER_MM)  # top and bottom of every table cell, as in the HTML/PDF
 
 
@@ -122,12 +123,17 @@ def _mark_draft(doc) -> None:
 
 
 def _set_properties(doc, report: Report) -> None:
-    core = doc.core_properties
-    core.title = title(report)
-    core.author = core.last_modified_by = report.agency.name
+    core = doc.core_properties  # each field holds at most 255 characters (python-docx refuses more)
+    core.title = _fits(title(report))
+    core.author = core.last_modified_by = _fits(report.agency.name)
     stamp = report.publication_date or datetime(report.year + 1, 1, 1)
     core.created = core.modified = datetime(stamp.year, stamp.month, stamp.day)
     core.revision = 1
+
+
+def _fits(text: str, limit: int = CORE_PROPERTY_CHARS) -> str:
+    """A document property: the whole text, or its first characters and an ellipsis (the body keeps it all)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def table_xml(grid: Grid, style_id: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import io
+import warnings
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,7 @@ from .docx_reference import (
     font_table_entries,
     page_number_footer,
 )
+from .template_safety import reminder, sanitise
 
 REFERENCE = "reference.docx"  # in templates/: page setup and styles (GB/T 9704)
 ROLES = (STYLE_BODY, STYLE_TITLE, STYLE_H1, STYLE_H2, STYLE_TABLE, STYLE_SIGNATURE)
@@ -48,9 +50,10 @@ ALIASES = {
     STYLE_SIGNATURE: ("signature line", "落款"),
 }
 LETTERHEAD_BLOCKS = 5  # at most this many non-empty paragraphs/tables in a template's body are a letterhead
-CONTENT_TYPES = {  # a template (.dotx) opens as a document
-    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-}
+
+
+class TemplateStripped(UserWarning):
+    """Parts of a --template that could fetch or run were removed; the message is the Chinese reminder."""
 
 
 class TemplateError(InputError):
@@ -90,7 +93,8 @@ def _load(path: Path):
             "请在 Word 或 WPS 中“另存为” .docx 后再用。"
         )
     try:
-        doc = Document(io.BytesIO(_as_document(data)))
+        data, removed = sanitise(data)  # nothing that fetches or runs; a .dotx/.docm opens as a document
+        doc = Document(io.BytesIO(data))
         body = doc.element.body
     except Exception as exc:  # python-docx raises several types for a broken package
         raise TemplateError(
@@ -100,26 +104,11 @@ def _load(path: Path):
         raise TemplateError(
             f"模板文件 {path} 缺少正文部分（w:body），不是完整的 Word 文档。请用 Word 或 WPS 重新保存。"
         )
+    if removed:
+        warnings.warn(TemplateStripped(reminder(removed, path.name)), stacklevel=2)
     if body.find(qn("w:sectPr")) is None:  # no page setup at all: ours
         body.append(copy.deepcopy(_reference_page_setup()))
     return doc
-
-
-def _as_document(data: bytes) -> bytes:
-    """A .dotx package with the content type of a .docx (python-docx opens documents only)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        types = source.read("[Content_Types].xml") if "[Content_Types].xml" in source.namelist() else b""
-        if not any(old in types for old in CONTENT_TYPES):
-            return data
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                blob = source.read(info)
-                if info.filename == "[Content_Types].xml":
-                    for old, new in CONTENT_TYPES.items():
-                        blob = blob.replace(old, new)
-                target.writestr(info, blob)
-    return out.getvalue()
 
 
 def _letterhead(doc) -> list:

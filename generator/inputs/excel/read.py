@@ -25,7 +25,7 @@ from ...cells import read_number, read_text, read_yes_no, shown
 from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import COUNT, FORMATS, Format, format_for_year, format_years
-from ...limits import check_zip, for_regex, read_limited
+from ...limits import check_zip, clip, for_regex, read_limited
 from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ...spreadsheets import load_readonly
@@ -126,7 +126,8 @@ def _constant(wb, name: str) -> str | None:
     defined = wb.defined_names.get(name)
     if defined is None:
         return None
-    return str(defined.attr_text).strip().strip('"').strip()
+    text = defined.attr_text
+    return "" if text is None else str(text).strip().strip('"').strip()  # "": present but unreadable
 
 
 def _is_roster(wb) -> bool:
@@ -153,6 +154,10 @@ def _detect_format(name: str, wb) -> Format:
                 f"{REGENERATE}；已在其他表格中填好的，请把数字抄到生成的填报表中。"
             )
         marker = best
+    if not re.fullmatch(r"\d{4}", marker):  # empty, 「None」, #REF!…: not a version at all
+        raise InputError(
+            f"{name}：填报表的格式版本标记（名称 {FORMAT_NAME}）无法读取，可能已损坏或被改动。{REGENERATE}。"
+        )
     if marker not in FORMATS:
         raise InputError(
             f"{name}：填报表的格式版本「{marker}」无法识别（本工具支持：2019年版、2021年版）。{REGENERATE}。"
@@ -197,6 +202,7 @@ class _FormReader:
         self.lay: Layout = layout(fmt)
         self.formulas = formulas
         self.cached = cached
+        self.unread_formulas: set[str] = set()  # text cells holding a formula without a saved result
         self.findings: list[Finding] = []
         self.places: dict[str, str] = {}
         self.summed = {part for parts in self.lay.parts.values() for part in parts}  # cells a total formula adds up
@@ -276,7 +282,7 @@ class _FormReader:
             )
         builder.publication_date = self._date()
         builder.agency = Agency(**{k: self._text(f"agency.{k}") for k in AGENCY_FIELDS})
-        if not builder.agency.name:
+        if not builder.agency.name and "agency.name" not in self.unread_formulas:
             self.add("F-1", ERROR, "agency.name", "机关名称没有填写。请填写全称，如 ××镇人民政府；报告标题和落款要用。")
         for key in PROSE_FIELDS:
             builder.prose[key] = self._text(f"prose.{key}", strip=False)
@@ -323,7 +329,18 @@ class _FormReader:
     def _text(self, key: str, strip: bool = True) -> str:
         raw = self.raw(key)
         if _is_formula(raw):
-            raw = self.shown(key)
+            formula, raw = raw, self.shown(key)
+            if raw is None:  # saved by a program that does not calculate: no result to read
+                self.unread_formulas.add(key)
+                self.add(
+                    "F-1",
+                    ERROR,
+                    key,
+                    f"是公式「{clip(str(formula), 60)}」，文件里没有保存它的计算结果，无法读取。请把这个单元格改为直接"
+                    "填写文字（或复制后「选择性粘贴 → 值」），再用 Excel 或 WPS 保存。",
+                    operands={"公式": str(formula)},
+                )
+                return ""
         text, finding = read_text(raw, self.place(key), key, strip=strip)
         if finding:
             self.findings.append(finding)

@@ -88,6 +88,7 @@ def _sniff_zip(name: str, data: bytes) -> None:
             f"{name}：文件已损坏（压缩包不完整），无法打开。可能是下载或复制没有完成，请重新保存或重新复制后再试。"
         ) from None
     if any(n.endswith("workbook.xml") for n in names):
+        refuse_strict(name, data)
         return
     if "spreadsheet" in mimetype:
         raise InputError(
@@ -101,3 +102,23 @@ def _sniff_zip(name: str, data: bytes) -> None:
             f"{name}：这是 Word 文档（或其他文字文档），不是 Excel 填报表。年度报告请用 nianbao check/import 直接读取 .docx。"
         )
     raise InputError(f"{name}：这是一个压缩包，但不是 Excel 工作簿（.xlsx），无法读取。")
+
+
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"  # ISO 29500 Strict (Excel's "Strict Open XML")
+
+
+def refuse_strict(name: str, source) -> None:
+    """Refuse a workbook saved as 「Strict Open XML 电子表格」: openpyxl sees no sheets in it at all.
+
+    ``source`` is the file's path or bytes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            part = next((n for n in archive.namelist() if n.endswith("workbook.xml")), None)
+            head = archive.open(part).read(4096) if part else b""
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, KeyError):
+        return  # the reader says what is wrong
+    if STRICT_NAMESPACE in head:
+        raise InputError(
+            f"{name}：这是「Strict Open XML 电子表格」格式的工作簿，无法读取。请在 Excel 中打开，「文件 → 另存为」，"
+            "保存类型选「Excel 工作簿(*.xlsx)」（不要选 Strict Open XML）后再试；WPS 保存的 .xlsx 没有这个问题。"
+        )

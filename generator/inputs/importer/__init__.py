@@ -46,6 +46,7 @@ from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, TOWNSHIP_LEVELS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
+from ..sniff import check_report_file
 from .agency import clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
@@ -72,6 +73,7 @@ def import_report(path: Path, previous: Report | None = None) -> Report:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
+    check_report_file(path)  # a regular file; not .doc or .mht in disguise; a PDF of a report's length
     source = read_source(path)
     try:
         return build_report(source, path.name, previous)

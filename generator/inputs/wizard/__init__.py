@@ -18,6 +18,7 @@ from ...checks import check, cross_year
 from ...errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
 from ...findings import Finding, has_errors
 from ...formats import HEADINGS
+from ...interrupts import Interrupted, describe, exit_code
 from ...outputs import safe_filename
 from ...report import Report
 from .. import load_report
@@ -147,6 +148,13 @@ def run_wizard(session: Session) -> Outcome:
         session.save()
         console.print(f"已保存草稿：{session.draft}\n继续填写：nianbao wizard --resume {session.draft}")
         return Outcome(EXIT_INTERRUPTED)
+    except Interrupted as signal:  # SIGTERM, SIGHUP (a closed window) or a real SIGINT: save, never ask
+        session.save()
+        with contextlib.suppress(OSError):  # the terminal may be gone
+            console.print(
+                f"{describe(signal)}已保存草稿：{session.draft}\n继续填写：nianbao wizard --resume {session.draft}"
+            )
+        return Outcome(exit_code(signal))
     except EOFError:
         console.print(f"输入已结束。已保存草稿：{session.draft}\n继续填写：nianbao wizard --resume {session.draft}")
         return Outcome(EXIT_INPUT)

@@ -9,6 +9,7 @@ the draft, and the first unanswered question is asked — so the clerk continues
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -28,6 +29,8 @@ from rich.console import Console
 from ...cells import read_number, read_text
 from ...errors import InputError
 from ...formats import AMOUNT, COUNT, format_for_year
+from ...interrupts import Interrupted, redirected
+from ...limits import MAX_DATA_FILE_BYTES, read_limited
 from ...numbers import format_number, parse_date, parse_number
 from ...outputs import write_atomic
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
@@ -101,11 +104,12 @@ class State:
 
     @classmethod
     def load(cls, path: Path) -> State:
+        if not path.exists():
+            raise InputError(f"找不到草稿文件：{path}")
+        raw = read_limited(path, "向导草稿", MAX_DATA_FILE_BYTES)  # a pipe or device never blocks the wizard
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"找不到草稿文件：{path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
             raise InputError(
                 f"{path.name} 不是向导的草稿文件（无法解析）。请给出向导保存的草稿，"
                 "例如：nianbao wizard --resume 年报向导草稿.json"
@@ -234,7 +238,10 @@ class Session:
             self.prompts += 1
             _discard_typeahead(question.application.input)
             try:
-                value = question.unsafe_ask()
+                with redirected(functools.partial(_end_prompt, question.application)):
+                    value = question.unsafe_ask()
+            except Interrupted:  # a signal, not Ctrl+C typed at the prompt: no menu
+                raise
             except KeyboardInterrupt:
                 self._interrupted()
                 continue
@@ -246,10 +253,12 @@ class Session:
         self.save()
         return value
 
-    def _interrupted(self) -> None:
+    def _interrupted(self) -> None:  # Ctrl+C typed at a prompt
         choices = [("保存草稿并退出（以后可以接着填）", "save"), ("继续填写", "continue"), ("退出并删除草稿", "delete")]
         try:
             choice = self.menu("已按 Ctrl+C。要保存并退出吗？", choices)
+        except Interrupted:
+            raise
         except KeyboardInterrupt:
             choice = "save"
         if choice != "continue":
@@ -524,3 +533,11 @@ def remember_agency(report: Report) -> None:
     data = {"units": {n: units[n] for n in order}, "order": order}
     with contextlib.suppress(OSError):  # remembering is a convenience; never fail the wizard over it
         write_atomic(config_dir() / "agency.json", json.dumps(data, ensure_ascii=False, indent=1), force=True)
+
+
+def _end_prompt(application, signal: Interrupted) -> bool:
+    """End a running prompt with ``signal`` (prompt_toolkit then restores the terminal); False when none runs."""
+    if not application.is_running or application.future is None or application.future.done():
+        return False
+    application.exit(exception=signal)
+    return True

@@ -1,0 +1,262 @@
+"""Plan: what a batch reads — a roster, a folder (every file in it classified), the list of expected units.
+
+A roster yields one task per filled row; a folder one task per data file, form or published report
+(found recursively). Every other file of the folder is set aside with the reason and what to do
+(``SetAside``), so nothing in the folder goes unmentioned. Tasks are produced lazily: a roster of
+10,000 rows streams.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
+from ..inputs.roster import ROSTER_SHEET, UNIT_COLUMNS, RosterLayout, is_roster, open_roster
+from ..limits import check_size
+from ..spreadsheets import load_readonly
+from .names import FolderNames, normalise_name
+
+INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES, *REPORT_SUFFIXES)
+SAVE_AS = {
+    ".xls": "是旧版 Excel 文件，未读取：请用 Excel 或 WPS 打开，另存为 .xlsx 后放入文件夹",
+    ".et": "是 WPS 表格文件，未读取：请用 WPS 打开，另存为 .xlsx 后放入文件夹",
+    ".ett": "是 WPS 表格模板，未读取：请用 WPS 打开，另存为 .xlsx 后放入文件夹",
+    ".doc": "是旧版 Word 文件，未读取：请用 Word 或 WPS 打开，另存为 .docx 后放入文件夹（会作为已发布的报告导入）",
+    ".wps": "是 WPS 文字文件，未读取：请用 WPS 打开，另存为 .docx 后放入文件夹（会作为已发布的报告导入）",
+    ".csv": "是 CSV 文件，未读取：CSV 不能标明各表格位置，请把数据填入填报表（.xlsx）或数据文件后放入文件夹",
+    ".zip": "是压缩包，未读取：请解压后再放入文件夹",
+    ".rar": "是压缩包，未读取：请解压后再放入文件夹",
+    ".7z": "是压缩包，未读取：请解压后再放入文件夹",
+}
+NOT_A_SUBMISSION = (
+    "不是填报文件（可用：填报表 .xlsx、数据文件 .yaml/.json、已发布的年度报告 .docx/.html/.pdf/.txt），未读取"
+)
+OFFICE_LOCK = "是 Office/WPS 打开文件时留下的临时文件，未读取（请关闭正在编辑的文件）"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission to read: a roster row or a file."""
+
+    seq: int
+    folder: str  # the unit's output folder name (safe, unique within the run)
+    source: str  # where the data is, for people: 「第 7 行」 or the file's path in the input folder
+    row: int | None  # roster row number, or None for a file
+    payload: tuple[Any, ...] | str  # the row's values, or the file path
+    digest: str  # hash of the input and the settings that shape the output
+    unit: tuple[str, str] = ("", "")  # (unit code, contact person) from the roster's optional columns
+
+    @property
+    def imported(self) -> bool:
+        """A published report, read by the importer."""
+        return isinstance(self.payload, str) and Path(self.payload).suffix.lower() in REPORT_SUFFIXES
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A file of the input folder that is not read, and why."""
+
+    source: str  # its path in the input folder
+    reason: str  # 「是压缩包，未读取：请解压后再放入文件夹」
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One unit on the list of units expected to file this year."""
+
+    name: str
+    code: str = ""
+    contact: str = ""
+    phone: str = ""
+    parent: str = ""  # its 上级 column, when the list has one
+
+
+class RosterPlan:
+    """Tasks from a roster workbook, one per filled row, read as they are needed."""
+
+    set_aside: tuple[SetAside, ...] = ()
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.workbook, self.layout, self.rows, self.estimate = open_roster(path)
+        self.name_index = self.layout.index_of("agency.name")
+        self.unit_index = [self.layout.index_of(key) for key in UNIT_COLUMNS]
+        self.phone_index = self.layout.index_of("agency.phone")
+        self.parent_index = self.layout.index_of("agency.parent")
+        self.expected: list[Expected] = []  # every named row: the roster is the list of units expected to file
+        self.changed: dict[str, float] = {}  # rows have no modification time
+
+    def __enter__(self) -> RosterPlan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.workbook.close()
+
+    def tasks(self, settings: str) -> Iterator[Task]:
+        """One task per filled row; a row with only the unit's name (and code, contact) is a unit yet to file."""
+        names, seq, listed = FolderNames(), 0, set()
+        own = {self.name_index, self.phone_index, self.parent_index, *self.unit_index}
+        for number, cells in self.rows:
+            values = tuple(cells)
+            name = _cell_text(values, self.name_index)
+            code, contact = (_cell_text(values, i) for i in self.unit_index)
+            if name:
+                phone, parent = _cell_text(values, self.phone_index), _cell_text(values, self.parent_index)
+                if normalise_name(name) not in listed:  # a unit filed on two rows is one expected unit
+                    listed.add(normalise_name(name))
+                    self.expected.append(Expected(name, code, contact, phone, parent))
+                if all(v is None or not str(v).strip() for i, v in enumerate(values) if i not in own):
+                    continue  # nothing filed yet
+            digest = input_hash(settings, json.dumps(values, default=str, ensure_ascii=False).encode())
+            yield Task(
+                seq, names.take(name or f"第{number}行"), f"第 {number} 行", number, values, digest, (code, contact)
+            )
+            seq += 1
+
+
+def _cell_text(values: tuple[Any, ...], index: int | None) -> str:
+    value = values[index] if index is not None and index < len(values) else None
+    return str(value).strip() if value is not None else ""
+
+
+class FolderPlan:
+    """Tasks from the forms, data files and published reports of a folder (and its subfolders), or one file."""
+
+    layout: RosterLayout | None = None
+    expected: list[Expected] | None = None  # a folder does not say who should have filed (see --expected)
+
+    def __init__(self, root: Path, files: list[Path], set_aside: tuple[SetAside, ...] = (), single: bool = False):
+        self.root, self.files, self.set_aside, self.single = root, files, set_aside, single
+        self.estimate = len(files)
+        self.changed = {self.source(p): p.stat().st_mtime for p in files}
+
+    @classmethod
+    def of_folder(cls, path: Path, exclude: Path | None = None) -> FolderPlan:
+        files, set_aside = [], []
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if exclude is not None and file.resolve().is_relative_to(exclude):
+                continue  # our own output, placed inside the input folder
+            reason = _why_not_read(file)
+            if reason:
+                set_aside.append(SetAside(_relative(path, file), reason))
+            else:
+                files.append(file)
+        if not files and not set_aside:
+            raise InputError(f"文件夹 {path} 是空的：其中没有填报表（.xlsx）、数据文件（.yaml/.json）或年度报告。")
+        return cls(path, files, tuple(set_aside))
+
+    def source(self, path: Path) -> str:
+        return _relative(self.root, path)
+
+    def __enter__(self) -> FolderPlan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def tasks(self, settings: str) -> Iterator[Task]:
+        names = FolderNames()
+        for seq, path in enumerate(self.files):
+            digest = input_hash(settings, path.read_bytes())
+            yield Task(seq, names.take(path.stem), self.source(path), None, str(path), digest)
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.name if root == path else path.relative_to(root).as_posix()
+
+
+def _why_not_read(path: Path) -> str:
+    """Why a file of the input folder is not a submission ("" when it is one)."""
+    if path.name.startswith("~$"):
+        return OFFICE_LOCK
+    suffix = path.suffix.lower()
+    if suffix in INPUT_SUFFIXES and not path.name.startswith("."):
+        return ""
+    return SAVE_AS.get(suffix, NOT_A_SUBMISSION)
+
+
+def plan_input(source: Path, exclude: Path | None = None) -> RosterPlan | FolderPlan:
+    """A roster (by its sheet) or a folder; a single form, data file or report is a folder of one."""
+    if not source.exists():
+        raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
+    if source.is_dir():
+        return FolderPlan.of_folder(source, exclude)
+    if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
+        return RosterPlan(source)
+    if source.suffix.lower() in INPUT_SUFFIXES:
+        return FolderPlan(source, [source], single=True)
+    reason = SAVE_AS.get(source.suffix.lower(), "不是汇总填报表，也不是文件夹，未读取")
+    raise InputError(f"{source.name}：{reason}。请给出汇总填报表（.xlsx）或文件夹。")
+
+
+def input_hash(settings: str, data: bytes) -> str:
+    return hashlib.sha256(settings.encode() + b"\0" + data).hexdigest()
+
+
+def digest_of(path: Path) -> str:
+    """A cheap fingerprint of last year's data (file bytes, or names, sizes and times in a folder)."""
+    if path.is_dir():
+        parts = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.rglob("*")) if p.is_file()]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+# --- the list of expected units -----------------------------------------------------------------
+
+HEADERS = {
+    "name": ("单位名称", "机关名称", "单位", "名称"),
+    "code": ("单位代码", "代码", "统一社会信用代码", "机构代码"),
+    "contact": ("联系人",),
+    "phone": ("联系电话", "电话", "手机", "联系方式"),
+    "parent": ("上级", "上级政府", "上级单位", "上级机关"),
+}
+
+
+def read_expected(path: Path) -> list[Expected]:
+    """名单.xlsx (a header row with 单位名称 and optionally 单位代码, 联系人, 联系电话, 上级), or a roster's names."""
+    if not path.exists():
+        raise InputError(f"找不到应报单位名单 {path}。")
+    check_size(path, "应报单位名单")  # a FIFO or a device is refused before it is opened
+    try:
+        workbook = load_readonly(path, data_only=True)
+    except Exception:
+        raise InputError(f"{path.name}：无法作为 Excel 工作簿打开，请把应报单位名单另存为 .xlsx 后再试。") from None
+    try:
+        sheet = workbook[ROSTER_SHEET] if ROSTER_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        units = _expected_rows(path, sheet)
+    finally:
+        workbook.close()
+    if not units:
+        raise InputError(f"{path.name}：工作表「{sheet.title}」中没有单位名称。")
+    return units
+
+
+def _expected_rows(path: Path, sheet: Any) -> list[Expected]:
+    rows = sheet.iter_rows(values_only=True)
+    columns: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        labels = [re.sub(r"\s+", "", str(v)) if v is not None else "" for v in row]
+        for key, names in HEADERS.items():
+            hit = next((i for name in names for i, label in enumerate(labels) if label == name), None)
+            if hit is not None and key not in columns:
+                columns[key] = hit
+        if "name" in columns or number >= 10:
+            break
+    if "name" not in columns:
+        raise InputError(
+            f"{path.name}：工作表「{sheet.title}」的前 10 行中没有「单位名称」（或「机关名称」）列标题。"
+            "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）、上级（可选）。"
+        )
+    units = []
+    for row in rows:
+        values = {key: _cell_text(tuple(row), i) for key, i in columns.items()}
+        if values["name"]:
+            units.append(Expected(**values))
+    return units
