@@ -101,6 +101,7 @@ class Format:
     stock_column: str = ""  # item1 column holding the documents in force at year end (carried to next year)
     stock_flow: tuple[str, str] | None = None  # item1 (added, removed) columns: stock = last year's + added − removed
     fee_refusal_row: str | None = None  # section 三 row of applications dropped for an unpaid fee (R3-5)
+    required_overview: tuple[str, ...] = ()  # topics of 一 this format asks every report to cover (G-3)
 
     @cached_property
     def active(self) -> Table:
@@ -368,6 +369,7 @@ FORMAT_2021 = Format(
     issued_by="国办公开办函〔2021〕30号",
     headings=HEADINGS,
     overview_parts=OVERVIEW_PARTS,
+    required_overview=("management", "platform", "supervision"),  # 2019 format asked only for the tables' topics
     active_blocks=(
         Block(
             "item1",

@@ -311,3 +311,44 @@ def test_rows_printed_completely_blank_are_read_as_blanks():
     assert "7 个单元格都是空白" in blank[1].message
     assert read(report, {"requests.granted.natural": 10}) == {"requests.granted.natural": 10}  # the row stays
     assert not rules(report, *ARITHMETIC, severity=ERROR)
+
+
+# --- placing by position only with proof ----------------------------------------------------------
+
+def _variants(tmp_path, *changes):
+    from generator.inputs.importer import import_report
+
+    text = (FIXTURES / "labels-2021-variants.txt").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return import_report(path)
+
+
+def test_blank_label_between_its_neighbours_is_read_when_the_arithmetic_agrees(tmp_path):
+    report = _variants(tmp_path)  # 「三、本年度办理结果\t\t10 …」: （一）予以公开's label is blank
+    assert report.number("requests.granted.natural") == 10
+    assert any(f.rule == "I-3" and "行标签是空白" in f.message for f in report.read_findings)
+
+
+def test_blank_label_whose_position_the_arithmetic_contradicts_is_not_read(tmp_path):
+    report = _variants(tmp_path, ("三、本年度办理结果\t\t10\t0\t0\t0\t1\t0\t11", "三、本年度办理结果\t\t9\t0\t0\t0\t1\t0\t10"))
+    assert report.number("requests.granted.natural") is None and report.number("requests.granted.total") is None
+    [finding] = [f for f in report.read_findings if f.path == "requests.granted"]
+    assert finding.rule == "I-2" and finding.severity == ERROR and "勾稽关系不成立" in finding.message
+    assert not rules(report, "R3-2", severity=ERROR)  # no error claimed from a number placed without proof
+
+
+def test_blank_label_is_not_placed_when_a_row_between_its_neighbours_stands_elsewhere(tmp_path):
+    """Between 「1.本机关不掌握…」 and 「（五）1.信访…」 stand rows 2 and 3; row 3's label is printed further
+    down, so the numbers with a blank label may be row 2 or a row whose label moved: not read."""
+    report = _variants(
+        tmp_path,
+        ("2.没有现成信息需要另行制作\t3", "\t3"),
+        ("3.补正后申请内容仍不明确\t0\t0\t0\t0\t0\t0\t0\n", ""),
+        ("3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\n", "3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\n3.补正后申请内容仍不明确\n"),
+    )
+    assert report.number("requests.unable_2.natural") is None
+    assert [f for f in report.read_findings if f.rule == "I-4" and "3 0 0 0 0 0 3" in f.message]

@@ -111,9 +111,10 @@ def print_findings(findings: list[Finding], stream=None) -> None:
 
 def cmd_check(args) -> int:
     results, worst = [], EXIT_OK
+    previous = load_report(args.previous) if args.previous else None
     for name in args.inputs:
         try:
-            report = load_report(name)
+            report = load_report(name, previous)
         except InputError as exc:
             results.append({"file": name, "readable": False, "message": str(exc), "findings": []})
             say(f"{name}\n  无法读取：{exc}", sys.stderr)

@@ -11,6 +11,12 @@ from ..formats import HEADINGS, OVERVIEW_PARTS, format_for_year
 from ..report import PROSE_FIELDS, Report
 
 PLACEHOLDER = "【"
+# What a sentence of 一 says when it covers a topic without its sub-heading (G-3).
+TOPIC_WORDS = {
+    "management": re.compile(r"信息管理|公开目录|公开指南|保密审查|发布审核|动态更新|政策解读|信息清理"),
+    "platform": re.compile(r"公开平台|平台建设|门户网站|政府网站|新媒体|公众号|政务公开专区|公开栏|公开专栏"),
+    "supervision": re.compile(r"监督保障|监督检查|考核|培训|社会评议|责任追究|工作机制|组织领导"),
+}
 DEADLINE = (1, 31)  # (month, day) of the year after the report year by which it is published (G-6)
 GOVERNMENT_DEADLINE = (3, 31)  # a 县级以上 people's government's own report (条例第四十九条)
 COUNTY_GOVERNMENT = re.compile(r"(?:省|自治区|市|州|盟|县|旗|区)人民政府$")
@@ -99,20 +105,21 @@ def _match_headings(found: list[str]) -> list[int | None]:
 
 
 def g3_overview_parts(report: Report) -> list[Finding]:
-    """A people's government covers five topics in 一 (art. 50); 主动公开 and 依申请公开 are generated if empty."""
-    out = []
-    for key, title in OVERVIEW_PARTS[2:]:
-        if not report.text(f"overview.{key}"):
-            out.append(
-                Finding(
-                    "G-3",
-                    WARNING,
-                    f"{HEADINGS[0]} · {title}",
-                    f"没有填写「{title}」的内容，条例第五十条要求总体情况涵盖这一方面。请补充本年度实际做法。",
-                    path=f"prose.overview.{key}",
-                )
-            )
-    return out
+    """一 covers the topics the report year's format asks for (2021 format: five; 主动公开 and 依申请公开 are
+    generated if empty), under their own sub-heading or in sentences about them (「三是完善公开平台…」)."""
+    required = format_for_year(report.year).required_overview
+    overview = re.sub(r"\s+", "", "".join(v for k, v in report.prose.items() if k.startswith("overview.")))
+    return [
+        Finding(
+            "G-3",
+            WARNING,
+            f"{HEADINGS[0]} · {title}",
+            f"没有填写「{title}」的内容，条例第五十条要求总体情况涵盖这一方面。请补充本年度实际做法。",
+            path=f"prose.overview.{key}",
+        )
+        for key, title in OVERVIEW_PARTS
+        if key in required and not report.text(f"overview.{key}") and not TOPIC_WORDS[key].search(overview)
+    ]
 
 
 def g4_problems(report: Report) -> list[Finding]:

@@ -15,8 +15,9 @@ REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
 OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml")  # refused with advice by sniff.check_report_file
 
 
-def load_report(path: str | Path):
-    """Read any supported input into a Report, choosing the reader by the file's extension."""
+def load_report(path: str | Path, previous=None):
+    """Read any supported input into a Report, choosing the reader by the file's extension. ``previous`` (last
+    year's Report) helps the importer settle a published report's cells run together."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
@@ -35,7 +36,7 @@ def load_report(path: str | Path):
     if suffix in REPORT_SUFFIXES or suffix in OTHER_DOCUMENTS:  # the importer refuses the latter with advice
         from .importer import import_report
 
-        return import_report(path)
+        return import_report(path, previous)
     raise InputError(
         f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
         f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。"

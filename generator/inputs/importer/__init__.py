@@ -15,12 +15,17 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
 * G-2 — format version: the tables mix 2019 and 2021 rows; rows of the other version not read.
 * R0-1 — a cell normalised (warning: 「+0」, 「500,0000」, stray spaces) or unreadable (error).
 * R0-2 — a blank cell (or a whole blank row) in a published table (error; read as blank).
-* I-1 — a table, or a row of it, not found (or published as a picture): its numbers are not read.
-* I-2 — a row whose cells cannot be lined up with the table's columns: not read.
+* I-1 — a table, or a row of it, not found (or published as a picture): its numbers are not read. A
+  township's missing 规章 row (its value can only be 0) is a warning.
+* I-2 — a row whose cells cannot be lined up with the table's columns, a cell holding several numbers
+  (「1 0」: cells a converter merged), a label line apart from its row of numbers (markdown), sub-rows
+  printed instead of the official row, a blank label whose position the arithmetic contradicts: not read.
 * I-3 — a row with an extra cell where every alignment gives the same numbers (read), a row that
-  appears twice (first one read), or a row with a blank label that its position identifies (read).
+  appears twice (first one read), a row with a blank label that its position identifies (read: both
+  neighbours found, exactly its rows between them, the arithmetic agrees), rows whose numbers stood in
+  fewer cells separated by spaces, exactly as many as the columns (read).
 * I-4 — numbers in a table that belong to no known row: not read.
-* I-5 — agency name, year or publication date not found.
+* I-5 — agency name, year or publication date not found; the title and the 落款 name different agencies.
 * I-6 — placeholder text (【…】) left in the prose.
 * I-7 — cells run together with no separator: split by the table's arithmetic (warning), or not
   read when more than one split (or none) fits (error).
@@ -39,9 +44,10 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
-from ...formats import FORMATS, HEADINGS, format_for_year
+from ...formats import FORMATS, HEADINGS, TOWNSHIP_LEVELS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
 from ..sniff import check_report_file
+from .agency import clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
 from .prose import (
@@ -62,14 +68,15 @@ from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
 PARTS_STATED = re.compile(r"([一二三四五六七八九十两\d]+)个部分")
 
 
-def import_report(path: Path) -> Report:
+def import_report(path: Path, previous: Report | None = None) -> Report:
+    """The published report at ``path``; ``previous`` (last year's report) helps settle cells run together."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
     check_report_file(path)  # a regular file; not .doc or .mht in disguise; a PDF of a report's length
     source = read_source(path)
     try:
-        return build_report(source, path.name)
+        return build_report(source, path.name, previous)
     except InputError as exc:
         if path.suffix.lower() != ".pdf":
             raise
@@ -99,7 +106,7 @@ def read_source(path: Path) -> Source:
     raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
 
 
-def build_report(source: Source, name: str) -> Report:
+def build_report(source: Source, name: str, previous: Report | None = None) -> Report:
     items = source.items
     structure = find_structure(items)
     if not any(i is not None for i in structure.headings) and not structure.anchors:
@@ -127,12 +134,17 @@ def build_report(source: Source, name: str) -> Report:
         declared_format=fmt_key if any(t.votes for t in tables.values()) else None,
     )
     report.headings = tuple(t for k in range(6) if (t := structure.heading_text(items, k)))
-    _place(report, tables, source.exact_cells, _pictures(items, structure), findings)
+    _place(report, tables, source, _pictures(items, structure), findings, previous)
     _structure_findings(items, structure, opening, findings)
     _read_prose(report, items, structure, findings)
     report.publication_date = source.published or report.publication_date
-    agency_name = full_name(agency_name, whole) or report.agency.name or name_in_text(opening) or name_in_text(whole)
+    signer, opening_name = clean_name(report.agency.name), clean_name(name_in_text(opening))
+    titled = full_name(clean_name(agency_name), whole)
+    agency_name = titled or signer or opening_name or clean_name(name_in_text(whole))
+    if disagree := disagreement(titled, signer):
+        findings.append(disagree)
     report.agency = agency_from(agency_name, opening, whole)
+    findings[:] = [_level_row(f, report.agency.level) for f in findings]
     if not agency_name:
         findings.append(
             Finding(
@@ -200,19 +212,40 @@ def _decide_format(tables: dict[str, TableRead], year: int, findings: list[Findi
 
 
 def _place(
-    report: ReportBuilder, tables: dict[str, TableRead], exact: bool, pictures: dict[str, Item], findings: list[Finding]
+    report: ReportBuilder,
+    tables: dict[str, TableRead],
+    source: Source,
+    pictures: dict[str, Item],
+    findings: list[Finding],
+    previous: Report | None,
 ) -> None:
-    placer = Placer(report, exact, findings)
+    placer = Placer(report, source.exact_cells, findings, pipes=source.pipes, previous=previous)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
         other = placer.place_table(read, heading)
         if key == "requests":
             other = placer.single_other_row(placer.sum_other_rows(other, heading), heading)
+        placer.confirm_positional(heading)  # once the whole table is placed
         if other:
             _other_format(report, other, heading, findings)
         if not (other and not any(s.startswith(key) for s in placer.seen)):
             placer.missing_rows(key, heading, pictures.get(key))
     placer.mark_unread()
+
+
+def _level_row(finding: Finding, level: str) -> Finding:
+    """A missing 规章 row in a township's table is a reminder: a township makes no 规章, the row can only be 0.
+    It stays unread (the report does not print it), but it is no error of the report's numbers."""
+    if finding.rule != "I-1" or finding.path != "active.rules" or level not in TOWNSHIP_LEVELS:
+        return finding
+    return Finding(
+        "I-1",
+        WARNING,
+        finding.where,
+        "表格中没有「规章」一行。乡镇、街道不制定规章，这一行只能是 0，请在表格中补上这一行并填 0；"
+        "导入时这一行未读取。",
+        path=finding.path,
+    )
 
 
 def _other_format(report: ReportBuilder, rows: list[RowRead], heading: str, findings: list[Finding]) -> None:

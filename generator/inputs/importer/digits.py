@@ -43,7 +43,8 @@ class Pending:
 def can_split(texts: list[str], n: int) -> bool:
     """Whether a row's cell texts look like digits run together (fewer cells than columns, digits only)."""
     tokens = [token for text in texts for token in text.split()]
-    return 0 < len(tokens) < n and all(TOKEN.match(token) for token in tokens)
+    digits = sum(len(token.replace(".", "")) for token in tokens)  # fewer digits than cells: cells were lost
+    return 0 < len(tokens) < n <= digits and all(TOKEN.match(token) for token in tokens)
 
 
 def cuts(texts: list[str], kinds: list[str]) -> list[tuple[Value, ...]] | None:

@@ -58,7 +58,7 @@ BLOCK_TAGS = {
 }  # table tags: only reached for layout tables
 LAYOUT_CELL = 200  # a cell with more text than this holds page content: the table is page layout
 SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
-MARKERS = (*(keyform(h.split("、", 1)[1]) for h in HEADINGS), "第二十条第", "勾稽关系")
+MARKERS = (*(keyform(h.split("、", 1)[1]) for h in HEADINGS), "第二十条", "勾稽关系")
 TITLE_META = ("ArticleTitle", "articletitle", "og:title", "title")
 TIME_META = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 ICON = 80  # pixels: a smaller picture is an icon, not a table

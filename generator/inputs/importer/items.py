@@ -18,6 +18,7 @@ from ...numbers import parse_number
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")  # 「## 五、存在的主要问题及改进情况」
 
 
 @dataclass
@@ -35,15 +36,16 @@ class Source:
     exact_cells: bool  # True: every cell is one real cell (Word, HTML); False: extracted text
     title: str = ""  # the page's own title (web page metadata, 「标题:」 line), when the source has one
     published: date | None = None  # the portal's 发布时间, when the source shows it
+    pipes: bool = False  # markdown pipe tables (converter output): a label line and a row of numbers are apart
 
 
 ZERO_WIDTH_BREAKS = {0x200B: None, 0x2060: None}
 
 
 def clean(text: str) -> str:
-    """Remove conversion noise: Word bookmarks, Markdown bold markers, and the zero-width break opportunities
-    (U+200B, U+2060) a typesetter puts into URLs, e-mail addresses and around quotation marks."""
-    return MARKDOWN_BOLD.sub(r"\1", BOOKMARK.sub("", text)).translate(ZERO_WIDTH_BREAKS)
+    """Remove conversion noise: Word bookmarks, Markdown heading and bold markers, and the zero-width break
+    opportunities (U+200B, U+2060) a typesetter puts into URLs, e-mail addresses and around quotation marks."""
+    return MARKDOWN_HEADING.sub("", MARKDOWN_BOLD.sub(r"\1", BOOKMARK.sub("", text))).translate(ZERO_WIDTH_BREAKS)
 
 
 def keyform(text: str) -> str:

@@ -16,13 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 from .. import InputError
+from .furniture import drop_furniture
 from .items import Source, compact, is_numeric, keyform
 from .rows import Line, split_lines
 from .sections import HEADING
 from .tables import is_label
 from .text import IMAGE, items_from_lines
 
-PAGE_NUMBER = re.compile(r"^[—－-]\s*\d+\s*[—－-]$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 VERTICAL_MARK = "\x00"
 SPACES = " \u3000\r"  # stripped from text lines; tabs are kept (they separate the cells of ruled tables)
 INDENT = 3  # a paragraph's first line is indented by 2 characters
@@ -62,12 +62,8 @@ def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
 
 def items_from_pages(pages: list[str]) -> Source:
     """Items of a PDF's page texts: page numbers dropped, vertical labels and wrapped prose joined, rows cut."""
-    lines = [
-        (f"第{number}页", line.strip(SPACES))
-        for number, text in enumerate(pages, start=1)
-        for line in text.splitlines()
-        if not PAGE_NUMBER.match(line.strip())
-    ]
+    kept = drop_furniture([text.splitlines() for text in pages])
+    lines = [(f"第{number}页", line.strip(SPACES)) for number, page in enumerate(kept, start=1) for line in page]
     return Source(items_from_lines(split_lines(_join_wrapped(_join_vertical(lines)))), exact_cells=False)
 
 

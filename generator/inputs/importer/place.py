@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from ...cells import read_number
 from ...findings import ERROR, WARNING, Finding
-from ...formats import AMOUNT, COUNT, FORMATS, Format, outcome_rows
+from ...formats import AMOUNT, COUNT, FORMATS, STOCK_ROWS, Format, outcome_rows
 from ...numbers import format_number, parse_number
-from ...report import ReportBuilder
+from ...report import Report, ReportBuilder
 from . import digits
 from .items import Item, is_blank, is_numeric, keyform, snippet
 from .tables import RowRead, Run, TableRead
@@ -25,6 +25,7 @@ SPACES_ONLY = "已去掉首尾空格"
 UNIT = re.compile(r"\s*(万元|元)\s*$")
 UNITS = {"万元": Decimal(10000), "元": Decimal(1)}
 SHOWN_CUTS = 3
+SPACED_DIGITS = re.compile(r"\d\s+\d")  # 「1 0」: two cells a converter merged, never the number 10
 
 
 def is_total(path: str) -> bool:
@@ -54,6 +55,23 @@ def request_rules(fmt: Format) -> list[digits.Equation]:
     return rules
 
 
+def sub_rows(texts: list[str], n: int) -> list[tuple[str, list[str]]]:
+    """A row's cells as sub-rows 「行政检查 2 0 6 行政确认 1 0 5」: each a name and ``n`` numbers; else []."""
+    parts: list[tuple[str, list[str]]] = []
+    for text in texts:
+        if not is_numeric(text):
+            parts.append((text.strip(), []))
+        elif parts:
+            parts[-1][1].append(text.strip())
+        else:
+            return []
+    return parts if parts and all(len(numbers) == n for _, numbers in parts) else []
+
+
+def prefix_table(paths: list[str]) -> str:
+    return paths[0].split(".", 1)[0]
+
+
 def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
     """The ``n`` value cells of a row, or None. Edge blanks beyond ``n`` cells are layout noise."""
     if len(values) == n:
@@ -75,11 +93,21 @@ def fit(values: list[Item], n: int) -> tuple[list[Item] | None, str]:
 class Placer:
     """Places rows into one report and collects the findings, one table (section) at a time."""
 
-    def __init__(self, report: ReportBuilder, exact: bool, findings: list[Finding]):
-        self.report, self.exact, self.findings = report, exact, findings
+    def __init__(
+        self,
+        report: ReportBuilder,
+        exact: bool,
+        findings: list[Finding],
+        pipes: bool = False,
+        previous: Report | None = None,
+    ):
+        self.report, self.exact, self.findings, self.pipes = report, exact, findings, pipes
+        self.previous = previous  # last year's report (``--previous``): its 结转 and 现行有效件数 settle splits
         self.seen: set[str] = set()  # row prefixes "table.row" met in the document
         self.spaces: list[tuple[str, str]] = []
         self.pending: list[tuple[RowRead, digits.Pending]] = []
+        self.positional: list[tuple[RowRead, list[str]]] = []  # rows placed by position, to be confirmed
+        self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
 
     @property
     def fmt(self) -> Format:
@@ -104,6 +132,8 @@ class Placer:
         for run in read.stray:
             self.stray(run, section)
         for run in read.reworded:
+            if not self.exact and keyform(run.official).startswith(keyform(run.named.text)):
+                continue  # the label's first line only: extracted text wrapped it, nobody reworded it
             self.findings.append(
                 Finding(
                     "G-1",
@@ -114,6 +144,7 @@ class Placer:
                 )
             )
         self.flush_spaces(section)
+        self.flush_merged(section)
         return other
 
     def place_row(self, row: RowRead, paths: list[str]) -> None:
@@ -132,10 +163,16 @@ class Placer:
             )
             return
         self.seen.add(prefix)
+        if self.detached(row, paths):
+            return
         self.label_notes(row, paths, where)
         cells, status = fit(row.values, len(paths))
         shown = " ".join(v.text.strip() or "（空白）" for v in row.values) or "（无）"
         texts = [v.text for v in row.values if not is_blank(v.text)]
+        tokens = [token for text in texts for token in text.split()]
+        if not self.exact and len(tokens) > len(texts) and all(is_numeric(t) for t in tokens):
+            # A converter put two cells into one (「1 0」): never one number; the spaces separate cells.
+            cells, status = (self.spaced(row, tokens, where), "") if len(tokens) == len(paths) else (None, "missing")
         if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
             found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])
             self.pending.append(
@@ -144,13 +181,16 @@ class Placer:
             for path in paths:
                 self.report.places[path] = f"{self.fmt.describe(path)}（{where}）"
             return
+        if cells is None and (parts := sub_rows(texts, len(paths))):
+            self.sub_rows(row, paths, parts, where)
+            return
         if cells is None:
             self.findings.append(
                 Finding(
                     "I-2",
                     ERROR,
                     f"{self.section_of(paths[0])}（{where}）",
-                    f"「{row.name}」一行找到 {len(texts)} 个数（{shown}），表格应有 {len(paths)} 列，"
+                    f"「{row.name}」一行{self.seen_text(shown, texts, tokens)}，表格应有 {len(paths)} 列，"
                     "无法确定每个数属于哪一列，这一行的数据未读取。请对照原报告核对。",
                     path=prefix,
                     operands={"原文": shown, "应有列数": len(paths)},
@@ -171,8 +211,137 @@ class Placer:
             )
         for path, item in zip(paths, cells, strict=True):
             self.store(path, item)
+        if row.positional:
+            self.positional.append((row, paths))
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
+
+    def carried_rules(self) -> tuple[list[digits.Equation], dict[str, digits.Value | None]]:
+        """What last year's report fixes: this year's 上年结转 is last year's 结转下年度 (X-1), and this year's
+        现行有效件数 is last year's plus 制发 minus 废止 (X-2). Last year's cells as ``previous.…`` values."""
+        previous, fmt = self.previous, self.fmt
+        if previous is None:
+            return [], {}
+        rules: list[digits.Equation] = []
+        known: dict[str, digits.Value | None] = {}
+        for column in fmt.requests.columns:
+            last = f"previous.requests.carry_forward.{column.key}"
+            known[last] = previous.number(f"requests.carry_forward.{column.key}")
+            rules.append(((f"requests.carried_over.{column.key}",), (last,)))
+        if fmt.stock_flow and previous.format.stock_column == fmt.stock_column:
+            added, removed = fmt.stock_flow
+            for row in STOCK_ROWS:
+                last = f"previous.active.{row}.{fmt.stock_column}"
+                known[last] = previous.number(f"active.{row}.{previous.format.stock_column}")
+                stock = f"active.{row}.{fmt.stock_column}"
+                rules.append(((stock, f"active.{row}.{removed}"), (last, f"active.{row}.{added}")))
+        return rules, known
+
+    def confirm_positional(self, section: str) -> None:
+        """A row placed by its position stays read only where the table's arithmetic does not contradict it
+        (its own 总计, and in 三 each column's balance); otherwise it is not read, with the rule that failed."""
+        known = {**self.report.numbers, **self.report.typed_totals}
+        rules = request_rules(self.fmt) if self.positional and self.positional[0][1][0].startswith("requests.") else []
+        for row, paths in self.positional:
+            failed = [eq for eq in digits.row_rules(paths) + rules if set(paths) & {*eq[0], *eq[1]}]
+            failed = [eq for eq in failed if digits.holds(eq, known) is False]
+            if not failed:
+                continue
+            for path in paths:
+                (self.report.typed_totals if is_total(path) else self.report.numbers)[path] = None
+                self.report.unread[path] = "按位置放置，勾稽关系不成立"
+            rule = self.equation_text(failed[0], known)
+            self.findings.append(
+                Finding(
+                    "I-2",
+                    ERROR,
+                    f"{section}（{row.label.where if row.label else ''}）",
+                    f"这一行的行标签是空白的（或转换时丢失）；它位于{row.positional}，按位置应是「{row.name}」，"
+                    f"但这样读本表的勾稽关系不成立（{rule}），无法证实这些数属于哪一行，这一行的数据未读取。"
+                    "请对照原报告核对并补上行标签。",
+                    path=paths[0].rsplit(".", 1)[0],
+                    operands={"原文": " ".join(v.text.strip() for v in row.values)},
+                )
+            )
+            self.findings[:] = [
+                f for f in self.findings if not (f.rule == "I-3" and f.path == paths[0].rsplit(".", 1)[0])
+            ]
+        self.positional = []
+
+    def equation_text(self, equation: digits.Equation, values: dict) -> str:
+        """「列「自然人」：（七）总计为 30，「（一）予以公开」等 21 项之和为 29」."""
+
+        def side(paths: tuple[str, ...]) -> str:
+            rows = [self.fmt.describe(p).split("行「", 1)[-1].split("」", 1)[0] for p in paths]
+            return f"「{rows[0]}」" if len(rows) == 1 else f"「{rows[0]}」等 {len(rows)} 项之和"
+
+        left, right = equation
+        column = self.fmt.describe(left[0]).rsplit(" · ", 1)[-1]
+        total = {name: sum(values[p] for p in paths) for name, paths in (("l", left), ("r", right))}
+        return f"{column}：{side(left)}为 {total['l']}，{side(right)}为 {total['r']}"
+
+    def sub_rows(self, row: RowRead, paths: list[str], parts: list[tuple[str, list[str]]], where: str) -> None:
+        """「其他对外管理服务事项」 printed as sub-rows (「行政检查」「行政确认」): the official row is not their sum
+        by definition, so nothing is added up and the row is not read."""
+        names = "、".join(f"「{name}」" for name, _ in parts)
+        shown = "；".join(f"{name} {' '.join(numbers)}" for name, numbers in parts)
+        self.findings.append(
+            Finding(
+                "I-2",
+                ERROR,
+                f"{self.section_of(paths[0])}（{where}）",
+                f"「{row.name}」分成了{names} {len(parts)} 行（{shown}）。规范表格只有「{row.name}」一行，"
+                "细分的几行不一定包括这一行的全部内容，不能相加代替，这一行的数据未读取。请按规范表格填写这一行的合计。",
+                path=paths[0].rsplit(".", 1)[0],
+                operands={"细分行": dict(parts)},
+            )
+        )
+
+    def detached(self, row: RowRead, paths: list[str]) -> bool:
+        """A row label on a line of its own whose numbers are a table row of their own (converter output):
+        nothing shows whether they belong to the label above or below, so the row is not read."""
+        label = row.label
+        if (
+            not self.pipes
+            or prefix_table(paths) == "appeals"
+            or label is None
+            or label.row is not None
+            or row.positional
+        ):
+            return False
+        if not any(v.row is not None and not is_blank(v.text) for v in row.values):
+            return False
+        shown = " ".join(v.text.strip() for v in row.values if not is_blank(v.text))
+        self.findings.append(
+            Finding(
+                "I-2",
+                ERROR,
+                f"{self.section_of(paths[0])}（{label.where}）",
+                f"行标签「{snippet(label.text, 30)}」单独占一行，其后的数（{shown}）是另一行（{row.values[0].where}）；"
+                "转换出的文字看不出这些数属于它上面还是下面的行标签，这一行的数据未读取。请对照原报告核对。",
+                path=paths[0].rsplit(".", 1)[0],
+                operands={"行标签": label.text, "数": shown},
+            )
+        )
+        return True
+
+    def spaced(self, row: RowRead, tokens: list[str], where: str) -> list[Item]:
+        """The cells of a row whose numbers stand in fewer cells, separated by spaces: one number per column."""
+        first = row.values[0] if row.values else row.label
+        assert first is not None
+        self.merged.append((where, row.name))
+        return [Item(token, first.where, cell=True, row=first.row) for token in tokens]
+
+    @staticmethod
+    def seen_text(shown: str, texts: list[str], tokens: list[str]) -> str:
+        """What a row showed, in words: 「看到的是（…）：4 个单元格中共 7 个数」, 「旁边没有数」."""
+        if not texts:
+            return "旁边没有数（可能是转换时数与行标签分开了）"
+        if not all(is_numeric(t) for t in tokens):
+            return f"看到的是（{shown}）：{len(texts)} 个单元格"
+        if len(tokens) != len(texts):
+            return f"看到的是（{shown}）：{len(texts)} 个单元格中共 {len(tokens)} 个数"
+        return f"看到的是（{shown}）：{len(texts)} 个数"
 
     def label_notes(self, row: RowRead, paths: list[str], where: str) -> None:
         """A row read under another version's label, or placed by its position (blank label)."""
@@ -238,6 +407,21 @@ class Placer:
         if kind == AMOUNT and (converted := self.convert_unit(path, item, where)) is not None:
             target[path] = converted
             return
+        if not self.exact and SPACED_DIGITS.search(item.text):
+            self.report.unread[path] = item.text.strip()
+            target[path] = None
+            self.findings.append(
+                Finding(
+                    "I-2",
+                    ERROR,
+                    where,
+                    f"单元格中是用空格隔开的几个数（「{item.text.strip()}」），可能是转换时把相邻的单元格合在了一起，"
+                    "无法确定这一格的数，未读取。请对照原报告核对。",
+                    path=path,
+                    operands={"原文": item.text},
+                )
+            )
+            return
         cell = read_number(item.text, kind, where, path, source="原文")
         target[path] = cell.value
         if cell.value is None:
@@ -289,7 +473,8 @@ class Placer:
             return
         known = {**self.report.numbers, **self.report.typed_totals}
         rules = request_rules(self.fmt) if self.pending[0][1].paths[0].startswith("requests.") else []
-        digits.solve([p for _, p in self.pending], known, rules)
+        carried, carried_known = self.carried_rules()
+        digits.solve([p for _, p in self.pending], {**known, **carried_known}, rules + carried)
         recovered = []
         for row, pending in self.pending:
             where = row.label.where if row.label else ""
@@ -307,7 +492,8 @@ class Placer:
                     WARNING,
                     section,
                     f"表格中 {len(recovered)} 行的数字连在一起，没有分隔（如「{row.name}」：{pending.text}）。"
-                    "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）拆分，"
+                    "已按本表的勾稽关系（每行总计等于各项之和；第三部分还有每列一加二等于（七）加四、（七）等于各项之和）"
+                    f"{'及上年报告的结转数、现行有效件数' if self.previous else ''}拆分，"
                     "这些行都只有一种拆法。请对照原报告核对。",
                     operands={"行": {r.name: " ".join(format_number(v) for v in p.chosen or ()) for r, p in recovered}},
                 )
@@ -351,6 +537,22 @@ class Placer:
             )
         )
         self.spaces = []
+
+    def flush_merged(self, section: str) -> None:
+        if not self.merged:
+            return
+        where, name = self.merged[0]
+        self.findings.append(
+            Finding(
+                "I-3",
+                WARNING,
+                section,
+                f"{len(self.merged)} 行的单元格被合并在一起，数字之间只有空格（如{where}「{name}」）。"
+                "每行的数字个数正好等于列数，已按空格逐列读取，请对照原报告核对。",
+                operands={"行": [n for _, n in self.merged]},
+            )
+        )
+        self.merged = []
 
     def stray(self, run: Run, section: str) -> None:
         if not any(is_numeric(v.text) for v in run.values):

@@ -23,7 +23,7 @@ PART_WORDS = (
     ("active", ("主动公开",)),
     ("requests", ("依申请", "申请", "复议", "诉讼")),
     ("management", ("信息管理",)),
-    ("platform", ("平台",)),
+    ("platform", ("平台", "新媒体", "网站")),
     ("supervision", ("监督", "保障", "考核", "评议", "责任追究")),
 )
 PLACEHOLDER = re.compile(r"^【[^】]*】$")

@@ -12,9 +12,10 @@ tab-separated cells (the form ``text.items_from_lines`` reads) before the tables
 * a long line holding several sections (a whole web page on one line) starts a new line at each
   official section heading, and at each （一）…（五） sub-heading in its prose.
 
-Only lines in the table zone (from the first table caption to the heading of 五 or 六) are cut at
-labels, and only when what is left between the labels is numbers: prose that names 「行政许可」 stays
-prose.
+Single characters between labels are a vertical header printed one character per line (「三」「、」「本」
+「年」…, pdftotext -layout) and are dropped; a label wrapped around its numbers is joined again. Only lines
+in the table zone (from the first table caption to the heading of 五 or 六) are cut at labels, and only when
+what is left between the labels is numbers: prose that names 「行政许可」 stays prose.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from __future__ import annotations
 import re
 
 from ...formats import HEADINGS
+from .furniture import is_page_number
 from .items import compact, is_numeric, keyform
-from .tables import SHORT, is_label, is_label_start, label_regex
+from .tables import CAPTION, SHORT, is_label, is_label_start, label_regex
 
 Line = tuple[str, str]  # (where, text)
 
@@ -33,8 +35,13 @@ LONG_LINE = 100  # a line this long can be a whole section (or page) on one line
 # What may stand right before a heading inside a line: not a word of a sentence (「详见二、…」), but the end of
 # one, or the last cell of the table before (a number, 「元」).
 AFTER_HEADING_START = re.compile(r"[^\u4e00-\u9fff]|[元件项条个次]")
-ZONE_START = ("第二十条第", "勾稽关系")
+ZONE_START = ("勾稽关系",)  # and a section 二 caption (``is_caption``)
 LATE_WORDS = ("问题", "改进", "不足", "其他", "其它")  # headings of 五 and 六 end the table zone
+STRAY_HEAD = 3  # characters of a vertical group label that may stand beside a wrapped label's lines
+MAX_PIECES = 2  # such pieces passed over between two lines of a wrapped label
+BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+PLACEHOLDER_HEADER = re.compile(r"Col\d+")
+NOISE = re.compile(r"\s*[A-Za-z|!'`·•*#>_~]{1,2}\s*")  # a stray character before a heading (「l六、…」, OCR)
 NUMERAL_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、.．]")
 
 
@@ -54,6 +61,7 @@ def split_lines(lines: list[Line]) -> list[Line]:
     lines = [out for line in lines for out in _pipes(line)]
     lines = [out for line in lines for out in _headings(line)]
     start, end = table_zone([text for _, text in lines])
+    lines, end = _sandwiched(lines, start, end)
     out: list[Line] = []
     for index, (where, text) in enumerate(lines):
         if start <= index < end and "\t" not in text:
@@ -68,6 +76,64 @@ def split_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _sandwiched(lines: list[Line], start: int, end: int) -> tuple[list[Line], int]:
+    """A label wrapped around its numbers (pdftotext -layout centres the numbers on a label of two or three lines):
+    「1.申请人无正当理由逾期不补正、行政机关不」「1 0 0 0 0 0 1」「再处理其政府信息公开申请」 becomes one row, when
+    the text lines together are exactly a label. Blank lines and short pieces of a vertical group label between
+    them (「（六）其」「他处理」) are passed over and kept; a short piece before the numbers is dropped."""
+    out = lines[:start]
+    i = start
+    while i < end:
+        found = _wrapped_at(lines, i, end)
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        row, skipped, after = found
+        out += [lines[j] for j in skipped]
+        out.append((lines[i][0], row))
+        i = after
+    return out + lines[end:], len(out)
+
+
+def _next_lines(lines: list[Line], i: int, end: int) -> list[tuple[int, list[int]]]:
+    """The next lines with text after ``i``: the first one, then the ones found by passing over up to two short
+    pieces (each with the indices passed over)."""
+    found: list[tuple[int, list[int]]] = []
+    skipped: list[int] = []
+    for j in range(i + 1, end):
+        text = lines[j][1]
+        if not text.strip():
+            continue
+        found.append((j, list(skipped)))
+        if len(keyform(text)) > STRAY_HEAD or _is_values(text) or len(skipped) == MAX_PIECES:
+            break
+        skipped.append(j)
+    return found
+
+
+def _wrapped_at(lines: list[Line], i: int, end: int) -> tuple[str, list[int], int] | None:
+    """(row, indices passed over, index after the row) when a wrapped label starts at line ``i``."""
+    first = lines[i][1]
+    if "\t" in first or not first.strip() or _is_values(first) or is_label(first) or is_numeric(first.split()[-1]):
+        return None
+    for j, before in _next_lines(lines, i, end):
+        tokens = lines[j][1].split()
+        values = [t for t in tokens if is_numeric(t)]
+        head = tokens[: len(tokens) - len(values)]
+        if "\t" in lines[j][1] or not values or tokens[len(head) :] != values:
+            continue
+        middle = "".join(head)
+        for k, after in _next_lines(lines, j, end):
+            last = lines[k][1]
+            if "\t" in last or _is_values(last) or is_numeric(last.split()[-1]):
+                continue
+            for label in (first.strip() + middle + last.strip(), first.strip() + last.strip()):
+                if is_label(label) and (middle in label or len(keyform(middle)) <= STRAY_HEAD):
+                    return "\t".join([label, *values]), before + after, k + 1
+    return None
+
+
 def _pipes(line: Line) -> list[Line]:
     """A markdown table row 「规章 | 0 | 0 | 0 |」 becomes tab-separated cells; its rule line is dropped."""
     where, text = line
@@ -75,6 +141,8 @@ def _pipes(line: Line) -> list[Line]:
         return [line]
     if set(text.strip()) <= set("|:- "):
         return [(where, "")]  # a rule line, or a row end 「||」 of one-cell-per-line pipes: a row break
+    if is_page_number("".join(text.split("|"))):
+        return [(where, "")]  # a page footer a converter put inside the table: 「| - | 3 - |」
     cells = text.strip().split("|")
     if text.strip().startswith("|"):
         cells = cells[1:]
@@ -82,7 +150,21 @@ def _pipes(line: Line) -> list[Line]:
         cells = cells[:-1]
     if len(cells[0]) > 60 and "。" in cells[0]:
         return [line]  # prose that happens to contain 「|」
-    return [(where, "\t".join(cell.strip() for cell in cells) or "\t")]
+    return [(where, "\t".join(_spanned(cells)) or "\t")]
+
+
+def _spanned(cells: list[str]) -> list[str]:
+    """A converter's pipe cells as the table's cells: line breaks 「<br>」 joined, placeholder headers 「Col2」
+    dropped, and a merged label repeated in every column it spans (pymupdf4llm) kept once."""
+    out: list[str] = []
+    for raw in cells:
+        cell = BREAK.sub("", raw).strip()
+        if PLACEHOLDER_HEADER.fullmatch(cell):
+            continue
+        if out and cell and cell == out[-1] and not is_numeric(cell):
+            continue
+        out.append(cell)
+    return out
 
 
 def _headings(line: Line) -> list[Line]:
@@ -97,7 +179,8 @@ def _headings(line: Line) -> list[Line]:
             continue  # inside a sentence
         rest = text[match.end() :]
         end = len(text) if ANNOTATION.match(rest) and not is_label(rest) else match.end()
-        parts += [text[pos : match.start()], text[match.start() : end]]
+        before = text[pos : match.start()]
+        parts += ["" if NOISE.fullmatch(before) else before, text[match.start() : end]]
         pos = end
     if not parts:
         return [line]
@@ -107,7 +190,9 @@ def _headings(line: Line) -> list[Line]:
 
 def table_zone(texts: list[str]) -> tuple[int, int]:
     """Indices [start, end) of the lines that hold the tables of 二, 三 and 四."""
-    start = next((i for i, text in enumerate(texts) if any(mark in keyform(text) for mark in ZONE_START)), None)
+    start = next(
+        (i for i, t in enumerate(texts) if any(m in keyform(t) for m in ZONE_START) or CAPTION.search(keyform(t))), None
+    )
     if start is None:
         return 0, 0
     for index in range(start + 1, len(texts)):
@@ -140,7 +225,7 @@ def split_table_line(text: str) -> list[str] | None:
         pos = match.end()
     if pos < len(text):
         pieces.append(_piece(text[pos:]))
-    pieces = [p for p in pieces if p[1].strip()]
+    pieces = [p for p in pieces if p[1].strip() and not (p[0] == "other" and len(keyform(p[1])) <= 1)]
     labels = [i for i, (kind, _) in enumerate(pieces) if kind == "label"]
     if not labels:
         return _numbers_row(text)

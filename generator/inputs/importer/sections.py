@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from ...formats import FORMATS, HEADINGS, REVIEW
+from .furniture import is_page_number, without_page_number
 from .items import Item, compact, keyform
-from .tables import is_label, is_label_start
+from .tables import is_caption, is_label, is_label_start
 
 NUMERALS = "一二三四五六七八九十"
 HEADING = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(?P<title>\S.*)$")
@@ -27,7 +28,6 @@ SECTION_WORDS = (
 )
 TITLE_WORDS = re.compile(r"报告$")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-PAGE_NUMBER = re.compile(r"^[—－-]*\d+[—－-]*$|^第\d+页(共\d+页)?$")
 SIGNATURE = re.compile(r"(政府|办事处|委员会|办公室|局|厅|镇|乡|街道)$")
 
 
@@ -85,8 +85,17 @@ def candidates(items: list[Item]) -> list[Candidate]:
             continue
         if match["num"].isdigit() and not any(h.split("、")[1][:4] in title for h in HEADINGS):
             continue
-        out.append(Candidate(index, numeral(match["num"]), text, item))
+        number = numeral(match["num"])
+        if _inside_table(items, index) and not (0 < number <= 6 and any(w in title for w in SECTION_WORDS[number - 1])):
+            continue  # 「三、本法提供」: a rotated header run into a row label, between the table's rows
+        out.append(Candidate(index, number, text, item))
     return out
+
+
+def _inside_table(items: list[Item], index: int) -> bool:
+    """Whether the next text after ``index`` is an official row label of a table (its heading is no section)."""
+    following = next((item.text for item in items[index + 1 : index + 4] if item.text.strip()), "")
+    return is_label(following)
 
 
 def find_anchors(items: list[Item]) -> dict[str, int]:
@@ -94,12 +103,15 @@ def find_anchors(items: list[Item]) -> dict[str, int]:
     anchors: dict[str, int] = {}
     for index, item in enumerate(items):
         key = keyform(item.text)
-        if "active" not in anchors and key.startswith("第二十条第"):
+        if "active" not in anchors and is_caption(key):
             anchors["active"] = index
         elif "requests" not in anchors and ("勾稽关系" in key or key == new_row):
             anchors["requests"] = index
-        elif "requests" in anchors and "appeals" not in anchors and key == REVIEW:
-            anchors["appeals"] = index
+    # Table 四 is found on its own: a missing or unreadable table 三 does not hide it.
+    after = anchors.get("requests", anchors.get("active", -1))
+    appeals = next((i for i, item in enumerate(items) if i > after and keyform(item.text) == REVIEW), None)
+    if appeals is not None:
+        anchors["appeals"] = appeals
     return anchors
 
 
@@ -139,11 +151,26 @@ def _local_sections(structure: Structure) -> list[int]:
     ends = [i for i in structure.headings[4:] if i is not None]
     first, last = min(starts), min(ends, default=None)
     chosen = set(structure.headings)
+    numbers = {c.index: c.number for c in structure.candidates}
     return [
         c.index
         for c in structure.candidates
-        if c.index > first and (last is None or c.index < last) and c.index not in chosen and c.text[0] in NUMERALS
+        if c.index > first
+        and (last is None or c.index < last)
+        and c.index not in chosen
+        and c.text[0] in NUMERALS
+        and c.number > _number_before(structure, numbers, c.index)
     ]
+
+
+def _number_before(structure: Structure, numbers: dict[int, int], index: int) -> int:
+    """The number of the last official heading before ``index``: a local section numbers on from it, so
+    「三、本法提供」 inside section 三 (a rotated header run into a row label) is no section."""
+    before = [(i, k) for k, i in enumerate(structure.headings) if i is not None and i < index]
+    if not before:
+        return 0
+    i, k = max(before)
+    return numbers.get(i, k + 1)
 
 
 def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
@@ -151,8 +178,8 @@ def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
     first_heading = found[0].index if found else len(items)
     parts: list[str] = []
     for index, item in enumerate(items[: min(first_heading, 6)]):
-        text = compact(item.text)
-        if not text:
+        text = compact(without_page_number(item.text))
+        if not text or is_page_number(text):
             continue
         if len(text) > 60:
             break
@@ -178,7 +205,7 @@ def opening_items(items: list[Item], structure: Structure) -> list[Item]:
 def split_signature(paragraphs: list[Item]) -> tuple[list[Item], str, tuple[int, int, int] | None]:
     """Separate the 落款 (agency line and date) from the end of section 六."""
     body = list(paragraphs)
-    while body and PAGE_NUMBER.match(compact(body[-1].text)):
+    while body and is_page_number(body[-1].text):
         body.pop()
     date: tuple[int, int, int] | None = None
     signer = None

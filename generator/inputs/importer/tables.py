@@ -147,6 +147,14 @@ def label_regex() -> re.Pattern:
 
 
 ANNOTATION = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+CAPTION = re.compile(
+    r"^第二十条第?[一二三四五六七八九十]{1,2}项"
+)  # keyform of 「第二十条第（一）项」, 「第二十条(一)项」
+
+
+def is_caption(key: str) -> bool:
+    """Whether a keyform starts with a section 二 caption, also written without the second 第."""
+    return bool(CAPTION.match(key))
 
 
 def match_label(table: str, text: str) -> tuple[tuple[Label, ...], str]:
@@ -217,12 +225,23 @@ def runs(table: str, items: list[Item]) -> list[Run]:
         elif len(keyform(item.text)) > SHORT and not is_numeric(item.text):
             current = Run(item, [])  # unknown text: ends the previous run
             out.append(current)
+        elif _outside_row(current, item):
+            continue  # a stray character beside a row (a rotated header 「理」 「予公开」): not one of its cells
         elif current is None or _new_row(current, item):
             current = Run(None, [], [item])
             out.append(current)
         else:
             current.values.append(item)
     return out
+
+
+def _outside_row(run: Run | None, item: Item) -> bool:
+    """Text that is no number on a line of its own, after a run that is a table row of the source; or a single
+    character on a line of its own (a vertical header printed one character per line)."""
+    if item.row is not None or is_numeric(item.text) or is_blank(item.text):
+        return False
+    anchor = run.label if run else None
+    return (anchor is not None and anchor.row is not None) or len(keyform(item.text)) <= 1
 
 
 def _new_row(run: Run, item: Item) -> bool:
@@ -372,20 +391,15 @@ def _row_key(row: RowRead, fmt_key: str) -> str:
 def _rows_between(
     before: RowRead | None, after: RowRead | None, count: int, seen: set[str], table: str
 ) -> dict[str, list[str]]:
-    """Per format, the rows not found anywhere that stand between two found rows, if there are ``count``."""
+    """Per format, the official rows between two found rows, when there are exactly ``count`` of them and none
+    was found elsewhere: only then is the position proof (a row lost above or below would shift it)."""
     fits = {}
     for key, fmt in FORMATS.items():
         keys = [r.key for r in fmt.table(table).rows]
-        if (
-            (before is not None and key not in before.options)
-            or (after is not None and key not in after.options)
-            or (before is None and after is None)
-        ):
+        if before is None or after is None or key not in before.options or key not in after.options:
             continue
-        low = keys.index(_row_key(before, key)) + 1 if before else 0
-        high = keys.index(_row_key(after, key)) if after else len(keys)
-        between = [k for k in keys[low:high] if k not in seen]
-        if len(between) == count:
+        between = keys[keys.index(_row_key(before, key)) + 1 : keys.index(_row_key(after, key))]
+        if len(between) == count and not any(k in seen for k in between):
             fits[key] = between
     return fits
 

@@ -15,10 +15,12 @@ A saved portal page's metadata and breadcrumb are taken off first (see ``page``)
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
 from .. import InputError
+from .furniture import drop_furniture
 from .items import Item, Source, clean
 from .page import split_header
 from .rows import Line, split_lines
@@ -26,6 +28,7 @@ from .rows import Line, split_lines
 IMAGE = "\x01[图片]"  # a line standing for a picture (from PDF and Word readers)
 DOUBLE_SPACED = 0.6  # share of lines followed by exactly one empty line in double-spaced text
 MIN_LINES = 10
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")  # 「| --- | --- |」
 
 
 def read_text_file(path: Path) -> str:
@@ -43,9 +46,31 @@ def read_text_file(path: Path) -> str:
 
 
 def items_from_text(text: str) -> Source:
-    lines = [(f"第{number}行", clean(raw)) for number, raw in enumerate(text.splitlines(), start=1)]
-    lines, title, published = split_header(lines)
-    return Source(items_from_lines(split_lines(lines)), exact_cells=False, title=title, published=published)
+    lines, title, published = split_header(_without_furniture(text))
+    pipes = any(PIPE_RULE.match(text) for _, text in lines)
+    items = items_from_lines(split_lines(lines))
+    return Source(items, exact_cells=False, title=title, published=published, pipes=pipes)
+
+
+def _without_furniture(text: str) -> list[Line]:
+    """Numbered lines without page numbers and running headers; pages are separated by form feeds (pdftotext)."""
+    pages: list[list[Line]] = []
+    number = 0
+    for chunk in text.split("\f"):
+        pages.append([])
+        for raw in chunk.splitlines():
+            number += 1
+            pages[-1].append((f"第{number}行", clean(raw)))
+    kept = drop_furniture([[line for _, line in page] for page in pages])
+    out: list[Line] = []
+    for numbered, texts in zip(pages, kept, strict=True):
+        left = iter(texts)
+        wanted = next(left, None)
+        for where, line in numbered:
+            if line == wanted:
+                out.append((where, line))
+                wanted = next(left, None)
+    return out
 
 
 def items_from_lines(lines: list[Line]) -> list[Item]:

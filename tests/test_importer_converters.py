@@ -1,0 +1,121 @@
+"""Converter output as a layout: what pymupdf4llm, markitdown, pdftotext and pdfplumber make of a report.
+
+One hand-made fixture per phenomenon (tests/fixtures/import/converter-*.txt). Every number read is the
+printed one; what the text cannot prove is not read and has a finding; page furniture is never a cell.
+"""
+from __future__ import annotations
+
+from test_importer_layouts import APPEALS, ARITHMETIC, load, read, requests_2021, rules
+
+from generator.findings import ERROR
+
+
+def test_markdown_cells_merged_by_the_converter_are_read_by_spaces_never_as_one_number():
+    report = load("converter-markdown-merged-cells.txt")
+    expected = requests_2021()
+    unable_2 = {p for p in expected if p.startswith("requests.unable_2.")}
+    assert read(report, set(expected) - unable_2) == {p: v for p, v in expected.items() if p not in unable_2}
+    assert read(report, APPEALS) == APPEALS  # 「| | 1 0 | 0 1 | 2 | …」: 15 numbers in 10 cells
+    merged = [f for f in report.read_findings if f.rule == "I-3" and "合并" in f.message]
+    assert merged and "按空格逐列读取" in merged[0].message
+
+
+def test_markdown_label_line_apart_from_its_numbers_is_not_placed_by_position():
+    """markitdown puts a wrapped label on its own line, its numbers in a table row above or below it."""
+    report = load("converter-markdown-merged-cells.txt")
+    assert all(report.number(f"requests.unable_2.{c}") is None for c in ("natural", "total"))
+    [finding] = [f for f in report.read_findings if f.path == "requests.unable_2"]
+    assert finding.severity == ERROR and "单独占一行" in finding.message and "3 0 0 0 0 0 3" in finding.message
+
+
+def test_page_numbers_and_rotated_header_characters_are_never_cells():
+    report = load("converter-markdown-merged-cells.txt")
+    text = " ".join(f.message for f in report.read_findings)
+    assert "— 6 —" not in text and "3 -" not in text and "「予公开」" not in text and "「、」" not in text
+    assert not [f for f in report.read_findings if f.rule == "I-4"]
+    assert report.prose["problems"] == "依申请公开答复规范性有待提高。"
+    assert not rules(report, *ARITHMETIC, severity=ERROR)
+
+
+def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    path = tmp_path / "merged.txt"
+    path.write_text(text.replace("| （七）总计 | 30 0 | 0 0 | 2 0 | 32 |", "| （七）总计 | 30 0 | 0 0 | 2 0 | 3 2 | 32 |"),
+                    encoding="utf-8")
+    from generator.inputs.importer import import_report
+
+    report = import_report(path)
+    assert all(report.number(f"requests.total_processed.{c}") is None for c in ("natural", "total"))
+    [finding] = [f for f in report.read_findings if f.path == "requests.total_processed"]
+    assert finding.rule == "I-2" and "5 个单元格中共 9 个数" in finding.message
+
+
+def test_lost_cells_are_not_called_numbers_run_together(tmp_path):
+    """pdftotext's default mode prints a table column by column: a row may keep 4 digits of its 15 cells."""
+    from generator.inputs.importer import import_report
+
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    path = tmp_path / "lost.txt"
+    path.write_text(text.replace("| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 1 0 | 0 1 |"), encoding="utf-8")
+    report = import_report(path)
+    [finding] = [f for f in report.read_findings if f.path.startswith("appeals")]
+    assert finding.rule == "I-2" and "连在一起" not in finding.message and "看到的是（1 0 0 1）" in finding.message
+    assert report.number("appeals.review.upheld") is None
+
+
+def test_pymupdf4llm_spans_read_as_the_same_table():
+    """pymupdf4llm repeats a merged label in every column it spans, writes 「<br>」 for line breaks and
+    「Col2」 for blank headers: the table reads exactly as the tab-separated one it was made from."""
+    spans, tabs = load("converter-pymupdf4llm-spans.txt"), load("labels-2021-variants.txt")
+    paths = [p for p in tabs.format.input_paths if p.startswith("requests.")]
+    assert read(spans, paths) == read(tabs, paths)
+    assert all(v is not None for v in read(spans, paths).values())
+    assert not [f for f in spans.read_findings if f.rule in ("I-1", "I-2", "I-4")]
+    assert not [f for f in spans.read_findings if "<br>" in f.message or "Col" in f.message]
+
+
+def test_pdftotext_layout_vertical_headers_and_labels_wrapped_around_their_numbers():
+    """pdftotext -layout prints a vertical group label one character per line beside the rows (「三」「、」「本」…)
+    and centres a row's numbers on the two or three lines of its label, beside pieces of the group label
+    (「他处理 0 0 …」); a page number stands between two rows."""
+    layout, tabs = load("converter-pdftotext-layout.txt"), load("labels-2021-variants.txt")
+    paths = [p for p in tabs.format.input_paths if p.startswith("requests.") and ".other_" not in p]
+    assert read(layout, paths) == read(tabs, paths)
+    assert all(layout.number(f"requests.other_{i}.{c}") == 0 for i in (1, 2, 3) for c in ("natural", "total"))
+    assert not [f for f in layout.read_findings if f.rule in ("I-1", "I-2", "I-4", "I-7")]
+    assert not rules(layout, *ARITHMETIC, severity=ERROR)
+
+
+def test_appeals_row_in_three_merged_cells_and_a_footer_after_it(tmp_path):
+    """「| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |」 then the page footer 「— 6 —」: the row is read, the footer is not."""
+    from generator.inputs.importer import import_report
+
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    row = "| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |"
+    path = tmp_path / "appeals.txt"
+    path.write_text(text.replace(row, "| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |\n— 6 —"), encoding="utf-8")
+    report = import_report(path)
+    values = [report.number(f"appeals.{r}.{c}") for r in ("review", "litigation_direct", "litigation_after_review")
+              for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert values == [40, 0, 10, 5, 55, 2, 0, 4, 6, 12, 6, 0, 9, 7, 22]
+    assert "— 6 —" not in " ".join(f.message for f in report.read_findings)
+
+
+def test_a_label_wrapped_by_the_converter_is_not_called_reworded():
+    report = load("converter-pdftotext-layout.txt")  # 「（本列数据的勾稽关系为：…等于第三项」 then 「加第四项之和）」
+    assert not [f for f in report.read_findings if f.rule == "G-1" and "勾稽关系为" in f.message]
+    assert [f for f in report.read_findings if f.rule == "G-1" and "行政止公开" not in f.message] == []
+
+
+def test_running_header_is_dropped_but_the_title_it_repeats_is_kept():
+    """pdftotext pages (form feeds) whose top line repeats the title, and whose bottom line is the page number."""
+    from generator.inputs.importer.text import items_from_text
+
+    text = (load.__globals__["FIXTURES"] / "labels-2021-variants.txt").read_text(encoding="utf-8")
+    title, body = text.split("\n", 1)
+    lines = body.split("\n")
+    pages = [lines[i : i + 15] for i in range(0, len(lines), 15)]
+    paged = "\f".join(f"{title}\n" + "\n".join(page) + f"\n- {n} -\n" for n, page in enumerate(pages, start=1))
+    items = [item.text for item in items_from_text(paged).items]
+    assert items.count(title) == 1 and items[0] == title
+    assert not [t for t in items if t.startswith("- ")]
