@@ -12,6 +12,7 @@ __all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "InputError", "l
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
+SCAN_SUFFIXES = (".png", ".jpg", ".jpeg")  # a scanned report (read by OCR when the extra is installed)
 
 
 def load_report(path: str | Path):
@@ -31,11 +32,11 @@ def load_report(path: str | Path):
         from .excel import read_form
 
         return read_form(path)
-    if suffix in REPORT_SUFFIXES:
+    if suffix in REPORT_SUFFIXES or suffix in SCAN_SUFFIXES:
         from .importer import import_report
 
         return import_report(path)
     raise InputError(
         f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
-        f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。"
+        f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt/.pdf 或扫描图片 .png/.jpg。"
     )

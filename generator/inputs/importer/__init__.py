@@ -65,7 +65,16 @@ def import_report(path: Path) -> Report:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
-    source = read_source(path)
+    from .pdf import ScannedPDF
+    from .. import SCAN_SUFFIXES
+    from .scan import import_scan
+
+    if path.suffix.lower() in SCAN_SUFFIXES:
+        return import_scan(path)
+    try:
+        source = read_source(path)
+    except ScannedPDF as exc:
+        return import_scan(path, str(exc))
     try:
         return build_report(source, path.name)
     except InputError as exc:
@@ -94,7 +103,7 @@ def read_source(path: Path) -> Source:
         from .text import items_from_text, read_text_file
 
         return items_from_text(read_text_file(path))
-    raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
+    raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt、.pdf 或扫描图片 .png、.jpg。")
 
 
 def build_report(source: Source, name: str) -> Report:
