@@ -5,7 +5,7 @@
 # Idempotent and quick when everything is installed. Needs root (or sudo) only when installing.
 set -euo pipefail
 
-runtime_pkgs=(fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
+runtime_pkgs=(fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk libgl1 libglib2.0-0)  # the last two: OpenCV, for OCR
 test_pkgs=(poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui tmux chromium)
 font_dir=/usr/local/share/fonts/nianbao-fandol
 conf_src="$(cd "$(dirname "$0")" && pwd)/65-nianbao-official-fonts.conf"

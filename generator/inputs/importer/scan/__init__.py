@@ -29,6 +29,10 @@ MAX_SECONDS = 600  # a 15-page scan takes about two minutes on two cores
 def import_scan(path: Path, refused: str = "") -> Report:
     """A scanned report as a Report; ``refused`` is the reader's message for a PDF without text (kept, with
     the install command, when the OCR extra is missing)."""
+    if path.suffix.lower() != ".pdf":
+        from .images import open_image
+
+        open_image(path).close()  # a decompression bomb is refused whether or not OCR is installed
     if not available():
         reason = refused or f"{path.name}：这是图片，需要文字识别（OCR）才能读取。"
         raise InputError(f"{reason} {INSTALL}")

@@ -29,20 +29,30 @@ def page_images(path: Path) -> Iterator[Image.Image]:
         yield deskew(_grey(_bounded(image)))
 
 
-def _image_file(path: Path) -> Image.Image:
+def open_image(path: Path) -> Image.Image:
+    """The image file, opened but not decoded: a decompression bomb or a broken file is refused here."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            image.load()
+            return Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError(
             f"{path.name}：图片过大（超过 {MAX_PIXELS // 1_000_000} 百万像素），无法识别。"
             "请用 200～300 dpi 重新扫描，或把图片缩小后再导入。"
         ) from None
     except (OSError, ValueError, SyntaxError):
-        raise InputError(f"{path.name}：图片文件已损坏或不是 PNG/JPEG 图片，无法打开。请重新扫描或导出后再试。") from None
+        raise InputError(
+            f"{path.name}：图片文件已损坏或不是 PNG/JPEG 图片，无法打开。请重新扫描或导出后再试。"
+        ) from None
+
+
+def _image_file(path: Path) -> Image.Image:
+    image = open_image(path)
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError):
+        raise InputError(f"{path.name}：图片文件已损坏或不完整，无法读取。请重新扫描或导出后再试。") from None
     return image
 
 

@@ -28,6 +28,7 @@ VERTICAL_COVER = 0.85  # share of a band's height a vertical rule covers
 RULED = 0.7  # share of a cell's width its top rule covers, else the cell continues the one above
 MERGE = 4  # pixels: dark rows or columns this close are one rule
 MARGIN = 4  # pixels kept off a cell's rules when it is cut out
+SURE = 0.9  # a recognised piece scored below this in a table cell is read again on its own
 INK = 0.01  # share of dark pixels above which an empty cell holds something to read
 
 Reader = Callable[[list[Image.Image]], list[tuple[str, float]]]
@@ -60,25 +61,45 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str
     for row in rows:
         for cell in row:
             cell.text = "".join(b.text for b in sorted(cell.boxes, key=lambda b: (round(b.y0 / 10), b.x0)))
-    _read_missed(image, ink, [c for row in rows for c in row if not c.text], reread)
+    _read_again(image, ink, [c for row in rows for c in row if _doubtful(c)], reread)
     placed = [(row[0].top, _row_text(row)) for row in rows if row]
     placed += [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in _lines(loose)]
     return [text for _, text in sorted(placed, key=lambda pair: pair[0])]
 
 
-def _read_missed(image: Image.Image, ink: np.ndarray, empty: list[Cell], reread: Reader) -> None:
-    """Empty cells with ink in them, cut out and recognised on their own."""
+def _doubtful(cell: Cell) -> bool:
+    """A cell with no text, or with one piece the recogniser was unsure of (a lone 「1」 read as 「√」)."""
+    return not cell.text or (len(cell.boxes) == 1 and cell.boxes[0].score < SURE)
+
+
+def _read_again(image: Image.Image, ink: np.ndarray, doubtful: list[Cell], reread: Reader) -> None:
+    """Doubtful cells with ink in them, cut out and recognised on their own; the surer reading is kept."""
     inked = [
         c
-        for c in empty
+        for c in doubtful
         if c.bottom - c.top > 2 * MARGIN
         and c.right - c.left > 2 * MARGIN
         and ink[c.top + MARGIN : c.bottom - MARGIN, c.left + MARGIN : c.right - MARGIN].mean() > INK
     ]
-    crops = [image.crop((c.left + MARGIN, c.top + MARGIN, c.right - MARGIN, c.bottom - MARGIN)) for c in inked]
+    crops = [image.crop(_ink_box(ink, c)) for c in inked]
     for cell, (text, score) in zip(inked, reread(crops), strict=True):
-        if score >= MIN_SCORE:
+        if score >= max([MIN_SCORE, *(b.score for b in cell.boxes)]):
             cell.text = text
+
+
+def _ink_box(ink: np.ndarray, cell: Cell) -> tuple[int, int, int, int]:
+    """The cell's ink with a margin (a quarter of its height), as the detector would cut a piece of text out."""
+    top, left = cell.top + MARGIN, cell.left + MARGIN
+    inside = ink[top : cell.bottom - MARGIN, left : cell.right - MARGIN]
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    pad = max(2, (rows[-1] - rows[0]) // 4)
+    side = max(pad, (rows[-1] - rows[0]) // 2)  # a lone 「1」 is cut out nearly square, or it reads as 「√」
+    return (
+        max(cell.left, left + columns[0] - side),
+        max(cell.top, top + rows[0] - pad),
+        min(cell.right, left + columns[-1] + side + 1),
+        min(cell.bottom, top + rows[-1] + pad + 1),
+    )
 
 
 def _row_text(row: list[Cell]) -> str:

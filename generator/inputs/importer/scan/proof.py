@@ -15,7 +15,8 @@ from collections.abc import Mapping
 
 from ....findings import ERROR, Finding
 from ....formats import HEADINGS, Format, outcome_rows
-from ....report import Report
+
+from ....report import Number, Report
 
 RULE = "S-1"
 BALANCE = (("new", "carried_over"), ("total_processed", "carry_forward"))  # R3-1: left side = right side
@@ -50,8 +51,7 @@ def _expanded(fmt: Format, found: list[Equation]) -> list[Equation]:
 
 def prove(report: Report) -> Report:
     """The report with every table cell that no equation confirms moved to ``unread`` (with a finding)."""
-    cells: dict[str, int] = {**report.numbers, **report.typed_totals}
-    cells = {p: v for p, v in cells.items() if isinstance(v, int)}
+    cells: dict[str, Number] = {**report.numbers, **report.typed_totals}
     confirmed = {cell for eq in equations(report.format) if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
     doubtful = [p for p in cells if p not in confirmed]
     if not doubtful:
@@ -63,14 +63,14 @@ def prove(report: Report) -> Report:
     return report.evolve(numbers=numbers, typed_totals=typed, unread=unread, read_findings=tuple(findings))
 
 
-def _holds(equation: Equation, cells: Mapping[str, int]) -> bool:
+def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
     left, right = equation
     if not all(p in cells for p in (*left, *right)):
         return False
     return sum(cells[p] for p in left) == sum(cells[p] for p in right)
 
 
-def _findings(report: Report, doubtful: list[str], cells: Mapping[str, int]) -> list[Finding]:
+def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) -> list[Finding]:
     out = []
     for table, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         paths = [p for p in doubtful if p.startswith(f"{table}.")]
