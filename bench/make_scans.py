@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from corpus import CORPUS, read_value, report_file, truth_files, truth_values  # noqa: E402
+from corpus import CORPUS, read_value, report_file, truth_files, truth_values
 
 DPIS = (150, 200, 300)
 SKEW = 1.5  # degrees, either way

@@ -65,8 +65,8 @@ def import_report(path: Path) -> Report:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
-    from .pdf import ScannedPDF
     from .. import SCAN_SUFFIXES
+    from .pdf import ScannedPDF
     from .scan import import_scan
 
     if path.suffix.lower() in SCAN_SUFFIXES:
@@ -103,7 +103,9 @@ def read_source(path: Path) -> Source:
         from .text import items_from_text, read_text_file
 
         return items_from_text(read_text_file(path))
-    raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt、.pdf 或扫描图片 .png、.jpg。")
+    raise InputError(
+        f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt、.pdf 或扫描图片 .png、.jpg。"
+    )
 
 
 def build_report(source: Source, name: str) -> Report:

@@ -62,7 +62,7 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str
         for cell in row:
             cell.text = "".join(b.text for b in sorted(cell.boxes, key=lambda b: (round(b.y0 / 10), b.x0)))
     _read_again(image, ink, [c for row in rows for c in row if _doubtful(c)], reread)
-    placed = [(row[0].top, _row_text(row)) for row in rows if row]
+    placed: list[tuple[float, str]] = [(row[0].top, _row_text(row)) for row in rows if row]
     placed += [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in _lines(loose)]
     return [text for _, text in sorted(placed, key=lambda pair: pair[0])]
 

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 
 from ....findings import ERROR, Finding
 from ....formats import HEADINGS, Format, outcome_rows
-
 from ....report import Number, Report
 
 RULE = "S-1"
