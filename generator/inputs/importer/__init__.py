@@ -1,4 +1,4 @@
-"""Import a published annual report (.docx, .html/.htm, .txt, .pdf) into a ``Report``.
+"""Import a published annual report (.docx, .html/.htm, .txt, .pdf; scans by OCR) into a ``Report``.
 
 ``import_report(path)`` reads the document into items (``text`` / ``docx`` /
 ``html``), finds its structure (``sections``), reads the tables of 二/三/四 by their
@@ -26,6 +26,8 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
   read when more than one split (or none) fits (error).
 * I-8 — a section of the report's own between the official ones (「五、收费情况」 with its table):
   skipped, so the official tables after it are still found.
+* S-1 — a number recognised on a scan (image-only PDF, PNG, JPEG; see ``scan``) that no equation of the
+  tables proves: not read, with what was recognised.
 
 A cell that is not read is None in ``report.numbers`` (or ``report.typed_totals``), never 0: the
 checker reports the rules that need it as "could not be checked".
