@@ -138,3 +138,14 @@ def test_without_the_ocr_extra_a_scan_is_refused_with_the_install_command(tmp_pa
     assert "图片版.pdf：PDF 中没有可提取的文字（可能是扫描件或图片）" in err and "安装 OCR 组件：pip install nianbao[ocr]" in err
     assert main(["check", str(png)]) == 2
     assert "第1页.png：这是图片，需要文字识别（OCR）才能读取。 安装 OCR 组件：pip install nianbao[ocr]" in capsys.readouterr().err
+
+
+@pytest.mark.ocr
+def test_a_png_page_is_read_through_the_command(text_pdf, tmp_path):
+    page = page_images(text_pdf)[0]
+    png = tmp_path / "第1页.png"
+    page.save(png)  # title, opening paragraph and 一、总体情况
+    run = run_cli("import", png, "-o", tmp_path / "第1页.yaml")
+    assert run.code in (0, 1) and "Traceback" not in run.err, run
+    data = (tmp_path / "第1页.yaml").read_text(encoding="utf-8")
+    assert "青石街道办事处" in data and "2025" in data
