@@ -11,6 +11,7 @@ A box belongs to the cell its middle falls in; a cell with ink but no box (the d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -29,6 +30,8 @@ RULED = 0.7  # share of a cell's width its top rule covers, else the cell contin
 MERGE = 4  # pixels: dark rows or columns this close are one rule
 MARGIN = 4  # pixels kept off a cell's rules when it is cut out
 SURE = 0.9  # a recognised piece scored below this in a table cell is read again on its own
+MARGIN_ZONE = 0.12  # share of the page height at its top and bottom where page numbers are
+PAGE_NUMBER = re.compile(r"[\s\-—－–一]*(?:第\s*)?\d{1,3}(?:\s*页)?[\s\-—－–一]*")
 INK = 0.01  # share of dark pixels above which an empty cell holds something to read
 
 Reader = Callable[[list[Image.Image]], list[tuple[str, float]]]
@@ -63,7 +66,8 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str
             cell.text = "".join(b.text for b in sorted(cell.boxes, key=lambda b: (round(b.y0 / 10), b.x0)))
     _read_again(image, ink, [c for row in rows for c in row if _doubtful(c)], reread)
     placed: list[tuple[float, str]] = [(row[0].top, _row_text(row)) for row in rows if row]
-    placed += [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in _lines(loose)]
+    lines = [line for line in _lines(loose) if not _page_number(line, image.height)]
+    placed += [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in lines]
     return [text for _, text in sorted(placed, key=lambda pair: pair[0])]
 
 
@@ -118,6 +122,13 @@ def _lines(boxes: list[Box]) -> list[list[Box]]:
         else:
             lines.append([box])
     return lines
+
+
+def _page_number(line: list[Box], height: int) -> bool:
+    """A page number in the top or bottom margin (「— 3 —」, whose dashes the recogniser may drop): not text."""
+    middle = sum(b.middle[1] for b in line) / len(line)
+    in_margin = middle < MARGIN_ZONE * height or middle > (1 - MARGIN_ZONE) * height
+    return in_margin and bool(PAGE_NUMBER.fullmatch(_line_text(line)))
 
 
 def _line_text(line: list[Box]) -> str:
