@@ -149,3 +149,43 @@ def test_a_png_page_is_read_through_the_command(text_pdf, tmp_path):
     assert run.code in (0, 1) and "Traceback" not in run.err, run
     data = (tmp_path / "第1页.yaml").read_text(encoding="utf-8")
     assert "青石街道办事处" in data and "2025" in data
+
+
+def _as_if_scanned(report, **changed):
+    """The data file's report as a scan would give it: totals printed, some cells read as ``changed``."""
+    typed = {p: v for p, v in report.totals.items() if v is not None}
+    return report.evolve(numbers={**report.numbers, **changed}, typed_totals=typed)
+
+
+def test_only_cells_an_equation_proves_are_kept(busy):
+    from generator.inputs.importer.scan.proof import prove
+
+    assert busy.numbers["requests.denied_4.natural"] == 1
+    proved = prove(_as_if_scanned(busy, **{"requests.denied_4.natural": 7}))  # a 1 recognised as 7
+    assert "requests.denied_4.natural" not in proved.numbers and proved.unread["requests.denied_4.natural"] == "7"
+    kept = [p for p in busy.format.input_paths if not p.startswith("active.") and p != "requests.denied_4.natural"]
+    assert all(proved.numbers[p] == busy.numbers[p] for p in kept)  # its row and column are proved by the others
+    assert proved.typed_totals["requests.denied_4.total"] == 1  # the printed row total: proved by the 总计 column
+    assert all(p in proved.unread for p in busy.format.input_paths if p.startswith("active."))  # 二 has no sums
+    notes = {f.where: f for f in proved.read_findings if f.rule == "S-1"}
+    assert "（识别为 7）" in notes["三、收到和处理政府信息公开申请情况"].message
+    assert "没有合计关系" in notes["二、主动公开政府信息情况"].message
+
+
+def test_a_true_table_loses_nothing_but_section_two(busy):
+    from generator.inputs.importer.scan.proof import prove
+
+    proved = prove(_as_if_scanned(busy))
+    assert {p for p in busy.format.input_paths if p not in proved.numbers} == {
+        p for p in busy.format.input_paths if p.startswith("active.")
+    }
+
+
+def test_a_cell_not_recognised_is_said_to_be_unread_not_blank_on_paper(busy):
+    from generator.findings import ERROR, Finding
+    from generator.inputs.importer.scan.proof import prove
+
+    blank = Finding("R0-2", ERROR, "三 · 行「（一）予以公开」 · 列「自然人」", "单元格空白。", path="requests.granted.natural")
+    report = _as_if_scanned(busy).evolve(read_findings=(blank,))
+    [note] = [f for f in prove(report).read_findings if f.path == "requests.granted.natural"]
+    assert note.rule == "S-1" and "没有识别出数字（识别为「空白」），未读取" in note.message

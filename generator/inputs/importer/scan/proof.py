@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ....findings import ERROR, Finding
+from ....findings import ERROR, WARNING, Finding
 from ....formats import HEADINGS, Format, outcome_rows
 from ....report import Number, Report
 
@@ -54,12 +54,39 @@ def prove(report: Report) -> Report:
     confirmed = {cell for eq in equations(report.format) if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
     doubtful = [p for p in cells if p not in confirmed]
     if not doubtful:
-        return report
+        return report.evolve(read_findings=tuple(_as_seen_on_a_scan(f) for f in report.read_findings))
     numbers = {p: v for p, v in report.numbers.items() if p not in doubtful}
     typed = {p: v for p, v in report.typed_totals.items() if p not in doubtful}
     unread = {**report.unread, **{p: str(cells[p]) for p in doubtful}}
-    findings = list(report.read_findings) + _findings(report, doubtful, cells)
+    findings = [_as_seen_on_a_scan(f) for f in report.read_findings] + _findings(report, doubtful, cells)
     return report.evolve(numbers=numbers, typed_totals=typed, unread=unread, read_findings=tuple(findings))
+
+
+def _as_seen_on_a_scan(finding: Finding) -> Finding:
+    """What the importer says of a printed form, said of a recognised one: a cell it could not read
+    (「。」, nothing) is not established as blank or wrong on the paper, and a label it matched only
+    approximately is most likely a recognition slip."""
+    if finding.rule in ("R0-1", "R0-2") and finding.severity == ERROR:  # unreadable or blank: not read
+        seen = finding.operands.get("原文") or "空白"
+        return Finding(
+            RULE,
+            ERROR,
+            finding.where,
+            f"扫描件中这个格子没有识别出数字（识别为「{seen}」），未读取。请对照扫描件原件填写。",
+            path=finding.path,
+            operands={"识别为": seen},
+        )
+    if finding.rule == "G-1" and finding.message.startswith("表格标签写作"):
+        return Finding(
+            finding.rule,
+            WARNING,
+            finding.where,
+            f"扫描识别的{finding.message.removesuffix('。')}；多半是识别误差，已按规范标签读取。"
+            "如原件确实这样写，请改为规范写法。",
+            path=finding.path,
+            operands=finding.operands,
+        )
+    return finding
 
 
 def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
