@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ....errors import InputError
 from ....report import Report
+from ..items import Source
 from .engine import INSTALL, available
 
 __all__ = ["INSTALL", "available", "import_scan"]
@@ -39,11 +40,17 @@ def import_scan(path: Path, refused: str = "") -> Report:
     from .. import build_report
     from .proof import prove
 
-    report = build_report(read_scan(path), path.name)
+    try:
+        report = build_report(read_scan(path), path.name)
+    except InputError as exc:
+        raise InputError(
+            f"{exc} 扫描件的文字是识别出来的，可能不完整：请确认扫描清晰（200～300 dpi）、页面端正，"
+            "或改用 Word（.docx）版本。"
+        ) from None
     return prove(report)
 
 
-def read_scan(path: Path):
+def read_scan(path: Path) -> Source:
     """The scan's pages as a Source of items (what the PDF reader would give for a text layer)."""
     from ..pdf import items_from_pages
     from .engine import read_crops, read_page

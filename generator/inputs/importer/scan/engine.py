@@ -53,8 +53,6 @@ def _engine() -> Any:
 
     ocr = RapidOCR(
         use_cls=False,
-        det_limit_type="max",
-        det_limit_side_len=DETECT_SIDE,
         intra_op_num_threads=1,  # measured: faster than 2 threads on a busy two-core machine
         inter_op_num_threads=1,
     )
