@@ -46,7 +46,7 @@ system-test:
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test,lint,dist]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test,lint,dist,ocr]'
 	@touch $(STAMP)
 
 forms: $(STAMP)

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # fonts-liberation2: Liberation Serif, metric-compatible with Times New Roman (digits and Latin letters)
-runtime_pkgs=(fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-liberation2)
+runtime_pkgs=(fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-liberation2 libgl1 libglib2.0-0)  # the last two: OpenCV, for OCR
 test_pkgs=(poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui tmux chromium)
 font_dir=/usr/local/share/fonts/nianbao-fandol
 conf_src="$(cd "$(dirname "$0")" && pwd)/65-nianbao-official-fonts.conf"

@@ -17,9 +17,13 @@ TOOLS = {  # marker -> (commands, one of which must be on PATH; how to get it)
 }
 
 
+OCR_MISSING = "跳过：未安装 OCR 组件（pip install nianbao[ocr]；make test 会安装）"
+
+
 def pytest_configure(config):
     for marker, (_, how) in TOOLS.items():
         config.addinivalue_line("markers", f"{marker}: needs {marker} on PATH ({how})")
+    config.addinivalue_line("markers", "ocr: needs the OCR extra (pip install nianbao[ocr])")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -27,6 +31,11 @@ def pytest_runtest_setup(item):
     for marker, (commands, how) in TOOLS.items():
         if item.get_closest_marker(marker) and not any(shutil.which(c) for c in commands):
             pytest.skip(f"跳过：缺少 {commands[0]}（{how}）")
+    if item.get_closest_marker("ocr"):
+        from generator.inputs.importer.scan import available
+
+        if not available():
+            pytest.skip(OCR_MISSING)
 EXAMPLES = ROOT / "examples"
 BUSY = EXAMPLES / "青石街道-2025.yaml"
 YINGLIN = EXAMPLES / "英林镇-2020.yaml"

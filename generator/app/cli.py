@@ -197,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore-errors", action="store_true", help="有错误的单位也生成报告")
     p.add_argument("--scorecard", metavar="考评.yaml", help="考评表（评分项和分值），默认用内置的考评表")
 
-    p = sub.add_parser("import", help="把已发布的年度报告（.docx/.html/.txt）转换为数据文件")
+    p = sub.add_parser(
+        "import", help="把已发布的年度报告（.docx/.html/.txt/.pdf，扫描件 .png/.jpg 需 OCR 组件）转换为数据文件"
+    )
     p.add_argument("input", metavar="报告文件")
     p.add_argument("-o", "--output", metavar="数据文件.yaml")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")

@@ -13,6 +13,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
 OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml")  # refused with advice by sniff.check_report_file
+SCAN_SUFFIXES = (".png", ".jpg", ".jpeg")  # a scanned report (read by OCR when the extra is installed)
 
 
 def load_report(path: str | Path, previous=None):
@@ -33,11 +34,15 @@ def load_report(path: str | Path, previous=None):
         from .excel import read_form
 
         return read_form(path)
-    if suffix in REPORT_SUFFIXES or suffix in OTHER_DOCUMENTS:  # the importer refuses the latter with advice
+    if suffix in (
+        *REPORT_SUFFIXES,
+        *SCAN_SUFFIXES,
+        *OTHER_DOCUMENTS,
+    ):  # the importer refuses OTHER_DOCUMENTS with advice
         from .importer import import_report
 
         return import_report(path, previous)
     raise InputError(
         f"{path.name}：不支持的文件类型「{suffix or '无扩展名'}」。"
-        f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt。"
+        f"可用：数据文件 {'/'.join(DATA_SUFFIXES)}，填报表 .xlsx，年度报告 .docx/.html/.txt/.pdf 或扫描图片 .png/.jpg。"
     )

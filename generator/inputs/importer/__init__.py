@@ -1,4 +1,4 @@
-"""Import a published annual report (.docx, .html/.htm, .txt, .pdf) into a ``Report``.
+"""Import a published annual report (.docx, .html/.htm, .txt, .pdf; scans by OCR) into a ``Report``.
 
 ``import_report(path)`` reads the document into items (``text`` / ``docx`` /
 ``html``), finds its structure (``sections``), reads the tables of 二/三/四 by their
@@ -31,6 +31,8 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
   read when more than one split (or none) fits (error).
 * I-8 — a section of the report's own between the official ones (「五、收费情况」 with its table):
   skipped, so the official tables after it are still found.
+* S-1 — a number recognised on a scan (image-only PDF, PNG, JPEG; see ``scan``) that no equation of the
+  tables proves: not read, with what was recognised.
 
 A cell that is not read is None in ``report.numbers`` (or ``report.typed_totals``), never 0: the
 checker reports the rules that need it as "could not be checked".
@@ -73,8 +75,17 @@ def import_report(path: Path, previous: Report | None = None) -> Report:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
+    from .. import SCAN_SUFFIXES
+    from .pdf import ScannedPDF
+    from .scan import import_scan
+
     check_report_file(path)  # a regular file; not .doc or .mht in disguise; a PDF of a report's length
-    source = read_source(path)
+    if path.suffix.lower() in SCAN_SUFFIXES:
+        return import_scan(path)
+    try:
+        source = read_source(path)
+    except ScannedPDF as exc:
+        return import_scan(path, str(exc))
     try:
         return build_report(source, path.name, previous)
     except InputError as exc:
@@ -103,7 +114,9 @@ def read_source(path: Path) -> Source:
         from .text import items_from_text, read_text_file
 
         return items_from_text(read_text_file(path))
-    raise InputError(f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt 或 .pdf。")
+    raise InputError(
+        f"{path.name}：不支持导入「{suffix or '无扩展名'}」文件，可导入 .docx、.html、.txt、.pdf 或扫描图片 .png、.jpg。"
+    )
 
 
 def build_report(source: Source, name: str, previous: Report | None = None) -> Report:

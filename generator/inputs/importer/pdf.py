@@ -38,6 +38,10 @@ MIN_IMAGE = 60  # points: smaller pictures are logos and seals, not tables
 REFUSE = "请提供 Word（.docx）版本，或把报告文字复制到 .txt 文件后再导入。"
 
 
+class ScannedPDF(InputError):
+    """A PDF without a text layer: the importer gives it to ``scan`` (OCR)."""
+
+
 def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
     """Items of a PDF; ``ruled_tables=False`` reads the tables from the text layer too (for comparison)."""
     import pypdfium2 as pdfium
@@ -53,7 +57,7 @@ def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
     finally:
         document.close()
     if sum("\u4e00" <= ch <= "\u9fff" for text in pages for ch in text) < MIN_PDF_CJK:
-        raise InputError(f"{path.name}：PDF 中没有可提取的文字（可能是扫描件或图片）。{REFUSE}")
+        raise ScannedPDF(f"{path.name}：PDF 中没有可提取的文字（可能是扫描件或图片）。{REFUSE}")
     if ruled_tables:
         table_pages = [i for i, text in enumerate(pages) if any(m in compact(text) for m in TABLE_MARKS)]
         pages = _with_ruled_tables(path, pages, table_pages)

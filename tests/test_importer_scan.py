@@ -1,0 +1,191 @@
+"""Scanned reports: an image-only PDF or a PNG/JPEG read by OCR, kept only where the tables' arithmetic proves it.
+
+The scans are made here from our own example (rendered to PDF, then to 200-dpi page images): no binaries in git.
+"""
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import BUSY
+from corpus import read_value, score
+from helpers import run_cli
+
+from generator.inputs import load_report
+from generator.inputs.importer import import_report
+
+DPI = 200
+
+
+@pytest.fixture(scope="module")
+def busy():
+    return load_report(BUSY)
+
+
+@pytest.fixture(scope="module")
+def text_pdf(busy, tmp_path_factory) -> Path:
+    from generator.render import render
+
+    path = tmp_path_factory.mktemp("scan") / "report.pdf"
+    path.write_bytes(render(busy, "pdf"))
+    return path
+
+
+def page_images(pdf: Path) -> list:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    images = [document[i].render(scale=DPI / 72).to_pil().convert("RGB") for i in range(len(document))]
+    document.close()
+    return images
+
+
+def image_pdf(images: list, path: Path) -> Path:
+    images[0].save(path, "PDF", resolution=DPI, save_all=True, append_images=images[1:])
+    return path
+
+
+def truth(report) -> dict:
+    return {p: read_value(report, p) for p in report.format.input_paths}
+
+
+@pytest.mark.ocr
+def test_a_clean_200_dpi_scan_imports_with_its_table_numbers_right(busy, text_pdf, tmp_path):
+    scan = image_pdf(page_images(text_pdf), tmp_path / "扫描件.pdf")
+    report = import_report(scan)
+    result = score(report, truth(busy))
+    assert result["wrong"] == []
+    tables_with_sums = [p for p in busy.format.input_paths if not p.startswith("active.")]
+    assert set(tables_with_sums) <= set(result["right"]), set(tables_with_sums) - set(result["right"])
+    assert report.number("requests.new.natural") == 12 and report.typed_totals["requests.total_processed.total"] == 17
+    # section 二 has no sums to prove a recognised digit: unread, each cell named with what was recognised
+    [note] = [f for f in report.read_findings if f.rule == "S-1"]
+    assert report.numbers.get("active.rules.issued") is None and "active.rules.issued" in report.unread
+    assert "「规章」" in note.message and "识别为 0" in note.message and "请对照扫描件原件填写" in note.message
+    assert set(note.operands["未证实"]) == {p for p in busy.format.input_paths if p.startswith("active.")}
+
+
+def _word_box(pdf: Path, page: int, row_label: str, text: str) -> tuple[float, float, float, float]:
+    """The box (in points) of the first word ``text`` on the line of ``row_label``."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        words = document.pages[page].extract_words()
+    label = next(w for w in words if w["text"].startswith(row_label))
+    word = next(w for w in words if w["text"] == text and abs(w["top"] - label["top"]) < 6 and w["x0"] > label["x1"])
+    return word["x0"], word["top"], word["x1"], word["bottom"]
+
+
+@pytest.mark.ocr
+def test_a_digit_smudged_into_another_is_left_unread_with_a_finding_not_read_wrong(busy, text_pdf, tmp_path):
+    images = page_images(text_pdf)
+    page = next(i for i in range(len(images)) if _has(text_pdf, i, "一、本年新收"))
+    scale = DPI / 72
+    twelve = [v * scale for v in _word_box(text_pdf, page, "一、本年新收", "12")]
+    sixteen = [v * scale for v in _word_box(text_pdf, page, "一、本年新收", "16")]
+    patch = images[page].crop(tuple(round(v) for v in sixteen))  # the 「12」 of 自然人 now looks like 「16」
+    images[page].paste((255, 255, 255), tuple(round(v) for v in twelve))
+    images[page].paste(patch, (round(twelve[0]), round(twelve[1])))
+    report = import_report(image_pdf(images, tmp_path / "污损.pdf"))
+    assert score(report, truth(busy))["wrong"] == []
+    assert report.number("requests.new.natural") is None and report.unread["requests.new.natural"] == "16"
+    [note] = [f for f in report.read_findings if f.rule == "S-1" and "requests.new.natural" in f.operands["未证实"]]
+    assert "行「一、本年新收政府信息公开申请数量」 · 列「自然人」（识别为 16）" in note.message
+    assert report.number("requests.new.commercial") == 3  # the rest of the row is proved by its columns
+
+
+def _has(pdf: Path, page: int, text: str) -> bool:
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        return text in (document.pages[page].extract_text() or "")
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` pixels (a decompression bomb needs no more to be refused)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+def test_a_decompression_bomb_png_is_refused_with_a_chinese_message(tmp_path):
+    bomb = tmp_path / "扫描.png"
+    bomb.write_bytes(_png_header(60_000, 60_000))
+    run = run_cli("check", bomb)
+    assert run.code == 2, run
+    assert "扫描.png：图片过大（超过 40 百万像素），无法识别" in run.err and "Traceback" not in run.err
+
+
+def test_without_the_ocr_extra_a_scan_is_refused_with_the_install_command(tmp_path, monkeypatch, capsys):
+    from PIL import Image, ImageDraw
+
+    from generator.app.cli import main
+
+    page = Image.new("RGB", (1240, 1754), "white")
+    ImageDraw.Draw(page).rectangle((200, 300, 1000, 900), outline="black", width=3)
+    pdf = tmp_path / "图片版.pdf"
+    page.save(pdf, "PDF", resolution=150)
+    png = tmp_path / "第1页.png"
+    page.save(png)
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if the extra were not installed
+    assert main(["check", str(pdf)]) == 2
+    err = capsys.readouterr().err
+    assert "图片版.pdf：PDF 中没有可提取的文字（可能是扫描件或图片）" in err and "安装 OCR 组件：pip install nianbao[ocr]" in err
+    assert main(["check", str(png)]) == 2
+    assert "第1页.png：这是图片，需要文字识别（OCR）才能读取。 安装 OCR 组件：pip install nianbao[ocr]" in capsys.readouterr().err
+
+
+@pytest.mark.ocr
+def test_a_png_page_is_read_through_the_command(text_pdf, tmp_path):
+    page = page_images(text_pdf)[0]
+    png = tmp_path / "第1页.png"
+    page.save(png)  # title, opening paragraph and 一、总体情况
+    run = run_cli("import", png, "-o", tmp_path / "第1页.yaml")
+    assert run.code in (0, 1) and "Traceback" not in run.err, run
+    data = (tmp_path / "第1页.yaml").read_text(encoding="utf-8")
+    assert "青石街道办事处" in data and "2025" in data
+
+
+def _as_if_scanned(report, **changed):
+    """The data file's report as a scan would give it: totals printed, some cells read as ``changed``."""
+    typed = {p: v for p, v in report.totals.items() if v is not None}
+    return report.evolve(numbers={**report.numbers, **changed}, typed_totals=typed)
+
+
+def test_only_cells_an_equation_proves_are_kept(busy):
+    from generator.inputs.importer.scan.proof import prove
+
+    assert busy.numbers["requests.denied_4.natural"] == 1
+    proved = prove(_as_if_scanned(busy, **{"requests.denied_4.natural": 7}))  # a 1 recognised as 7
+    assert "requests.denied_4.natural" not in proved.numbers and proved.unread["requests.denied_4.natural"] == "7"
+    kept = [p for p in busy.format.input_paths if not p.startswith("active.") and p != "requests.denied_4.natural"]
+    assert all(proved.numbers[p] == busy.numbers[p] for p in kept)  # its row and column are proved by the others
+    assert proved.typed_totals["requests.denied_4.total"] == 1  # the printed row total: proved by the 总计 column
+    assert all(p in proved.unread for p in busy.format.input_paths if p.startswith("active."))  # 二 has no sums
+    notes = {f.where: f for f in proved.read_findings if f.rule == "S-1"}
+    assert "（识别为 7）" in notes["三、收到和处理政府信息公开申请情况"].message
+    assert "没有合计关系" in notes["二、主动公开政府信息情况"].message
+
+
+def test_a_true_table_loses_nothing_but_section_two(busy):
+    from generator.inputs.importer.scan.proof import prove
+
+    proved = prove(_as_if_scanned(busy))
+    assert {p for p in busy.format.input_paths if p not in proved.numbers} == {
+        p for p in busy.format.input_paths if p.startswith("active.")
+    }
+
+
+def test_a_cell_not_recognised_is_said_to_be_unread_not_blank_on_paper(busy):
+    from generator.findings import ERROR, Finding
+    from generator.inputs.importer.scan.proof import prove
+
+    blank = Finding("R0-2", ERROR, "三 · 行「（一）予以公开」 · 列「自然人」", "单元格空白。", path="requests.granted.natural")
+    report = _as_if_scanned(busy).evolve(read_findings=(blank,))
+    [note] = [f for f in prove(report).read_findings if f.path == "requests.granted.natural"]
+    assert note.rule == "S-1" and "没有识别出数字（识别为「空白」），未读取" in note.message
