@@ -170,3 +170,18 @@ def test_prose_figures_in_wan_chinese_numerals_or_full_width_are_compared(said, 
 def test_words_that_contain_numerals_are_not_claims(sentence, busy_dict):
     busy_dict["prose"]["overview"]["requests"] += sentence
     assert not [f for f in check(report_of(busy_dict)) if f.rule == "T-1"]
+
+
+@pytest.mark.parametrize("raw", ["15000.00", "15000", 150000])
+def test_a_yuan_sized_number_in_a_wan_yuan_column_is_used_as_given_with_both_readings_shown(raw):
+    cell = read_number(raw, AMOUNT, WHERE, "active.fees.amount")
+    assert cell.value == Decimal(raw) and cell.finding.severity == WARNING
+    yi = format(Decimal(raw) / 10_000, "f").rstrip("0").rstrip(".")
+    assert f"即 {yi} 亿元" in cell.finding.message and f"应改为 {yi}" in cell.finding.message
+
+
+@pytest.mark.parametrize(("raw", "path"), [("9999", "active.fees.amount"), ("15000万元", "active.fees.amount"),
+                                           ("15000", "fees.amount")])
+def test_no_size_reminder_below_one_yi_with_the_unit_written_or_in_a_yuan_cell(raw, path):
+    cell = read_number(raw, AMOUNT, WHERE, path)
+    assert cell.finding is None or "亿元" not in cell.finding.message
