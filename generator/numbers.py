@@ -199,7 +199,7 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", compact):
         value = chinese_number(compact)
         if value is not None:
-            return Parsed(None, f"「{raw.strip()}」是中文数字，请写成阿拉伯数字 {value}")
+            return Parsed(None, f"「{raw.strip()}」不是数字：中文数字请写成阿拉伯数字 {value}")
         return Parsed(None, f"「{raw.strip()}」{_why_not_a_number(compact, kind)}")
     parsed = _from_decimal(Decimal(compact), kind, "；".join(notes))
     return Parsed(parsed.value, parsed.note, unit=money) if money and parsed.value is not None else parsed
@@ -214,15 +214,15 @@ def _why_not_a_number(text: str, kind: str) -> str:
     """Why a cell's text cannot be taken as a number, in the words a clerk needs (「约5件」 is an estimate …)."""
     what = "金额" if kind == AMOUNT else "件数"
     if LOOKS_LIKE_DATE.match(text):
-        return f"像是日期，这里要填的是{what}"
+        return f"不是数字：像是日期，这里要填的是{what}"
     if text.endswith("%") or text.startswith("百分之"):
-        return f"是百分比，这里要填的是{what}（不是比例）"
+        return f"不是数字：是百分比，这里要填的是{what}（不是比例）"
     if re.search(r"\d", text) and APPROXIMATE.search(text):
-        return f"是约数，请填写确切的{what}"
+        return f"不是数字：是约数，请填写确切的{what}"
     if RANGE.search(text):
-        return f"是一个范围，请填写确切的{what}"
+        return f"不是数字：是一个范围，请填写确切的{what}"
     if text.startswith("(") and text.endswith(")"):
-        return "带有括号，请直接填写数字（负数写成 -3）"
+        return "不是数字：带有括号，请直接填写数字（负数写成 -3）"
     return "不是数字"
 
 
