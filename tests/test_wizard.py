@@ -378,6 +378,13 @@ def test_the_clerk_cannot_type_another_units_self_reference_or_a_malformed_conta
     assert (agency.short_name, agency.postcode, agency.phone, agency.email) == ("我镇", "362256", "", "y1zdzb@sina.com")
 
 
+def test_the_clerk_cannot_type_a_seal_note_after_the_agency_name():
+    keys = ["2021" + ENTER, "英林镇人民政府（盖章）" + ENTER + CTRL_U + "英林镇人民政府" + ENTER, *ZERO_2021[2:]]
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys), "the refused name is typed again at the same prompt"
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).agency.name == "英林镇人民政府"
+
+
 # --- a draft left behind is offered --------------------------------------------------------------
 
 def test_running_again_offers_to_continue_the_draft():

@@ -86,7 +86,14 @@ def a2_one_line_details(report: Report) -> list[Finding]:
             joined = "".join(line.strip() for line in value.splitlines())
             problem = f"「{label}」只能写一行，填写的内容中有换行（可能是粘贴了一段文字），连起来是「{joined}」：请删去换行"
             out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
-        if key == "name" and (seal := SEAL_NOTE.search(value)):
-            problem = f"机关名称「{value.strip()}」中的「{seal.group(0).strip()}」不是名称的一部分，会印进报告标题：请删去"
+        if key == "name" and (problem := seal_note(value)):
             out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
     return out
+
+
+def seal_note(name: str) -> str:
+    """Why an agency name carries a form's 「（盖章）」 (it would be printed in the title), or ""."""
+    seal = SEAL_NOTE.search(name)
+    if not seal:
+        return ""
+    return f"机关名称「{name.strip()}」中的「{seal.group(0).strip()}」不是名称的一部分，会印进报告标题：请删去"

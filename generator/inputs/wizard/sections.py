@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ...checks.contact import contact_problem
+from ...checks.contact import contact_problem, seal_note
 from ...checks.identity import SELF_WORDS, agency_kind, doubled_name, self_words
 from ...checks.structure import DEADLINE, default_deadline
 from ...formats import AMOUNT, COUNT, DECISIONS_NOTE, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
@@ -81,7 +81,7 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
         AGENCY_FIELDS["name"] + "（如 英林镇人民政府）",
         before or unit.get("name", ""),
         required=True,
-        validate=lambda text: doubled_name(text) or True,
+        validate=lambda text: doubled_name(text) or seal_note(text) or True,
     )
     if before is not None and name != before:  # another unit now: earlier answers were for the one before
         s.set_many({k: None for k in list(s.answers) if k.startswith("agency.") and k != "agency.name"})
