@@ -66,9 +66,7 @@ def read_number(
     if parsed.value is None:
         return NumberCell(
             None,
-            Finding(
-                "R0-1", ERROR, where, _refusal(parsed.note), path=path, operands={source: clip(shown(raw))}
-            ),
+            Finding("R0-1", ERROR, where, _refusal(parsed.note), path=path, operands={source: clip(shown(raw))}),
             note=parsed.note,
         )
     large = _large_in_wan(parsed.value) if cell_unit == "万元" and not typed_unit and source == "输入" else ""

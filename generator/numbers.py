@@ -187,7 +187,9 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if "," in compact:
         groups = compact.lstrip("+-").split(".")[0].split(",")
         if "." not in compact and len(groups) == 2 and len(groups[1]) in (1, 2) and groups[0]:
-            return Parsed(None, f"「{raw.strip()}」不是数字：逗号看不出是千位分隔符、小数点还是把两个数隔开，请去掉逗号重新填写")
+            return Parsed(
+                None, f"「{raw.strip()}」不是数字：逗号看不出是千位分隔符、小数点还是把两个数隔开，请去掉逗号重新填写"
+            )
         if not all(len(g) == 3 for g in groups[1:]) or not 1 <= len(groups[0]) <= 3:
             notes.append(f"千位分隔符位置不对（「{raw.strip()}」），已按 {compact.replace(',', '')} 处理，请核对")
         else:

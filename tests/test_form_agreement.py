@@ -85,7 +85,7 @@ def test_checks_sheet_and_check_agree(recalculated, name):
     if errors:
         assert "全部平衡" not in verdict, (verdict, [f.text() for f in errors])
     if text_cells:
-        assert verdict.startswith("未能全部校验") or verdict.startswith("有 "), verdict
+        assert verdict.startswith(("未能全部校验", "有 ")), verdict
         assert f"有 {len(text_cells)} 个数字单元格填的是文字" in verdict
         for key in text_cells:
             assert coord(FORMAT_2021, key)[1] + " " in listed, (key, listed)

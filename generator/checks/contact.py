@@ -84,7 +84,9 @@ def a2_one_line_details(report: Report) -> list[Finding]:
         where = report.places.get(path) or f"单位信息 · {label}"
         if "\n" in value.strip() or "\r" in value.strip():
             joined = "".join(line.strip() for line in value.splitlines())
-            problem = f"「{label}」只能写一行，填写的内容中有换行（可能是粘贴了一段文字），连起来是「{joined}」：请删去换行"
+            problem = (
+                f"「{label}」只能写一行，填写的内容中有换行（可能是粘贴了一段文字），连起来是「{joined}」：请删去换行"
+            )
             out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
         if key == "name" and (problem := seal_note(value)):
             out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
