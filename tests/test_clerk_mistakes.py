@@ -185,3 +185,36 @@ def test_a_yuan_sized_number_in_a_wan_yuan_column_is_used_as_given_with_both_rea
 def test_no_size_reminder_below_one_yi_with_the_unit_written_or_in_a_yuan_cell(raw, path):
     cell = read_number(raw, AMOUNT, WHERE, path)
     assert cell.finding is None or "亿元" not in cell.finding.message
+
+
+def test_in_the_form_the_seal_note_and_a_line_break_are_errors_naming_the_cell(tmp_path):
+    from test_excel_form import basic_values, blank, coord, fill
+
+    from generator.formats import FORMAT_2021
+    from generator.inputs.excel import read_form
+
+    values = {**basic_values(name="青石街道办事处（盖章）"), "agency.address": "江宁区青石街道\n青石路88号",
+              "publication_date": "2026年1月20号"}
+    report = read_form(fill(blank(tmp_path), tmp_path / "form.xlsx", values))
+    assert report.publication_date == date(2026, 1, 20)
+    found = {f.path: f for f in _a2(report)}
+    assert set(found) == {"agency.name", "agency.address"}
+    for key, finding in found.items():
+        assert f"单元格 {coord(FORMAT_2021, key)[1]}" in finding.where and finding.severity == ERROR
+
+
+def test_in_the_form_an_excel_date_serial_is_read_with_both_values_shown(tmp_path):
+    from test_excel_form import basic_values, blank, coord, fill
+
+    from generator.formats import FORMAT_2021
+    from generator.inputs.excel import read_form
+
+    def general(wb):  # the cell's date format lost (pasted over): Excel shows and stores the bare serial
+        sheet, ref = coord(FORMAT_2021, "publication_date")
+        wb[sheet][ref].number_format = "General"
+
+    values = {**basic_values(), "publication_date": 46042}
+    report = read_form(fill(blank(tmp_path), tmp_path / "form.xlsx", values, edit=general))
+    assert report.publication_date == date(2026, 1, 20)
+    [note] = [f for f in report.read_findings if f.path == "publication_date"]
+    assert note.severity == WARNING and "「46042」是 Excel 的日期序号，已按 2026-01-20 读取" in note.message
