@@ -181,6 +181,9 @@ def _parse_text(raw: str, kind: str) -> Parsed:
         else:
             money = unit.group(1)
         text = text[: unit.start()].strip()
+    if re.search(r"\S[\r\n\t\v\f\u2028\u2029]+\S", text):  # pasted from a table or with Alt+Enter: two values
+        shown_text = re.sub(r"\s+", " ", raw.strip())
+        return Parsed(None, f"「{shown_text}」不是数字：一格里有换行或制表符隔开的几项，请只填一个数")
     compact = re.sub(r"\s+", "", text)
     if compact != text:
         notes.append("已去掉数字中的空格")

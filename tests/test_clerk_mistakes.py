@@ -218,3 +218,10 @@ def test_in_the_form_an_excel_date_serial_is_read_with_both_values_shown(tmp_pat
     assert report.publication_date == date(2026, 1, 20)
     [note] = [f for f in report.read_findings if f.path == "publication_date"]
     assert note.severity == WARNING and "「46042」是 Excel 的日期序号，已按 2026-01-20 读取" in note.message
+
+
+@pytest.mark.parametrize("raw", ["1\n2", "1\t2", "5件\n（含结转1件）"])
+def test_two_values_in_one_number_cell_are_refused_not_glued(raw):
+    cell = read_number(raw, COUNT, WHERE, "requests.new.natural")
+    assert cell.value is None and cell.finding.severity == ERROR and cell.finding.where == WHERE
+    assert "一格里有换行或制表符隔开的几项" in cell.finding.message
