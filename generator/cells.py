@@ -60,17 +60,16 @@ def read_number(
     parsed: Parsed = parse_number(raw, kind)
     if parsed.blank:
         return NumberCell(parsed.value, blank=True)
-    converted, cell_unit, typed_unit = "", amount_unit(path) if unit is None else unit, parsed.unit
+    converted = ""
     if parsed.unit:
-        parsed, converted = _converted(parsed, raw, cell_unit)
+        parsed, converted = _converted(parsed, raw, amount_unit(path) if unit is None else unit)
     if parsed.value is None:
         return NumberCell(
             None,
             Finding("R0-1", ERROR, where, _refusal(parsed.note), path=path, operands={source: clip(shown(raw))}),
             note=parsed.note,
         )
-    large = _large_in_wan(parsed.value) if cell_unit == "万元" and not typed_unit and source == "输入" else ""
-    note = "；".join(filter(None, [parsed.note, large, extra_note]))
+    note = "；".join(filter(None, [parsed.note, extra_note]))
     if not note:
         return NumberCell(parsed.value)
     value = format_number(parsed.value, kind)
@@ -91,17 +90,6 @@ def read_number(
         ),
         note=note,
     )
-
-
-YI = 10_000  # 万元 in one 亿元
-
-
-def _large_in_wan(value: int | Decimal) -> str:
-    """A reminder for a bare number of 1 亿元 or more in a 万元 cell: it may be an amount in 元 (10,000× too large)."""
-    if value < YI:
-        return ""
-    yi = format_number(Decimal(value) / YI, AMOUNT)
-    return f"本格单位是万元，{format_number(value, AMOUNT)} 万元即 {yi} 亿元；如果填的是以元为单位的金额，应改为 {yi}"
 
 
 def _refusal(note: str) -> str:

@@ -172,19 +172,22 @@ def test_words_that_contain_numerals_are_not_claims(sentence, busy_dict):
     assert not [f for f in check(report_of(busy_dict)) if f.rule == "T-1"]
 
 
-@pytest.mark.parametrize("raw", ["15000.00", "15000", 150000])
-def test_a_yuan_sized_number_in_a_wan_yuan_column_is_used_as_given_with_both_readings_shown(raw):
-    cell = read_number(raw, AMOUNT, WHERE, "active.fees.amount")
-    assert cell.value == Decimal(raw) and cell.finding.severity == WARNING
-    yi = format(Decimal(raw) / 10_000, "f").rstrip("0").rstrip(".")
-    assert f"即 {yi} 亿元" in cell.finding.message and f"应改为 {yi}" in cell.finding.message
+@pytest.mark.parametrize("raw", ["15000.00", "15000", 150000, "1.5亿元"])
+def test_a_yuan_sized_number_in_a_wan_yuan_column_is_used_as_given_with_both_readings_shown(raw, busy_dict):
+    busy_dict["active"]["fees"] = {"amount": raw}
+    report = report_of(busy_dict)
+    value = report.number("active.fees.amount")
+    assert value == (15000 if raw == "1.5亿元" else Decimal(str(raw)))
+    [finding] = [f for f in check(report) if f.rule == "R2-2"]
+    yi = format(Decimal(value) / 10_000, "f").rstrip("0").rstrip(".")
+    assert finding.severity == WARNING and finding.path == "active.fees.amount"
+    assert f"（{yi} 亿元）" in finding.message and f"应改为 {yi}" in finding.message
 
 
-@pytest.mark.parametrize(("raw", "path"), [("9999", "active.fees.amount"), ("15000万元", "active.fees.amount"),
-                                           ("15000", "fees.amount")])
-def test_no_size_reminder_below_one_yi_with_the_unit_written_or_in_a_yuan_cell(raw, path):
-    cell = read_number(raw, AMOUNT, WHERE, path)
-    assert cell.finding is None or "亿元" not in cell.finding.message
+@pytest.mark.parametrize("raw", ["9999", "9999.99", 0])
+def test_no_size_reminder_below_one_yi(raw, busy_dict):
+    busy_dict["active"]["fees"] = {"amount": raw}
+    assert not [f for f in check(report_of(busy_dict)) if f.rule == "R2-2"]
 
 
 def test_in_the_form_the_seal_note_and_a_line_break_are_errors_naming_the_cell(tmp_path):
