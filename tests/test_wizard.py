@@ -385,6 +385,14 @@ def test_the_clerk_cannot_type_a_seal_note_after_the_agency_name():
     assert read_data_file(Path("英林镇人民政府-2021.yaml")).agency.name == "英林镇人民政府"
 
 
+def test_a_pasted_name_with_a_line_break_is_refused_at_the_prompt():
+    paste = "\x1b[200~英林镇\n人民政府\x1b[201~"  # a terminal's bracketed paste of two lines
+    keys = ["2021" + ENTER, paste + ENTER + CTRL_U + "英林镇人民政府" + ENTER, *ZERO_2021[2:]]
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys), "the pasted name is refused and typed again"
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).agency.name == "英林镇人民政府"
+
+
 # --- a draft left behind is offered --------------------------------------------------------------
 
 def test_running_again_offers_to_continue_the_draft():

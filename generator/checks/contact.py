@@ -82,11 +82,7 @@ def a2_one_line_details(report: Report) -> list[Finding]:
         value = getattr(report.agency, key)
         path = f"agency.{key}"
         where = report.places.get(path) or f"单位信息 · {label}"
-        if "\n" in value.strip() or "\r" in value.strip():
-            joined = "".join(line.strip() for line in value.splitlines())
-            problem = (
-                f"「{label}」只能写一行，填写的内容中有换行（可能是粘贴了一段文字），连起来是「{joined}」：请删去换行"
-            )
+        if problem := line_break(key, value):
             out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
         if key == "name" and (problem := seal_note(value)):
             out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
@@ -99,3 +95,12 @@ def seal_note(name: str) -> str:
     if not seal:
         return ""
     return f"机关名称「{name.strip()}」中的「{seal.group(0).strip()}」不是名称的一部分，会印进报告标题：请删去"
+
+
+def line_break(key: str, value: str) -> str:
+    """Why a one-line detail (``AGENCY_FIELDS`` key) holding a line break cannot be used, or ""."""
+    text = value.strip()
+    if not re.search(r"[\r\n\v\f\u2028\u2029]", text):
+        return ""
+    joined = "".join(line.strip() for line in text.splitlines())
+    return f"「{AGENCY_FIELDS[key]}」只能写一行，填写的内容中有换行（可能是粘贴了一段文字），连起来是「{joined}」：请删去换行"
