@@ -228,3 +228,11 @@ def test_two_values_in_one_number_cell_are_refused_not_glued(raw):
     cell = read_number(raw, COUNT, WHERE, "requests.new.natural")
     assert cell.value is None and cell.finding.severity == ERROR and cell.finding.where == WHERE
     assert "一格里有换行或制表符隔开的几项" in cell.finding.message
+
+
+@pytest.mark.parametrize(("year", "stale"), [("2023", True), ("２０２３", True), ("二〇二三", True), ("二零二三", True),
+                                             ("二〇二五", False), ("二〇二四", False)])
+def test_a_stale_year_in_full_width_or_chinese_digits_is_found(year, stale, busy_dict):
+    busy_dict["prose"]["overview"]["requests"] = f"{year}年，本街道全年收到政府信息公开申请16件，上年结转2件，办结17件。"
+    t5 = [f for f in check(report_of(busy_dict)) if f.rule == "T-5"]
+    assert bool(t5) == stale and (not stale or f"「{year}年」" in t5[0].message)
