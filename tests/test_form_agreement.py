@@ -37,6 +37,9 @@ CASES = {
     "word": ({NATURAL: "有"}, [NATURAL], set()),
     "float": ({NATURAL: 12.0}, [], set()),
     "minus_zero": ({RESEARCH: -0.0}, [], set()),
+    "formula": ({NATURAL: "=5+7"}, [], set()),  # a sum typed into an input cell: both read its result
+    "formula_off_by_one": ({NATURAL: "=5+8"}, [], {"自然人"}),
+    "text_formula": ({NATURAL: '="12"'}, [NATURAL], set()),  # a formula giving text: not counted by either SUM
     "units_and_imbalance": ({NATURAL: "12件", COMMERCIAL: 4}, [NATURAL], {"商业企业"}),
     "units_beside_an_imbalance_in_their_column": ({NATURAL: "12件", "requests.granted.natural": 7}, [NATURAL],
                                                   {"自然人"}),
