@@ -32,19 +32,37 @@ from ..report import Report
 DEBUG_VARIABLE = "NIANBAO_DEBUG"  # set to 1 to see the traceback of an internal error
 
 
+# form, wizard and batch import what only they need (openpyxl, questionary, the batch stages: ~0.3 s):
+# a `render` or `check` imports none of it.
+def _cmd_form(args) -> int:
+    from .form import cmd_form
+
+    return cmd_form(args)
+
+
+def _cmd_wizard(args) -> int:
+    from .wizard import cmd_wizard
+
+    return cmd_wizard(args)
+
+
+def _cmd_batch(args) -> int:
+    from .batch import cmd_batch
+
+    return cmd_batch(args)
+
+
 def run(args) -> int:
     """Run one parsed command; every error it raises for the user becomes its message and exit code."""
-    from . import batch, form, wizard
-
     handler = {
         "check": cmd_check,
         "render": cmd_render,
         "schema": cmd_schema,
         "convert": cmd_convert,
         "import": cmd_import,
-        "form": form.cmd_form,
-        "wizard": wizard.cmd_wizard,
-        "batch": batch.cmd_batch,
+        "form": _cmd_form,
+        "wizard": _cmd_wizard,
+        "batch": _cmd_batch,
         "rules": cmd_rules,
         "doctor": cmd_doctor,
     }[args.command]
@@ -236,6 +254,9 @@ def _command(parts: list[str]) -> str:
 def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
     """One output's bytes; what was removed from the template is said once per run (on stdout, with the findings)."""
     from ..render import render
+
+    if target != "docx":  # only a DOCX has a template (and importing python-docx costs a PDF's start-up)
+        return render(report, target, None, draft)
     from ..render.docx_template import TemplateStripped
 
     with warnings.catch_warnings(record=True) as caught:

@@ -92,7 +92,35 @@ def _weasyprint():
         ) from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _justify_between_characters()
+    _subset_arrays_parsed_once()
     return weasyprint
+
+
+SIZED_ARRAY = re.compile(r"\[\d+\]$")
+
+
+class _OpenArrays:
+    """WeasyPrint's font subsetting asks cffi for ``hb_codepoint_t[N]`` arrays, N the glyph count of each font;
+    cffi parses every new type string with pycparser (5–10 ms each: a quarter of a first PDF's time). The same
+    array as ``hb_codepoint_t[]`` (its length taken from the values) is parsed once per process."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        if init is not None:
+            cdecl = SIZED_ARRAY.sub("[]", cdecl)
+        return self._ffi.new(cdecl, init)
+
+
+def _subset_arrays_parsed_once() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(fonts.ffi, _OpenArrays):
+        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 def _justify_between_characters() -> None:
