@@ -7,7 +7,9 @@ whose message names the install step for the system it runs on, and everything e
 WeasyPrint justifies a line by widening its spaces only, and Chinese has none: its lines stay ragged.
 ``_justify_between_characters`` replaces that step (for lines with Chinese text) by the CSS
 ``text-justify: inter-character`` rule that Chinese typesetting uses: the missing width is shared
-between all the characters of the line, so every full line ends exactly at the right margin.
+between all the characters of the line, so every full line ends exactly at the right margin. A line that
+would need more than 0.48 mm between its characters (a number or an address did not fit its end: nothing may
+break inside) is left short of the margin instead of showing gaps.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def unavailable_message(reason: str) -> str:
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060"  # <wbr> becomes a zero-width space: it takes no spacing
+# At most this between two characters' advances (CSS px: 0.48 mm) once justified; a line needing more stays ragged.
+MAX_LETTER_SPACING = 0.48 * 96 / 25.4
 
 
 @lru_cache(maxsize=1)
@@ -164,14 +168,24 @@ def _justify_between_characters() -> None:
         return advance
 
     def justify_line(context, line, extra_width):
-        texts = [box.text for box in text_boxes(line)]
+        found = list(text_boxes(line))
+        texts = [box.text for box in found]
         gaps = sum(_visible(text) for text in texts) - 1  # the last character gets no visible space after it
         if gaps > 0 and any(CJK.search(text) for text in texts):
-            spread(line, extra_width / gaps, 0)
+            if extra_width / gaps + _letter_spacing(found[0]) <= MAX_LETTER_SPACING:
+                spread(line, extra_width / gaps, 0)
+            # else: a number or an address that did not fit left too much room; spread out, the line would
+            # show gaps between its characters: it stays as it is, short of the margin (ragged), as CLREQ allows
         else:
             spaces_only(context, line, extra_width)
 
     inline.justify_line = justify_line
+
+
+def _letter_spacing(box) -> float:
+    """The letter spacing a text box has from the stylesheet (the body's is slightly negative: 28 characters fit)."""
+    spacing = box.style["letter_spacing"]
+    return 0.0 if spacing == "normal" else float(spacing)
 
 
 def _visible(text: str) -> int:
