@@ -80,8 +80,32 @@ def render_docx(
             _place(p, max(0.0, block.left + shift), _char_twips(doc))
     if draft:
         _mark_draft(doc)
+    _compress_punctuation(doc)
     _set_properties(doc, report)
     return save_deterministic(doc)
+
+
+# what may follow w:characterSpacingControl in w:settings (CT_Settings: the order is fixed)
+SETTINGS_AFTER_SPACING_CONTROL = (
+    "w:printTwoOnOne", "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore",
+    "w:savePreviewPicture", "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving",
+    "w:saveThroughXslt", "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults",
+    "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema",
+    "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+
+
+def _compress_punctuation(doc) -> None:
+    """标点挤压: Word and WPS compress adjacent full-width punctuation (「”、“」「》（」) under 「压缩标点符号」."""
+    settings = doc.settings.element
+    control = settings.find(qn("w:characterSpacingControl"))
+    if control is None:
+        control = parse_xml(f'<w:characterSpacingControl {nsdecls("w")}/>')
+        settings.insert_element_before(control, *SETTINGS_AFTER_SPACING_CONTROL)
+    control.set(qn("w:val"), "compressPunctuation")
 
 
 def _paragraph(doc, text: str, style_id: str, keep_next: bool = False):
