@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BUSY, YINGLIN, example_dict, report_of
+from conftest import BROKEN, BUSY, MEIYANG, YINGLIN, example_dict, report_of
 from helpers import soffice_convert
 from pagelayout import (
     BLOCK_BOTTOM,
@@ -59,7 +59,8 @@ def stress_dict(extra: int = 0) -> dict:
     return data
 
 
-CASES = {"busy": example_dict(BUSY), "yinglin": example_dict(YINGLIN), "stress": stress_dict()}
+CASES = {"busy": example_dict(BUSY), "yinglin": example_dict(YINGLIN), "meiyang": example_dict(MEIYANG),
+         "broken": example_dict(BROKEN), "stress": stress_dict()}  # every example, and the stress report
 # the stress report with its section 三 table starting lower and lower: in some of them it must break
 SHIFTED = {f"stress+{k}": stress_dict(k) for k in range(1, 6)}
 
@@ -113,9 +114,10 @@ def test_full_lines_have_28_characters_and_both_edges_flush(rendering):
     """Every full line ends at the right margin, with Latin text, digits and URLs too; a line of Chinese
     characters only holds 28 of them (27 where the line-breaking rules move one down, fewer where the
     next line starts with a number or URL that did not fit)."""
-    (kind, _), _, pages = rendering
+    (kind, name), _, pages = rendering
     lines = full_lines(pages)
-    assert len(lines) >= 15, "too few full lines to judge"
+    short = name == "broken"  # the example with errors has little prose
+    assert len(lines) >= (5 if short else 15), "too few full lines to judge"
     checked = 0
     for page, line, after in lines:
         where = f"page {page.number}: {line.text}"
@@ -132,7 +134,7 @@ def test_full_lines_have_28_characters_and_both_edges_flush(rendering):
             # the next line starting with 、。） etc., or an opening bracket that would have ended this line
             pushed = bool(set(after.text[:2]) & NO_LINE_START) or after.text[0] in NO_LINE_END
             assert len(line.text) == 28 or (pushed and len(line.text) == 27), f"{len(line.text)} characters: {where}"
-    assert checked >= 5, "too few lines of Chinese characters only"
+    assert checked >= (1 if short else 5), "too few lines of Chinese characters only"
 
 
 def starts_unbreakable(text: str) -> bool:
@@ -144,10 +146,10 @@ def test_no_full_line_is_spaced_out(rendering):
     """Justification adds at most 0.5 mm between characters: a URL or e-mail address breaks after / . - _ @,
     a quotation mark no longer holds the character beside it, and digits are half a character wide. In the PDF
     a line that would need more (a number or an address did not fit its end) stays short of the margin; Word
-    and LibreOffice justify it anyway: only there may a line before a number or an address be wider."""
+    and LibreOffice justify every line, so in the DOCX an address may also break between two letters."""
     (kind, name), _, pages = rendering
     spaced = [(page.number, round(line.letter_spacing(), 2), line.text) for page, line, after in full_lines(pages)
-              if line.letter_spacing() > LETTER_SPACING_MM and (kind == "pdf" or not starts_unbreakable(after.text))]
+              if line.letter_spacing() > LETTER_SPACING_MM]
     assert spaced == [], f"{kind} {name}: lines spaced out (page, mm, text)"
 
 
