@@ -293,3 +293,25 @@ def _check_broken_table(grid, found) -> None:
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("kind", ["pdf", pytest.param("lo", marks=NEEDS_SOFFICE)], ids=["pdf", "docx"])
+def test_vertical_result_label_is_centred_on_its_first_rows(kind, weasyprint_pdfs, request):
+    """「三、本年度办理结果」 runs down the first column over rows that may break across pages: it is cut there,
+    its text centred on the rows before the first break, in the PDF and in LibreOffice (which put it at the top of
+    a cell crossing the page when it was one merged cell)."""
+    paths = weasyprint_pdfs if kind == "pdf" else request.getfixturevalue("libreoffice_pdfs")
+    grid = all_grids(report_of(CASES["busy"]))["requests"]
+    label = next(c for c in grid.cells if c.col == 0 and c.rowspan > 4)
+    first = min(r for r in range(label.row, label.row + label.rowspan) if grid.break_after(r))
+    edges = [BLOCK_LEFT + sum(grid.widths_mm[:i]) for i in range(grid.ncols + 1)]
+    top_text = next(c.text for c in grid.cells if c.row == label.row and c.col == 1)
+    bottom_text = next(c.text for c in grid.cells if c.row == first and c.col + c.colspan == 3)
+    page = next(p for p in read_pdf(paths["busy"]) if _squeeze(top_text) in _squeeze(p.text(edges[1], edges[3])))
+    rows = page.rows(edges[1], edges[3])  # (baseline, text)
+    top = next(y for y, text in rows if _squeeze(top_text)[:4] in _squeeze(text))
+    bottom = next(y for y, text in rows if y > top and _squeeze(bottom_text)[-4:] in _squeeze(text))
+    chars = [c for c in page.chars if c.x1 <= edges[1] + 0.3 and c.baseline > top - 6 and c.text.strip()]
+    assert _squeeze("".join(c.text for c in chars)) == _squeeze(label.text)
+    middle = (min(c.baseline for c in chars) + max(c.baseline for c in chars)) / 2
+    assert abs(middle - (top + bottom) / 2) < CELL, f"{kind}: label centred at {middle:.1f} mm, rows {top:.1f}–{bottom:.1f}"

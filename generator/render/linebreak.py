@@ -64,9 +64,8 @@ def _break_address(address: str, between_letters: bool = False) -> str:
         out.append(ch)
         following = address[i + 1 : i + 2]
         between_digits = i > 0 and address[i - 1].isdigit() and following.isdigit()
-        if ch in SEPARATORS and following and following not in SEPARATORS and not between_digits:
-            out.append(BREAK)
-        elif between_letters and ch.isalpha() and following.isalpha():
+        after_separator = ch in SEPARATORS and following and following not in SEPARATORS and not between_digits
+        if after_separator or (between_letters and ch.isalpha() and following.isalpha()):
             out.append(BREAK)
     return "".join(out)
 
