@@ -11,6 +11,8 @@ Cold (as a user makes one report's PDF: a new process per report, start-up paid 
   ours         `nianbao render 数据.yaml --to pdf` (with --ignore-errors: the example with errors too)
   libreoffice  `soffice --headless --convert-to pdf 报告.docx` (its profile made beforehand, as on a user's PC)
 
+Then where our PDF's time goes (start-up, first report, then per report: HTML, parse, layout, PDF writing).
+
 Run: .venv/bin/python bench/bench_pdf_vs_lo.py   (prints figures; asserts nothing)
 Goal: LibreOffice / ours ≥ 1.5, and ours ≤ 1.2 × bare WeasyPrint.
 """
@@ -56,6 +58,45 @@ pages = [Path(p).read_text(encoding="utf-8") for p in {pages!r}]
 for i in range({rounds}):
     for n, page in enumerate(pages):
         weasyprint.HTML(string=page, base_url=".").write_pdf(Path({out!r}, f"bare-{{i}}-{{n}}.pdf"))
+"""
+
+PHASES = """
+import time
+t = time.process_time()
+def step(label, t0):
+    now = time.process_time()
+    print(f"  {{label:46s}} {{now - t0:.3f}} s CPU")
+    return now
+print("where a PDF's time goes (one process, CPU seconds):")
+import sys; sys.path.insert(0, {root!r})
+from pathlib import Path
+from generator.inputs import load_report
+from generator.render import pdf
+from generator.render.html import render_html
+t = step("start-up: nianbao's modules", t)
+pdf.warm_up()
+t = step("start-up: import WeasyPrint", t)
+reports = [load_report(Path(p)) for p in {examples!r}]
+times = {{"HTML page": 0.0, "parse HTML": 0.0, "cascade, boxes, layout": 0.0, "draw, fonts, write PDF": 0.0}}
+for n, report in enumerate(reports * 3):
+    t0 = time.process_time()
+    html = render_html(report, inline_css=False)
+    t1 = time.process_time()
+    page = pdf._report_page_class()(string=html, base_url=".")
+    t2 = time.process_time()
+    document = page.render(stylesheets=[pdf._report_stylesheet()], font_config=pdf._font_config())
+    t3 = time.process_time()
+    document.write_pdf()
+    t4 = time.process_time()
+    if n == 0:
+        print(f"  {{'first report (fonts, stylesheets, cffi types)':46s}} {{t4 - t0:.3f}} s CPU")
+        continue
+    for key, spent in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        times[key] += spent
+count = len(reports) * 3 - 1
+for key, spent in times.items():
+    print(f"  then per report: {{key:28s}} {{spent / count:.3f}} s CPU")
+print(f"  then per report: {{'total':28s}} {{sum(times.values()) / count:.3f}} s CPU")
 """
 
 
@@ -132,6 +173,9 @@ def main() -> None:
             cold["libreoffice"] = [soffice(profile, folder, [d]) for d in docx[::ROUNDS]]
         show("warm (one process makes them all):", measure(warm, count))
         show("cold (a new process per report):", measure(cold, len(EXAMPLES)))
+    profile = subprocess.run([sys.executable, "-c", PHASES.format(root=str(ROOT), examples=list(map(str, EXAMPLES)))],
+                             check=True, capture_output=True, text=True, cwd=ROOT)
+    print(profile.stdout, end="")
 
 
 if __name__ == "__main__":
