@@ -168,11 +168,10 @@ def _justify_between_characters() -> None:
         return advance
 
     def justify_line(context, line, extra_width):
-        found = list(text_boxes(line))
-        texts = [box.text for box in found]
+        texts = [box.text for box in text_boxes(line)]
         gaps = sum(_visible(text) for text in texts) - 1  # the last character gets no visible space after it
         if gaps > 0 and any(CJK.search(text) for text in texts):
-            if extra_width / gaps + _letter_spacing(found[0]) <= MAX_LETTER_SPACING:
+            if extra_width / gaps + _letter_spacing(line) <= MAX_LETTER_SPACING:
                 spread(line, extra_width / gaps, 0)
             # else: a number or an address that did not fit left too much room; spread out, the line would
             # show gaps between its characters: it stays as it is, short of the margin (ragged), as CLREQ allows
@@ -183,7 +182,7 @@ def _justify_between_characters() -> None:
 
 
 def _letter_spacing(box) -> float:
-    """The letter spacing a text box has from the stylesheet (the body's is slightly negative: 28 characters fit)."""
+    """The letter spacing of a line's paragraph (the body's is slightly negative: 28 characters fit the line)."""
     spacing = box.style["letter_spacing"]
     return 0.0 if spacing == "normal" else float(spacing)
 
