@@ -32,40 +32,27 @@ from ..report import Report
 DEBUG_VARIABLE = "NIANBAO_DEBUG"  # set to 1 to see the traceback of an internal error
 
 
-# form, wizard and batch import what only they need (openpyxl, questionary, the batch stages: ~0.3 s):
-# a `render` or `check` imports none of it.
-def _cmd_form(args) -> int:
-    from .form import cmd_form
+def _handler(command: str):
+    """The function of a command. form, wizard and batch import what only they need (openpyxl, questionary, the
+    batch stages: ~0.3 s of start-up), so a `render` or `check` does not pay for them."""
+    if command in ("form", "wizard", "batch"):
+        from . import batch, form, wizard
 
-    return cmd_form(args)
-
-
-def _cmd_wizard(args) -> int:
-    from .wizard import cmd_wizard
-
-    return cmd_wizard(args)
-
-
-def _cmd_batch(args) -> int:
-    from .batch import cmd_batch
-
-    return cmd_batch(args)
-
-
-def run(args) -> int:
-    """Run one parsed command; every error it raises for the user becomes its message and exit code."""
-    handler = {
+        return {"form": form.cmd_form, "wizard": wizard.cmd_wizard, "batch": batch.cmd_batch}[command]
+    return {
         "check": cmd_check,
         "render": cmd_render,
         "schema": cmd_schema,
         "convert": cmd_convert,
         "import": cmd_import,
-        "form": _cmd_form,
-        "wizard": _cmd_wizard,
-        "batch": _cmd_batch,
         "rules": cmd_rules,
         "doctor": cmd_doctor,
-    }[args.command]
+    }[command]
+
+
+def run(args) -> int:
+    """Run one parsed command; every error it raises for the user becomes its message and exit code."""
+    handler = _handler(args.command)
     try:
         return handler(args)
     except InputError as exc:
