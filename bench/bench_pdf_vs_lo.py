@@ -1,10 +1,17 @@
 """Our PDF against bare WeasyPrint and LibreOffice, side by side in one run, on the same reports.
 
-Each contender is one process making PDFs of the 4 examples, ROUNDS times over, start-up included:
+Two ways of making the PDFs, both measured, each contender's runs taken in turn (A B C A B C …), REPEATS
+times; the median per PDF is printed, wall-clock and CPU (an overloaded machine moves the wall-clock):
+
+Warm (a batch: one process makes PDFs of the 4 examples, ROUNDS times over, start-up paid once):
   ours         nianbao's PDF renderer (render(report, "pdf"))
   weasyprint   bare WeasyPrint on the same HTML (HTML(string=…).write_pdf(), nothing shared between reports)
   libreoffice  one `soffice --headless --convert-to pdf` call on our DOCX files of the same reports
-The three run in turn, REPEATS times (A B C A B C …), and the median of each is printed.
+Cold (as a user makes one report's PDF: a new process per report, start-up paid every time):
+  ours         `nianbao render 数据.yaml --to pdf` (with --ignore-errors: the example with errors too)
+  libreoffice  `soffice --headless --convert-to pdf 报告.docx` (its profile made beforehand, as on a user's PC)
+
+Then where our PDF's time goes (start-up, first report, then per report: HTML, parse, layout, PDF writing).
 
 Run: .venv/bin/python bench/bench_pdf_vs_lo.py   (prints figures; asserts nothing)
 Goal: LibreOffice / ours ≥ 1.5, and ours ≤ 1.2 × bare WeasyPrint.
@@ -32,6 +39,7 @@ from generator.render.html import render_html
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 ROUNDS = 3  # each contender makes len(EXAMPLES) × ROUNDS PDFs per run
 REPEATS = 3
+NIANBAO = [sys.executable, "-m", "generator"]
 
 OURS = """
 import sys; sys.path.insert(0, {root!r})
@@ -52,24 +60,97 @@ for i in range({rounds}):
         weasyprint.HTML(string=page, base_url=".").write_pdf(Path({out!r}, f"bare-{{i}}-{{n}}.pdf"))
 """
 
+PHASES = """
+import time
+t = time.process_time()
+def step(label, t0):
+    now = time.process_time()
+    print(f"  {{label:46s}} {{now - t0:.3f}} s CPU")
+    return now
+print("where a PDF's time goes (one process, CPU seconds):")
+import sys; sys.path.insert(0, {root!r})
+from pathlib import Path
+from generator.inputs import load_report
+from generator.render import pdf
+from generator.render.html import render_html
+t = step("start-up: nianbao's modules", t)
+pdf.warm_up()
+t = step("start-up: import WeasyPrint", t)
+reports = [load_report(Path(p)) for p in {examples!r}]
+times = {{"HTML page": 0.0, "parse HTML": 0.0, "cascade, boxes, layout": 0.0, "draw, fonts, write PDF": 0.0}}
+for n, report in enumerate(reports * 3):
+    t0 = time.process_time()
+    html = render_html(report, inline_css=False)
+    t1 = time.process_time()
+    page = pdf._report_page_class()(string=html, base_url=".")
+    t2 = time.process_time()
+    document = page.render(stylesheets=[pdf._report_stylesheet()], font_config=pdf._font_config())
+    t3 = time.process_time()
+    document.write_pdf()
+    t4 = time.process_time()
+    if n == 0:
+        print(f"  {{'first report (fonts, stylesheets, cffi types)':46s}} {{t4 - t0:.3f}} s CPU")
+        continue
+    for key, spent in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        times[key] += spent
+count = len(reports) * 3 - 1
+for key, spent in times.items():
+    print(f"  then per report: {{key:28s}} {{spent / count:.3f}} s CPU")
+print(f"  then per report: {{'total':28s}} {{sum(times.values()) / count:.3f}} s CPU")
+"""
+
 
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system of the command and its children) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
+def soffice(profile: str, folder: str, files: list[Path]) -> list[str]:
+    return ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+            "--outdir", folder, *map(str, files)]
+
+
+def measure(contenders: dict[str, list[list[str]]], count: int) -> dict[str, list[tuple[float, float]]]:
+    """Each contender's commands (run one after the other) REPEATS times, in turn; seconds per PDF."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
+    for _ in range(REPEATS):
+        for name, commands in contenders.items():
+            runs = [timed(command) for command in commands]
+            times[name].append((sum(w for w, _ in runs) / count, sum(c for _, c in runs) / count))
+    return times
+
+
+def show(title: str, times: dict[str, list[tuple[float, float]]]) -> None:
+    median = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
+    cpu = {name: statistics.median(c for _, c in values) for name, values in times.items()}
+    print(title)
+    for name, value in median.items():
+        spread = ", ".join(f"{w:.3f}" for w, _ in times[name])
+        print(f"  {name:12s} {value:.3f} s per PDF (median; runs: {spread}); CPU {cpu[name]:.3f} s per PDF")
+    if "weasyprint" in median:
+        print(f"  ours / bare WeasyPrint: {median['ours'] / median['weasyprint']:.2f} (goal ≤ 1.2); "
+              f"CPU {cpu['ours'] / cpu['weasyprint']:.2f}")
+    if "libreoffice" in median:
+        print(f"  LibreOffice / ours: {median['libreoffice'] / median['ours']:.2f} (goal ≥ 1.5); "
+              f"CPU {cpu['libreoffice'] / cpu['ours']:.2f}")
+    else:
+        print("  LibreOffice: soffice not installed")
+
+
 def main() -> None:
     count = len(EXAMPLES) * ROUNDS
-    print(f"{len(EXAMPLES)} examples × {ROUNDS} rounds = {count} PDFs per contender and run, {REPEATS} runs; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{len(EXAMPLES)} examples; warm: {ROUNDS} rounds = {count} PDFs per contender and run; cold: one process "
+          f"per PDF; {REPEATS} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     reports = [load_report(p) for p in EXAMPLES]
+    has_soffice = shutil.which("soffice") is not None
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
+        profile = f"{folder}/profile"
         pages, docx = [], []
         for n, report in enumerate(reports):
             pages.append(out / f"page-{n}.html")
@@ -78,32 +159,23 @@ def main() -> None:
                 docx.append(out / f"lo-{i}-{n}.docx")
                 docx[-1].write_bytes(render(report, "docx"))
         python = sys.executable
-        contenders = {
-            "ours": [python, "-c", OURS.format(root=str(ROOT), examples=list(map(str, EXAMPLES)), rounds=ROUNDS,
-                                               out=folder)],
-            "weasyprint": [python, "-c", BARE.format(pages=list(map(str, pages)), rounds=ROUNDS, out=folder)],
+        warm = {
+            "ours": [[python, "-c", OURS.format(root=str(ROOT), examples=list(map(str, EXAMPLES)), rounds=ROUNDS,
+                                                out=folder)]],
+            "weasyprint": [[python, "-c", BARE.format(pages=list(map(str, pages)), rounds=ROUNDS, out=folder)]],
         }
-        if shutil.which("soffice"):
-            contenders["libreoffice"] = ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                                         "--convert-to", "pdf", "--outdir", folder, *map(str, docx)]
-            timed(contenders["libreoffice"])  # the first call creates the profile
-        times: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
-        for _ in range(REPEATS):
-            for name, command in contenders.items():
-                wall, cpu = timed(command)
-                times[name].append((wall / count, cpu / count))
-    median = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
-    cpu = {name: statistics.median(c for _, c in values) for name, values in times.items()}
-    for name, value in median.items():
-        spread = ", ".join(f"{w:.3f}" for w, _ in times[name])
-        print(f"{name:12s} {value:.3f} s per PDF (median; runs: {spread}); CPU {cpu[name]:.3f} s per PDF")
-    print(f"ours / bare WeasyPrint: {median['ours'] / median['weasyprint']:.2f} (goal ≤ 1.2); "
-          f"CPU {cpu['ours'] / cpu['weasyprint']:.2f}")
-    if "libreoffice" in median:
-        print(f"LibreOffice / ours: {median['libreoffice'] / median['ours']:.2f} (goal ≥ 1.5); "
-              f"CPU {cpu['libreoffice'] / cpu['ours']:.2f}")
-    else:
-        print("LibreOffice: soffice not installed")
+        cold = {"ours": [[*NIANBAO, "render", str(p), "-o", f"{folder}/cold-{n}", "--to", "pdf", "--force",
+                          "--ignore-errors"]
+                         for n, p in enumerate(EXAMPLES)]}
+        if has_soffice:
+            timed(soffice(profile, folder, docx[:1]))  # the first call creates the profile
+            warm["libreoffice"] = [soffice(profile, folder, docx)]
+            cold["libreoffice"] = [soffice(profile, folder, [d]) for d in docx[::ROUNDS]]
+        show("warm (one process makes them all):", measure(warm, count))
+        show("cold (a new process per report):", measure(cold, len(EXAMPLES)))
+    profile = subprocess.run([sys.executable, "-c", PHASES.format(root=str(ROOT), examples=list(map(str, EXAMPLES)))],
+                             check=True, capture_output=True, text=True, cwd=ROOT)
+    print(profile.stdout, end="")
 
 
 if __name__ == "__main__":

@@ -235,6 +235,20 @@ def test_the_rollup_pdf_has_the_charts(run, tmp_path):
     assert "办理结果构成" in text and "各单位本年新收" in text
 
 
+def test_the_rollup_pdf_keeps_table_three_on_one_page(run):
+    """Table 三 (four header rows, 26 rows) fits a page: it starts on a new page whole instead of at the foot of
+    page 1 with its header and two rows (issue 22)."""
+    from pypdf import PdfReader
+
+    from generator.render.pdf import html_to_pdf
+
+    _, _, out = run
+    pdf = html_to_pdf((out / "汇总-2025年度.html").read_text(encoding="utf-8"))
+    pages = ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    holding = [i for i, text in enumerate(pages) if "申请人情况" in text]
+    assert len(holding) == 1 and "（七）总计" in pages[holding[0]], [p[:40] for p in pages]
+
+
 def test_batch_workbook_findings_errors_first_and_coloured(run):
     _, _, out = run
     book = load_workbook(out / "校验结果.xlsx")

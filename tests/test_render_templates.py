@@ -290,3 +290,34 @@ def test_letterhead_template_prints_the_official_title_headings_and_signature(tm
         pages = read_pdf(tmp_path / f"{name}.pdf")
         assert pages[0].lines(size=22), f"{name}: the title in 22 pt"
         assert any(line.text == "（一）主动公开" for page in pages for line in page.lines()), name  # 楷体 16 pt
+
+
+# --- 标点挤压 in Word and WPS (issue 22) -------------------------------------------------------------------------
+
+def _settings(data: bytes):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return parse_xml(z.read("word/settings.xml"))
+
+
+@pytest.mark.parametrize("has_control", [True, False])
+def test_docx_asks_word_to_compress_punctuation(tmp_path, has_control):
+    """「压缩标点符号」: Word and WPS squeeze 「”、“」「》（」; a template without the setting gets it, in the place
+    the schema gives it (before w:compat), once. (LibreOffice 7.4 ignores it: its marks keep full width.)"""
+    doc = Document()
+    settings = doc.settings.element
+    for control in settings.findall(qn("w:characterSpacingControl")):
+        control.set(qn("w:val"), "doNotCompress")
+        if not has_control:
+            settings.remove(control)
+    doc.save(tmp_path / "t.docx")
+    root = _settings(render(report_of(example_dict(BUSY)), "docx", tmp_path / "t.docx"))
+    tags = [child.tag for child in root]
+    controls = root.findall(qn("w:characterSpacingControl"))
+    assert [c.get(qn("w:val")) for c in controls] == ["compressPunctuation"]
+    if qn("w:compat") in tags:
+        assert tags.index(qn("w:characterSpacingControl")) < tags.index(qn("w:compat"))
+
+
+def test_docx_without_template_compresses_punctuation():
+    root = _settings(render(report_of(example_dict(BUSY)), "docx"))
+    assert root.find(qn("w:characterSpacingControl")).get(qn("w:val")) == "compressPunctuation"

@@ -32,22 +32,27 @@ from ..report import Report
 DEBUG_VARIABLE = "NIANBAO_DEBUG"  # set to 1 to see the traceback of an internal error
 
 
-def run(args) -> int:
-    """Run one parsed command; every error it raises for the user becomes its message and exit code."""
-    from . import batch, form, wizard
+def _handler(command: str):
+    """The function of a command. form, wizard and batch import what only they need (openpyxl, questionary, the
+    batch stages: ~0.3 s of start-up), so a `render` or `check` does not pay for them."""
+    if command in ("form", "wizard", "batch"):
+        from . import batch, form, wizard
 
-    handler = {
+        return {"form": form.cmd_form, "wizard": wizard.cmd_wizard, "batch": batch.cmd_batch}[command]
+    return {
         "check": cmd_check,
         "render": cmd_render,
         "schema": cmd_schema,
         "convert": cmd_convert,
         "import": cmd_import,
-        "form": form.cmd_form,
-        "wizard": wizard.cmd_wizard,
-        "batch": batch.cmd_batch,
         "rules": cmd_rules,
         "doctor": cmd_doctor,
-    }[args.command]
+    }[command]
+
+
+def run(args) -> int:
+    """Run one parsed command; every error it raises for the user becomes its message and exit code."""
+    handler = _handler(args.command)
     try:
         return handler(args)
     except InputError as exc:
@@ -236,6 +241,9 @@ def _command(parts: list[str]) -> str:
 def _render_one(report: Report, target: str, template: str | None, draft: bool = False) -> bytes:
     """One output's bytes; what was removed from the template is said once per run (on stdout, with the findings)."""
     from ..render import render
+
+    if target != "docx":  # only a DOCX has a template (and importing python-docx costs a PDF's start-up)
+        return render(report, target, None, draft)
     from ..render.docx_template import TemplateStripped
 
     with warnings.catch_warnings(record=True) as caught:

@@ -22,6 +22,9 @@ from .record import UnitRecord
 from .sheets import findings_sheet, grid_sheet, print_setup, text_cells
 from .sums import DATA_SHEET, RollUp, excel_number
 
+# On paper the roll-up's table 三 (26 rows) moves to the next page whole rather than start at the foot of page 1
+# with its four header rows and two body rows; a page-long table still breaks between its row groups.
+ROLLUP_PRINT_STYLE = "<style>@media print{.report section.part-requests{break-inside:avoid}}</style>"
 CHART_STYLE = (
     "<style>.charts figure{margin:12pt 0;break-inside:avoid}"
     ".charts figcaption{font-size:10pt;line-height:1.4;text-align:left;text-indent:0}</style>"
@@ -64,10 +67,8 @@ def rollup_html(rollup: RollUp, note: str, charts: Sequence[str] = ()) -> str:
     for heading, key in zip(rollup.fmt.headings[1:4], ("active", "requests", "appeals"), strict=True):
         blocks.append(Block(TABLE, heading, grids[key]))
     page = render_blocks(rollup.title(), blocks, draft=bool(rollup.draft))
-    if not charts:
-        return page
-    figures = "".join(charts)
-    return page.replace("</article>", f'<section class="charts">{CHART_STYLE}{figures}</section>\n</article>', 1)
+    figures = f'<section class="charts">{CHART_STYLE}{"".join(charts)}</section>\n' if charts else ""
+    return page.replace("</article>", f"{ROLLUP_PRINT_STYLE}{figures}</article>", 1)
 
 
 def _workbook(rollup: RollUp, records: Iterable[UnitRecord], names: dict[int, str], note: str) -> bytes:

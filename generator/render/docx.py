@@ -31,7 +31,7 @@ from ..document import (
 )
 from ..prose import title
 from ..report import Report
-from ..tables import Cell, Grid
+from ..tables import Grid
 from .docx_reference import (
     STYLE_BODY,
     STYLE_H1,
@@ -44,6 +44,7 @@ from .docx_reference import (
 )
 from .docx_template import REFERENCE, TemplateError, open_template  # noqa: F401  (re-exported)
 from .linebreak import with_breaks
+from .row_groups import Piece, row_groups
 
 TWIPS_PER_MM = 1440 / 25.4
 STYLE_OF = {
@@ -80,8 +81,34 @@ def render_docx(
             _place(p, max(0.0, block.left + shift), _char_twips(doc))
     if draft:
         _mark_draft(doc)
+    _compress_punctuation(doc)
     _set_properties(doc, report)
     return save_deterministic(doc)
+
+
+# what may follow w:characterSpacingControl in w:settings (CT_Settings: the order is fixed)
+# fmt: off
+SETTINGS_AFTER_SPACING_CONTROL = (
+    "w:printTwoOnOne", "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore",
+    "w:savePreviewPicture", "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving",
+    "w:saveThroughXslt", "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults",
+    "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema",
+    "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+# fmt: on
+
+
+def _compress_punctuation(doc) -> None:
+    """标点挤压: Word and WPS compress adjacent full-width punctuation (「”、“」「》（」) under 「压缩标点符号」."""
+    settings = doc.settings.element
+    control = settings.find(qn("w:characterSpacingControl"))
+    if control is None:
+        control = parse_xml(f'<w:characterSpacingControl {nsdecls("w")}/>')
+        settings.insert_element_before(control, *SETTINGS_AFTER_SPACING_CONTROL)
+    control.set(qn("w:val"), "compressPunctuation")
 
 
 def _paragraph(doc, text: str, style_id: str, keep_next: bool = False):
@@ -156,10 +183,12 @@ def _fits(text: str, limit: int = CORE_PROPERTY_CHARS) -> str:
 
 def table_xml(grid: Grid, style_id: str) -> str:
     """A <w:tbl> for the grid: fixed column widths, borders, gridSpan/vMerge merges, header rows repeated on
-    each page; no row splits, and rows the grid keeps together (``Grid.keep``) stay on one page."""
+    each page; no row splits, and rows the grid keeps together (``Grid.keep``) stay on one page. A merged cell
+    is cut where a page may break (``row_groups``: its text in the first piece, no border between the pieces),
+    so LibreOffice centres 「三、本年度办理结果」 on its page instead of putting it at the top of a cell across two."""
     widths = [round(w * TWIPS_PER_MM) for w in grid.widths_mm]
     nrows = grid.nrows
-    cover = _coverage(grid, nrows)
+    cover = _coverage(grid)
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     rows = []
     for r in range(nrows):
@@ -167,16 +196,17 @@ def table_xml(grid: Grid, style_id: str) -> str:
         keep = "<w:keepNext/>" if r < nrows - 1 and not grid.break_after(r) else ""
         cells, c = [], 0
         while c < grid.ncols:
-            cell = cover[r][c]
-            assert cell is not None, "a grid's cells cover every position of it"
+            piece, start = cover[r][c]
+            cell = piece.cell
             span_width = sum(widths[c : c + cell.colspan])
             tc_pr = f'<w:tcW w:w="{span_width}" w:type="dxa"/>'
             if cell.colspan > 1:
                 tc_pr += f'<w:gridSpan w:val="{cell.colspan}"/>'
-            if cell.rowspan > 1:
-                tc_pr += '<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>"
+            if piece.rowspan > 1:
+                tc_pr += '<w:vMerge w:val="restart"/>' if start == r else "<w:vMerge/>"
+            tc_pr += _open_borders(piece)
             tc_pr += '<w:vAlign w:val="center"/>'
-            text = escape(cell.text) if cell.row == r else ""
+            text = escape(piece.text) if start == r else ""
             color = f'<w:rPr><w:b/><w:color w:val="{RED}"/></w:rPr>' if cell.invalid else ""
             run = f'<w:r>{color}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
             cells.append(
@@ -200,10 +230,21 @@ def table_xml(grid: Grid, style_id: str) -> str:
     )
 
 
-def _coverage(grid: Grid, nrows: int) -> list[list[Cell | None]]:
-    cover: list[list[Cell | None]] = [[None] * grid.ncols for _ in range(nrows)]
-    for cell in grid.cells:
-        for r in range(cell.row, cell.row + cell.rowspan):
-            for c in range(cell.col, cell.col + cell.colspan):
-                cover[r][c] = cell
-    return cover
+def _open_borders(piece: Piece) -> str:
+    """No border between two pieces of one merged cell."""
+    sides = [side for side, open_side in (("top", piece.open_top), ("bottom", piece.open_bottom)) if open_side]
+    nil = "".join(f'<w:{side} w:val="nil"/>' for side in sides)
+    return f"<w:tcBorders>{nil}</w:tcBorders>" if sides else ""
+
+
+def _coverage(grid: Grid) -> list[list[tuple[Piece, int]]]:
+    """For each row and column, the piece of a cell there and the row it starts in."""
+    rows = [row for _, group in row_groups(grid) for row in group]
+    cover: list[list[tuple[Piece, int] | None]] = [[None] * grid.ncols for _ in range(grid.nrows)]
+    for start, row in enumerate(rows):
+        for piece in row:
+            for r in range(start, start + piece.rowspan):
+                for c in range(piece.cell.col, piece.cell.col + piece.cell.colspan):
+                    cover[r][c] = (piece, start)
+    assert all(all(row) for row in cover), "a grid's cells cover every position of it"
+    return cover  # type: ignore[return-value]

@@ -38,16 +38,17 @@ PAUSE = "、，。；："  # in Chinese fonts these sit in the left half of thei
 QUOTE_BREAK = re.compile(rf"(?<=[^{NO_LINE_END}\s{BREAK}])(?=“)|(?<=”)(?=[^{NO_LINE_START}\s{BREAK}])")
 
 
-def tokens(text: str) -> Iterator[tuple[str, str]]:
+def tokens(text: str, between_letters: bool = False) -> Iterator[tuple[str, str]]:
     """(kind, text) pieces of ``text`` in order: kind is "text", "number" or "address"; break opportunities
-    (``BREAK``) are marked in the text around quotation marks and inside addresses."""
+    (``BREAK``) are marked in the text around quotation marks and inside addresses (``between_letters``: also
+    between two letters of an address)."""
     text = QUOTE_BREAK.sub(BREAK, text)
     end = 0
     for match in TOKEN.finditer(text):
         if match.start() > end:
             yield "text", text[end : match.start()]
         if match.group("address"):
-            yield "address", _break_address(match.group())
+            yield "address", _break_address(match.group(), between_letters)
         else:
             yield "number", PHONE.sub(rf"\1{BREAK}\2", match.group())
         end = match.end()
@@ -55,22 +56,26 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
         yield "text", text[end:]
 
 
-def _break_address(address: str) -> str:
+def _break_address(address: str, between_letters: bool = False) -> str:
     """A break opportunity after each run of / . - _ @ that is not the address's end, unless a digit stands
-    on both sides (12.5, 025-5210)."""
+    on both sides (12.5, 025-5210); with ``between_letters``, also between two letters (jiang|ning)."""
     out = []
     for i, ch in enumerate(address):
         out.append(ch)
         following = address[i + 1 : i + 2]
         between_digits = i > 0 and address[i - 1].isdigit() and following.isdigit()
-        if ch in SEPARATORS and following and following not in SEPARATORS and not between_digits:
+        after_separator = ch in SEPARATORS and following and following not in SEPARATORS and not between_digits
+        if after_separator or (between_letters and ch.isalpha() and following.isalpha()):
             out.append(BREAK)
     return "".join(out)
 
 
 def with_breaks(text: str) -> str:
-    """``text`` with its break opportunities marked by ``BREAK`` (for DOCX, where runs are plain text)."""
-    return "".join(piece for _, piece in tokens(text))
+    """``text`` with its break opportunities marked by ``BREAK`` (for DOCX, where runs are plain text). Word and
+    LibreOffice justify every line, however loose: an address may also break between two letters there, or a
+    piece of it that does not fit the line's end (「jiangning.」) spreads the line before it 1 mm apart (the PDF
+    leaves such a line short instead)."""
+    return "".join(piece for _, piece in tokens(text, between_letters=True))
 
 
 def squeezed(text: str) -> Iterator[tuple[str, list[bool]]]:

@@ -7,7 +7,9 @@ whose message names the install step for the system it runs on, and everything e
 WeasyPrint justifies a line by widening its spaces only, and Chinese has none: its lines stay ragged.
 ``_justify_between_characters`` replaces that step (for lines with Chinese text) by the CSS
 ``text-justify: inter-character`` rule that Chinese typesetting uses: the missing width is shared
-between all the characters of the line, so every full line ends exactly at the right margin.
+between all the characters of the line, so every full line ends exactly at the right margin. A line that
+would need more than 0.48 mm between its characters (a number or an address did not fit its end: nothing may
+break inside) is left short of the margin instead of showing gaps.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def unavailable_message(reason: str) -> str:
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060"  # <wbr> becomes a zero-width space: it takes no spacing
+# At most this between two characters' advances (CSS px: 0.48 mm) once justified; a line needing more stays ragged.
+MAX_LETTER_SPACING = 0.48 * 96 / 25.4
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +96,35 @@ def _weasyprint():
         ) from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _justify_between_characters()
+    _subset_arrays_parsed_once()
     return weasyprint
+
+
+SIZED_ARRAY = re.compile(r"\[\d+\]$")
+
+
+class _OpenArrays:
+    """WeasyPrint's font subsetting asks cffi for ``hb_codepoint_t[N]`` arrays, N the glyph count of each font;
+    cffi parses every new type string with pycparser (5–10 ms each: a quarter of a first PDF's time). The same
+    array as ``hb_codepoint_t[]`` (its length taken from the values) is parsed once per process."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        if init is not None:
+            cdecl = SIZED_ARRAY.sub("[]", cdecl)
+        return self._ffi.new(cdecl, init)
+
+
+def _subset_arrays_parsed_once() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(fonts.ffi, _OpenArrays):
+        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 def _justify_between_characters() -> None:
@@ -139,11 +171,20 @@ def _justify_between_characters() -> None:
         texts = [box.text for box in text_boxes(line)]
         gaps = sum(_visible(text) for text in texts) - 1  # the last character gets no visible space after it
         if gaps > 0 and any(CJK.search(text) for text in texts):
-            spread(line, extra_width / gaps, 0)
+            if extra_width / gaps + _letter_spacing(line) <= MAX_LETTER_SPACING:
+                spread(line, extra_width / gaps, 0)
+            # else: a number or an address that did not fit left too much room; spread out, the line would
+            # show gaps between its characters: it stays as it is, short of the margin (ragged), as CLREQ allows
         else:
             spaces_only(context, line, extra_width)
 
     inline.justify_line = justify_line
+
+
+def _letter_spacing(box) -> float:
+    """The letter spacing of a line's paragraph (the body's is slightly negative: 28 characters fit the line)."""
+    spacing = box.style["letter_spacing"]
+    return 0.0 if spacing == "normal" else float(spacing)
 
 
 def _visible(text: str) -> int:
