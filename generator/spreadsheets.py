@@ -10,6 +10,10 @@ Readers open workbooks with ``load_readonly``.
 
 from __future__ import annotations
 
+import re
+import zipfile
+from dataclasses import dataclass
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .numbers import plain
@@ -99,3 +103,82 @@ def _size_from_head(sheet) -> None:
                 return
             if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
                 return
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A cell holding a formula whose result was never saved (a program that does not calculate wrote it):
+    read with cached values it looks empty, so readers get this instead and say what the cell holds."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def uncached_formulas(archive, member: str) -> dict[int, dict[int, str]]:
+    """The formulas without a saved result in worksheet ``member`` of workbook ``archive``: row → column → ``=…``.
+
+    A byte scan first: a sheet without any ``<f>`` element (nearly all) is not parsed.
+    """
+    with zipfile.ZipFile(archive) as package:
+        if not _has_formula(package, member):
+            return {}
+        with package.open(member) as source:
+            return _scan_formulas(source)
+
+
+def _has_formula(package: zipfile.ZipFile, member: str) -> bool:
+    with package.open(member) as source:
+        tail = b""
+        while chunk := source.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-8:]
+    return False
+
+
+def _has_result(cell, namespace: str) -> bool:
+    """A saved result: a value, or an empty text (a formula that shows nothing); openpyxl writes an empty number."""
+    value = cell.find(f"{{{namespace}}}v")
+    return value is not None and (bool(value.text) or cell.get("t") == "str")
+
+
+def _scan_formulas(source) -> dict[int, dict[int, str]]:
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
+    found: dict[int, dict[int, str]] = {}
+    shared: dict[str, str] = {}  # a shared formula's text is written on its first cell only
+    row = column = 0
+    for event, element in etree.iterparse(source, events=("start", "end"), tag=(row_tag, cell_tag)):
+        if element.tag == row_tag:
+            if event == "start":
+                row, column = int(element.get("r") or row + 1), 0
+            else:
+                element.clear()
+                while element.getprevious() is not None:  # rows read are dropped: memory stays flat
+                    del element.getparent()[0]
+            continue
+        if event == "start":
+            continue
+        ref = element.get("r")
+        if ref:
+            letters, row = coordinate_from_string(ref)
+            column = column_index_from_string(letters)
+        else:
+            column += 1
+        formula = element.find(f"{{{SHEET_MAIN_NS}}}f")
+        if formula is not None and not _has_result(element, SHEET_MAIN_NS):
+            text, key = formula.text or "", formula.get("si")
+            if key is not None:
+                text = shared.setdefault(key, text) if text else shared.get(key, "")
+            found.setdefault(row, {})[column] = "=" + text if text else "（公式）"
+        elif formula is not None and formula.get("si") is not None and formula.text:
+            shared.setdefault(formula.get("si") or "", formula.text)
+    return found

@@ -27,7 +27,7 @@ from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, clip, for
 from ..numbers import parse_date, parse_number
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
-from ..spreadsheets import cell_for, load_readonly, put_text
+from ..spreadsheets import UncachedFormula, cell_for, load_readonly, put_text, uncached_formulas
 from .excel.layout import CHOICE, DATE, TEXT, YEAR
 from .excel.sniff import refuse_strict
 
@@ -394,7 +394,7 @@ def open_roster(path: Path):
         _header_in_place(name, title, head)
         layout = read_layout(head[:HEADER_ROWS] + [()] * (HEADER_ROWS - len(head[:HEADER_ROWS])), title)
         rows = sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
-        filled = _filled(rows)
+        filled = _filled(_with_formulas(rows, uncached_formulas(path, sheet._worksheet_path)))
         first = next(filled, None)
         if first is None:
             raise InputError(
@@ -408,8 +408,20 @@ def open_roster(path: Path):
     return workbook, layout, itertools.chain([first], filled), estimate
 
 
-def _filled(rows) -> Iterator[tuple[int, tuple]]:
+def _with_formulas(rows, formulas: dict[int, dict[int, str]]) -> Iterator[tuple[int, tuple]]:
+    """Rows numbered, a formula without a saved result in place of the empty value it would read as."""
     for number, values in enumerate(rows, start=FIRST_DATA_ROW):
+        if number in formulas:
+            cells = list(values)
+            for column, formula in formulas[number].items():
+                cells += [None] * (column - len(cells))
+                cells[column - 1] = UncachedFormula(formula)
+            values = tuple(cells)
+        yield number, values
+
+
+def _filled(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
+    for number, values in rows:
         if any(v is not None and str(v).strip() for v in values):
             yield number, values
 
@@ -469,6 +481,12 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         _, ref, col = here[key]
         return f"工作表「{sheet}」单元格 {ref}（{col.group} · {col.label}）"
 
+    formulas = {key: str(value) for key, (value, _, _) in here.items() if isinstance(value, UncachedFormula)}
+    numeric = {*fmt.input_paths, "fees.amount", "fees.cases"} if formulas else set()
+    formula_findings = [_formula_finding(key, f, place(key), key in numeric) for key, f in formulas.items()]
+    for key in formulas:  # read as empty below; the finding says why it is not read
+        here[key] = (None, *here[key][1:])
+
     def text(key: str, strip: bool = True) -> str:
         value, finding = read_text(here[key][0], place(key), key, strip=strip)
         if finding:
@@ -476,12 +494,15 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         return value
 
     fatal = []  # (where, message): the row cannot become a report, but every other cell is still read
-    if here["agency.name"][0] is None or not shown(here["agency.name"][0]):
+    if "agency.name" in formulas:
+        fatal.append((place("agency.name"), _formula_message(formulas["agency.name"]) + "这一行无法生成报告。"))
+    elif here["agency.name"][0] is None or not shown(here["agency.name"][0]):
         fatal.append((place("agency.name"), "没有填写机关名称，这一行无法生成报告。"))
-    year = _year(here["year"][0])
+    year = _year(here["year"][0]) if "year" not in formulas else "报告年度" + _formula_message(formulas["year"])
     if isinstance(year, str):
         fatal.append((place("year"), year))
     builder = ReportBuilder(year=year if isinstance(year, int) else fmt.first_year, format=fmt, declared_format=fmt.key)
+    builder.read_findings.extend(f for f in formula_findings if f.path not in ("agency.name", "year"))
     builder.agency = Agency(**{k: text(f"agency.{k}") for k in AGENCY_FIELDS})
     builder.publication_date = _date(here["publication_date"][0], place("publication_date"), builder)
     builder.prose = {k: text(f"prose.{k}", strip=False) for k in PROSE_FIELDS}
@@ -493,6 +514,9 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         cell = read_number(raw, col.kind, builder.places[path], path)
         if cell.finding:
             builder.read_findings.append(cell.finding)
+        if path in formulas:
+            builder.unread[path] = formulas[path]
+            continue
         if cell.value is None:
             builder.unread[path] = shown(raw)
         else:
@@ -514,6 +538,18 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         findings = (*(Finding("读取", ERROR, where, message) for where, message in fatal), *builder.read_findings)
         raise RowError(*fatal[0], findings=findings)
     return builder.build()
+
+
+def _formula_message(formula: str) -> str:
+    return (
+        f"是公式「{clip(formula, 60)}」，文件里没有保存它的计算结果（保存它的程序没有计算公式），无法读取。"
+        "请在 Excel 或 WPS 中打开汇总表，把这一列「复制 → 选择性粘贴 → 值」，保存后再运行。"
+    )
+
+
+def _formula_finding(key: str, formula: str, where: str, numeric: bool) -> Finding:
+    """A formula cell that reads as empty: an error naming the formula (a number cell stays unread, never 0)."""
+    return Finding("R0-1" if numeric else "读取", ERROR, where, _formula_message(formula), path=key, operands={"公式": formula})
 
 
 def _year(raw) -> int | str:
