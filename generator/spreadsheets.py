@@ -116,29 +116,56 @@ class UncachedFormula:
         return self.formula
 
 
+@dataclass(frozen=True)
+class MergedAway:
+    """A cell covered by a merged range other than its top-left one: a spreadsheet shows it blank whatever it holds."""
+
+    merged: str  # the range, as A3:A4
+
+    def __str__(self) -> str:
+        return self.merged
+
+
+@dataclass(frozen=True)
+class SheetExtras:
+    """What a read-only, cached-values reading of a sheet does not show: formulas without a saved result
+    (row → column → ``=…``) and merged ranges (min_col, min_row, max_col, max_row, as ``A3:A4``)."""
+
+    formulas: dict[int, dict[int, str]]
+    merged: list[tuple[int, int, int, int, str]]
+
+
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}[0-9]{1,7}:[A-Za-z]{1,3}[0-9]{1,7})"')
 
 
-def uncached_formulas(archive, member: str) -> dict[int, dict[int, str]]:
-    """The formulas without a saved result in worksheet ``member`` of workbook ``archive``: row → column → ``=…``.
+def sheet_extras(archive, member: str) -> SheetExtras:
+    """The formulas without a saved result and the merged ranges of worksheet ``member`` of workbook ``archive``.
 
     A byte scan first: a sheet without any ``<f>`` element (nearly all) is not parsed.
     """
+    from openpyxl.utils.cell import range_boundaries
+
     with zipfile.ZipFile(archive) as package:
-        if not _has_formula(package, member):
-            return {}
-        with package.open(member) as source:
-            return _scan_formulas(source)
+        has_formula, merges = _scan_bytes(package, member)
+        formulas = {}
+        if has_formula:
+            with package.open(member) as source:
+                formulas = _scan_formulas(source)
+    merged = [(*range_boundaries(ref), ref) for ref in merges]
+    return SheetExtras(formulas, [m for m in merged if None not in m])
 
 
-def _has_formula(package: zipfile.ZipFile, member: str) -> bool:
+def _scan_bytes(package: zipfile.ZipFile, member: str) -> tuple[bool, list[str]]:
+    """Whether the sheet holds any formula, and its merged ranges, from its bytes (no XML parsing)."""
+    has_formula, merges, tail = False, [], b""
     with package.open(member) as source:
-        tail = b""
         while chunk := source.read(1 << 20):
-            if _FORMULA_TAG.search(tail + chunk):
-                return True
-            tail = chunk[-8:]
-    return False
+            window = tail + chunk
+            has_formula = has_formula or bool(_FORMULA_TAG.search(window))
+            merges += [m.group(1).decode("ascii").upper() for m in _MERGE_TAG.finditer(window) if m.end() > len(tail)]
+            tail = window[-200:]
+    return has_formula, merges
 
 
 def _has_result(cell, namespace: str) -> bool:
@@ -149,7 +176,7 @@ def _has_result(cell, namespace: str) -> bool:
 
 def _scan_formulas(source) -> dict[int, dict[int, str]]:
     from lxml import etree
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"

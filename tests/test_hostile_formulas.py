@@ -11,7 +11,7 @@ from generator.formats import FORMAT_2021
 from generator.inputs.excel import write_form
 from generator.inputs.excel.layout import name_for
 from generator.inputs.roster import ROSTER_SHEET, RowError, iter_roster, read_layout, write_roster
-from generator.spreadsheets import uncached_formulas
+from generator.spreadsheets import sheet_extras
 
 
 def roster(tmp_path, cells: dict[str, str]):
@@ -71,7 +71,7 @@ def test_a_formula_with_a_saved_text_result_is_read_as_shown(tmp_path):
     with zipfile.ZipFile(path, "w") as package:
         for name, data in parts.items():
             package.writestr(name, data)
-    assert uncached_formulas(path, sheet) == {}
+    assert sheet_extras(path, sheet).formulas == {}
     assert second_row(path).agency.name == "青石街道办事处"
 
 
@@ -85,7 +85,7 @@ def test_shared_formulas_without_results_are_found_with_their_text(tmp_path):
            "</sheetData></worksheet>")
     with zipfile.ZipFile(path, "w") as package:
         package.writestr("xl/worksheets/sheet1.xml", xml)
-    assert uncached_formulas(path, "xl/worksheets/sheet1.xml") == {3: {2: "=A3*2"}, 4: {2: "=A3*2", 4: "=NOW()"}}
+    assert sheet_extras(path, "xl/worksheets/sheet1.xml").formulas == {3: {2: "=A3*2"}, 4: {2: "=A3*2", 4: "=NOW()"}}
 
 
 def test_batch_names_the_formula_cell_and_counts_the_unit_as_unreadable(tmp_path):

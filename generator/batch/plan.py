@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
 from ..inputs.roster import ROSTER_SHEET, UNIT_COLUMNS, RosterLayout, is_roster, open_roster
 from ..limits import check_size
-from ..spreadsheets import UncachedFormula, load_readonly
+from ..spreadsheets import MergedAway, UncachedFormula, load_readonly
 from .names import FolderNames, normalise_name
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES, *REPORT_SUFFIXES)
@@ -124,7 +124,7 @@ class RosterPlan:
 def _cell_text(values: tuple[Any, ...], index: int | None) -> str:
     """A cell's text; "" for a formula without a saved result (the row's reading names it, never as a unit)."""
     value = values[index] if index is not None and index < len(values) else None
-    return str(value).strip() if value is not None and not isinstance(value, UncachedFormula) else ""
+    return str(value).strip() if value is not None and not isinstance(value, (UncachedFormula, MergedAway)) else ""
 
 
 class FolderPlan:
