@@ -223,7 +223,18 @@ CASES: dict[str, Case] = {
     "gbk-txt-report": case(_import("报告.txt", "青石街道办事处2025年政府信息公开工作年度报告\n".encode("gbk")), 2, "报告.txt"),
     "utf16-txt-report": case(_import("报告.txt", "青石街道办事处2025年政府信息公开工作年度报告\n".encode("utf-16")), 2,
                              "报告.txt"),
-    "cr-only-yaml": case(_check("数据.yaml", data_text().replace("\n", "\r") + "\rbroken: [\r"), 2, "数据.yaml", "第"),
+    "cr-only-yaml-broken": case(_check("数据.yaml", data_text().replace("\n", "\r") + "\rbroken: [\r"), 2, "数据.yaml",
+                                "第 53 行", "没有配对"),
+    "cr-only-yaml": case(_check("数据.yaml", data_text().replace("\n", "\r")), 0, "数据.yaml", "校验通过"),
+    "crlf-bom-yaml": case(_check("数据.yaml", "\ufeff" + data_text().replace("\n", "\r\n")), 0, "数据.yaml", "校验通过"),
+    "bom-json": case(_check("数据.json", "\ufeff" + json_text()), 0, "数据.json", "校验通过"),
+    "eml-as-previous": case(lambda tmp: ["form", "-o", tmp / "表.xlsx", "--previous",
+                                         write(tmp / "上年报告.eml", eml(docx_bytes(), "上年报告.docx"))], 2, "上年报告.eml",
+                            "「上年报告.docx」"),
+    "utf16-yaml-convert": case(lambda tmp: ["convert", write(tmp / "数据.yaml", data_text(), "utf-16"), "-o",
+                                            tmp / "表.xlsx"], 2, "数据.yaml", "UTF-16"),
+    "encrypted-form-convert": case(lambda tmp: ["convert", write(tmp / "表.xlsx", _cfb(["EncryptionInfo",
+                                                "EncryptedPackage"])), "-o", tmp / "数据.yaml"], 2, "表.xlsx", "密码"),
     # empty files
     "empty-yaml": case(_check("空.yaml", b""), 2, "空.yaml", "空"),
     "empty-docx-import": case(_import("空.docx", b""), 2, "空.docx", "空"),
@@ -300,7 +311,7 @@ def _link(path: Path, target: Path) -> Path:
 
 
 def _loop(path: Path) -> Path:
-    other = path.with_name("环.yaml")
+    other = path.with_name(f"{path.stem}-回{path.suffix}")
     path.symlink_to(other)
     other.symlink_to(path)
     return path
@@ -333,3 +344,33 @@ def test_a_roster_date_typed_as_an_excel_serial_is_read_as_that_date(tmp_path):
     rows = dict(iter_roster(path))
     assert str(rows[4].publication_date) == "2026-01-20"
     assert rows[3].publication_date == rows[4].publication_date  # the first row has the date as a date
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="没有命名管道")
+def test_a_folder_of_everything_that_travels_names_each_file_it_did_not_read(tmp_path):
+    folder = tmp_path / "各单位"
+    write(folder / "青石街道.yaml", data_text())
+    write(folder / "空.docx", b"")
+    write(folder / "报告.eml", eml(b"PK", "报告.docx"))
+    write(folder / "旧.doc", _cfb(["WordDocument"]))
+    write(folder / "加密.docx", _cfb(["EncryptionInfo", "EncryptedPackage"]))
+    _loop(folder / "环.yaml")
+    _link(folder / "失效.yaml", folder / "已删除.yaml")
+    os.mkfifo(folder / "管道.yaml")
+    result = run_cli("batch", folder, "-o", tmp_path / "out", "--to", "html", timeout=120)
+    text = result.out + result.err
+    assert result.code in (0, 1), text
+    assert "Traceback" not in text and "内部错误" not in text
+    said = {line.strip().split("：")[0] for line in text.splitlines() if "：" in line}
+    for name in ("空.docx", "报告.eml", "旧.doc", "加密.docx", "环.yaml", "环.yaml", "失效.yaml", "管道.yaml"):
+        assert name in said, (name, text)
+    assert "电子邮件" in text and "打开密码" in text and "不是普通文件" in text
+    assert list((tmp_path / "out" / "青石街道").glob("*.html"))  # the good file is still rendered
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="没有命名管道")
+def test_a_fifo_given_to_batch_as_its_input_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "管道.yaml"
+    os.mkfifo(fifo)
+    result = run_cli("batch", fifo, "-o", tmp_path / "out", timeout=30)
+    assert result.code == 2 and "管道.yaml：不是普通文件" in result.err, result

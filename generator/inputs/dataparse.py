@@ -122,6 +122,7 @@ YAML_PROBLEMS = (  # (words of PyYAML's problem, explanation)
     ("did not find expected key", "缩进不一致，或上一行缺少「:」。"),
     ("did not find expected '-' indicator", "列表的缩进不一致：各项的「-」要对齐。"),
     ("found unexpected end of stream", "引号或括号没有配对：到文件末尾还没有结束。"),
+    ("found '<stream end>'", "引号或括号没有配对：到文件末尾还没有结束（如「[」没有对应的「]」）。"),
     ("found unknown escape character", "双引号里的「\\」后面的字符无效。路径等文字请改用单引号，或写成「\\\\」。"),
     ("expected ',' or ']'", "方括号「[ ]」没有配对，或两项之间缺少逗号。"),
     ("expected ',' or '}'", "花括号「{ }」没有配对，或两项之间缺少逗号。"),
