@@ -374,3 +374,92 @@ def test_a_fifo_given_to_batch_as_its_input_is_refused_without_blocking(tmp_path
     os.mkfifo(fifo)
     result = run_cli("batch", fifo, "-o", tmp_path / "out", timeout=30)
     assert result.code == 2 and "管道.yaml：不是普通文件" in result.err, result
+
+
+# --- read-only and full disks: every command that writes ----------------------------------------------------------
+
+
+@pytest.fixture
+def mounted(tmp_path):
+    """Mount a small tmpfs (root only; skipped elsewhere): ``mounted("ro")`` read-only, ``mounted("full")`` filled."""
+    mounts = []
+
+    def mount(kind: str) -> Path:
+        if getattr(os, "geteuid", lambda: -1)() != 0:
+            pytest.skip("跳过：挂载 tmpfs 需要 root 权限")
+        point = tmp_path / f"盘-{kind}"
+        point.mkdir()
+        options = "ro,size=1m" if kind == "ro" else "size=256k"
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True).returncode:
+            pytest.skip("跳过：本机不允许挂载 tmpfs")
+        mounts.append(point)
+        if kind == "full":
+            with (point / "占满.bin").open("wb", buffering=0) as filler:
+                try:
+                    while filler.write(b"\0" * 4096):
+                        pass
+                except OSError:  # the disk is full
+                    pass
+        return point
+
+    yield mount
+    for point in mounts:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True, check=False)
+
+
+def report_docx(tmp: Path) -> Path:
+    return write(tmp / "报告.docx", docx_bytes())
+
+
+WRITERS = {  # command → its arguments writing into ``disk``
+    "render": lambda tmp, disk: ["render", BUSY, "-o", disk / "out", "--to", "docx,html"],
+    "form": lambda tmp, disk: ["form", "-o", disk / "表.xlsx"],
+    "convert": lambda tmp, disk: ["convert", BUSY, "-o", disk / "表.xlsx"],
+    "import": lambda tmp, disk: ["import", report_docx(tmp), "-o", disk / "导入.yaml"],
+    "batch": lambda tmp, disk: ["batch", BUSY, "-o", disk / "out", "--to", "html"],
+}
+
+
+@pytest.mark.parametrize("kind", ["ro", "full"], ids=["read-only", "full"])
+@pytest.mark.parametrize("command", WRITERS, ids=list(WRITERS))
+def test_a_read_only_or_full_disk_is_said_and_nothing_half_written_is_left(tmp_path, mounted, kind, command):
+    disk = mounted(kind)
+    before = sorted(p.name for p in disk.rglob("*"))
+    result = run_cli(*WRITERS[command](tmp_path, disk), timeout=120)
+    text = result.out + result.err
+    assert result.code == 2, text
+    assert ("只读" if kind == "ro" else "磁盘空间") in text and str(disk) in text
+    assert "Traceback" not in text and "内部错误" not in text and "Errno" not in text
+    left = [p for p in disk.rglob("*") if p.is_file() and p.name not in before]
+    assert left == [], left  # no half-written or temporary file
+
+
+# --- names as they travel, huge cells -----------------------------------------------------------------------------
+
+
+def test_names_with_spaces_and_emoji_are_read_and_written(tmp_path):
+    source = write(tmp_path / "青石 街道 📄 (1).yaml", data_text())
+    out = tmp_path / "输出 📁 2025"
+    result = run_cli("render", source, "-o", out, "--to", "docx,html")
+    assert result.code == 0, result.err
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".html"]
+    assert run_cli("check", source).code == 0
+
+
+def test_a_form_with_full_cells_renders_with_the_text_whole_or_said_cut(tmp_path):
+    form = tmp_path / "填报表.xlsx"
+    write(form, form_bytes(tmp_path))
+    wb = load_workbook(form)
+    from generator.inputs.excel.layout import name_for
+
+    for key, text in (("agency.name", "很长的机关名称" * 4_681), ("prose.problems", "问题" * 16_383)):
+        sheet, ref = next(wb.defined_names[name_for(key)].destinations)
+        wb[sheet][ref.replace("$", "")] = text
+    wb.save(form)
+    result = run_cli("render", form, "-o", tmp_path / "out", "--to", "docx,html", "--ignore-errors", timeout=300)
+    assert result.code in (0, 1), result.err
+    assert "Traceback" not in result.err and "内部错误" not in result.err
+    files = list((tmp_path / "out").iterdir())
+    assert len(files) == 2 and all(len(p.name.encode()) <= 255 for p in files)
+    page = next(p for p in files if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "问题" * 16_383 in page  # the prose is kept whole
