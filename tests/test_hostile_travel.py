@@ -302,7 +302,19 @@ CASES: dict[str, Case] = {
     "roster-to-convert": case(lambda tmp: ["convert", write(tmp / "汇总表.xlsx", roster_bytes(tmp)), "-o", tmp / "x.yaml"],
                               2, "汇总表.xlsx", "batch"),
     "form-to-import": case(_import("填报表.xlsx", form_bytes), 2, "填报表.xlsx"),
+    # outputs that would destroy an input, options out of range
+    "import-over-its-input": case(lambda tmp: ["import", report_docx(tmp), "-o", tmp / "报告.docx", "--force"], 2,
+                                  "就是输入文件", "加 --force 也不会"),
+    "convert-over-its-input": case(lambda tmp: ["convert", write(tmp / "数据.yaml", data_text()), "-o", tmp / "数据.yaml",
+                                                "--force"], 2, "就是输入文件"),
+    "form-over-last-years-form": case(lambda tmp: ["form", "--previous", write(tmp / "上年.xlsx", form_bytes(tmp)), "-o",
+                                                   tmp / "上年.xlsx", "--force"], 2, "就是输入文件"),
+    "negative-overview-length": case(lambda tmp: ["check", BUSY, "--overview-length", "-5"], 2, "「-5」"),
 }
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and not p.is_symlink()}
 
 
 def _link(path: Path, target: Path) -> Path:
@@ -327,7 +339,9 @@ def _folder(path: Path) -> Path:
 def test_a_file_as_it_travels_gets_a_chinese_message_and_its_exit_code(tmp_path, name):
     spec = CASES[name]
     args = spec.build(tmp_path)
+    before = _files(tmp_path)
     result = run_cli(*args, timeout=120)
+    assert {p: data for p, data in _files(tmp_path).items() if p in before} == before  # no input changed
     text = result.out + result.err
     print("CASE", name, result.code, text.replace("\n", " | ")[:900])
     assert result.code == spec.code, (result.code, text)
