@@ -179,33 +179,27 @@ def _scan_formulas(source) -> dict[int, dict[int, str]]:
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
+    cell_tag, formula_tag = f"{{{SHEET_MAIN_NS}}}c", f"{{{SHEET_MAIN_NS}}}f"
     found: dict[int, dict[int, str]] = {}
     shared: dict[str, str] = {}  # a shared formula's text is written on its first cell only
-    row = column = 0
-    for event, element in etree.iterparse(source, events=("start", "end"), tag=(row_tag, cell_tag)):
-        if element.tag == row_tag:
-            if event == "start":
-                row, column = int(element.get("r") or row + 1), 0
-            else:
-                element.clear()
-                while element.getprevious() is not None:  # rows read are dropped: memory stays flat
-                    del element.getparent()[0]
-            continue
-        if event == "start":
-            continue
-        ref = element.get("r")
-        if ref:
-            letters, row = coordinate_from_string(ref)
-            column = column_index_from_string(letters)
-        else:
-            column += 1
-        formula = element.find(f"{{{SHEET_MAIN_NS}}}f")
-        if formula is not None and not _has_result(element, SHEET_MAIN_NS):
+    row_element, row = None, 0
+    last_ref, since = "", 0  # the last cell reference written in the row, and cells since (a cell may omit it)
+    for _, cell in etree.iterparse(source, events=("end",), tag=cell_tag):
+        parent = cell.getparent()
+        if parent is not row_element:  # a new row: the rows read are dropped, memory stays flat
+            row_element, row, last_ref, since = parent, int(parent.get("r") or row + 1), "", 0
+            while parent.getprevious() is not None:
+                del parent.getparent()[0]
+        ref = cell.get("r")
+        last_ref, since = (ref, 0) if ref else (last_ref, since + 1)
+        formula = cell.find(formula_tag)
+        if formula is not None:
             text, key = formula.text or "", formula.get("si")
             if key is not None:
                 text = shared.setdefault(key, text) if text else shared.get(key, "")
-            found.setdefault(row, {})[column] = "=" + text if text else "（公式）"
-        elif formula is not None and formula.get("si") is not None and formula.text:
-            shared.setdefault(formula.get("si") or "", formula.text)
+            if not _has_result(cell, SHEET_MAIN_NS):
+                letters, number = coordinate_from_string(last_ref) if last_ref else ("", row)
+                column = (column_index_from_string(letters) if letters else 0) + since
+                found.setdefault(number, {})[column] = "=" + text if text else "（公式）"
+        cell.clear()
     return found

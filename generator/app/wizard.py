@@ -39,7 +39,9 @@ def _check_files(args) -> None:
     for option, what in (("answers", "上年文件"), ("edit", "数据文件"), ("resume", "草稿文件")):
         value = getattr(args, option, None)
         if value and check_size(Path(value), what) == 0:
-            raise InputError(f"{Path(value).name}：文件是空的（0 字节），不能作为{what}（--{option}）。请检查选的文件。")
+            raise InputError(
+                f"{Path(value).name}：文件是空的（0 字节），不能作为{what}（--{option}）。请检查选的文件。"
+            )
 
 
 def forget() -> int:
