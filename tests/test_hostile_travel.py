@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import BUSY, example_dict, report_of
 from helpers import run_cli
 from openpyxl import load_workbook
@@ -80,7 +79,7 @@ def eml(attachment: bytes, name: str) -> bytes:
         "附件是年度报告。\r\n--b1\r\nContent-Type: application/octet-stream\r\n"
         f'Content-Disposition: attachment; filename="{name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
         f"{body}\r\n--b1--\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def pdf_bytes(javascript: bool = False, password: str = "") -> bytes:
