@@ -189,7 +189,7 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", compact):
         value = chinese_number(compact)
         if value is not None:
-            return Parsed(None, f"「{raw.strip()}」是中文数字，请写成阿拉伯数字 {value}")
+            return Parsed(None, f"「{raw.strip()}」不是数字：中文数字请写成阿拉伯数字 {value}")
         return Parsed(None, f"「{raw.strip()}」不是数字")
     parsed = _from_decimal(Decimal(compact), kind, "；".join(notes))
     return Parsed(parsed.value, parsed.note, unit=money) if money and parsed.value is not None else parsed

@@ -12,14 +12,12 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from rich.console import Console
 
@@ -34,8 +32,6 @@ from .publish import RunInfo, finish_batch
 from .record import UNREADABLE
 from .spool import Spool
 from .work import DISK_FULL, Options, disk_full_message
-
-STOP_SIGNALS = interrupts.SIGNALS
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,6 @@ def run_batch(request: BatchRequest) -> int:
     expected = read_expected(request.expected) if request.expected else None
     card = load_scorecard(request.scorecard)  # a broken sheet is refused before any work is done
     with plan_input(source, exclude=output.resolve()) as plan:
-        handlers = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
         spool, workdir = None, None
         try:
             output.mkdir(parents=True, exist_ok=True)
@@ -77,9 +72,7 @@ def run_batch(request: BatchRequest) -> int:
             workdir = Path(tempfile.mkdtemp(prefix=f".nianbao-run-{os.getpid()}-", dir=output))
             spool = Spool(workdir / "results.sqlite")
             return _run(request, output, expected, plan, workdir, spool, card)
-        except KeyboardInterrupt as exc:
-            for signum in STOP_SIGNALS:
-                signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
+        except KeyboardInterrupt as exc:  # interrupts.install() ignores every further signal from now on
             _say(f"\n{interrupts.describe(exc)}{_progress_note(spool, plan.estimate)}")
             return interrupts.exit_code(exc)
         except (OSError, sqlite3.OperationalError) as exc:
@@ -87,26 +80,10 @@ def run_batch(request: BatchRequest) -> int:
                 raise DiskFull(f"{disk_full_message(str(output))}{_progress_note(spool, plan.estimate)}") from None
             raise
         finally:
-            for signum in STOP_SIGNALS:
-                signal.signal(signum, signal.SIG_IGN)
             if spool is not None:
                 spool.close()
             if workdir is not None:
                 shutil.rmtree(workdir, ignore_errors=True)
-            for signum, handler in handlers.items():
-                signal.signal(signum, handler)
-
-
-_stopping = False
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    """The first stop signal unwinds the run; any further one (Ctrl-C pressed twice) is ignored."""
-    global _stopping
-    if _stopping:
-        return
-    _stopping = True
-    raise interrupts.Interrupted(signum)
 
 
 def _say(text: str) -> None:

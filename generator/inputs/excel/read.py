@@ -33,6 +33,7 @@ from .layout import (
     FORMAT_NAME,
     LAYOUT_NAME,
     LAYOUT_VERSION,
+    ROSTER_SHEET,
     Layout,
     Slot,
     carried_name,
@@ -142,10 +143,6 @@ def _constant(wb, name: str) -> str | None:
 
 
 def _is_roster(wb) -> bool:
-    try:
-        from ..roster import ROSTER_SHEET
-    except ImportError:  # pragma: no cover - the roster module ships with the batch command
-        return False
     return ROSTER_SHEET in wb.sheetnames
 
 
