@@ -293,6 +293,8 @@ CASES: dict[str, Case] = {
     "json-comments": case(_check("数据.json", "// 青石街道\n" + json_text()), 2, "数据.json", "第 1 行"),
     "huge-yaml-string": case(_check("数据.yaml", data_text().replace("problems:", "problems: " + "长" * 1_000_000 + "\n  x:", 1)),
                              2, "数据.yaml"),
+    "yaml-date-serial": case(_check("数据.yaml", data_text().replace("publication_date: ", "publication_date: 46042 #", 1)),
+                             2, "数据.yaml", "日期序号，对应 2026-01-20"),
     # rosters as clerks edit them
     "roster-merged-name": case(lambda tmp: ["batch", write(tmp / "汇总表.xlsx", roster_bytes(tmp, merge_name)),
                                             "-o", tmp / "out", "--to", "html"], 1, "合并"),

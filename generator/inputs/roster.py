@@ -24,7 +24,7 @@ from ..errors import InputError, OutputExists
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
 from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, clip, for_regex
-from ..numbers import parse_date, parse_number
+from ..numbers import parse_date, parse_number, serial_date_hint
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ..spreadsheets import MergedAway, SheetExtras, UncachedFormula, cell_for, load_readonly, put_text, sheet_extras
@@ -589,7 +589,7 @@ def _date(raw, where: str, builder: ReportBuilder) -> date | None:
                 "读取",
                 ERROR,
                 where,
-                f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。",
+                f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。{serial_date_hint(raw)}",
                 path="publication_date",
                 operands={"输入": shown(raw)},
             )

@@ -26,7 +26,7 @@ from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import COUNT, FORMATS, Format, format_for_year, format_years
 from ...limits import check_zip, clip, for_regex, read_limited
-from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain
+from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain, serial_date_hint
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ...spreadsheets import load_readonly
 from .layout import (
@@ -356,7 +356,7 @@ class _FormReader:
             "F-1",
             ERROR,
             "publication_date",
-            f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
+            f"「{text}」不是有效日期，请写成 2026-01-20 的形式。{serial_date_hint(text)}",
             operands={"输入": text},
         )
         return None
