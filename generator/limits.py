@@ -15,6 +15,7 @@ Every reader calls these before it parses anything:
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -50,7 +51,7 @@ def check_size(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) ->
     try:
         info = path.stat()
     except OSError as exc:
-        raise InputError(f"{path}：{_why_unreadable(exc)}") from None
+        raise InputError(f"{path}：{_why_unreadable(exc, path)}") from None
     if not stat.S_ISREG(info.st_mode):
         raise InputError(f"{path.name}：不是普通文件（可能是文件夹、设备或管道），无法作为{what}读取。")
     if info.st_size > limit:
@@ -61,7 +62,13 @@ def check_size(path: Path, what: str = "文件", limit: int = MAX_FILE_BYTES) ->
     return info.st_size
 
 
-def _why_unreadable(exc: OSError) -> str:
+def _why_unreadable(exc: OSError, path: Path | None = None) -> str:
+    if exc.errno == errno.ELOOP:
+        return "是一个循环的链接（快捷方式最终又指回自己），找不到真正的文件。请给出文件本身。"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "文件名或路径太长，系统无法打开。请把文件改个短些的名字，或移到路径短些的文件夹后再试。"
+    if isinstance(exc, FileNotFoundError) and path is not None and path.is_symlink():
+        return f"是一个链接（快捷方式），它指向的「{os.readlink(path)}」不存在（可能已被移动或删除）。请给出文件本身。"
     if isinstance(exc, FileNotFoundError):
         return "找不到文件。请检查文件名和所在的文件夹。"
     if isinstance(exc, PermissionError):

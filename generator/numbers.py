@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .formats import AMOUNT, COUNT
@@ -307,6 +307,17 @@ def format_number(value: int | Decimal | None, kind: str = COUNT) -> str:
 
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|(\d{4})(\d{2})(\d{2})")
+
+
+def serial_date_hint(value) -> str:
+    """For a date written as an Excel date serial (46042), the date it stands for, to say so ("" otherwise).
+
+    Never used as the date: a clerk who typed 46042 sees it named and writes the date."""
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not text.isascii() or not text.isdigit() or not 36526 <= int(text) < 73051:  # 2000-01-01 … 2099-12-31
+        return ""
+    day = date(1899, 12, 30) + timedelta(days=int(text))
+    return f"（{text} 像是 Excel 的日期序号，对应 {day:%Y-%m-%d}：如果是这一天，请直接写 {day:%Y-%m-%d}）"
 
 
 def parse_date(value) -> date | None:

@@ -49,6 +49,19 @@ def write_atomic(path: Path, data: bytes | str, force: bool = False, durable: bo
     return path
 
 
+def refuse_overwriting_input(source: Path, out: Path, option: str = "-o") -> None:
+    """An output that is one of the command's own input files is refused, --force or not: the input would be lost."""
+    try:
+        same = Path(out).exists() and Path(source).exists() and os.path.samefile(source, out)
+    except OSError:
+        return  # cannot tell: the write itself says what is wrong
+    if same:
+        raise OutputError(
+            f"输出文件 {out} 就是输入文件 {Path(source).name}，写入会覆盖原文件（加 --force 也不会这样做）。"
+            f"请用 {option} 给出另一个文件名。"
+        )
+
+
 def _discard(tmp: str | None) -> None:
     if tmp:
         Path(tmp).unlink(missing_ok=True)

@@ -28,6 +28,17 @@ def title(report: Report, suffix: str = "") -> str:
     return f"{report.agency.name}{_after_name(report)}{suffix}"
 
 
+PAGE_TITLE_NAME_CHARS = 60  # longer agency names are cut in a page's <title> (a browser tab, a bookmark)
+
+
+def page_title(report: Report, suffix: str = "") -> str:
+    """The title for a browser tab: a very long agency name cut with 「…」 (the page's heading keeps it whole)."""
+    name = report.agency.name
+    if len(name) > PAGE_TITLE_NAME_CHARS:
+        name = name[: PAGE_TITLE_NAME_CHARS - 10].rstrip() + "…"
+    return f"{name}{_after_name(report)}{suffix}"
+
+
 def _after_name(report: Report) -> str:
     return f"{report.year}年{TITLE_SUBJECT}"
 

@@ -10,6 +10,10 @@ Readers open workbooks with ``load_readonly``.
 
 from __future__ import annotations
 
+import re
+import zipfile
+from dataclasses import dataclass
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .numbers import plain
@@ -99,3 +103,103 @@ def _size_from_head(sheet) -> None:
                 return
             if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
                 return
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A cell holding a formula whose result was never saved (a program that does not calculate wrote it):
+    read with cached values it looks empty, so readers get this instead and say what the cell holds."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@dataclass(frozen=True)
+class MergedAway:
+    """A cell covered by a merged range other than its top-left one: a spreadsheet shows it blank whatever it holds."""
+
+    merged: str  # the range, as A3:A4
+
+    def __str__(self) -> str:
+        return self.merged
+
+
+@dataclass(frozen=True)
+class SheetExtras:
+    """What a read-only, cached-values reading of a sheet does not show: formulas without a saved result
+    (row → column → ``=…``) and merged ranges (min_col, min_row, max_col, max_row, as ``A3:A4``)."""
+
+    formulas: dict[int, dict[int, str]]
+    merged: list[tuple[int, int, int, int, str]]
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}[0-9]{1,7}:[A-Za-z]{1,3}[0-9]{1,7})"')
+
+
+def sheet_extras(archive, member: str) -> SheetExtras:
+    """The formulas without a saved result and the merged ranges of worksheet ``member`` of workbook ``archive``.
+
+    A byte scan first: a sheet without any ``<f>`` element (nearly all) is not parsed.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(archive) as package:
+        has_formula, merges = _scan_bytes(package, member)
+        formulas = {}
+        if has_formula:
+            with package.open(member) as source:
+                formulas = _scan_formulas(source)
+    merged = [(*range_boundaries(ref), ref) for ref in merges]
+    return SheetExtras(formulas, [m for m in merged if None not in m])
+
+
+def _scan_bytes(package: zipfile.ZipFile, member: str) -> tuple[bool, list[str]]:
+    """Whether the sheet holds any formula, and its merged ranges, from its bytes (no XML parsing)."""
+    has_formula, merges, tail = False, [], b""
+    with package.open(member) as source:
+        while chunk := source.read(1 << 20):
+            window = tail + chunk
+            has_formula = has_formula or bool(_FORMULA_TAG.search(window))
+            merges += [m.group(1).decode("ascii").upper() for m in _MERGE_TAG.finditer(window) if m.end() > len(tail)]
+            tail = window[-200:]
+    return has_formula, merges
+
+
+def _has_result(cell, namespace: str) -> bool:
+    """A saved result: a value, or an empty text (a formula that shows nothing); openpyxl writes an empty number."""
+    value = cell.find(f"{{{namespace}}}v")
+    return value is not None and (bool(value.text) or cell.get("t") == "str")
+
+
+def _scan_formulas(source) -> dict[int, dict[int, str]]:
+    from lxml import etree
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    cell_tag, formula_tag = f"{{{SHEET_MAIN_NS}}}c", f"{{{SHEET_MAIN_NS}}}f"
+    found: dict[int, dict[int, str]] = {}
+    shared: dict[str, str] = {}  # a shared formula's text is written on its first cell only
+    row_element, row = None, 0
+    last_ref, since = "", 0  # the last cell reference written in the row, and cells since (a cell may omit it)
+    for _, cell in etree.iterparse(source, events=("end",), tag=cell_tag):
+        parent = cell.getparent()
+        if parent is not row_element:  # a new row: the rows read are dropped, memory stays flat
+            row_element, row, last_ref, since = parent, int(parent.get("r") or row + 1), "", 0
+            while parent.getprevious() is not None:
+                del parent.getparent()[0]
+        ref = cell.get("r")
+        last_ref, since = (ref, 0) if ref else (last_ref, since + 1)
+        formula = cell.find(formula_tag)
+        if formula is not None:
+            text, key = formula.text or "", formula.get("si")
+            if key is not None:
+                text = shared.setdefault(key, text) if text else shared.get(key, "")
+            if not _has_result(cell, SHEET_MAIN_NS):
+                letters, number = coordinate_from_string(last_ref) if last_ref else ("", row)
+                column = (column_index_from_string(letters) if letters else 0) + since
+                found.setdefault(number, {})[column] = "=" + text if text else "（公式）"
+        cell.clear()
+    return found

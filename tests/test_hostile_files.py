@@ -51,6 +51,10 @@ def test_a_100000_character_agency_name_renders(tmp_path):
     core = Document(docx).core_properties
     assert len(core.title) <= 255 and len(core.author) == 255 and core.author.endswith("…")
     assert data["agency"]["name"] in "".join(p.text for p in Document(docx).paragraphs)  # the body keeps it whole
+    page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    tab = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert tab.endswith("很长的机关名称" * 7 + "很…2025年政府信息公开工作年度报告"), tab  # the tab names the year and report
+    assert data["agency"]["name"] in page  # the heading keeps the name whole
 
 
 def test_text_beyond_excels_cell_limit_is_cut_with_a_note_in_the_cell(tmp_path):

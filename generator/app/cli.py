@@ -55,7 +55,7 @@ def _local_guidance(p) -> None:
     )
     p.add_argument(
         "--overview-length",
-        type=int,
+        type=_overview_length,
         default=None,
         metavar="字数",
         help="本地要求的「一、总体情况」字数（少于八成时提醒，规则 D-1；同时打开本地要求）；0 只提醒 D-2",
@@ -77,6 +77,16 @@ def _deadline(value: str) -> tuple[int, int]:
         what += "（平年）" if (month, day) == (2, 29) else ""
         raise argparse.ArgumentTypeError(f"期限「{value}」不是有效日期：{what}。请写成 月-日，如 01-31") from None
     return month, day
+
+
+def _overview_length(value: str) -> int:
+    try:
+        length = int(value)
+    except ValueError:
+        length = -1
+    if not 0 <= length <= 100_000:
+        raise argparse.ArgumentTypeError(f"字数「{value}」应为 0 到 100000 之间的整数，如 1000（0 只提醒 D-2）")
+    return length
 
 
 def _jobs(value: str) -> int:

@@ -25,7 +25,7 @@ from ..errors import (
 from ..findings import Finding, has_errors, summary
 from ..inputs import load_report
 from ..limits import clip, printable
-from ..outputs import why_not_written, write_atomic
+from ..outputs import refuse_overwriting_input, why_not_written, write_atomic
 from ..prose import file_stem
 from ..report import Report
 
@@ -271,8 +271,9 @@ def cmd_schema(args) -> int:
 def cmd_convert(args) -> int:
     from ..inputs.datafile import write_data_file
 
-    report = _load_convertible(Path(args.input))
     out = Path(args.output)
+    refuse_overwriting_input(Path(args.input), out)
+    report = _load_convertible(Path(args.input))
     if out.suffix.lower() in (".yaml", ".yml", ".json"):
         write_data_file(report, out, args.force)
     elif out.suffix.lower() == ".xlsx":
@@ -300,8 +301,9 @@ def cmd_import(args) -> int:
     from ..inputs.datafile import write_data_file
     from ..inputs.importer import import_report
 
-    report = import_report(Path(args.input))
     out = Path(args.output or Path(args.input).with_suffix(".yaml"))
+    refuse_overwriting_input(Path(args.input), out)
+    report = import_report(Path(args.input))
     write_data_file(report, out, args.force)
     findings = check(report)
     print_findings(findings)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import EXIT_OK, InputError
 from ..formats import FORMAT_2021, FORMATS, format_for_year
+from ..outputs import refuse_overwriting_input
 from ..report import Report
 
 
@@ -31,6 +32,8 @@ def cmd_form(args) -> int:
     from ..inputs.excel import default_name, write_form
 
     path = Path(output or default_name(fmt, year, report.agency.name if report else ""))
+    if args.previous:
+        refuse_overwriting_input(Path(args.previous), path)
     write_form(path, fmt, report=report, force=args.force, carried_from=carried_from)
     print(f"已生成{f'{year}年度' if year else '空白'}填报表（{fmt.name}）：{path}")
     if args.previous:

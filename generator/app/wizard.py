@@ -22,12 +22,26 @@ def cmd_wizard(args) -> int:
     """Refuse without a terminal, else run the wizard to the end."""
     if getattr(args, "forget", False):
         return forget()
+    _check_files(args)
     if sys.stdin is None or not sys.stdin.isatty():
         print(NO_TTY, file=sys.stderr)
         return EXIT_INPUT
     from ..inputs.wizard import open_session
 
     return complete(open_session(args))
+
+
+def _check_files(args) -> None:
+    """Each file given is a regular, non-empty file: said before anything else (also without a terminal)."""
+    from ..errors import InputError
+    from ..limits import check_size
+
+    for option, what in (("answers", "上年文件"), ("edit", "数据文件"), ("resume", "草稿文件")):
+        value = getattr(args, option, None)
+        if value and check_size(Path(value), what) == 0:
+            raise InputError(
+                f"{Path(value).name}：文件是空的（0 字节），不能作为{what}（--{option}）。请检查选的文件。"
+            )
 
 
 def forget() -> int:

@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
 from ..inputs.roster import ROSTER_SHEET, UNIT_COLUMNS, RosterLayout, is_roster, open_roster
 from ..limits import check_size
-from ..spreadsheets import load_readonly
+from ..spreadsheets import MergedAway, UncachedFormula, load_readonly
 from .names import FolderNames, normalise_name
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES, *REPORT_SUFFIXES)
@@ -34,10 +34,13 @@ SAVE_AS = {
     ".zip": "是压缩包，未读取：请解压后再放入文件夹",
     ".rar": "是压缩包，未读取：请解压后再放入文件夹",
     ".7z": "是压缩包，未读取：请解压后再放入文件夹",
+    ".eml": "是电子邮件，未读取：请在邮件程序中把附件另存出来，再把附件放入文件夹",
+    ".msg": "是 Outlook 邮件，未读取：请在 Outlook 中把附件另存出来，再把附件放入文件夹",
 }
 NOT_A_SUBMISSION = (
     "不是填报文件（可用：填报表 .xlsx、数据文件 .yaml/.json、已发布的年度报告 .docx/.html/.pdf/.txt），未读取"
 )
+NOT_A_FILE = "不是普通文件（是管道、设备，或指向不存在文件的链接、循环的链接），未读取：请放入文件本身"
 OFFICE_LOCK = "是 Office/WPS 打开文件时留下的临时文件，未读取（请关闭正在编辑的文件）"
 
 
@@ -122,8 +125,9 @@ class RosterPlan:
 
 
 def _cell_text(values: tuple[Any, ...], index: int | None) -> str:
+    """A cell's text; "" for a formula without a saved result (the row's reading names it, never as a unit)."""
     value = values[index] if index is not None and index < len(values) else None
-    return str(value).strip() if value is not None else ""
+    return str(value).strip() if value is not None and not isinstance(value, (UncachedFormula, MergedAway)) else ""
 
 
 class FolderPlan:
@@ -140,10 +144,10 @@ class FolderPlan:
     @classmethod
     def of_folder(cls, path: Path, exclude: Path | None = None) -> FolderPlan:
         files, set_aside = [], []
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if exclude is not None and file.resolve().is_relative_to(exclude):
+        for file in sorted(p for p in path.rglob("*") if not p.is_dir()):
+            if exclude is not None and _inside(file, exclude):
                 continue  # our own output, placed inside the input folder
-            reason = _why_not_read(file)
+            reason = _why_not_read(file) if file.is_file() else NOT_A_FILE  # a pipe, a device, a broken link
             if reason:
                 set_aside.append(SetAside(_relative(path, file), reason))
             else:
@@ -168,6 +172,13 @@ class FolderPlan:
             yield Task(seq, names.take(path.stem), self.source(path), None, str(path), digest)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder)
+    except (OSError, RuntimeError):  # a link looping onto itself is in no folder
+        return False
+
+
 def _relative(root: Path, path: Path) -> str:
     return path.name if root == path else path.relative_to(root).as_posix()
 
@@ -188,6 +199,7 @@ def plan_input(source: Path, exclude: Path | None = None) -> RosterPlan | Folder
         raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
     if source.is_dir():
         return FolderPlan.of_folder(source, exclude)
+    check_size(source, "输入文件")  # a pipe or a device would block the reading
     if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
         return RosterPlan(source)
     if source.suffix.lower() in INPUT_SUFFIXES:

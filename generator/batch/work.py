@@ -29,7 +29,7 @@ from ..inputs import FORM_SUFFIXES, load_report
 from ..inputs.datafile import report_from_dict
 from ..inputs.roster import RosterLayout, is_roster, report_from_row
 from ..outputs import write_atomic
-from ..prose import file_stem, title
+from ..prose import file_stem, page_title
 from ..render import printable
 from ..render.docx import render_docx
 from ..render.fragment import fragment_of_page
@@ -287,7 +287,7 @@ def render_all(report: Report, targets: tuple[str, ...], draft: bool) -> dict[st
     """Every target from one built document (HTML, its PDF and the fragment also share one page)."""
     report = printable(report)
     blocks = build_document(report)
-    page = render_blocks(title(report), blocks, draft) if {"html", "pdf", FRAGMENT} & set(targets) else ""
+    page = render_blocks(page_title(report), blocks, draft) if {"html", "pdf", FRAGMENT} & set(targets) else ""
     out: dict[str, bytes] = {}
     for target in targets:
         if target == "html":

@@ -13,14 +13,14 @@ __all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "SCAN_SUFFIXES",
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
-OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml")  # refused with advice by sniff.check_report_file
+OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml", ".eml", ".msg")  # refused with advice by sniff
 
 
 def load_report(path: str | Path, previous=None):
     """Read any supported input into a Report, choosing the reader by the file's extension. ``previous`` (last
     year's Report) helps the importer settle a published report's cells run together."""
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link is explained by check_size
         raise InputError(f"找不到文件：{path}")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，请给出一个数据文件、填报表或年度报告文件。")

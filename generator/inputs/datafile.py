@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, HEADINGS, Format, format_for_year
 from ..limits import clip
-from ..numbers import parse_date, plain
+from ..numbers import parse_date, plain, serial_date_hint
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from .dataparse import DataLoader as _StringDateLoader  # noqa: F401 - the loader tests read the examples with
@@ -178,7 +178,9 @@ def _parse_date(value, source: str) -> date | None:
         return None
     parsed = parse_date(str(value))
     if parsed is None:
-        raise InputError(f"{source}：发布日期「{_preview(value)}」不是有效日期，请写成 2026-01-20 的形式。")
+        raise InputError(
+            f"{source}：发布日期「{_preview(value)}」不是有效日期，请写成 2026-01-20 的形式。{serial_date_hint(value)}"
+        )
     return parsed
 
 

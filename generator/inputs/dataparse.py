@@ -72,6 +72,11 @@ def load_data(path: Path):
         raise InputError(f"{path.name}：格式有误，无法解析。{YAML_CHECK}") from None
     except json.JSONDecodeError as exc:
         message = f"格式有误：{_json_problem(exc.msg)}"
+        if text.startswith(("//", "/*"), exc.pos):
+            message = (
+                "格式有误：JSON 文件中不能写注释（「//」或「/* */」）。请删除注释；"
+                "需要写注释时可改用 YAML 数据文件（.yaml，注释以「#」开头）。"
+            )
         raise InputError(_located(path.name, text, exc.lineno - 1, exc.colno - 1, message)) from None
 
 
@@ -117,6 +122,7 @@ YAML_PROBLEMS = (  # (words of PyYAML's problem, explanation)
     ("did not find expected key", "缩进不一致，或上一行缺少「:」。"),
     ("did not find expected '-' indicator", "列表的缩进不一致：各项的「-」要对齐。"),
     ("found unexpected end of stream", "引号或括号没有配对：到文件末尾还没有结束。"),
+    ("found '<stream end>'", "引号或括号没有配对：到文件末尾还没有结束（如「[」没有对应的「]」）。"),
     ("found unknown escape character", "双引号里的「\\」后面的字符无效。路径等文字请改用单引号，或写成「\\\\」。"),
     ("expected ',' or ']'", "方括号「[ ]」没有配对，或两项之间缺少逗号。"),
     ("expected ',' or '}'", "花括号「{ }」没有配对，或两项之间缺少逗号。"),
@@ -147,7 +153,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
 def _full_width_slip(text: str, error_line: int) -> tuple[int, int, str] | None:
     """The first line up to the error that uses a full-width colon or space where YAML needs ASCII: (line,
     column, message). PyYAML reports such a line where it gives up, often a line or more later."""
+    inside = _inside_scalars(text)
     for number, line in enumerate(for_regex(text).splitlines()[: error_line + 1]):
+        if number in inside:  # a line of a multi-line text value: its 「：」 is the clerk's prose
+            continue
         colon = FULL_WIDTH_COLON.match(line)
         if colon and not line.lstrip().startswith("#"):
             return (
@@ -163,6 +172,19 @@ def _full_width_slip(text: str, error_line: int) -> tuple[int, int, str] | None:
                 ("格式有误：这里有全角空格「　」，YAML 只认半角空格：请把它改成半角空格（如 year: 2025）。"),
             )
     return None
+
+
+def _inside_scalars(text: str) -> set[int]:
+    """The lines that continue a text value begun on an earlier line (a 「|」 block, a quoted or wrapped text),
+    as far as PyYAML's scanner gets before the error."""
+    lines: set[int] = set()
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.end_mark.line > token.start_mark.line:
+                lines.update(range(token.start_mark.line + 1, token.end_mark.line + 1))
+    except yaml.YAMLError:
+        pass  # the tokens up to the error are what counts
+    return lines
 
 
 class DataLoader(yaml.SafeLoader):

@@ -24,10 +24,10 @@ from ..errors import InputError, OutputExists
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, COUNT, FORMATS, Format
 from ..limits import MAX_ROSTER_UNZIPPED_BYTES, check_size, check_zip, clip, for_regex
-from ..numbers import parse_date, parse_number
+from ..numbers import parse_date, parse_number, serial_date_hint
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
-from ..spreadsheets import cell_for, load_readonly, put_text
+from ..spreadsheets import MergedAway, SheetExtras, UncachedFormula, cell_for, load_readonly, put_text, sheet_extras
 from .excel.layout import CHOICE, DATE, ROSTER_SHEET, TEXT, YEAR
 from .excel.sniff import refuse_strict
 
@@ -394,7 +394,7 @@ def open_roster(path: Path):
         _header_in_place(name, title, head)
         layout = read_layout(head[:HEADER_ROWS] + [()] * (HEADER_ROWS - len(head[:HEADER_ROWS])), title)
         rows = sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
-        filled = _filled(rows)
+        filled = _filled(_with_unseen(rows, sheet_extras(path, sheet._worksheet_path)))
         first = next(filled, None)
         if first is None:
             raise InputError(
@@ -408,8 +408,27 @@ def open_roster(path: Path):
     return workbook, layout, itertools.chain([first], filled), estimate
 
 
-def _filled(rows) -> Iterator[tuple[int, tuple]]:
+def _with_unseen(rows, extras: SheetExtras) -> Iterator[tuple[int, tuple]]:
+    """Rows numbered; what reads as empty but is not — a formula without a saved result, a cell covered by a
+    merged range — in place of the empty value, so the row's reading names it."""
     for number, values in enumerate(rows, start=FIRST_DATA_ROW):
+        merged = [m for m in extras.merged if m[1] <= number <= m[3]]
+        if number in extras.formulas or merged:
+            cells = list(values)
+            for min_col, min_row, max_col, _, ref in merged:
+                for column in range(min_col, min(max_col, len(cells)) + 1):
+                    if (number, column) != (min_row, min_col):
+                        cells[column - 1] = MergedAway(ref)
+            for column, formula in extras.formulas.get(number, {}).items():
+                cells += [None] * (column - len(cells))
+                cells[column - 1] = UncachedFormula(formula)
+            yield number, tuple(cells)
+        else:
+            yield number, values
+
+
+def _filled(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
+    for number, values in rows:
         if any(v is not None and str(v).strip() for v in values):
             yield number, values
 
@@ -469,6 +488,12 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         _, ref, col = here[key]
         return f"工作表「{sheet}」单元格 {ref}（{col.group} · {col.label}）"
 
+    unseen = {key: _unseen(value) for key, (value, _, _) in here.items() if isinstance(value, UNSEEN)}
+    numeric = {*fmt.input_paths, "fees.amount", "fees.cases"} if unseen else set()
+    unseen_findings = [_unseen_finding(key, u, place(key), key in numeric) for key, u in unseen.items()]
+    for key in unseen:  # read as empty below; the finding says why it is not read
+        here[key] = (None, *here[key][1:])
+
     def text(key: str, strip: bool = True) -> str:
         value, finding = read_text(here[key][0], place(key), key, strip=strip)
         if finding:
@@ -476,12 +501,15 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         return value
 
     fatal = []  # (where, message): the row cannot become a report, but every other cell is still read
-    if here["agency.name"][0] is None or not shown(here["agency.name"][0]):
+    if "agency.name" in unseen:
+        fatal.append((place("agency.name"), f"{unseen['agency.name'][1]}这一行无法生成报告。"))
+    elif here["agency.name"][0] is None or not shown(here["agency.name"][0]):
         fatal.append((place("agency.name"), "没有填写机关名称，这一行无法生成报告。"))
-    year = _year(here["year"][0])
+    year = _year(here["year"][0]) if "year" not in unseen else f"报告年度{unseen['year'][1]}"
     if isinstance(year, str):
         fatal.append((place("year"), year))
     builder = ReportBuilder(year=year if isinstance(year, int) else fmt.first_year, format=fmt, declared_format=fmt.key)
+    builder.read_findings.extend(f for f in unseen_findings if f.path not in ("agency.name", "year"))
     builder.agency = Agency(**{k: text(f"agency.{k}") for k in AGENCY_FIELDS})
     builder.publication_date = _date(here["publication_date"][0], place("publication_date"), builder)
     builder.prose = {k: text(f"prose.{k}", strip=False) for k in PROSE_FIELDS}
@@ -493,6 +521,9 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
         cell = read_number(raw, col.kind, builder.places[path], path)
         if cell.finding:
             builder.read_findings.append(cell.finding)
+        if path in unseen:
+            builder.unread[path] = unseen[path][0]
+            continue
         if cell.value is None:
             builder.unread[path] = shown(raw)
         else:
@@ -516,6 +547,29 @@ def report_from_row(layout: RosterLayout, row_number: int, values: tuple) -> Rep
     return builder.build()
 
 
+UNSEEN = (UncachedFormula, MergedAway)
+
+
+def _unseen(value: UncachedFormula | MergedAway) -> tuple[str, str]:
+    """(what the cell holds, the message) for a cell that reads as empty but is not."""
+    if isinstance(value, UncachedFormula):
+        return value.formula, (
+            f"是公式「{clip(value.formula, 60)}」，文件里没有保存它的计算结果（保存它的程序没有计算公式），无法读取。"
+            "请在 Excel 或 WPS 中打开汇总表，把这一列「复制 → 选择性粘贴 → 值」，保存后再运行。"
+        )
+    top_left = value.merged.split(":")[0]
+    return f"（合并单元格 {value.merged}）", (
+        f"属于合并单元格 {value.merged}，显示的是 {top_left} 的内容，这个单元格本身是空的，无法确定这一行的值。"
+        "请取消合并（「开始 → 合并后居中」再点一次），在每一行填写完整后再运行。"
+    )
+
+
+def _unseen_finding(key: str, unseen: tuple[str, str], where: str, numeric: bool) -> Finding:
+    """A cell that reads as empty but is not: an error saying what it holds (a number stays unread, never 0)."""
+    held, message = unseen
+    return Finding("R0-1" if numeric else "读取", ERROR, where, message, path=key, operands={"单元格": held})
+
+
 def _year(raw) -> int | str:
     """The report year, or what is wrong with the cell."""
     parsed = parse_number(raw, COUNT)
@@ -535,7 +589,7 @@ def _date(raw, where: str, builder: ReportBuilder) -> date | None:
                 "读取",
                 ERROR,
                 where,
-                f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。",
+                f"发布日期「{raw}」不是有效日期，请写成 2026-01-20 的形式。{serial_date_hint(raw)}",
                 path="publication_date",
                 operands={"输入": shown(raw)},
             )

@@ -110,6 +110,18 @@ def _load(path: Path):
         check_zip(data, what="模板", name=f"模板文件 {path.name}")
     except InputError as exc:
         raise TemplateError(str(exc)) from None
+    if not data.strip(b"\x00 \t\r\n"):
+        raise TemplateError(
+            f"模板文件 {path} 是空的（{len(data)} 字节），没有任何内容。请重新复制或重新保存模板后再试。"
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in data:
+        raise TemplateError(
+            f"模板文件 {path} 设置了打开密码（已加密），无法使用。请在 Word 或 WPS 中输入密码打开，取消打开密码后保存，再用。"
+        )
+    if data.startswith(b"PK") and not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateError(
+            f"模板文件 {path} 已损坏（压缩包不完整），无法打开。可能是下载或复制没有完成，请重新复制或重新保存后再用。"
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError(
             f"模板文件 {path} 不是 Word 文档（.docx）。如果是旧的 .doc 或 .wps 文件，"

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..document import DRAFT_NOTE, build_document
-from ..prose import title
+from ..prose import page_title
 from ..report import Report
 from ..resources import template_text
 from .linebreak import BREAK, squeezed, tokens
@@ -92,7 +92,7 @@ def breakable(text: str) -> Markup:
 
 
 def render_html(report: Report, draft: bool = False, inline_css: bool = True) -> str:
-    return render_blocks(title(report), build_document(report), draft, inline_css)
+    return render_blocks(page_title(report), build_document(report), draft, inline_css)
 
 
 def render_blocks(page_title: str, blocks: list, draft: bool = False, inline_css: bool = True) -> str:

@@ -11,6 +11,10 @@
 
 together with what was removed, named in Chinese for one reminder (``reminder``). Page setup, styles, fonts,
 numbering, headers and footers and their internal images (the letterhead) are kept as they are.
+
+Custom XML that Word and python-docx put in nearly every template (a bibliography store, cover-page
+properties, bindings to the document's own title and author) is removed too, but quietly: it fetches and
+runs nothing, so it is no reason to alarm a clerk. Any other custom XML is named in the reminder.
 """
 
 from __future__ import annotations
@@ -88,17 +92,40 @@ ALWAYS_REMOVED = {  # removed wherever they are, with what they are called
     f"{{{W}}}attachedTemplate": REMOTE["attachedTemplate"],
 }
 FETCHING_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|DDEAUTO|DDE|LINK|IMPORT|HYPERLINK)\b", re.I)
+# Custom XML stores Word itself writes: a bibliography, cover-page properties, the package's own properties.
+HARMLESS_STORES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/officeDocument/2006/bibliography",
+        "http://schemas.microsoft.com/office/2006/coverPageProps",
+        "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        "http://purl.org/dc/elements/1.1/",
+        "http://purl.org/dc/terms/",
+        "http://purl.org/dc/dcmitype/",
+        "http://www.w3.org/2001/XMLSchema-instance",
+    }
+)
+OUTSIDE = re.compile(r"^\s*(https?:|ftp:|file:|\\\\|//)", re.I)
+DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 
 
 @dataclass
 class Removed:
-    """What ``sanitise`` took out: its kinds (in the order met) and the first few remote addresses."""
+    """What ``sanitise`` took out: its kinds (in the order met) and the first few remote addresses.
+
+    ``quiet`` holds what was removed without a word (Word's own harmless custom XML): it is not a reason to remind.
+    """
 
     kinds: dict[str, None] = field(default_factory=dict)
     addresses: list[str] = field(default_factory=list)
+    quiet: dict[str, None] = field(default_factory=dict)
+    harmless_custom_xml: bool = False  # every custom XML part of the package is of Word's harmless kinds
 
     def add(self, kind: str, address: str = "") -> None:
+        if kind == CUSTOM_XML and self.harmless_custom_xml and not address:
+            self.quiet.setdefault(kind)
+            return
         self.kinds.setdefault(kind)
         if address and address not in self.addresses:
             self.addresses.append(address)
@@ -126,6 +153,7 @@ def sanitise(data: bytes) -> tuple[bytes, Removed]:
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
         names = {info.filename for info in infos}
+        removed.harmless_custom_xml = _harmless_custom_xml(source, names)
         dropped = {n for n in names if _dropped_part(n, removed)}
         while True:  # a part dropped through one relationship may be the target of another
             known = len(dropped)
@@ -161,6 +189,47 @@ def _clean_all_rels(source: zipfile.ZipFile, names: set[str], dropped: set[str],
         rels_out[name], gone_ids[part], targets = _clean_rels(source.read(name), part, removed, dropped)
         dropped |= targets
     return rels_out, gone_ids
+
+
+def _harmless_custom_xml(source: zipfile.ZipFile, names: set[str]) -> bool:
+    """Every ``customXml/*`` part is Word's own kind: a store of a harmless schema, its properties naming only
+    such schemas, and relationships to those properties alone (nothing external)."""
+    for name in (n for n in names if n.lower().startswith("customxml/")):
+        try:
+            root = etree.fromstring(source.read(name), PARSER)
+        except (etree.XMLSyntaxError, KeyError, ValueError):
+            return False
+        if name.endswith(".rels"):
+            if any(
+                (rel.get("TargetMode") or "").lower() == "external"
+                or not (rel.get("Type") or "").endswith("/customXmlProps")
+                for rel in root
+            ):
+                return False
+        elif etree.QName(root).namespace == DATASTORE:
+            refs = {ref.get(f"{{{DATASTORE}}}uri") for ref in root.iter(f"{{{DATASTORE}}}schemaRef")}
+            if not refs <= HARMLESS_STORES:
+                return False
+        elif etree.QName(root).namespace not in HARMLESS_STORES or _refers_outside(root):
+            return False
+    return True
+
+
+def _refers_outside(root) -> bool:
+    """Any attribute or text of a store that is an address a program could fetch (http, file, UNC)."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and any(
+            OUTSIDE.match(value) for value in (*element.attrib.values(), element.text or "")
+        ):
+            return True
+    return False
+
+
+def _binds_harmless_store(binding) -> bool:
+    """A content control bound to the document's own properties or a cover-page store (names only harmless schemas)."""
+    mappings = binding.get(f"{{{W}}}prefixMappings") or ""
+    spaces = set(re.findall(r"xmlns:\w+=['\"]([^'\"]*)['\"]", mappings))
+    return bool(spaces) and spaces <= HARMLESS_STORES
 
 
 def _dropped_part(name: str, removed: Removed) -> bool:
@@ -223,7 +292,10 @@ def _clean_xml(blob: bytes, gone: set[str], removed: Removed) -> bytes:
     changed = False
     for element in list(root.iter(*ALWAYS_REMOVED)):
         if element.getparent() is not None and _detach(element):
-            removed.add(ALWAYS_REMOVED[element.tag])
+            if element.tag == f"{{{W}}}dataBinding" and _binds_harmless_store(element):
+                removed.quiet.setdefault(CUSTOM_XML)
+            else:
+                removed.add(ALWAYS_REMOVED[element.tag])
             changed = True
     if gone:
         changed |= _drop_references(root, gone)

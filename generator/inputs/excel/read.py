@@ -26,7 +26,7 @@ from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import COUNT, FORMATS, Format, format_for_year, format_years
 from ...limits import check_zip, clip, for_regex, read_limited
-from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain
+from ...numbers import ZERO_WORDS, format_number, parse_date, parse_number, plain, serial_date_hint
 from ...report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ...spreadsheets import load_readonly
 from .layout import (
@@ -199,6 +199,13 @@ def _formula_text(value) -> str:
     return value if isinstance(value, str) else str(getattr(value, "text", value))
 
 
+def _no_result(formula: str) -> str:
+    return (
+        f"是公式「{clip(formula, 60)}」，文件里没有保存它的计算结果，无法读取。请把这个单元格改为直接"
+        "填写（或复制后「选择性粘贴 → 值」），再用 Excel 或 WPS 保存。"
+    )
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
@@ -319,6 +326,8 @@ class _FormReader:
         text = shown(raw) if raw is not None else ""
         match = re.fullmatch(r"(\d{4})\s*年?(度)?", text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         where = f"{self.name}：{self.place('year')}"
+        if raw is None and _is_formula(self.raw("year")):
+            raise InputError(f"{where}{_no_result(_formula_text(self.raw('year')))}")
         if not text:
             raise InputError(f"{where}没有填写。请填写 4 位数字的年份，如 2025（报告年度决定报告标题和表格格式）。")
         if not match or not 2000 <= int(match.group(1)) <= 2100:
@@ -328,7 +337,10 @@ class _FormReader:
     def _date(self) -> date | None:
         raw = self.raw("publication_date")
         if _is_formula(raw):
-            raw = self.shown("publication_date")
+            formula, raw = _formula_text(raw), self.shown("publication_date")
+            if raw is None:
+                self.add("F-1", ERROR, "publication_date", _no_result(formula), operands={"公式": formula})
+                return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
         if isinstance(raw, date):  # datetime included
@@ -353,7 +365,7 @@ class _FormReader:
             "F-1",
             ERROR,
             "publication_date",
-            f"「{text}」不是有效日期，请写成 2026-01-20 的形式。",
+            f"「{text}」不是有效日期，请写成 2026-01-20 的形式。{serial_date_hint(text)}",
             operands={"输入": text},
         )
         return None
@@ -364,14 +376,7 @@ class _FormReader:
             formula, raw = raw, self.shown(key)
             if raw is None:  # saved by a program that does not calculate: no result to read
                 self.unread_formulas.add(key)
-                self.add(
-                    "F-1",
-                    ERROR,
-                    key,
-                    f"是公式「{clip(str(formula), 60)}」，文件里没有保存它的计算结果，无法读取。请把这个单元格改为直接"
-                    "填写文字（或复制后「选择性粘贴 → 值」），再用 Excel 或 WPS 保存。",
-                    operands={"公式": str(formula)},
-                )
+                self.add("F-1", ERROR, key, _no_result(str(formula)), operands={"公式": str(formula)})
                 return ""
         text, finding = read_text(raw, self.place(key), key, strip=strip)
         if finding:

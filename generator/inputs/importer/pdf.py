@@ -50,7 +50,10 @@ def items_from_pdf(path: Path, ruled_tables: bool = True) -> Source:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise InputError(f"{path.name}：PDF 文件已加密，无法读取。{REFUSE}") from None
+            raise InputError(
+                f"{path.name}：PDF 文件设置了打开密码（已加密），无法读取。请用 PDF 阅读器输入密码打开后，"
+                f"「另存为」或「打印为 PDF」得到不加密的文件；{REFUSE}"
+            ) from None
         raise InputError(f"{path.name}：PDF 文件已损坏或不是 PDF，无法打开。{REFUSE}") from None
     try:
         pages = [_page_text(document[i]) for i in range(len(document))]

@@ -32,12 +32,14 @@ PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")  # 
 
 
 def read_text_file(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), else GB18030 as saved by Chinese Windows."""
+    """The file's text: UTF-16 with its BOM (Notepad's 「Unicode」), UTF-8 (with or without BOM), else GB18030 as
+    saved by Chinese Windows."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}：无法读取文件（{exc.strerror}）。") from None
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
