@@ -19,6 +19,7 @@ from ...numbers import format_number, parse_number
 from ...report import Report, ReportBuilder
 from . import digits
 from .items import Item, is_blank, is_numeric, keyform, snippet
+from .neighbours import enclosed
 from .tables import RowRead, Run, TableRead
 
 SPACES_ONLY = "已去掉首尾空格"
@@ -122,12 +123,13 @@ class Placer:
     def place_table(self, read: TableRead, section: str) -> list[RowRead]:
         """Store every row that fits the report's format; return the rows of the other format."""
         other = []
-        for row in read.rows:
+        proved = enclosed(read.rows, self.fmt)
+        for index, row in enumerate(read.rows):
             paths = row.options.get(self.fmt.key)
             if paths is None:
                 other.append(row)
             else:
-                self.place_row(row, paths)
+                self.place_row(row, paths, enclosed=index in proved)
         self.resolve_digits(section)
         for run in read.stray:
             self.stray(run, section)
@@ -147,7 +149,7 @@ class Placer:
         self.flush_merged(section)
         return other
 
-    def place_row(self, row: RowRead, paths: list[str]) -> None:
+    def place_row(self, row: RowRead, paths: list[str], enclosed: bool = False) -> None:
         prefix = paths[0].rsplit(".", 1)[0]
         where = row.label.where if row.label else (row.values[0].where if row.values else "")
         if prefix in self.seen and not prefix.startswith("appeals"):
@@ -163,7 +165,7 @@ class Placer:
             )
             return
         self.seen.add(prefix)
-        if self.detached(row, paths):
+        if not enclosed and self.detached(row, paths):
             return
         self.label_notes(row, paths, where)
         cells, status = fit(row.values, len(paths))
