@@ -66,6 +66,7 @@ from .prose import (
 )
 from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
 from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
+from .transposed import read_transposed
 
 PARTS_STATED = re.compile(r"([一二三四五六七八九十两\d]+)个部分")
 
@@ -195,10 +196,15 @@ def _pictures(items: list[Item], structure: Structure) -> dict[str, Item]:
     return found
 
 
+def _requests(items: list[Item]) -> TableRead:
+    """Table 三 as printed, or printed transposed when its shape proves it (``transposed``)."""
+    return read_transposed(items) or read_requests(items)
+
+
 def _tables(items: list[Item], structure: Structure) -> dict[str, TableRead]:
     return {
         "active": read_active(_region(items, structure, "active")),
-        "requests": read_requests(_region(items, structure, "requests")),
+        "requests": _requests(_region(items, structure, "requests")),
         "appeals": read_appeals(_region(items, structure, "appeals"), HEADINGS[3]),
     }
 
@@ -235,6 +241,8 @@ def _place(
     placer = Placer(report, source.exact_cells, findings, pipes=source.pipes, previous=previous)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
+        if read.transposed:
+            findings.append(_transposed(read, heading))
         other = placer.place_table(read, heading)
         if key == "requests":
             other = placer.single_other_row(placer.sum_other_rows(other, heading), heading)
@@ -244,6 +252,17 @@ def _place(
         if not (other and not any(s.startswith(key) for s in placer.seen)):
             placer.missing_rows(key, heading, pictures.get(key))
     placer.mark_unread()
+
+
+def _transposed(read: TableRead, heading: str) -> Finding:
+    first = read.rows[0].label
+    return Finding(
+        "I-3",
+        WARNING,
+        f"{heading}（{first.where if first else ''}）",
+        "这张表格行列颠倒：办理情况各行印在表头一行，申请人各类印在左边一列。每个数按它上方的行标签和左边的"
+        "申请人类型读取（每类申请人一行，数的个数与表头的行标签个数一致），请对照原报告核对。",
+    )
 
 
 def _level_row(finding: Finding, level: str) -> Finding:

@@ -68,6 +68,7 @@ class TableRead:
     stray: list[Run] = field(default_factory=list)  # runs with numbers that belong to no known row
     reworded: list[Run] = field(default_factory=list)  # labels matched only approximately
     found: bool = False
+    transposed: bool = False  # table 三 printed with rows and columns swapped (``transposed``)
 
 
 # --- labels ---------------------------------------------------------------------------------
@@ -325,10 +326,15 @@ def _twin(label: Label, fmt_key: str) -> str | None:
 def read_requests(items: list[Item]) -> TableRead:
     read = TableRead()
     sequence: list[RowRead | Run] = []  # rows, and runs of values whose row label is blank
-    for run in runs("requests", items):
+    found = runs("requests", items)
+    crowded = _crowded(found)
+    for run in found:
         rows = [label for label in run.labels if label.kind == "row"]
         group = any(label.kind == "group" for label in run.labels)
-        if rows and (run.has_values() or not group):
+        if run in crowded:
+            read.found = True
+            read.stray.append(run)  # not a row of the official table: never read by its label
+        elif rows and (run.has_values() or not group):
             read.found = True
             options = {label.fmt: _paths(FORMATS[label.fmt], "requests", label.key) for label in rows}
             if len(options) == 1 and not group:  # 「（六）其他处理」 alone is no evidence: 2021 has it as a group
@@ -342,6 +348,21 @@ def read_requests(items: list[Item]) -> TableRead:
             read.reworded.append(run)
     read.rows = _by_position(sequence, read, "requests")
     return read
+
+
+def _crowded(found: list[Run]) -> list[Run]:
+    """Runs whose label shares its table row with another row label: in table 三 a row holds one row label, so
+    such a row is laid out otherwise (transposed, or rows merged) and its numbers are no label's by position."""
+    by_row: dict[int, list[Run]] = {}
+    for run in found:
+        label = run.label
+        if label is not None and label.row is not None and _row_label(run):
+            by_row.setdefault(label.row, []).append(run)
+    return [run for runs_ in by_row.values() if len(runs_) > 1 for run in runs_]
+
+
+def _row_label(run: Run) -> bool:
+    return any(label.kind == "row" for label in run.labels) and not any(label.kind == "group" for label in run.labels)
 
 
 def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> list[RowRead]:
