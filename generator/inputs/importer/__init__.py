@@ -49,7 +49,7 @@ from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, TOWNSHIP_LEVELS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
 from ..sniff import check_report_file
-from .agency import clean_name, disagreement
+from .agency import CHROME, clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
 from .prose import (
@@ -154,7 +154,7 @@ def build_report(source: Source, name: str, previous: Report | None = None) -> R
     report.publication_date = source.published or report.publication_date
     signer, opening_name = clean_name(report.agency.name), clean_name(name_in_text(opening))
     titled = full_name(clean_name(agency_name), whole)
-    agency_name = titled or signer or opening_name or clean_name(name_in_text(whole))
+    agency_name = titled or signer or opening_name or clean_name(name_in_text(_report_text(items, structure)))
     if disagree := disagreement(titled, signer):
         findings.append(disagree)
     report.agency = agency_from(agency_name, opening, whole)
@@ -173,6 +173,11 @@ def build_report(source: Source, name: str, previous: Report | None = None) -> R
     read_fees(report)
     drop_generated(report)
     return report.build()
+
+
+def _report_text(items: list[Item], structure: Structure) -> str:
+    """The report's own text: after its title, without lines of the page around it (banner, breadcrumb, fields)."""
+    return "\n".join(item.text for item in items[structure.title_end :] if not CHROME.search(compact(item.text)))
 
 
 def _region(items: list[Item], structure: Structure, key: str) -> list[Item]:
