@@ -205,3 +205,20 @@ def test_wps_saved_web_page_in_gb18030_reads_every_cell_and_the_agency(tmp_path,
     read = import_report(path)
     every_cell(read, truth(report))
     assert read.agency.name == report.agency.name and read.year == report.year
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_table_3_split_over_two_pages_with_its_header_repeated_reads_every_cell(tmp_path, name):
+    """A portal page of a report whose table 三 breaks over a page: two tables, the second repeating the header
+    rows, a page number between them."""
+    report, page = example(name)
+    at = page.index('class="t-requests"')
+    start, end = page.rindex("<table", 0, at), page.index("</table>", at)
+    table = page[start:end]
+    rows = [m.start() for m in re.finditer("<tr", table)] + [len(table)]
+    first_data = next(k for k in range(len(rows) - 1) if "data-path" in table[rows[k] : rows[k + 1]])
+    header, cut = table[rows[0] : rows[first_data]], rows[14]
+    split = table[:cut] + "</tbody></table>\n<p>— 3 —</p>\n<table><tbody>" + header + table[cut:]
+    path = tmp_path / "report.html"
+    path.write_text(page[:start] + split + page[end:], encoding="utf-8")
+    every_cell(import_report(path), truth(report))
