@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from test_importer_layouts import APPEALS, ARITHMETIC, COLUMNS, load, read, requests_2021, rules
 
-from generator.findings import ERROR
+from generator.findings import ERROR, WARNING
 
 
 def test_markdown_cells_merged_by_the_converter_are_read_by_spaces_never_as_one_number():
@@ -24,17 +24,19 @@ def test_markdown_label_line_apart_from_its_numbers_is_read_when_the_rows_around
     and below have their numbers on their own lines: the numbers can be no other row's."""
     report = load("converter-markdown-merged-cells.txt")
     assert [report.number(f"requests.unable_2.{c}") for c in COLUMNS] == [3, 0, 0, 0, 0, 0, 3]
-    assert not [f for f in report.read_findings if f.path == "requests.unable_2"]
+    [note] = [f for f in report.read_findings if f.path == "requests.unable_2"]
+    assert note.rule == "I-3" and note.severity == WARNING and "它的数在下一行" in note.message
 
 
-def test_markdown_label_line_apart_from_its_numbers_is_unread_when_the_next_label_is_apart_too(tmp_path):
-    """The next label also on a line of its own: the numbers may be printed above their label (markitdown does
-    both), so they are nobody's by proof."""
+def test_markdown_label_line_apart_from_its_numbers_is_unread_when_the_next_label_has_its_numbers_above_it(tmp_path):
+    """The next label stands below its own numbers (markitdown does both): the rows around do not prove whose
+    the first numbers are, so neither row is read."""
     from generator.inputs.importer import import_report
 
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "apart.txt"
-    path.write_text(text.replace("| | 3.补正后申请内容仍不明确 | 0 0 |", "3.补正后申请内容仍不明确\n| | 0 0 |"), encoding="utf-8")
+    path.write_text(text.replace("| | 3.补正后申请内容仍不明确 | 0 0 | 0 0 | 0 0 | 0 |",
+                                 "| | 0 0 | 0 0 | 0 0 | 0 |\n3.补正后申请内容仍不明确"), encoding="utf-8")
     report = import_report(path)
     assert all(report.number(f"requests.unable_2.{c}") is None for c in ("natural", "total"))
     [finding] = [f for f in report.read_findings if f.path == "requests.unable_2"]

@@ -222,3 +222,58 @@ def test_table_3_split_over_two_pages_with_its_header_repeated_reads_every_cell(
     path = tmp_path / "report.html"
     path.write_text(page[:start] + split + page[end:], encoding="utf-8")
     every_cell(import_report(path), truth(report))
+
+
+def extracted(page: str) -> str:
+    """The page as PDF text extraction gives it (pdfplumber): table cells separated by spaces."""
+    return "\n".join(line.replace("\t", " ").strip() for line in pasted(page).splitlines()) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("printed", "moved", "where"),
+    [
+        ("4.保护第三方合法权益 1 0 0 0 0 0 1", "1 0 0 0 0 0 1\n4.保护第三方合法权益", "上一行"),
+        ("（四）无法提供 1.本机关不掌握相关政府信息 2 1 0 0 0 0 3",
+         "（四）无法提供 1.本机关不掌握相关政府信息\n2 1 0 0 0 0 3", "下一行"),
+    ],
+    ids=["numbers-above-the-label", "numbers-below-the-label"],
+)
+def test_a_label_apart_from_its_numbers_is_read_when_both_neighbours_have_their_own(tmp_path, printed, moved, where):
+    """Extracted text prints a label's numbers on the line above or below it; the rows around have their numbers
+    on their own lines, so the numbers can be no one else's: read, with a reminder saying where they stood."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page)
+    assert printed in text
+    read = imported(tmp_path, text.replace(printed, moved))
+    every_cell(read, truth(report))
+    [note] = [f for f in read.read_findings if "单独占一行" in f.message]
+    assert note.severity == WARNING and f"它的数在{where}" in note.message
+
+
+def test_numbers_between_two_labels_that_both_lack_theirs_are_read_for_neither(tmp_path):
+    """Extracted text prints numbers above or below their label: one line of numbers between two labels that
+    have none may be either's, so neither is read."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page).replace("4.保护第三方合法权益 1 0 0 0 0 0 1\n5.属于三类内部事务信息 0 0 0 0 0 0 0",
+                                   "4.保护第三方合法权益\n1 0 0 0 0 0 1\n5.属于三类内部事务信息")
+    read = imported(tmp_path, text)
+    counts = score(read, truth(report))
+    assert not counts["wrong"]
+    assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.denied_4", "requests.denied_5"}
+    [apart] = [f for f in read.read_findings if f.path == "requests.denied_4"]
+    assert apart.rule == "I-2" and apart.severity == ERROR and "（1 0 0 0 0 0 1）" in apart.message
+    assert [f for f in read.read_findings if f.path == "requests.denied_5" and f.severity == ERROR]
+    assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
+
+
+def test_two_labels_each_below_its_numbers_is_never_read_as_the_next_ones(tmp_path):
+    """「1 0 0 0 0 0 1」「4.…」「0 0 0 0 0 0 0」「5.…」: the second numbers may be 4's (printed below it) or 5's
+    (printed above it); reading them as 4's would be a wrong number. Neither row is read."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page).replace("4.保护第三方合法权益 1 0 0 0 0 0 1\n5.属于三类内部事务信息 0 0 0 0 0 0 0",
+                                   "1 0 0 0 0 0 1\n4.保护第三方合法权益\n0 0 0 0 0 0 0\n5.属于三类内部事务信息")
+    read = imported(tmp_path, text)
+    counts = score(read, truth(report))
+    assert not counts["wrong"]
+    assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.denied_4", "requests.denied_5"}
+    assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]

@@ -1,7 +1,7 @@
 """Proof from the neighbouring rows: whose are the numbers under a row label that stands on a line of its own.
 
-Converters (markitdown) put a long row label on a line of its own and its numbers on the next line, as a
-table row without a label. Alone, that shows nothing: the numbers may be the label's, or the next label's
+Converters (markitdown, pdftotext, pdfplumber) put a long row label on a line of its own and its numbers on
+the next line, as a table row without a label. Alone, that shows nothing: the numbers may be the label's, or the next label's
 (a converter prints some numbers above their label). They are the label's only when the official rows just
 above and just below were found with their numbers on their own lines, as the table rows right before and
 right after the numbers (no other row of numbers between), or when the label is the table's first or last
@@ -16,21 +16,58 @@ from .tables import RowRead
 
 
 def enclosed(rows: list[RowRead], fmt: Format) -> set[int]:
-    """Indices of the rows whose detached numbers are proved theirs by the rows around them."""
-    proved = set()
-    for index, row in enumerate(rows):
-        key, source_row = _key(row, fmt), _detached_row(row)
-        if key is None or source_row is None:
+    """Indices of the rows whose detached numbers are proved theirs by the rows around them.
+
+    A chain of such rows (label, its numbers' line, next label, its numbers' line, …: consecutive official rows
+    whose numbers are consecutive source rows) is proved as a whole: with a row that has its numbers on its own
+    line just above and just below (or the table's edge), the only way for every label to own one line of
+    numbers next to it is the one read."""
+    proved: set[int] = set()
+    index = 0
+    while index < len(rows):
+        chain = _chain(rows, index, fmt)
+        if not chain:
+            index += 1
             continue
-        keys = [official.key for official in fmt.table(key[0]).rows]
-        at = keys.index(key[1])
-        above = rows[index - 1] if index else None
-        below = rows[index + 1] if index + 1 < len(rows) else None
-        if _neighbour(above, fmt, keys[at - 1] if at else None, source_row - 1) and _neighbour(
-            below, fmt, keys[at + 1] if at + 1 < len(keys) else None, source_row + 1
+        first, last = chain[0], chain[-1]
+        table, keys = _keys(rows[first], fmt)
+        start, end = keys.index(_key(rows[first], fmt)[1]), keys.index(_key(rows[last], fmt)[1])  # type: ignore[index]
+        above = rows[first - 1] if first else None
+        below = rows[last + 1] if last + 1 < len(rows) else None
+        top, bottom = _detached_row(rows[first]), _detached_row(rows[last])
+        if _neighbour(above, fmt, keys[start - 1] if start else None, top - 1) and _neighbour(  # type: ignore[operator]
+            below,
+            fmt,
+            keys[end + 1] if end + 1 < len(keys) else None,
+            bottom + 1,  # type: ignore[operator]
         ):
-            proved.add(index)
+            proved.update(chain)
+        index = last + 1
     return proved
+
+
+def _chain(rows: list[RowRead], index: int, fmt: Format) -> list[int]:
+    """The detached rows from ``index`` on that follow each other in the official table and in the source."""
+    chain: list[int] = []
+    for at in range(index, len(rows)):
+        key, source_row = _key(rows[at], fmt), _detached_row(rows[at])
+        if key is None or source_row is None:
+            break
+        if chain:
+            _, keys = _keys(rows[at], fmt)
+            previous = _key(rows[chain[-1]], fmt)
+            if previous is None or previous[0] != key[0] or keys.index(key[1]) != keys.index(previous[1]) + 1:
+                break
+            if source_row != _detached_row(rows[chain[-1]]) + 1:  # type: ignore[operator]
+                break
+        chain.append(at)
+    return chain
+
+
+def _keys(row: RowRead, fmt: Format) -> tuple[str, list[str]]:
+    key = _key(row, fmt)
+    assert key is not None, "only rows of the report's format are chained"
+    return key[0], [official.key for official in fmt.table(key[0]).rows]
 
 
 def _detached_row(row: RowRead) -> int | None:

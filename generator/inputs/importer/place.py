@@ -128,8 +128,10 @@ class Placer:
             paths = row.options.get(self.fmt.key)
             if paths is None:
                 other.append(row)
-            else:
-                self.place_row(row, paths, enclosed=index in proved)
+                continue
+            if index in proved:
+                row.apart = row.apart or "下一行"
+            self.place_row(row, paths)
         self.resolve_digits(section)
         for run in read.stray:
             self.stray(run, section)
@@ -149,7 +151,7 @@ class Placer:
         self.flush_merged(section)
         return other
 
-    def place_row(self, row: RowRead, paths: list[str], enclosed: bool = False) -> None:
+    def place_row(self, row: RowRead, paths: list[str]) -> None:
         prefix = paths[0].rsplit(".", 1)[0]
         where = row.label.where if row.label else (row.values[0].where if row.values else "")
         if prefix in self.seen and not prefix.startswith("appeals"):
@@ -165,7 +167,7 @@ class Placer:
             )
             return
         self.seen.add(prefix)
-        if not enclosed and self.detached(row, paths):
+        if self.detached(row, paths):
             return
         self.label_notes(row, paths, where)
         cells, status = fit(row.values, len(paths))
@@ -300,15 +302,18 @@ class Placer:
         )
 
     def detached(self, row: RowRead, paths: list[str]) -> bool:
-        """A row label on a line of its own whose numbers are a table row of their own (converter output):
-        nothing shows whether they belong to the label above or below, so the row is not read."""
+        """A row label on a line of its own whose numbers are a table row of their own (extracted text, converter
+        output): unless the rows around prove it (``neighbours``), nothing shows whether they belong to the label
+        above or below, so the row is not read."""
         label = row.label
         if (
-            not self.pipes
+            self.exact
             or prefix_table(paths) == "appeals"
+            or (not self.pipes and prefix_table(paths) != "requests")  # 二 in plain text: sub-rows, one per line
             or label is None
             or label.row is not None
             or row.positional
+            or row.apart
         ):
             return False
         if not any(v.row is not None and not is_blank(v.text) for v in row.values):
@@ -359,6 +364,17 @@ class Placer:
                     "请按本年度格式修改标签。",
                     path=paths[0].rsplit(".", 1)[0],
                     operands={"原文": row.name},
+                )
+            )
+        if row.apart:
+            self.findings.append(
+                Finding(
+                    "I-3",
+                    WARNING,
+                    f"{section}（{where}）",
+                    f"行标签「{snippet(row.name, 30)}」单独占一行，它的数在{row.apart}；上下各行的数都已各有归属，"
+                    "这些数只能属于这一行，已按这一行读取，请核对。",
+                    path=paths[0].rsplit(".", 1)[0],
                 )
             )
         if row.positional:

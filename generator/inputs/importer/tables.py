@@ -58,6 +58,7 @@ class RowRead:
     values: list[Item]
     variant: str = ""  # the report's own version of a label written as in the other version (规范性文件)
     positional: str = ""  # the label was blank: between which rows it stands
+    apart: str = ""  # the label on a line of its own, its numbers on the line above or below (``_apart``)
 
 
 @dataclass
@@ -383,6 +384,9 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
         assert after is None or isinstance(after, RowRead)  # runs were grouped up to the next row
         group = [run for run in sequence[i:j] if isinstance(run, Run)]
         fits = _rows_between(before, after, len(group), seen, table)
+        if not fits and _apart(before, after, group):
+            i = j
+            continue
         if not fits:
             read.stray += group
         for n, run in enumerate(group):
@@ -403,6 +407,45 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
             )
         i = j
     return out
+
+
+def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> bool:
+    """One line of numbers between two consecutive official rows, one of which has its numbers on its own line
+    and the other none (its label alone on a line: extracted text prints the numbers of a wrapped label above
+    or below it). The numbers can only be the other row's: they are given to it. Returns whether they were."""
+    if before is None or after is None or len(group) != 1 or group[0].label is not None:
+        return False
+    values = group[0].values
+    ids = {v.row for v in values if not is_blank(v.text)}
+    if len(ids) != 1 or None in ids:
+        return False
+    (source_row,) = ids
+    for owner, other, side in ((after, before, "上一行"), (before, after, "下一行")):
+        if owner.values or owner.positional or owner.label is None or owner.label.row is not None:
+            continue
+        if not _own_line(other, source_row + (1 if other is after else -1)) or not _consecutive(before, after):
+            continue
+        owner.values, owner.apart = list(values), side
+        return True
+    return False
+
+
+def _own_line(row: RowRead, source_row: int) -> bool:
+    """A row whose label and numbers stand on the given source row (and it was not placed by position)."""
+    label = row.label
+    if label is None or label.row != source_row or row.positional or row.apart:
+        return False
+    return any(v.row == source_row and not is_blank(v.text) for v in row.values)
+
+
+def _consecutive(before: RowRead, after: RowRead) -> bool:
+    """The two rows follow each other in every format both may be read in."""
+    shared = set(before.options) & set(after.options)
+    return bool(shared) and all(
+        (keys := [r.key for r in FORMATS[k].table(before.options[k][0].split(".")[0]).rows]).index(_row_key(after, k))
+        == keys.index(_row_key(before, k)) + 1
+        for k in shared
+    )
 
 
 def _row_key(row: RowRead, fmt_key: str) -> str:
