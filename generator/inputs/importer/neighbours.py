@@ -1,11 +1,11 @@
 """Proof from the neighbouring rows: whose are the numbers under a row label that stands on a line of its own.
 
 Converters (markitdown, pdftotext, pdfplumber) put a long row label on a line of its own and its numbers on
-the next line, as a table row without a label. Alone, that shows nothing: the numbers may be the label's, or the next label's
-(a converter prints some numbers above their label). They are the label's only when the official rows just
-above and just below were found with their numbers on their own lines, as the table rows right before and
-right after the numbers (no other row of numbers between), or when the label is the table's first or last
-row and the other side holds: then no other row is left to own them.
+the next line, as a table row without a label. Alone, that shows nothing: the numbers may be the label's, or
+the next label's (extracted text prints some numbers above their label). They are the label's only when the
+rows around leave no other owner: the official rows just above and just below have their numbers on their own
+lines, as the source rows right before and right after (no other row of numbers between), or the label is the
+table's first or last row. A chain of such labels, each followed by its numbers, is proved the same way.
 """
 
 from __future__ import annotations
@@ -26,48 +26,65 @@ def enclosed(rows: list[RowRead], fmt: Format) -> set[int]:
     index = 0
     while index < len(rows):
         chain = _chain(rows, index, fmt)
-        if not chain:
-            index += 1
-            continue
-        first, last = chain[0], chain[-1]
-        table, keys = _keys(rows[first], fmt)
-        start, end = keys.index(_key(rows[first], fmt)[1]), keys.index(_key(rows[last], fmt)[1])  # type: ignore[index]
-        above = rows[first - 1] if first else None
-        below = rows[last + 1] if last + 1 < len(rows) else None
-        top, bottom = _detached_row(rows[first]), _detached_row(rows[last])
-        if _neighbour(above, fmt, keys[start - 1] if start else None, top - 1) and _neighbour(  # type: ignore[operator]
-            below,
-            fmt,
-            keys[end + 1] if end + 1 < len(keys) else None,
-            bottom + 1,  # type: ignore[operator]
-        ):
+        if chain and _bounded(rows, chain, fmt):
             proved.update(chain)
-        index = last + 1
+        index = chain[-1] + 1 if chain else index + 1
     return proved
+
+
+def _bounded(rows: list[RowRead], chain: list[int], fmt: Format) -> bool:
+    """The rows just above and below the chain have their numbers on their own source rows, next to the chain's
+    (or the chain starts or ends the official table, with no row found beyond it)."""
+    first, last = chain[0], chain[-1]
+    keys = _keys(rows[first], fmt)
+    start, end = keys.index(_row(rows[first], fmt)), keys.index(_row(rows[last], fmt))
+    top, bottom = _source(rows[first]), _source(rows[last])
+    above = rows[first - 1] if first else None
+    below = rows[last + 1] if last + 1 < len(rows) else None
+    return _neighbour(above, fmt, keys[start - 1] if start else None, top - 1) and _neighbour(
+        below, fmt, keys[end + 1] if end + 1 < len(keys) else None, bottom + 1
+    )
 
 
 def _chain(rows: list[RowRead], index: int, fmt: Format) -> list[int]:
     """The detached rows from ``index`` on that follow each other in the official table and in the source."""
     chain: list[int] = []
     for at in range(index, len(rows)):
-        key, source_row = _key(rows[at], fmt), _detached_row(rows[at])
-        if key is None or source_row is None:
+        if _key(rows[at], fmt) is None or _detached_row(rows[at]) is None:
             break
         if chain:
-            _, keys = _keys(rows[at], fmt)
-            previous = _key(rows[chain[-1]], fmt)
-            if previous is None or previous[0] != key[0] or keys.index(key[1]) != keys.index(previous[1]) + 1:
+            before, keys = rows[chain[-1]], _keys(rows[at], fmt)
+            if _key(before, fmt) is None or _keys(before, fmt) != keys:
                 break
-            if source_row != _detached_row(rows[chain[-1]]) + 1:  # type: ignore[operator]
+            if keys.index(_row(rows[at], fmt)) != keys.index(_row(before, fmt)) + 1:
+                break
+            if _source(rows[at]) != _source(before) + 1:
                 break
         chain.append(at)
     return chain
 
 
-def _keys(row: RowRead, fmt: Format) -> tuple[str, list[str]]:
+def _keys(row: RowRead, fmt: Format) -> list[str]:
+    """The official row keys of the row's table, in order."""
+    return [official.key for official in fmt.table(_table(row, fmt)).rows]
+
+
+def _table(row: RowRead, fmt: Format) -> str:
     key = _key(row, fmt)
     assert key is not None, "only rows of the report's format are chained"
-    return key[0], [official.key for official in fmt.table(key[0]).rows]
+    return key[0]
+
+
+def _row(row: RowRead, fmt: Format) -> str:
+    key = _key(row, fmt)
+    assert key is not None, "only rows of the report's format are chained"
+    return key[1]
+
+
+def _source(row: RowRead) -> int:
+    source_row = _detached_row(row)
+    assert source_row is not None, "only detached rows are chained"
+    return source_row
 
 
 def _detached_row(row: RowRead) -> int | None:

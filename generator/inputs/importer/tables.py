@@ -416,8 +416,9 @@ def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> b
     if before is None or after is None or len(group) != 1 or group[0].label is not None:
         return False
     values = group[0].values
-    ids = {v.row for v in values if not is_blank(v.text)}
-    if len(ids) != 1 or None in ids:
+    filled = [v.row for v in values if not is_blank(v.text)]
+    ids = {row for row in filled if row is not None}
+    if len(ids) != 1 or None in filled:
         return False
     (source_row,) = ids
     for owner, other, side in ((after, before, "上一行"), (before, after, "下一行")):
