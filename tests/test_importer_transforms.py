@@ -277,3 +277,19 @@ def test_two_labels_each_below_its_numbers_is_never_read_as_the_next_ones(tmp_pa
     assert not counts["wrong"]
     assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.denied_4", "requests.denied_5"}
     assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
+
+
+def test_a_chain_of_labels_each_above_its_numbers_is_read_when_enclosed(tmp_path):
+    """pdftotext -raw: 「1.申请人无正当理由…」「1 0 0 0 0 0 1」「2.申请人逾期…」「0 0 0 0 0 0 0」 between rows with their
+    numbers on their own lines: every label owning one line of numbers next to it leaves only this reading."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page)
+    for label in ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                  "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"):
+        line = next(line for line in text.splitlines() if label in line)
+        text = text.replace(line, line.replace(f"{label} ", f"{label}\n"))
+    read = imported(tmp_path, text)
+    every_cell(read, truth(report))
+    notes = [f for f in read.read_findings if "单独占一行" in f.message]
+    assert {f.path for f in notes} == {"requests.other_1", "requests.other_2"}
+    assert all(f.severity == WARNING and "它的数在下一行" in f.message for f in notes)
