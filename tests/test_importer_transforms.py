@@ -240,14 +240,17 @@ def extracted(page: str) -> str:
 )
 def test_a_label_apart_from_its_numbers_is_read_when_both_neighbours_have_their_own(tmp_path, printed, moved, where):
     """Extracted text prints a label's numbers on the line above or below it; the rows around have their numbers
-    on their own lines, so the numbers can be no one else's: read, with a reminder saying where they stood."""
+    on their own lines, so the numbers can be no one else's: read (numbers above their label: with a reminder)."""
     report, page = example(EXAMPLES[0])
     text = extracted(page)
     assert printed in text
     read = imported(tmp_path, text.replace(printed, moved))
     every_cell(read, truth(report))
-    [note] = [f for f in read.read_findings if "单独占一行" in f.message]
-    assert note.severity == WARNING and f"它的数在{where}" in note.message
+    notes = [f for f in read.read_findings if "单独占一行" in f.message]
+    if where == "上一行":  # unusual: said, with the proof
+        assert [(f.rule, f.severity) for f in notes] == [("I-3", WARNING)] and "它的数在它的上一行" in notes[0].message
+    else:  # how a wrapped label comes out of a PDF: proved, nothing to say
+        assert not notes
 
 
 def test_numbers_between_two_labels_that_both_lack_theirs_are_read_for_neither(tmp_path):
@@ -281,7 +284,8 @@ def test_two_labels_each_below_its_numbers_is_never_read_as_the_next_ones(tmp_pa
 
 def test_a_chain_of_labels_each_above_its_numbers_is_read_when_enclosed(tmp_path):
     """pdftotext -raw: 「1.申请人无正当理由…」「1 0 0 0 0 0 1」「2.申请人逾期…」「0 0 0 0 0 0 0」 between rows with their
-    numbers on their own lines: every label owning one line of numbers next to it leaves only this reading."""
+    numbers on their own lines: every label owning one line of numbers next to it leaves only this reading. Read
+    without a reminder: that is how a wrapped label comes out of a PDF."""
     report, page = example(EXAMPLES[0])
     text = extracted(page)
     for label in ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
@@ -290,6 +294,4 @@ def test_a_chain_of_labels_each_above_its_numbers_is_read_when_enclosed(tmp_path
         text = text.replace(line, line.replace(f"{label} ", f"{label}\n"))
     read = imported(tmp_path, text)
     every_cell(read, truth(report))
-    notes = [f for f in read.read_findings if "单独占一行" in f.message]
-    assert {f.path for f in notes} == {"requests.other_1", "requests.other_2"}
-    assert all(f.severity == WARNING and "它的数在下一行" in f.message for f in notes)
+    assert not [f for f in read.read_findings if "单独占一行" in f.message]

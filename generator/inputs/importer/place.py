@@ -20,7 +20,7 @@ from ...report import Report, ReportBuilder
 from . import digits
 from .items import Item, is_blank, is_numeric, keyform, snippet
 from .neighbours import enclosed
-from .tables import RowRead, Run, TableRead
+from .tables import ABOVE, BELOW, RowRead, Run, TableRead
 
 SPACES_ONLY = "已去掉首尾空格"
 UNIT = re.compile(r"\s*(万元|元)\s*$")
@@ -130,7 +130,7 @@ class Placer:
                 other.append(row)
                 continue
             if index in proved:
-                row.apart = row.apart or "下一行"
+                row.apart = row.apart or BELOW
             self.place_row(row, paths)
         self.resolve_digits(section)
         for run in read.stray:
@@ -366,13 +366,13 @@ class Placer:
                     operands={"原文": row.name},
                 )
             )
-        if row.apart:
+        if row.apart == ABOVE:  # numbers below their label are how wrapped labels come out: proved, not noted
             self.findings.append(
                 Finding(
                     "I-3",
                     WARNING,
                     f"{section}（{where}）",
-                    f"行标签「{snippet(row.name, 30)}」单独占一行，它的数在{row.apart}；上下各行的数都已各有归属，"
+                    f"行标签「{snippet(row.name, 30)}」单独占一行，它的数在它的上一行；上下各行的数都已各有归属，"
                     "这些数只能属于这一行，已按这一行读取，请核对。",
                     path=paths[0].rsplit(".", 1)[0],
                 )

@@ -20,6 +20,7 @@ from .items import Item, is_blank, is_numeric, keyform
 
 FUZZY = 0.8  # similarity above which a cell is taken as a (reworded) official label
 SHORT = 4  # unknown text this short inside a table is an unreadable value, not a label
+ABOVE, BELOW = "上一行", "下一行"  # where a label's numbers stand when they are on a line apart (RowRead.apart)
 
 
 @dataclass
@@ -421,7 +422,7 @@ def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> b
     if len(ids) != 1 or None in filled:
         return False
     (source_row,) = ids
-    for owner, other, side in ((after, before, "上一行"), (before, after, "下一行")):
+    for owner, other, side in ((after, before, ABOVE), (before, after, BELOW)):
         if owner.values or owner.positional or owner.label is None or owner.label.row is not None:
             continue
         if not _own_line(other, source_row + (1 if other is after else -1)) or not _consecutive(before, after):
