@@ -253,32 +253,28 @@ def test_a_label_apart_from_its_numbers_is_read_when_both_neighbours_have_their_
         assert not notes
 
 
-def test_numbers_between_two_labels_that_both_lack_theirs_are_read_for_neither(tmp_path):
-    """Extracted text prints numbers above or below their label: one line of numbers between two labels that
-    have none may be either's, so neither is read."""
+ROWS_4_AND_5 = "4.保护第三方合法权益 1 0 0 0 0 0 1\n5.属于三类内部事务信息 0 0 0 0 0 0 0"
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [
+        "4.保护第三方合法权益\n1 0 0 0 0 0 1\n5.属于三类内部事务信息",
+        "1 0 0 0 0 0 1\n4.保护第三方合法权益\n0 0 0 0 0 0 0\n5.属于三类内部事务信息",
+    ],
+    ids=["one-line-between-two-labels-without", "each-label-below-its-numbers"],
+)
+def test_numbers_that_may_be_either_labels_are_read_for_neither(tmp_path, moved):
+    """Extracted text prints numbers above or below their label. One line of numbers between two labels that have
+    none may be either's; 「1…」「4.…」「0…」「5.…」: the second numbers may be 4's (below it) or 5's (above it) —
+    reading them as 4's would be a wrong number. Neither row is read, each with an error naming it."""
     report, page = example(EXAMPLES[0])
-    text = extracted(page).replace("4.保护第三方合法权益 1 0 0 0 0 0 1\n5.属于三类内部事务信息 0 0 0 0 0 0 0",
-                                   "4.保护第三方合法权益\n1 0 0 0 0 0 1\n5.属于三类内部事务信息")
-    read = imported(tmp_path, text)
+    read = imported(tmp_path, extracted(page).replace(ROWS_4_AND_5, moved))
     counts = score(read, truth(report))
     assert not counts["wrong"]
     assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.denied_4", "requests.denied_5"}
-    [apart] = [f for f in read.read_findings if f.path == "requests.denied_4"]
-    assert apart.rule == "I-2" and apart.severity == ERROR and "（1 0 0 0 0 0 1）" in apart.message
-    assert [f for f in read.read_findings if f.path == "requests.denied_5" and f.severity == ERROR]
-    assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
-
-
-def test_two_labels_each_below_its_numbers_is_never_read_as_the_next_ones(tmp_path):
-    """「1 0 0 0 0 0 1」「4.…」「0 0 0 0 0 0 0」「5.…」: the second numbers may be 4's (printed below it) or 5's
-    (printed above it); reading them as 4's would be a wrong number. Neither row is read."""
-    report, page = example(EXAMPLES[0])
-    text = extracted(page).replace("4.保护第三方合法权益 1 0 0 0 0 0 1\n5.属于三类内部事务信息 0 0 0 0 0 0 0",
-                                   "1 0 0 0 0 0 1\n4.保护第三方合法权益\n0 0 0 0 0 0 0\n5.属于三类内部事务信息")
-    read = imported(tmp_path, text)
-    counts = score(read, truth(report))
-    assert not counts["wrong"]
-    assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.denied_4", "requests.denied_5"}
+    for row in ("requests.denied_4", "requests.denied_5"):
+        assert [f for f in read.read_findings if f.path == row and f.severity == ERROR and f.rule == "I-2"]
     assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
 
 
