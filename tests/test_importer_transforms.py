@@ -291,3 +291,17 @@ def test_a_chain_of_labels_each_above_its_numbers_is_read_when_enclosed(tmp_path
     read = imported(tmp_path, text)
     every_cell(read, truth(report))
     assert not [f for f in read.read_findings if "单独占一行" in f.message]
+
+
+def test_a_label_above_its_numbers_before_a_2019_style_single_other_row_is_read(tmp_path):
+    """pdftotext -layout of a 2021 table printing （六）其他处理 as one row (the 2019 way): the label wrapped above
+    its numbers is proved by that row, which stands for the three rows of （六）."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page)
+    other = [line for line in text.splitlines() if line.startswith(("（六）其他处理", "2.申请人逾期", "3.其他 "))]
+    text = text.replace("\n".join(other), "（六）其他处理 1 0 0 0 0 0 1")
+    text = text.replace("5.要求行政机关确认或重新出具已获取信息 0", "5.要求行政机关确认或重新出具已获取信息\n0")
+    read = imported(tmp_path, text)
+    assert [read.number(f"requests.not_processed_5.{c}") for c in ("natural", "total")] == [0, 0]
+    assert not score(read, truth(report))["wrong"]
+    assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]

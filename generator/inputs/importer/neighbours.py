@@ -104,11 +104,15 @@ def _key(row: RowRead, fmt: Format) -> tuple[str, str] | None:
 
 
 def _neighbour(row: RowRead | None, fmt: Format, expected: str | None, source_row: int) -> bool:
-    """There is no row and none is expected; or the row is the official one expected, its label and numbers
-    on the one source row given."""
+    """There is no row and none is expected; or the row is the official one expected (or the other format's
+    single row standing for it: 2019's 「（六）其他处理」 for 2021's other_1 … other_3), its label and numbers on
+    the one source row given."""
     if expected is None or row is None:
         return expected is None and row is None
-    key, label = _key(row, fmt), row.label
-    if key is None or key[1] != expected or label is None or label.row != source_row or row.positional:
+    keys = {paths[0].split(".")[1] for paths in row.options.values() if paths}
+    label = row.label
+    if not any(key == expected or expected.startswith(f"{key}_") for key in keys):
+        return False
+    if label is None or label.row != source_row or row.positional:
         return False
     return any(value.row == source_row and not is_blank(value.text) for value in row.values)
