@@ -1,12 +1,13 @@
 """Scanned reports read by OCR: digits right / wrong (accepted) / unread, seconds per page, peak memory.
 
-Run: .venv/bin/python bench/bench_ocr.py [--full]   (prints figures; asserts nothing; needs nianbao[ocr])
+Run: .venv/bin/python bench/bench_ocr.py [--full | --long]   (prints figures; asserts nothing; needs nianbao[ocr])
 
 Scans are made by bench/make_scans.py from our examples (truth: the data file) and the real PDFs of
 ../shared/corpus (truth: .truth.json), at 150/200/300 dpi, clean or degraded (skew, noise, seal, JPEG,
 all four). Each import runs in a fresh process, so its peak memory (max RSS) is its own.
 Default: one example at 200 dpi in every degradation, every real PDF at 200 dpi with all degradations,
 the example at 150 and 300 dpi with all degradations. ``--full``: every source, dpi and degradation.
+``--long``: one 20-page scan (the example repeated), for the time a page and the peak memory of a long report.
 Targets (issue 20): 0 wrong accepted; ≥ 90 % of cells read at 200 dpi; ≤ 10 s a page; ≤ 1 GB.
 """
 from __future__ import annotations
@@ -57,6 +58,33 @@ def plan(full: bool) -> list[tuple[str, int, str]]:
             + [(EXAMPLE, dpi, "all") for dpi in DPIS if dpi != 200])
 
 
+LONG_PAGES = 20
+
+
+def long_scan(folder: Path, known: list) -> None:
+    """A 20-page scan (the example's pages repeated, 200 dpi, every degradation): seconds a page and peak memory
+    of the whole import (the pages are read one at a time; at most images.MAX_PAGES pages are accepted)."""
+    import pypdfium2 as pdfium
+
+    _, pdf, truth = next(k for k in known if k[0] == EXAMPLE)
+    document = pdfium.PdfDocument.new()
+    while len(document) < LONG_PAGES:
+        document.import_pages(pdfium.PdfDocument(str(pdf)))
+    joined = folder / "long.pdf"
+    document.save(str(joined))
+    target = folder / f"long-{LONG_PAGES}-200-all.pdf"
+    target.write_bytes(scan(joined, 200, "all"))
+    truth_file = folder / "long.json"
+    truth_file.write_text(json.dumps({p: None if v is None else str(v) for p, v in truth.items()}))
+    run = subprocess.run([sys.executable, __file__, "--one", str(target), str(truth_file)], capture_output=True, text=True)
+    if run.returncode:
+        print(f"{LONG_PAGES}-page scan: failed: {run.stderr.strip().splitlines()[-1:]}")
+        return
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    print(f"{r['pages']}-page scan, 200 dpi all: {r['seconds']:.0f} s in all, {r['seconds'] / r['pages']:.1f} s/page,"
+          f" peak {r['peak_mb']:.0f} MB", flush=True)
+
+
 def main() -> None:
     from generator.inputs.importer.scan import available
 
@@ -67,6 +95,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         known = list(sources(folder))
+        if "--long" in sys.argv:
+            long_scan(folder, known)
+            return
         for wanted, dpi, step in plan(full):
             for name, pdf, truth in known:
                 is_example = not pdf.is_relative_to(ROOT.parent / "shared")

@@ -49,7 +49,7 @@ from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, TOWNSHIP_LEVELS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
 from ..sniff import SCAN_SUFFIXES, check_report_file
-from .agency import clean_name, disagreement
+from .agency import CHROME, clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
 from .prose import (
@@ -66,6 +66,7 @@ from .prose import (
 )
 from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
 from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
+from .transposed import read_transposed
 
 PARTS_STATED = re.compile(r"([一二三四五六七八九十两\d]+)个部分")
 
@@ -152,7 +153,7 @@ def build_report(source: Source, name: str, previous: Report | None = None) -> R
     report.publication_date = source.published or report.publication_date
     signer, opening_name = clean_name(report.agency.name), clean_name(name_in_text(opening))
     titled = full_name(clean_name(agency_name), whole)
-    agency_name = titled or signer or opening_name or clean_name(name_in_text(whole))
+    agency_name = titled or signer or opening_name or clean_name(name_in_text(_report_text(items, structure)))
     if disagree := disagreement(titled, signer):
         findings.append(disagree)
     report.agency = agency_from(agency_name, opening, whole)
@@ -171,6 +172,11 @@ def build_report(source: Source, name: str, previous: Report | None = None) -> R
     read_fees(report)
     drop_generated(report)
     return report.build()
+
+
+def _report_text(items: list[Item], structure: Structure) -> str:
+    """The report's own text: after its title, without lines of the page around it (banner, breadcrumb, fields)."""
+    return "\n".join(item.text for item in items[structure.title_end :] if not CHROME.search(compact(item.text)))
 
 
 def _region(items: list[Item], structure: Structure, key: str) -> list[Item]:
@@ -194,10 +200,15 @@ def _pictures(items: list[Item], structure: Structure) -> dict[str, Item]:
     return found
 
 
+def _requests(items: list[Item]) -> TableRead:
+    """Table 三 as printed, or printed transposed when its shape proves it (``transposed``)."""
+    return read_transposed(items) or read_requests(items)
+
+
 def _tables(items: list[Item], structure: Structure) -> dict[str, TableRead]:
     return {
         "active": read_active(_region(items, structure, "active")),
-        "requests": read_requests(_region(items, structure, "requests")),
+        "requests": _requests(_region(items, structure, "requests")),
         "appeals": read_appeals(_region(items, structure, "appeals"), HEADINGS[3]),
     }
 
@@ -234,6 +245,8 @@ def _place(
     placer = Placer(report, source.exact_cells, findings, pipes=source.pipes, previous=previous)
     for key, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
         read = tables[key]
+        if read.transposed:
+            findings.append(_transposed(read, heading))
         other = placer.place_table(read, heading)
         if key == "requests":
             other = placer.single_other_row(placer.sum_other_rows(other, heading), heading)
@@ -243,6 +256,17 @@ def _place(
         if not (other and not any(s.startswith(key) for s in placer.seen)):
             placer.missing_rows(key, heading, pictures.get(key))
     placer.mark_unread()
+
+
+def _transposed(read: TableRead, heading: str) -> Finding:
+    first = read.rows[0].label
+    return Finding(
+        "I-3",
+        WARNING,
+        f"{heading}（{first.where if first else ''}）",
+        "这张表格行列颠倒：办理情况各行印在表头一行，申请人各类印在左边一列。每个数按它上方的行标签和左边的"
+        "申请人类型读取（每类申请人一行，数的个数与表头的行标签个数一致），请对照原报告核对。",
+    )
 
 
 def _level_row(finding: Finding, level: str) -> Finding:

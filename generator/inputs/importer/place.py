@@ -19,7 +19,8 @@ from ...numbers import format_number, parse_number
 from ...report import Report, ReportBuilder
 from . import digits
 from .items import Item, is_blank, is_numeric, keyform, snippet
-from .tables import RowRead, Run, TableRead
+from .neighbours import enclosed
+from .tables import ABOVE, BELOW, RowRead, Run, TableRead
 
 SPACES_ONLY = "已去掉首尾空格"
 UNIT = re.compile(r"\s*(万元|元)\s*$")
@@ -122,12 +123,15 @@ class Placer:
     def place_table(self, read: TableRead, section: str) -> list[RowRead]:
         """Store every row that fits the report's format; return the rows of the other format."""
         other = []
-        for row in read.rows:
+        proved = enclosed(read.rows, self.fmt)
+        for index, row in enumerate(read.rows):
             paths = row.options.get(self.fmt.key)
             if paths is None:
                 other.append(row)
-            else:
-                self.place_row(row, paths)
+                continue
+            if index in proved:
+                row.apart = row.apart or BELOW
+            self.place_row(row, paths)
         self.resolve_digits(section)
         for run in read.stray:
             self.stray(run, section)
@@ -298,15 +302,18 @@ class Placer:
         )
 
     def detached(self, row: RowRead, paths: list[str]) -> bool:
-        """A row label on a line of its own whose numbers are a table row of their own (converter output):
-        nothing shows whether they belong to the label above or below, so the row is not read."""
+        """A row label on a line of its own whose numbers are a table row of their own (extracted text, converter
+        output): unless the rows around prove it (``neighbours``), nothing shows whether they belong to the label
+        above or below, so the row is not read."""
         label = row.label
         if (
-            not self.pipes
+            self.exact
             or prefix_table(paths) == "appeals"
+            or (not self.pipes and prefix_table(paths) != "requests")  # 二 in plain text: sub-rows, one per line
             or label is None
             or label.row is not None
             or row.positional
+            or row.apart
         ):
             return False
         if not any(v.row is not None and not is_blank(v.text) for v in row.values):
@@ -357,6 +364,17 @@ class Placer:
                     "请按本年度格式修改标签。",
                     path=paths[0].rsplit(".", 1)[0],
                     operands={"原文": row.name},
+                )
+            )
+        if row.apart == ABOVE:  # numbers below their label are how wrapped labels come out: proved, not noted
+            self.findings.append(
+                Finding(
+                    "I-3",
+                    WARNING,
+                    f"{section}（{where}）",
+                    f"行标签「{snippet(row.name, 30)}」单独占一行，它的数在它的上一行；上下各行的数都已各有归属，"
+                    "这些数只能属于这一行，已按这一行读取，请核对。",
+                    path=paths[0].rsplit(".", 1)[0],
                 )
             )
         if row.positional:

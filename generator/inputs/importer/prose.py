@@ -51,7 +51,7 @@ def title_parts(title: str) -> tuple[str, int | None]:
     if not match:
         return re.sub(r"(政府信息公开|政务公开|信息公开).*$", "", title), None
     name = title[: match.start()] or title[match.end() :]
-    name = re.sub(r"(政府信息公开|政务公开).*$", "", name)
+    name = re.sub(r"(政府信息公开|政务公开).*$|关于$", "", name)
     return name, int(match.group(1))
 
 

@@ -118,12 +118,10 @@ def _wrapped_at(lines: list[Line], i: int, end: int) -> tuple[str, list[int], in
     if "\t" in first or not first.strip() or _is_values(first) or is_label(first) or is_numeric(first.split()[-1]):
         return None
     for j, before in _next_lines(lines, i, end):
-        tokens = lines[j][1].split()
-        values = [t for t in tokens if is_numeric(t)]
-        head = tokens[: len(tokens) - len(values)]
-        if "\t" in lines[j][1] or not values or tokens[len(head) :] != values:
+        numbers = _numbers_of(lines[j][1])
+        if numbers is None:
             continue
-        middle = "".join(head)
+        middle, values = numbers
         for k, after in _next_lines(lines, j, end):
             last = lines[k][1]
             if "\t" in last or _is_values(last) or is_numeric(last.split()[-1]):
@@ -132,6 +130,19 @@ def _wrapped_at(lines: list[Line], i: int, end: int) -> tuple[str, list[int], in
                 if is_label(label) and (middle in label or len(keyform(middle)) <= STRAY_HEAD):
                     return "\t".join([label, *values]), before + after, k + 1
     return None
+
+
+def _numbers_of(text: str) -> tuple[str, list[str]] | None:
+    """(short head, cells) of a line of numbers, in whitespace (「他处理 0 0 0」) or a converter's pipe cells
+    (「\t\t2 0\t0 0\t2」: its cells kept as they are); None when anything but the head is not a number."""
+    cells = [cell.strip() for cell in text.split("\t") if cell.strip()] if "\t" in text else text.split()
+    head = 0
+    while head < len(cells) and not _is_values(cells[head]):
+        head += 1
+    values = cells[head:]
+    if not values or not all(_is_values(cell) for cell in values):
+        return None
+    return "".join(cells[:head]), values
 
 
 def _pipes(line: Line) -> list[Line]:

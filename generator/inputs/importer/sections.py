@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...formats import FORMATS, HEADINGS, REVIEW
+from .agency import CHROME, MENU
 from .furniture import is_page_number, without_page_number
 from .items import Item, compact, keyform
 from .tables import is_caption, is_label, is_label_start
@@ -26,7 +27,8 @@ SECTION_WORDS = (
     ("问题", "改进", "不足"),
     ("其他", "其它"),
 )
-TITLE_WORDS = re.compile(r"报告$")
+TITLE_WORDS = re.compile(r"报告[】」』”\])）]*$")
+BRACKETS = "【】「」『』“”[]()（）"
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 SIGNATURE = re.compile(r"(政府|办事处|委员会|办公室|局|厅|镇|乡|街道)$")
 
@@ -183,7 +185,11 @@ def find_title(items: list[Item], found: list[Candidate]) -> tuple[str, int]:
             continue
         if len(text) > 60:
             break
-        parts.append(text)
+        if CHROME.search(text) or MENU.search(text):  # the page around the report: never part of the title
+            text, parts = CHROME.sub("", text), []
+            if not TITLE_WORDS.search(text):
+                continue
+        parts.append(text.strip(BRACKETS))
         if TITLE_WORDS.search(text):
             return re.sub(r"^附件\d*[:：]", "", "".join(parts)), index + 1
     return "", 0

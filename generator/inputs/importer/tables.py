@@ -20,6 +20,7 @@ from .items import Item, is_blank, is_numeric, keyform
 
 FUZZY = 0.8  # similarity above which a cell is taken as a (reworded) official label
 SHORT = 4  # unknown text this short inside a table is an unreadable value, not a label
+ABOVE, BELOW = "上一行", "下一行"  # where a label's numbers stand when they are on a line apart (RowRead.apart)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class RowRead:
     values: list[Item]
     variant: str = ""  # the report's own version of a label written as in the other version (规范性文件)
     positional: str = ""  # the label was blank: between which rows it stands
+    apart: str = ""  # the label on a line of its own, its numbers on the line above or below (``_apart``)
 
 
 @dataclass
@@ -68,6 +70,7 @@ class TableRead:
     stray: list[Run] = field(default_factory=list)  # runs with numbers that belong to no known row
     reworded: list[Run] = field(default_factory=list)  # labels matched only approximately
     found: bool = False
+    transposed: bool = False  # table 三 printed with rows and columns swapped (``transposed``)
 
 
 # --- labels ---------------------------------------------------------------------------------
@@ -325,10 +328,15 @@ def _twin(label: Label, fmt_key: str) -> str | None:
 def read_requests(items: list[Item]) -> TableRead:
     read = TableRead()
     sequence: list[RowRead | Run] = []  # rows, and runs of values whose row label is blank
-    for run in runs("requests", items):
+    found = runs("requests", items)
+    crowded = _crowded(found)
+    for run in found:
         rows = [label for label in run.labels if label.kind == "row"]
         group = any(label.kind == "group" for label in run.labels)
-        if rows and (run.has_values() or not group):
+        if run in crowded:
+            read.found = True
+            read.stray.append(run)  # not a row of the official table: never read by its label
+        elif rows and (run.has_values() or not group):
             read.found = True
             options = {label.fmt: _paths(FORMATS[label.fmt], "requests", label.key) for label in rows}
             if len(options) == 1 and not group:  # 「（六）其他处理」 alone is no evidence: 2021 has it as a group
@@ -342,6 +350,21 @@ def read_requests(items: list[Item]) -> TableRead:
             read.reworded.append(run)
     read.rows = _by_position(sequence, read, "requests")
     return read
+
+
+def _crowded(found: list[Run]) -> list[Run]:
+    """Runs whose label shares its table row with another row label: in table 三 a row holds one row label, so
+    such a row is laid out otherwise (transposed, or rows merged) and its numbers are no label's by position."""
+    by_row: dict[int, list[Run]] = {}
+    for run in found:
+        label = run.label
+        if label is not None and label.row is not None and _row_label(run):
+            by_row.setdefault(label.row, []).append(run)
+    return [run for runs_ in by_row.values() if len(runs_) > 1 for run in runs_]
+
+
+def _row_label(run: Run) -> bool:
+    return any(label.kind == "row" for label in run.labels) and not any(label.kind == "group" for label in run.labels)
 
 
 def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> list[RowRead]:
@@ -362,6 +385,9 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
         assert after is None or isinstance(after, RowRead)  # runs were grouped up to the next row
         group = [run for run in sequence[i:j] if isinstance(run, Run)]
         fits = _rows_between(before, after, len(group), seen, table)
+        if not fits and _apart(before, after, group):
+            i = j
+            continue
         if not fits:
             read.stray += group
         for n, run in enumerate(group):
@@ -382,6 +408,46 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
             )
         i = j
     return out
+
+
+def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> bool:
+    """One line of numbers between two consecutive official rows, one of which has its numbers on its own line
+    and the other none (its label alone on a line: extracted text prints the numbers of a wrapped label above
+    or below it). The numbers can only be the other row's: they are given to it. Returns whether they were."""
+    if before is None or after is None or len(group) != 1 or group[0].label is not None:
+        return False
+    values = group[0].values
+    filled = [v.row for v in values if not is_blank(v.text)]
+    ids = {row for row in filled if row is not None}
+    if len(ids) != 1 or None in filled:
+        return False
+    (source_row,) = ids
+    for owner, other, side in ((after, before, ABOVE), (before, after, BELOW)):
+        if owner.values or owner.positional or owner.label is None or owner.label.row is not None:
+            continue
+        if not _own_line(other, source_row + (1 if other is after else -1)) or not _consecutive(before, after):
+            continue
+        owner.values, owner.apart = list(values), side
+        return True
+    return False
+
+
+def _own_line(row: RowRead, source_row: int) -> bool:
+    """A row whose label and numbers stand on the given source row (and it was not placed by position)."""
+    label = row.label
+    if label is None or label.row != source_row or row.positional or row.apart:
+        return False
+    return any(v.row == source_row and not is_blank(v.text) for v in row.values)
+
+
+def _consecutive(before: RowRead, after: RowRead) -> bool:
+    """The two rows follow each other in every format both may be read in."""
+    shared = set(before.options) & set(after.options)
+    return bool(shared) and all(
+        (keys := [r.key for r in FORMATS[k].table(before.options[k][0].split(".")[0]).rows]).index(_row_key(after, k))
+        == keys.index(_row_key(before, k)) + 1
+        for k in shared
+    )
 
 
 def _row_key(row: RowRead, fmt_key: str) -> str:

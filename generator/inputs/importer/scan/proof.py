@@ -68,13 +68,18 @@ def _as_seen_on_a_scan(finding: Finding) -> Finding:
     approximately is most likely a recognition slip."""
     if finding.rule in ("R0-1", "R0-2") and finding.severity == ERROR:  # unreadable or blank: not read
         seen = finding.operands.get("原文") or "空白"
+        cells = finding.operands.get("空白") or []
+        if len(cells) > 1:  # a row's blank cells, named by their columns in the importer's first sentence
+            first = (
+                finding.message.split("。", 1)[0]
+                .replace("都是空白", "都没有识别出数字")
+                .replace("空白", "没有识别出数字")
+            )
+            message = f"扫描件中{first}，未读取。请对照扫描件原件填写。"
+        else:
+            message = f"扫描件中这个格子没有识别出数字（识别为「{seen}」），未读取。请对照扫描件原件填写。"
         return Finding(
-            RULE,
-            ERROR,
-            finding.where,
-            f"扫描件中这个格子没有识别出数字（识别为「{seen}」），未读取。请对照扫描件原件填写。",
-            path=finding.path,
-            operands={"识别为": seen},
+            RULE, ERROR, finding.where, message, path=finding.path, operands={"识别为": seen, "未识别": cells}
         )
     if finding.rule == "G-1" and finding.message.startswith("表格标签写作"):
         return Finding(
