@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ NOT_A_SUBMISSION = (
     "不是填报文件（可用：填报表 .xlsx、数据文件 .yaml/.json、已发布的年度报告 .docx/.html/.pdf/.txt），未读取"
 )
 OFFICE_LOCK = "是 Office/WPS 打开文件时留下的临时文件，未读取（请关闭正在编辑的文件）"
+FOLDER_UNREADABLE = "是无法打开的子文件夹（没有权限或已被移走），其中的文件都未读取：请检查权限或把文件复制出来后重新运行"
+FOLDER_LINK = "是指向其他位置的文件夹快捷方式（链接），其中的文件未读取：请把文件复制到本文件夹后重新运行"
 
 
 @dataclass(frozen=True)
@@ -135,14 +138,13 @@ class FolderPlan:
     def __init__(self, root: Path, files: list[Path], set_aside: tuple[SetAside, ...] = (), single: bool = False):
         self.root, self.files, self.set_aside, self.single = root, files, set_aside, single
         self.estimate = len(files)
-        self.changed = {self.source(p): p.stat().st_mtime for p in files}
+        self.changed = {self.source(p): _modified(p) for p in files}
 
     @classmethod
     def of_folder(cls, path: Path, exclude: Path | None = None) -> FolderPlan:
-        files, set_aside = [], []
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if exclude is not None and file.resolve().is_relative_to(exclude):
-                continue  # our own output, placed inside the input folder
+        found, set_aside = _walk(path, exclude)
+        files = []
+        for file in found:
             reason = _why_not_read(file)
             if reason:
                 set_aside.append(SetAside(_relative(path, file), reason))
@@ -150,7 +152,7 @@ class FolderPlan:
                 files.append(file)
         if not files and not set_aside:
             raise InputError(f"文件夹 {path} 是空的：其中没有填报表（.xlsx）、数据文件（.yaml/.json）或年度报告。")
-        return cls(path, files, tuple(set_aside))
+        return cls(path, files, tuple(sorted(set_aside, key=lambda item: item.source)))
 
     def source(self, path: Path) -> str:
         return _relative(self.root, path)
@@ -164,8 +166,46 @@ class FolderPlan:
     def tasks(self, settings: str) -> Iterator[Task]:
         names = FolderNames()
         for seq, path in enumerate(self.files):
-            digest = input_hash(settings, path.read_bytes())
-            yield Task(seq, names.take(path.stem), self.source(path), None, str(path), digest)
+            yield Task(seq, names.take(path.stem), self.source(path), None, str(path), _file_digest(settings, path))
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0  # a broken link: the worker says why it cannot be read
+
+
+def _file_digest(settings: str, path: Path) -> str:
+    """The input hash of a file; a file that cannot be read (locked, no permission) still gets a task: the worker
+    reads it, fails and records why, so one locked file never stops the batch."""
+    try:
+        return input_hash(settings, path.read_bytes())
+    except OSError as exc:
+        return input_hash(settings, f"\0unreadable\0{exc.errno}".encode())
+
+
+def _walk(root: Path, exclude: Path | None) -> tuple[list[Path], list[SetAside]]:
+    """Every file under ``root`` (sorted), and the subfolders that could not be listed or are links, set aside."""
+    files: list[Path] = []
+    set_aside: list[SetAside] = []
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename and Path(exc.filename) != root:
+            set_aside.append(SetAside(_relative(root, Path(exc.filename)) + "/", FOLDER_UNREADABLE))
+        else:
+            raise InputError(f"无法打开文件夹 {root}（没有权限或已被移走），请检查后再试。")
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        if exclude is not None and here.resolve().is_relative_to(exclude):
+            subfolders[:] = []
+            continue  # our own output, placed inside the input folder
+        for sub in subfolders:
+            if (here / sub).is_symlink():
+                set_aside.append(SetAside(_relative(root, here / sub) + "/", FOLDER_LINK))
+        files += (here / n for n in names if not (here / n).is_dir())
+    return sorted(files), set_aside
 
 
 def _relative(root: Path, path: Path) -> str:

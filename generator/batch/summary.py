@@ -50,7 +50,9 @@ def print_summary(
             for unit in listed[:SHOWN_ON_SCREEN]:
                 print(f"  {unit.title}：{_first_problem(spool, unit) if unit.chosen else '没有找到它的数据'}")
     if any(u.status == HAS_ERRORS for u in units):
-        if info.ignore_errors:
+        if not any(u.status == HAS_ERRORS and u.chosen and u.chosen.readable for u in units):
+            print("有错误的单位的数据无法读取，没有生成报告，也没有计入汇总；请按上面的说明改正后重新运行。")
+        elif info.ignore_errors:
             print("有错误的单位已生成草稿（文件名带「草稿」），不可发布；改正后重新运行即可得到正式报告。")
         else:
             print("有错误的单位没有生成报告，也没有计入汇总（加 --ignore-errors 可先生成草稿）。")
