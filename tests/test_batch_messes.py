@@ -95,3 +95,58 @@ def test_a_subfolder_that_cannot_be_opened_is_named(tmp_path, monkeypatch):
     aside = set_aside(out)
     assert "没有权限" in aside["三组/"] and "快捷方式" in aside["链接/"]
     assert set(units_sheet(out)) == {"东山镇人民政府"}
+
+
+def three_units(folder: Path) -> None:
+    for i, name in enumerate(["东山镇人民政府", "西山乡人民政府", "金水街道办事处"]):
+        write(folder / f"{i}.yaml", unit(i, name))
+
+
+LIST = "\n1. 东山镇人民政府\n\n2、西山乡人民政府\r\n\ufeff金水街道\n南岭镇人民政府\n\n"
+
+
+def test_expected_list_as_text_with_bom_gbk_utf16_and_blank_lines(tmp_path):
+    """A 名单 typed in Notepad: numbered or not, blank lines, saved as UTF-8 with BOM, GBK or 「Unicode」."""
+    folder = tmp_path / "各镇"
+    three_units(folder)
+    lists = {
+        "bom.txt": b"\xef\xbb\xbf" + LIST.encode(),
+        "gbk.txt": LIST.replace("\ufeff", "").encode("gbk"),
+        "u16.txt": LIST.replace("\ufeff", "").encode("utf-16"),
+        "名单.csv": "序号,单位名称,联系人\r\n1,东山镇人民政府,张三\r\n,,\r\n2,西山乡人民政府,李四\r\n3,金水街道,王五\r\n"
+                  "4,南岭镇人民政府,\r\n".encode("gbk"),
+    }
+    for name, data in lists.items():
+        (tmp_path / name).write_bytes(data)
+        out = tmp_path / f"out-{name}"
+        assert batch(folder, "-o", out, "-j", 1, "--expected", tmp_path / name) == 1, name
+        units = units_sheet(out)
+        assert {n: u["状态"] for n, u in units.items()} == {
+            "东山镇人民政府": "已提交且通过", "西山乡人民政府": "已提交且通过", "金水街道办事处": "已提交且通过",
+            "南岭镇人民政府": "未提交"}, name
+    assert units_sheet(tmp_path / "out-名单.csv")["西山乡人民政府"]["联系人"] == "李四"
+
+
+def test_expected_list_that_is_not_a_list_is_refused_in_chinese(tmp_path):
+    folder = tmp_path / "各镇"
+    three_units(folder)
+    (tmp_path / "名单.txt").write_bytes(b"\n\n  \n")
+    (tmp_path / "名单.xls").write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    empty = run_cli("batch", folder, "-o", tmp_path / "a", "--expected", tmp_path / "名单.txt")
+    assert empty.code == 2 and "没有单位名称" in empty.err and "Traceback" not in empty.err
+    old = run_cli("batch", folder, "-o", tmp_path / "b", "--expected", tmp_path / "名单.xls")
+    assert old.code == 2 and "另存为 .xlsx" in old.err and ".txt" in old.err
+
+
+def test_expected_workbook_with_a_title_row_blank_rows_and_invisible_characters(tmp_path):
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    three_units(folder)
+    book = Workbook()
+    for row in (["2025年度应报单位名单"], [], ["序号", "单 位 名 称"], [1, "\ufeff东山镇人民政府"], [], [2, "西山乡人民政府 "],
+                [3, "金水街道\u200b办事处"], [4, "东山镇人民政府"]):
+        book.active.append(row)
+    book.save(tmp_path / "名单.xlsx")
+    assert batch(folder, "-o", out, "-j", 1, "--expected", tmp_path / "名单.xlsx") == 0
+    units = units_sheet(out)
+    assert set(units) == {"东山镇人民政府", "西山乡人民政府", "金水街道办事处"}
+    assert "名单中「东山镇人民政府」出现不止一次" in units["东山镇人民政府"]["说明"]
