@@ -150,3 +150,41 @@ def test_expected_workbook_with_a_title_row_blank_rows_and_invisible_characters(
     units = units_sheet(out)
     assert set(units) == {"东山镇人民政府", "西山乡人民政府", "金水街道办事处"}
     assert "名单中「东山镇人民政府」出现不止一次" in units["东山镇人民政府"]["说明"]
+
+
+def test_units_of_another_year_are_said_and_never_chosen_over_this_years_file(tmp_path, capsys):
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    this = write(folder / "东山镇.yaml", unit(1, "东山镇人民政府"))
+    old = write(folder / "东山镇2024.yaml", unit(11, "东山镇人民政府", 2024))  # last year's file left in the folder
+    os.utime(old, (this.stat().st_mtime + 60,) * 2)  # and changed later: still not taken over this year's
+    write(folder / "西山乡.yaml", unit(2, "西山乡人民政府", 2020))  # a 2019-format report among 2021-format ones
+    write(folder / "南岭镇.yaml", unit(3, "南岭镇人民政府"))
+    batch(folder, "-o", out, "-j", 1)
+    printed = capsys.readouterr().out
+    units = units_sheet(out)
+    assert units["东山镇人民政府"]["状态"] == "已提交且通过" and units["东山镇人民政府"]["采用的数据"] == "东山镇.yaml"
+    assert "「东山镇2024.yaml」（2024年度），未采用" in units["东山镇人民政府"]["说明"]
+    assert "报告年度为 2020 年" in units["西山乡人民政府"]["说明"]
+    assert "1 个单位的报告是 2020 年度（西山乡人民政府）" in printed
+    assert "汇总（2025年度，2 个单位" in printed and "汇总（2020年度，1 个单位" in printed
+    review = (out / "审核报告.html").read_text(encoding="utf-8")
+    assert "1个单位的报告是其他年度的" in review
+    assert "其他年度" not in (out / "汇总-2025年度.html").read_text(encoding="utf-8")  # the reviewer's, not published
+
+
+def test_a_unit_filing_a_form_and_a_data_file_is_one_unit_counted_once(tmp_path):
+    from generator.inputs.excel import write_form
+
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    east = unit(1, "东山镇人民政府")
+    write(folder / "东山镇.yaml", east)
+    write_form(folder / "东山镇填报表.xlsx", east.format, report=east)
+    write(folder / "西山乡.yaml", unit(2, "西山乡人民政府"))
+    batch(folder, "-o", out, "-j", 1)
+    units = units_sheet(out)
+    assert set(units) == {"东山镇人民政府", "西山乡人民政府"}
+    assert units["东山镇人民政府"]["状态"] == "重复提交" and "重复提交 2 份" in units["东山镇人民政府"]["说明"]
+    rollup = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
+    header, row = rollup.iter_rows(min_row=2, max_row=3, values_only=True)
+    natural = list(header).index("自然人")
+    assert row[natural] == east.numbers["requests.new.natural"] + unit(2, "x").numbers["requests.new.natural"]

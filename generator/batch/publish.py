@@ -113,6 +113,9 @@ def reviewer_note(rollup: RollUp, filing: Filing) -> str:
     parts = [f"{filing.count(status)}{words}" for status, words in left_out if filing.count(status)]
     if rollup.draft:
         parts = parts[1:] if filing.count(HAS_ERRORS) and filing.count(HAS_ERRORS) == len(rollup.draft) else parts
+    other_years = sum(len(units) for year, units in filing.other_years.items() if year != rollup.year)
+    if rollup.year == filing.year and other_years:
+        parts.append(f"{other_years}个单位的报告是其他年度的")
     unlisted = sum(not u.listed for u in filing.units)
     if unlisted:
         parts.append(f"{unlisted}个单位不在应报单位名单中")

@@ -12,6 +12,7 @@ list's 上级 column, and is compared with the sum, never added to it.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -137,6 +138,10 @@ class Unit:
     def title(self) -> str:
         return self.full_name or self.name
 
+    def copies(self, year: int | None) -> list[Submission]:
+        """Its submissions for the batch's ``year`` (and those whose year could not be read)."""
+        return [s for s in self.submissions if not (year and s.year and s.year != year)]
+
 
 @dataclass
 class Filing:
@@ -145,6 +150,16 @@ class Filing:
     name: str  # whose roll-up this is (--name, the units' common 上级政府, or the list's 上级)
     has_list: bool
     set_aside: tuple[SetAside, ...] = ()
+    year: int | None = None  # the year most units filed for (units of another year are noted)
+
+    @property
+    def other_years(self) -> dict[int, list[Unit]]:
+        """Units whose submission taken is of another year than the batch's, by year."""
+        found: dict[int, list[Unit]] = {}
+        for unit in self.units:
+            if unit.chosen and unit.chosen.year and self.year and unit.chosen.year != self.year:
+                found.setdefault(unit.chosen.year, []).append(unit)
+        return found
 
     def count(self, status: str) -> int:
         return sum(u.status == status for u in self.units)
@@ -160,7 +175,7 @@ class Filing:
 
     @property
     def duplicates(self) -> list[Unit]:
-        return [u for u in self.units if len(u.submissions) > 1]
+        return [u for u in self.units if len(u.copies(self.year)) > 1]
 
     def changes(self) -> dict[str, int]:
         counts = {NEW: 0, FIXED: 0, BROKEN: 0, EDITED: 0, UNCHANGED: 0}
@@ -208,8 +223,9 @@ def build_filing(
                 by_code[sub.code] = unit
             by_name[key] = unit
         unit.submissions.append(sub)
+    year = main_year(s for s in submissions if s not in totals and s.kind != SET_ASIDE)
     for unit in units:
-        _settle(unit)
+        _settle(unit, year)
     listed_names = [u.title for u in units if u.listed]
     for unit in units:
         if not unit.listed:
@@ -220,7 +236,13 @@ def build_filing(
             )
     _note_identical(units)
     _note_set_aside(set_aside, by_name)
-    return Filing(units, totals, name, expected is not None, set_aside)
+    return Filing(units, totals, name, expected is not None, set_aside, year)
+
+
+def main_year(submissions: Iterable[Submission]) -> int | None:
+    """The year most submissions are for (the later one on a tie): the batch's year."""
+    counts = Counter(s.year for s in submissions if s.year)
+    return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
 def _not_a_report(sub: Submission) -> SetAside:
@@ -248,17 +270,22 @@ def _expected_units(expected: list[Expected] | None, own: str) -> tuple[list[Uni
     return units, by_code, by_name
 
 
-def _settle(unit: Unit) -> None:
+def _settle(unit: Unit, year: int | None) -> None:
     """Choose the submission that counts, and the unit's status and notes."""
     if not unit.submissions:
         unit.status = MISSING
         return
-    chosen = unit.chosen = _choose(unit)
+    chosen = unit.chosen = _choose(unit, year)
     unit.full_name = _longest_name(unit)
     unit.contact = unit.contact or chosen.contact
     unit.phone = unit.phone or chosen.phone
     unit.included = chosen.accepted and unit.listed
     unit.notes.extend(chosen.notes)
+    if year and chosen.year and chosen.year != year:
+        unit.notes.append(
+            f"报告年度为 {chosen.year} 年，本批其他单位是 {year} 年度：不计入 {year} 年度的汇总，"
+            f"按年度另行汇总；如填错了年度或放错了文件，请改正后重新运行"
+        )
     if chosen.late_days:
         unit.notes.append(f"发布日期 {chosen.published:%Y-%m-%d}，晚于公布期限 {chosen.late_days} 天")
     if chosen.check == INTERNAL:
@@ -267,7 +294,7 @@ def _settle(unit: Unit) -> None:
         unit.status = NOT_LISTED
     elif not chosen.accepted:
         unit.status = HAS_ERRORS
-    elif len(unit.submissions) > 1:
+    elif len(unit.copies(year)) > 1:
         unit.status = DUPLICATE
     elif chosen.late_days:
         unit.status = LATE
@@ -288,10 +315,19 @@ def _fullness(name: str) -> tuple[bool, bool, int]:
     return clean, name.endswith(("人民政府", "办事处", "政府")), len(name)
 
 
-def _choose(unit: Unit) -> Submission:
+def _choose(unit: Unit, year: int | None) -> Submission:
     subs = unit.submissions
     if len(subs) == 1:
         return subs[0]
+    copies = unit.copies(year)
+    if copies and len(copies) < len(subs):
+        others = [s for s in subs if s not in copies]
+        unit.submissions = copies  # the other years' files are noted, never chosen over this year's
+        chosen = _choose(unit, year)
+        unit.submissions = subs
+        old = "、".join(f"「{s.source}」（{s.year}年度）" for s in others)
+        unit.notes.append(f"另有其他年度的文件 {old}，未采用（本批是 {year} 年度）")
+        return chosen
     rank = {OK: 0, WARNINGS: 0, ERRORS: 1, INTERNAL: 2, UNREADABLE: 3}
     best = min(rank.get(s.check, 3) for s in subs)
     candidates = [s for s in subs if rank.get(s.check, 3) == best]

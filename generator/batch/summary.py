@@ -34,6 +34,9 @@ def print_summary(
     failed = sum(r.status in (ERRORS, UNREADABLE, INTERNAL) for r in spool)
     if failed:
         print(f"  （进度条按份计：{failed} 份数据未通过；上面按单位计，重复提交的单位只算一次）")
+    for year, others in sorted(filing.other_years.items()):
+        shown = "、".join(u.title for u in others[:SHOWN_ON_SCREEN]) + ("等" if len(others) > SHOWN_ON_SCREEN else "")
+        print(f"  本批是 {filing.year} 年度；{len(others)} 个单位的报告是 {year} 年度（{shown}），按年度分别汇总")
     changes = filing.changes()
     if any(changes[k] for k in (FIXED, BROKEN, EDITED, UNCHANGED)):
         order = (NEW, FIXED, BROKEN, EDITED, UNCHANGED)
