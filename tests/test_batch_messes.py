@@ -188,3 +188,43 @@ def test_a_unit_filing_a_form_and_a_data_file_is_one_unit_counted_once(tmp_path)
     header, row = rollup.iter_rows(min_row=2, max_row=3, values_only=True)
     natural = list(header).index("自然人")
     assert row[natural] == east.numbers["requests.new.natural"] + unit(2, "x").numbers["requests.new.natural"]
+
+
+def write_list(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_unit_renamed_since_last_year_gets_a_hint_and_is_matched_by_its_former_name(tmp_path, capsys):
+    """撤乡设镇: 白石乡 last year is 白石镇 this year; 金水街道 and 金水街道办事处 are one name already."""
+    this, last, out = tmp_path / "2025", tmp_path / "2024", tmp_path / "out"
+    names = ["甲镇人民政府", "白石镇人民政府", "金水街道办事处"]
+    for i, (now, before) in enumerate(zip(names, ["甲镇人民政府", "白石乡人民政府", "金水街道"], strict=True)):
+        write(this / f"{i}.yaml", unit(i, now))
+        write(last / f"{i}.yaml", unit(20 + i, before, 2024))
+    (last / "旧报告.doc").write_bytes(b"x")
+    batch(this, "-o", out, "-j", 1, "--previous", last)
+    printed = capsys.readouterr()
+    assert "白石乡人民政府（可能已改名为本年的「白石镇人民政府」" in printed.out
+    assert "上年数据 旧报告.doc：是旧版 Word 文件" in printed.err and "未用于跨年度核对" in printed.err
+    book = load_workbook(out / "校验结果.xlsx", read_only=True)
+    x1 = [r for r in book["问题明细"].iter_rows(values_only=True) if r[1] == "白石镇人民政府" and r[3] == "X-1"]
+    matched = {r[0]: r[3] for r in book["跨年度匹配"].iter_rows(min_row=2, values_only=True) if r[0]}
+    book.close()
+    assert "上年数据中有「白石乡人民政府」" in x1[0][6] and "曾用名" in x1[0][6]
+    assert matched == {"甲镇人民政府": "按名称", "白石镇人民政府": "上年数据中没有找到", "金水街道办事处": "按名称"}
+
+    names_list = write_list(tmp_path / "名单.xlsx", ["单位名称", "曾用名"],
+                            [["甲镇人民政府", ""], ["白石镇人民政府", "白石乡人民政府"], ["金水街道办事处", ""]])
+    batch(this, "-o", out, "-j", 1, "--previous", last, "--expected", names_list)  # the same output: redone
+    book = load_workbook(out / "校验结果.xlsx", read_only=True)
+    matched = {r[0]: (r[2], r[3]) for r in book["跨年度匹配"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert matched["白石镇人民政府"] == ("白石乡人民政府", "按曾用名")
+    assert not [r for r in book["问题明细"].iter_rows(values_only=True) if r[1] == "白石镇人民政府" and r[3] == "X-1"
+                and "没有找到" in r[6]]
+    page = (out / "审核报告.html").read_text(encoding="utf-8")
+    assert "同口径：3 个单位两年都有数据" in page

@@ -82,6 +82,7 @@ class Expected:
     contact: str = ""
     phone: str = ""
     parent: str = ""  # its 上级 column, when the list has one
+    former: str = ""  # its 曾用名 (last year's name, e.g. before 撤乡设镇), matched in --previous
 
 
 class RosterPlan:
@@ -259,6 +260,7 @@ HEADERS = {
     "contact": ("联系人",),
     "phone": ("联系电话", "电话", "手机", "联系方式"),
     "parent": ("上级", "上级政府", "上级单位", "上级机关"),
+    "former": ("曾用名", "原名称", "原单位名称", "上年名称"),
 }
 
 
@@ -334,7 +336,8 @@ def _expected_rows(path: Path, rows: Iterator[Any], where: str, headed: bool = T
             return _units(seen + list(rows), {"name": 0}, numbered=True)
         raise InputError(
             f"{path.name}：{where}的前 10 行中没有「单位名称」（或「机关名称」）列标题。"
-            "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）、上级（可选）。"
+            "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）、上级（可选）、"
+            "曾用名（可选，上年的名称）。"
         )
     return _units(rows, columns, numbered=not headed)
 

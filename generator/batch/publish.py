@@ -15,6 +15,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import has_errors
 from ..outputs import write_atomic
 from .assessment import assessment_tables
+from .names import normalise_name, renamed_variants
 from .plan import Expected, SetAside
 from .previous import PreviousYear, matched_sums
 from .record import UnitRecord
@@ -71,7 +72,9 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
     blocked = no_rollup_message(filing, info.ignore_errors)
     last_year_left = unmatched_last_year(spool, info.previous)
     this_year_left = [r.name for r in spool if r.name and info.previous and not r.previous]
-    matches = _matches(spool, info.previous, last_year_left)
+    hints = rename_hints(last_year_left, this_year_left)
+    matches = _matches(spool, info.previous, last_year_left, hints)
+    last_year_left = [f"{n}（{hints[n]}）" if n in hints else n for n in last_year_left]
     write_atomic(
         info.output / BATCH_REPORT,
         batch_workbook(spool, filing, rollups, matches, [(e.sheet, e.header, _widths(e), e.rows) for e in extras]),
@@ -185,7 +188,22 @@ def unmatched_last_year(spool: Spool, previous: PreviousYear | None) -> list[str
     return [name for number, name in previous.units.items() if number not in matched]
 
 
-def _matches(spool: Spool, previous: PreviousYear | None, unmatched: list[str]) -> list[list[str]]:
+def rename_hints(last_year: list[str], this_year: list[str]) -> dict[str, str]:
+    """For last year's unmatched units, the one unmatched unit of this year it was probably renamed to (乡→镇…)."""
+    by_norm: dict[str, list[str]] = {}
+    for name in this_year:
+        by_norm.setdefault(normalise_name(name), []).append(name)
+    hints = {}
+    for name in last_year:
+        found = {n for variant in renamed_variants(name) for n in by_norm.get(variant, ())}
+        if len(found) == 1:
+            hints[name] = f"可能已改名为本年的「{found.pop()}」：如是同一单位，请在名单的「曾用名」列注明"
+    return hints
+
+
+def _matches(
+    spool: Spool, previous: PreviousYear | None, unmatched: list[str], hints: dict[str, str]
+) -> list[list[str]]:
     if previous is None:
         return []
     rows = []
@@ -194,7 +212,7 @@ def _matches(spool: Spool, previous: PreviousYear | None, unmatched: list[str]) 
             found = record.previous
             how = f"按{found['by']}" if found else "上年数据中没有找到"
             rows.append([record.name, record.source, found["name"] if found else "", how])
-    rows += [["", "", name, "本年没有对应的单位"] for name in unmatched]
+    rows += [["", "", name, f"本年没有对应的单位{'；' + hints[name] if name in hints else ''}"] for name in unmatched]
     return rows
 
 

@@ -157,6 +157,7 @@ def _run(
             digest_of(request.previous) if request.previous else None,
             request.deadline,
             sorted(codes.items()),
+            sorted((e.name, e.former) for e in expected or () if e.former),  # 曾用名: the unit's match last year
         ]
     )
     started = time.monotonic()

@@ -37,7 +37,7 @@ from ..render.html import render_blocks
 from ..report import Report
 from .names import normalise_name
 from .plan import Task
-from .previous import find
+from .previous import find, renamed_guess
 from .record import ERRORS, INTERNAL, OK, REPORT, ROLLUP, SET_ASIDE, UNREADABLE, WARNINGS, UnitRecord, from_json
 from .sums import is_rollup, read_rollup, table_findings
 
@@ -269,10 +269,14 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
     row, how = find(_previous, record.code, report.agency.name)
     if not row:
         by = f"单位代码「{record.code}」和" if record.code else ""
-        message = (
-            f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，"
-            "未做跨年度核对（X-1、X-2）。请核对机关名称是否与上年一致。"
+        guess = renamed_guess(_previous, report.agency.name)
+        advice = (
+            f"上年数据中有「{guess}」：如是撤乡设镇等改名后的同一单位，请在应报单位名单（--expected）中加「曾用名」列，"
+            f"填上「{guess}」后重新运行。"
+            if guess
+            else "请核对机关名称是否与上年一致。"
         )
+        message = f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，未做跨年度核对（X-1、X-2）。{advice}"
         return [Finding("X-1", WARNING, "跨年度核对", message, operands={"机关名称": report.agency.name})], record
     record = record.evolve(previous={"id": row[0], "name": row[1], "by": how})
     try:
