@@ -220,7 +220,9 @@ def test_a_unit_renamed_since_last_year_gets_a_hint_and_is_matched_by_its_former
 
     names_list = write_list(tmp_path / "名单.xlsx", ["单位名称", "曾用名"],
                             [["甲镇人民政府", ""], ["白石镇人民政府", "白石乡人民政府"], ["金水街道办事处", ""]])
+    capsys.readouterr()
     batch(this, "-o", out, "-j", 1, "--previous", last, "--expected", names_list)  # the same output: redone
+    assert "数据有修改 0 · 数据未变、重新生成 3" in capsys.readouterr().out  # the list changed, not the data
     book = load_workbook(out / "校验结果.xlsx", read_only=True)
     matched = {r[0]: (r[2], r[3]) for r in book["跨年度匹配"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert matched["白石镇人民政府"] == ("白石乡人民政府", "按曾用名")

@@ -27,6 +27,7 @@ PASSED, HAS_ERRORS, MISSING, DUPLICATE, LATE = "已提交且通过", "有错误"
 FAILED, NOT_LISTED = "处理出错", "不在名单中"
 STATUSES = (HAS_ERRORS, FAILED, MISSING, NOT_LISTED, DUPLICATE, LATE, PASSED)  # the order a reviewer works in
 NEW, FIXED, BROKEN, UNCHANGED, EDITED = "新提交", "已改正", "新出现错误", "未变", "数据有修改"
+RERUN = "数据未变、重新生成"  # the settings changed (--previous, --expected, the deadline…), not the data
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Submission:
     skipped: bool = False
     written: bool = False
     last_status: str = ""
+    last_content: str = ""
     kind: str = REPORT
     problem: str = ""  # the first error's message
     notes: tuple[str, ...] = ()  # about the run (an old record ignored…)
@@ -70,7 +72,9 @@ class Submission:
         was_ok, is_ok = self.last_status in (OK, WARNINGS), self.accepted
         if was_ok != is_ok:
             return FIXED if is_ok else BROKEN
-        return UNCHANGED if self.skipped else EDITED
+        if self.skipped:
+            return UNCHANGED
+        return RERUN if self.content and self.content == self.last_content else EDITED
 
     @property
     def processed(self) -> str:
@@ -109,6 +113,7 @@ def submission(record: UnitRecord, deadline: tuple[int, int], changed: float = 0
         record.skipped,
         bool(record.written),
         record.last_status,
+        record.last_content,
         record.kind,
         next((f["message"] for f in record.findings if f["severity"] == "E"), ""),
         record.notes,
@@ -178,7 +183,7 @@ class Filing:
         return [u for u in self.units if len(u.copies(self.year)) > 1]
 
     def changes(self) -> dict[str, int]:
-        counts = {NEW: 0, FIXED: 0, BROKEN: 0, EDITED: 0, UNCHANGED: 0}
+        counts = {NEW: 0, FIXED: 0, BROKEN: 0, EDITED: 0, RERUN: 0, UNCHANGED: 0}
         for unit in self.units:
             if unit.chosen:
                 counts[unit.chosen.change] += 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from .record import ERRORS, INTERNAL, UNREADABLE
 from .review import REVIEW_PAGE
-from .settle import BROKEN, EDITED, FAILED, FIXED, HAS_ERRORS, MISSING, NEW, STATUSES, UNCHANGED, Filing
+from .settle import BROKEN, EDITED, FAILED, FIXED, HAS_ERRORS, MISSING, NEW, RERUN, STATUSES, UNCHANGED, Filing
 from .spool import Spool
 from .sums import RollUp
 from .workbook import BATCH_REPORT
@@ -38,8 +38,8 @@ def print_summary(
         shown = "、".join(u.title for u in others[:SHOWN_ON_SCREEN]) + ("等" if len(others) > SHOWN_ON_SCREEN else "")
         print(f"  本批是 {filing.year} 年度；{len(others)} 个单位的报告是 {year} 年度（{shown}），按年度分别汇总")
     changes = filing.changes()
-    if any(changes[k] for k in (FIXED, BROKEN, EDITED, UNCHANGED)):
-        order = (NEW, FIXED, BROKEN, EDITED, UNCHANGED)
+    if any(changes[k] for k in (FIXED, BROKEN, EDITED, RERUN, UNCHANGED)):
+        order = (NEW, FIXED, BROKEN, EDITED, RERUN, UNCHANGED)
         print("  与上次运行相比：" + " · ".join(f"{k} {changes[k]}" for k in order))
     if filing.set_aside:
         print(f"文件夹中有 {len(filing.set_aside)} 个文件未读取：")

@@ -101,7 +101,8 @@ def process(task: Task) -> UnitRecord:
         gc.collect()  # python-docx/lxml leave reference cycles the automatic collector reaches too rarely
     folder = Path(options().output) / task.folder
     old, known, notes = _read_old(folder)
-    record = new_record(task, known=known, notes=notes, last_status=old.status if old else "")
+    last = {"last_status": old.status, "last_content": old.content} if old else {}
+    record = new_record(task, known=known, notes=notes, **last)
     targets = wanted_targets(options().targets)
     if not options().force and old is not None and _is_finished(old, task.digest, folder):
         targets = tuple(t for t in targets if t not in old.targets)
