@@ -230,3 +230,29 @@ def test_a_unit_renamed_since_last_year_gets_a_hint_and_is_matched_by_its_former
                 and "没有找到" in r[6]]
     page = (out / "审核报告.html").read_text(encoding="utf-8")
     assert "同口径：3 个单位两年都有数据" in page
+
+
+def test_one_unit_code_typed_for_two_townships_never_merges_them(tmp_path, capsys):
+    from generator.formats import FORMAT_2021
+    from generator.inputs.roster import ROSTER_SHEET, roster_columns, write_roster
+
+    rs = [unit(i, n) for i, n in enumerate(["甲镇人民政府", "乙镇人民政府", "丙镇人民政府"])]
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=rs)
+    book = load_workbook(roster)
+    column = [c.key for c in roster_columns(FORMAT_2021)].index("unit.code") + 1
+    for row, code in ((3, "A1"), (4, "A2"), (5, "A2")):  # 丙镇's code copied from the row above
+        book[ROSTER_SHEET].cell(row, column, code)
+    book.save(roster)
+    assert batch(roster, "-o", out, "-j", 1) == 0
+    units = units_sheet(out)
+    assert {n: u["状态"] for n, u in units.items()} == dict.fromkeys(
+        ("甲镇人民政府", "乙镇人民政府", "丙镇人民政府"), "已提交且通过")
+    assert "与「乙镇人民政府」的单位代码都是「A2」，但名称不同" in units["丙镇人民政府"]["说明"]
+    assert "汇总（2025年度，3 个单位" in capsys.readouterr().out
+    listed = write_list(tmp_path / "名单.xlsx", ["单位名称", "单位代码"],
+                        [["甲镇人民政府", "A1"], ["乙镇人民政府", "B2"], ["丙镇人民政府", "A2"]])
+    batch(roster, "-o", tmp_path / "out2", "-j", 1, "--expected", listed)
+    units = units_sheet(tmp_path / "out2")
+    assert "数据中的单位代码「A2」与名单中的「B2」不同，按名称对应" in units["乙镇人民政府"]["说明"]
+    assert units["丙镇人民政府"]["状态"] == "已提交且通过"

@@ -220,13 +220,18 @@ def build_filing(
         if sub in totals or sub.kind == SET_ASIDE:
             continue
         key = normalise_name(sub.name) if sub.name else stem_name(sub.source)
-        unit = (by_code.get(sub.code) if sub.code else None) or by_name.get(key)
+        unit, clash = _by_code(by_code, sub.code, sub.name)
+        unit = unit or by_name.get(key)
         if unit is None:
             unit = Unit(sub.name or Path(sub.source).stem, sub.code, listed=expected is None or not sub.name)
             units.append(unit)
-            if sub.code:
+            if sub.code and not clash:
                 by_code[sub.code] = unit
             by_name[key] = unit
+        elif sub.code and unit.code and sub.code != unit.code:
+            _note_once(unit, f"数据中的单位代码「{sub.code}」与名单中的「{unit.code}」不同，按名称对应；请核对单位代码")
+        if clash:
+            _note_code_clash(sub.code, clash, unit)
         unit.submissions.append(sub)
     year = main_year(s for s in submissions if s not in totals and s.kind != SET_ASIDE)
     for unit in units:
@@ -250,6 +255,33 @@ def main_year(submissions: Iterable[Submission]) -> int | None:
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
+def same_name(a: str, b: str) -> bool:
+    """Names one unit may go by: equal once normalised, or one inside the other (「城关镇」, 「某县城关镇」)."""
+    x, y = normalise_name(a), normalise_name(b)
+    return not x or not y or x in y or y in x
+
+
+def _by_code(by_code: dict[str, Unit], code: str, name: str) -> tuple[Unit | None, Unit | None]:
+    """(the unit with this code, or None; the unit whose code it shares under another name, or None).
+
+    A unit code joins two submissions only when their names agree: a code typed twice for two townships
+    never makes one of them vanish into the other."""
+    unit = by_code.get(code) if code else None
+    if unit is not None and not same_name(unit.name, name):
+        return None, unit
+    return unit, None
+
+
+def _note_code_clash(code: str, first: Unit, second: Unit) -> None:
+    for unit, other in ((first, second), (second, first)):
+        _note_once(unit, f"与「{other.name}」的单位代码都是「{code}」，但名称不同：按两个单位分别计；请核对单位代码")
+
+
+def _note_once(unit: Unit, note: str) -> None:
+    if note not in unit.notes:
+        unit.notes.append(note)
+
+
 def _not_a_report(sub: Submission) -> SetAside:
     return SetAside(sub.source, f"按已发布的年度报告导入，未成功：{sub.problem}")
 
@@ -263,14 +295,18 @@ def _expected_units(expected: list[Expected] | None, own: str) -> tuple[list[Uni
         norm = normalise_name(entry.name)
         if own and norm == own:
             continue
-        unit = (by_code.get(entry.code) if entry.code else None) or by_name.get(norm)
+        unit, clash = _by_code(by_code, entry.code, entry.name)
+        unit = unit or by_name.get(norm)
         if unit is not None:
-            unit.notes.append(f"名单中「{entry.name}」出现不止一次，按同一单位计")
+            same = "出现不止一次" if normalise_name(unit.name) == norm else f"与「{unit.name}」的单位代码相同"
+            _note_once(unit, f"名单中「{entry.name}」{same}，按同一单位计")
             continue
         unit = Unit(entry.name, entry.code, entry.contact, entry.phone, full_name=entry.name)
         units.append(unit)
         by_name[norm] = unit
-        if entry.code:
+        if clash:
+            _note_code_clash(entry.code, clash, unit)
+        elif entry.code:
             by_code[entry.code] = unit
     return units, by_code, by_name
 
