@@ -256,3 +256,25 @@ def test_one_unit_code_typed_for_two_townships_never_merges_them(tmp_path, capsy
     units = units_sheet(tmp_path / "out2")
     assert "数据中的单位代码「A2」与名单中的「B2」不同，按名称对应" in units["乙镇人民政府"]["说明"]
     assert units["丙镇人民政府"]["状态"] == "已提交且通过"
+
+
+def test_a_report_copied_from_last_year_is_found_with_previous_and_costs_its_score(tmp_path):
+    """X-3/X-4 (checks/cross_year.py) in a batch: tables and prose as last year's are deducted under 不照搬往年."""
+    from generator.report import Agency
+
+    this, last, out = tmp_path / "2025", tmp_path / "2024", tmp_path / "out"
+    before = unit(40, "甲镇人民政府", 2024)
+    copied = before.evolve(year=2025, publication_date=before.publication_date.replace(year=2026),
+                           agency=Agency(**{**vars(before.agency)}))
+    write(last / "甲镇.yaml", before)
+    write(this / "甲镇.yaml", copied)
+    write(last / "乙镇.yaml", unit(41, "乙镇人民政府", 2024))
+    write(this / "乙镇.yaml", unit(42, "乙镇人民政府"))
+    batch(this, "-o", out, "-j", 1, "--previous", last)
+    book = load_workbook(out / "校验结果.xlsx", read_only=True)
+    rules = {(r[1], r[3]) for r in book["问题明细"].iter_rows(min_row=2, values_only=True)}
+    scores = {r[0]: r for r in book["考评"].iter_rows(min_row=2, values_only=True)}
+    book.close()
+    assert ("甲镇人民政府", "X-4") in rules and ("乙镇人民政府", "X-4") not in rules
+    assert "X-4 数字照抄 1 条提醒" in scores["甲镇人民政府"][3]  # synthetic prose is shared: T-2/X-3 hit both
+    assert "X-4" not in scores["乙镇人民政府"][3]
