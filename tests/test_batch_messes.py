@@ -278,3 +278,21 @@ def test_a_report_copied_from_last_year_is_found_with_previous_and_costs_its_sco
     assert ("甲镇人民政府", "X-4") in rules and ("乙镇人民政府", "X-4") not in rules
     assert "X-4 数字照抄 1 条提醒" in scores["甲镇人民政府"][3]  # synthetic prose is shared: T-2/X-3 hit both
     assert "X-4" not in scores["乙镇人民政府"][3]
+
+
+def test_a_missing_unit_says_which_file_may_be_its_own(tmp_path, capsys):
+    """「东山镇.yaml」 holding 西山乡's name, 「龙泉真人民政府」 typed for 龙泉镇: the 未提交 says where to look."""
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    write(folder / "东山镇.yaml", unit(2, "西山乡人民政府"))
+    write(folder / "龙泉.yaml", unit(3, "龙泉真人民政府"))
+    listed = write_list(tmp_path / "名单.xlsx", ["单位名称"],
+                        [["东山镇人民政府"], ["西山乡人民政府"], ["龙泉镇人民政府"]])
+    assert batch(folder, "-o", out, "-j", 1, "--expected", listed) == 1
+    printed = capsys.readouterr().out
+    units = units_sheet(out)
+    assert units["东山镇人民政府"]["状态"] == "未提交" and units["西山乡人民政府"]["状态"] == "已提交且通过"
+    assert "文件「东山镇.yaml」按文件名是这个单位的，但其中的机关名称是「西山乡人民政府」" in units["东山镇人民政府"]["说明"]
+    assert "文件名与机关名称不一致" in units["西山乡人民政府"]["说明"]
+    assert units["龙泉真人民政府"]["状态"] == "不在名单中"
+    assert "「龙泉.yaml」中的「龙泉真人民政府」不在名单中，可能就是这个单位" in units["龙泉镇人民政府"]["说明"]
+    assert "龙泉镇人民政府：没有找到它的数据（「龙泉.yaml」中的" in printed

@@ -237,6 +237,7 @@ def build_filing(
     for unit in units:
         _settle(unit, year)
     listed_names = [u.title for u in units if u.listed]
+    missing = {u.title: u for u in units if u.status == MISSING}
     for unit in units:
         if not unit.listed:
             guess = suggest(unit.name, listed_names)
@@ -244,6 +245,11 @@ def build_filing(
                 0,
                 f"不在应报单位名单中{f'，是不是「{guess}」？' if guess else '。'}如属应报单位，请改正名称或加入名单后重新运行",
             )
+            if guess in missing and unit.chosen:
+                missing[guess].notes.append(
+                    f"「{unit.chosen.source}」中的「{unit.name}」不在名单中，可能就是这个单位：如是，请改正其机关名称后重新运行"
+                )
+    _note_misnamed_files(units, missing)
     _note_identical(units)
     _note_set_aside(set_aside, by_name)
     return Filing(units, totals, name, expected is not None, set_aside, year)
@@ -388,6 +394,21 @@ def _choose(unit: Unit, year: int | None) -> Submission:
         0, f"重复提交 {len(subs)} 份：采用「{chosen.source}」（{why}），未采用 {rejected}；只计入汇总一次"
     )
     return chosen
+
+
+def _note_misnamed_files(units: list[Unit], missing: dict[str, Unit]) -> None:
+    """A file named after a unit that has not filed (「东山镇.yaml」) but holding another unit's name: said on both."""
+    by_stem = {normalise_name(u.name): u for u in missing.values()}
+    for unit in units:
+        for sub in unit.submissions:
+            absent = by_stem.get(stem_name(sub.source)) if sub.name else None
+            if absent is None or absent is unit:
+                continue
+            absent.notes.append(
+                f"文件「{sub.source}」按文件名是这个单位的，但其中的机关名称是「{sub.name}」，已按「{unit.title}」计；"
+                "如是填错了机关名称，请改正后重新运行"
+            )
+            unit.notes.append(f"数据来自文件「{sub.source}」，文件名与机关名称不一致，请核实是否用了其他单位的文件")
 
 
 def _note_identical(units: list[Unit]) -> None:

@@ -51,7 +51,7 @@ def print_summary(
             more = f"，下面列出前 {SHOWN_ON_SCREEN} 个" if len(listed) > SHOWN_ON_SCREEN else ""
             print(f"{title}（{len(listed)} 个{more}）：")
             for unit in listed[:SHOWN_ON_SCREEN]:
-                print(f"  {unit.title}：{_first_problem(spool, unit) if unit.chosen else '没有找到它的数据'}")
+                print(f"  {unit.title}：{_first_problem(spool, unit) if unit.chosen else _not_found(unit)}")
     if any(u.status == HAS_ERRORS for u in units):
         if not any(u.status == HAS_ERRORS and u.chosen and u.chosen.readable for u in units):
             print("有错误的单位的数据无法读取，没有生成报告，也没有计入汇总；请按上面的说明改正后重新运行。")
@@ -59,7 +59,7 @@ def print_summary(
             print("有错误的单位已生成草稿（文件名带「草稿」），不可发布；改正后重新运行即可得到正式报告。")
         else:
             print("有错误的单位没有生成报告，也没有计入汇总（加 --ignore-errors 可先生成草稿）。")
-    noted = [u for u in units if u.notes]
+    noted = [u for u in units if u.notes and u.status != MISSING]  # a missing unit's notes are printed above
     for unit in noted[:SHOWN_ON_SCREEN]:
         print(f"  {unit.title}：{'；'.join(unit.notes)}")
     if len(noted) > SHOWN_ON_SCREEN:
@@ -79,6 +79,10 @@ def print_summary(
         for path in files:
             if path.stem == rollup.stem_name:
                 print(f"  {path}")
+
+
+def _not_found(unit: Any) -> str:
+    return "没有找到它的数据" + (f"（{'；'.join(unit.notes)}）" if unit.notes else "")
 
 
 def _first_problem(spool: Spool, unit: Any) -> str:
