@@ -296,3 +296,24 @@ def test_a_missing_unit_says_which_file_may_be_its_own(tmp_path, capsys):
     assert units["龙泉真人民政府"]["状态"] == "不在名单中"
     assert "「龙泉.yaml」中的「龙泉真人民政府」不在名单中，可能就是这个单位" in units["龙泉镇人民政府"]["说明"]
     assert "龙泉镇人民政府：没有找到它的数据（「龙泉.yaml」中的" in printed
+
+
+def test_rollup_docx_holds_the_sums_and_a_draft_is_marked(tmp_path):
+    from docx import Document
+
+    folder = tmp_path / "各镇"
+    rs = [unit(i, n) for i, n in enumerate(["甲镇人民政府", "乙镇人民政府", "丙镇人民政府"])]
+    for i, r in enumerate(rs):
+        write(folder / f"{i}.yaml", r if i else typed(r, requests__granted__natural=r.numbers[
+            "requests.granted.natural"] + 1))
+    (folder / "名单.txt").write_text("甲镇人民政府\n乙镇人民政府\n丙镇人民政府\n", encoding="utf-8")
+    for out, extra, summed in ((tmp_path / "a", (), rs[1:]), (tmp_path / "b", ("--ignore-errors",), rs)):
+        batch(folder, "-o", out, "-j", 1, "--expected", folder / "名单.txt", *extra)
+        name = "汇总-2025年度" + ("（草稿）" if extra else "")
+        doc = Document(out / f"{name}.docx")
+        rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+        new = next(r for r in rows if r[0].startswith("一、本年新收"))
+        assert next(c for c in new if c != new[0]) == str(sum(r.numbers["requests.new.natural"] for r in summed))
+        header = "".join(p.text for s in doc.sections for p in s.header.paragraphs)
+        assert ("草稿" in header) == bool(extra)
+        assert "是本次运行的应报单位名单（--expected）" in set_aside(out)["名单.txt"]

@@ -145,11 +145,12 @@ class FolderPlan:
         self.changed = {self.source(p): _modified(p) for p in files}
 
     @classmethod
-    def of_folder(cls, path: Path, exclude: Path | None = None) -> FolderPlan:
+    def of_folder(cls, path: Path, exclude: Path | None = None, own: dict[Path, str] | None = None) -> FolderPlan:
+        """``own``: files of the run itself (the --expected list, the --scorecard sheet) -> why they are no unit."""
         found, set_aside = _walk(path, exclude)
         files = []
         for file in found:
-            reason = _why_not_read(file)
+            reason = (own or {}).get(file.resolve()) or _why_not_read(file)
             if reason:
                 set_aside.append(SetAside(_relative(path, file), reason))
             else:
@@ -226,12 +227,14 @@ def _why_not_read(path: Path) -> str:
     return SAVE_AS.get(suffix, NOT_A_SUBMISSION)
 
 
-def plan_input(source: Path, exclude: Path | None = None) -> RosterPlan | FolderPlan:
+def plan_input(
+    source: Path, exclude: Path | None = None, own: dict[Path, str] | None = None
+) -> RosterPlan | FolderPlan:
     """A roster (by its sheet) or a folder; a single form, data file or report is a folder of one."""
     if not source.exists():
         raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
     if source.is_dir():
-        return FolderPlan.of_folder(source, exclude)
+        return FolderPlan.of_folder(source, exclude, own)
     if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
         return RosterPlan(source)
     if source.suffix.lower() in INPUT_SUFFIXES:

@@ -68,7 +68,12 @@ def run_batch(request: BatchRequest) -> int:
         raise InputError("输出目录不能与输入文件夹相同，请用 -o 另给一个文件夹。")
     expected = read_expected(request.expected) if request.expected else None
     card = load_scorecard(request.scorecard)  # a broken sheet is refused before any work is done
-    with plan_input(source, exclude=output.resolve()) as plan:
+    own = {
+        path.resolve(): f"是本次运行的{what}（{flag}），不是单位的填报文件，未作为单位读取"
+        for path, what, flag in ((request.expected, "应报单位名单", "--expected"), (request.scorecard, "考评表", "--scorecard"))
+        if path is not None
+    }
+    with plan_input(source, exclude=output.resolve(), own=own) as plan:
         handlers = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
         spool, workdir = None, None
         try:
