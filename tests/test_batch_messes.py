@@ -260,12 +260,9 @@ def test_one_unit_code_typed_for_two_townships_never_merges_them(tmp_path, capsy
 
 def test_a_report_copied_from_last_year_is_found_with_previous_and_costs_its_score(tmp_path):
     """X-3/X-4 (checks/cross_year.py) in a batch: tables and prose as last year's are deducted under 不照搬往年."""
-    from generator.report import Agency
-
     this, last, out = tmp_path / "2025", tmp_path / "2024", tmp_path / "out"
     before = unit(40, "甲镇人民政府", 2024)
-    copied = before.evolve(year=2025, publication_date=before.publication_date.replace(year=2026),
-                           agency=Agency(**{**vars(before.agency)}))
+    copied = before.evolve(year=2025, publication_date=before.publication_date.replace(year=2026))
     write(last / "甲镇.yaml", before)
     write(this / "甲镇.yaml", copied)
     write(last / "乙镇.yaml", unit(41, "乙镇人民政府", 2024))

@@ -47,7 +47,14 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
 
 
 _KIND = re.compile(r"(乡|镇|街道|县|区|市)$")
-_RENAMED_AS = {"乡": ("镇", "街道"), "镇": ("乡", "街道"), "街道": ("镇", "乡"), "县": ("区", "市"), "区": ("县",), "市": ("县",)}
+_RENAMED_AS = {
+    "乡": ("镇", "街道"),
+    "镇": ("乡", "街道"),
+    "街道": ("镇", "乡"),
+    "县": ("区", "市"),
+    "区": ("县",),
+    "市": ("县",),
+}
 
 
 def renamed_variants(name: str) -> list[str]:

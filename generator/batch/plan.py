@@ -43,7 +43,9 @@ NOT_A_SUBMISSION = (
     "不是填报文件（可用：填报表 .xlsx、数据文件 .yaml/.json、已发布的年度报告 .docx/.html/.pdf/.txt），未读取"
 )
 OFFICE_LOCK = "是 Office/WPS 打开文件时留下的临时文件，未读取（请关闭正在编辑的文件）"
-FOLDER_UNREADABLE = "是无法打开的子文件夹（没有权限或已被移走），其中的文件都未读取：请检查权限或把文件复制出来后重新运行"
+FOLDER_UNREADABLE = (
+    "是无法打开的子文件夹（没有权限或已被移走），其中的文件都未读取：请检查权限或把文件复制出来后重新运行"
+)
 FOLDER_LINK = "是指向其他位置的文件夹快捷方式（链接），其中的文件未读取：请把文件复制到本文件夹后重新运行"
 
 
@@ -268,7 +270,9 @@ HEADERS = {
 
 
 TEXT_LISTS = (".txt", ".csv")
-_NUMBERING = re.compile(r"^\s*[(（]?\d{1,4}\s*[)）.．、]?\s+|^\s*[(（]?\d{1,4}\s*[)）.．、]\s*")  # 「1. 」「3、」「（2）」
+_NUMBERING = re.compile(
+    r"^\s*[(（]?\d{1,4}\s*[)）.．、]?\s+|^\s*[(（]?\d{1,4}\s*[)）.．、]\s*"
+)  # 「1. 」「3、」「（2）」
 
 
 def read_expected(path: Path) -> list[Expected]:

@@ -133,7 +133,10 @@ def _previous_reports(path: Path) -> Iterator[tuple[Report, str]]:
                 try:
                     yield report_from_row(plan.layout, task.row or 0, task.payload), task.unit[0]
                 except InputError:  # a bad row of last year only loses its cross-year check: said so
-                    print(f"上年汇总表{task.source}有错误，未用于跨年度核对（这个单位本年不做 X-1、X-2 核对）", file=sys.stderr)
+                    print(
+                        f"上年汇总表{task.source}有错误，未用于跨年度核对（这个单位本年不做 X-1、X-2 核对）",
+                        file=sys.stderr,
+                    )
             return
         for item in plan.set_aside:
             print(f"上年数据 {item.source}：{item.reason}；未用于跨年度核对", file=sys.stderr)

@@ -70,7 +70,10 @@ def run_batch(request: BatchRequest) -> int:
     card = load_scorecard(request.scorecard)  # a broken sheet is refused before any work is done
     own = {
         path.resolve(): f"是本次运行的{what}（{flag}），不是单位的填报文件，未作为单位读取"
-        for path, what, flag in ((request.expected, "应报单位名单", "--expected"), (request.scorecard, "考评表", "--scorecard"))
+        for path, what, flag in (
+            (request.expected, "应报单位名单", "--expected"),
+            (request.scorecard, "考评表", "--scorecard"),
+        )
         if path is not None
     }
     with plan_input(source, exclude=output.resolve(), own=own) as plan:

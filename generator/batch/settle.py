@@ -366,10 +366,10 @@ def _choose(unit: Unit, year: int | None) -> Submission:
     subs = unit.submissions
     if len(subs) == 1:
         return subs[0]
-    copies = unit.copies(year)
-    if copies and len(copies) < len(subs):
-        others = [s for s in subs if s not in copies]
-        unit.submissions = copies  # the other years' files are noted, never chosen over this year's
+    this_year = unit.copies(year)
+    if this_year and len(this_year) < len(subs):
+        others = [s for s in subs if s not in this_year]
+        unit.submissions = this_year  # the other years' files are noted, never chosen over this year's
         chosen = _choose(unit, year)
         unit.submissions = subs
         old = "、".join(f"「{s.source}」（{s.year}年度）" for s in others)

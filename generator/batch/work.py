@@ -277,7 +277,9 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
             if guess
             else "请核对机关名称是否与上年一致。"
         )
-        message = f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，未做跨年度核对（X-1、X-2）。{advice}"
+        message = (
+            f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，未做跨年度核对（X-1、X-2）。{advice}"
+        )
         return [Finding("X-1", WARNING, "跨年度核对", message, operands={"机关名称": report.agency.name})], record
     record = record.evolve(previous={"id": row[0], "name": row[1], "by": how})
     try:
