@@ -314,3 +314,44 @@ def test_rollup_docx_holds_the_sums_and_a_draft_is_marked(tmp_path):
         header = "".join(p.text for s in doc.sections for p in s.header.paragraphs)
         assert ("草稿" in header) == bool(extra)
         assert "是本次运行的应报单位名单（--expected）" in set_aside(out)["名单.txt"]
+
+
+def test_a_hundred_units_and_one_broken_file(tmp_path):
+    """101 units, one file cut short in copying: 100 summed, the one named with its reason, nothing else lost."""
+    folder, out = tmp_path / "各单位", tmp_path / "out"
+    names = [_module.agency_name(i) for i in range(101)]
+    reports = [unit(i, name) for i, name in enumerate(names)]
+    for i, report in enumerate(reports):
+        if i == 57:
+            (folder / f"{names[i]}.xlsx").write_bytes(b"PK\x03\x04 cut short")
+        else:
+            write(folder / f"{names[i]}.yaml", report)
+    (tmp_path / "名单.txt").write_text("\n".join(names), encoding="utf-8")
+    result = run_cli("batch", folder, "-o", out, "-j", 2, "--to", "html", "--expected", tmp_path / "名单.txt")
+    assert result.code == 1 and "Traceback" not in result.err
+    units = units_sheet(out)
+    assert len(units) == 101 and [n for n, u in units.items() if u["状态"] != "已提交且通过"] == [names[57]]
+    assert units[names[57]]["状态"] == "有错误" and units[names[57]]["采用的数据"] == f"{names[57]}.xlsx"
+    assert f"{names[57]}：{names[57]}.xlsx [读取] 文件已损坏" in result.out
+    rollup = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
+    header, row = rollup.iter_rows(min_row=2, max_row=3, values_only=True)
+    natural = list(header).index("自然人")
+    assert row[natural] == sum(r.numbers["requests.new.natural"] for i, r in enumerate(reports) if i != 57)
+
+
+def test_a_roster_with_a_unit_twice_and_a_row_of_last_year(tmp_path, capsys):
+    from generator.formats import FORMAT_2021
+    from generator.inputs.roster import write_roster
+
+    rs = [unit(i, n) for i, n in enumerate(["甲镇人民政府", "乙镇人民政府", "丙镇人民政府"])]
+    again = unit(50, "乙镇人民政府")  # 乙镇 again, other numbers: the later row is taken, the reviewer asked
+    stale = unit(60, "丁乡人民政府", 2024)
+    roster, out = tmp_path / "汇总表.xlsx", tmp_path / "out"
+    write_roster(roster, FORMAT_2021, force=False, reports=[*rs, again, stale])
+    batch(roster, "-o", out, "-j", 1)
+    printed = capsys.readouterr().out
+    units = units_sheet(out)
+    assert units["乙镇人民政府"]["状态"] == "重复提交" and units["乙镇人民政府"]["采用的数据"] == "第 6 行"
+    assert "数据不同，采用排在最后的一行，请与该单位核实哪一份是定稿" in units["乙镇人民政府"]["说明"]
+    assert "报告年度为 2024 年，本批其他单位是 2025 年度" in units["丁乡人民政府"]["说明"]
+    assert "汇总（2025年度，3 个单位" in printed and "1 个单位的报告是 2024 年度（丁乡人民政府）" in printed
