@@ -355,3 +355,29 @@ def test_a_roster_with_a_unit_twice_and_a_row_of_last_year(tmp_path, capsys):
     assert "数据不同，采用排在最后的一行，请与该单位核实哪一份是定稿" in units["乙镇人民政府"]["说明"]
     assert "报告年度为 2024 年，本批其他单位是 2025 年度" in units["丁乡人民政府"]["说明"]
     assert "汇总（2025年度，3 个单位" in printed and "1 个单位的报告是 2024 年度（丁乡人民政府）" in printed
+
+
+def test_previous_given_this_years_folder_is_said_never_checked_against(tmp_path, capsys):
+    """--previous pointing at this year's folder: no X-1 errors or X-4 copies claimed, the mistake is said."""
+    folder, out = tmp_path / "2025", tmp_path / "out"
+    for i, name in enumerate(["甲镇人民政府", "乙镇人民政府"]):
+        write(folder / f"{i}.yaml", unit(i, name))
+    assert batch(folder, "-o", out, "-j", 1, "--previous", folder) == 0
+    printed = capsys.readouterr().out
+    assert "上年数据中有 2 份报告不是 2024 年度的（是 2025 年度）" in printed and "本年没有对应" not in printed
+    book = load_workbook(out / "校验结果.xlsx", read_only=True)
+    cross = [r for r in book["问题明细"].iter_rows(min_row=2, values_only=True) if r[3].startswith("X")]
+    book.close()
+    assert {(r[3], r[4]) for r in cross} == {("X-1", "提醒")} and all("不是 2024 年" in r[6] for r in cross)
+
+
+def test_a_year_typed_wrong_is_not_called_years_late(tmp_path):
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    write(folder / "甲镇.yaml", unit(1, "甲镇人民政府"))
+    write(folder / "乙镇.yaml", unit(2, "乙镇人民政府"))
+    wrong = unit(3, "丙镇人民政府")
+    write(folder / "丙镇.yaml", wrong.evolve(year=2023))  # published 2026-01: 2023 would be two years late
+    batch(folder, "-o", out, "-j", 1)
+    note = units_sheet(out)["丙镇人民政府"]["说明"]
+    assert "报告年度为 2023 年" in note and "也不判断是否逾期" in note and "晚于公布期限" not in note
+    assert units_sheet(out)["丙镇人民政府"]["状态"] != "逾期"

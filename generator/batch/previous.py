@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class PreviousYear:
     db: str
     units: dict[int, str]  # id -> name (the level's own report left out)
     own: str = ""  # the level's name last year ("" when not known)
+    years: dict[int, int] = field(default_factory=dict)  # id -> the year of that report
 
 
 def common_parent(parents: Iterable[str]) -> str:
@@ -93,7 +94,9 @@ def index_previous(path: Path, workdir: Path, expected: list[Expected] | None, n
     db.execute("CREATE INDEX by_norm ON previous (norm)")
     db.execute("CREATE INDEX by_renamed ON previous (renamed)")
     units: dict[int, str] = {}
+    years: dict[int, int] = {}
     for number, (report, code) in enumerate(reports):
+        years[number] = report.year
         norm = normalise_name(report.agency.name)
         is_own = bool(own_norm) and norm == own_norm
         numbers = {p: _plain(v) for p, v in report.numbers.items()}
@@ -117,7 +120,7 @@ def index_previous(path: Path, workdir: Path, expected: list[Expected] | None, n
             units[number] = report.agency.name
     db.commit()
     db.close()
-    return PreviousYear(str(db_path), units, own)
+    return PreviousYear(str(db_path), units, own, years)
 
 
 def _plain(value: Any) -> Number:

@@ -70,10 +70,13 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
         for path in write_rollup(r, spool, {s: names[s] for s in included}, info.output, info.targets, charts[key])
     ]
     blocked = no_rollup_message(filing, info.ignore_errors)
-    last_year_left = unmatched_last_year(spool, info.previous)
+    last_year_left = unmatched_last_year(spool, info.previous, filing.year)
     this_year_left = [r.name for r in spool if r.name and info.previous and not r.previous]
     hints = rename_hints(last_year_left, this_year_left)
     matches = _matches(spool, info.previous, last_year_left, hints)
+    wrong_year = wrong_year_note(info.previous, filing.year)
+    if wrong_year:
+        matches.append(["", "", "", wrong_year])
     last_year_left = [f"{n}（{hints[n]}）" if n in hints else n for n in last_year_left]
     write_atomic(
         info.output / BATCH_REPORT,
@@ -94,6 +97,8 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
     )
     write_atomic(info.output / REVIEW_PAGE, page, force=True)
     print_summary(spool, filing, rollups, files, info, blocked, last_year_left)
+    if wrong_year:
+        print(wrong_year)
     bad = filing.count(HAS_ERRORS) + filing.count(FAILED) + filing.count(MISSING)
     rollup_errors = any(has_errors(r.findings + r.comparisons) for r in rollups.values())
     return EXIT_FINDINGS if bad or rollup_errors or not rollups or drafts else EXIT_OK
@@ -180,12 +185,30 @@ def _year_on_year(
     return YearOnYear(this, last, len(used))
 
 
-def unmatched_last_year(spool: Spool, previous: PreviousYear | None) -> list[str]:
-    """Last year's units that no unit of this year was matched with (the level's own report left out)."""
+def unmatched_last_year(spool: Spool, previous: PreviousYear | None, year: int | None = None) -> list[str]:
+    """Last year's units that no unit of this year was matched with (the level's own report left out); a report
+    of --previous that is not of the year before ``year`` is listed as such, never as a unit gone."""
     if previous is None:
         return []
     matched = {r.previous["id"] for r in spool if r.previous}
-    return [name for number, name in previous.units.items() if number not in matched]
+    wrong = _not_last_year(previous, year)
+    return [name for number, name in previous.units.items() if number not in matched and number not in wrong]
+
+
+def _not_last_year(previous: PreviousYear | None, year: int | None) -> set[int]:
+    return {n for n, y in previous.years.items() if year and y != year - 1} if previous else set()
+
+
+def wrong_year_note(previous: PreviousYear | None, year: int | None) -> str:
+    """What --previous held that is not of the year before the batch's (this year's folder given twice…)."""
+    wrong = _not_last_year(previous, year)
+    if not wrong or previous is None or year is None:
+        return ""
+    found = "、".join(map(str, sorted({previous.years[n] for n in wrong})))
+    return (
+        f"上年数据中有 {len(wrong)} 份报告不是 {year - 1} 年度的（是 {found} 年度），未用于跨年度核对和同比；"
+        "请检查 --previous 是否给了上一年度的数据"
+    )
 
 
 def rename_hints(last_year: list[str], this_year: list[str]) -> dict[str, str]:

@@ -328,13 +328,15 @@ def _settle(unit: Unit, year: int | None) -> None:
     unit.phone = unit.phone or chosen.phone
     unit.included = chosen.accepted and unit.listed
     unit.notes.extend(chosen.notes)
-    if year and chosen.year and chosen.year != year:
+    other_year = bool(year and chosen.year and chosen.year != year)
+    if other_year:
         unit.notes.append(
-            f"报告年度为 {chosen.year} 年，本批其他单位是 {year} 年度：不计入 {year} 年度的汇总，"
-            f"按年度另行汇总；如填错了年度或放错了文件，请改正后重新运行"
+            f"报告年度为 {chosen.year} 年，本批其他单位是 {year} 年度：不计入 {year} 年度的汇总"
+            f"{'（按年度另行汇总）' if unit.included else ''}，也不判断是否逾期；如填错了年度或放错了文件，请改正后重新运行"
         )
-    if chosen.late_days:
-        unit.notes.append(f"发布日期 {chosen.published:%Y-%m-%d}，晚于公布期限 {chosen.late_days} 天")
+    late = 0 if other_year else chosen.late_days  # a year typed wrong would make it years late
+    if late:
+        unit.notes.append(f"发布日期 {chosen.published:%Y-%m-%d}，晚于公布期限 {late} 天")
     if chosen.check == INTERNAL:
         unit.status = FAILED
     elif not unit.listed:
@@ -343,7 +345,7 @@ def _settle(unit: Unit, year: int | None) -> None:
         unit.status = HAS_ERRORS
     elif len(unit.copies(year)) > 1:
         unit.status = DUPLICATE
-    elif chosen.late_days:
+    elif late:
         unit.status = LATE
     else:
         unit.status = PASSED

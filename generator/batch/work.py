@@ -281,12 +281,18 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
             f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，未做跨年度核对（X-1、X-2）。{advice}"
         )
         return [Finding("X-1", WARNING, "跨年度核对", message, operands={"机关名称": report.agency.name})], record
-    record = record.evolve(previous={"id": row[0], "name": row[1], "by": how})
     try:
         last = report_from_dict(json.loads(row[2]), source="上年数据")
     except InputError:
         message = "上年数据中有无法识别的数字，未做跨年度核对（X-1、X-2）。"
         return [Finding("X-1", WARNING, "跨年度核对", message)], record
+    if last.year != report.year - 1:  # --previous given this year's folder, or an older year's
+        message = (
+            f"上年数据中「{row[1]}」的报告年度是 {last.year} 年，不是 {report.year - 1} 年，未做跨年度核对"
+            "（X-1 至 X-4）。请检查 --previous 是否给了上一年度的数据。"
+        )
+        return [Finding("X-1", WARNING, "跨年度核对", message)], record
+    record = record.evolve(previous={"id": row[0], "name": row[1], "by": how})
     return cross_year(report, last), record
 
 
