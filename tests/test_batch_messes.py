@@ -8,25 +8,13 @@ from __future__ import annotations
 
 import os
 import pathlib
-import random
-from dataclasses import replace
 from pathlib import Path
 
-from helpers import make_roster_module, run_cli
+from helpers import run_cli
 from openpyxl import Workbook, load_workbook
+from test_batch_stages import _module, batch, typed, unit, units_sheet
 
-from generator.app.cli import main
 from generator.inputs.datafile import dump_yaml
-
-_module = make_roster_module()
-synthetic_report, typed = _module.synthetic_report, _module.typed
-
-COUNTY = "示例县人民政府"
-
-
-def unit(i: int, name: str, year: int = 2025, parent: str = COUNTY):
-    report = synthetic_report(i, year, random.Random(31 + i))
-    return report.evolve(agency=replace(report.agency, name=name, parent=parent))
 
 
 def write(path: Path, report) -> Path:
@@ -35,17 +23,11 @@ def write(path: Path, report) -> Path:
     return path
 
 
-def batch(*argv) -> int:
-    return main(["batch", *map(str, argv)])
-
-
-def units_sheet(out: Path) -> dict[str, dict]:
-    book = load_workbook(out / "校验结果.xlsx", read_only=True)
-    rows = book["各单位"].iter_rows(values_only=True)
-    header = next(rows)
-    units = {r[1]: dict(zip(header, r, strict=True)) for r in rows}
-    book.close()
-    return units
+def rollup_cell(out: Path, column: str = "自然人"):
+    """The first ``column`` of the roll-up's 「汇总数据」 row (自然人: 本年新收)."""
+    sheet = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
+    header, row = sheet.iter_rows(min_row=2, max_row=3, values_only=True)
+    return row[list(header).index(column)]
 
 
 def set_aside(out: Path) -> dict[str, str]:
@@ -184,10 +166,7 @@ def test_a_unit_filing_a_form_and_a_data_file_is_one_unit_counted_once(tmp_path)
     units = units_sheet(out)
     assert set(units) == {"东山镇人民政府", "西山乡人民政府"}
     assert units["东山镇人民政府"]["状态"] == "重复提交" and "重复提交 2 份" in units["东山镇人民政府"]["说明"]
-    rollup = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
-    header, row = rollup.iter_rows(min_row=2, max_row=3, values_only=True)
-    natural = list(header).index("自然人")
-    assert row[natural] == east.numbers["requests.new.natural"] + unit(2, "x").numbers["requests.new.natural"]
+    assert rollup_cell(out) == east.numbers["requests.new.natural"] + unit(2, "x").numbers["requests.new.natural"]
 
 
 def write_list(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -333,10 +312,7 @@ def test_a_hundred_units_and_one_broken_file(tmp_path):
     assert len(units) == 101 and [n for n, u in units.items() if u["状态"] != "已提交且通过"] == [names[57]]
     assert units[names[57]]["状态"] == "有错误" and units[names[57]]["采用的数据"] == f"{names[57]}.xlsx"
     assert f"{names[57]}：{names[57]}.xlsx [读取] 文件已损坏" in result.out
-    rollup = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
-    header, row = rollup.iter_rows(min_row=2, max_row=3, values_only=True)
-    natural = list(header).index("自然人")
-    assert row[natural] == sum(r.numbers["requests.new.natural"] for i, r in enumerate(reports) if i != 57)
+    assert rollup_cell(out) == sum(r.numbers["requests.new.natural"] for i, r in enumerate(reports) if i != 57)
 
 
 def test_a_roster_with_a_unit_twice_and_a_row_of_last_year(tmp_path, capsys):
