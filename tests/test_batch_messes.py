@@ -357,3 +357,25 @@ def test_a_year_typed_wrong_is_not_called_years_late(tmp_path):
     note = units_sheet(out)["丙镇人民政府"]["说明"]
     assert "报告年度为 2023 年" in note and "也不判断是否逾期" in note and "晚于公布期限" not in note
     assert units_sheet(out)["丙镇人民政府"]["状态"] != "逾期"
+
+
+def test_last_runs_output_copied_into_the_input_folder_is_named_not_read(tmp_path, capsys):
+    """The review page, 校验结果, the roll-up's pages and the units' generated reports: an earlier run's output."""
+    folder = tmp_path / "各镇"
+    for i, name in enumerate(["甲镇人民政府", "乙镇人民政府"]):
+        write(folder / f"{i}.yaml", unit(i, name))
+    assert batch(folder, "-o", tmp_path / "first", "-j", 1, "--to", "docx,html") == 0
+    import shutil
+
+    shutil.copytree(tmp_path / "first", folder / "上次输出")
+    capsys.readouterr()
+    assert batch(folder, "-o", tmp_path / "second", "-j", 1, "--to", "html") == 0
+    printed = capsys.readouterr().out
+    assert set(units_sheet(tmp_path / "second")) == {"甲镇人民政府", "乙镇人民政府"}
+    aside = set_aside(tmp_path / "second")
+    assert "批量处理输出的审核报告" in aside["上次输出/审核报告.html"]
+    assert "批量处理输出的校验结果" in aside["上次输出/校验结果.xlsx"]
+    assert "汇总报告" in aside["上次输出/汇总-2025年度.docx"] and "汇总报告" in aside["上次输出/汇总-2025年度.html"]
+    assert sum("为一个单位生成的报告" in reason for reason in aside.values()) >= 6  # docx, html, fragment × 2
+    assert "「上次输出/汇总-2025年度.xlsx」：不计入汇总" in printed  # the county's roll-up: compared, never summed
+    assert "汇总（2025年度，2 个单位" in printed

@@ -43,6 +43,14 @@ NOT_A_SUBMISSION = (
     "不是填报文件（可用：填报表 .xlsx、数据文件 .yaml/.json、已发布的年度报告 .docx/.html/.pdf/.txt），未读取"
 )
 OFFICE_LOCK = "是 Office/WPS 打开文件时留下的临时文件，未读取（请关闭正在编辑的文件）"
+# What a batch writes into its output folder; found in an input folder, it is an earlier run's output, not a unit's
+RECORD = ".nianbao.json"  # beside each unit's reports
+BATCH_REPORT = "校验结果.xlsx"
+REVIEW_PAGE = "审核报告.html"
+FRAGMENT_SUFFIX = "（网站发布用片段）.htm"  # .htm: not counted with the report pages (*.html)
+_ROLLUP_PAGE = re.compile(r"^汇总-\d{4}年度.*\.(?:html?|docx|pdf)$", re.I)
+OUTPUT_FILE = "是 nianbao 批量处理输出的{}，不是填报文件，未读取（请不要把上次的输出放进输入文件夹）"
+UNIT_OUTPUT = "是 nianbao 批量处理为一个单位生成的报告（同一文件夹中有 .nianbao.json），不是填报文件，未读取"
 FOLDER_UNREADABLE = (
     "是无法打开的子文件夹（没有权限或已被移走），其中的文件都未读取：请检查权限或把文件复制出来后重新运行"
 )
@@ -150,9 +158,11 @@ class FolderPlan:
     def of_folder(cls, path: Path, exclude: Path | None = None, own: dict[Path, str] | None = None) -> FolderPlan:
         """``own``: files of the run itself (the --expected list, the --scorecard sheet) -> why they are no unit."""
         found, set_aside = _walk(path, exclude)
+        generated = {file.parent for file in found if file.name == RECORD}  # a unit's folder of an earlier run
         files = []
         for file in found:
-            reason = (own or {}).get(file.resolve()) or _why_not_read(file)
+            reason = (own or {}).get(file.resolve()) or (UNIT_OUTPUT if file.parent in generated else "")
+            reason = reason or _why_not_read(file)
             if reason:
                 set_aside.append(SetAside(_relative(path, file), reason))
             else:
@@ -223,6 +233,13 @@ def _why_not_read(path: Path) -> str:
     """Why a file of the input folder is not a submission ("" when it is one)."""
     if path.name.startswith("~$"):
         return OFFICE_LOCK
+    output = {BATCH_REPORT: "校验结果", REVIEW_PAGE: "审核报告"}.get(path.name, "")
+    if path.name.endswith(FRAGMENT_SUFFIX):
+        output = "网站发布用片段"
+    elif _ROLLUP_PAGE.match(path.name):
+        output = "汇总报告（下级的汇总请用同名的 .xlsx 汇总表，会作为下级汇总读取）"
+    if output:
+        return OUTPUT_FILE.format(output)
     suffix = path.suffix.lower()
     if suffix in INPUT_SUFFIXES and not path.name.startswith("."):
         return ""

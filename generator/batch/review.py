@@ -26,11 +26,11 @@ from ..rules import rule_name
 from .charts import bar_chart, figure, stacked_chart
 from .record import UnitRecord
 from .rollup import public_note, rollup_html
+from .plan import REVIEW_PAGE
 from .settle import STATUSES, Filing, Submission
 from .sheets import Extra
 from .sums import RollUp, outcome_totals
 
-REVIEW_PAGE = "审核报告.html"
 TOP_UNITS = 40  # units shown in the per-unit chart (the largest); the rest are summed in a note
 FILL_IN_RULES = ("G-3",)
 LINK_LABELS = {"html": "网页", "docx": "Word", "pdf": "PDF", "htm": "网站发布用片段"}

@@ -41,6 +41,9 @@ def print_summary(
     if any(changes[k] for k in (FIXED, BROKEN, EDITED, RERUN, UNCHANGED)):
         order = (NEW, FIXED, BROKEN, EDITED, RERUN, UNCHANGED)
         print("  与上次运行相比：" + " · ".join(f"{k} {changes[k]}" for k in order))
+    if filing.totals:
+        own = "、".join(f"「{t.source}」" for t in filing.totals)
+        print(f"{filing.name}本级的报告 {own}：不计入汇总，逐格与各单位合计比较（H-1）")
     if filing.set_aside:
         print(f"文件夹中有 {len(filing.set_aside)} 个文件未读取：")
         for item in filing.set_aside[:SHOWN_ON_SCREEN]:

@@ -36,15 +36,13 @@ from ..render.fragment import fragment_of_page
 from ..render.html import render_blocks
 from ..report import Report
 from .names import normalise_name
-from .plan import Task
+from .plan import FRAGMENT_SUFFIX, RECORD, Task
 from .previous import find, renamed_guess
 from .record import ERRORS, INTERNAL, OK, REPORT, ROLLUP, SET_ASIDE, UNREADABLE, WARNINGS, UnitRecord, from_json
 from .sums import is_rollup, read_rollup, table_findings
 
-RECORD = ".nianbao.json"
 DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 FRAGMENT = "fragment"  # with html: the article with inline styles, for pasting into a portal's editor
-FRAGMENT_SUFFIX = "（网站发布用片段）.htm"  # .htm: not counted with the report pages (*.html)
 COLLECT_EVERY = 20  # units between full garbage collections: keeps a worker at ~75 MB instead of growing
 OLD_RECORD = "上次运行留下的记录（.nianbao.json）是旧版本或无法识别，已忽略，本次重新生成"
 
