@@ -26,7 +26,6 @@ from ..rules import rule_name
 from .charts import bar_chart, figure, stacked_chart
 from .record import UnitRecord
 from .rollup import public_note, rollup_html
-from .plan import REVIEW_PAGE
 from .settle import STATUSES, Filing, Submission
 from .sheets import Extra
 from .sums import RollUp, outcome_totals

@@ -8,7 +8,6 @@ from typing import Any
 from openpyxl import Workbook
 
 from ..findings import ERROR, WARNING
-from .plan import BATCH_REPORT
 from .record import UnitRecord
 from .settle import DUPLICATE, FAILED, HAS_ERRORS, LATE, MISSING, NOT_LISTED, PASSED, Filing
 from .sheets import SEVERITY_FILLS, finding_row, findings_sheet, finish_table, save, table_sheet, text_cells
