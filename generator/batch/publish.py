@@ -16,17 +16,17 @@ from ..findings import has_errors
 from ..outputs import write_atomic
 from .assessment import assessment_tables
 from .names import normalise_name, renamed_variants
-from .plan import Expected, SetAside
+from .plan import BATCH_REPORT, REVIEW_PAGE, Expected, SetAside
 from .previous import PreviousYear, matched_sums
 from .record import UnitRecord
-from .review import REVIEW_PAGE, YearOnYear, county_charts, new_applications, review_page
+from .review import YearOnYear, county_charts, new_applications, review_page
 from .rollup import write_rollup
 from .settle import FAILED, HAS_ERRORS, MISSING, Filing, build_filing, submission
 from .sheets import Extra
 from .spool import Spool
 from .summary import print_summary
 from .sums import RollUp, rollups_of
-from .workbook import BATCH_REPORT, batch_workbook
+from .workbook import batch_workbook
 
 
 @dataclass

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .plan import BATCH_REPORT, REVIEW_PAGE
 from .record import ERRORS, INTERNAL, UNREADABLE
-from .review import REVIEW_PAGE
 from .settle import BROKEN, EDITED, FAILED, FIXED, HAS_ERRORS, MISSING, NEW, RERUN, STATUSES, UNCHANGED, Filing
 from .spool import Spool
 from .sums import RollUp
-from .workbook import BATCH_REPORT
 
 SHOWN_ON_SCREEN = 20
 
