@@ -379,3 +379,15 @@ def test_last_runs_output_copied_into_the_input_folder_is_named_not_read(tmp_pat
     assert sum("为一个单位生成的报告" in reason for reason in aside.values()) >= 6  # docx, html, fragment × 2
     assert "「上次输出/汇总-2025年度.xlsx」：不计入汇总" in printed  # the county's roll-up: compared, never summed
     assert "汇总（2025年度，2 个单位" in printed
+
+
+def test_a_name_with_the_countys_name_in_front_is_the_same_unit(tmp_path):
+    folder, out = tmp_path / "各镇", tmp_path / "out"
+    write(folder / "a.yaml", unit(1, "示例县龙泉镇人民政府"))
+    write(folder / "b.yaml", unit(2, "清河镇人民政府"))
+    listed = write_list(tmp_path / "名单.xlsx", ["单位名称"],
+                        [["龙泉镇人民政府"], ["示例县清河镇人民政府"], ["示例县白石乡人民政府"]])
+    batch(folder, "-o", out, "-j", 1, "--expected", listed)
+    units = units_sheet(out)
+    assert {n: u["状态"] for n, u in units.items()} == {
+        "龙泉镇人民政府": "已提交且通过", "示例县清河镇人民政府": "已提交且通过", "示例县白石乡人民政府": "未提交"}

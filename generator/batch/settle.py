@@ -219,7 +219,7 @@ def build_filing(
     for sub in submissions:
         if sub in totals or sub.kind == SET_ASIDE:
             continue
-        key = normalise_name(sub.name) if sub.name else stem_name(sub.source)
+        key = local_name(normalise_name(sub.name) if sub.name else stem_name(sub.source), own)
         unit, clash = _by_code(by_code, sub.code, sub.name)
         unit = unit or by_name.get(key)
         if unit is None:
@@ -259,6 +259,11 @@ def main_year(submissions: Iterable[Submission]) -> int | None:
     """The year most submissions are for (the later one on a tie): the batch's year."""
     counts = Counter(s.year for s in submissions if s.year)
     return max(counts, key=lambda y: (counts[y], y)) if counts else None
+
+
+def local_name(norm: str, own: str) -> str:
+    """A normalised unit name without the level's name in front (「示例县龙泉镇」 → 「龙泉镇」 in 示例县's batch)."""
+    return norm[len(own) :] if own and norm.startswith(own) and len(norm) > len(own) else norm
 
 
 def same_name(a: str, b: str) -> bool:
@@ -301,10 +306,15 @@ def _expected_units(expected: list[Expected] | None, own: str) -> tuple[list[Uni
         norm = normalise_name(entry.name)
         if own and norm == own:
             continue
+        norm = local_name(norm, own)
         unit, clash = _by_code(by_code, entry.code, entry.name)
         unit = unit or by_name.get(norm)
         if unit is not None:
-            same = "出现不止一次" if normalise_name(unit.name) == norm else f"与「{unit.name}」的单位代码相同"
+            same = (
+                "出现不止一次"
+                if local_name(normalise_name(unit.name), own) == norm
+                else f"与「{unit.name}」的单位代码相同"
+            )
             _note_once(unit, f"名单中「{entry.name}」{same}，按同一单位计")
             continue
         unit = Unit(entry.name, entry.code, entry.contact, entry.phone, full_name=entry.name)
