@@ -23,8 +23,9 @@ from ..inputs import load_report
 from ..inputs.datafile import report_to_dict
 from ..inputs.roster import report_from_row
 from ..report import Report
+from .expected import Expected
 from .names import normalise_name, renamed_variants
-from .plan import Expected, RosterPlan, plan_input
+from .plan import RosterPlan, plan_input
 from .record import Number
 from .sums import RollUp
 

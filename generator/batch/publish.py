@@ -15,8 +15,9 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import has_errors
 from ..outputs import write_atomic
 from .assessment import assessment_tables
+from .expected import Expected
 from .names import normalise_name, renamed_variants
-from .plan import BATCH_REPORT, REVIEW_PAGE, Expected, SetAside
+from .plan import BATCH_REPORT, REVIEW_PAGE, SetAside
 from .previous import PreviousYear, matched_sums
 from .record import UnitRecord
 from .review import YearOnYear, county_charts, new_applications, review_page

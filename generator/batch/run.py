@@ -26,8 +26,9 @@ from rich.console import Console
 from .. import __version__, interrupts
 from ..assess.scorecard import Scorecard, load_scorecard
 from ..errors import EXIT_INPUT, InputError, NianbaoError
+from .expected import read_expected
 from .names import normalise_name
-from .plan import FolderPlan, RosterPlan, digest_of, plan_input, read_expected
+from .plan import FolderPlan, RosterPlan, digest_of, plan_input
 from .pool import run_tasks
 from .previous import PreviousYear, index_previous
 from .publish import RunInfo, finish_batch
@@ -76,9 +77,11 @@ def run_batch(request: BatchRequest) -> int:
         )
         if path is not None
     }
+    global _stopping
+    _stopping = False
     with plan_input(source, exclude=output.resolve(), own=own) as plan:
         handlers = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
-        spool, workdir = None, None
+        spool, workdir, stopped = None, None, False
         try:
             output.mkdir(parents=True, exist_ok=True)
             _remove_stale_workdirs(output)
@@ -86,6 +89,7 @@ def run_batch(request: BatchRequest) -> int:
             spool = Spool(workdir / "results.sqlite")
             return _run(request, output, expected, plan, workdir, spool, card)
         except KeyboardInterrupt as exc:
+            stopped = True  # signals stay ignored to the end of the process: a second Ctrl-C never kills the exit
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
             _say(f"\n{interrupts.describe(exc)}{_progress_note(spool, plan.estimate)}")
@@ -102,7 +106,7 @@ def run_batch(request: BatchRequest) -> int:
             if workdir is not None:
                 shutil.rmtree(workdir, ignore_errors=True)
             for signum, handler in handlers.items():
-                signal.signal(signum, handler)
+                signal.signal(signum, signal.SIG_IGN if stopped else handler)
 
 
 _stopping = False

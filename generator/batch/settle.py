@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .expected import Expected
 from .names import is_copy_name, normalise_name, stem_name, suggest
-from .plan import Expected, SetAside
+from .plan import SetAside
 from .previous import common_parent, government_among_townships, named_parent
 from .record import ERRORS, INTERNAL, OK, REPORT, SET_ASIDE, UNREADABLE, WARNINGS, UnitRecord
 
