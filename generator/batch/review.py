@@ -337,7 +337,7 @@ PAGE = """<!DOCTYPE html>
 {% if not sections %}<h2>汇总</h2>
 <p>{{ no_rollup }}</p>{% endif %}
 {% if filing.set_aside %}
-<h2>文件夹中未读取的文件（{{ filing.set_aside | length }} 个）</h2>
+<h2>文件夹中未读取的文件和子文件夹（{{ filing.set_aside | length }} 个）</h2>
 <ul class="findings">{% for item in filing.set_aside %}<li>「{{ item.source }}」{{ item.reason }}</li>{% endfor %}</ul>
 {% endif %}
 {% for extra in extras %}

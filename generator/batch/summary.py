@@ -44,7 +44,7 @@ def print_summary(
         own = "、".join(f"「{t.source}」" for t in filing.totals)
         print(f"{filing.name}本级的报告 {own}：不计入汇总，逐格与各单位合计比较（H-1）")
     if filing.set_aside:
-        print(f"文件夹中有 {len(filing.set_aside)} 个文件未读取：")
+        print(f"文件夹中有 {len(filing.set_aside)} 个文件（或子文件夹）未读取：")
         for item in filing.set_aside[:SHOWN_ON_SCREEN]:
             print(f"  {item.source}：{item.reason}")
     for status, title in ((HAS_ERRORS, "有错误的单位"), (FAILED, "处理出错的单位"), (MISSING, "未提交的单位")):
