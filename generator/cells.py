@@ -66,9 +66,7 @@ def read_number(
     if parsed.value is None:
         return NumberCell(
             None,
-            Finding(
-                "R0-1", ERROR, where, f"{parsed.note}，请填写数字。", path=path, operands={source: clip(shown(raw))}
-            ),
+            Finding("R0-1", ERROR, where, _refusal(parsed.note), path=path, operands={source: clip(shown(raw))}),
             note=parsed.note,
         )
     note = "；".join(filter(None, [parsed.note, extra_note]))
@@ -92,6 +90,11 @@ def read_number(
         ),
         note=note,
     )
+
+
+def _refusal(note: str) -> str:
+    """The message of a refused number: the reason, and what to write unless the reason says it already."""
+    return f"{note}。" if "请" in note else f"{note}，请填写数字。"
 
 
 def _converted(parsed: Parsed, raw: object, unit: str) -> tuple[Parsed, str]:

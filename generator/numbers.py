@@ -28,10 +28,11 @@ EXACT_DIGITS = 15  # significant digits a float (and so a spreadsheet cell) keep
 TOO_LARGE = "数字太大（不能达到 10^15，即一千万亿）"
 
 INVALID_MARK = "待核"  # printed where an input could not be read (or a total depends on one), never a silent 0
-ZERO_WORDS = {"无", "没有", "-", "—", "－", "/", "／", "\\", "无此项", "不适用", "空"}
+ZERO_WORDS = {"无", "没有", "-", "—", "－", "/", "／", "\\", "无此项", "不适用", "空", "--", "——", "—-", "－－"}
 COUNT_UNITS = ("件", "个", "项", "条", "次")
 MONEY_UNITS = {"元": 1, "千元": 1000, "万元": 10**4, "百万元": 10**6, "亿元": 10**8}
 UNCLEAR_UNITS = ("万", "千", "亿")  # 「1.5万」: 万 of what? (in a 万元 cell it could mean 1.5 万元)
+CURRENCY = re.compile(r"^[¥￥]")  # NFKC makes ￥ ¥: 「¥5000」 is 5000 元
 UNIT_SUFFIX = re.compile(r"(件|个|项|条|次|百万元|千元|万元|亿元|元|万|千|亿)$")
 MINUS = re.compile(r"^[\u2212\u2010\u2011\u2012\u2013\ufe63](?=\s*\d)")  # Word/WPS autocorrect's minus signs
 INVISIBLE = {  # characters a clerk cannot see, pasted from Word, web pages and chat apps (spaces are spaces)
@@ -161,8 +162,13 @@ def _parse_text(raw: str, kind: str) -> Parsed:
         return Parsed(None, f"「{raw}」是公式，请直接填写数字")
     if text in ZERO_WORDS:
         return Parsed(0, "没有发生请直接填 0，不要填“无”“-”“/”")
-    unit = UNIT_SUFFIX.search(text)
     money = ""
+    if CURRENCY.match(text):
+        if kind != AMOUNT:
+            return Parsed(None, f"「{raw.strip()}」带有货币符号「¥」，这里要填的是件数")
+        notes.append("「¥」表示元")
+        text, money = text[1:].strip(), "元"
+    unit = UNIT_SUFFIX.search(text)
     if unit:
         if unit.group(1) in COUNT_UNITS:
             notes.append(f"已去掉单位「{unit.group(1)}」")
@@ -170,14 +176,23 @@ def _parse_text(raw: str, kind: str) -> Parsed:
             return Parsed(None, f"「{raw.strip()}」中的「{unit.group(1)}」请换成数字（如 1万 写成 10000）")
         elif kind != AMOUNT:
             return Parsed(None, f"「{raw.strip()}」带有金额单位「{unit.group(1)}」，这里要填的是件数")
+        elif money:
+            return Parsed(None, f"「{raw.strip()}」既有「¥」又有单位「{unit.group(1)}」，请只写以元为单位的数字")
         else:
             money = unit.group(1)
         text = text[: unit.start()].strip()
+    if re.search(r"\S[\r\n\t\v\f\u2028\u2029]+\S", text):  # pasted from a table or with Alt+Enter: two values
+        shown_text = re.sub(r"\s+", " ", raw.strip())
+        return Parsed(None, f"「{shown_text}」不是数字：一格里有换行或制表符隔开的几项，请只填一个数")
     compact = re.sub(r"\s+", "", text)
     if compact != text:
         notes.append("已去掉数字中的空格")
     if "," in compact:
         groups = compact.lstrip("+-").split(".")[0].split(",")
+        if "." not in compact and len(groups) == 2 and len(groups[1]) in (1, 2) and groups[0]:
+            return Parsed(
+                None, f"「{raw.strip()}」不是数字：逗号看不出是千位分隔符、小数点还是把两个数隔开，请去掉逗号重新填写"
+            )
         if not all(len(g) == 3 for g in groups[1:]) or not 1 <= len(groups[0]) <= 3:
             notes.append(f"千位分隔符位置不对（「{raw.strip()}」），已按 {compact.replace(',', '')} 处理，请核对")
         else:
@@ -189,10 +204,31 @@ def _parse_text(raw: str, kind: str) -> Parsed:
     if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", compact):
         value = chinese_number(compact)
         if value is not None:
-            return Parsed(None, f"「{raw.strip()}」是中文数字，请写成阿拉伯数字 {value}")
-        return Parsed(None, f"「{raw.strip()}」不是数字")
+            return Parsed(None, f"「{raw.strip()}」不是数字：中文数字请写成阿拉伯数字 {value}")
+        return Parsed(None, f"「{raw.strip()}」{_why_not_a_number(compact, kind)}")
     parsed = _from_decimal(Decimal(compact), kind, "；".join(notes))
     return Parsed(parsed.value, parsed.note, unit=money) if money and parsed.value is not None else parsed
+
+
+APPROXIMATE = re.compile(r"^(?:约|大约|约为|近|将近|超过|逾|不到|不足)|(?:左右|余|多|以上|以下|上下)$")
+RANGE = re.compile(r"\d\s*(?:-|~|～|—|至|到)\s*\d")
+LOOKS_LIKE_DATE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*[日号]?)?$")
+
+
+def _why_not_a_number(text: str, kind: str) -> str:
+    """Why a cell's text cannot be taken as a number, in the words a clerk needs (「约5件」 is an estimate …)."""
+    what = "金额" if kind == AMOUNT else "件数"
+    if LOOKS_LIKE_DATE.match(text):
+        return f"不是数字：像是日期，这里要填的是{what}"
+    if text.endswith("%") or text.startswith("百分之"):
+        return f"不是数字：是百分比，这里要填的是{what}（不是比例）"
+    if re.search(r"\d", text) and APPROXIMATE.search(text):
+        return f"不是数字：是约数，请填写确切的{what}"
+    if RANGE.search(text):
+        return f"不是数字：是一个范围，请填写确切的{what}"
+    if text.startswith("(") and text.endswith(")"):
+        return "不是数字：带有括号，请直接填写数字（负数写成 -3）"
+    return "不是数字"
 
 
 def _from_decimal(number: Decimal, kind: str, note: str) -> Parsed:
@@ -200,6 +236,8 @@ def _from_decimal(number: Decimal, kind: str, note: str) -> Parsed:
         return Parsed(None, f"「{number}」不是有效的数字（无穷大或非数字）")
     if abs(number) >= MAX_MAGNITUDE:
         return Parsed(None, f"「{clip(str(number), 20)}」{TOO_LARGE}")
+    if number == 0:
+        number = abs(number)  # 「-0」 is 0, never printed as -0
     if kind == AMOUNT:
         if number < 0:
             return Parsed(None, f"金额不能为负数（{number}）")
@@ -268,7 +306,7 @@ def format_number(value: int | Decimal | None, kind: str = COUNT) -> str:
     return str(value)
 
 
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
+DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|(\d{4})(\d{2})(\d{2})")
 
 
 def parse_date(value) -> date | None:

@@ -378,6 +378,21 @@ def test_the_clerk_cannot_type_another_units_self_reference_or_a_malformed_conta
     assert (agency.short_name, agency.postcode, agency.phone, agency.email) == ("我镇", "362256", "", "y1zdzb@sina.com")
 
 
+def test_the_clerk_cannot_type_a_seal_note_after_the_agency_name():
+    keys = ["2021" + ENTER, "英林镇人民政府（盖章）" + ENTER + CTRL_U + "英林镇人民政府" + ENTER, *ZERO_2021[2:]]
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys), "the refused name is typed again at the same prompt"
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).agency.name == "英林镇人民政府"
+
+
+def test_a_pasted_name_with_a_line_break_is_refused_at_the_prompt():
+    paste = "\x1b[200~英林镇\n人民政府\x1b[201~"  # a terminal's bracketed paste of two lines
+    keys = ["2021" + ENTER, paste + ENTER + CTRL_U + "英林镇人民政府" + ENTER, *ZERO_2021[2:]]
+    code, session, _ = drive(keys)
+    assert code == 0 and session.prompts == len(keys), "the pasted name is refused and typed again"
+    assert read_data_file(Path("英林镇人民政府-2021.yaml")).agency.name == "英林镇人民政府"
+
+
 # --- a draft left behind is offered --------------------------------------------------------------
 
 def test_running_again_offers_to_continue_the_draft():
@@ -474,3 +489,33 @@ def test_forget_deletes_the_remembered_units_and_says_where(tmp_path, monkeypatc
     assert main(["wizard", "--forget"]) == 0
     assert not remembered.exists() and str(remembered) in capsys.readouterr().out
     assert main(["wizard", "--forget"]) == 0 and "不存在" in capsys.readouterr().out
+
+
+def test_new_clerk_mistakes_are_refused_saying_why_and_office_typing_is_read_with_a_note():
+    """At 现行有效件数: an estimate, a range, a percentage, an ambiguous comma, Word's minus sign — each refused
+    and cleared (the next answer is typed into an empty line); then 12 with a zero-width space after it. At the 万元
+    收费金额 「¥5000」, and at the 信息处理费 (元) 「1.5万元」: converted, both values shown."""
+    in_force, fee, gate = 12, 13, 16
+    refused = ["约5件", "5-6", "50%", "1,5", "−3"]
+    typed = "".join(r + ENTER for r in refused) + "12\u200b" + ENTER
+    keys = [*ZERO_2021[:in_force], typed, "¥5000" + ENTER, *ZERO_2021[fee + 1 : gate], YES,
+            "1.5万元" + ENTER, "1" + ENTER, *ZERO_2021[gate + 1 :]]
+    code, session, screen = drive(keys)
+    assert code in (0, 1), screen
+    assert "零宽空格 U+200B" in screen and "已换算为 0.5 万元" in screen and "已换算为 15000 元" in screen
+    report = read_data_file(Path("英林镇人民政府-2021.yaml"))
+    assert report.number("active.normative_docs.in_force") == 12
+    assert float(report.number("active.fees.amount")) == 0.5 and report.fees.amount == 15000
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("约5件", "是约数"), ("5件左右", "是约数"), ("5-6", "是一个范围"), ("50%", "是百分比"), ("1,5", "逗号看不出"),
+     ("−3", "件数不能为负数"), ("2026.1.5", "像是日期"), ("1万", "10000"), ("5000元", "这里要填的是件数")],
+)
+def test_the_wizard_says_why_a_typed_count_is_refused(typed, reason):
+    from generator.formats import COUNT
+    from generator.inputs.wizard.session import _row_problem
+
+    assert reason in _row_problem(typed, [("", COUNT, "")])
+    assert reason in _row_problem(f"1 0 {typed} 0 0 0", [(str(i), COUNT, "") for i in range(6)])

@@ -12,14 +12,12 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from rich.console import Console
 
@@ -35,8 +33,6 @@ from .publish import RunInfo, finish_batch
 from .record import UNREADABLE
 from .spool import Spool
 from .work import DISK_FULL, Options, disk_full_message
-
-STOP_SIGNALS = interrupts.SIGNALS
 
 
 @dataclass(frozen=True)
@@ -77,21 +73,15 @@ def run_batch(request: BatchRequest) -> int:
         )
         if path is not None
     }
-    global _stopping
-    _stopping = False
     with plan_input(source, exclude=output.resolve(), own=own) as plan:
-        handlers = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
-        spool, workdir, stopped = None, None, False
+        spool, workdir = None, None
         try:
             output.mkdir(parents=True, exist_ok=True)
             _remove_stale_workdirs(output)
             workdir = Path(tempfile.mkdtemp(prefix=f".nianbao-run-{os.getpid()}-", dir=output))
             spool = Spool(workdir / "results.sqlite")
             return _run(request, output, expected, plan, workdir, spool, card)
-        except KeyboardInterrupt as exc:
-            stopped = True  # signals stay ignored to the end of the process: a second Ctrl-C never kills the exit
-            for signum in STOP_SIGNALS:
-                signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C does not interrupt the clean-up
+        except KeyboardInterrupt as exc:  # interrupts.install() ignores every further signal from now on
             _say(f"\n{interrupts.describe(exc)}{_progress_note(spool, plan.estimate)}")
             return interrupts.exit_code(exc)
         except (OSError, sqlite3.OperationalError) as exc:
@@ -99,26 +89,10 @@ def run_batch(request: BatchRequest) -> int:
                 raise DiskFull(f"{disk_full_message(str(output))}{_progress_note(spool, plan.estimate)}") from None
             raise
         finally:
-            for signum in STOP_SIGNALS:
-                signal.signal(signum, signal.SIG_IGN)
             if spool is not None:
                 spool.close()
             if workdir is not None:
                 shutil.rmtree(workdir, ignore_errors=True)
-            for signum, handler in handlers.items():
-                signal.signal(signum, signal.SIG_IGN if stopped else handler)
-
-
-_stopping = False
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    """The first stop signal unwinds the run; any further one (Ctrl-C pressed twice) is ignored."""
-    global _stopping
-    if _stopping:
-        return
-    _stopping = True
-    raise interrupts.Interrupted(signum)
 
 
 def _say(text: str) -> None:

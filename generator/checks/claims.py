@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..findings import WARNING, Finding
 from ..formats import AMOUNT, outcome_rows
 from ..limits import for_regex
-from ..numbers import format_number
+from ..numbers import chinese_number, format_number
 from ..report import PROSE_FIELDS, Number, Report
 
-COUNT_OF = r"[^。；，,\d]{0,%d}?(\d{1,9})(?:件|起|宗)"  # words, then 「N件」
+# A figure as prose writes it: 16, 1.2万 (12000), 十六; not 「每一件」「第一件」「逐一」.
+NUM = r"(\d{1,9}(?:\.\d{1,4})?万|\d{1,9}|(?<![每逐任单同第这那哪某唯统])[零〇一二两三四五六七八九十百千万]{1,8})"
+COUNT_OF = r"[^。；，,\d]{0,%d}?" + NUM + r"(?:件|起|宗)"  # words, then 「N件」
 OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
     (r"予以公开(?:及|和|与|、)部分公开" + COUNT_OF % 6, ("granted", "partial"), "予以公开和部分公开"),
     (r"(?<!不)予以公开(?![及和与、]部分)" + COUNT_OF % 4, ("granted",), "予以公开"),
@@ -21,24 +24,32 @@ OUTCOME_CLAIMS = (  # (pattern, outcome rows, what the tables are called)
     (r"其他处理" + COUNT_OF % 4, ("other",), "其他处理"),
 )
 RECEIVED = (
-    r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d{1,9})件",
-    r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?(\d{1,9})件[^。；，,\d]{0,12}?申请",
+    r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?" + NUM + "件",
+    r"(?:收到|受理|新收|接到|接收)[^。；，,\d]{0,6}?" + NUM + r"件[^。；，,\d]{0,12}?申请",
 )
-CLOSED = r"(?:办结|答复)[^。；，,\d]{0,10}?(\d{1,9})件"  # not 「其中11件办结」: the number comes after
-CARRIED_OVER = r"上年(?:度)?结转[^。；，,\d]{0,8}?(\d{1,9})件"
+CLOSED = r"(?:办结|答复)[^。；，,\d]{0,10}?" + NUM + "件"  # not 「其中11件办结」: the number comes after
+CARRIED_OVER = r"上年(?:度)?结转[^。；，,\d]{0,8}?" + NUM + "件"
 CARRIED_INCLUDED = (
     r"(?:含|包括|其中)[^。；，,\d]{0,4}上年(?:度)?结转"  # 「收到申请5件（含上年结转1件）」: 5 = new + carried
 )
 CARRIED_FORWARD = (
     r"结转(?:至|到)?下(?:一)?年度?" + COUNT_OF % 8,
-    r"(\d{1,9})件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年",
+    NUM + r"件[^。；，,\d]{0,4}?结转(?:至|到)?下(?:一)?年",
 )
 RESULT_WORDS = r"(?!维持|纠正|撤销|确认|审结|结果)"  # 「行政复议结果维持1件」 counts one result, not all cases
-REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d{1,9})(?:件|起|宗)"
-LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?(\d{1,9})(?:件|起|宗)"
+REVIEW_COUNT = r"行政复议(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?" + NUM + "(?:件|起|宗)"
+LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:" + RESULT_WORDS + r"[^。；，,\d]){0,6}?" + NUM + "(?:件|起|宗)"
 
 
 SENTENCE_CHARS = 2000  # a claim sits in a sentence; a longer "sentence" is not prose a clerk wrote
+
+
+def figure_said(text: str) -> Number:
+    """The figure a claim states: 「16」 16, 「1.2万」 12000, 「十六」 16."""
+    if text.endswith("万") and text[0].isdigit():
+        value = Decimal(text[:-1]) * 10_000
+        return int(value) if value == value.to_integral() else value
+    return int(text) if text.isdigit() else chinese_number(text) or 0
 
 
 def t1_prose_agrees(report: Report) -> list[Finding]:
@@ -76,7 +87,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
     claims = []  # (what the prose says, what the tables say, difference)
 
     def compare(match, figure, name: str, also=()) -> None:
-        said = int(match.group(match.lastindex))
+        said = figure_said(match.group(match.lastindex))
         if figure is not None and said != figure and said not in also:
             claims.append((match.group(0), f"表格中{name} {figure} 件", said - figure))
 
@@ -96,7 +107,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
     for pattern, rows, name in OUTCOME_CLAIMS:
         if m := re.search(pattern, sentence):
             compare(m, _rows_total(report, rows), name)
-            items.append((rows, int(m.group(1))))
+            items.append((rows, figure_said(m.group(1))))
     if closed and len(items) >= 2:
         claims += _outcome_sum(report, sentence, closed, items)
     for pattern in CARRIED_FORWARD:
@@ -136,7 +147,7 @@ def _sentence_findings(report: Report, key: str, sentence: str) -> list[Finding]
 
 def _outcome_sum(report: Report, sentence: str, closed, items: list) -> list[tuple]:
     """「办结N件，其中予以公开a件、…」: the items listed add up to N when they are all that the tables have."""
-    total, listed = int(closed.group(1)), sum(n for _, n in items)
+    total, listed = figure_said(closed.group(1)), sum(n for _, n in items)
     named = {row for rows, _ in items for row in rows}
     rest = [r.key for r in outcome_rows(report.format.requests) if not r.key.startswith(tuple(named))]
     others = [report.requests_total(k) for k in rest]

@@ -1,11 +1,12 @@
-"""A-1: the postcode, phone numbers and e-mail address printed in the opening have the right shapes."""
+"""The unit's details as printed in the title and the opening: A-1 the postcode, phone numbers and e-mail
+address have the right shapes; A-2 a one-line detail has no line break and the name carries no 「（盖章）」."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from ..findings import WARNING, Finding
+from ..findings import ERROR, WARNING, Finding
 from ..report import AGENCY_FIELDS, Report
 
 CONTACT_HINTS = {
@@ -66,3 +67,40 @@ def a1_contact_shapes(report: Report) -> list[Finding]:
                 )
             )
     return out
+
+
+SEAL_NOTE = re.compile(r"[（(]\s*(?:盖章|公章|印章|签章|章)\s*[)）]|[（(]?\s*(?:盖章|公章)\s*[)）]?$")
+
+
+def a2_one_line_details(report: Report) -> list[Finding]:
+    """A-2: a detail printed on one line (the name goes into the title) has no line break, and the name is not
+    followed by a form's 「（盖章）」. Only for typed input: an imported report's line breaks are its layout's."""
+    if report.headings is not None:
+        return []
+    out = []
+    for key, label in AGENCY_FIELDS.items():
+        value = getattr(report.agency, key)
+        path = f"agency.{key}"
+        where = report.places.get(path) or f"单位信息 · {label}"
+        if problem := line_break(key, value):
+            out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
+        if key == "name" and (problem := seal_note(value)):
+            out.append(Finding("A-2", ERROR, where, problem + "。", path=path, operands={"填写": value}))
+    return out
+
+
+def seal_note(name: str) -> str:
+    """Why an agency name carries a form's 「（盖章）」 (it would be printed in the title), or ""."""
+    seal = SEAL_NOTE.search(name)
+    if not seal:
+        return ""
+    return f"机关名称「{name.strip()}」中的「{seal.group(0).strip()}」不是名称的一部分，会印进报告标题：请删去"
+
+
+def line_break(key: str, value: str) -> str:
+    """Why a one-line detail (``AGENCY_FIELDS`` key) holding a line break cannot be used, or ""."""
+    text = value.strip()
+    if not re.search(r"[\r\n\v\f\u2028\u2029]", text):
+        return ""
+    joined = "".join(line.strip() for line in text.splitlines())
+    return f"「{AGENCY_FIELDS[key]}」只能写一行，填写的内容中有换行（可能是粘贴了一段文字），连起来是「{joined}」：请删去换行"

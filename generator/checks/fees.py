@@ -1,8 +1,10 @@
-"""The 信息处理费: section 六 states it (G-5), refusals for unpaid fees are explained (R3-5), 「否」 has no amount (R6-1)."""
+"""Fees: the 信息处理费 is stated in section 六 (G-5), refusals for unpaid fees are explained (R3-5), 「否」 has no
+amount (R6-1); an amount in a 万元 column of 1 亿元 or more is shown read both ways (R2-2)."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..findings import ERROR, WARNING, Finding
 from ..formats import AMOUNT, HEADINGS
@@ -79,3 +81,32 @@ def r6_1_fees_not_collected(report: Report) -> list[Finding]:
             operands={"是否收取": "否", **typed},
         )
     ]
+
+
+YI = 10_000  # 万元 in one 亿元
+
+
+def r2_2_wan_yuan_size(report: Report) -> list[Finding]:
+    """An amount of 1 亿元 or more in a 万元 column (section 二's 收费金额) is used as given; the reminder shows
+    both readings, since an amount typed in 元 there is 10,000 times too large."""
+    out = []
+    for block in report.format.active_blocks:
+        for column in (c for c in block.columns if c.unit == "万元"):
+            for row in block.rows:
+                path = f"active.{row.key}.{column.key}"
+                value = report.number(path)
+                if value is None or value < YI:
+                    continue
+                yi, typed = format_number(Decimal(value) / YI, AMOUNT), format_number(value, AMOUNT)
+                out.append(
+                    Finding(
+                        "R2-2",
+                        WARNING,
+                        report.places.get(path) or report.format.describe(path),
+                        f"本格单位是万元，填写的 {typed} 即 {typed} 万元（{yi} 亿元）；"
+                        f"如果填的是以元为单位的金额，应改为 {yi}。请核对。",
+                        path=path,
+                        operands={"填写": value, "万元": value, "若为元则应填": yi},
+                    )
+                )
+    return out

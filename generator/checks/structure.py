@@ -8,6 +8,7 @@ from datetime import date
 
 from ..findings import ERROR, WARNING, Finding
 from ..formats import HEADINGS, OVERVIEW_PARTS, format_for_year
+from ..numbers import CHINESE_DIGITS
 from ..report import PROSE_FIELDS, Report
 
 PLACEHOLDER = "【"
@@ -153,7 +154,18 @@ def g7_problems_and_measures(report: Report) -> list[Finding]:
 
 
 THIS_YEAR_WORDS = r"本年度|本年|今年|全年|年内|年度内"
-YEAR_IN_PROSE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
+CN_DIGIT = "〇零一二三四五六七八九"
+# 2023年, ２０２３年 (full-width), 二〇二三年 (Chinese digits, as official writing often has it)
+YEAR_IN_PROSE = re.compile(
+    rf"(?<![\d{CN_DIGIT}])((?:19|20|１９|２０)\d{{2}}|(?:一九|二[〇零])[{CN_DIGIT}]{{2}})\s*年(?!\d)"
+)
+
+
+def _year_number(text: str) -> int:
+    """2023 for 「2023」, 「２０２３」 or 「二〇二三」."""
+    return int("".join(str(CHINESE_DIGITS.get(ch, ch)) for ch in text))
+
+
 NEAR = 12  # characters either side of a year in which a 本年度-type word makes it read as the report year
 
 
@@ -166,7 +178,7 @@ def t5_stale_year(report: Report) -> list[Finding]:
         text = report.text(key)
         stale = []
         for m in YEAR_IN_PROSE.finditer(text):
-            year = int(m.group(1))
+            year = _year_number(m.group(1))
             if year in allowed or year > report.year + 1:
                 continue
             around = text[max(0, m.start() - NEAR) : m.end() + NEAR]

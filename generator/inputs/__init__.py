@@ -6,14 +6,14 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..limits import check_size
+from .sniff import SCAN_SUFFIXES
 
-__all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "InputError", "load_report"]
+__all__ = ["DATA_SUFFIXES", "FORM_SUFFIXES", "REPORT_SUFFIXES", "SCAN_SUFFIXES", "InputError", "load_report"]
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".pdf")
 OTHER_DOCUMENTS = (".doc", ".wps", ".dot", ".mht", ".mhtml")  # refused with advice by sniff.check_report_file
-SCAN_SUFFIXES = (".png", ".jpg", ".jpeg")  # a scanned report (read by OCR when the extra is installed)
 
 
 def load_report(path: str | Path, previous=None):

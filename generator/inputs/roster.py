@@ -28,10 +28,10 @@ from ..numbers import parse_date, parse_number
 from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from ..spreadsheets import cell_for, load_readonly, put_text
-from .excel.layout import CHOICE, DATE, TEXT, YEAR
+from .excel.layout import CHOICE, DATE, ROSTER_SHEET, TEXT, YEAR
 from .excel.sniff import refuse_strict
 
-ROSTER_SHEET = ROSTER_WHAT = "汇总填报表"
+ROSTER_WHAT = ROSTER_SHEET
 README_SHEET = "填表说明"
 HEADER_ROWS = 2
 SCAN_ROWS = 6  # rows looked at for a roster's header (a title typed above it, a renamed sheet)

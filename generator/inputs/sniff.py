@@ -22,6 +22,9 @@ MAX_PDF_PAGES = 200  # an annual report has 5-60 pages; 200 leaves room for appe
 SAVE_AS_DOCX = "请在 Word 或 WPS 中打开，「文件 → 另存为」，文件类型选「Word 文档（*.docx）」后再试。"
 
 
+SCAN_SUFFIXES = (".png", ".jpg", ".jpeg")  # a scanned report (read by OCR when the extra is installed)
+
+
 def check_report_file(path: Path) -> None:
     """Refuse a file no reader of a published report can or should open (see the module docstring)."""
     path = Path(path)

@@ -30,6 +30,7 @@ SHEET_REQUESTS = "三、依申请公开"
 SHEET_APPEALS = "四、复议诉讼"
 SHEET_PROSE = "正文"
 SHEET_CHECKS = "校验"
+ROSTER_SHEET = "汇总填报表"  # the county's one-sheet roster (inputs/roster.py), told apart from a form
 SHEETS = (SHEET_GUIDE, SHEET_BASIC, SHEET_ACTIVE, SHEET_REQUESTS, SHEET_APPEALS, SHEET_PROSE, SHEET_CHECKS)
 NUMBER_SHEETS = {"active": SHEET_ACTIVE, "requests": SHEET_REQUESTS, "appeals": SHEET_APPEALS}
 

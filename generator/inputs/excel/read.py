@@ -33,6 +33,7 @@ from .layout import (
     FORMAT_NAME,
     LAYOUT_NAME,
     LAYOUT_VERSION,
+    ROSTER_SHEET,
     Layout,
     Slot,
     carried_name,
@@ -142,10 +143,6 @@ def _constant(wb, name: str) -> str | None:
 
 
 def _is_roster(wb) -> bool:
-    try:
-        from ..roster import ROSTER_SHEET
-    except ImportError:  # pragma: no cover - the roster module ships with the batch command
-        return False
     return ROSTER_SHEET in wb.sheetnames
 
 
@@ -339,7 +336,16 @@ class _FormReader:
         if _is_number(raw) and 36526 <= raw < 73051:  # an Excel date serial shown as a plain number (2000–2099)
             from openpyxl.utils.datetime import from_excel
 
-            return from_excel(raw).date()
+            serial = from_excel(raw).date()
+            self.add(
+                "R0-1",
+                WARNING,
+                "publication_date",
+                f"填写的「{shown(raw)}」是 Excel 的日期序号，已按 {serial:%Y-%m-%d} 读取，请核对"
+                "（把单元格格式设为「日期」即可看到日期）。",
+                operands={"输入": shown(raw), "按": f"{serial:%Y-%m-%d}"},
+            )
+            return serial
         text = shown(raw)
         if parsed := parse_date(text):
             return parsed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .. import InputError
+from ...errors import InputError
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, .et, .doc, encrypted OOXML
 WPS_SUFFIXES = (".et", ".ett")  # WPS 表格's own format (a compound file like .xls) and its templates

@@ -71,6 +71,7 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 OK_TEXT, BAD_TEXT, NOT_FILLED, UNCHECKED = "平衡", "不平衡", "尚未填写", "未校验"
+NOT_ALL_CHECKED = "未能全部校验"  # text in number cells: their lines are not checked, so never 「没有不平衡」
 
 VALIDATION = {
     COUNT: {
@@ -338,7 +339,11 @@ def _guide(ws, lay: Layout) -> None:
         ),
         ("head", "怎么填"),
         ("", "1. 只在浅黄色单元格中填写；灰色单元格是总计，由公式自动计算，不用填写。其余单元格已锁定，防止误改。"),
-        ("", f"2. 先填「{SHEET_BASIC}」：机关名称、报告年度、发布日期、联系方式和信息处理费收取情况。"),
+        (
+            "",
+            f"2. 先填「{SHEET_BASIC}」：机关名称、报告年度、发布日期、联系方式和信息处理费收取情况。"
+            "机关名称写全称，不要加「（盖章）」（名称会印进报告标题）；名称、地址、电话每格只写一行。",
+        ),
         (
             "",
             f"3. 「{lay.grids['active'].sheet}」「{lay.grids['requests'].sheet}」「{lay.grids['appeals'].sheet}」"
@@ -359,7 +364,8 @@ def _guide(ws, lay: Layout) -> None:
             f"6. 「{SHEET_CHECKS}」表随填随算：第三部分每一列「一 + 二 = （七）总计 + 四」，各总计与分项之和一致。"
             f"有{BAD_TEXT}的，表的上方逐条写明是哪张工作表的哪些单元格、相差多少，请到那里核对。"
             "数字格里填成文字的（如「3件」「１２」），表格公式不能计入：这样的单元格标成橙色、在校验表最下面列出，"
-            f"含有它们的行写「{UNCHECKED}」，请改成数字。nianbao check / render 会按同样的规则再校验一遍，"
+            f"含有它们的行写「{UNCHECKED}」，总体结果写「{NOT_ALL_CHECKED}」，请改成数字。"
+            "nianbao check / render 会按同样的规则再校验一遍（能读出「3件」「１２」这样的文字数字，并逐格提醒改正），"
             "有错误时不生成报告。",
         ),
         ("head", "各部分是什么"),
@@ -631,7 +637,7 @@ def _checks(ws, lay: Layout) -> None:
     )
     status.value = (
         f'=IF({typed}=0,"{NOT_FILLED}：三张表中还没有填写数字",IF({failing}=0,'
-        f'IF({texts}=0,"全部{OK_TEXT}","没有发现{BAD_TEXT}，但"&{not_counted}&"；请改成数字"),'
+        f'IF({texts}=0,"全部{OK_TEXT}","{NOT_ALL_CHECKED}："&{not_counted}&"；请改成数字后再看结果"),'
         f'"有 "&{failing}&" 处{BAD_TEXT}，逐条列在下面，请到所写的工作表和单元格核对"'
         f'&IF({texts}=0,"","；另"&{not_counted})))'
     )

@@ -48,7 +48,7 @@ from ...errors import InputError
 from ...findings import ERROR, WARNING, Finding
 from ...formats import FORMATS, HEADINGS, TOWNSHIP_LEVELS, format_for_year
 from ...report import PROSE_FIELDS, Agency, Report, ReportBuilder
-from ..sniff import check_report_file
+from ..sniff import SCAN_SUFFIXES, check_report_file
 from .agency import clean_name, disagreement
 from .items import Item, Source, compact, is_numeric, snippet
 from .place import Placer
@@ -75,7 +75,6 @@ def import_report(path: Path, previous: Report | None = None) -> Report:
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
-    from .. import SCAN_SUFFIXES
     from .pdf import ScannedPDF
     from .scan import import_scan
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...errors import InputError
 from ...limits import check_zip
-from .. import InputError
 from .items import Item, Source, clean
 
 

@@ -15,9 +15,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ...errors import InputError
 from ...formats import HEADINGS
 from ...numbers import parse_date
-from .. import InputError
 from .items import Item, Source, clean, keyform
 from .page import find_time, is_report_title
 from .text import read_text_file

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .. import InputError
+from ...errors import InputError
 from .furniture import drop_furniture
 from .items import Source, compact, is_numeric, keyform
 from .rows import Line, split_lines

@@ -19,7 +19,7 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
-from .. import InputError
+from ...errors import InputError
 from .furniture import drop_furniture
 from .items import Item, Source, clean
 from .page import split_header

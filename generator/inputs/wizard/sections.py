@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ...checks.contact import contact_problem
+from ...checks.contact import contact_problem, line_break, seal_note
 from ...checks.identity import SELF_WORDS, agency_kind, doubled_name, self_words
 from ...checks.structure import DEADLINE, default_deadline
 from ...formats import AMOUNT, COUNT, DECISIONS_NOTE, LITIGATION, REVIEW, TOWNSHIP_LEVELS, outcome_rows
@@ -81,7 +81,7 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
         AGENCY_FIELDS["name"] + "（如 英林镇人民政府）",
         before or unit.get("name", ""),
         required=True,
-        validate=lambda text: doubled_name(text) or True,
+        validate=lambda text: line_break("name", text) or doubled_name(text) or seal_note(text) or True,
     )
     if before is not None and name != before:  # another unit now: earlier answers were for the one before
         s.set_many({k: None for k in list(s.answers) if k.startswith("agency.") and k != "agency.name"})
@@ -95,7 +95,9 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
     if kind in TOWNSHIP_LEVELS:
         s.set_many({"agency.level": kind})
     else:
-        s.text("agency.level", AGENCY_FIELDS["level"], current("level"))
+        s.text(
+            "agency.level", AGENCY_FIELDS["level"], current("level"), validate=lambda t: line_break("level", t) or True
+        )
     short = current("short_name")
     if _wrong_self_reference(kind, short):
         short = ""  # remembered with the slip this very rule now refuses: suggest the right one instead
@@ -103,7 +105,9 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
         "agency.short_name",
         AGENCY_FIELDS["short_name"],
         short or SELF_WORDS.get(kind, ""),
-        validate=lambda text: doubled_name(text) or _wrong_self_reference(kind, text, name) or True,
+        validate=lambda text: (
+            line_break("short_name", text) or doubled_name(text) or _wrong_self_reference(kind, text, name) or True
+        ),
     )
     for key in ("parent", "website", "url", "office", "address", "postcode", "phone", "email"):
         s.text(
@@ -111,7 +115,7 @@ def ask_agency(s: Session, unit: dict, units: Sequence[dict] = ()) -> None:
             AGENCY_FIELDS[key] + "（可不填，直接回车）",
             current(key),
             validate=lambda text, key=key: (
-                (key == "parent" and doubled_name(text)) or contact_problem(key, text) or True
+                line_break(key, text) or (key == "parent" and doubled_name(text)) or contact_problem(key, text) or True
             ),
         )
 

@@ -462,7 +462,9 @@ def _enter_fills(question, default: str) -> None:
         error = buffer.validation_error
         buffer.reset()
         reason = error.message if error else "无法接受"
-        buffer.validation_error = ValidationError(message=f"「{typed.strip()}」：{reason}（已清空，请重新输入）")
+        quoted = f"「{typed.strip()}」"
+        said = reason if reason.startswith(quoted) else f"{quoted}：{reason}"  # the reason may quote it already
+        buffer.validation_error = ValidationError(message=f"{said}（已清空，请重新输入）")
 
     @keys.add("tab")
     def _edit(event):
