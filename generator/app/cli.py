@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--expected",
         metavar="名单.xlsx",
-        help="应报单位名单（列标题：单位名称，可选 单位代码、联系人、联系电话；也可以是汇总填报表），用于判断未提交、重复提交",
+        help="应报单位名单（列标题：单位名称，可选 单位代码、联系人、联系电话；也可以是汇总填报表，或每行一个单位名称的 .txt），用于判断未提交、重复提交",
     )
     p.add_argument(
         "--deadline",

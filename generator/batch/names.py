@@ -46,6 +46,26 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     return by_norm[close[0]] if close else ""
 
 
+_KIND = re.compile(r"(乡|镇|街道|县|区|市)$")
+_RENAMED_AS = {
+    "乡": ("镇", "街道"),
+    "镇": ("乡", "街道"),
+    "街道": ("镇", "乡"),
+    "县": ("区", "市"),
+    "区": ("县",),
+    "市": ("县",),
+}
+
+
+def renamed_variants(name: str) -> list[str]:
+    """Normalised names the unit may have had or been given by a change of kind (撤乡设镇, 撤镇设街道, 撤县设区)."""
+    norm = normalise_name(name)
+    found = _KIND.search(norm)
+    if not found or found.start() < 2:  # 「东镇」: a one-character place is too short to guess from
+        return []
+    return [norm[: found.start()] + kind for kind in _RENAMED_AS[found.group(1)]]
+
+
 class FolderNames:
     """Safe, unique folder names (case-insensitive, as on Windows): 「某镇」, 「某镇（2）」…"""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,9 +19,9 @@ from typing import Any
 
 from ..errors import InputError
 from ..inputs import DATA_SUFFIXES, FORM_SUFFIXES, REPORT_SUFFIXES
-from ..inputs.roster import ROSTER_SHEET, UNIT_COLUMNS, RosterLayout, is_roster, open_roster
+from ..inputs.roster import UNIT_COLUMNS, RosterLayout, is_roster, open_roster
 from ..limits import check_size
-from ..spreadsheets import MergedAway, UncachedFormula, load_readonly
+from .expected import Expected, cell_text
 from .names import FolderNames, normalise_name
 
 INPUT_SUFFIXES = (*DATA_SUFFIXES, *FORM_SUFFIXES, *REPORT_SUFFIXES)
@@ -42,6 +43,18 @@ NOT_A_SUBMISSION = (
 )
 NOT_A_FILE = "不是普通文件（是管道、设备，或指向不存在文件的链接、循环的链接），未读取：请放入文件本身"
 OFFICE_LOCK = "是 Office/WPS 打开文件时留下的临时文件，未读取（请关闭正在编辑的文件）"
+# What a batch writes into its output folder; found in an input folder, it is an earlier run's output, not a unit's
+RECORD = ".nianbao.json"  # beside each unit's reports
+BATCH_REPORT = "校验结果.xlsx"
+REVIEW_PAGE = "审核报告.html"
+FRAGMENT_SUFFIX = "（网站发布用片段）.htm"  # .htm: not counted with the report pages (*.html)
+_ROLLUP_PAGE = re.compile(r"^汇总-\d{4}年度.*\.(?:html?|docx|pdf)$", re.I)
+OUTPUT_FILE = "是 nianbao 批量处理输出的{}，不是填报文件，未读取（请不要把上次的输出放进输入文件夹）"
+UNIT_OUTPUT = "是 nianbao 批量处理为一个单位生成的报告（同一文件夹中有 .nianbao.json），不是填报文件，未读取"
+FOLDER_UNREADABLE = (
+    "是无法打开的子文件夹（没有权限或已被移走），其中的文件都未读取：请检查权限或把文件复制出来后重新运行"
+)
+FOLDER_LINK = "是指向其他位置的文件夹快捷方式（链接），其中的文件未读取：请把文件复制到本文件夹后重新运行"
 
 
 @dataclass(frozen=True)
@@ -68,17 +81,6 @@ class SetAside:
 
     source: str  # its path in the input folder
     reason: str  # 「是压缩包，未读取：请解压后再放入文件夹」
-
-
-@dataclass(frozen=True)
-class Expected:
-    """One unit on the list of units expected to file this year."""
-
-    name: str
-    code: str = ""
-    contact: str = ""
-    phone: str = ""
-    parent: str = ""  # its 上级 column, when the list has one
 
 
 class RosterPlan:
@@ -108,10 +110,10 @@ class RosterPlan:
         own = {self.name_index, self.phone_index, self.parent_index, *self.unit_index}
         for number, cells in self.rows:
             values = tuple(cells)
-            name = _cell_text(values, self.name_index)
-            code, contact = (_cell_text(values, i) for i in self.unit_index)
+            name = cell_text(values, self.name_index)
+            code, contact = (cell_text(values, i) for i in self.unit_index)
             if name:
-                phone, parent = _cell_text(values, self.phone_index), _cell_text(values, self.parent_index)
+                phone, parent = cell_text(values, self.phone_index), cell_text(values, self.parent_index)
                 if normalise_name(name) not in listed:  # a unit filed on two rows is one expected unit
                     listed.add(normalise_name(name))
                     self.expected.append(Expected(name, code, contact, phone, parent))
@@ -124,12 +126,6 @@ class RosterPlan:
             seq += 1
 
 
-def _cell_text(values: tuple[Any, ...], index: int | None) -> str:
-    """A cell's text; "" for a formula without a saved result (the row's reading names it, never as a unit)."""
-    value = values[index] if index is not None and index < len(values) else None
-    return str(value).strip() if value is not None and not isinstance(value, (UncachedFormula, MergedAway)) else ""
-
-
 class FolderPlan:
     """Tasks from the forms, data files and published reports of a folder (and its subfolders), or one file."""
 
@@ -139,22 +135,24 @@ class FolderPlan:
     def __init__(self, root: Path, files: list[Path], set_aside: tuple[SetAside, ...] = (), single: bool = False):
         self.root, self.files, self.set_aside, self.single = root, files, set_aside, single
         self.estimate = len(files)
-        self.changed = {self.source(p): p.stat().st_mtime for p in files}
+        self.changed = {self.source(p): _modified(p) for p in files}
 
     @classmethod
-    def of_folder(cls, path: Path, exclude: Path | None = None) -> FolderPlan:
-        files, set_aside = [], []
-        for file in sorted(p for p in path.rglob("*") if not p.is_dir()):
-            if exclude is not None and _inside(file, exclude):
-                continue  # our own output, placed inside the input folder
-            reason = _why_not_read(file) if file.is_file() else NOT_A_FILE  # a pipe, a device, a broken link
+    def of_folder(cls, path: Path, exclude: Path | None = None, own: dict[Path, str] | None = None) -> FolderPlan:
+        """``own``: files of the run itself (the --expected list, the --scorecard sheet) -> why they are no unit."""
+        found, set_aside = _walk(path, exclude)
+        generated = {file.parent for file in found if file.name == RECORD}  # a unit's folder of an earlier run
+        files = []
+        for file in found:
+            reason = (own or {}).get(_resolved(file)) or (UNIT_OUTPUT if file.parent in generated else "")
+            reason = reason or (_why_not_read(file) if file.is_file() else NOT_A_FILE)  # a pipe, a broken link
             if reason:
                 set_aside.append(SetAside(_relative(path, file), reason))
             else:
                 files.append(file)
         if not files and not set_aside:
             raise InputError(f"文件夹 {path} 是空的：其中没有填报表（.xlsx）、数据文件（.yaml/.json）或年度报告。")
-        return cls(path, files, tuple(set_aside))
+        return cls(path, files, tuple(sorted(set_aside, key=lambda item: item.source)))
 
     def source(self, path: Path) -> str:
         return _relative(self.root, path)
@@ -168,15 +166,53 @@ class FolderPlan:
     def tasks(self, settings: str) -> Iterator[Task]:
         names = FolderNames()
         for seq, path in enumerate(self.files):
-            digest = input_hash(settings, path.read_bytes())
-            yield Task(seq, names.take(path.stem), self.source(path), None, str(path), digest)
+            yield Task(seq, names.take(path.stem), self.source(path), None, str(path), _file_digest(settings, path))
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def _modified(path: Path) -> float:
     try:
-        return path.resolve().is_relative_to(folder)
-    except (OSError, RuntimeError):  # a link looping onto itself is in no folder
-        return False
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0  # a broken link: the worker says why it cannot be read
+
+
+def _file_digest(settings: str, path: Path) -> str:
+    """The input hash of a file; a file that cannot be read (locked, no permission) still gets a task: the worker
+    reads it, fails and records why, so one locked file never stops the batch."""
+    try:
+        return input_hash(settings, path.read_bytes())
+    except OSError as exc:
+        return input_hash(settings, f"\0unreadable\0{exc.errno}".encode())
+
+
+def _walk(root: Path, exclude: Path | None) -> tuple[list[Path], list[SetAside]]:
+    """Every file under ``root`` (sorted), and the subfolders that could not be listed or are links, set aside."""
+    files: list[Path] = []
+    set_aside: list[SetAside] = []
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename and Path(exc.filename) != root:
+            set_aside.append(SetAside(_relative(root, Path(exc.filename)) + "/", FOLDER_UNREADABLE))
+        else:
+            raise InputError(f"无法打开文件夹 {root}（没有权限或已被移走），请检查后再试。")
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        if exclude is not None and here.resolve().is_relative_to(exclude):
+            subfolders[:] = []
+            continue  # our own output, placed inside the input folder
+        for sub in subfolders:
+            if (here / sub).is_symlink():
+                set_aside.append(SetAside(_relative(root, here / sub) + "/", FOLDER_LINK))
+        files += (here / n for n in names if not (here / n).is_dir())
+    return sorted(files), set_aside
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link looping onto itself
+        return path
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -187,18 +223,27 @@ def _why_not_read(path: Path) -> str:
     """Why a file of the input folder is not a submission ("" when it is one)."""
     if path.name.startswith("~$"):
         return OFFICE_LOCK
+    output = {BATCH_REPORT: "校验结果", REVIEW_PAGE: "审核报告"}.get(path.name, "")
+    if path.name.endswith(FRAGMENT_SUFFIX):
+        output = "网站发布用片段"
+    elif _ROLLUP_PAGE.match(path.name):
+        output = "汇总报告（下级的汇总请用同名的 .xlsx 汇总表，会作为下级汇总读取）"
+    if output:
+        return OUTPUT_FILE.format(output)
     suffix = path.suffix.lower()
     if suffix in INPUT_SUFFIXES and not path.name.startswith("."):
         return ""
     return SAVE_AS.get(suffix, NOT_A_SUBMISSION)
 
 
-def plan_input(source: Path, exclude: Path | None = None) -> RosterPlan | FolderPlan:
+def plan_input(
+    source: Path, exclude: Path | None = None, own: dict[Path, str] | None = None
+) -> RosterPlan | FolderPlan:
     """A roster (by its sheet) or a folder; a single form, data file or report is a folder of one."""
     if not source.exists():
         raise InputError(f"找不到 {source}。请给出汇总填报表（.xlsx）或存放各单位填报表、数据文件的文件夹。")
     if source.is_dir():
-        return FolderPlan.of_folder(source, exclude)
+        return FolderPlan.of_folder(source, exclude, own)
     check_size(source, "输入文件")  # a pipe or a device would block the reading
     if source.suffix.lower() in FORM_SUFFIXES and is_roster(source):
         return RosterPlan(source)
@@ -218,57 +263,3 @@ def digest_of(path: Path) -> str:
         parts = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(path.rglob("*")) if p.is_file()]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
-
-
-# --- the list of expected units -----------------------------------------------------------------
-
-HEADERS = {
-    "name": ("单位名称", "机关名称", "单位", "名称"),
-    "code": ("单位代码", "代码", "统一社会信用代码", "机构代码"),
-    "contact": ("联系人",),
-    "phone": ("联系电话", "电话", "手机", "联系方式"),
-    "parent": ("上级", "上级政府", "上级单位", "上级机关"),
-}
-
-
-def read_expected(path: Path) -> list[Expected]:
-    """名单.xlsx (a header row with 单位名称 and optionally 单位代码, 联系人, 联系电话, 上级), or a roster's names."""
-    if not path.exists():
-        raise InputError(f"找不到应报单位名单 {path}。")
-    check_size(path, "应报单位名单")  # a FIFO or a device is refused before it is opened
-    try:
-        workbook = load_readonly(path, data_only=True)
-    except Exception:
-        raise InputError(f"{path.name}：无法作为 Excel 工作簿打开，请把应报单位名单另存为 .xlsx 后再试。") from None
-    try:
-        sheet = workbook[ROSTER_SHEET] if ROSTER_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        units = _expected_rows(path, sheet)
-    finally:
-        workbook.close()
-    if not units:
-        raise InputError(f"{path.name}：工作表「{sheet.title}」中没有单位名称。")
-    return units
-
-
-def _expected_rows(path: Path, sheet: Any) -> list[Expected]:
-    rows = sheet.iter_rows(values_only=True)
-    columns: dict[str, int] = {}
-    for number, row in enumerate(rows, start=1):
-        labels = [re.sub(r"\s+", "", str(v)) if v is not None else "" for v in row]
-        for key, names in HEADERS.items():
-            hit = next((i for name in names for i, label in enumerate(labels) if label == name), None)
-            if hit is not None and key not in columns:
-                columns[key] = hit
-        if "name" in columns or number >= 10:
-            break
-    if "name" not in columns:
-        raise InputError(
-            f"{path.name}：工作表「{sheet.title}」的前 10 行中没有「单位名称」（或「机关名称」）列标题。"
-            "请在第一行写列标题：单位名称、单位代码（可选）、联系人（可选）、联系电话（可选）、上级（可选）。"
-        )
-    units = []
-    for row in rows:
-        values = {key: _cell_text(tuple(row), i) for key, i in columns.items()}
-        if values["name"]:
-            units.append(Expected(**values))
-    return units

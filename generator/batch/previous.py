@@ -7,14 +7,13 @@ own report of last year (the county's) is marked and never summed with its units
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,15 @@ from ..inputs import load_report
 from ..inputs.datafile import report_to_dict
 from ..inputs.roster import report_from_row
 from ..report import Report
-from .names import normalise_name
-from .plan import Expected, RosterPlan, plan_input
+from .expected import Expected
+from .names import normalise_name, renamed_variants
+from .plan import RosterPlan, plan_input
 from .record import Number
 from .sums import RollUp
 
 SCHEMA = (
     "CREATE TABLE previous (id INTEGER PRIMARY KEY, code TEXT, norm TEXT, name TEXT, own INTEGER, "
-    "year INTEGER, format TEXT, numbers TEXT, fees TEXT, data TEXT)"
+    "year INTEGER, format TEXT, numbers TEXT, fees TEXT, data TEXT, renamed TEXT)"
 )
 
 
@@ -42,6 +42,7 @@ class PreviousYear:
     db: str
     units: dict[int, str]  # id -> name (the level's own report left out)
     own: str = ""  # the level's name last year ("" when not known)
+    years: dict[int, int] = field(default_factory=dict)  # id -> the year of that report
 
 
 def common_parent(parents: Iterable[str]) -> str:
@@ -76,6 +77,7 @@ def named_parent(names: Iterable[str], parents: Iterable[str]) -> str:
 def index_previous(path: Path, workdir: Path, expected: list[Expected] | None, name: str = "") -> PreviousYear:
     """Last year's roster or folder into an SQLite index (see the module doc)."""
     codes = {normalise_name(e.name): e.code for e in expected or () if e.code}
+    renamed = {normalise_name(e.former): normalise_name(e.name) for e in expected or () if e.former}
     reports = list(_previous_reports(path))
     parents = [r.agency.parent for r, _ in reports]
     own = (
@@ -91,16 +93,19 @@ def index_previous(path: Path, workdir: Path, expected: list[Expected] | None, n
     db.execute(SCHEMA)
     db.execute("CREATE INDEX by_code ON previous (code)")
     db.execute("CREATE INDEX by_norm ON previous (norm)")
+    db.execute("CREATE INDEX by_renamed ON previous (renamed)")
     units: dict[int, str] = {}
+    years: dict[int, int] = {}
     for number, (report, code) in enumerate(reports):
+        years[number] = report.year
         norm = normalise_name(report.agency.name)
         is_own = bool(own_norm) and norm == own_norm
         numbers = {p: _plain(v) for p, v in report.numbers.items()}
         db.execute(
-            "INSERT INTO previous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO previous VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 number,
-                code or codes.get(norm, ""),
+                code or codes.get(norm, "") or codes.get(renamed.get(norm, ""), ""),
                 norm,
                 report.agency.name,
                 int(is_own),
@@ -109,13 +114,14 @@ def index_previous(path: Path, workdir: Path, expected: list[Expected] | None, n
                 json.dumps(numbers),
                 _plain(report.fees.amount),
                 json.dumps(report_to_dict(report), ensure_ascii=False, default=str),
+                renamed.get(norm, ""),
             ),
         )
         if not is_own:
             units[number] = report.agency.name
     db.commit()
     db.close()
-    return PreviousYear(str(db_path), units, own)
+    return PreviousYear(str(db_path), units, own, years)
 
 
 def _plain(value: Any) -> Number:
@@ -127,10 +133,17 @@ def _previous_reports(path: Path) -> Iterator[tuple[Report, str]]:
     with plan_input(path) as plan:
         if isinstance(plan, RosterPlan):
             for task in plan.tasks(""):
-                with contextlib.suppress(InputError):  # a bad row of last year only loses its cross-year check
-                    assert plan.layout is not None and isinstance(task.payload, tuple)
+                assert plan.layout is not None and isinstance(task.payload, tuple)
+                try:
                     yield report_from_row(plan.layout, task.row or 0, task.payload), task.unit[0]
+                except InputError:  # a bad row of last year only loses its cross-year check: said so
+                    print(
+                        f"上年汇总表{task.source}有错误，未用于跨年度核对（这个单位本年不做 X-1、X-2 核对）",
+                        file=sys.stderr,
+                    )
             return
+        for item in plan.set_aside:
+            print(f"上年数据 {item.source}：{item.reason}；未用于跨年度核对", file=sys.stderr)
         for file in plan.files:
             try:
                 yield load_report(file), ""
@@ -146,12 +159,24 @@ def _previous_reports(path: Path) -> Iterator[tuple[Report, str]]:
 
 def find(db: sqlite3.Connection, code: str, name: str) -> tuple[tuple[int, str, str] | None, str]:
     """Last year's (id, name, data) of a unit by its code, else its normalised name; and how it was found."""
-    for column, key, by in (("code", code, "单位代码"), ("norm", normalise_name(name), "名称")):
+    norm = normalise_name(name)
+    for column, key, by in (("code", code, "单位代码"), ("renamed", norm, "曾用名"), ("norm", norm, "名称")):
         if key:
             row = db.execute(f"SELECT id, name, data FROM previous WHERE {column} = ? AND own = 0", (key,)).fetchone()
             if row:
                 return row, by
     return None, ""
+
+
+def renamed_guess(db: sqlite3.Connection, name: str) -> str:
+    """Last year's unit whose name differs from ``name`` only by its kind (白石乡 for 白石镇), or ""."""
+    variants = renamed_variants(name)
+    if not variants:
+        return ""
+    rows = db.execute(
+        f"SELECT name FROM previous WHERE own = 0 AND norm IN ({','.join('?' * len(variants))})", variants
+    ).fetchall()
+    return str(rows[0][0]) if len(rows) == 1 else ""
 
 
 def own_report(db: sqlite3.Connection, name: str) -> tuple[int, str, str] | None:

@@ -15,17 +15,19 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import has_errors
 from ..outputs import write_atomic
 from .assessment import assessment_tables
-from .plan import Expected, SetAside
+from .expected import Expected
+from .names import normalise_name, renamed_variants
+from .plan import BATCH_REPORT, REVIEW_PAGE, SetAside
 from .previous import PreviousYear, matched_sums
 from .record import UnitRecord
-from .review import REVIEW_PAGE, YearOnYear, county_charts, new_applications, review_page
+from .review import YearOnYear, county_charts, new_applications, review_page
 from .rollup import write_rollup
 from .settle import FAILED, HAS_ERRORS, MISSING, Filing, build_filing, submission
 from .sheets import Extra
 from .spool import Spool
 from .summary import print_summary
 from .sums import RollUp, rollups_of
-from .workbook import BATCH_REPORT, batch_workbook
+from .workbook import batch_workbook
 
 
 @dataclass
@@ -69,9 +71,14 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
         for path in write_rollup(r, spool, {s: names[s] for s in included}, info.output, info.targets, charts[key])
     ]
     blocked = no_rollup_message(filing, info.ignore_errors)
-    last_year_left = unmatched_last_year(spool, info.previous)
+    last_year_left = unmatched_last_year(spool, info.previous, filing.year)
     this_year_left = [r.name for r in spool if r.name and info.previous and not r.previous]
-    matches = _matches(spool, info.previous, last_year_left)
+    hints = rename_hints(last_year_left, this_year_left)
+    matches = _matches(spool, info.previous, last_year_left, hints)
+    wrong_year = wrong_year_note(info.previous, filing.year)
+    if wrong_year:
+        matches.append(["", "", "", wrong_year])
+    last_year_left = [f"{n}（{hints[n]}）" if n in hints else n for n in last_year_left]
     write_atomic(
         info.output / BATCH_REPORT,
         batch_workbook(spool, filing, rollups, matches, [(e.sheet, e.header, _widths(e), e.rows) for e in extras]),
@@ -91,6 +98,8 @@ def finish_batch(spool: Spool, info: RunInfo) -> int:
     )
     write_atomic(info.output / REVIEW_PAGE, page, force=True)
     print_summary(spool, filing, rollups, files, info, blocked, last_year_left)
+    if wrong_year:
+        print(wrong_year)
     bad = filing.count(HAS_ERRORS) + filing.count(FAILED) + filing.count(MISSING)
     rollup_errors = any(has_errors(r.findings + r.comparisons) for r in rollups.values())
     return EXIT_FINDINGS if bad or rollup_errors or not rollups or drafts else EXIT_OK
@@ -113,6 +122,9 @@ def reviewer_note(rollup: RollUp, filing: Filing) -> str:
     parts = [f"{filing.count(status)}{words}" for status, words in left_out if filing.count(status)]
     if rollup.draft:
         parts = parts[1:] if filing.count(HAS_ERRORS) and filing.count(HAS_ERRORS) == len(rollup.draft) else parts
+    other_years = sum(len(units) for year, units in filing.other_years.items() if year != rollup.year)
+    if rollup.year == filing.year and other_years:
+        parts.append(f"{other_years}个单位的报告是其他年度的")
     unlisted = sum(not u.listed for u in filing.units)
     if unlisted:
         parts.append(f"{unlisted}个单位不在应报单位名单中")
@@ -174,15 +186,48 @@ def _year_on_year(
     return YearOnYear(this, last, len(used))
 
 
-def unmatched_last_year(spool: Spool, previous: PreviousYear | None) -> list[str]:
-    """Last year's units that no unit of this year was matched with (the level's own report left out)."""
+def unmatched_last_year(spool: Spool, previous: PreviousYear | None, year: int | None = None) -> list[str]:
+    """Last year's units that no unit of this year was matched with (the level's own report left out); a report
+    of --previous that is not of the year before ``year`` is listed as such, never as a unit gone."""
     if previous is None:
         return []
     matched = {r.previous["id"] for r in spool if r.previous}
-    return [name for number, name in previous.units.items() if number not in matched]
+    wrong = _not_last_year(previous, year)
+    return [name for number, name in previous.units.items() if number not in matched and number not in wrong]
 
 
-def _matches(spool: Spool, previous: PreviousYear | None, unmatched: list[str]) -> list[list[str]]:
+def _not_last_year(previous: PreviousYear | None, year: int | None) -> set[int]:
+    return {n for n, y in previous.years.items() if year and y != year - 1} if previous else set()
+
+
+def wrong_year_note(previous: PreviousYear | None, year: int | None) -> str:
+    """What --previous held that is not of the year before the batch's (this year's folder given twice…)."""
+    wrong = _not_last_year(previous, year)
+    if not wrong or previous is None or year is None:
+        return ""
+    found = "、".join(map(str, sorted({previous.years[n] for n in wrong})))
+    return (
+        f"上年数据中有 {len(wrong)} 份报告不是 {year - 1} 年度的（是 {found} 年度），未用于跨年度核对和同比；"
+        "请检查 --previous 是否给了上一年度的数据"
+    )
+
+
+def rename_hints(last_year: list[str], this_year: list[str]) -> dict[str, str]:
+    """For last year's unmatched units, the one unmatched unit of this year it was probably renamed to (乡→镇…)."""
+    by_norm: dict[str, list[str]] = {}
+    for name in this_year:
+        by_norm.setdefault(normalise_name(name), []).append(name)
+    hints = {}
+    for name in last_year:
+        found = {n for variant in renamed_variants(name) for n in by_norm.get(variant, ())}
+        if len(found) == 1:
+            hints[name] = f"可能已改名为本年的「{found.pop()}」：如是同一单位，请在名单的「曾用名」列注明"
+    return hints
+
+
+def _matches(
+    spool: Spool, previous: PreviousYear | None, unmatched: list[str], hints: dict[str, str]
+) -> list[list[str]]:
     if previous is None:
         return []
     rows = []
@@ -191,7 +236,7 @@ def _matches(spool: Spool, previous: PreviousYear | None, unmatched: list[str]) 
             found = record.previous
             how = f"按{found['by']}" if found else "上年数据中没有找到"
             rows.append([record.name, record.source, found["name"] if found else "", how])
-    rows += [["", "", name, "本年没有对应的单位"] for name in unmatched]
+    rows += [["", "", name, f"本年没有对应的单位{'；' + hints[name] if name in hints else ''}"] for name in unmatched]
     return rows
 
 

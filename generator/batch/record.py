@@ -59,6 +59,7 @@ class UnitRecord:
     disk_full: bool = False
     notes: tuple[str, ...] = ()  # about the run, not the data (e.g. an old record ignored)
     last_status: str = ""  # the status of the previous run (from its record), for 「本次变化」
+    last_content: str = ""  # the data hash of the previous run: equal when only the settings changed
 
     @property
     def errors(self) -> int:

@@ -30,7 +30,6 @@ from .settle import STATUSES, Filing, Submission
 from .sheets import Extra
 from .sums import RollUp, outcome_totals
 
-REVIEW_PAGE = "审核报告.html"
 TOP_UNITS = 40  # units shown in the per-unit chart (the largest); the rest are summed in a note
 FILL_IN_RULES = ("G-3",)
 LINK_LABELS = {"html": "网页", "docx": "Word", "pdf": "PDF", "htm": "网站发布用片段"}
@@ -338,7 +337,7 @@ PAGE = """<!DOCTYPE html>
 {% if not sections %}<h2>汇总</h2>
 <p>{{ no_rollup }}</p>{% endif %}
 {% if filing.set_aside %}
-<h2>文件夹中未读取的文件（{{ filing.set_aside | length }} 个）</h2>
+<h2>文件夹中未读取的文件和子文件夹（{{ filing.set_aside | length }} 个）</h2>
 <ul class="findings">{% for item in filing.set_aside %}<li>「{{ item.source }}」{{ item.reason }}</li>{% endfor %}</ul>
 {% endif %}
 {% for extra in extras %}

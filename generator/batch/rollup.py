@@ -1,4 +1,4 @@
-"""The roll-up as a county would publish it: workbook (with the 「汇总数据」 row a higher level reads), HTML, PDF.
+"""The roll-up as a county would publish it: workbook (with the 「汇总数据」 row a higher level reads), HTML, DOCX, PDF.
 
 Publishable means: full unit names, a plain statement of what was summed, no notes for the reviewer
 (those go to 审核报告.html and 校验结果.xlsx). A draft (--ignore-errors, some units with errors) is
@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from ..document import BODY, TABLE, TITLE, Block
 from ..inputs.roster import RosterColumn, roster_columns, roster_row, write_header
 from ..outputs import write_atomic
+from ..render.docx import render_docx
 from ..render.html import render_blocks
 from ..tables import all_grids
 from .record import UnitRecord
@@ -53,6 +54,9 @@ def write_rollup(
     paths = [write_atomic(output / f"{rollup.stem_name}.xlsx", _workbook(rollup, records, names, note), force=True)]
     html = rollup_html(rollup, note, charts)
     paths.append(write_atomic(output / f"{rollup.stem_name}.html", html, force=True))
+    if "docx" in targets:  # the tables and the note, as the units' DOCX (the charts are in the HTML and PDF)
+        docx = render_docx(rollup.report(), blocks=rollup_blocks(rollup, note), draft=bool(rollup.draft))
+        paths.append(write_atomic(output / f"{rollup.stem_name}.docx", docx, force=True))
     if "pdf" in targets:
         from ..render.pdf import html_to_pdf  # WeasyPrint loads only when a PDF is asked for
 
@@ -62,13 +66,18 @@ def write_rollup(
 
 def rollup_html(rollup: RollUp, note: str, charts: Sequence[str] = ()) -> str:
     """The roll-up page (also the PDF): title, note, the three tables, its findings, then the charts."""
+    page = render_blocks(rollup.title(), rollup_blocks(rollup, note), draft=bool(rollup.draft))
+    figures = f'<section class="charts">{CHART_STYLE}{"".join(charts)}</section>\n' if charts else ""
+    return page.replace("</article>", f"{ROLLUP_PRINT_STYLE}{figures}</article>", 1)
+
+
+def rollup_blocks(rollup: RollUp, note: str) -> list[Block]:
+    """Title, the note, and the three tables (二、三、四) of the roll-up."""
     grids = all_grids(rollup.report())
     blocks = [Block(TITLE, rollup.title()), Block(BODY, note)]
     for heading, key in zip(rollup.fmt.headings[1:4], ("active", "requests", "appeals"), strict=True):
         blocks.append(Block(TABLE, heading, grids[key]))
-    page = render_blocks(rollup.title(), blocks, draft=bool(rollup.draft))
-    figures = f'<section class="charts">{CHART_STYLE}{"".join(charts)}</section>\n' if charts else ""
-    return page.replace("</article>", f"{ROLLUP_PRINT_STYLE}{figures}</article>", 1)
+    return blocks
 
 
 def _workbook(rollup: RollUp, records: Iterable[UnitRecord], names: dict[int, str], note: str) -> bytes:

@@ -24,8 +24,9 @@ from rich.console import Console
 from .. import __version__, interrupts
 from ..assess.scorecard import Scorecard, load_scorecard
 from ..errors import EXIT_INPUT, InputError, NianbaoError
+from .expected import read_expected
 from .names import normalise_name
-from .plan import FolderPlan, RosterPlan, digest_of, plan_input, read_expected
+from .plan import FolderPlan, RosterPlan, digest_of, plan_input
 from .pool import run_tasks
 from .previous import PreviousYear, index_previous
 from .publish import RunInfo, finish_batch
@@ -64,7 +65,15 @@ def run_batch(request: BatchRequest) -> int:
         raise InputError("输出目录不能与输入文件夹相同，请用 -o 另给一个文件夹。")
     expected = read_expected(request.expected) if request.expected else None
     card = load_scorecard(request.scorecard)  # a broken sheet is refused before any work is done
-    with plan_input(source, exclude=output.resolve()) as plan:
+    own = {
+        path.resolve(): f"是本次运行的{what}（{flag}），不是单位的填报文件，未作为单位读取"
+        for path, what, flag in (
+            (request.expected, "应报单位名单", "--expected"),
+            (request.scorecard, "考评表", "--scorecard"),
+        )
+        if path is not None
+    }
+    with plan_input(source, exclude=output.resolve(), own=own) as plan:
         spool, workdir = None, None
         try:
             output.mkdir(parents=True, exist_ok=True)
@@ -134,6 +143,7 @@ def _run(
             digest_of(request.previous) if request.previous else None,
             request.deadline,
             sorted(codes.items()),
+            sorted((e.name, e.former) for e in expected or () if e.former),  # 曾用名: the unit's match last year
         ]
     )
     started = time.monotonic()

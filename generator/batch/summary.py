@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .plan import BATCH_REPORT, REVIEW_PAGE
 from .record import ERRORS, INTERNAL, UNREADABLE
-from .review import REVIEW_PAGE
-from .settle import BROKEN, EDITED, FAILED, FIXED, HAS_ERRORS, MISSING, NEW, STATUSES, UNCHANGED, Filing
+from .settle import BROKEN, EDITED, FAILED, FIXED, HAS_ERRORS, MISSING, NEW, RERUN, STATUSES, UNCHANGED, Filing
 from .spool import Spool
 from .sums import RollUp
-from .workbook import BATCH_REPORT
 
 SHOWN_ON_SCREEN = 20
 
@@ -34,12 +33,18 @@ def print_summary(
     failed = sum(r.status in (ERRORS, UNREADABLE, INTERNAL) for r in spool)
     if failed:
         print(f"  （进度条按份计：{failed} 份数据未通过；上面按单位计，重复提交的单位只算一次）")
+    for year, others in sorted(filing.other_years.items()):
+        shown = "、".join(u.title for u in others[:SHOWN_ON_SCREEN]) + ("等" if len(others) > SHOWN_ON_SCREEN else "")
+        print(f"  本批是 {filing.year} 年度；{len(others)} 个单位的报告是 {year} 年度（{shown}），按年度分别汇总")
     changes = filing.changes()
-    if any(changes[k] for k in (FIXED, BROKEN, EDITED, UNCHANGED)):
-        order = (NEW, FIXED, BROKEN, EDITED, UNCHANGED)
+    if any(changes[k] for k in (FIXED, BROKEN, EDITED, RERUN, UNCHANGED)):
+        order = (NEW, FIXED, BROKEN, EDITED, RERUN, UNCHANGED)
         print("  与上次运行相比：" + " · ".join(f"{k} {changes[k]}" for k in order))
+    if filing.totals:
+        own = "、".join(f"「{t.source}」" for t in filing.totals)
+        print(f"{filing.name}本级的报告 {own}：不计入汇总，逐格与各单位合计比较（H-1）")
     if filing.set_aside:
-        print(f"文件夹中有 {len(filing.set_aside)} 个文件未读取：")
+        print(f"文件夹中有 {len(filing.set_aside)} 个文件（或子文件夹）未读取：")
         for item in filing.set_aside[:SHOWN_ON_SCREEN]:
             print(f"  {item.source}：{item.reason}")
     for status, title in ((HAS_ERRORS, "有错误的单位"), (FAILED, "处理出错的单位"), (MISSING, "未提交的单位")):
@@ -48,13 +53,15 @@ def print_summary(
             more = f"，下面列出前 {SHOWN_ON_SCREEN} 个" if len(listed) > SHOWN_ON_SCREEN else ""
             print(f"{title}（{len(listed)} 个{more}）：")
             for unit in listed[:SHOWN_ON_SCREEN]:
-                print(f"  {unit.title}：{_first_problem(spool, unit) if unit.chosen else '没有找到它的数据'}")
+                print(f"  {unit.title}：{_first_problem(spool, unit) if unit.chosen else _not_found(unit)}")
     if any(u.status == HAS_ERRORS for u in units):
-        if info.ignore_errors:
+        if not any(u.status == HAS_ERRORS and u.chosen and u.chosen.readable for u in units):
+            print("有错误的单位的数据无法读取，没有生成报告，也没有计入汇总；请按上面的说明改正后重新运行。")
+        elif info.ignore_errors:
             print("有错误的单位已生成草稿（文件名带「草稿」），不可发布；改正后重新运行即可得到正式报告。")
         else:
             print("有错误的单位没有生成报告，也没有计入汇总（加 --ignore-errors 可先生成草稿）。")
-    noted = [u for u in units if u.notes]
+    noted = [u for u in units if u.notes and u.status != MISSING]  # a missing unit's notes are printed above
     for unit in noted[:SHOWN_ON_SCREEN]:
         print(f"  {unit.title}：{'；'.join(unit.notes)}")
     if len(noted) > SHOWN_ON_SCREEN:
@@ -74,6 +81,10 @@ def print_summary(
         for path in files:
             if path.stem == rollup.stem_name:
                 print(f"  {path}")
+
+
+def _not_found(unit: Any) -> str:
+    return "没有找到它的数据" + (f"（{'；'.join(unit.notes)}）" if unit.notes else "")
 
 
 def _first_problem(spool: Spool, unit: Any) -> str:

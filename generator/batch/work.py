@@ -36,15 +36,13 @@ from ..render.fragment import fragment_of_page
 from ..render.html import render_blocks
 from ..report import Report
 from .names import normalise_name
-from .plan import Task
-from .previous import find
+from .plan import FRAGMENT_SUFFIX, RECORD, Task
+from .previous import find, renamed_guess
 from .record import ERRORS, INTERNAL, OK, REPORT, ROLLUP, SET_ASIDE, UNREADABLE, WARNINGS, UnitRecord, from_json
 from .sums import is_rollup, read_rollup, table_findings
 
-RECORD = ".nianbao.json"
 DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 FRAGMENT = "fragment"  # with html: the article with inline styles, for pasting into a portal's editor
-FRAGMENT_SUFFIX = "（网站发布用片段）.htm"  # .htm: not counted with the report pages (*.html)
 COLLECT_EVERY = 20  # units between full garbage collections: keeps a worker at ~75 MB instead of growing
 OLD_RECORD = "上次运行留下的记录（.nianbao.json）是旧版本或无法识别，已忽略，本次重新生成"
 
@@ -101,7 +99,8 @@ def process(task: Task) -> UnitRecord:
         gc.collect()  # python-docx/lxml leave reference cycles the automatic collector reaches too rarely
     folder = Path(options().output) / task.folder
     old, known, notes = _read_old(folder)
-    record = new_record(task, known=known, notes=notes, last_status=old.status if old else "")
+    last = {"last_status": old.status, "last_content": old.content} if old else {}
+    record = new_record(task, known=known, notes=notes, **last)
     targets = wanted_targets(options().targets)
     if not options().force and old is not None and _is_finished(old, task.digest, folder):
         targets = tuple(t for t in targets if t not in old.targets)
@@ -269,17 +268,29 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
     row, how = find(_previous, record.code, report.agency.name)
     if not row:
         by = f"单位代码「{record.code}」和" if record.code else ""
+        guess = renamed_guess(_previous, report.agency.name)
+        advice = (
+            f"上年数据中有「{guess}」：如是撤乡设镇等改名后的同一单位，请在应报单位名单（--expected）中加「曾用名」列，"
+            f"填上「{guess}」后重新运行。"
+            if guess
+            else "请核对机关名称是否与上年一致。"
+        )
         message = (
-            f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，"
-            "未做跨年度核对（X-1、X-2）。请核对机关名称是否与上年一致。"
+            f"上年数据中按{by}名称「{report.agency.name}」都没有找到这个单位，未做跨年度核对（X-1、X-2）。{advice}"
         )
         return [Finding("X-1", WARNING, "跨年度核对", message, operands={"机关名称": report.agency.name})], record
-    record = record.evolve(previous={"id": row[0], "name": row[1], "by": how})
     try:
         last = report_from_dict(json.loads(row[2]), source="上年数据")
     except InputError:
         message = "上年数据中有无法识别的数字，未做跨年度核对（X-1、X-2）。"
         return [Finding("X-1", WARNING, "跨年度核对", message)], record
+    if last.year != report.year - 1:  # --previous given this year's folder, or an older year's
+        message = (
+            f"上年数据中「{row[1]}」的报告年度是 {last.year} 年，不是 {report.year - 1} 年，未做跨年度核对"
+            "（X-1 至 X-4）。请检查 --previous 是否给了上一年度的数据。"
+        )
+        return [Finding("X-1", WARNING, "跨年度核对", message)], record
+    record = record.evolve(previous={"id": row[0], "name": row[1], "by": how})
     return cross_year(report, last), record
 
 

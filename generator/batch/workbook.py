@@ -13,7 +13,6 @@ from .settle import DUPLICATE, FAILED, HAS_ERRORS, LATE, MISSING, NOT_LISTED, PA
 from .sheets import SEVERITY_FILLS, finding_row, findings_sheet, finish_table, save, table_sheet, text_cells
 from .sums import RollUp
 
-BATCH_REPORT = "校验结果.xlsx"
 FILL_IN_RULES = ("G-3",)  # "please add text" reminders: listed after the real problems
 STATUS_FILLS = {
     PASSED: "E2EFDA",
