@@ -239,12 +239,14 @@ def runs(table: str, items: list[Item]) -> list[Run]:
 
 
 def _outside_row(run: Run | None, item: Item) -> bool:
-    """Text that is no number on a line of its own, after a run that is a table row of the source; or a single
-    character on a line of its own (a vertical header printed one character per line)."""
+    """Text that is no number on a line of its own, after a run that is a table row of the source (its label's
+    row, or the row of numbers under a label on a line of its own: 「2.重复申请」, a pipe row, 「（五）不」, the
+    group label printed down its merged cell); or a single character on a line of its own (a vertical header
+    printed one character per line)."""
     if item.row is not None or is_numeric(item.text) or is_blank(item.text):
         return False
-    anchor = run.label if run else None
-    return (anchor is not None and anchor.row is not None) or len(keyform(item.text)) <= 1
+    anchors = [run.label, *run.values] if run else []
+    return any(anchor is not None and anchor.row is not None for anchor in anchors) or len(keyform(item.text)) <= 1
 
 
 def _new_row(run: Run, item: Item) -> bool:
