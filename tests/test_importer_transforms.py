@@ -305,3 +305,28 @@ def test_a_label_above_its_numbers_before_a_2019_style_single_other_row_is_read(
     assert [read.number(f"requests.not_processed_5.{c}") for c in ("natural", "total")] == [0, 0]
     assert not score(read, truth(report))["wrong"]
     assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
+
+
+GROUP_5_START = "（五）不予处理 1.信访举报投诉类申请 1 0 0 0 0 0 1\n2.重复申请 0 0 0 0 0 0 0"
+
+
+@pytest.mark.parametrize(
+    ("group", "read_as_printed"),
+    [("（五）不予处理", True), ("（四）无法提供", False)],
+    ids=["its-own-group-label", "another-groups-label"],
+)
+def test_numbers_after_a_group_label_on_its_own_line_are_the_next_labels_when_the_rows_around_have_theirs(
+    tmp_path, group, read_as_printed
+):
+    """pdfplumber: 「1.信访… 1 0 …」, 「（五）不予处理」 alone (printed half-way down its merged cell), a line of
+    numbers, 「2.重复申请」 alone. The group label is no row; the row above has its numbers: they are 2's.
+    A label of another group there is not what the layout explains: the row is not read."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page)
+    assert GROUP_5_START in text
+    moved = f"1.信访举报投诉类申请 1 0 0 0 0 0 1\n{group}\n0 0 0 0 0 0 0\n2.重复申请"
+    read = imported(tmp_path, text.replace(GROUP_5_START, moved))
+    counts = score(read, truth(report))
+    assert not counts["wrong"]
+    unread = {p.rsplit(".", 1)[0] for p in counts["unread"]}
+    assert unread == (set() if read_as_printed else {"requests.not_processed_2"})

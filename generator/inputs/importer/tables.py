@@ -415,8 +415,10 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
 def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> bool:
     """One line of numbers between two consecutive official rows, one of which has its numbers on its own line
     and the other none (its label alone on a line: extracted text prints the numbers of a wrapped label above
-    or below it). The numbers can only be the other row's: they are given to it. Returns whether they were."""
-    if before is None or after is None or len(group) != 1 or group[0].label is not None:
+    or below it). The numbers can only be the other row's: they are given to it. Returns whether they were.
+    The numbers may follow the label of the owner's group on a line of its own (「（五）不予处理」, printed
+    half-way down its merged cell): a group label is no row and owns no numbers."""
+    if before is None or after is None or len(group) != 1:
         return False
     values = group[0].values
     filled = [v.row for v in values if not is_blank(v.text)]
@@ -427,11 +429,24 @@ def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> b
     for owner, other, side in ((after, before, ABOVE), (before, after, BELOW)):
         if owner.values or owner.positional or owner.label is None or owner.label.row is not None:
             continue
+        if group[0].label is not None and not _owners_group(group[0], owner):
+            continue
         if not _own_line(other, source_row + (1 if other is after else -1)) or not _consecutive(before, after):
             continue
         owner.values, owner.apart = list(values), side
         return True
     return False
+
+
+def _owners_group(run: Run, owner: RowRead) -> bool:
+    """The run's label is, on a line of its own, only the label of the group the owner row belongs to."""
+    label = run.label
+    if label is None or label.row is not None or any(found.kind != "group" for found in run.labels):
+        return False
+    groups = {
+        keyform(FORMATS[key].table("requests").row(_row_key(owner, key)).group or "") for key in owner.options
+    }
+    return groups == {keyform(label.text)}
 
 
 def _own_line(row: RowRead, source_row: int) -> bool:
