@@ -179,7 +179,13 @@ class Placer:
         if not self.exact and len(tokens) > len(texts) and all(is_numeric(t) for t in tokens):
             # A converter put two cells into one (「1 0」): never one number; the spaces separate cells.
             cells, status = (self.spaced(row, tokens, where), "") if len(tokens) == len(paths) else (None, "missing")
-        if cells is None and status == "surplus" and self.pipes and len(texts) == len(paths) and all(map(is_numeric, texts)):
+        if (
+            cells is None
+            and status == "surplus"
+            and self.pipes
+            and len(texts) == len(paths)
+            and all(map(is_numeric, texts))
+        ):
             cells, status = self.unspanned(row, where), ""
         if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
             found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])

@@ -443,9 +443,7 @@ def _owners_group(run: Run, owner: RowRead) -> bool:
     label = run.label
     if label is None or label.row is not None or any(found.kind != "group" for found in run.labels):
         return False
-    groups = {
-        keyform(FORMATS[key].table("requests").row(_row_key(owner, key)).group or "") for key in owner.options
-    }
+    groups = {keyform(FORMATS[key].table("requests").row(_row_key(owner, key)).group or "") for key in owner.options}
     return groups == {keyform(label.text)}
 
 
