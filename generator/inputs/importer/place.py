@@ -574,36 +574,32 @@ class Placer:
         self.spaces = []
 
     def flush_merged(self, section: str) -> None:
-        if not self.merged:
-            return
-        where, name = self.merged[0]
-        self.findings.append(
-            Finding(
-                "I-3",
-                WARNING,
-                section,
-                f"{len(self.merged)} 行的单元格被合并在一起，数字之间只有空格（如{where}「{name}」）。"
-                "每行的数字个数正好等于列数，已按空格逐列读取，请对照原报告核对。",
-                operands={"行": [n for _, n in self.merged]},
-            )
-        )
+        self.note_rows(section, self.merged, "行的单元格被合并在一起，数字之间只有空格", "已按空格逐列读取")
         self.merged = []
 
     def flush_spanned(self, section: str) -> None:
-        if not self.spanned:
+        self.note_rows(
+            section,
+            self.spanned,
+            "行的数字之间夹着空白单元格（转换时合并单元格留下的空格子）",
+            "已去掉空白单元格按顺序逐列读取",
+        )
+        self.spanned = []
+
+    def note_rows(self, section: str, rows: list[tuple[str, str]], what: str, done: str) -> None:
+        """One I-3 reminder for the rows of a section read one number per column from an unusual layout."""
+        if not rows:
             return
-        where, name = self.spanned[0]
+        where, name = rows[0]
         self.findings.append(
             Finding(
                 "I-3",
                 WARNING,
                 section,
-                f"{len(self.spanned)} 行的数字之间夹着空白单元格（如{where}「{name}」，转换时合并单元格留下的空格子）。"
-                "每行的数字个数正好等于列数，已去掉空白单元格按顺序逐列读取，请对照原报告核对。",
-                operands={"行": [n for _, n in self.spanned]},
+                f"{len(rows)} {what}（如{where}「{name}」）。每行的数字个数正好等于列数，{done}，请对照原报告核对。",
+                operands={"行": [n for _, n in rows]},
             )
         )
-        self.spanned = []
 
     def stray(self, run: Run, section: str) -> None:
         if not any(is_numeric(v.text) for v in run.values):
