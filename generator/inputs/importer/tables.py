@@ -448,11 +448,14 @@ def _owners_group(run: Run, owner: RowRead) -> bool:
 
 
 def _own_line(row: RowRead, source_row: int) -> bool:
-    """A row whose label and numbers stand on the given source row (and it was not placed by position)."""
+    """A row whose numbers stand on the given source row, with its label (and it was not placed by position),
+    or given to it just before by ``_apart``: 「10 0 …」「1.本机关不掌握…」「（四）无法提供」「3 0 …」「2.没有…」 —
+    1's numbers proved, the next line can only be 2's."""
     label = row.label
-    if label is None or label.row != source_row or row.positional or row.apart:
+    if label is None or row.positional or (label.row != source_row and not row.apart):
         return False
-    return any(v.row == source_row and not is_blank(v.text) for v in row.values)
+    filled = [v.row for v in row.values if not is_blank(v.text)]
+    return bool(filled) and (all(r == source_row for r in filled) if row.apart else source_row in filled)
 
 
 def _consecutive(before: RowRead, after: RowRead) -> bool:
