@@ -149,3 +149,45 @@ def test_running_header_is_dropped_but_the_title_it_repeats_is_kept():
     items = [item.text for item in items_from_text(paged).items]
     assert items.count(title) == 1 and items[0] == title
     assert not [t for t in items if t.startswith("- ")]
+
+
+def _spanned(tmp_path, row: str):
+    """The fixture with its 「规范性文件」 row as markitdown writes it: empty cells where a header cell spans two."""
+    from generator.inputs.importer import import_report
+
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    path = tmp_path / "spanned.txt"
+    path.write_text(text.replace("规范性文件\t3\t1\t12", row), encoding="utf-8")
+    return import_report(path)
+
+
+def test_a_pipe_row_with_empty_span_cells_between_as_many_numbers_as_columns_is_read_in_order(tmp_path):
+    report = _spanned(tmp_path, "|  | 规范性文件 |  | 3 |  | 1 |  |  | 12 |")
+    assert [report.number(f"active.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [3, 1, 12]
+    [finding] = [f for f in report.read_findings if f.rule == "I-3" and "空白单元格" in f.message]
+    assert finding.severity != ERROR and "规范性文件" in finding.message and "逐列读取" in finding.message
+
+
+def test_a_pipe_row_with_empty_cells_and_fewer_numbers_than_columns_is_unread(tmp_path):
+    report = _spanned(tmp_path, "|  | 规范性文件 |  | 3 |  |  |  |  | 1 |")
+    assert all(f"active.normative_docs.{c}" in report.unread for c in ("issued", "repealed", "in_force"))
+    [finding] = [f for f in report.read_findings if f.path == "active.normative_docs" and f.rule == "I-2"]
+    assert finding.severity == ERROR and "（空白） 3" in finding.message
+    assert not [f for f in report.read_findings if "空白单元格" in f.message]
+
+
+def test_a_group_label_piece_on_a_line_after_a_detached_rows_numbers_is_not_one_of_its_cells(tmp_path):
+    """markitdown: 「2.重复申请」 on a line of its own, its numbers in a pipe row, then 「（五）不」 (the group label
+    printed down its merged cell) on a line of its own: the piece is no cell, and the rows around prove the
+    numbers the label's."""
+    from generator.inputs.importer import import_report
+
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    path = tmp_path / "piece.txt"
+    path.write_text(text.replace("| | 2.重复申请 | 1 0 | 0 0 | 0 0 | 1 |",
+                                 "2.重复申请\n| | 1 0 | 0 0 | 0 0 | 1 |\n| --- | --- | --- | --- | --- |\n（五）不"),
+                    encoding="utf-8")
+    report = import_report(path)
+    assert [report.number(f"requests.not_processed_2.{c}") for c in COLUMNS] == [1, 0, 0, 0, 0, 0, 1]
+    assert not [f for f in report.read_findings if "（五）不" in f.message]
+    assert not rules(report, *ARITHMETIC, severity=ERROR)

@@ -305,3 +305,44 @@ def test_a_label_above_its_numbers_before_a_2019_style_single_other_row_is_read(
     assert [read.number(f"requests.not_processed_5.{c}") for c in ("natural", "total")] == [0, 0]
     assert not score(read, truth(report))["wrong"]
     assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
+
+
+GROUP_5_START = "（五）不予处理 1.信访举报投诉类申请 1 0 0 0 0 0 1\n2.重复申请 0 0 0 0 0 0 0"
+
+
+@pytest.mark.parametrize(
+    ("group", "read_as_printed"),
+    [("（五）不予处理", True), ("（四）无法提供", False)],
+    ids=["its-own-group-label", "another-groups-label"],
+)
+def test_numbers_after_a_group_label_on_its_own_line_are_the_next_labels_when_the_rows_around_have_theirs(
+    tmp_path, group, read_as_printed
+):
+    """pdfplumber: 「1.信访… 1 0 …」, 「（五）不予处理」 alone (printed half-way down its merged cell), a line of
+    numbers, 「2.重复申请」 alone. The group label is no row; the row above has its numbers: they are 2's.
+    A label of another group there is not what the layout explains: the row is not read."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page)
+    assert GROUP_5_START in text
+    moved = f"1.信访举报投诉类申请 1 0 0 0 0 0 1\n{group}\n0 0 0 0 0 0 0\n2.重复申请"
+    read = imported(tmp_path, text.replace(GROUP_5_START, moved))
+    counts = score(read, truth(report))
+    assert not counts["wrong"]
+    unread = {p.rsplit(".", 1)[0] for p in counts["unread"]}
+    assert unread == (set() if read_as_printed else {"requests.not_processed_2"})
+
+
+GROUP_4_START = "（四）无法提供 1.本机关不掌握相关政府信息 2 1 0 0 0 0 3\n2.没有现成信息需要另行制作 0 0 0 0 0 0 0"
+
+
+def test_numbers_above_two_labels_in_a_row_are_read_when_the_first_was_proved_theirs(tmp_path):
+    """pdfplumber: 「8.… 0 …」「2 1 … 3」「1.本机关…」「（四）无法提供」「0 …」「2.没有…」「3.补正… 0 …」: the first
+    line of numbers can only be 1's (8 has its own); then the second can only be 2's."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page)
+    assert GROUP_4_START in text
+    moved = "2 1 0 0 0 0 3\n1.本机关不掌握相关政府信息\n（四）无法提供\n0 0 0 0 0 0 0\n2.没有现成信息需要另行制作"
+    read = imported(tmp_path, text.replace(GROUP_4_START, moved))
+    every_cell(read, truth(report))
+    notes = [f for f in read.read_findings if "单独占一行" in f.message]
+    assert [(f.rule, f.severity) for f in notes] == [("I-3", WARNING)] * 2

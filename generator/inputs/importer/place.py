@@ -109,6 +109,7 @@ class Placer:
         self.pending: list[tuple[RowRead, digits.Pending]] = []
         self.positional: list[tuple[RowRead, list[str]]] = []  # rows placed by position, to be confirmed
         self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
+        self.spanned: list[tuple[str, str]] = []  # (where, row name): pipe rows read without their empty cells
 
     @property
     def fmt(self) -> Format:
@@ -149,6 +150,7 @@ class Placer:
             )
         self.flush_spaces(section)
         self.flush_merged(section)
+        self.flush_spanned(section)
         return other
 
     def place_row(self, row: RowRead, paths: list[str]) -> None:
@@ -177,6 +179,14 @@ class Placer:
         if not self.exact and len(tokens) > len(texts) and all(is_numeric(t) for t in tokens):
             # A converter put two cells into one (「1 0」): never one number; the spaces separate cells.
             cells, status = (self.spaced(row, tokens, where), "") if len(tokens) == len(paths) else (None, "missing")
+        if (
+            cells is None
+            and status == "surplus"
+            and self.pipes
+            and len(texts) == len(paths)
+            and all(map(is_numeric, texts))
+        ):
+            cells, status = self.unspanned(row, where), ""
         if cells is None and not self.exact and digits.can_split(self.without_unit(texts, paths[-1]), len(paths)):
             found = digits.cuts(self.without_unit(texts, paths[-1]), [self.kind(p) for p in paths])
             self.pending.append(
@@ -338,6 +348,13 @@ class Placer:
         assert first is not None
         self.merged.append((where, row.name))
         return [Item(token, first.where, cell=True, row=first.row) for token in tokens]
+
+    def unspanned(self, row: RowRead, where: str) -> list[Item]:
+        """The cells of a pipe row with empty cells between its numbers, as many numbers as columns: a converter
+        (markitdown) repeats a merged header cell's span as empty cells in every row. The numbers stand in order,
+        so one number per column, left to right, is the only reading."""
+        self.spanned.append((where, row.name))
+        return [v for v in row.values if not is_blank(v.text)]
 
     @staticmethod
     def seen_text(shown: str, texts: list[str], tokens: list[str]) -> str:
@@ -557,20 +574,32 @@ class Placer:
         self.spaces = []
 
     def flush_merged(self, section: str) -> None:
-        if not self.merged:
+        self.note_rows(section, self.merged, "行的单元格被合并在一起，数字之间只有空格", "已按空格逐列读取")
+        self.merged = []
+
+    def flush_spanned(self, section: str) -> None:
+        self.note_rows(
+            section,
+            self.spanned,
+            "行的数字之间夹着空白单元格（转换时合并单元格留下的空格子）",
+            "已去掉空白单元格按顺序逐列读取",
+        )
+        self.spanned = []
+
+    def note_rows(self, section: str, rows: list[tuple[str, str]], what: str, done: str) -> None:
+        """One I-3 reminder for the rows of a section read one number per column from an unusual layout."""
+        if not rows:
             return
-        where, name = self.merged[0]
+        where, name = rows[0]
         self.findings.append(
             Finding(
                 "I-3",
                 WARNING,
                 section,
-                f"{len(self.merged)} 行的单元格被合并在一起，数字之间只有空格（如{where}「{name}」）。"
-                "每行的数字个数正好等于列数，已按空格逐列读取，请对照原报告核对。",
-                operands={"行": [n for _, n in self.merged]},
+                f"{len(rows)} {what}（如{where}「{name}」）。每行的数字个数正好等于列数，{done}，请对照原报告核对。",
+                operands={"行": [n for _, n in rows]},
             )
         )
-        self.merged = []
 
     def stray(self, run: Run, section: str) -> None:
         if not any(is_numeric(v.text) for v in run.values):

@@ -239,12 +239,14 @@ def runs(table: str, items: list[Item]) -> list[Run]:
 
 
 def _outside_row(run: Run | None, item: Item) -> bool:
-    """Text that is no number on a line of its own, after a run that is a table row of the source; or a single
-    character on a line of its own (a vertical header printed one character per line)."""
+    """Text that is no number on a line of its own, after a run that is a table row of the source (its label's
+    row, or the row of numbers under a label on a line of its own: 「2.重复申请」, a pipe row, 「（五）不」, the
+    group label printed down its merged cell); or a single character on a line of its own (a vertical header
+    printed one character per line)."""
     if item.row is not None or is_numeric(item.text) or is_blank(item.text):
         return False
-    anchor = run.label if run else None
-    return (anchor is not None and anchor.row is not None) or len(keyform(item.text)) <= 1
+    anchors = [run.label, *run.values] if run else []
+    return any(anchor is not None and anchor.row is not None for anchor in anchors) or len(keyform(item.text)) <= 1
 
 
 def _new_row(run: Run, item: Item) -> bool:
@@ -413,8 +415,10 @@ def _by_position(sequence: list[RowRead | Run], read: TableRead, table: str) -> 
 def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> bool:
     """One line of numbers between two consecutive official rows, one of which has its numbers on its own line
     and the other none (its label alone on a line: extracted text prints the numbers of a wrapped label above
-    or below it). The numbers can only be the other row's: they are given to it. Returns whether they were."""
-    if before is None or after is None or len(group) != 1 or group[0].label is not None:
+    or below it). The numbers can only be the other row's: they are given to it. Returns whether they were.
+    The numbers may follow the label of the owner's group on a line of its own (「（五）不予处理」, printed
+    half-way down its merged cell): a group label is no row and owns no numbers."""
+    if before is None or after is None or len(group) != 1:
         return False
     values = group[0].values
     filled = [v.row for v in values if not is_blank(v.text)]
@@ -425,6 +429,8 @@ def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> b
     for owner, other, side in ((after, before, ABOVE), (before, after, BELOW)):
         if owner.values or owner.positional or owner.label is None or owner.label.row is not None:
             continue
+        if group[0].label is not None and not _owners_group(group[0], owner):
+            continue
         if not _own_line(other, source_row + (1 if other is after else -1)) or not _consecutive(before, after):
             continue
         owner.values, owner.apart = list(values), side
@@ -432,12 +438,24 @@ def _apart(before: RowRead | None, after: RowRead | None, group: list[Run]) -> b
     return False
 
 
-def _own_line(row: RowRead, source_row: int) -> bool:
-    """A row whose label and numbers stand on the given source row (and it was not placed by position)."""
-    label = row.label
-    if label is None or label.row != source_row or row.positional or row.apart:
+def _owners_group(run: Run, owner: RowRead) -> bool:
+    """The run's label is, on a line of its own, only the label of the group the owner row belongs to."""
+    label = run.label
+    if label is None or label.row is not None or any(found.kind != "group" for found in run.labels):
         return False
-    return any(v.row == source_row and not is_blank(v.text) for v in row.values)
+    groups = {keyform(FORMATS[key].table("requests").row(_row_key(owner, key)).group or "") for key in owner.options}
+    return groups == {keyform(label.text)}
+
+
+def _own_line(row: RowRead, source_row: int) -> bool:
+    """A row whose numbers stand on the given source row, with its label (and it was not placed by position),
+    or given to it just before by ``_apart``: 「10 0 …」「1.本机关不掌握…」「（四）无法提供」「3 0 …」「2.没有…」 —
+    1's numbers proved, the next line can only be 2's."""
+    label = row.label
+    if label is None or row.positional or (label.row != source_row and not row.apart):
+        return False
+    filled = [v.row for v in row.values if not is_blank(v.text)]
+    return bool(filled) and (all(r == source_row for r in filled) if row.apart else source_row in filled)
 
 
 def _consecutive(before: RowRead, after: RowRead) -> bool:
