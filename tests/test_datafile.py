@@ -40,6 +40,19 @@ def test_missing_year(busy_dict):
         report_of(busy_dict)
 
 
+@pytest.mark.parametrize(("drop", "said"), [
+    (("year",), "缺少必填字段「year」（报告年度）"),
+    (("agency", "name"), "缺少必填字段「agency.name」（机关名称）"),
+])
+def test_a_missing_field_is_named_in_chinese_too(busy_dict, drop, said):
+    parent = busy_dict
+    for key in drop[:-1]:
+        parent = parent[key]
+    del parent[drop[-1]]
+    with pytest.raises(InputError, match=said):
+        report_of(busy_dict)
+
+
 def test_broken_yaml_names_the_line(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("year: 2025\nagency:\n  name: [未闭合\n", encoding="utf-8")

@@ -140,7 +140,9 @@ def _explain(error) -> str:
         return f"字段「{where}」下有不认识的字段 {listed}。可用的字段：{allowed}。"
     if error.validator == "required":
         missing = error.message.split("'")[1]
-        return f"缺少必填字段「{where + '.' if error.path else ''}{missing}」。"
+        title = error.schema.get("properties", {}).get(missing, {}).get("title", "")
+        named = f"（{title.split('（')[0].split(' ')[0]}）" if title else ""
+        return f"缺少必填字段「{where + '.' if error.path else ''}{missing}」{named}：请在文件中写上这一项。"
     if error.validator == "type":
         expected = {
             "integer": "整数",
