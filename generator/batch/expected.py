@@ -8,7 +8,6 @@ are dropped.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -19,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..inputs.roster import ROSTER_SHEET
+from ..inputs.sniff import decode_text
 from ..limits import INVISIBLE, check_size, read_limited
 from ..spreadsheets import MergedAway, UncachedFormula, load_readonly
 
@@ -98,13 +98,9 @@ def _text_rows(path: Path) -> Iterator[tuple[str, ...]]:
 
 
 def _decode_list(path: Path, data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode_text(data)
+    if text is not None:
+        return text
     raise InputError(f"{path.name}：无法识别文件编码。请用记事本打开，「另存为」时编码选 UTF-8 后再试。")
 
 

@@ -22,6 +22,7 @@ from ..limits import check_size, printable
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, .wps, .xls
 OLD_WORD = ".doc", ".wps", ".dot"
 MHTML = ".mht", ".mhtml"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAX_PDF_PAGES = 200  # an annual report has 5-60 pages; 200 leaves room for appendices and scans
 SAVE_AS_DOCX = "请在 Word 或 WPS 中打开，「文件 → 另存为」，文件类型选「Word 文档（*.docx）」后再试。"
 ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
@@ -29,6 +30,17 @@ EMAIL = ".eml", ".msg"
 
 
 SCAN_SUFFIXES = (".png", ".jpg", ".jpeg")  # a scanned report (read by OCR when the extra is installed)
+
+
+def decode_text(data: bytes) -> str | None:
+    """A text file as Chinese Windows saves it: UTF-16 with its BOM (Notepad's 「Unicode」), UTF-8 with or without
+    BOM, else GB18030 (「ANSI」); None when none of them fits."""
+    for encoding in ("utf-16",) if data.startswith(UTF16_BOMS) else ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def check_report_file(path: Path) -> None:

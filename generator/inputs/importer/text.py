@@ -20,6 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from ...errors import InputError
+from ..sniff import decode_text
 from .furniture import drop_furniture
 from .items import Item, Source, clean
 from .page import split_header
@@ -38,12 +39,9 @@ def read_text_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}：无法读取文件（{exc.strerror}）。") from None
-    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode_text(data)
+    if text is not None:
+        return text
     raise InputError(f"{path.name}：无法识别文件编码，请用“UTF-8”编码另存为文本文件后再试。")
 
 
