@@ -1,0 +1,61 @@
+"""How the PDF renderer imports WeasyPrint: on Linux without a library search (ldconfig, gcc and ld run as
+subprocesses for every name that fails), and the usual way where only a search finds the libraries.
+
+Each case runs in its own process: WeasyPrint is imported once per process."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import BUSY
+from helpers import ROOT
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+
+PDF_OF_BUSY = f"""
+import sys
+from pathlib import Path
+from generator.inputs import load_report
+from generator.render import render
+pdf = render(load_report(Path({str(BUSY)!r})), "pdf")
+print("PDF", pdf[:5].decode(), len(pdf) > 10000)
+"""
+
+COUNT_SEARCHES = """
+import ctypes.util
+searched = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: searched.append(name) or search(name)
+"""
+
+# A system where a library's file name does not load, but the name a search finds does: every file name fails
+# while the search is switched off, as if the libraries were only known to ldconfig under other names.
+ONLY_FOUND_BY_SEARCH = """
+import ctypes.util
+import cffi
+dlopen = cffi.FFI.dlopen
+def fussy(self, name, flags=0):
+    if ctypes.util.find_library("gobject-2.0") is None:
+        raise OSError(f"cannot load library {name!r}")
+    return dlopen(self, name, flags)
+cffi.FFI.dlopen = fussy
+"""
+
+
+def run(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_weasyprint_is_imported_without_a_library_search():
+    out = run(COUNT_SEARCHES + PDF_OF_BUSY + "print('searched', searched, ctypes.util.find_library is not search)")
+    assert "PDF %PDF- True" in out
+    assert "searched [] True" in out  # no search, and the search put back afterwards
+
+
+def test_where_only_a_search_finds_the_libraries_they_are_searched_for():
+    assert "PDF %PDF- True" in run(ONLY_FOUND_BY_SEARCH + PDF_OF_BUSY)
