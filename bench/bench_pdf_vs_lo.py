@@ -10,6 +10,9 @@ Warm (a batch: one process makes PDFs of the 4 examples, ROUNDS times over, star
 Cold (as a user makes one report's PDF: a new process per report, start-up paid every time):
   ours         `nianbao render 数据.yaml --to pdf` (with --ignore-errors: the example with errors too)
   libreoffice  `soffice --headless --convert-to pdf 报告.docx` (its profile made beforehand, as on a user's PC)
+One run of 4 (as the issue's judge measured: each contender's start-up paid once for the 4 examples):
+  ours         one `nianbao render 4 files --to pdf` process
+  libreoffice  one `soffice --headless --convert-to pdf` call on the 4 DOCX files
 
 Then where our PDF's time goes (start-up, first report, then per report: HTML, parse, layout, PDF writing).
 
@@ -167,12 +170,17 @@ def main() -> None:
         cold = {"ours": [[*NIANBAO, "render", str(p), "-o", f"{folder}/cold-{n}", "--to", "pdf", "--force",
                           "--ignore-errors"]
                          for n, p in enumerate(EXAMPLES)]}
+        one_run = {"ours": [[*NIANBAO, "render", *map(str, EXAMPLES), "-o", f"{folder}/run", "--to", "pdf", "--force",
+                             "--ignore-errors"]]}
         if has_soffice:
             timed(soffice(profile, folder, docx[:1]))  # the first call creates the profile
             warm["libreoffice"] = [soffice(profile, folder, docx)]
             cold["libreoffice"] = [soffice(profile, folder, [d]) for d in docx[::ROUNDS]]
+            one_run["libreoffice"] = [soffice(profile, f"{folder}/run-lo", docx[::ROUNDS])]
         show("warm (one process makes them all):", measure(warm, count))
         show("cold (a new process per report):", measure(cold, len(EXAMPLES)))
+        show(f"one run of {len(EXAMPLES)} (one process or call for them all, start-up included):",
+             measure(one_run, len(EXAMPLES)))
     profile = subprocess.run([sys.executable, "-c", PHASES.format(root=str(ROOT), examples=list(map(str, EXAMPLES)))],
                              check=True, capture_output=True, text=True, cwd=ROOT)
     print(profile.stdout, end="")

@@ -59,3 +59,43 @@ def test_weasyprint_is_imported_without_a_library_search():
 
 def test_where_only_a_search_finds_the_libraries_they_are_searched_for():
     assert "PDF %PDF- True" in run(ONLY_FOUND_BY_SEARCH + PDF_OF_BUSY)
+
+
+RENDER_EXAMPLES = """
+import hashlib
+from pathlib import Path
+from generator.inputs import load_report
+from generator.render import render
+for path in sorted(Path("examples").glob("*.yaml")):
+    print(path.stem, hashlib.sha256(render(load_report(path), "pdf", draft=True)).hexdigest())
+"""
+PLAIN_WEASYPRINT = """
+from generator.render import weasyprint_speed
+weasyprint_speed.speed_up = lambda weasyprint: None
+weasyprint_speed.import_weasyprint = lambda: __import__("weasyprint")
+"""
+
+
+def test_the_speed_changes_change_no_byte_of_a_pdf():
+    assert run(RENDER_EXAMPLES) == run(PLAIN_WEASYPRINT + RENDER_EXAMPLES)
+
+
+FULL_FONT = """
+from fontTools.ttLib import TTFont
+import io, pypdf, subprocess
+from generator.render import pdf
+weasyprint = pdf._weasyprint()
+page = weasyprint.HTML(string='<p style="font-family: Liberation Serif">2025</p>')
+data = page.write_pdf(full_fonts=True)
+reader = pypdf.PdfReader(io.BytesIO(data))
+font = reader.pages[0]["/Resources"]["/Font"]
+descriptor = next(iter(font.values())).get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+embedded = descriptor.get_object()["/FontFile2"].get_object().get_data()
+path = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Serif"], capture_output=True, text=True).stdout
+print("whole file", embedded == open(path, "rb").read())
+"""
+
+
+def test_a_font_embedded_whole_is_read_from_its_file():
+    """Only a font that is not subset (full_fonts, forms) needs the whole file, read when it is embedded."""
+    assert "whole file True" in run(FULL_FONT)

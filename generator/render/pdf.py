@@ -27,6 +27,7 @@ from ..errors import NianbaoError
 from ..report import Report
 from ..resources import template_text
 from .html import render_html, stylesheet
+from .weasyprint_speed import import_weasyprint, speed_up
 
 WEASYPRINT_INSTALL = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
 DEBIAN_LIKE = {"debian", "ubuntu", "uos", "kylin", "deepin"}
@@ -86,7 +87,7 @@ def _weasyprint():
     """Import WeasyPrint (slow, ~0.5 s: only when a PDF is asked for); ``PdfUnavailable`` without its libraries."""
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints an English banner before failing
-            weasyprint = _import_weasyprint()
+            weasyprint = import_weasyprint()
     except OSError as exc:  # cffi could not load libgobject / libpango …
         raise PdfUnavailable(unavailable_message(str(exc))) from None
     except ImportError as exc:  # a broken install, not a missing system library
@@ -96,69 +97,8 @@ def _weasyprint():
         ) from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _justify_between_characters()
-    _subset_arrays_parsed_once()
+    speed_up(weasyprint)
     return weasyprint
-
-
-def _import_weasyprint():
-    """``import weasyprint``, on Linux first by the libraries' file names only (see ``_file_names_only``); if
-    that fails (a system where only a library search finds them), again the usual way."""
-    if not sys.platform.startswith("linux"):
-        import weasyprint
-
-        return weasyprint
-    try:
-        with _file_names_only():
-            import weasyprint
-    except OSError:
-        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
-            del sys.modules[name]
-        import weasyprint
-    return weasyprint
-
-
-@contextlib.contextmanager
-def _file_names_only():
-    """WeasyPrint tries several names for each library (libgobject-2.0-0, gobject-2.0, …, libgobject-2.0.so.0);
-    cffi looks each name that fails to load up with ``ctypes.util.find_library``, which on Linux runs
-    ``ldconfig``, ``gcc`` and ``ld`` (22 look-ups: 0.1 s CPU and 0.2 s wall-clock, half of the import).
-    Every list also holds the library's file name (libgobject-2.0.so.0), which loads without a search:
-    the search is skipped while WeasyPrint is imported."""
-    import ctypes.util
-
-    search = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        yield
-    finally:
-        ctypes.util.find_library = search
-
-
-SIZED_ARRAY = re.compile(r"\[\d+\]$")
-
-
-class _OpenArrays:
-    """WeasyPrint's font subsetting asks cffi for ``hb_codepoint_t[N]`` arrays, N the glyph count of each font;
-    cffi parses every new type string with pycparser (5–10 ms each: a quarter of a first PDF's time). The same
-    array as ``hb_codepoint_t[]`` (its length taken from the values) is parsed once per process."""
-
-    def __init__(self, ffi: Any) -> None:
-        self._ffi = ffi
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ffi, name)
-
-    def new(self, cdecl: str, init: Any = None) -> Any:
-        if init is not None:
-            cdecl = SIZED_ARRAY.sub("[]", cdecl)
-        return self._ffi.new(cdecl, init)
-
-
-def _subset_arrays_parsed_once() -> None:
-    from weasyprint.pdf import fonts
-
-    if not isinstance(fonts.ffi, _OpenArrays):
-        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 def _justify_between_characters() -> None:

@@ -1,0 +1,126 @@
+"""WeasyPrint made faster without changing a byte of its PDFs (checked by bench/pdf_sameness.py).
+
+- ``import_weasyprint``: on Linux, the libraries are loaded by their file names, without a search per name.
+- ``subset_arrays_parsed_once``: the glyph arrays of font subsetting are a type cffi parses once.
+- ``font_files_read_when_needed``: a font's whole file is copied out of HarfBuzz only if it is used whole.
+
+The last two reach into WeasyPrint's internals: they are applied to the WeasyPrint version they were measured
+on (``MEASURED_ON``) only; any other version runs unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from typing import Any
+
+MEASURED_ON = "70.0"
+
+
+def import_weasyprint() -> Any:
+    """``import weasyprint``; on Linux first with ``find_library`` switched off (``_file_names_only``), and
+    the usual way if that fails (a system where only a library search finds the libraries)."""
+    if not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    try:
+        with _file_names_only():
+            import weasyprint
+    except OSError:
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+        import weasyprint
+    return weasyprint
+
+
+@contextlib.contextmanager
+def _file_names_only():
+    """WeasyPrint tries several names for each library (libgobject-2.0-0, gobject-2.0, …, libgobject-2.0.so.0);
+    cffi looks each name that fails to load up with ``ctypes.util.find_library``, which on Linux runs
+    ``ldconfig``, ``gcc`` and ``ld`` (22 look-ups: 0.1 s CPU and 0.2 s wall-clock, half of the import).
+    Every list also holds the library's file name (libgobject-2.0.so.0), which loads without a search:
+    the search is skipped while WeasyPrint is imported."""
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+def speed_up(weasyprint: Any) -> None:
+    """The changes to WeasyPrint's internals, on the version they were measured on."""
+    if weasyprint.__version__ != MEASURED_ON:
+        return
+    subset_arrays_parsed_once()
+    font_files_read_when_needed()
+
+
+SIZED_ARRAY = re.compile(r"\[\d+\]$")
+
+
+class _OpenArrays:
+    """WeasyPrint's font subsetting asks cffi for ``hb_codepoint_t[N]`` arrays, N the glyph count of each font;
+    cffi parses every new type string with pycparser (5–10 ms each: a quarter of a first PDF's time). The same
+    array as ``hb_codepoint_t[]`` (its length taken from the values) is parsed once per process."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl: str, init: Any = None) -> Any:
+        if init is not None:
+            cdecl = SIZED_ARRAY.sub("[]", cdecl)
+        return self._ffi.new(cdecl, init)
+
+
+def subset_arrays_parsed_once() -> None:
+    from weasyprint.pdf import fonts
+
+    if not isinstance(fonts.ffi, _OpenArrays):
+        fonts.ffi = _OpenArrays(fonts.ffi)
+
+
+def font_files_read_when_needed() -> None:
+    """Each PDF's ``Font`` copies its font's whole file out of HarfBuzz into Python bytes when it is made
+    (7 fonts, 53 MB a report: 7 % of a report's time), though only the subset is embedded (the subset is made
+    from the HarfBuzz face, not from the copy). The copy is made when ``file_content`` is first read
+    (a font that is not subset, a variable or colour font), from the same face, so it is the same bytes."""
+    from weasyprint.pdf import fonts
+
+    if isinstance(getattr(fonts.Font, "file_content", None), property):
+        return
+    read = fonts.get_hb_object_data
+    make = fonts.Font.__init__
+
+    def __init__(self, pango_font, description, font_size):
+        fonts.get_hb_object_data = _not_read  # the one call in __init__: self.file_content = …(self.hb_face)
+        try:
+            make(self, pango_font, description, font_size)
+        finally:
+            fonts.get_hb_object_data = read
+
+    def file_content(self):
+        data = self.__dict__["_file_content"]
+        if data is _NOT_READ:
+            data = self.__dict__["_file_content"] = read(self.hb_face)
+        return data
+
+    def set_file_content(self, data):
+        self.__dict__["_file_content"] = data
+
+    fonts.Font.__init__ = __init__
+    fonts.Font.file_content = property(file_content, set_file_content)
+
+
+_NOT_READ = object()
+
+
+def _not_read(hb_object: Any, *args: Any) -> object:
+    return _NOT_READ
