@@ -70,14 +70,21 @@ for path in sorted(Path("examples").glob("*.yaml")):
     print(path.stem, hashlib.sha256(render(load_report(path), "pdf", draft=True)).hexdigest())
 """
 PLAIN_WEASYPRINT = """
+import sys
 from generator.render import weasyprint_speed
 weasyprint_speed.speed_up = lambda weasyprint: None
 weasyprint_speed.import_weasyprint = lambda: __import__("weasyprint")
 """
+WHICH = """
+from generator.render import pdf
+print("fast" if isinstance(getattr(pdf._weasyprint().pdf.fonts.Font, "file_content", None), property) else "plain")
+"""
 
 
 def test_the_speed_changes_change_no_byte_of_a_pdf():
-    assert run(RENDER_EXAMPLES) == run(PLAIN_WEASYPRINT + RENDER_EXAMPLES)
+    fast, plain = run(RENDER_EXAMPLES + WHICH), run(PLAIN_WEASYPRINT + RENDER_EXAMPLES + WHICH)
+    assert fast.endswith("fast\n") and plain.endswith("plain\n")
+    assert fast.replace("fast", "") == plain.replace("plain", "")
 
 
 FULL_FONT = """
@@ -99,3 +106,28 @@ print("whole file", embedded == open(path, "rb").read())
 def test_a_font_embedded_whole_is_read_from_its_file():
     """Only a font that is not subset (full_fonts, forms) needs the whole file, read when it is embedded."""
     assert "whole file True" in run(FULL_FONT)
+
+
+FONTTOOLS_SUBSET = """
+import io, subprocess, sys
+import pypdf
+from generator.render import pdf
+weasyprint = pdf._weasyprint()
+print("loaded at start-up", "fontTools.subset" in sys.modules)
+weasyprint.pdf.fonts.harfbuzz_subset = None  # as where libharfbuzz-subset is missing: fontTools subsets
+data = weasyprint.HTML(string='<p style="font-family: Liberation Serif">2025 ab</p>').write_pdf()
+page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+font = next(iter(page["/Resources"]["/Font"].values())).get_object()["/DescendantFonts"][0].get_object()
+embedded = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+path = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Serif"], capture_output=True, text=True).stdout
+print("text", page.extract_text().strip(), "subset", len(embedded) < len(open(path, "rb").read()) / 4)
+print("loaded now", "fontTools.subset" in sys.modules)
+"""
+
+
+def test_fonttools_is_loaded_when_weasyprint_first_needs_it():
+    """Without HarfBuzz's subsetter WeasyPrint subsets with fontTools, imported on that first use."""
+    out = run(FONTTOOLS_SUBSET)
+    assert "loaded at start-up False" in out
+    assert "text 2025 ab subset True" in out
+    assert "loaded now True" in out

@@ -26,8 +26,8 @@ from typing import Any
 from ..errors import NianbaoError
 from ..report import Report
 from ..resources import template_text
+from . import weasyprint_speed
 from .html import render_html, stylesheet
-from .weasyprint_speed import import_weasyprint, speed_up
 
 WEASYPRINT_INSTALL = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
 DEBIAN_LIKE = {"debian", "ubuntu", "uos", "kylin", "deepin"}
@@ -87,7 +87,7 @@ def _weasyprint():
     """Import WeasyPrint (slow, ~0.5 s: only when a PDF is asked for); ``PdfUnavailable`` without its libraries."""
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints an English banner before failing
-            weasyprint = import_weasyprint()
+            weasyprint = weasyprint_speed.import_weasyprint()
     except OSError as exc:  # cffi could not load libgobject / libpango …
         raise PdfUnavailable(unavailable_message(str(exc))) from None
     except ImportError as exc:  # a broken install, not a missing system library
@@ -97,7 +97,7 @@ def _weasyprint():
         ) from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _justify_between_characters()
-    speed_up(weasyprint)
+    weasyprint_speed.speed_up(weasyprint)
     return weasyprint
 
 

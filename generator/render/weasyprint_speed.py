@@ -1,6 +1,7 @@
 """WeasyPrint made faster without changing a byte of its PDFs (checked by bench/pdf_sameness.py).
 
-- ``import_weasyprint``: on Linux, the libraries are loaded by their file names, without a search per name.
+- ``import_weasyprint``: on Linux, the libraries are loaded by their file names, without a search per name;
+  the parts of fontTools used only for rare fonts are imported when first used.
 - ``subset_arrays_parsed_once``: the glyph arrays of font subsetting are a type cffi parses once.
 - ``font_files_read_when_needed``: a font's whole file is copied out of HarfBuzz only if it is used whole.
 - ``html_parser_regexes_cached``: the HTML parser's text-scanning patterns are built once, not at every call.
@@ -12,27 +13,31 @@ on (``MEASURED_ON``) only; any other version runs unchanged.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import sys
+import types
 from typing import Any
 
 MEASURED_ON = "70.0"
 
 
 def import_weasyprint() -> Any:
-    """``import weasyprint``; on Linux first with ``find_library`` switched off (``_file_names_only``), and
-    the usual way if that fails (a system where only a library search finds the libraries)."""
-    if not sys.platform.startswith("linux"):
-        import weasyprint
-
-        return weasyprint
+    """``import weasyprint``: on Linux first with ``find_library`` switched off (``_file_names_only``), and
+    with the parts of fontTools it needs only for rare fonts loaded on first use (``_loaded_on_first_use``).
+    Where that fails (a system where only a library search finds the libraries), or on a WeasyPrint version
+    these were not measured on, it is imported again the usual way."""
     try:
-        with _file_names_only():
+        with _file_names_only(), _loaded_on_first_use(*FONTTOOLS_FOR_RARE_FONTS):
             import weasyprint
+        if weasyprint.__version__ == MEASURED_ON:
+            return weasyprint
     except OSError:
-        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
-            del sys.modules[name]
-        import weasyprint
+        pass
+    for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+        del sys.modules[name]
+    import weasyprint
+
     return weasyprint
 
 
@@ -45,12 +50,48 @@ def _file_names_only():
     the search is skipped while WeasyPrint is imported."""
     import ctypes.util
 
+    if not sys.platform.startswith("linux"):  # elsewhere the search is cheap (and finds the DLLs on Windows)
+        yield
+        return
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
         yield
     finally:
         ctypes.util.find_library = search
+
+
+# WeasyPrint imports these at start-up (0.055 s CPU) for a variable font (instancer) or when HarfBuzz cannot
+# subset (subset); the reports' fonts need neither.
+FONTTOOLS_FOR_RARE_FONTS = ("fontTools.varLib", "fontTools.varLib.instancer", "fontTools.subset")
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module while WeasyPrint is imported: each name taken from it is a function that imports
+    the real module on its first call and passes the call on (WeasyPrint only calls what it takes from these
+    modules: ``subset.Options(…)``, ``instantiateVariableFont(…)``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        module_name = self.__name__
+
+        def on_first_use(*args: Any, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module(module_name), name)(*args, **kwargs)
+
+        return on_first_use
+
+
+@contextlib.contextmanager
+def _loaded_on_first_use(*names: str):
+    stand_ins = {name: _OnFirstUse(name) for name in names if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 def speed_up(weasyprint: Any) -> None:
