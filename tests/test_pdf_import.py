@@ -131,3 +131,21 @@ def test_fonttools_is_loaded_when_weasyprint_first_needs_it():
     assert "loaded at start-up False" in out
     assert "text 2025 ab subset True" in out
     assert "loaded now True" in out
+
+
+def test_types_parsed_together_are_the_types_cffi_parses_one_by_one():
+    import cffi
+
+    from generator.render import pdf, weasyprint_speed
+
+    ffi = pdf._weasyprint().text.ffi.ffi
+    if cffi.__version__ != weasyprint_speed.CFFI_MEASURED_ON:
+        pytest.skip(f"cffi {cffi.__version__}: the types are parsed one by one")
+    alone = cffi.FFI()
+    for source in ffi._cdefsources:
+        alone.cdef(source)
+    for cdecl in weasyprint_speed.WEASYPRINT_TYPES:
+        assert cdecl in ffi._parsed_types  # parsed together when WeasyPrint was imported
+        together, one = ffi.typeof(cdecl), alone.typeof(cdecl)
+        assert (together.cname, together.kind) == (one.cname, one.kind)
+        assert ffi.sizeof(together) == alone.sizeof(one) if one.kind != "array" or one.length else True
