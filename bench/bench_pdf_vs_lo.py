@@ -79,9 +79,26 @@ from generator.render.html import render_html
 t = step("start-up: nianbao's modules", t)
 pdf.warm_up()
 t = step("start-up: import WeasyPrint", t)
+import pydyf, weasyprint.document as document_module, weasyprint.pdf.fonts as fonts
+inside = dict.fromkeys(("cascade", "boxes", "draw pages", "subset fonts", "compress"), 0.0)
+def timing(key, function):
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            inside[key] += time.process_time() - start
+    return timed
+document_module.get_all_computed_styles = timing("cascade", document_module.get_all_computed_styles)
+document_module.build_formatting_structure = timing("boxes", document_module.build_formatting_structure)
+document_module.Page.paint = timing("draw pages", document_module.Page.paint)
+fonts.Font.clean = timing("subset fonts", fonts.Font.clean)
+pydyf.Stream.data = property(timing("compress", pydyf.Stream.data.fget))
 reports = [load_report(Path(p)) for p in {examples!r}]
-times = {{"HTML page": 0.0, "parse HTML": 0.0, "cascade, boxes, layout": 0.0, "draw, fonts, write PDF": 0.0}}
+times = dict.fromkeys(("HTML page", "parse HTML", "cascade", "boxes", "layout", "draw pages", "subset fonts",
+                       "compress", "write PDF (the rest)"), 0.0)
 for n, report in enumerate(reports * 3):
+    inside.update(dict.fromkeys(inside, 0.0))
     t0 = time.process_time()
     html = render_html(report, inline_css=False)
     t1 = time.process_time()
@@ -94,8 +111,11 @@ for n, report in enumerate(reports * 3):
     if n == 0:
         print(f"  {{'first report (fonts, stylesheets, cffi types)':46s}} {{t4 - t0:.3f}} s CPU")
         continue
-    for key, spent in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
-        times[key] += spent
+    layout = t3 - t2 - inside["cascade"] - inside["boxes"]
+    writing = t4 - t3 - inside["draw pages"] - inside["subset fonts"] - inside["compress"]
+    spent = {{**inside, "HTML page": t1 - t0, "parse HTML": t2 - t1, "layout": layout, "write PDF (the rest)": writing}}
+    for key in times:
+        times[key] += spent[key]
 count = len(reports) * 3 - 1
 for key, spent in times.items():
     print(f"  then per report: {{key:28s}} {{spent / count:.3f}} s CPU")
