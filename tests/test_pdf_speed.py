@@ -1,7 +1,9 @@
-"""How the PDF renderer imports WeasyPrint: on Linux without a library search (ldconfig, gcc and ld run as
-subprocesses for every name that fails), and the usual way where only a search finds the libraries.
+"""The PDF made faster, never different (generator/render/weasyprint_speed.py): WeasyPrint imported on Linux
+without a library search (ldconfig, gcc and ld run as subprocesses for every name that fails), and the usual
+way where only a search finds the libraries; the changes to WeasyPrint's internals against plain WeasyPrint,
+byte for byte; the batch's unit PDFs made as ``nianbao render`` makes them.
 
-Each case runs in its own process: WeasyPrint is imported once per process."""
+Most cases run in their own process: WeasyPrint is imported once per process."""
 from __future__ import annotations
 
 import os
@@ -149,3 +151,14 @@ def test_types_parsed_together_are_the_types_cffi_parses_one_by_one():
         together, one = ffi.typeof(cdecl), alone.typeof(cdecl)
         assert (together.cname, together.kind) == (one.cname, one.kind)
         assert ffi.sizeof(together) == alone.sizeof(one) if one.kind != "array" or one.length else True
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_a_batch_unit_pdf_is_the_pdf_render_makes(draft):
+    from generator.batch.work import render_all
+    from generator.inputs import load_report
+    from generator.render import printable
+    from generator.render.pdf import render_pdf
+
+    report = load_report(BUSY)
+    assert render_all(report, ("pdf",), draft)["pdf"] == render_pdf(printable(report), draft)
