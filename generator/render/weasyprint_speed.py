@@ -18,6 +18,7 @@ import gc
 import importlib
 import re
 import sys
+import threading
 import types
 from typing import Any
 
@@ -148,13 +149,20 @@ def font_files_read_when_needed() -> None:
         return
     read = fonts.get_hb_object_data
     make = fonts.Font.__init__
+    making = threading.local()  # set while a Font is made, in this thread
+
+    def data_of(hb_object, *args):
+        """The one call while a Font is made is ``self.file_content = get_hb_object_data(self.hb_face)``."""
+        if getattr(making, "font", False) and not args:
+            return _NOT_READ
+        return read(hb_object, *args)
 
     def __init__(self, pango_font, description, font_size):
-        fonts.get_hb_object_data = _not_read  # the one call in __init__: self.file_content = …(self.hb_face)
+        making.font = True
         try:
             make(self, pango_font, description, font_size)
         finally:
-            fonts.get_hb_object_data = read
+            making.font = False
 
     def file_content(self):
         data = self.__dict__["_file_content"]
@@ -165,15 +173,12 @@ def font_files_read_when_needed() -> None:
     def set_file_content(self, data):
         self.__dict__["_file_content"] = data
 
+    fonts.get_hb_object_data = data_of
     fonts.Font.__init__ = __init__
     fonts.Font.file_content = property(file_content, set_file_content)
 
 
 _NOT_READ = object()
-
-
-def _not_read(hb_object: Any, *args: Any) -> object:
-    return _NOT_READ
 
 
 class _ScanPatterns(dict):
