@@ -14,7 +14,8 @@ One run of 4 (as the issue's judge measured: each contender's start-up paid once
   ours         one `nianbao render 4 files --to pdf` process
   libreoffice  one `soffice --headless --convert-to pdf` call on the 4 DOCX files
 
-Then where our PDF's time goes (start-up, first report, then per report: HTML, parse, layout, PDF writing).
+Then where our PDF's time goes (start-up, first report, then per report: HTML, parse, cascade, boxes, layout,
+drawing, font subsetting, compression, the rest of the PDF writing).
 
 Run: .venv/bin/python bench/bench_pdf_vs_lo.py   (prints figures; asserts nothing)
 Goal: LibreOffice / ours ≥ 1.5, and ours ≤ 1.2 × bare WeasyPrint.
