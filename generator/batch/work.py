@@ -304,9 +304,9 @@ def render_all(report: Report, targets: tuple[str, ...], draft: bool) -> dict[st
         if target == "html":
             out[target] = page.encode("utf-8")
         elif target == "pdf":
-            from ..render.pdf import html_to_pdf
+            from ..render.pdf import report_page_pdf
 
-            out[target] = html_to_pdf(page)
+            out[target] = report_page_pdf(page)
         elif target == FRAGMENT:
             out[target] = fragment_of_page(page).encode("utf-8")
         elif target == "docx":

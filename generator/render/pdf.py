@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import NianbaoError
 from ..report import Report
 from ..resources import template_text
+from . import weasyprint_speed
 from .html import render_html, stylesheet
 
 WEASYPRINT_INSTALL = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"
@@ -86,7 +87,7 @@ def _weasyprint():
     """Import WeasyPrint (slow, ~0.5 s: only when a PDF is asked for); ``PdfUnavailable`` without its libraries."""
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints an English banner before failing
-            import weasyprint
+            weasyprint = weasyprint_speed.import_weasyprint()
     except OSError as exc:  # cffi could not load libgobject / libpango …
         raise PdfUnavailable(unavailable_message(str(exc))) from None
     except ImportError as exc:  # a broken install, not a missing system library
@@ -96,35 +97,8 @@ def _weasyprint():
         ) from None
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _justify_between_characters()
-    _subset_arrays_parsed_once()
+    weasyprint_speed.speed_up(weasyprint)
     return weasyprint
-
-
-SIZED_ARRAY = re.compile(r"\[\d+\]$")
-
-
-class _OpenArrays:
-    """WeasyPrint's font subsetting asks cffi for ``hb_codepoint_t[N]`` arrays, N the glyph count of each font;
-    cffi parses every new type string with pycparser (5–10 ms each: a quarter of a first PDF's time). The same
-    array as ``hb_codepoint_t[]`` (its length taken from the values) is parsed once per process."""
-
-    def __init__(self, ffi: Any) -> None:
-        self._ffi = ffi
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ffi, name)
-
-    def new(self, cdecl: str, init: Any = None) -> Any:
-        if init is not None:
-            cdecl = SIZED_ARRAY.sub("[]", cdecl)
-        return self._ffi.new(cdecl, init)
-
-
-def _subset_arrays_parsed_once() -> None:
-    from weasyprint.pdf import fonts
-
-    if not isinstance(fonts.ffi, _OpenArrays):
-        fonts.ffi = _OpenArrays(fonts.ffi)
 
 
 def _justify_between_characters() -> None:
@@ -196,8 +170,14 @@ def render_pdf(report: Report, draft: bool = False) -> bytes:
     """A report's PDF. What does not change between reports is built once per process: the parsed stylesheet
     (with its @font-face fonts), the font configuration, and a user-agent stylesheet cut down to the rules for
     the elements a report holds (templates/report-ua.css): about a sixth less time than ``html_to_pdf``."""
-    html = render_html(report, draft, inline_css=False)
-    return _report_page_class()(string=html, base_url=".").write_pdf(
+    return report_page_pdf(render_html(report, draft, inline_css=False))
+
+
+def report_page_pdf(page: str) -> bytes:
+    """The PDF of a report's page (``render_html`` or ``render_blocks`` of a report, with or without the
+    stylesheet inline: the copy parsed once per process is used)."""
+    page = page.replace(stylesheet(), "", 1)
+    return _report_page_class()(string=page, base_url=".").write_pdf(
         stylesheets=[_report_stylesheet()], font_config=_font_config()
     )
 
@@ -229,7 +209,7 @@ def _font_config():
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Any page (a report page of the batch, the roll-up with its charts, nianbao doctor's samples) with
+    """Any page (the batch roll-up with its charts, nianbao doctor's samples) with
     WeasyPrint's own user-agent stylesheet. A page made by ``render_blocks`` has the report stylesheet inline:
     it is taken out and the copy parsed once per process is used instead (the same rules, parsed once)."""
     inline = stylesheet()
