@@ -32,7 +32,13 @@ MARGIN = 4  # pixels kept off a cell's rules when it is cut out
 SURE = 0.9  # a recognised piece scored below this in a table cell is read again on its own
 MARGIN_ZONE = 0.12  # share of the page height at its top and bottom where page numbers are
 PAGE_NUMBER = re.compile(r"[\s\-—－–一]*(?:第\s*)?\d{1,3}(?:\s*页)?[\s\-—－–一]*")
-INK = 0.01  # share of dark pixels above which an empty cell holds something to read
+GLYPH = 0.004  # share of the page height a figure's stroke spans at least (a lone 「1」 included; specks do not)
+SHORT = 3  # characters: a text this short in a cell that is not a figure is most likely a figure misread
+FIGURE = re.compile(r"\d+(?:\.\d+)?")
+CORE = 0.5  # a stroke's middle is darker than halfway between the page's darkest ink and its paper…
+PAPER = 0.8  # …and its edges than this share of the way
+PAD = 0.1  # share of a figure's height left around it when it is cut out…
+SQUARE = 0.9  # …and at least this share of its height as its width
 
 Reader = Callable[[list[Image.Image]], list[tuple[str, float]]]
 
@@ -64,7 +70,7 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str
     for row in rows:
         for cell in row:
             cell.text = "".join(b.text for b in sorted(cell.boxes, key=lambda b: (round(b.y0 / 10), b.x0)))
-    _read_again(image, ink, [c for row in rows for c in row if _doubtful(c)], reread)
+    _read_again(image, [c for row in rows for c in row if _doubtful(c)], reread)
     placed: list[tuple[float, str]] = [(row[0].top, _row_text(row)) for row in rows if row]
     lines = [line for line in _lines(loose) if not _page_number(line, image.height)]
     placed += [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in lines]
@@ -72,38 +78,77 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str
 
 
 def _doubtful(cell: Cell) -> bool:
-    """A cell with no text, or with one piece the recogniser was unsure of (a lone 「1」 read as 「√」)."""
-    return not cell.text or (len(cell.boxes) == 1 and cell.boxes[0].score < SURE)
+    """A cell with no text, with one piece the recogniser was unsure of (a lone 「1」 read as 「√」), or with a short
+    text that is not a figure (「I」, 「口0」: a figure with a stroke of a seal or a rule in it)."""
+    short_non_figure = len(cell.text) <= SHORT and not FIGURE.fullmatch(cell.text)
+    return not cell.text or (len(cell.boxes) == 1 and cell.boxes[0].score < SURE) or short_non_figure
 
 
-def _read_again(image: Image.Image, ink: np.ndarray, doubtful: list[Cell], reread: Reader) -> None:
-    """Doubtful cells with ink in them, cut out and recognised on their own; the surer reading is kept."""
-    inked = [
-        c
-        for c in doubtful
-        if c.bottom - c.top > 2 * MARGIN
-        and c.right - c.left > 2 * MARGIN
-        and ink[c.top + MARGIN : c.bottom - MARGIN, c.left + MARGIN : c.right - MARGIN].mean() > INK
-    ]
-    crops = [image.crop(_ink_box(ink, c)) for c in inked]
-    for cell, (text, score) in zip(inked, reread(crops), strict=True):
-        if score >= max([MIN_SCORE, *(b.score for b in cell.boxes)]):
+def _read_again(image: Image.Image, doubtful: list[Cell], reread: Reader) -> None:
+    """Doubtful cells with print in them, cut out clean and recognised on their own; the reading kept is the
+    surer one, or the figure where the page gave text."""
+    grey = np.asarray(image)
+    core, paper = print_levels(grey)
+    cut = [(cell, _print_crop(grey, cell, core, paper)) for cell in doubtful]
+    inked = [(cell, crop) for cell, crop in cut if crop is not None]
+    for (cell, _), (text, score) in zip(inked, reread([crop for _, crop in inked]), strict=True):
+        figure_for_text = bool(FIGURE.fullmatch(text)) and not FIGURE.fullmatch(cell.text)
+        if score >= MIN_SCORE and (figure_for_text or score >= max((b.score for b in cell.boxes), default=0)):
             cell.text = text
 
 
-def _ink_box(ink: np.ndarray, cell: Cell) -> tuple[int, int, int, int]:
-    """The cell's ink with a margin (a quarter of its height), as the detector would cut a piece of text out."""
-    top, left = cell.top + MARGIN, cell.left + MARGIN
-    inside = ink[top : cell.bottom - MARGIN, left : cell.right - MARGIN]
-    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
-    pad = max(2, (rows[-1] - rows[0]) // 4)
-    side = max(pad, (rows[-1] - rows[0]) // 2)  # a lone 「1」 is cut out nearly square, or it reads as 「√」
-    return (
-        max(cell.left, left + columns[0] - side),
-        max(cell.top, top + rows[0] - pad),
-        min(cell.right, left + columns[-1] + side + 1),
-        min(cell.bottom, top + rows[-1] + pad + 1),
-    )
+def print_levels(grey: np.ndarray) -> tuple[int, int]:
+    """Two grey levels of this page: darker than ``core`` is certainly print (a stroke's middle); lighter than
+    ``paper`` is paper, a grey background or a stamp's tint (a red seal is light in grey), never print."""
+    dark, paper = (float(v) for v in np.percentile(grey, (0.5, 50)))
+    return round(dark + (paper - dark) * CORE), round(dark + (paper - dark) * PAPER)
+
+
+def _print_crop(grey: np.ndarray, cell: Cell, core: int, paper: int) -> Image.Image | None:
+    """The print in a cell cut out tight, as the detector cuts text out, on white: its darkest ink black, all
+    lighter than ``paper`` white, and at least about as wide as high (a lone 「1」 cut out narrow reads as 「√」);
+    None when the cell holds no print."""
+    inside = grey[cell.top + MARGIN : cell.bottom - MARGIN, cell.left + MARGIN : cell.right - MARGIN]
+    if inside.size == 0:
+        return None
+    extent = _print_extent(inside, core, (core + paper) // 2, grey.shape[0])
+    if extent is None:
+        return None
+    piece = inside[extent].astype(np.float32)
+    darkest = float(piece.min())
+    levelled = np.clip((piece - darkest) * 255 / max(1.0, paper - darkest), 0, 255).astype(np.uint8)
+    height, width = levelled.shape
+    pad = max(1, round(height * PAD))
+    side = max(pad, round((height * SQUARE - width) / 2))
+    canvas = np.full((height + 2 * pad, width + 2 * side), 255, dtype=np.uint8)
+    canvas[pad : pad + height, side : side + width] = levelled
+    return Image.fromarray(canvas)
+
+
+def _print_extent(piece: np.ndarray, core: int, soft: int, page_height: int) -> tuple[slice, slice] | None:
+    """The rows and columns spanned by strokes: pieces darker than ``soft``, joined where noise broke them,
+    that reach ``core`` somewhere and are at least GLYPH of the page high (specks, a seal's tint and the stub
+    of a rule, which spans the whole cut-out one way, are left out)."""
+    import cv2
+
+    joined = cv2.dilate((piece < soft).astype(np.uint8), np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    darkest = np.full(count, 255, dtype=np.uint8)
+    np.minimum.at(darkest, labels.ravel(), piece.ravel())
+    tall = max(3, round(GLYPH * page_height))
+    high, wide = piece.shape
+    keep = [
+        s
+        for label, s in enumerate(stats[1:count], start=1)
+        if darkest[label] < core and tall <= s[cv2.CC_STAT_HEIGHT] < high - 2 and s[cv2.CC_STAT_WIDTH] < wide - 2
+    ]
+    if not keep:
+        return None
+    top = min(int(s[cv2.CC_STAT_TOP]) for s in keep)
+    bottom = max(int(s[cv2.CC_STAT_TOP] + s[cv2.CC_STAT_HEIGHT]) for s in keep)
+    left = min(int(s[cv2.CC_STAT_LEFT]) for s in keep)
+    right = max(int(s[cv2.CC_STAT_LEFT] + s[cv2.CC_STAT_WIDTH]) for s in keep)
+    return slice(top, bottom), slice(left, right)
 
 
 def _row_text(row: list[Cell]) -> str:
