@@ -37,6 +37,7 @@ SHORT = 3  # characters: a text this short in a cell that is not a figure is mos
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
 CORE = 0.5  # a stroke's middle is darker than halfway between the page's darkest ink and its paper…
 PAPER = 0.8  # …and its edges than this share of the way
+CORE_MAX = 140  # grey level: a stroke's middle is never lighter (a seal's tint is)
 PAD = 0.1  # share of a figure's height left around it when it is cut out…
 SQUARE = 0.9  # …and at least this share of its height as its width
 
@@ -51,13 +52,16 @@ class Cell:
     right: int
     boxes: list[Box] = field(default_factory=list)
     text: str = ""
+    again: str = ""  # the text in a second, independent reading (figures read from the cell alone)
 
     def holds(self, x: float, y: float) -> bool:
         return self.left <= x < self.right and self.top <= y < self.bottom
 
 
-def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str]:
-    """The page's lines top to bottom: prose lines, and table rows with tab-separated cells."""
+def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> tuple[list[str], list[str]]:
+    """The page's lines top to bottom (prose lines, and table rows with tab-separated cells), twice: as read, and
+    with every figure the page gave read again from its cell alone (blank where that second reading is not sure,
+    or where the first reading already came from the cell alone)."""
     ink = np.asarray(image) < DARK
     rows = table_rows(ink)
     loose = []
@@ -70,11 +74,16 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> list[str
     for row in rows:
         for cell in row:
             cell.text = "".join(b.text for b in sorted(cell.boxes, key=lambda b: (round(b.y0 / 10), b.x0)))
-    _read_again(image, [c for row in rows for c in row if _doubtful(c)], reread)
-    placed: list[tuple[float, str]] = [(row[0].top, _row_text(row)) for row in rows if row]
+            cell.again = cell.text
+    _read_again(image, [c for row in rows for c in row if _doubtful(c) or FIGURE.fullmatch(c.text)], reread)
     lines = [line for line in _lines(loose) if not _page_number(line, image.height)]
-    placed += [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in lines]
-    return [text for _, text in sorted(placed, key=lambda pair: pair[0])]
+    prose = [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in lines]
+
+    def in_order(again: bool) -> list[str]:
+        placed = prose + [(row[0].top, _row_text(row, again)) for row in rows if row]
+        return [text for _, text in sorted(placed, key=lambda pair: pair[0])]
+
+    return in_order(False), in_order(True)
 
 
 def _doubtful(cell: Cell) -> bool:
@@ -84,24 +93,30 @@ def _doubtful(cell: Cell) -> bool:
     return not cell.text or (len(cell.boxes) == 1 and cell.boxes[0].score < SURE) or short_non_figure
 
 
-def _read_again(image: Image.Image, doubtful: list[Cell], reread: Reader) -> None:
-    """Doubtful cells with print in them, cut out clean and recognised on their own; the reading kept is the
-    surer one, or the figure where the page gave text."""
+def _read_again(image: Image.Image, cells: list[Cell], reread: Reader) -> None:
+    """Cells with print in them cut out clean and recognised on their own. A doubtful cell keeps the surer
+    reading, or the figure where the page gave text; a figure the page gave is read a second time."""
     grey = np.asarray(image)
     core, paper = print_levels(grey)
-    cut = [(cell, _print_crop(grey, cell, core, paper)) for cell in doubtful]
+    cut = [(cell, _print_crop(grey, cell, core, paper)) for cell in cells]
     inked = [(cell, crop) for cell, crop in cut if crop is not None]
+    for cell in cells:
+        if FIGURE.fullmatch(cell.text):
+            cell.again = ""  # unless read again below, and sure
     for (cell, _), (text, score) in zip(inked, reread([crop for _, crop in inked]), strict=True):
-        figure_for_text = bool(FIGURE.fullmatch(text)) and not FIGURE.fullmatch(cell.text)
-        if score >= MIN_SCORE and (figure_for_text or score >= max((b.score for b in cell.boxes), default=0)):
-            cell.text = text
+        if score >= SURE and text == cell.text:
+            cell.again = text  # the page and the cell alone read the same
+        elif _doubtful(cell):
+            figure_for_text = bool(FIGURE.fullmatch(text)) and not FIGURE.fullmatch(cell.text)
+            if score >= MIN_SCORE and (figure_for_text or score >= max((b.score for b in cell.boxes), default=0)):
+                cell.text, cell.again = text, "" if FIGURE.fullmatch(text) else text  # read once
 
 
 def print_levels(grey: np.ndarray) -> tuple[int, int]:
     """Two grey levels of this page: darker than ``core`` is certainly print (a stroke's middle); lighter than
     ``paper`` is paper, a grey background or a stamp's tint (a red seal is light in grey), never print."""
-    dark, paper = (float(v) for v in np.percentile(grey, (0.5, 50)))
-    return round(dark + (paper - dark) * CORE), round(dark + (paper - dark) * PAPER)
+    dark, paper = (float(v) for v in np.percentile(grey, (0.5, 50)))  # a page of little print: dark is paper
+    return min(CORE_MAX, round(dark + (paper - dark) * CORE)), round(dark + (paper - dark) * PAPER)
 
 
 def _print_crop(grey: np.ndarray, cell: Cell, core: int, paper: int) -> Image.Image | None:
@@ -134,7 +149,7 @@ def _print_extent(piece: np.ndarray, core: int, soft: int, page_height: int) -> 
     joined = cv2.dilate((piece < soft).astype(np.uint8), np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     darkest = np.full(count, 255, dtype=np.uint8)
-    np.minimum.at(darkest, labels.ravel(), piece.ravel())
+    np.minimum.at(darkest, np.asarray(labels, dtype=np.intp).ravel(), piece.ravel())
     tall = max(3, round(GLYPH * page_height))
     high, wide = piece.shape
     keep = [
@@ -151,10 +166,9 @@ def _print_extent(piece: np.ndarray, core: int, soft: int, page_height: int) -> 
     return slice(top, bottom), slice(left, right)
 
 
-def _row_text(row: list[Cell]) -> str:
-    texts = [c.text for c in row]
-    first = next((i for i, text in enumerate(texts) if text), 0)  # empty cells before: a merged label above
-    return "\t".join(texts[first:])
+def _row_text(row: list[Cell], again: bool = False) -> str:
+    first = next((i for i, c in enumerate(row) if c.text), 0)  # empty cells before: a merged label above
+    return "\t".join(c.again if again else c.text for c in row[first:])
 
 
 def _lines(boxes: list[Box]) -> list[list[Box]]:

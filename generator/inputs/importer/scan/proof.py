@@ -19,6 +19,7 @@ from ....report import Number, Report
 
 RULE = "S-1"
 BALANCE = (("new", "carried_over"), ("total_processed", "carry_forward"))  # R3-1: left side = right side
+TABLES = ("active", "requests", "appeals")  # the tables of 二, 三, 四
 SHOWN = 8  # cells named in a finding's message (all are in its operands)
 Equation = tuple[tuple[str, ...], tuple[str, ...]]  # cells on the left = cells on the right
 
@@ -48,18 +49,48 @@ def _expanded(fmt: Format, found: list[Equation]) -> list[Equation]:
     return out
 
 
-def prove(report: Report) -> Report:
-    """The report with every table cell that no equation confirms moved to ``unread`` (with a finding)."""
+def prove(report: Report, again: Report | None = None) -> Report:
+    """The report with every table cell that no equation confirms moved to ``unread`` (with a finding). A cell
+    that is in no equation at all (the cells of 二) is kept when ``again`` (the figures read a second time,
+    each from its cell alone) read the same number there, with a finding that says so."""
     cells: dict[str, Number] = {**report.numbers, **report.typed_totals}
-    confirmed = {cell for eq in equations(report.format) if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
-    doubtful = [p for p in cells if p not in confirmed]
+    system = equations(report.format)
+    confirmed = {cell for eq in system if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
+    in_equations = {cell for eq in system for cell in (*eq[0], *eq[1])}
+    seen_again = {**again.numbers, **again.typed_totals} if again is not None else {}
+    twice = [p for p in cells if p not in in_equations and p in seen_again and seen_again[p] == cells[p]]
+    doubtful = [p for p in cells if p not in confirmed and p not in twice]
+    findings = [_as_seen_on_a_scan(f) for f in report.read_findings] + _read_twice(report, twice, cells)
     if not doubtful:
-        return report.evolve(read_findings=tuple(_as_seen_on_a_scan(f) for f in report.read_findings))
+        return report.evolve(read_findings=tuple(findings))
     numbers = {p: v for p, v in report.numbers.items() if p not in doubtful}
     typed = {p: v for p, v in report.typed_totals.items() if p not in doubtful}
     unread = {**report.unread, **{p: str(cells[p]) for p in doubtful}}
-    findings = [_as_seen_on_a_scan(f) for f in report.read_findings] + _findings(report, doubtful, cells)
+    findings += _findings(report, doubtful, cells)
     return report.evolve(numbers=numbers, typed_totals=typed, unread=unread, read_findings=tuple(findings))
+
+
+def _read_twice(report: Report, paths: list[str], cells: Mapping[str, Number]) -> list[Finding]:
+    """A reminder naming the cells kept because two independent readings agree (no equation checks them)."""
+    out = []
+    for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
+        kept = [p for p in paths if p.startswith(f"{table}.")]
+        if not kept:
+            continue
+        seen = [f"{report.format.describe(p).split(' · ', 1)[1]}（{cells[p]}）" for p in kept]
+        more = f"等 {len(kept)} 个格子" if len(kept) > SHOWN else ""
+        out.append(
+            Finding(
+                RULE,
+                WARNING,
+                heading,
+                f"{'、'.join(seen[:SHOWN])}{more}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次"
+                "读出的相同结果。请对照扫描件原件核对。",
+                path=kept[0],
+                operands={"两次识别一致": {p: cells[p] for p in kept}},
+            )
+        )
+    return out
 
 
 def _as_seen_on_a_scan(finding: Finding) -> Finding:
@@ -103,7 +134,7 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
 
 def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) -> list[Finding]:
     out = []
-    for table, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
+    for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
         paths = [p for p in doubtful if p.startswith(f"{table}.")]
         if not paths:
             continue
