@@ -7,6 +7,11 @@ A cell is kept when at least one equation it is part of holds with every term re
 (a broken equation, a term unread, or no equation at all, like the cells of 二) is moved to the unread
 cells with a finding that names it and what was seen. A wrong digit breaks every equation it is in,
 so it cannot be kept unless a second wrong digit cancels it in the same equation.
+
+The cells of 二 are in no equation. One is kept when two independent readings agree: the page's (its
+text found and recognised on the whole page) and the cell's alone (cut out clean and recognised by
+itself), each mapped to its cell by the labels; a reminder names every such cell. A cell in an equation
+is never kept that way: its equations decide.
 """
 
 from __future__ import annotations
