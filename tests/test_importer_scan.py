@@ -298,6 +298,14 @@ def test_a_figure_is_read_a_second_time_from_its_cell_alone_and_blank_there_when
     lines, again = page_lines(page, [label, sure, unsure], lambda crops: [("8", 0.99), ("0", 0.98), ("1", 0.95)])
     assert lines == ["规章\t3\t0\t1"] and again == ["规章\t\t0\t"]  # 3 on the page, 8 alone: not read twice
 
+    # the figure the page's detector missed, looked for again in its cell alone (detector and recogniser)
+    cells: list = []
+    found = page_lines(page, [label, sure, unsure], reread, lambda images: cells.extend(images) or [("1", 0.7)])
+    assert found == (["规章\t3\t0\t1"], ["规章\t3\t0\t1"]) and len(cells) == 1
+    assert cells[0].getextrema() == (0, 255) and cells[0].size[0] > 150  # the whole cell, levelled
+    other = page_lines(page, [label, sure, unsure], reread, lambda images: [("7", 0.99)])
+    assert other == (["规章\t3\t0\t1"], ["规章\t3\t0\t"])  # found as 7: not read twice
+
 
 @pytest.mark.ocr
 def test_a_cell_with_only_specks_or_a_seal_tint_holds_no_print():

@@ -60,7 +60,7 @@ def read_scan(path: Path) -> tuple[Source, Source]:
     """The scan's pages as a Source of items (what the PDF reader would give for a text layer), twice: as read,
     and with the tables' figures read a second time, each from its cell alone (``layout.page_lines``)."""
     from ..pdf import items_from_pages
-    from .engine import read_crops, read_page
+    from .engine import find_and_read, read_crops, read_page
     from .images import page_images
     from .layout import page_lines
 
@@ -71,7 +71,7 @@ def read_scan(path: Path) -> tuple[Source, Source]:
                 f"{path.name}：文字识别超过 {MAX_SECONDS // 60} 分钟仍未完成（已识别 {number - 1} 页），已停止。"
                 "请只保留年度报告的页面，或改用 Word（.docx）版本。"
             )
-        lines, second = page_lines(image, read_page(image), read_crops)
+        lines, second = page_lines(image, read_page(image), read_crops, find_and_read)
         pages.append("\n".join(lines))
         again.append("\n".join(second))
     return items_from_pages(pages), items_from_pages(again)

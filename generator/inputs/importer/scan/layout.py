@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from .engine import MIN_SCORE, Box
 
@@ -37,6 +37,7 @@ SHORT = 3  # characters: a text this short in a cell that is not a figure is mos
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
 CORE = 0.5  # a stroke's middle is darker than halfway between the page's darkest ink and its paper…
 PAPER = 0.8  # …and its edges than this share of the way
+DETECT_MARGIN = 12  # pixels of white around a cell given to the detector
 CORE_MAX = 140  # grey level: a stroke's middle is never lighter (a seal's tint is)
 PAD = 0.1  # share of a figure's height left around it when it is cut out…
 SQUARE = 0.9  # …and at least this share of its height as its width
@@ -58,7 +59,9 @@ class Cell:
         return self.left <= x < self.right and self.top <= y < self.bottom
 
 
-def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> tuple[list[str], list[str]]:
+def page_lines(
+    image: Image.Image, boxes: list[Box], reread: Reader, find: Reader | None = None
+) -> tuple[list[str], list[str]]:
     """The page's lines top to bottom (prose lines, and table rows with tab-separated cells), twice: as read, and
     with every figure the page gave read again from its cell alone (blank where that second reading is not sure,
     or where the first reading already came from the cell alone)."""
@@ -75,7 +78,7 @@ def page_lines(image: Image.Image, boxes: list[Box], reread: Reader) -> tuple[li
         for cell in row:
             cell.text = "".join(b.text for b in sorted(cell.boxes, key=lambda b: (round(b.y0 / 10), b.x0)))
             cell.again = cell.text
-    _read_again(image, [c for row in rows for c in row if _doubtful(c) or FIGURE.fullmatch(c.text)], reread)
+    _read_again(image, [c for row in rows for c in row if _doubtful(c) or FIGURE.fullmatch(c.text)], reread, find)
     lines = [line for line in _lines(loose) if not _page_number(line, image.height)]
     prose = [(sum(b.middle[1] for b in line) / len(line), _line_text(line)) for line in lines]
 
@@ -93,9 +96,10 @@ def _doubtful(cell: Cell) -> bool:
     return not cell.text or (len(cell.boxes) == 1 and cell.boxes[0].score < SURE) or short_non_figure
 
 
-def _read_again(image: Image.Image, cells: list[Cell], reread: Reader) -> None:
+def _read_again(image: Image.Image, cells: list[Cell], reread: Reader, find: Reader | None) -> None:
     """Cells with print in them cut out clean and recognised on their own. A doubtful cell keeps the surer
-    reading, or the figure where the page gave text; a figure the page gave is read a second time."""
+    reading, or the figure where the page gave text; a figure the page gave is read a second time, and one
+    the page's detector missed is looked for again (``find``: detector and recogniser) in its cell alone."""
     grey = np.asarray(image)
     core, paper = print_levels(grey)
     cut = [(cell, _print_crop(grey, cell, core, paper)) for cell in cells]
@@ -103,6 +107,7 @@ def _read_again(image: Image.Image, cells: list[Cell], reread: Reader) -> None:
     for cell in cells:
         if FIGURE.fullmatch(cell.text):
             cell.again = ""  # unless read again below, and sure
+    missed = []  # figures the page's detector did not find: found again in the cell alone
     for (cell, _), (text, score) in zip(inked, reread([crop for _, crop in inked]), strict=True):
         if score >= SURE and text == cell.text:
             cell.again = text  # the page and the cell alone read the same
@@ -110,6 +115,21 @@ def _read_again(image: Image.Image, cells: list[Cell], reread: Reader) -> None:
             figure_for_text = bool(FIGURE.fullmatch(text)) and not FIGURE.fullmatch(cell.text)
             if score >= MIN_SCORE and (figure_for_text or score >= max((b.score for b in cell.boxes), default=0)):
                 cell.text, cell.again = text, "" if FIGURE.fullmatch(text) else text  # read once
+                if not cell.boxes and score >= SURE and FIGURE.fullmatch(text):
+                    missed.append(cell)
+    if find is not None and missed:
+        for cell, (text, _) in zip(missed, find([_levelled_cell(grey, c, paper) for c in missed]), strict=True):
+            if text == cell.text:
+                cell.again = text  # found and read in the cell as on a page, alike
+
+
+def _levelled_cell(grey: np.ndarray, cell: Cell, paper: int) -> Image.Image:
+    """The whole cell inside its rules, its darkest ink black and all lighter than ``paper`` white, on a white
+    margin (the detector finds nothing at an image's very edge)."""
+    inside = grey[cell.top + MARGIN : cell.bottom - MARGIN, cell.left + MARGIN : cell.right - MARGIN]
+    darkest = float(inside.min())
+    levelled = np.clip((inside.astype(np.float32) - darkest) * 255 / max(1.0, paper - darkest), 0, 255)
+    return ImageOps.expand(Image.fromarray(levelled.astype(np.uint8)), DETECT_MARGIN, fill=255)
 
 
 def print_levels(grey: np.ndarray) -> tuple[int, int]:
