@@ -16,7 +16,7 @@ is never kept that way: its equations decide.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from ....findings import ERROR, WARNING, Finding
 from ....formats import HEADINGS, Format, outcome_rows
@@ -77,25 +77,29 @@ def prove(report: Report, again: Report | None = None) -> Report:
 
 def _read_twice(report: Report, paths: list[str], cells: Mapping[str, Number]) -> list[Finding]:
     """A reminder naming the cells kept because two independent readings agree (no equation checks them)."""
-    out = []
+    return [
+        Finding(
+            RULE,
+            WARNING,
+            heading,
+            f"{named}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次读出的相同结果。请对照扫描件原件核对。",
+            path=kept[0],
+            operands={"两次识别一致": {p: cells[p] for p in kept}},
+        )
+        for table, heading, kept, named in _by_table(report, paths, lambda p: f"（{cells[p]}）")
+    ]
+
+
+def _by_table(
+    report: Report, paths: list[str], seen: Callable[[str], str]
+) -> Iterator[tuple[str, str, list[str], str]]:
+    """(table, its heading, its cells among ``paths``, the first SHOWN of them named, each with ``seen``)."""
     for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
         kept = [p for p in paths if p.startswith(f"{table}.")]
-        if not kept:
-            continue
-        seen = [f"{report.format.describe(p).split(' · ', 1)[1]}（{cells[p]}）" for p in kept]
-        more = f"等 {len(kept)} 个格子" if len(kept) > SHOWN else ""
-        out.append(
-            Finding(
-                RULE,
-                WARNING,
-                heading,
-                f"{'、'.join(seen[:SHOWN])}{more}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次"
-                "读出的相同结果。请对照扫描件原件核对。",
-                path=kept[0],
-                operands={"两次识别一致": {p: cells[p] for p in kept}},
-            )
-        )
-    return out
+        if kept:
+            named = [f"{report.format.describe(p).split(' · ', 1)[1]}{seen(p)}" for p in kept]
+            more = f"等 {len(kept)} 个格子" if len(kept) > SHOWN else ""
+            yield table, heading, kept, f"{'、'.join(named[:SHOWN])}{more}"
 
 
 def _as_seen_on_a_scan(finding: Finding) -> Finding:
@@ -139,12 +143,7 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
 
 def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) -> list[Finding]:
     out = []
-    for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
-        paths = [p for p in doubtful if p.startswith(f"{table}.")]
-        if not paths:
-            continue
-        seen = [f"{report.format.describe(p).split(' · ', 1)[1]}（识别为 {cells[p]}）" for p in paths]
-        more = f"等 {len(paths)} 个格子" if len(paths) > SHOWN else ""
+    for table, heading, paths, named in _by_table(report, doubtful, lambda p: f"（识别为 {cells[p]}）"):
         why = (
             "这张表没有合计关系可以核对扫描识别的数字"
             if table == "active"
@@ -155,7 +154,7 @@ def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) 
                 RULE,
                 ERROR,
                 heading,
-                f"{'、'.join(seen[:SHOWN])}{more}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。",
+                f"{named}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。",
                 path=paths[0],
                 operands={"未证实": {p: cells[p] for p in paths}},
             )
