@@ -16,7 +16,7 @@ is never kept that way: its equations decide.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 from ....findings import ERROR, WARNING, Finding
 from ....formats import HEADINGS, Format, outcome_rows
@@ -77,29 +77,46 @@ def prove(report: Report, again: Report | None = None) -> Report:
 
 def _read_twice(report: Report, paths: list[str], cells: Mapping[str, Number]) -> list[Finding]:
     """A reminder naming the cells kept because two independent readings agree (no equation checks them)."""
-    return [
-        Finding(
-            RULE,
-            WARNING,
-            heading,
-            f"{named}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次读出的相同结果。请对照扫描件原件核对。",
-            path=kept[0],
-            operands={"两次识别一致": {p: cells[p] for p in kept}},
-        )
-        for table, heading, kept, named in _by_table(report, paths, lambda p: f"（{cells[p]}）")
-    ]
+    return _per_table(
+        report,
+        paths,
+        (WARNING, "两次识别一致"),
+        lambda p: f"（{cells[p]}）",
+        lambda _, named: (
+            f"{named}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次读出的相同结果。请对照扫描件原件核对。"
+        ),
+        cells,
+    )
 
 
-def _by_table(
-    report: Report, paths: list[str], seen: Callable[[str], str]
-) -> Iterator[tuple[str, str, list[str], str]]:
-    """(table, its heading, its cells among ``paths``, the first SHOWN of them named, each with ``seen``)."""
+def _per_table(
+    report: Report,
+    paths: list[str],
+    kind: tuple[str, str],
+    seen: Callable[[str], str],
+    message: Callable[[str, str], str],
+    cells: Mapping[str, Number],
+) -> list[Finding]:
+    """One finding per table of ``paths`` (``kind``: its severity and the operand that lists them), its message
+    made from the table and its first SHOWN cells named, each followed by ``seen``."""
+    severity, operand = kind
+    out = []
     for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
         kept = [p for p in paths if p.startswith(f"{table}.")]
         if kept:
-            named = [f"{report.format.describe(p).split(' · ', 1)[1]}{seen(p)}" for p in kept]
+            named = "、".join(f"{report.format.describe(p).split(' · ', 1)[1]}{seen(p)}" for p in kept[:SHOWN])
             more = f"等 {len(kept)} 个格子" if len(kept) > SHOWN else ""
-            yield table, heading, kept, f"{'、'.join(named[:SHOWN])}{more}"
+            out.append(
+                Finding(
+                    RULE,
+                    severity,
+                    heading,
+                    message(table, named + more),
+                    path=kept[0],
+                    operands={operand: {p: cells[p] for p in kept}},
+                )
+            )
+    return out
 
 
 def _as_seen_on_a_scan(finding: Finding) -> Finding:
@@ -142,21 +159,12 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
 
 
 def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) -> list[Finding]:
-    out = []
-    for table, heading, paths, named in _by_table(report, doubtful, lambda p: f"（识别为 {cells[p]}）"):
+    def message(table: str, named: str) -> str:
         why = (
             "这张表没有合计关系可以核对扫描识别的数字"
             if table == "active"
             else "这些格子所在的合计关系（行、列总计或「一 + 二 = （七）总计 + 四」）不成立或缺少数字，无法证实"
         )
-        out.append(
-            Finding(
-                RULE,
-                ERROR,
-                heading,
-                f"{named}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。",
-                path=paths[0],
-                operands={"未证实": {p: cells[p] for p in paths}},
-            )
-        )
-    return out
+        return f"{named}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。"
+
+    return _per_table(report, doubtful, (ERROR, "未证实"), lambda p: f"（识别为 {cells[p]}）", message, cells)
