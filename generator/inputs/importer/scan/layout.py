@@ -5,8 +5,14 @@ Ruling lines are found with numpy alone: a horizontal rule is a long run of dark
 the image; inside each band between two rules, a vertical rule is a pixel column that is dark over
 (nearly) the whole band height. Where a band's top rule is missing above a cell, the cell continues the
 one above (a merged label): its text goes to the first row of the merged cell, as in a PDF's table.
-A box belongs to the cell its middle falls in; a cell with ink but no box (the detector misses a lone
-「1」) is read again on its own.
+A box belongs to the cell its middle falls in; a cell with print but no box (the detector misses a lone
+「1」), or with a doubtful one, is read again on its own.
+
+A cell is cut out the way the detector cuts text: tight around the strokes that reach the page's print
+level (a red seal is light in grey, specks are small, a rule's stub spans the cut-out), levels stretched,
+nearly square for a lone figure. Every figure is read this way a second time, and the page's lines come
+twice: as read, and with each figure as the cell alone read it (blank where only one reading exists or
+the two differ) — ``proof`` keeps a cell no equation checks only where both agree.
 """
 
 from __future__ import annotations
