@@ -147,17 +147,18 @@ def print_levels(grey: np.ndarray) -> tuple[int, int]:
 
 def _print_crop(grey: np.ndarray, cell: Cell, core: int, paper: int) -> Image.Image | None:
     """The print in a cell cut out tight, as the detector cuts text out, on white: its darkest ink black, all
-    lighter than ``paper`` white, and at least about as wide as high (a lone 「1」 cut out narrow reads as 「√」);
+    lighter than halfway from ``core`` to ``paper`` white, and at least about as wide as high (a lone 「1」 cut out narrow reads as 「√」);
     None when the cell holds no print."""
     inside = grey[cell.top + MARGIN : cell.bottom - MARGIN, cell.left + MARGIN : cell.right - MARGIN]
     if inside.size == 0:
         return None
-    extent = _print_extent(inside, core, (core + paper) // 2, grey.shape[0])
+    soft = (core + paper) // 2  # a stroke's edge; a seal's ring across a figure is lighter
+    extent = _print_extent(inside, core, soft, grey.shape[0])
     if extent is None:
         return None
     piece = inside[extent].astype(np.float32)
     darkest = float(piece.min())
-    levelled = np.clip((piece - darkest) * 255 / max(1.0, paper - darkest), 0, 255).astype(np.uint8)
+    levelled = np.clip((piece - darkest) * 255 / max(1.0, soft - darkest), 0, 255).astype(np.uint8)
     height, width = levelled.shape
     pad = max(1, round(height * PAD))
     side = max(pad, round((height * SQUARE - width) / 2))
