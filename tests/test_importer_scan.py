@@ -7,6 +7,7 @@ from __future__ import annotations
 import struct
 import sys
 import zlib
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,12 @@ def test_a_clean_200_dpi_scan_imports_with_its_table_numbers_right(busy, text_pd
     tables_with_sums = [p for p in busy.format.input_paths if not p.startswith("active.")]
     assert set(tables_with_sums) <= set(result["right"]), set(tables_with_sums) - set(result["right"])
     assert report.number("requests.new.natural") == 12 and report.typed_totals["requests.total_processed.total"] == 17
-    # section 二 has no sums to prove a recognised digit: unread, each cell named with what was recognised
+    # section 二 has no sums to prove a recognised digit: kept where the page and the cell alone read the same,
+    # each cell named in a reminder
     [note] = [f for f in report.read_findings if f.rule == "S-1"]
-    assert report.numbers.get("active.rules.issued") is None and "active.rules.issued" in report.unread
-    assert "「规章」" in note.message and "识别为 0" in note.message and "请对照扫描件原件填写" in note.message
-    assert set(note.operands["未证实"]) == {p for p in busy.format.input_paths if p.startswith("active.")}
+    assert note.severity == "W" and "「规章」" in note.message and "请对照扫描件原件核对" in note.message
+    assert report.number("active.licensing.decisions") == 156 and "active.licensing.decisions" in note.operands["两次识别一致"]
+    assert set(note.operands["两次识别一致"]) <= set(result["right"])
 
 
 def _word_box(pdf: Path, page: int, row_label: str, text: str) -> tuple[float, float, float, float]:
@@ -92,7 +94,7 @@ def test_a_digit_smudged_into_another_is_left_unread_with_a_finding_not_read_wro
     report = import_report(image_pdf(images, tmp_path / "污损.pdf"))
     assert score(report, truth(busy))["wrong"] == []
     assert report.number("requests.new.natural") is None and report.unread["requests.new.natural"] == "16"
-    [note] = [f for f in report.read_findings if f.rule == "S-1" and "requests.new.natural" in f.operands["未证实"]]
+    [note] = [f for f in report.read_findings if f.rule == "S-1" and "requests.new.natural" in f.operands.get("未证实", ())]
     assert "行「一、本年新收政府信息公开申请数量」 · 列「自然人」（识别为 16）" in note.message
     assert report.number("requests.new.commercial") == 3  # the rest of the row is proved by its columns
 
@@ -224,3 +226,94 @@ def test_a_skewed_sealed_low_resolution_scan_accepts_no_wrong_digit(busy, text_p
     assert {p for p in result["unread"] if p in report.unread} <= named | {f.path for f in report.read_findings}
     sums = [p for p in busy.format.input_paths if not p.startswith("active.")]
     assert len(set(sums) & set(result["right"])) >= 0.8 * len(sums)
+
+
+def test_a_cell_of_section_two_is_kept_only_when_two_independent_readings_agree(busy):
+    from generator.findings import ERROR, WARNING
+    from generator.inputs.importer.scan.proof import prove
+
+    scanned = _as_if_scanned(busy)
+    second = {**scanned.numbers, "active.licensing.decisions": 165}  # 156 read as 165 the second time
+    del second["active.rules.issued"]  # not read the second time
+    again = scanned.evolve(numbers=second)
+    proved = prove(scanned, again)
+    two = {p for p in busy.format.input_paths if p.startswith("active.")}
+    kept = two - {"active.licensing.decisions", "active.rules.issued"}
+    assert all(proved.numbers[p] == busy.numbers[p] for p in kept)
+    assert proved.unread["active.licensing.decisions"] == "156" and "active.rules.issued" in proved.unread
+    [twice] = [f for f in proved.read_findings if f.rule == "S-1" and f.severity == WARNING]
+    assert set(twice.operands["两次识别一致"]) == kept and "整页识别和逐格识别两次读出的相同结果" in twice.message
+    [unproved] = [f for f in proved.read_findings if f.rule == "S-1" and f.severity == ERROR]
+    assert set(unproved.operands["未证实"]) == {"active.licensing.decisions", "active.rules.issued"}
+    # a cell of 三 is never kept by two readings alone: only its equations prove it
+    wrong = scanned.evolve(numbers={**scanned.numbers, "requests.granted.natural": 9})
+    assert "requests.granted.natural" in prove(wrong, wrong).unread
+
+
+SEAL_TINT = 175  # a red seal's ring in the red channel of a grey scan
+
+
+def _ruled_table(cells: list[str]) -> tuple:
+    """A page with one ruled row of four cells (a label and three figures): the grey image, and the figures'
+    positions. ``cells`` says what each figure cell holds: 'ink' (a printed figure), or '' (nothing)."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (1000, 1400), 235)  # a grey scan's paper
+    draw = ImageDraw.Draw(page)
+    columns = [50, 400, 550, 700, 850]
+    for y in (600, 660):
+        draw.line((50, y, 850, y), fill=0, width=3)
+    for x in columns:
+        draw.line((x, 600, x, 660), fill=0, width=3)
+    for (left, right), what in zip(pairwise(columns[1:]), cells, strict=True):
+        if what == "ink":  # a figure's strokes, dark in the middle
+            draw.rectangle(((left + right) // 2 - 4, 620, (left + right) // 2 + 4, 642), fill=30)
+    draw.ellipse((560, 605, 700, 700), outline=SEAL_TINT, width=6)  # a seal's ring, light in the red channel
+    for x in range(420, 540, 13):  # specks
+        draw.point((x, 615), fill=60)
+    return page, columns
+
+
+@pytest.mark.ocr
+def test_a_figure_is_read_a_second_time_from_its_cell_alone_and_blank_there_when_read_once():
+    from generator.inputs.importer.scan.engine import Box
+    from generator.inputs.importer.scan.layout import page_lines
+
+    page, columns = _ruled_table(["ink", "ink", "ink"])
+    label = Box("规章", 80, 620, 160, 642, 1.0)
+    sure = Box("3", 470, 620, 480, 642, 0.99)
+    unsure = Box("0", 620, 620, 630, 642, 0.6)  # a lone 「0」 the page reads with little confidence
+    seen: list = []
+
+    def reread(crops):
+        seen.extend(crops)
+        return [("3", 0.99), ("0", 0.98), ("1", 0.95)][: len(crops)]
+
+    lines, again = page_lines(page, [label, sure, unsure], reread)
+    assert lines == ["规章\t3\t0\t1"]  # the third cell, missed on the page, read from its cut-out
+    assert again == ["规章\t3\t0\t"]  # read twice alike: kept; read once: blank in the second reading
+    assert len(seen) == 3 and all(crop.getextrema() == (0, 255) for crop in seen)
+    assert seen[1].size[0] < 60  # the seal's ring around the second figure is not cut out with it
+
+    lines, again = page_lines(page, [label, sure, unsure], lambda crops: [("8", 0.99), ("0", 0.98), ("1", 0.95)])
+    assert lines == ["规章\t3\t0\t1"] and again == ["规章\t\t0\t"]  # 3 on the page, 8 alone: not read twice
+
+    # the figure the page's detector missed, looked for again in its cell alone (detector and recogniser)
+    cells: list = []
+    found = page_lines(page, [label, sure, unsure], reread, lambda images: cells.extend(images) or [("1", 0.7)])
+    assert found == (["规章\t3\t0\t1"], ["规章\t3\t0\t1"]) and len(cells) == 1
+    assert cells[0].getextrema() == (0, 255) and cells[0].size[0] > 150  # the whole cell, levelled
+    other = page_lines(page, [label, sure, unsure], reread, lambda images: [("7", 0.99)])
+    assert other == (["规章\t3\t0\t1"], ["规章\t3\t0\t"])  # found as 7: not read twice
+
+
+@pytest.mark.ocr
+def test_a_cell_with_only_specks_or_a_seal_tint_holds_no_print():
+    from generator.inputs.importer.scan.layout import Cell, _print_crop, print_levels
+
+    page, columns = _ruled_table(["", "", ""])
+    grey = __import__("numpy").asarray(page)
+    core, paper = print_levels(grey)
+    assert core <= 140 < SEAL_TINT < paper  # the seal's ring is not print, even on a page with little print
+    for left, right in pairwise(columns[1:]):
+        assert _print_crop(grey, Cell(600, 660, left, right), core, paper) is None

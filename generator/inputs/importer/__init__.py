@@ -32,7 +32,8 @@ on a published report lists it next to the arithmetic rules. Rule ids used here:
 * I-8 — a section of the report's own between the official ones (「五、收费情况」 with its table):
   skipped, so the official tables after it are still found.
 * S-1 — a number recognised on a scan (image-only PDF, PNG, JPEG; see ``scan``) that no equation of the
-  tables proves: not read, with what was recognised.
+  tables proves: not read, with what was recognised; a cell of 二 (in no equation) read alike from the page
+  and from its cell alone: read, with a reminder to check it.
 
 A cell that is not read is None in ``report.numbers`` (or ``report.typed_totals``), never 0: the
 checker reports the rules that need it as "could not be checked".

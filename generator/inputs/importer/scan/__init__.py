@@ -5,8 +5,9 @@ arithmetic proves them.
 (``engine``: RapidOCR, models shipped in its wheel, the optional extra ``nianbao[ocr]``), laid out
 as the PDF reader lays out a text layer — ruled table rows become tab-separated cells (``layout``) —
 and read by the importer like any PDF: headings, tables by their row and column labels, prose. Then
-``proof`` keeps only the table cells that an equation of the official tables confirms; each other
-cell is unread, with an S-1 finding that names it and what was recognised.
+``proof`` keeps only the table cells that an equation of the official tables confirms (or, for the
+cells of 二 that no equation checks, that a second reading of each figure from its cell alone confirms);
+each other cell is unread, with an S-1 finding that names it and what was recognised.
 
 Bounded: at most ``images.MAX_PAGES`` pages, ``images.MAX_PIXELS`` pixels a page (a decompression
 bomb is refused before it is decoded), ``MAX_SECONDS`` in all.
@@ -41,28 +42,36 @@ def import_scan(path: Path, refused: str = "") -> Report:
     from .proof import prove
 
     try:
-        report = build_report(read_scan(path), path.name)
+        first, second = read_scan(path)
+        report = build_report(first, path.name)
     except InputError as exc:
         raise InputError(
             f"{exc} 扫描件的文字是识别出来的，可能不完整：请确认扫描清晰（200～300 dpi）、页面端正，"
             "或改用 Word（.docx）版本。"
         ) from None
-    return prove(report)
+    try:
+        again = build_report(second, path.name)
+    except InputError:
+        again = None
+    return prove(report, again)
 
 
-def read_scan(path: Path) -> Source:
-    """The scan's pages as a Source of items (what the PDF reader would give for a text layer)."""
+def read_scan(path: Path) -> tuple[Source, Source]:
+    """The scan's pages as a Source of items (what the PDF reader would give for a text layer), twice: as read,
+    and with the tables' figures read a second time, each from its cell alone (``layout.page_lines``)."""
     from ..pdf import items_from_pages
-    from .engine import read_crops, read_page
+    from .engine import find_and_read, read_crops, read_page
     from .images import page_images
     from .layout import page_lines
 
-    started, pages = time.monotonic(), []
+    started, pages, again = time.monotonic(), [], []
     for number, image in enumerate(page_images(path), start=1):
         if time.monotonic() - started > MAX_SECONDS:
             raise InputError(
                 f"{path.name}：文字识别超过 {MAX_SECONDS // 60} 分钟仍未完成（已识别 {number - 1} 页），已停止。"
                 "请只保留年度报告的页面，或改用 Word（.docx）版本。"
             )
-        pages.append("\n".join(page_lines(image, read_page(image), read_crops)))
-    return items_from_pages(pages)
+        lines, second = page_lines(image, read_page(image), read_crops, find_and_read)
+        pages.append("\n".join(lines))
+        again.append("\n".join(second))
+    return items_from_pages(pages), items_from_pages(again)

@@ -108,6 +108,31 @@ def read_crops(crops: list[Image.Image]) -> list[tuple[str, float]]:
     return [(_digits(str(found[0]).strip()), float(found[1])) for found in result]
 
 
+def find_and_read(images: list[Image.Image]) -> list[tuple[str, float]]:
+    """The text of each image found and recognised as on a page (detector, then recogniser on what it found),
+    its pieces joined left to right; its score the lowest piece's (nothing found: empty, 0)."""
+    import numpy as np
+
+    ocr, out = engine(), []
+    detector = ocr.text_det
+    limits = detector.limit_type, detector.limit_side_len
+    detector.limit_type, detector.limit_side_len = "max", DETECT_SIDE  # as large as given (its default enlarges)
+    try:
+        for image in images:
+            pixels = np.asarray(image.convert("RGB"))
+            quads, _ = detector(pixels)
+            if quads is None or len(quads) == 0:
+                out.append(("", 0.0))
+                continue
+            quads = sorted(quads, key=lambda q: float(np.asarray(q)[:, 0].min()))
+            texts, _ = ocr.text_rec(ocr.get_crop_img_list(pixels, [np.asarray(q, dtype=np.float32) for q in quads]))
+            pieces = [(_digits(str(found[0]).strip()), float(found[1])) for found in texts]
+            out.append(("".join(text for text, _ in pieces), min(score for _, score in pieces)))
+    finally:
+        detector.limit_type, detector.limit_side_len = limits
+    return out
+
+
 def _digits(text: str) -> str:
     """A number the recogniser spelt with the letter o for 0 (「1o」) as digits; any other text as read."""
     return text.replace("o", "0").replace("O", "0") if ZERO_LIKE.fullmatch(text) else text

@@ -7,11 +7,16 @@ A cell is kept when at least one equation it is part of holds with every term re
 (a broken equation, a term unread, or no equation at all, like the cells of 二) is moved to the unread
 cells with a finding that names it and what was seen. A wrong digit breaks every equation it is in,
 so it cannot be kept unless a second wrong digit cancels it in the same equation.
+
+The cells of 二 are in no equation. One is kept when two independent readings agree: the page's (its
+text found and recognised on the whole page) and the cell's alone (cut out clean and recognised by
+itself), each mapped to its cell by the labels; a reminder names every such cell. A cell in an equation
+is never kept that way: its equations decide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ....findings import ERROR, WARNING, Finding
 from ....formats import HEADINGS, Format, outcome_rows
@@ -19,6 +24,7 @@ from ....report import Number, Report
 
 RULE = "S-1"
 BALANCE = (("new", "carried_over"), ("total_processed", "carry_forward"))  # R3-1: left side = right side
+TABLES = ("active", "requests", "appeals")  # the tables of 二, 三, 四
 SHOWN = 8  # cells named in a finding's message (all are in its operands)
 Equation = tuple[tuple[str, ...], tuple[str, ...]]  # cells on the left = cells on the right
 
@@ -48,18 +54,69 @@ def _expanded(fmt: Format, found: list[Equation]) -> list[Equation]:
     return out
 
 
-def prove(report: Report) -> Report:
-    """The report with every table cell that no equation confirms moved to ``unread`` (with a finding)."""
+def prove(report: Report, again: Report | None = None) -> Report:
+    """The report with every table cell that no equation confirms moved to ``unread`` (with a finding). A cell
+    that is in no equation at all (the cells of 二) is kept when ``again`` (the figures read a second time,
+    each from its cell alone) read the same number there, with a finding that says so."""
     cells: dict[str, Number] = {**report.numbers, **report.typed_totals}
-    confirmed = {cell for eq in equations(report.format) if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
-    doubtful = [p for p in cells if p not in confirmed]
+    system = equations(report.format)
+    confirmed = {cell for eq in system if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
+    in_equations = {cell for eq in system for cell in (*eq[0], *eq[1])}
+    seen_again = {**again.numbers, **again.typed_totals} if again is not None else {}
+    twice = [p for p in cells if p not in in_equations and p in seen_again and seen_again[p] == cells[p]]
+    doubtful = [p for p in cells if p not in confirmed and p not in twice]
+    findings = [_as_seen_on_a_scan(f) for f in report.read_findings] + _read_twice(report, twice, cells)
     if not doubtful:
-        return report.evolve(read_findings=tuple(_as_seen_on_a_scan(f) for f in report.read_findings))
+        return report.evolve(read_findings=tuple(findings))
     numbers = {p: v for p, v in report.numbers.items() if p not in doubtful}
     typed = {p: v for p, v in report.typed_totals.items() if p not in doubtful}
     unread = {**report.unread, **{p: str(cells[p]) for p in doubtful}}
-    findings = [_as_seen_on_a_scan(f) for f in report.read_findings] + _findings(report, doubtful, cells)
+    findings += _findings(report, doubtful, cells)
     return report.evolve(numbers=numbers, typed_totals=typed, unread=unread, read_findings=tuple(findings))
+
+
+def _read_twice(report: Report, paths: list[str], cells: Mapping[str, Number]) -> list[Finding]:
+    """A reminder naming the cells kept because two independent readings agree (no equation checks them)."""
+    return _per_table(
+        report,
+        paths,
+        (WARNING, "两次识别一致"),
+        lambda p: f"（{cells[p]}）",
+        lambda _, named: (
+            f"{named}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次读出的相同结果。请对照扫描件原件核对。"
+        ),
+        cells,
+    )
+
+
+def _per_table(
+    report: Report,
+    paths: list[str],
+    kind: tuple[str, str],
+    seen: Callable[[str], str],
+    message: Callable[[str, str], str],
+    cells: Mapping[str, Number],
+) -> list[Finding]:
+    """One finding per table of ``paths`` (``kind``: its severity and the operand that lists them), its message
+    made from the table and its first SHOWN cells named, each followed by ``seen``."""
+    severity, operand = kind
+    out = []
+    for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
+        kept = [p for p in paths if p.startswith(f"{table}.")]
+        if kept:
+            named = "、".join(f"{report.format.describe(p).split(' · ', 1)[1]}{seen(p)}" for p in kept[:SHOWN])
+            more = f"等 {len(kept)} 个格子" if len(kept) > SHOWN else ""
+            out.append(
+                Finding(
+                    RULE,
+                    severity,
+                    heading,
+                    message(table, named + more),
+                    path=kept[0],
+                    operands={operand: {p: cells[p] for p in kept}},
+                )
+            )
+    return out
 
 
 def _as_seen_on_a_scan(finding: Finding) -> Finding:
@@ -102,26 +159,12 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
 
 
 def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) -> list[Finding]:
-    out = []
-    for table, heading in zip(("active", "requests", "appeals"), HEADINGS[1:4], strict=True):
-        paths = [p for p in doubtful if p.startswith(f"{table}.")]
-        if not paths:
-            continue
-        seen = [f"{report.format.describe(p).split(' · ', 1)[1]}（识别为 {cells[p]}）" for p in paths]
-        more = f"等 {len(paths)} 个格子" if len(paths) > SHOWN else ""
+    def message(table: str, named: str) -> str:
         why = (
             "这张表没有合计关系可以核对扫描识别的数字"
             if table == "active"
             else "这些格子所在的合计关系（行、列总计或「一 + 二 = （七）总计 + 四」）不成立或缺少数字，无法证实"
         )
-        out.append(
-            Finding(
-                RULE,
-                ERROR,
-                heading,
-                f"{'、'.join(seen[:SHOWN])}{more}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。",
-                path=paths[0],
-                operands={"未证实": {p: cells[p] for p in paths}},
-            )
-        )
-    return out
+        return f"{named}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。"
+
+    return _per_table(report, doubtful, (ERROR, "未证实"), lambda p: f"（识别为 {cells[p]}）", message, cells)
