@@ -5,9 +5,9 @@ arithmetic proves them.
 (``engine``: RapidOCR, models shipped in its wheel, the optional extra ``nianbao[ocr]``), laid out
 as the PDF reader lays out a text layer — ruled table rows become tab-separated cells (``layout``) —
 and read by the importer like any PDF: headings, tables by their row and column labels, prose. Then
-``proof`` keeps only the table cells that an equation of the official tables confirms (or, for the
-cells of 二 that no equation checks, that a second reading of each figure from its cell alone confirms);
-each other cell is unread, with an S-1 finding that names it and what was recognised.
+``proof`` keeps only the table cells that an equation of the official tables confirms; each other cell
+(all of 二, which no equation checks) is unread, with an S-1 finding that names it, what was recognised,
+and whether a second reading of the figure from its cell alone agreed.
 
 Bounded: at most ``images.MAX_PAGES`` pages, ``images.MAX_PIXELS`` pixels a page (a decompression
 bomb is refused before it is decoded), ``MAX_SECONDS`` in all.

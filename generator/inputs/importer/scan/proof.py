@@ -8,10 +8,10 @@ A cell is kept when at least one equation it is part of holds with every term re
 cells with a finding that names it and what was seen. A wrong digit breaks every equation it is in,
 so it cannot be kept unless a second wrong digit cancels it in the same equation.
 
-The cells of 二 are in no equation. One is kept when two independent readings agree: the page's (its
-text found and recognised on the whole page) and the cell's alone (cut out clean and recognised by
-itself), each mapped to its cell by the labels; a reminder names every such cell. A cell in an equation
-is never kept that way: its equations decide.
+The cells of 二 are in no equation, so they are never kept: agreeing readings are not proof (the issue's
+rule: a cell the arithmetic does not confirm stays unread). Their finding says, for each cell, whether
+the page's reading and the cell's own second reading (cut out clean, recognised by itself) agree, so a
+reviewer knows which figures to look at first.
 """
 
 from __future__ import annotations
@@ -55,38 +55,22 @@ def _expanded(fmt: Format, found: list[Equation]) -> list[Equation]:
 
 
 def prove(report: Report, again: Report | None = None) -> Report:
-    """The report with every table cell that no equation confirms moved to ``unread`` (with a finding). A cell
-    that is in no equation at all (the cells of 二) is kept when ``again`` (the figures read a second time,
-    each from its cell alone) read the same number there, with a finding that says so."""
+    """The report with every table cell that no equation confirms moved to ``unread`` (with a finding that
+    names it and what was recognised; ``again``, the figures read a second time each from its cell alone,
+    only adds to that finding whether the two readings agree)."""
     cells: dict[str, Number] = {**report.numbers, **report.typed_totals}
-    system = equations(report.format)
-    confirmed = {cell for eq in system if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
-    in_equations = {cell for eq in system for cell in (*eq[0], *eq[1])}
-    seen_again = {**again.numbers, **again.typed_totals} if again is not None else {}
-    twice = [p for p in cells if p not in in_equations and p in seen_again and seen_again[p] == cells[p]]
-    doubtful = [p for p in cells if p not in confirmed and p not in twice]
-    findings = [_as_seen_on_a_scan(f) for f in report.read_findings] + _read_twice(report, twice, cells)
+    confirmed = {cell for eq in equations(report.format) if _holds(eq, cells) for cell in (*eq[0], *eq[1])}
+    doubtful = [p for p in cells if p not in confirmed]
+    findings = [_as_seen_on_a_scan(f) for f in report.read_findings]
     if not doubtful:
         return report.evolve(read_findings=tuple(findings))
+    seen_again = {**again.numbers, **again.typed_totals} if again is not None else {}
+    agreed = {p for p in doubtful if p in seen_again and seen_again[p] == cells[p]}
     numbers = {p: v for p, v in report.numbers.items() if p not in doubtful}
     typed = {p: v for p, v in report.typed_totals.items() if p not in doubtful}
     unread = {**report.unread, **{p: str(cells[p]) for p in doubtful}}
-    findings += _findings(report, doubtful, cells)
+    findings += _findings(report, doubtful, cells, agreed)
     return report.evolve(numbers=numbers, typed_totals=typed, unread=unread, read_findings=tuple(findings))
-
-
-def _read_twice(report: Report, paths: list[str], cells: Mapping[str, Number]) -> list[Finding]:
-    """A reminder naming the cells kept because two independent readings agree (no equation checks them)."""
-    return _per_table(
-        report,
-        paths,
-        (WARNING, "两次识别一致"),
-        lambda p: f"（{cells[p]}）",
-        lambda _, named: (
-            f"{named}：没有合计关系可以核对，这些数字是整页识别和逐格识别两次读出的相同结果。请对照扫描件原件核对。"
-        ),
-        cells,
-    )
 
 
 def _per_table(
@@ -158,7 +142,9 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
     return sum(cells[p] for p in left) == sum(cells[p] for p in right)
 
 
-def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) -> list[Finding]:
+def _findings(
+    report: Report, doubtful: list[str], cells: Mapping[str, Number], agreed: set[str]
+) -> list[Finding]:
     def message(table: str, named: str) -> str:
         why = (
             "这张表没有合计关系可以核对扫描识别的数字"
@@ -167,4 +153,7 @@ def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number]) 
         )
         return f"{named}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。"
 
-    return _per_table(report, doubtful, (ERROR, "未证实"), lambda p: f"（识别为 {cells[p]}）", message, cells)
+    def seen(path: str) -> str:
+        return f"（识别为 {cells[path]}{'，逐格再次识别相同' if path in agreed else ''}）"
+
+    return _per_table(report, doubtful, (ERROR, "未证实"), seen, message, cells)
