@@ -1,4 +1,5 @@
 """Shared fixtures: the bundled examples, a quick way to build reports, and the external-tool markers."""
+
 from __future__ import annotations
 
 import copy
@@ -10,7 +11,10 @@ import yaml
 from helpers import ROOT
 
 TOOLS = {  # marker -> (commands, one of which must be on PATH; how to get it)
-    "libreoffice": (("soffice", "libreoffice"), "LibreOffice：make test 会安装（libreoffice-writer-nogui、libreoffice-calc-nogui）"),
+    "libreoffice": (
+        ("soffice", "libreoffice"),
+        "LibreOffice：make test 会安装（libreoffice-writer-nogui、libreoffice-calc-nogui）",
+    ),
     "poppler": (("pdftotext", "pdftoppm", "pdffonts"), "poppler：make test 会安装（poppler-utils）"),
     "tmux": (("tmux",), "tmux：make test 会安装（tmux）"),
     "chromium": (("chromium", "chromium-browser", "google-chrome"), "Chromium：make test 会安装（chromium）"),
@@ -36,6 +40,8 @@ def pytest_runtest_setup(item):
 
         if not available():
             pytest.skip(OCR_MISSING)
+
+
 EXAMPLES = ROOT / "examples"
 BUSY = EXAMPLES / "青石街道-2025.yaml"
 YINGLIN = EXAMPLES / "英林镇-2020.yaml"

@@ -2,6 +2,7 @@
 
 Used by the corpus tests and by bench/bench_import.py (cells right / wrong / not read per file).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,21 @@ SKIP_REASON = f"the real reports of ../shared/corpus are not here ({CORPUS})"
 APPLICANTS = ("natural", "commercial", "research", "public_interest", "legal", "other_org", "total")
 APPEAL_ROWS = ("review", "litigation_direct", "litigation_after_review")
 APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
-SECTION2 = {"规章": "rules", "行政规范性文件": "normative_docs", "行政许可": "licensing", "行政处罚": "penalty",
-            "行政强制": "coercion", "行政事业性收费": "fees"}
-SECTION2_COLUMNS = {"本年制发件数": "issued", "本年废止件数": "repealed", "现行有效件数": "in_force",
-                    "本年处理决定数量": "decisions", "本年收费金额（单位：万元）": "amount"}
+SECTION2 = {
+    "规章": "rules",
+    "行政规范性文件": "normative_docs",
+    "行政许可": "licensing",
+    "行政处罚": "penalty",
+    "行政强制": "coercion",
+    "行政事业性收费": "fees",
+}
+SECTION2_COLUMNS = {
+    "本年制发件数": "issued",
+    "本年废止件数": "repealed",
+    "现行有效件数": "in_force",
+    "本年处理决定数量": "decisions",
+    "本年收费金额（单位：万元）": "amount",
+}
 ROW_KEYS = {"deny": "denied", "noproc": "not_processed"}
 
 

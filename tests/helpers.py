@@ -1,4 +1,5 @@
 """What many tests need: the real command in a subprocess, LibreOffice conversion, and the repository's paths."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,14 @@ def run_cli(*args, cwd: Path | None = None, env: dict | None = None, timeout: fl
     ``env`` adds to the environment; the output is decoded as the child wrote it (PYTHONIOENCODING).
     """
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True,
-                          cwd=cwd or ROOT, stdin=subprocess.DEVNULL, timeout=timeout, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        cwd=cwd or ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        env=env,
+    )
     encoding = env.get("PYTHONIOENCODING", "utf-8")
     return Run(proc.returncode, proc.stdout.decode(encoding, "replace"), proc.stderr.decode(encoding, "replace"))
 
@@ -55,8 +62,21 @@ def run_cli(*args, cwd: Path | None = None, env: dict | None = None, timeout: fl
 def soffice_convert(target: str, *sources: Path, outdir: Path) -> Path:
     """Convert with LibreOffice into ``outdir`` (its own profile beside it, so parallel calls never clash)."""
     profile = outdir.parent / f".lo-profile-{outdir.name}"
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
-                    "--outdir", str(outdir), *map(str, sources)], capture_output=True, check=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
     return outdir
 
 

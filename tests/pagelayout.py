@@ -2,6 +2,7 @@
 
 Everything is in millimetres from the top-left corner of the page.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -70,7 +71,9 @@ class Line:
         """The letter spacing (mm) justification gave the line: the median gap between two neighbouring
         Chinese characters beyond their own advance widths (justification widens every gap alike; the
         quarter-character gap LibreOffice puts between Chinese and digits is not letter spacing)."""
-        gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(self.chars) if not a.text.isascii() and not b.text.isascii())
+        gaps = sorted(
+            b.x0 - a.x1 for a, b in itertools.pairwise(self.chars) if not a.text.isascii() and not b.text.isascii()
+        )
         return gaps[len(gaps) // 2] if gaps else 0.0
 
 
@@ -112,9 +115,18 @@ def read_pdf(path: Path) -> list[Page]:
     pages = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            chars = [Char(c["text"], c["x0"] / MM, c["x1"] / MM, c["top"] / MM, c["bottom"] / MM, c["size"],
-                          (float(page.height) - c["matrix"][5]) / MM)
-                     for c in page.chars]
+            chars = [
+                Char(
+                    c["text"],
+                    c["x0"] / MM,
+                    c["x1"] / MM,
+                    c["top"] / MM,
+                    c["bottom"] / MM,
+                    c["size"],
+                    (float(page.height) - c["matrix"][5]) / MM,
+                )
+                for c in page.chars
+            ]
             pages.append(Page(number, chars))
     return pages
 
@@ -124,12 +136,32 @@ def dash_centre(path: Path, page: int, dpi: int = 600) -> float | None:
     hold a horizontal run of at least 3 mm (the digits are narrower)."""
     top_px = round(BLOCK_BOTTOM / 25.4 * dpi)
     height_px = round(20 / 25.4 * dpi)
-    pgm = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
-                          "-y", str(top_px), "-H", str(height_px), "-x", "0", "-W", str(round(PAGE_W / 25.4 * dpi)),
-                          str(path)], capture_output=True, check=True).stdout
+    pgm = subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-y",
+            str(top_px),
+            "-H",
+            str(height_px),
+            "-x",
+            "0",
+            "-W",
+            str(round(PAGE_W / 25.4 * dpi)),
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     width, height, pixels = _parse_pgm(pgm)
     run_px = 3 / 25.4 * dpi
-    rows = [y for y in range(height) if _longest_dark_run(pixels[y * width:(y + 1) * width]) >= run_px]
+    rows = [y for y in range(height) if _longest_dark_run(pixels[y * width : (y + 1) * width]) >= run_px]
     if not rows:
         return None
     return (top_px + (rows[0] + rows[-1]) / 2) / dpi * 25.4
@@ -138,14 +170,14 @@ def dash_centre(path: Path, page: int, dpi: int = 600) -> float | None:
 def _parse_pgm(data: bytes) -> tuple[int, int, bytes]:
     fields, pos = [], 0
     while len(fields) < 4:  # magic, width, height, maxval
-        while data[pos:pos + 1].isspace():
+        while data[pos : pos + 1].isspace():
             pos += 1
         end = pos
-        while not data[end:end + 1].isspace():
+        while not data[end : end + 1].isspace():
             end += 1
         fields.append(data[pos:end])
         pos = end
-    return int(fields[1]), int(fields[2]), data[pos + 1:]
+    return int(fields[1]), int(fields[2]), data[pos + 1 :]
 
 
 def _longest_dark_run(row: bytes) -> int:

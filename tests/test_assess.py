@@ -75,7 +75,10 @@ def township_run(count: int = 10) -> list[tuple[str, Report]]:
     for i in range(count):
         name = f"第{i + 1}号镇人民政府"
         units.append(unit(name, BOILERPLATE.format(name=name, year=2025) + own_words(i), short="我镇"))
-    for name, self_ref, numbers in (("东山镇人民政府", "我镇", (12, 85, 230)), ("西山乡人民政府", "本乡", (9, 64, 118))):
+    for name, self_ref, numbers in (
+        ("东山镇人民政府", "我镇", (12, 85, 230)),
+        ("西山乡人民政府", "本乡", (9, 64, 118)),
+    ):
         overview = BOILERPLATE.format(name=name, year=2025) + COPIED.format(
             year=2025, self=self_ref, n=numbers[0], m=numbers[1], k=numbers[2]
         )
@@ -100,7 +103,9 @@ def test_province_boilerplate_is_not_similarity_and_is_named():
 
 
 def test_boilerplate_alone_is_not_similarity():
-    units = [unit(f"第{i}号镇人民政府", BOILERPLATE.format(name=f"第{i}号镇", year=2025) + own_words(i)) for i in range(12)]
+    units = [
+        unit(f"第{i}号镇人民政府", BOILERPLATE.format(name=f"第{i}号镇", year=2025) + own_words(i)) for i in range(12)
+    ]
     assert similar_prose(units) == []
 
 
@@ -154,7 +159,10 @@ def test_each_section_is_compared_on_its_own():
         "一是公开内容不够全面，部分领域信息更新不及时；二是政策解读形式单一，群众参与度不高。"
         "下一步将加强业务培训，建立信息更新台账，丰富图解、视频等解读形式，提升政务公开质量。"
     )
-    units = [unit("东山镇人民政府", own_words(1), problems=problems), unit("西山乡人民政府", own_words(2), problems=problems)]
+    units = [
+        unit("东山镇人民政府", own_words(1), problems=problems),
+        unit("西山乡人民政府", own_words(2), problems=problems),
+    ]
     assert [p.section for p in similar_prose(units)] == [HEADINGS[4]]
 
 
@@ -172,8 +180,11 @@ def test_sentences_the_tool_generates_are_not_similarity():
     for i, place in enumerate(("东山镇", "西山乡", "南岭镇")):
         name, report = unit(f"{place}人民政府", "", short="我镇")
         report = report.evolve(numbers={**report.numbers, "active.normative_docs.made": i + 1})
-        kept = {**report.prose, "overview.active": prose.active_summary(report),
-                "overview.requests": prose.requests_summary(report)}
+        kept = {
+            **report.prose,
+            "overview.active": prose.active_summary(report),
+            "overview.requests": prose.requests_summary(report),
+        }
         units.append((name, report.evolve(prose=kept)))
     assert len(units[0][1].text("overview.active")) > 60
     assert similar_prose(units) == []
@@ -194,7 +205,9 @@ def test_prose_made_by_workers_round_trips_through_json_and_gives_the_same_pairs
     import json
 
     units = township_run()
-    spooled = [UnitProse.from_dict(json.loads(json.dumps(unit_prose(name, report).as_dict()))) for name, report in units]
+    spooled = [
+        UnitProse.from_dict(json.loads(json.dumps(unit_prose(name, report).as_dict()))) for name, report in units
+    ]
     assert similar_prose(spooled) == similar_prose(units)
     assert common_prose(spooled) == common_prose(units)
 
@@ -222,15 +235,29 @@ def test_default_scorecard_loads_with_full_marks_of_100():
     card = load_scorecard()
     assert card.full == 100
     assert [c.key for c in card.criteria] == [
-        "on_time", "sections", "consistent", "not_copied", "not_similar", "fees", "prose_matches"
+        "on_time",
+        "sections",
+        "consistent",
+        "not_copied",
+        "not_similar",
+        "fees",
+        "prose_matches",
     ]
     assert card.source == "docs/scorecard.md" or "鲤城区" in card.source
 
 
 def test_scores_deduct_per_finding_up_to_the_criterion():
     card = load_scorecard()
-    findings = [finding("R3-1"), finding("R3-2"), finding("R4-1"), finding("R3-1"), finding("R3-1", WARNING),
-                finding("L-1", WARNING), finding("T-1", WARNING), finding("A-1", WARNING)]
+    findings = [
+        finding("R3-1"),
+        finding("R3-2"),
+        finding("R4-1"),
+        finding("R3-1"),
+        finding("R3-1", WARNING),
+        finding("L-1", WARNING),
+        finding("T-1", WARNING),
+        finding("A-1", WARNING),
+    ]
     score = score_unit(card, findings=findings, on_time=True, filed=True)
     by_name = {d.criterion: d for d in score.deductions}
     assert set(by_name) == {"数据勾稽", "不与其他单位雷同", "正文与表格一致"}
@@ -307,7 +334,10 @@ def test_custom_scorecard(tmp_path: Path):
         (CUSTOM.replace("points: 7.5", "points: 七分"), ["第 5 行", "「points」", "七分"]),
         (CUSTOM.replace("errors: [R3-*]", "errors: [R3-x]"), ["第 7 行", "R3-x", "不是已有的规则编号"]),
         (CUSTOM.replace("per_finding", "per_item"), ["第 6 行", "不认识的字段「per_item」"]),
-        (CUSTOM.replace("warnings: G-5", "warnings: R6-1"), ["第 11 行", "「R6-1」只会是错误，不会是提醒", "「errors」"]),
+        (
+            CUSTOM.replace("warnings: G-5", "warnings: R6-1"),
+            ["第 11 行", "「R6-1」只会是错误，不会是提醒", "「errors」"],
+        ),
         (CUSTOM.replace("  - key: fees", "  - key: tables"), ["第 8 行", "代号「tables」重复"]),
         (CUSTOM.replace("    name: 收费\n", ""), ["第 8 行", "缺少「name」"]),
         (CUSTOM.replace("    errors: [R3-*]", "      errors: [R3-*]"), ["第 7 行", "YAML 格式有误"]),
@@ -376,8 +406,10 @@ def test_real_reports_of_different_units_are_not_similar_and_a_renamed_copy_is()
 
     hongze = import_report(CORPUS / "hongze-district-2023.pdf")
     units = [("洪泽区人民政府", hongze)]
-    units += [(name, import_report(CORPUS / f)) for name, f in (("平潭综合实验区", "pingtan-2021.txt"),
-                                                              ("平潭综合实验区2019", "pingtan-2019.txt"))]
+    units += [
+        (name, import_report(CORPUS / f))
+        for name, f in (("平潭综合实验区", "pingtan-2021.txt"), ("平潭综合实验区2019", "pingtan-2019.txt"))
+    ]
     assert similar_prose(units) == []
     copied = {key: text.replace("洪泽区", "金湖县").replace("洪泽", "金湖") for key, text in hongze.prose.items()}
     units.append(("金湖县人民政府", hongze.evolve(agency=Agency(name="金湖县人民政府"), prose=copied)))

@@ -1,4 +1,5 @@
 """Batch generation (issue #5): roster workbook, parallel run, batch report, roll-up, re-runs, cross-year."""
+
 from __future__ import annotations
 
 import io
@@ -67,6 +68,7 @@ def report_file(out: Path, folder: str, report, ext: str) -> Path:
 
 # --- the roster workbook ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", [FORMAT_2019, FORMAT_2021])
 def test_blank_roster_has_grouped_frozen_headers_from_the_format(tmp_path, fmt):
     path = tmp_path / "汇总表.xlsx"
@@ -88,7 +90,12 @@ def test_blank_roster_has_grouped_frozen_headers_from_the_format(tmp_path, fmt):
         return next(dv for dv in sheet.data_validations.dataValidation if f"{letters[key]}3" in dv.sqref)
 
     count = rule_for("requests.new.natural")
-    assert (count.type, count.operator, count.formula1, count.showErrorMessage) == ("whole", "greaterThanOrEqual", "0", True)
+    assert (count.type, count.operator, count.formula1, count.showErrorMessage) == (
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+        True,
+    )
     assert count.error and count.prompt  # Chinese messages, as in the Excel form
     amount = next(p for p in fmt.input_paths if fmt.kind_of(p) == "amount")
     assert rule_for(amount).type == "decimal"
@@ -127,7 +134,9 @@ def test_roster_problems_name_the_cell(tmp_path):
     path = tmp_path / "汇总表.xlsx"
     write_roster(path, FORMAT_2021, force=False, reports=rs)
     columns = roster_columns(FORMAT_2021)
-    letter = {c.key: col for c, col in zip(columns, [cell.column_letter for cell in load_workbook(path)[ROSTER_SHEET][2]])}
+    letter = {
+        c.key: col for c, col in zip(columns, [cell.column_letter for cell in load_workbook(path)[ROSTER_SHEET][2]])
+    }
     rows = dict(iter_roster(path))
     first = [f for f in rows[3].read_findings if f.rule == "R0-1"]
     assert first and f"单元格 {letter['requests.new.natural']}3" in first[0].where and first[0].severity == "E"
@@ -138,6 +147,7 @@ def test_roster_problems_name_the_cell(tmp_path):
 
 
 # --- the batch run ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
@@ -197,8 +207,12 @@ def test_rollup_sums_the_good_agencies_and_is_checked(county):
     assert list(book["汇总校验"].iter_rows(min_row=2, values_only=True)) == []
     book.close()
     cells = html_cells(out / "汇总-2025年度.html")
-    for p in ("requests.new.natural", "requests.carry_forward.commercial", "appeals.review.pending",
-              "active.normative_docs.issued"):
+    for p in (
+        "requests.new.natural",
+        "requests.carry_forward.commercial",
+        "appeals.review.pending",
+        "active.normative_docs.issued",
+    ):
         assert cells[p] == str(sum(r.number(p) for r in good)), p
     assert Decimal(cells["active.fees.amount"]) == sum(r.number("active.fees.amount") for r in good)
     total_new = sum(r.requests_total("new") for r in good)
@@ -219,7 +233,10 @@ def test_rerun_skips_finished_agencies_and_force_redoes_them(county, tmp_path, c
     assert {a["本次处理"] for a in agencies.values() if a["状态"] == "有错误"} == {"数据未改，仍未通过（跳过）"}
     assert {a["与上次运行相比"] for a in agencies.values()} == {"未变"}
     assert some.stat().st_mtime_ns == before
-    assert "与上次运行相比：新提交 0 · 已改正 0 · 新出现错误 0 · 数据有修改 0 · 数据未变、重新生成 0 · 未变 30" in capsys.readouterr().out
+    assert (
+        "与上次运行相比：新提交 0 · 已改正 0 · 新出现错误 0 · 数据有修改 0 · 数据未变、重新生成 0 · 未变 30"
+        in capsys.readouterr().out
+    )
     assert batch(roster, "-o", out, "-j", 1, "--force") == 1
     agencies, _ = batch_report(out)
     done = {a["本次处理"] for a in agencies.values() if a["状态"] != "有错误"}
@@ -329,8 +346,14 @@ def test_folder_of_data_files_with_a_broken_one(tmp_path):
     write_roster(folder / "汇总表.xlsx", FORMAT_2021, force=False, reports=reports(2))
     assert batch(folder, "-o", out, "-j", 2) == 1
     agencies, findings = batch_report(out)
-    assert set(agencies) == {"青石街道-2025.yaml", "嵋阳镇-2021.yaml", "错误示例-2022.yaml", "坏文件.yaml",
-                             "填报表.xlsx", "汇总表.xlsx"}
+    assert set(agencies) == {
+        "青石街道-2025.yaml",
+        "嵋阳镇-2021.yaml",
+        "错误示例-2022.yaml",
+        "坏文件.yaml",
+        "填报表.xlsx",
+        "汇总表.xlsx",
+    }
     assert agencies["坏文件.yaml"]["状态"] == "有错误" and "格式有误" in findings["坏文件.yaml"][0][6]
     book = load_workbook(out / "校验结果.xlsx", read_only=True)  # issue 17: a .txt that is no report is named
     aside = {r[0]: r[1] for r in book["未读取的文件"].iter_rows(min_row=2, values_only=True)}
@@ -350,13 +373,23 @@ def test_previous_year_gives_cross_year_findings(tmp_path, kind):
     last_year = reports(4, 2024, seed=9)
     for i, (now, before) in enumerate(zip(this_year, last_year)):
         n = now.numbers
-        carried = {f"requests__carry_forward__{c.key}": n[f"requests.carried_over.{c.key}"]
-                   for c in FORMAT_2021.requests.input_columns}
-        last_year[i] = typed(renamed(before, now.agency.name), **carried, active__rules__in_force=50,
-                             active__normative_docs__in_force=50)
-        this_year[i] = typed(now, **{f"active__{row}__in_force": 50 + n[f"active.{row}.issued"] - n[f"active.{row}.repealed"]
-                                     for row in ("rules", "normative_docs")})
-    last_year[1] = typed(last_year[1], requests__carry_forward__natural=last_year[1].numbers["requests.carry_forward.natural"] + 2)  # X-1 for agency 2 (row 4)
+        carried = {
+            f"requests__carry_forward__{c.key}": n[f"requests.carried_over.{c.key}"]
+            for c in FORMAT_2021.requests.input_columns
+        }
+        last_year[i] = typed(
+            renamed(before, now.agency.name), **carried, active__rules__in_force=50, active__normative_docs__in_force=50
+        )
+        this_year[i] = typed(
+            now,
+            **{
+                f"active__{row}__in_force": 50 + n[f"active.{row}.issued"] - n[f"active.{row}.repealed"]
+                for row in ("rules", "normative_docs")
+            },
+        )
+    last_year[1] = typed(
+        last_year[1], requests__carry_forward__natural=last_year[1].numbers["requests.carry_forward.natural"] + 2
+    )  # X-1 for agency 2 (row 4)
     last_year[3] = renamed(last_year[3], "改名镇人民政府")  # agency 4 (row 6) not found last year
     roster, previous, out = tmp_path / "2025.xlsx", tmp_path / "2024.xlsx", tmp_path / "out"
     write_roster(roster, FORMAT_2021, force=False, reports=this_year)
@@ -425,8 +458,7 @@ def test_a_dead_worker_costs_only_its_agencies(tmp_path, monkeypatch):
 
     done = []
     tasks = [Task(i, f"单位{i}", f"第 {i + 3} 行", None, "x", "d") for i in range(6)]
-    run_pool(iter(tasks), Options(str(tmp_path), ("html",), False, False), 2, done.append,
-              work=_die_on_third)
+    run_pool(iter(tasks), Options(str(tmp_path), ("html",), False, False), 2, done.append, work=_die_on_third)
     assert len(done) == 6
     died = [r for r in done if r.findings and r.findings[0]["rule"] == "内部错误"]
     assert died and all("重新运行" in r.findings[0]["message"] and r.retry for r in died)
@@ -437,12 +469,14 @@ def _die_on_third(task):
     import os
 
     from generator.batch.record import UnitRecord
+
     if task.seq == 2:
         os._exit(1)
     return UnitRecord(task.seq, task.folder, task.source, task.digest, status="通过")
 
 
 # --- issue 13: what the county reviewer found -----------------------------------------------------
+
 
 def test_roster_instructions_say_section_five_is_required(tmp_path):
     from generator.report import PROSE_FIELDS

@@ -6,6 +6,7 @@ a late one, an unreadable file, one with an arithmetic error, a unit not on the 
 own report; last year's reports are published .docx/.html/.pdf files. The batch runs with a relative
 ``-o`` and ``--previous``, and every status, the roll-up (cell by cell) and the review page are checked.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,15 +33,41 @@ _module = make_roster_module()
 synthetic_report, typed = _module.synthetic_report, _module.typed
 
 COUNTY = "示例县人民政府"
-NAMES = ["青山镇人民政府", "白云镇人民政府", "红旗乡人民政府", "东城街道办事处", "西河镇人民政府",
-         "南岭乡人民政府", "北坡镇人民政府", "金水街道办事处", "柳林镇人民政府", "石桥乡人民政府"]
+NAMES = [
+    "青山镇人民政府",
+    "白云镇人民政府",
+    "红旗乡人民政府",
+    "东城街道办事处",
+    "西河镇人民政府",
+    "南岭乡人民政府",
+    "北坡镇人民政府",
+    "金水街道办事处",
+    "柳林镇人民政府",
+    "石桥乡人民政府",
+]
 EXPECTED_STATUS = {  # issue 17: identical data under another name is 雷同, never the same unit
-    "青山镇": "重复提交", "白云镇": "已提交且通过", "红旗乡": "有错误", "东城街道": "有错误", "西河镇": "逾期",
-    "南岭乡": "未提交", "北坡镇": "已提交且通过", "金水街道": "已提交且通过", "柳林镇": "已提交且通过",
-    "石桥乡": "已提交且通过", "外县某镇": "不在名单中", "白云镇党政办": "不在名单中",
+    "青山镇": "重复提交",
+    "白云镇": "已提交且通过",
+    "红旗乡": "有错误",
+    "东城街道": "有错误",
+    "西河镇": "逾期",
+    "南岭乡": "未提交",
+    "北坡镇": "已提交且通过",
+    "金水街道": "已提交且通过",
+    "柳林镇": "已提交且通过",
+    "石桥乡": "已提交且通过",
+    "外县某镇": "不在名单中",
+    "白云镇党政办": "不在名单中",
 }
-ACCEPTED = ["青山镇人民政府", "白云镇人民政府", "西河镇人民政府", "北坡镇人民政府", "金水街道办事处",
-            "柳林镇人民政府", "石桥乡人民政府"]
+ACCEPTED = [
+    "青山镇人民政府",
+    "白云镇人民政府",
+    "西河镇人民政府",
+    "北坡镇人民政府",
+    "金水街道办事处",
+    "柳林镇人民政府",
+    "石桥乡人民政府",
+]
 HOSTILE = '=HYPERLINK("http://example.com","点此查看")'
 
 
@@ -60,8 +87,10 @@ def short(name: str) -> str:
 def last_year_of(report):
     """Last year's report of the same unit, consistent with this year's carry-over."""
     before = synthetic_report(NAMES.index(report.agency.name) + 50, 2024, random.Random(7))
-    carried = {f"requests__carry_forward__{c.key}": report.numbers[f"requests.carried_over.{c.key}"]
-               for c in report.format.requests.input_columns}
+    carried = {
+        f"requests__carry_forward__{c.key}": report.numbers[f"requests.carried_over.{c.key}"]
+        for c in report.format.requests.input_columns
+    }
     before = typed(before, **carried)
     return before.evolve(agency=replace(before.agency, name=report.agency.name, parent=COUNTY))
 
@@ -76,8 +105,10 @@ def county(tmp_path_factory):
     previous.mkdir()
     reports = {name: unit(i, name) for i, name in enumerate(NAMES)}
     reports["西河镇人民政府"] = reports["西河镇人民政府"].evolve(publication_date=date(2026, 3, 2))  # late
-    broken = typed(reports["东城街道办事处"], requests__granted__natural=reports["东城街道办事处"].numbers[
-        "requests.granted.natural"] + 1)  # R3-1
+    broken = typed(
+        reports["东城街道办事处"],
+        requests__granted__natural=reports["东城街道办事处"].numbers["requests.granted.natural"] + 1,
+    )  # R3-1
     write_form(folder / "青山镇.xlsx", reports["青山镇人民政府"].format, report=reports["青山镇人民政府"])
     shutil.copy(folder / "青山镇.xlsx", folder / "青山镇 - 副本.xlsx")
     (folder / "白云镇.yaml").write_text(dump_yaml(reports["白云镇人民政府"]), encoding="utf-8")
@@ -153,7 +184,8 @@ def test_every_status_is_right_and_the_run_says_which_file_it_took(run):
     assert units["红旗乡"]["采用的数据"] == "红旗乡.xlsx"  # unreadable, still attributed by its file name
     assert "不在应报单位名单中" in units["外县某镇"]["说明"]
     assert {name: row["计入汇总"] for name, row in units.items()} == {
-        n: "是" if any(short(a) == n for a in ACCEPTED) else "否" for n in EXPECTED_STATUS}
+        n: "是" if any(short(a) == n for a in ACCEPTED) else "否" for n in EXPECTED_STATUS
+    }
     assert units["北坡镇"]["单位代码"] == "3610006" and units["北坡镇"]["联系人"] == "联系人6"
     assert units["北坡镇"]["联系电话"] == "0791-88000006"
     assert units["东城街道"]["错误"] >= 1 and units["东城街道"]["本次处理"] == "未生成"
@@ -313,13 +345,19 @@ def test_user_text_never_becomes_a_formula(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.yaml").write_text(dump_yaml(hostile), encoding="utf-8")
-    (folder / "b.yaml").write_text(dump_yaml(typed(unit(1, "青山镇人民政府"), requests__new__natural="=1+1")),
-                                   encoding="utf-8")
+    (folder / "b.yaml").write_text(
+        dump_yaml(typed(unit(1, "青山镇人民政府"), requests__new__natural="=1+1")), encoding="utf-8"
+    )
     batch(folder, "-o", tmp_path / "out", "-j", 1, "--name", "@SUM(1,2)")
     for workbook in ("校验结果.xlsx", "汇总-2025年度.xlsx"):
         book = load_workbook(tmp_path / "out" / workbook)
-        cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
-                 if isinstance(c.value, str) and c.value.startswith("=")]
+        cells = [
+            c
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")
+        ]
         assert cells, workbook
         assert all(c.data_type == "s" and c.quotePrefix for c in cells), workbook
     page = (tmp_path / "out" / "审核报告.html").read_text(encoding="utf-8")

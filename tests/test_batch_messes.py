@@ -4,6 +4,7 @@ A locked file, an unreadable subfolder, expected lists as text (BOM, GBK, blank 
 a unit renamed since last year (撤乡设镇), a unit filing a form and a data file, 100+ units with one bad file.
 Every folder is built here from the bench's synthetic units.
 """
+
 from __future__ import annotations
 
 import os
@@ -96,7 +97,7 @@ def test_expected_list_as_text_with_bom_gbk_utf16_and_blank_lines(tmp_path):
         "gbk.txt": LIST.replace("\ufeff", "").encode("gbk"),
         "u16.txt": LIST.replace("\ufeff", "").encode("utf-16"),
         "名单.csv": "序号,单位名称,联系人\r\n1,东山镇人民政府,张三\r\n,,\r\n2,西山乡人民政府,李四\r\n3,金水街道,王五\r\n"
-                  "4,南岭镇人民政府,\r\n".encode("gbk"),
+        "4,南岭镇人民政府,\r\n".encode("gbk"),
     }
     for name, data in lists.items():
         (tmp_path / name).write_bytes(data)
@@ -104,8 +105,11 @@ def test_expected_list_as_text_with_bom_gbk_utf16_and_blank_lines(tmp_path):
         assert batch(folder, "-o", out, "-j", 1, "--expected", tmp_path / name) == 1, name
         units = units_sheet(out)
         assert {n: u["状态"] for n, u in units.items()} == {
-            "东山镇人民政府": "已提交且通过", "西山乡人民政府": "已提交且通过", "金水街道办事处": "已提交且通过",
-            "南岭镇人民政府": "未提交"}, name
+            "东山镇人民政府": "已提交且通过",
+            "西山乡人民政府": "已提交且通过",
+            "金水街道办事处": "已提交且通过",
+            "南岭镇人民政府": "未提交",
+        }, name
     assert units_sheet(tmp_path / "out-名单.csv")["西山乡人民政府"]["联系人"] == "李四"
 
 
@@ -124,8 +128,16 @@ def test_expected_workbook_with_a_title_row_blank_rows_and_invisible_characters(
     folder, out = tmp_path / "各镇", tmp_path / "out"
     three_units(folder)
     book = Workbook()
-    for row in (["2025年度应报单位名单"], [], ["序号", "单 位 名 称"], [1, "\ufeff东山镇人民政府"], [], [2, "西山乡人民政府 "],
-                [3, "金水街道\u200b办事处"], [4, "东山镇人民政府"]):
+    for row in (
+        ["2025年度应报单位名单"],
+        [],
+        ["序号", "单 位 名 称"],
+        [1, "\ufeff东山镇人民政府"],
+        [],
+        [2, "西山乡人民政府 "],
+        [3, "金水街道\u200b办事处"],
+        [4, "东山镇人民政府"],
+    ):
         book.active.append(row)
     book.save(tmp_path / "名单.xlsx")
     assert batch(folder, "-o", out, "-j", 1, "--expected", tmp_path / "名单.xlsx") == 0
@@ -197,16 +209,22 @@ def test_a_unit_renamed_since_last_year_gets_a_hint_and_is_matched_by_its_former
     assert "上年数据中有「白石乡人民政府」" in x1[0][6] and "曾用名" in x1[0][6]
     assert matched == {"甲镇人民政府": "按名称", "白石镇人民政府": "上年数据中没有找到", "金水街道办事处": "按名称"}
 
-    names_list = write_list(tmp_path / "名单.xlsx", ["单位名称", "曾用名"],
-                            [["甲镇人民政府", ""], ["白石镇人民政府", "白石乡人民政府"], ["金水街道办事处", ""]])
+    names_list = write_list(
+        tmp_path / "名单.xlsx",
+        ["单位名称", "曾用名"],
+        [["甲镇人民政府", ""], ["白石镇人民政府", "白石乡人民政府"], ["金水街道办事处", ""]],
+    )
     capsys.readouterr()
     batch(this, "-o", out, "-j", 1, "--previous", last, "--expected", names_list)  # the same output: redone
     assert "数据有修改 0 · 数据未变、重新生成 3" in capsys.readouterr().out  # the list changed, not the data
     book = load_workbook(out / "校验结果.xlsx", read_only=True)
     matched = {r[0]: (r[2], r[3]) for r in book["跨年度匹配"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert matched["白石镇人民政府"] == ("白石乡人民政府", "按曾用名")
-    assert not [r for r in book["问题明细"].iter_rows(values_only=True) if r[1] == "白石镇人民政府" and r[3] == "X-1"
-                and "没有找到" in r[6]]
+    assert not [
+        r
+        for r in book["问题明细"].iter_rows(values_only=True)
+        if r[1] == "白石镇人民政府" and r[3] == "X-1" and "没有找到" in r[6]
+    ]
     page = (out / "审核报告.html").read_text(encoding="utf-8")
     assert "同口径：3 个单位两年都有数据" in page
 
@@ -226,11 +244,15 @@ def test_one_unit_code_typed_for_two_townships_never_merges_them(tmp_path, capsy
     assert batch(roster, "-o", out, "-j", 1) == 0
     units = units_sheet(out)
     assert {n: u["状态"] for n, u in units.items()} == dict.fromkeys(
-        ("甲镇人民政府", "乙镇人民政府", "丙镇人民政府"), "已提交且通过")
+        ("甲镇人民政府", "乙镇人民政府", "丙镇人民政府"), "已提交且通过"
+    )
     assert "与「乙镇人民政府」的单位代码都是「A2」，但名称不同" in units["丙镇人民政府"]["说明"]
     assert "汇总（2025年度，3 个单位" in capsys.readouterr().out
-    listed = write_list(tmp_path / "名单.xlsx", ["单位名称", "单位代码"],
-                        [["甲镇人民政府", "A1"], ["乙镇人民政府", "B2"], ["丙镇人民政府", "A2"]])
+    listed = write_list(
+        tmp_path / "名单.xlsx",
+        ["单位名称", "单位代码"],
+        [["甲镇人民政府", "A1"], ["乙镇人民政府", "B2"], ["丙镇人民政府", "A2"]],
+    )
     batch(roster, "-o", tmp_path / "out2", "-j", 1, "--expected", listed)
     units = units_sheet(tmp_path / "out2")
     assert "数据中的单位代码「A2」与名单中的「B2」不同，按名称对应" in units["乙镇人民政府"]["说明"]
@@ -261,13 +283,17 @@ def test_a_missing_unit_says_which_file_may_be_its_own(tmp_path, capsys):
     folder, out = tmp_path / "各镇", tmp_path / "out"
     write(folder / "东山镇.yaml", unit(2, "西山乡人民政府"))
     write(folder / "龙泉.yaml", unit(3, "龙泉真人民政府"))
-    listed = write_list(tmp_path / "名单.xlsx", ["单位名称"],
-                        [["东山镇人民政府"], ["西山乡人民政府"], ["龙泉镇人民政府"]])
+    listed = write_list(
+        tmp_path / "名单.xlsx", ["单位名称"], [["东山镇人民政府"], ["西山乡人民政府"], ["龙泉镇人民政府"]]
+    )
     assert batch(folder, "-o", out, "-j", 1, "--expected", listed) == 1
     printed = capsys.readouterr().out
     units = units_sheet(out)
     assert units["东山镇人民政府"]["状态"] == "未提交" and units["西山乡人民政府"]["状态"] == "已提交且通过"
-    assert "文件「东山镇.yaml」按文件名是这个单位的，但其中的机关名称是「西山乡人民政府」" in units["东山镇人民政府"]["说明"]
+    assert (
+        "文件「东山镇.yaml」按文件名是这个单位的，但其中的机关名称是「西山乡人民政府」"
+        in units["东山镇人民政府"]["说明"]
+    )
     assert "文件名与机关名称不一致" in units["西山乡人民政府"]["说明"]
     assert units["龙泉真人民政府"]["状态"] == "不在名单中"
     assert "「龙泉.yaml」中的「龙泉真人民政府」不在名单中，可能就是这个单位" in units["龙泉镇人民政府"]["说明"]
@@ -280,8 +306,10 @@ def test_rollup_docx_holds_the_sums_and_a_draft_is_marked(tmp_path):
     folder = tmp_path / "各镇"
     rs = [unit(i, n) for i, n in enumerate(["甲镇人民政府", "乙镇人民政府", "丙镇人民政府"])]
     for i, r in enumerate(rs):
-        write(folder / f"{i}.yaml", r if i else typed(r, requests__granted__natural=r.numbers[
-            "requests.granted.natural"] + 1))
+        write(
+            folder / f"{i}.yaml",
+            r if i else typed(r, requests__granted__natural=r.numbers["requests.granted.natural"] + 1),
+        )
     (folder / "名单.txt").write_text("甲镇人民政府\n乙镇人民政府\n丙镇人民政府\n", encoding="utf-8")
     for out, extra, summed in ((tmp_path / "a", (), rs[1:]), (tmp_path / "b", ("--ignore-errors",), rs)):
         batch(folder, "-o", out, "-j", 1, "--expected", folder / "名单.txt", *extra)
@@ -385,9 +413,13 @@ def test_a_name_with_the_countys_name_in_front_is_the_same_unit(tmp_path):
     folder, out = tmp_path / "各镇", tmp_path / "out"
     write(folder / "a.yaml", unit(1, "示例县龙泉镇人民政府"))
     write(folder / "b.yaml", unit(2, "清河镇人民政府"))
-    listed = write_list(tmp_path / "名单.xlsx", ["单位名称"],
-                        [["龙泉镇人民政府"], ["示例县清河镇人民政府"], ["示例县白石乡人民政府"]])
+    listed = write_list(
+        tmp_path / "名单.xlsx", ["单位名称"], [["龙泉镇人民政府"], ["示例县清河镇人民政府"], ["示例县白石乡人民政府"]]
+    )
     batch(folder, "-o", out, "-j", 1, "--expected", listed)
     units = units_sheet(out)
     assert {n: u["状态"] for n, u in units.items()} == {
-        "龙泉镇人民政府": "已提交且通过", "示例县清河镇人民政府": "已提交且通过", "示例县白石乡人民政府": "未提交"}
+        "龙泉镇人民政府": "已提交且通过",
+        "示例县清河镇人民政府": "已提交且通过",
+        "示例县白石乡人民政府": "未提交",
+    }

@@ -2,6 +2,7 @@
 
 Every phenomenon has a small synthetic folder or roster built here from the bench's synthetic units.
 """
+
 from __future__ import annotations
 
 import random
@@ -65,7 +66,8 @@ def test_identical_data_under_different_names_is_copying_not_one_unit(tmp_path):
     assert batch(folder, "-o", out, "-j", 1) == 0
     units = units_sheet(out)
     assert {n: u["状态"] for n, u in units.items()} == dict.fromkeys(
-        ("东山镇人民政府", "西山乡人民政府", "南岭镇人民政府"), "已提交且通过")
+        ("东山镇人民政府", "西山乡人民政府", "南岭镇人民政府"), "已提交且通过"
+    )
     assert all("雷同" in u["说明"] and u["计入汇总"] == "是" for u in units.values())
     assert "「西山乡人民政府」" in units["东山镇人民政府"]["说明"]
     rollup = load_workbook(out / "汇总-2025年度.xlsx", read_only=True)["汇总数据"]
@@ -114,8 +116,18 @@ def test_every_file_of_the_folder_is_named_and_a_published_report_is_imported(tm
     (folder / "二组").mkdir(parents=True)
     (folder / "东山镇.yaml").write_text(dump_yaml(unit(1, "东山镇人民政府")), encoding="utf-8")
     (folder / "二组" / "西山乡.docx").write_bytes(render(unit(2, "西山乡人民政府"), "docx"))
-    for name in ("南岭镇.et", "北坡镇.xls", "石桥乡.doc", "金水街道.wps", "数据.csv", "材料.zip", "材料2.rar",
-                 "材料3.7z", "照片.jpg", "~$东山镇.xlsx"):
+    for name in (
+        "南岭镇.et",
+        "北坡镇.xls",
+        "石桥乡.doc",
+        "金水街道.wps",
+        "数据.csv",
+        "材料.zip",
+        "材料2.rar",
+        "材料3.7z",
+        "照片.jpg",
+        "~$东山镇.xlsx",
+    ):
         (folder / name).write_bytes(b"x")
     names = write_list(tmp_path / "名单.xlsx", ["东山镇人民政府", "西山乡人民政府", "南岭镇人民政府"])
     batch(folder, "-o", out, "-j", 1, "--expected", names)
@@ -126,8 +138,18 @@ def test_every_file_of_the_folder_is_named_and_a_published_report_is_imported(tm
     assert units["南岭镇人民政府"]["状态"] == "未提交" and "另存为 .xlsx" in units["南岭镇人民政府"]["说明"]
     book = load_workbook(out / "校验结果.xlsx", read_only=True)
     aside = {r[0]: r[1] for r in book["未读取的文件"].iter_rows(min_row=2, values_only=True)}
-    assert set(aside) == {"南岭镇.et", "北坡镇.xls", "石桥乡.doc", "金水街道.wps", "数据.csv", "材料.zip", "材料2.rar",
-                          "材料3.7z", "照片.jpg", "~$东山镇.xlsx"}
+    assert set(aside) == {
+        "南岭镇.et",
+        "北坡镇.xls",
+        "石桥乡.doc",
+        "金水街道.wps",
+        "数据.csv",
+        "材料.zip",
+        "材料2.rar",
+        "材料3.7z",
+        "照片.jpg",
+        "~$东山镇.xlsx",
+    }
     assert "另存为 .xlsx" in aside["北坡镇.xls"] and "另存为 .docx" in aside["石桥乡.doc"]
     assert all("解压后再放入" in aside[n] for n in ("材料.zip", "材料2.rar", "材料3.7z"))
     assert "CSV" in aside["数据.csv"] and "不是填报文件" in aside["照片.jpg"]
@@ -268,8 +290,10 @@ def test_an_old_record_is_ignored_with_a_note_and_never_a_traceback(tmp_path):
 def test_similar_prose_and_scores_reach_the_workbook_and_the_review_page(tmp_path):
     folder, out = tmp_path / "各镇", tmp_path / "out"
     folder.mkdir()
-    text = ("本年度我镇围绕优化营商环境，在镇政府网站开设重点领域信息公开专栏，全年主动公开涉企政策文件、"
-            "办事指南和惠企资金兑现结果，并通过政务微信公众号同步推送，方便群众和企业及时了解政策。")
+    text = (
+        "本年度我镇围绕优化营商环境，在镇政府网站开设重点领域信息公开专栏，全年主动公开涉企政策文件、"
+        "办事指南和惠企资金兑现结果，并通过政务微信公众号同步推送，方便群众和企业及时了解政策。"
+    )
     a, b, c = unit(1, "东山镇人民政府"), unit(2, "西山乡人民政府"), unit(3, "南岭镇人民政府")
     a = a.evolve(prose={**a.prose, "overview.active": text})
     b = b.evolve(prose={**b.prose, "overview.active": text.replace("我镇", "我乡").replace("镇政府", "乡政府")})

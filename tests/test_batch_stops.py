@@ -1,6 +1,7 @@
 """A batch that cannot go on (issue 10 for the batch path): a full disk, Ctrl-C. It stops cleanly, leaves
 nothing half-written and no temporary files, says in Chinese what was finished, and the next run finishes
 the rest without skipping anything wrongly."""
+
 from __future__ import annotations
 
 import errno
@@ -83,8 +84,9 @@ def small_disk(tmp_path):
     mount.mkdir()
     if getattr(os, "geteuid", lambda: -1)() != 0:
         pytest.skip("跳过：挂载 tmpfs 需要 root 权限（上面的模拟磁盘已满测试照常运行）")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(mount)], capture_output=True,
-                             check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(mount)], capture_output=True, check=False
+    )
     if mounted.returncode:
         pytest.skip("跳过：本机不允许挂载 tmpfs（上面的模拟磁盘已满测试照常运行）")
     yield mount
@@ -109,8 +111,12 @@ def test_full_real_disk_stops_cleanly(tmp_path, small_disk, jobs):
 
 def test_ctrl_c_exits_130_saying_what_was_finished(tmp_path):
     roster, out = roster_of(tmp_path / "汇总表.xlsx", 40), tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*/.nianbao.json"))) < 5:
         time.sleep(0.05)
@@ -135,8 +141,13 @@ def big_roster(tmp_path_factory):
 
 def _stopped(roster: Path, out: Path, *signals: int, gap: float = 0.3) -> tuple[int, str, float, int]:
     """Start a real batch in its own process group, send ``signals`` once 5 units are done; (code, stderr, s, pgid)."""
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "batch", str(roster), "-o", str(out), "-j", "2"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*/.nianbao.json"))) < 5:
         time.sleep(0.05)
@@ -161,11 +172,14 @@ def _group_gone(pgid: int) -> bool:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="跳过：SIGHUP、进程组只在 POSIX 系统上有")
-@pytest.mark.parametrize(("signals", "code", "said"), [
-    ((signal.SIGINT, signal.SIGINT), 130, "Ctrl+C"),  # pressed twice, 0.3 s apart
-    ((signal.SIGTERM,), 143, "SIGTERM"),
-    ((signal.SIGHUP,), 129, "SIGHUP"),
-])
+@pytest.mark.parametrize(
+    ("signals", "code", "said"),
+    [
+        ((signal.SIGINT, signal.SIGINT), 130, "Ctrl+C"),  # pressed twice, 0.3 s apart
+        ((signal.SIGTERM,), 143, "SIGTERM"),
+        ((signal.SIGHUP,), 129, "SIGHUP"),
+    ],
+)
 def test_signals_stop_a_big_batch_quickly_and_cleanly(big_roster, tmp_path, signals, code, said):
     out = tmp_path / "out"
     returncode, err, seconds, pgid = _stopped(big_roster, out, *signals)

@@ -72,7 +72,9 @@ def test_bundle_holds_our_wheel_installer_readme_and_checksums_that_match(name, 
     if installer == "install.sh":
         assert os.access(folder / "install.sh", os.X_OK)
     else:
-        assert (folder / "nianbao.bat").exists() and b"\n" not in (folder / "安装.bat").read_bytes().replace(b"\r\n", b"")
+        assert (folder / "nianbao.bat").exists() and b"\n" not in (folder / "安装.bat").read_bytes().replace(
+            b"\r\n", b""
+        )
     sums = dict(reversed(line.split("  ", 1)) for line in (folder / "SHA256SUMS").read_text().splitlines())
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
     assert set(sums) == files
@@ -96,7 +98,10 @@ def test_bundle_resolves_every_dependency_offline(name, python, unpacked, tmp_pa
 
 
 def can_cut_network() -> bool:
-    return shutil.which("unshare") is not None and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    return (
+        shutil.which("unshare") is not None
+        and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    )
 
 
 def interpreter(version: str) -> str | None:

@@ -74,7 +74,9 @@ def test_g5_and_r3_5_fees(busy_dict):
 
 def test_t1_prose_against_tables(busy_dict):
     overview = busy_dict["prose"]["overview"]
-    overview["requests"] = "本年度共收到政府信息公开申请15件，办结17件。未发生政府信息公开行政诉讼。行政复议案件均获维持。"
+    overview["requests"] = (
+        "本年度共收到政府信息公开申请15件，办结17件。未发生政府信息公开行政诉讼。行政复议案件均获维持。"
+    )
     t1 = [f for f in check(report_of(busy_dict)) if f.rule == "T-1"]
     said = sorted(f.operands["正文"] for f in t1)
     assert len(t1) == 3
@@ -193,8 +195,10 @@ def balanced_requests(draw):
         new = sum(outcomes.values()) + forward - carried
         for row, value in [("new", new), ("carried_over", carried), ("carry_forward", forward), *outcomes.items()]:
             requests.setdefault(row, {})[col] = value
-    appeals = {g: {c: draw(counts) for c in ("upheld", "corrected", "other", "pending")}
-               for g in ("review", "litigation_direct", "litigation_after_review")}
+    appeals = {
+        g: {c: draw(counts) for c in ("upheld", "corrected", "other", "pending")}
+        for g in ("review", "litigation_direct", "litigation_after_review")
+    }
     return requests, appeals
 
 
@@ -222,8 +226,12 @@ def test_derived_totals_satisfy_every_rule(numbers):
 
 
 @settings(max_examples=60, deadline=None)
-@given(balanced_requests(), st.sampled_from(["new", "carried_over", "carry_forward", *OUTCOMES]),
-       st.sampled_from(COLS), st.integers(1, 50))
+@given(
+    balanced_requests(),
+    st.sampled_from(["new", "carried_over", "carry_forward", *OUTCOMES]),
+    st.sampled_from(COLS),
+    st.integers(1, 50),
+)
 def test_one_corrupted_cell_is_named(numbers, row, col, delta):
     requests, appeals = numbers
     requests[row][col] += delta
@@ -245,8 +253,12 @@ def test_one_corrupted_typed_total_is_named(numbers, row, delta):
 
 
 @settings(max_examples=30, deadline=None)
-@given(balanced_requests(), st.sampled_from(["new", *OUTCOMES]), st.sampled_from(COLS),
-       st.sampled_from(["abc", "-3", "1.5", "=A1+1"]))
+@given(
+    balanced_requests(),
+    st.sampled_from(["new", *OUTCOMES]),
+    st.sampled_from(COLS),
+    st.sampled_from(["abc", "-3", "1.5", "=A1+1"]),
+)
 def test_unreadable_cell_is_named(numbers, row, col, bad):
     requests, appeals = numbers
     requests[row][col] = bad

@@ -59,8 +59,10 @@ def test_a_count_cell_refuses_estimates_ranges_percentages_dates_and_words_sayin
     assert why in message and "，请填写数字，请" not in message
 
 
-@pytest.mark.parametrize(("raw", "why"), [("约1500元", "约数"), ("1000-2000元", "范围"), ("5%", "百分比"),
-                                          ("1.5万", "不明确"), ("伍仟元", "不是数字")])
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [("约1500元", "约数"), ("1000-2000元", "范围"), ("5%", "百分比"), ("1.5万", "不明确"), ("伍仟元", "不是数字")],
+)
 def test_an_amount_cell_refuses_what_has_no_exact_value(raw, why):
     assert why in _refused(raw, AMOUNT, "fees.amount")
 
@@ -121,8 +123,9 @@ def _a2(report) -> list:
     return [f for f in check(report) if f.rule == "A-2"]
 
 
-@pytest.mark.parametrize("name", ["青石街道办事处（盖章）", "青石街道办事处(公章)", "青石街道办事处 （盖章）",
-                                  "青石街道办事处盖章"])
+@pytest.mark.parametrize(
+    "name", ["青石街道办事处（盖章）", "青石街道办事处(公章)", "青石街道办事处 （盖章）", "青石街道办事处盖章"]
+)
 def test_the_agency_name_with_a_seal_note_is_an_error(name, busy_dict):
     busy_dict["agency"]["name"] = name
     [finding] = _a2(report_of(busy_dict))
@@ -143,8 +146,9 @@ def test_clean_details_and_imported_reports_have_no_a2(busy_dict):
     assert not _a2(report_of(busy_dict).evolve(headings=("一、总体情况",)))
 
 
-@pytest.mark.parametrize("phone", ["025-52100000转8001", "０２５-５２１０００００", "025-52100000-8001",
-                                   "025-52100000、13800000000"])
+@pytest.mark.parametrize(
+    "phone", ["025-52100000转8001", "０２５-５２１０００００", "025-52100000-8001", "025-52100000、13800000000"]
+)
 def test_phone_numbers_with_extensions_or_full_width_digits_are_used_as_given(phone, busy_dict):
     busy_dict["agency"]["phone"] = phone
     report = report_of(busy_dict)
@@ -155,8 +159,10 @@ def test_phone_numbers_with_extensions_or_full_width_digits_are_used_as_given(ph
 REQUESTS_PROSE = "2025年，本街道共收到政府信息公开申请{}，上年结转2件，办结17件，结转下年度继续办理1件。"
 
 
-@pytest.mark.parametrize(("said", "differs"), [("1.2万件", True), ("十五件", True), ("１５件", True), ("十六件", False),
-                                               ("16件", False), ("一十六件", False)])
+@pytest.mark.parametrize(
+    ("said", "differs"),
+    [("1.2万件", True), ("十五件", True), ("１５件", True), ("十六件", False), ("16件", False), ("一十六件", False)],
+)
 def test_prose_figures_in_wan_chinese_numerals_or_full_width_are_compared(said, differs, busy_dict):
     busy_dict["prose"]["overview"]["requests"] = REQUESTS_PROSE.format(said)
     t1 = [f for f in check(report_of(busy_dict)) if f.rule == "T-1"]
@@ -165,8 +171,10 @@ def test_prose_figures_in_wan_chinese_numerals_or_full_width_are_compared(said, 
         assert f"收到政府信息公开申请{said}" in t1[0].message and "本年新收申请 16 件" in t1[0].message
 
 
-@pytest.mark.parametrize("sentence", ["对每一件申请均按时答复。", "逐一答复申请人，第一件申请当日办结。",
-                                      "收到申请件数同比增长二十个百分点。"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["对每一件申请均按时答复。", "逐一答复申请人，第一件申请当日办结。", "收到申请件数同比增长二十个百分点。"],
+)
 def test_words_that_contain_numerals_are_not_claims(sentence, busy_dict):
     busy_dict["prose"]["overview"]["requests"] += sentence
     assert not [f for f in check(report_of(busy_dict)) if f.rule == "T-1"]
@@ -196,8 +204,11 @@ def test_in_the_form_the_seal_note_and_a_line_break_are_errors_naming_the_cell(t
     from generator.formats import FORMAT_2021
     from generator.inputs.excel import read_form
 
-    values = {**basic_values(name="青石街道办事处（盖章）"), "agency.address": "江宁区青石街道\n青石路88号",
-              "publication_date": "2026年1月20号"}
+    values = {
+        **basic_values(name="青石街道办事处（盖章）"),
+        "agency.address": "江宁区青石街道\n青石路88号",
+        "publication_date": "2026年1月20号",
+    }
     report = read_form(fill(blank(tmp_path), tmp_path / "form.xlsx", values))
     assert report.publication_date == date(2026, 1, 20)
     found = {f.path: f for f in _a2(report)}
@@ -230,9 +241,20 @@ def test_two_values_in_one_number_cell_are_refused_not_glued(raw):
     assert "一格里有换行或制表符隔开的几项" in cell.finding.message
 
 
-@pytest.mark.parametrize(("year", "stale"), [("2023", True), ("２０２３", True), ("二〇二三", True), ("二零二三", True),
-                                             ("二〇二五", False), ("二〇二四", False)])
+@pytest.mark.parametrize(
+    ("year", "stale"),
+    [
+        ("2023", True),
+        ("２０２３", True),
+        ("二〇二三", True),
+        ("二零二三", True),
+        ("二〇二五", False),
+        ("二〇二四", False),
+    ],
+)
 def test_a_stale_year_in_full_width_or_chinese_digits_is_found(year, stale, busy_dict):
-    busy_dict["prose"]["overview"]["requests"] = f"{year}年，本街道全年收到政府信息公开申请16件，上年结转2件，办结17件。"
+    busy_dict["prose"]["overview"]["requests"] = (
+        f"{year}年，本街道全年收到政府信息公开申请16件，上年结转2件，办结17件。"
+    )
     t5 = [f for f in check(report_of(busy_dict)) if f.rule == "T-5"]
     assert bool(t5) == stale and (not stale or f"「{year}年」" in t5[0].message)

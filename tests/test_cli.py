@@ -1,4 +1,5 @@
 """The nianbao command as a user runs it: exit codes, messages, files written or refused."""
+
 import json
 import subprocess
 import sys

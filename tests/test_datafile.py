@@ -40,10 +40,13 @@ def test_missing_year(busy_dict):
         report_of(busy_dict)
 
 
-@pytest.mark.parametrize(("drop", "said"), [
-    (("year",), "缺少必填字段「year」（报告年度）"),
-    (("agency", "name"), "缺少必填字段「agency.name」（机关名称）"),
-])
+@pytest.mark.parametrize(
+    ("drop", "said"),
+    [
+        (("year",), "缺少必填字段「year」（报告年度）"),
+        (("agency", "name"), "缺少必填字段「agency.name」（机关名称）"),
+    ],
+)
 def test_a_missing_field_is_named_in_chinese_too(busy_dict, drop, said):
     parent = busy_dict
     for key in drop[:-1]:

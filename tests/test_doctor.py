@@ -3,6 +3,7 @@
 A machine without WeasyPrint's libraries is made with the same sitecustomize as test_no_pdf_libs; one
 without Chinese fonts, or with the real 仿宋_GB2312, with a private fontconfig configuration.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ def line(output: str, start: str) -> str:
     lines = output.splitlines()
     for i, text in enumerate(lines):
         if text[2:].startswith(start):
-            notes = [n for n in lines[i + 1:i + 2] if n.startswith("    ")]
+            notes = [n for n in lines[i + 1 : i + 2] if n.startswith("    ")]
             return "\n".join([text, *notes])
     raise AssertionError(f"没有「{start}」这一行：\n{output}")
 
@@ -37,8 +38,11 @@ def fontconfig_env(tmp_path: Path, *font_dirs: Path) -> dict:
     """A private fontconfig that knows only the fonts in ``font_dirs``."""
     dirs = "".join(f"<dir>{d}</dir>" for d in font_dirs)
     conf = tmp_path / "fonts.conf"
-    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{dirs}'
-                    f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
+    conf.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{dirs}'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
@@ -77,7 +81,9 @@ def test_output_folder_that_cannot_be_written_fails(tmp_path):
     blocker.write_text("不是文件夹", encoding="utf-8")
     result = doctor("-o", blocker / "输出")
     assert result.code == 1
-    assert line(result.out, "输出文件夹").startswith(f"✗ 输出文件夹：{blocker / '输出'} 不能写入文件（路径中有一部分是文件")
+    assert line(result.out, "输出文件夹").startswith(
+        f"✗ 输出文件夹：{blocker / '输出'} 不能写入文件（路径中有一部分是文件"
+    )
     assert "-o" in line(result.out, "输出文件夹") and "结论：输出文件夹 未通过" in result.out
     assert blocker.read_text(encoding="utf-8") == "不是文件夹"
 
@@ -104,7 +110,8 @@ def test_the_real_official_font_is_recognised_by_its_chinese_name(tmp_path):
     font.save(fonts / "fangsong-gb2312.otf")
     result = doctor("-o", tmp_path, env=fontconfig_env(tmp_path, fonts))
     assert line(result.out, "字体 仿宋_GB2312").startswith(
-        f"✓ 字体 仿宋_GB2312：正式字体，PDF 中使用 FangSong_GB2312（{fonts / 'fangsong-gb2312.otf'}）")
+        f"✓ 字体 仿宋_GB2312：正式字体，PDF 中使用 FangSong_GB2312（{fonts / 'fangsong-gb2312.otf'}）"
+    )
 
 
 def test_without_chinese_fonts_pdf_would_show_boxes(tmp_path):

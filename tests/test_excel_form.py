@@ -3,6 +3,7 @@
 Every hostile workbook is generated here (none is committed): each must give its own Chinese message,
 never a traceback, and the exit codes of the core issue (2: cannot be read, 1: data errors).
 """
+
 from __future__ import annotations
 
 import copy
@@ -61,6 +62,7 @@ FORMS = {"2021": ROOT / "forms" / "填报表-2021格式.xlsx", "2019": ROOT / "f
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def blank(tmp_path: Path, fmt=FORMAT_2021, name: str = "blank.xlsx") -> Path:
     path = tmp_path / name
     write_form(path, fmt, force=True)
@@ -88,10 +90,17 @@ def fill(src: Path, dst: Path, values: dict, edit=None) -> Path:
 
 
 def basic_values(year=2025, name="青石街道办事处") -> dict:
-    return {"year": year, "agency.name": name, "agency.level": "街道", "publication_date": datetime(2026, 1, 20),
-            "fees.collected": "否", "prose.problems": "一是答复文书不够规范。改进措施：统一文书模板。",
-            "prose.overview.management": "落实源头认定。", "prose.overview.platform": "依托门户网站。",
-            "prose.overview.supervision": "纳入考核，开展社会评议，未发生责任追究。"}
+    return {
+        "year": year,
+        "agency.name": name,
+        "agency.level": "街道",
+        "publication_date": datetime(2026, 1, 20),
+        "fees.collected": "否",
+        "prose.problems": "一是答复文书不够规范。改进措施：统一文书模板。",
+        "prose.overview.management": "落实源头认定。",
+        "prose.overview.platform": "依托门户网站。",
+        "prose.overview.supervision": "纳入考核，开展社会评议，未发生责任追究。",
+    }
 
 
 def set_cached(path: Path, sheet: str, ref: str, value, formula: str | None = None) -> None:
@@ -110,7 +119,7 @@ def set_cached(path: Path, sheet: str, ref: str, value, formula: str | None = No
                 attrs = re.sub(r'\s*t="[^"]*"', "", match.group(1))
                 f = formula if formula is not None else (re.search(r"<f>(.*?)</f>", match.group(2)) or [None, None])[1]
                 body = (f"<f>{f}</f>" if f else "") + f"<v>{value}</v>"
-                xml = xml[:match.start()] + f'<c r="{ref}"{attrs}>{body}</c>' + xml[match.end():]
+                xml = xml[: match.start()] + f'<c r="{ref}"{attrs}>{body}</c>' + xml[match.end() :]
                 data = xml.encode("utf-8")
             dst.writestr(info, data)
     path.write_bytes(out.getvalue())
@@ -127,6 +136,7 @@ def finding_at(report: Report, sheet: str, ref: str):
 
 
 # --- the committed blank forms -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", ["2021", "2019"])
 def test_committed_forms_match_the_code(key):
@@ -151,6 +161,7 @@ def test_form_bytes_are_deterministic():
 
 
 # --- layout ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module", params=["2021", "2019"])
 def blank_wb(request, tmp_path_factory):
@@ -190,8 +201,11 @@ def test_every_input_named_unlocked_shaded_validated(blank_wb):
         assert cell.fill.fgColor.rgb.endswith("FFF2CC"), key
         if slot.is_number:
             rule = validated[f"{sheet}!{slot.coord}"]
-            expected = {"count": ("whole", "greaterThanOrEqual", "0"), "amount": ("decimal", "greaterThanOrEqual", "0"),
-                        "signed": ("whole", "between", "-999999999")}[slot.kind]
+            expected = {
+                "count": ("whole", "greaterThanOrEqual", "0"),
+                "amount": ("decimal", "greaterThanOrEqual", "0"),
+                "signed": ("whole", "between", "-999999999"),
+            }[slot.kind]
             assert (rule["type"], rule["operator"], rule["formula1"]) == expected, key
     assert validated[f"{SHEET_BASIC}!{lay.slots['fees.collected'].coord}"]["formula1"] == '"是,否"'
     assert validated[f"{SHEET_BASIC}!{lay.slots['fees.amount'].coord}"]["type"] == "decimal"
@@ -263,6 +277,7 @@ def test_print_setup_is_a4(blank_wb):
 
 # --- round trips -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_data_to_form_to_data_is_identical(example, tmp_path):
     report = load_report(example)
@@ -284,8 +299,10 @@ def test_convert_both_ways(tmp_path):
 
 def test_prose_keeps_newlines_and_leading_equals(tmp_path):
     report = read_data_file(BUSY)
-    report = report.evolve(prose={**report.prose, "other": "=开头的等号不是公式\n第二段  \n"},
-                           agency=replace(report.agency, phone="025-52100000", postcode="011100"))
+    report = report.evolve(
+        prose={**report.prose, "other": "=开头的等号不是公式\n第二段  \n"},
+        agency=replace(report.agency, phone="025-52100000", postcode="011100"),
+    )
     path = tmp_path / "f.xlsx"
     write_form(path, report.format, report)
     again = read_form(path)
@@ -355,8 +372,13 @@ def test_blank_cells_are_zero_with_one_warning_per_sheet(tmp_path):
     requests = [f for f in by_rule(report, "R0-2") if SHEET_REQUESTS in f.where]
     assert len(requests) == 1 and "已按 0 处理" in requests[0].message
     assert "（D6:I28、D30:I30）" in requests[0].message  # every blank input cell, as ranges
-    few = read_form(fill(blank(tmp_path), tmp_path / "g.xlsx", {**basic_values(), **{
-        p: 0 for p in FORMAT_2021.input_paths if p != "appeals.review.pending"}}))
+    few = read_form(
+        fill(
+            blank(tmp_path),
+            tmp_path / "g.xlsx",
+            {**basic_values(), **{p: 0 for p in FORMAT_2021.input_paths if p != "appeals.review.pending"}},
+        )
+    )
     [single] = by_rule(few, "R0-2")
     assert single.where.startswith(f"工作表「{SHEET_APPEALS}」单元格 D6")
 
@@ -380,6 +402,7 @@ def test_check_and_render_a_messy_form_print_what_was_typed(tmp_path):
 
 def _render_html(report: Report) -> str:
     from generator.render.html import render_html
+
     return render_html(report)
 
 
@@ -449,22 +472,32 @@ def test_unacceptable_values_are_errors_naming_sheet_and_cell(tmp_path):
 
 
 def test_basic_fields(tmp_path):
-    values = {"year": "2025年", "agency.name": "  白沙镇人民政府 ", "agency.postcode": 211100, "agency.phone": "025-1",
-              "publication_date": "2026年1月20日", "fees.collected": "是", "fees.amount": "120元", "fees.cases": 2}
+    values = {
+        "year": "2025年",
+        "agency.name": "  白沙镇人民政府 ",
+        "agency.postcode": 211100,
+        "agency.phone": "025-1",
+        "publication_date": "2026年1月20日",
+        "fees.collected": "是",
+        "fees.amount": "120元",
+        "fees.cases": 2,
+    }
     report = read_form(fill(blank(tmp_path), tmp_path / "f.xlsx", values))
     assert report.year == 2025 and report.agency.name == "白沙镇人民政府" and report.agency.postcode == "211100"
     assert str(report.publication_date) == "2026-01-20"
     assert report.fees.collected is True and report.fees.amount == Decimal(120) and report.fees.cases == 2
-    bad = read_form(fill(blank(tmp_path), tmp_path / "g.xlsx",
-                         {"year": 2025, "publication_date": "下月", "fees.collected": "也许"}))
+    bad = read_form(
+        fill(blank(tmp_path), tmp_path / "g.xlsx", {"year": 2025, "publication_date": "下月", "fees.collected": "也许"})
+    )
     assert {f.path for f in by_rule(bad, "F-1", ERROR)} == {"agency.name", "publication_date", "fees.collected"}
     assert all(f.where.startswith(f"工作表「{SHEET_BASIC}」单元格 B") for f in by_rule(bad, "F-1"))
 
     def general(wb):  # a date typed into a cell formatted 常规 arrives as Excel's day number
         wb[SHEET_BASIC][layout(FORMAT_2021).slots["publication_date"].coord].number_format = "General"
 
-    serial = read_form(fill(blank(tmp_path), tmp_path / "h.xlsx", {**basic_values(), "publication_date": 46042},
-                            edit=general))
+    serial = read_form(
+        fill(blank(tmp_path), tmp_path / "h.xlsx", {**basic_values(), "publication_date": 46042}, edit=general)
+    )
     assert str(serial.publication_date) == "2026-01-20"
 
 
@@ -510,8 +543,11 @@ def test_typed_over_a_total_changed_or_deleted_formula(tmp_path):
 
 
 def test_text_numbers_explain_a_spreadsheet_total_without_an_error(tmp_path):
-    form = fill(blank(tmp_path), tmp_path / "f.xlsx", {**basic_values(), "requests.new.natural": "１２",
-                                                      "requests.new.commercial": 3})
+    form = fill(
+        blank(tmp_path),
+        tmp_path / "f.xlsx",
+        {**basic_values(), "requests.new.natural": "１２", "requests.new.commercial": 3},
+    )
     set_cached(form, SHEET_REQUESTS, "J6", 3)  # Excel's SUM skipped the text
     report = read_form(form)
     assert "requests.new.total" not in report.typed_totals
@@ -531,8 +567,13 @@ def test_wrong_format_version_for_the_year(tmp_path):
 
 
 def test_2019_form_reads_signed_changes_and_procurement(tmp_path):
-    values = {**basic_values(year=2020), "active.licensing.change": -2, "active.fees.change": "+0",
-              "active.procurement.amount": "5,000,000", "active.procurement.items": 3}
+    values = {
+        **basic_values(year=2020),
+        "active.licensing.change": -2,
+        "active.fees.change": "+0",
+        "active.procurement.amount": "5,000,000",
+        "active.procurement.items": 3,
+    }
     report = read_form(fill(blank(tmp_path, FORMAT_2019), tmp_path / "f.xlsx", values))
     assert report.numbers["active.licensing.change"] == -2 and report.numbers["active.fees.change"] == 0
     assert report.numbers["active.procurement.amount"] == Decimal(5000000)
@@ -540,6 +581,7 @@ def test_2019_form_reads_signed_changes_and_procurement(tmp_path):
 
 
 # --- hostile and broken files ----------------------------------------------------------------
+
 
 def _cfb(streams: list[str]) -> bytes:
     """A minimal OLE compound file with the given stream names (what .xls and encrypted .xlsx files are)."""
@@ -559,7 +601,7 @@ def _cfb(streams: list[str]) -> bytes:
     for i, name in enumerate(["Root Entry", *streams]):
         entry = bytearray(128)
         encoded = name.encode("utf-16-le") + b"\x00\x00"
-        entry[0:len(encoded)] = encoded
+        entry[0 : len(encoded)] = encoded
         struct.pack_into("<HBB", entry, 64, len(encoded), 5 if i == 0 else 2, 1)
         struct.pack_into("<III", entry, 68, 0xFFFFFFFF, 0xFFFFFFFF, 1 if i == 0 and streams else 0xFFFFFFFF)
         if i and i < len(streams):
@@ -590,6 +632,7 @@ def _form_edited(edit) -> callable:
     def make(tmp_path: Path) -> bytes:
         path = fill(blank(tmp_path), tmp_path / "edited.xlsx", basic_values(), edit=edit)
         return path.read_bytes()
+
     return make
 
 
@@ -617,11 +660,13 @@ def _drop_names_and_delete(wb):
 
 def _format_2030(wb):
     from openpyxl.workbook.defined_name import DefinedName
+
     wb.defined_names["NB_FORMAT"] = DefinedName("NB_FORMAT", attr_text='"2030"')
 
 
 def _newer_layout(wb):
     from openpyxl.workbook.defined_name import DefinedName
+
     wb.defined_names["NB_LAYOUT"] = DefinedName("NB_LAYOUT", attr_text="99")
 
 
@@ -640,13 +685,19 @@ HOSTILE = {  # name → (file name, bytes or maker, words the message must conta
     "utf8-csv-renamed": ("表.xlsx", "\ufeff单位,新收申请\n白沙镇,3\n".encode("utf-8"), "CSV"),
     "html-export": ("表.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页"),
     "old-xls": ("表.xls", _cfb(["Workbook", "\x05SummaryInformation"]), "97-2003"),
-    "wps-et": ("表.et", _cfb(["Workbook", "\x05SummaryInformation"]),
-               "WPS 表格文件（.et），无法读取。请在 WPS 中打开，「文件 → 另存为」"),
+    "wps-et": (
+        "表.et",
+        _cfb(["Workbook", "\x05SummaryInformation"]),
+        "WPS 表格文件（.et），无法读取。请在 WPS 中打开，「文件 → 另存为」",
+    ),
     "encrypted": ("表.xlsx", _cfb(["EncryptionInfo", "EncryptedPackage"]), "打开密码"),
     "old-doc": ("表.xlsx", _cfb(["WordDocument"]), "Word"),
     "docx-renamed": ("表.xlsx", _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}), "Word 文档"),
-    "ods-renamed": ("表.xlsx", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
-                                     "content.xml": b"<x/>"}), "OpenDocument"),
+    "ods-renamed": (
+        "表.xlsx",
+        _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
+        "OpenDocument",
+    ),
     "truncated": ("表.xlsx", lambda tmp: form_bytes(FORMAT_2021)[:5000], "损坏"),
     "broken-xml": ("表.xlsx", _zip({"[Content_Types].xml": b"<", "xl/workbook.xml": b"<"}), "损坏"),
     "random-bytes": ("表.xlsx", bytes(range(256)) * 4, "无法识别"),
@@ -699,6 +750,7 @@ def test_roster_passed_as_a_form(tmp_path):
 def test_tolerated_changes(tmp_path):
     """What spreadsheet programs legitimately do: rename a sheet (names follow), drop names, protect with a password,
     save an .xlsx under .xls."""
+
     def rename_like_excel(wb):
         ws = wb[SHEET_REQUESTS]
         ws.title = "依申请"
@@ -721,6 +773,7 @@ def test_tolerated_changes(tmp_path):
     for edit in (drop_names, password):
         report = read_form(fill(blank(tmp_path), tmp_path / "b.xlsx", values, edit=edit))
         assert report.numbers["requests.new.natural"] == 5 and report.agency.name == "青石街道办事处"
+
     def paste_below(wb):  # data pasted far below the form is never read
         for r in range(2000, 2400):
             wb[SHEET_PROSE].cell(r, 40, "贴进来的数据")
@@ -733,6 +786,7 @@ def test_tolerated_changes(tmp_path):
 
 
 # --- nianbao form ----------------------------------------------------------------------------
+
 
 def test_form_command(tmp_path):
     code, out, err = run_cli("form", cwd=tmp_path)
@@ -775,6 +829,7 @@ def test_form_batch_writes_the_roster(tmp_path, monkeypatch):
 
 # --- a real spreadsheet program ----------------------------------------------------------------
 
+
 def _soffice(tmp_path: Path, target: str, *files: Path) -> Path:
     return soffice_convert(target, *files, outdir=tmp_path / f"lo-{target.split(':', maxsplit=1)[0]}")
 
@@ -807,14 +862,18 @@ def test_libreoffice_recalculates_the_same_totals(tmp_path):
             assert not [f for f in check(again) if f.rule.startswith(("R3", "R4"))]
         else:
             assert checks["B3"].value.startswith("有 2 处不平衡")  # the column, and so the 总计 column
-            assert checks["B4"].value == ("「三、依申请公开」列「自然人」：一+二（D6+D7）= 14，"
-                                          "（七）总计+四（D29+D30）= 15，相差 -1")
-            assert checks["B5"].value == ("「三、依申请公开」列「总计」：一+二（J6+J7）= 18，"
-                                          "（七）总计+四（J29+J30）= 19，相差 -1")
+            assert checks["B4"].value == (
+                "「三、依申请公开」列「自然人」：一+二（D6+D7）= 14，（七）总计+四（D29+D30）= 15，相差 -1"
+            )
+            assert checks["B5"].value == (
+                "「三、依申请公开」列「总计」：一+二（J6+J7）= 18，（七）总计+四（J29+J30）= 19，相差 -1"
+            )
             rule_rows = [(r[0].value, r[1].value, r[5].value) for r in checks.iter_rows(min_row=6)]
             assert ("R3-1", "列「自然人」", "不平衡，相差 -1") in rule_rows
             python = [f for f in check(read_form(out / "broken.xlsx")) if f.rule == "R3-1"]
-            assert [f.operands["办理结果总计"] for f in python] == [broken_report.number("requests.total_processed.natural")]
+            assert [f.operands["办理结果总计"] for f in python] == [
+                broken_report.number("requests.total_processed.natural")
+            ]
     # a number typed as text: the spreadsheet's SUM skips it, the report does not; only a warning at that cell
     recalculated = read_form(out / "text.xlsx")
     wb = load_workbook(out / "text.xlsx", data_only=True)
@@ -846,24 +905,32 @@ def test_checks_sheet_names_each_failing_cell_and_says_not_filled_on_a_blank_for
     clean = tmp_path / "clean.xlsx"
     write_form(clean, report.format, report)
     # The usual slips: an outcome counted twice (自然人), a 新收 one short (商业企业), a total typed over.
-    slips = fill(clean, tmp_path / "slips.xlsx", {"requests.granted.natural": 7, "requests.new.commercial": 2},
-                 edit=_slips)
+    slips = fill(
+        clean, tmp_path / "slips.xlsx", {"requests.granted.natural": 7, "requests.new.commercial": 2}, edit=_slips
+    )
     out = _soffice(tmp_path, "xlsx", slips, blank(tmp_path))
 
     def at(key: str) -> str:
         return coord(FORMAT_2021, key)[1]
+
     checks = load_workbook(out / "slips.xlsx", data_only=True)[SHEET_CHECKS]
     listed = [checks.cell(row, 2).value for row in range(4, 4 + LIST_ROWS)]
     assert checks["B3"].value.startswith("有 5 处不平衡") and listed[5:] == [None] * (LIST_ROWS - 5)
     sheet = f"「{SHEET_REQUESTS}」"
 
     def r3_1(label: str, col: str, left: int, right: int) -> str:
-        new, carried, processed, forward = (at(f"requests.{row}.{col}")
-                                            for row in ("new", "carried_over", "total_processed", "carry_forward"))
-        return (f"{sheet}列「{label}」：一+二（{new}+{carried}）= {left}，"
-                f"（七）总计+四（{processed}+{forward}）= {right}，相差 {left - right}")
+        new, carried, processed, forward = (
+            at(f"requests.{row}.{col}") for row in ("new", "carried_over", "total_processed", "carry_forward")
+        )
+        return (
+            f"{sheet}列「{label}」：一+二（{new}+{carried}）= {left}，"
+            f"（七）总计+四（{processed}+{forward}）= {right}，相差 {left - right}"
+        )
+
     assert listed[:5] == [
-        r3_1("自然人", "natural", 14, 15), r3_1("商业企业", "commercial", 2, 3), r3_1("总计", "total", 17, 19),
+        r3_1("自然人", "natural", 14, 15),
+        r3_1("商业企业", "commercial", 2, 3),
+        r3_1("总计", "total", 17, 19),
         f"{sheet}列「总计」：（七）总计 {at('requests.total_processed.total')}= 18，（一）至（六）"
         f"{at('requests.granted.total')}:{at('requests.other_3.total')} 之和= 107，相差 -89",
         f"{sheet}行「（一）予以公开」：总计 {at('requests.granted.total')}= 99，"
@@ -891,6 +958,7 @@ def _font_sizes(pdf: Path) -> list[tuple[str, bool, float]]:
         def visit(text, cm, tm, font, size, sizes=sizes):
             if text.strip():
                 sizes.append(abs(size * (tm[2] * cm[1] + tm[3] * cm[3])))
+
         text = page.extract_text(visitor_text=visit)
         box = page.mediabox
         pages.append((text, box.width > box.height, min(sizes)))
@@ -923,8 +991,13 @@ def test_a_fee_typed_while_not_collected_is_one_clear_finding(tmp_path):
 
 
 def test_amounts_are_echoed_as_typed_or_plain_never_in_scientific_notation(tmp_path):
-    values = {**basic_values(), "fees.collected": "是", "fees.amount": "50元", "active.fees.amount": "=25*2",
-              "prose.other": "本年度未收取信息处理费。"}
+    values = {
+        **basic_values(),
+        "fees.collected": "是",
+        "fees.amount": "50元",
+        "active.fees.amount": "=25*2",
+        "prose.other": "本年度未收取信息处理费。",
+    }
     form = fill(blank(tmp_path), tmp_path / "fee.xlsx", values)
     set_cached(form, SHEET_ACTIVE, coord(FORMAT_2021, "active.fees.amount")[1], 50)
     report = read_form(form)
@@ -943,12 +1016,15 @@ def test_checks_sheet_and_check_agree_when_numbers_are_typed_as_text(tmp_path):
     clean = tmp_path / "clean.xlsx"
     write_form(clean, report.format, report)
     natural, commercial = report.number("requests.new.natural"), report.number("requests.granted.commercial")
-    typed = {"requests.new.natural": f"{natural}件", "requests.granted.commercial": f"{commercial}".translate(
-        str.maketrans("0123456789", "０１２３４５６７８９"))}
+    typed = {
+        "requests.new.natural": f"{natural}件",
+        "requests.granted.commercial": f"{commercial}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    }
     text = fill(clean, tmp_path / "text.xlsx", typed)
     # and a real imbalance beside text cells: 商业企业 (text) keeps its line unchecked, 科研机构 is unbalanced
-    both = fill(clean, tmp_path / "both.xlsx", {**typed, "requests.new.research":
-                                                  report.number("requests.new.research") + 1})
+    both = fill(
+        clean, tmp_path / "both.xlsx", {**typed, "requests.new.research": report.number("requests.new.research") + 1}
+    )
     out = _soffice(tmp_path, "xlsx", text, both)
 
     checks = load_workbook(out / "text.xlsx", data_only=True)[SHEET_CHECKS]

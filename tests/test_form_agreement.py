@@ -41,8 +41,11 @@ CASES = {
     "formula_off_by_one": ({NATURAL: "=5+8"}, [], {"自然人"}),
     "text_formula": ({NATURAL: '="12"'}, [NATURAL], set()),  # a formula giving text: not counted by either SUM
     "units_and_imbalance": ({NATURAL: "12件", COMMERCIAL: 4}, [NATURAL], {"商业企业"}),
-    "units_beside_an_imbalance_in_their_column": ({NATURAL: "12件", "requests.granted.natural": 7}, [NATURAL],
-                                                  {"自然人"}),
+    "units_beside_an_imbalance_in_their_column": (
+        {NATURAL: "12件", "requests.granted.natural": 7},
+        [NATURAL],
+        {"自然人"},
+    ),
     "full_width_and_imbalance": ({COMMERCIAL: "４", RESEARCH: 1}, [COMMERCIAL], {"商业企业", "科研机构"}),
 }
 

@@ -5,6 +5,7 @@ message naming the place (file, line and column, sheet and cell, or field), no t
 left behind and no live formula in any workbook written. Zip bombs are refused from the central directory;
 their peak memory is measured in a fresh process.
 """
+
 from __future__ import annotations
 
 import copy
@@ -77,8 +78,17 @@ def busy(**changes) -> dict:
 
 # --- formula injection ---------------------------------------------------------------------------
 
-PAYLOADS = ['=HYPERLINK("http://x","点此查看")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0",
-            "＝1+1", "  =1+2"]
+PAYLOADS = [
+    '=HYPERLINK("http://x","点此查看")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "=cmd|' /C calc'!A0",
+    "＝1+1",
+    "  =1+2",
+]
 
 
 def formulas(xlsx: Path) -> set[tuple[str, str, str]]:
@@ -102,8 +112,9 @@ def assert_text_cell(cell, expected: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
 def test_form_keeps_user_text_as_text(payload, tmp_path):
-    data = busy(**{"agency.name": payload, "agency.phone": payload, "prose.problems": payload,
-                   "requests.new.natural": payload})
+    data = busy(
+        **{"agency.name": payload, "agency.phone": payload, "prose.problems": payload, "requests.new.natural": payload}
+    )
     source = write_yaml(tmp_path / "数据.yaml", data)
     form = tmp_path / "填报表.xlsx"
     clean(run_cli("convert", source, "-o", form), EXIT_FINDINGS)  # the text typed for a number is an R0-1 error
@@ -128,9 +139,12 @@ def test_form_keeps_user_text_as_text(payload, tmp_path):
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
 def test_roster_keeps_user_text_as_text(payload, tmp_path):
     report = read_data_file(BUSY)
-    report = report.evolve(agency=replace(report.agency, name=payload.strip(), phone=payload.strip()),
-                           prose={**report.prose, "problems": payload}, unread={NUMBER_CELL: payload},
-                           numbers={k: v for k, v in report.numbers.items() if k != NUMBER_CELL})
+    report = report.evolve(
+        agency=replace(report.agency, name=payload.strip(), phone=payload.strip()),
+        prose={**report.prose, "problems": payload},
+        unread={NUMBER_CELL: payload},
+        numbers={k: v for k, v in report.numbers.items() if k != NUMBER_CELL},
+    )
     path = tmp_path / "汇总.xlsx"
     write_roster(path, FORMAT_2021, False, [report])
     assert formulas(path) == set()
@@ -149,12 +163,26 @@ def test_roster_keeps_user_text_as_text(payload, tmp_path):
 
 BIG = "1" + "0" * 5000
 YAML_NUMBERS = {  # typed in the data file → words of the R0-1 message
-    ".inf": "不是有效的数字", "-.inf": "不是有效的数字", ".nan": "不是有效的数字", "1.0e+309": "数字太大",
-    BIG: "数字太大", "1e309": "不是数字", "9" * 16: "数字太大", '"１２３４５６７８９０１２３４５６"': "数字太大",
-    "10**5000": "不是数字", "1.0e-999999999": "整数",
+    ".inf": "不是有效的数字",
+    "-.inf": "不是有效的数字",
+    ".nan": "不是有效的数字",
+    "1.0e+309": "数字太大",
+    BIG: "数字太大",
+    "1e309": "不是数字",
+    "9" * 16: "数字太大",
+    '"１２３４５６７８９０１２３４５６"': "数字太大",
+    "10**5000": "不是数字",
+    "1.0e-999999999": "整数",
 }
-JSON_NUMBERS = {"Infinity": "不是有效的数字", "-Infinity": "不是有效的数字", "NaN": "不是有效的数字",
-                "1e309": "数字太大", BIG: "数字太大", "-" + BIG: "数字太大", "1e-999999999": "整数|小数位数太多"}
+JSON_NUMBERS = {
+    "Infinity": "不是有效的数字",
+    "-Infinity": "不是有效的数字",
+    "NaN": "不是有效的数字",
+    "1e309": "数字太大",
+    BIG: "数字太大",
+    "-" + BIG: "数字太大",
+    "1e-999999999": "整数|小数位数太多",
+}
 
 
 def _data_text(data: dict, cell: str, literal: str, as_json: bool) -> str:
@@ -194,8 +222,15 @@ def _replace_in_sheets(data: bytes, old: bytes, new: bytes) -> bytes:
     return out.getvalue()
 
 
-XLSX_NUMBERS = {b"inf": "不是数字", b"NaN": "不是数字", b"1e309": "不是有效的数字", b"-1e400": "不是有效的数字",
-                BIG.encode(): "数字太大", b"1E+15": "数字太大", b"1e-300": "整数"}
+XLSX_NUMBERS = {
+    b"inf": "不是数字",
+    b"NaN": "不是数字",
+    b"1e309": "不是有效的数字",
+    b"-1e400": "不是有效的数字",
+    BIG.encode(): "数字太大",
+    b"1E+15": "数字太大",
+    b"1e-300": "整数",
+}
 
 
 @pytest.mark.parametrize("value", XLSX_NUMBERS, ids=[k[:12].decode() for k in XLSX_NUMBERS])
@@ -214,8 +249,9 @@ def test_form_number_cells(value, tmp_path):
 def test_form_totals_cached_as_nonsense_are_not_compared(value, tmp_path):
     """A total's value as if a spreadsheet had computed it: NaN, infinite or huge is no number to compare."""
     path = tmp_path / "填报表.xlsx"
-    path.write_bytes(_replace_in_sheets(form_bytes(FORMAT_2021, read_data_file(BUSY)), b"</f><v></v>",
-                                        b"</f><v>" + value + b"</v>"))
+    path.write_bytes(
+        _replace_in_sheets(form_bytes(FORMAT_2021, read_data_file(BUSY)), b"</f><v></v>", b"</f><v>" + value + b"</v>")
+    )
     text = clean(run_cli("check", path), EXIT_OK)
     assert "校验通过" in text
 
@@ -227,10 +263,11 @@ def test_roster_number_cells(value, tmp_path):
     path = tmp_path / "汇总.xlsx"
     write_roster(path, FORMAT_2021, False, [report])
     path.write_bytes(_replace_in_sheets(path.read_bytes(), b"<v>424242</v>", b"<v>" + value + b"</v>"))
-    (_, read), = list(iter_roster(path))
+    ((_, read),) = list(iter_roster(path))
     column = next(i for i, c in enumerate(roster_columns(FORMAT_2021), start=1) if c.key == NUMBER_CELL)
     finding = next(f for f in read.read_findings if f.rule == "R0-1")
     from openpyxl.utils import get_column_letter
+
     assert f"工作表「{ROSTER_SHEET}」单元格 {get_column_letter(column)}3" in finding.where
     text = clean(run_cli("batch", path, "-o", tmp_path / "输出", "-j", "1", "--to", "html"), EXIT_FINDINGS)
     assert "R0-1" in text
@@ -252,6 +289,7 @@ def test_amount_with_many_digits_survives_every_round_trip(tmp_path):
 
 # --- data files ----------------------------------------------------------------------------------
 
+
 def _nested(depth: int) -> str:
     return "{\"year\": 2025, \"agency\": {\"name\": \"x\"}, \"a\": " + "[" * depth + "]" * depth + "}"
 
@@ -259,8 +297,11 @@ def _nested(depth: int) -> str:
 DATA_FILES = {  # name → (file name, content, words the message must contain)
     "duplicate-yaml": ("d.yaml", "year: 2025\nagency:\n  name: 甲\n  phone: 1\n  name: 乙\n", "第 3 行和第 5 行"),
     "duplicate-json": ("d.json", '{"year": 2025, "year": 2024, "agency": {"name": "x"}}', "第 1 行第 2 列和第 16 列"),
-    "duplicate-json-nested": ("d.json", '{"year": 2025,\n "requests": {"new": {"natural": 1,\n  "natural": 2}}}',
-                              "第 2 行和第 3 行"),
+    "duplicate-json-nested": (
+        "d.json",
+        '{"year": 2025,\n "requests": {"new": {"natural": 1,\n  "natural": 2}}}',
+        "第 2 行和第 3 行",
+    ),
     "deep-yaml": ("d.yaml", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", "嵌套层数太多"),
     "deep-json": ("d.json", _nested(100_000), "嵌套层数太多"),
     "deep-yaml-block": ("d.yaml", "".join(f"{' ' * i}k{i}:\n" for i in range(60)), "第 50 行"),
@@ -271,10 +312,15 @@ DATA_FILES = {  # name → (file name, content, words the message must contain)
     "yaml-tab": ("d.yaml", "year: 2025\nagency:\n\tname: x\n", "Tab"),
     "yaml-quote": ("d.yaml", 'year: 2025\nagency:\n  name: "x\n', "引号"),
     "yaml-control": ("d.yaml", "year: 2025\nagency:\n  name: x\x1b[31my\n", "控制字符"),
-    "yaml-alias-bomb": ("d.yaml", "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
-        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi",
-                                                                                          strict=True)),
-        "别名"),
+    "yaml-alias-bomb": (
+        "d.yaml",
+        "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "别名",
+    ),
     "yaml-many-values": ("d.yaml", "a: [" + "1," * 200_000 + "1]\n", "内容太多"),
     "yaml-two-documents": ("d.yaml", "year: 2025\n---\nyear: 2024\n", "多个文档"),
     "json-trailing-comma": ("d.json", '{"year": 2025,\n "agency": {"name": "x",}}', "第 2 行"),
@@ -295,7 +341,7 @@ def test_data_files(case, tmp_path):
     path = tmp_path / name
     if content is None:
         with path.open("wb") as handle:  # sparse: refused by its size, never read
-            handle.truncate(3 * 1024 ** 3)
+            handle.truncate(3 * 1024**3)
     elif content == "folder":
         path.mkdir()
     elif content == "fifo":
@@ -318,6 +364,7 @@ def test_duplicates_and_depth_inside_limits_are_fine(tmp_path):
 
 
 # --- resource limits: sizes and zip bombs --------------------------------------------------------
+
 
 def _zip_with(base: bytes, member: str, size: int, fill: bytes = b"<c><v>1</v></c>") -> bytes:
     """``base`` with ``member`` replaced by ``size`` bytes of highly compressible XML (written in chunks)."""
@@ -345,22 +392,37 @@ def _many_members(count: int) -> bytes:
 
 def peak(*args, timeout: float = 120) -> tuple[int, str, float, float]:
     """Run the command in a fresh process: (exit code, stderr, peak memory in MB, seconds)."""
-    code = ("import resource, subprocess, sys, time; t = time.monotonic(); "
-            "r = subprocess.run([sys.executable, '-m', 'generator', *sys.argv[1:]], capture_output=True, text=True); "
-            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.monotonic() - t); "
-            "print(r.stdout + r.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    code = (
+        "import resource, subprocess, sys, time; t = time.monotonic(); "
+        "r = subprocess.run([sys.executable, '-m', 'generator', *sys.argv[1:]], capture_output=True, text=True); "
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.monotonic() - t); "
+        "print(r.stdout + r.stderr)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
     first, _, output = proc.stdout.partition("\n")
     exit_code, rss_kb, seconds = first.split()
     return int(exit_code), output, int(rss_kb) / 1024, float(seconds)
 
 
 BOMBS = {  # name → (file name, maker, words)
-    "form-huge-member": ("表.xlsx", lambda: _zip_with(form_bytes(FORMAT_2021), "xl/worksheets/sheet2.xml", 1024 ** 3),
-                         "文件解压后过大"),
-    "form-high-ratio": ("表.xlsx", lambda: _zip_with(form_bytes(FORMAT_2021), "xl/sharedStrings.xml", 60 * 1024 ** 2,
-                                                    b" "), "压缩了"),
+    "form-huge-member": (
+        "表.xlsx",
+        lambda: _zip_with(form_bytes(FORMAT_2021), "xl/worksheets/sheet2.xml", 1024**3),
+        "文件解压后过大",
+    ),
+    "form-high-ratio": (
+        "表.xlsx",
+        lambda: _zip_with(form_bytes(FORMAT_2021), "xl/sharedStrings.xml", 60 * 1024**2, b" "),
+        "压缩了",
+    ),
     "form-many-members": ("表.xlsx", lambda: _many_members(20_000), "个文件"),
     "roster-huge-member": ("汇总.xlsx", None, "文件解压后过大"),
 }
@@ -372,7 +434,7 @@ def test_zip_bombs_are_refused_quickly_in_little_memory(case, tmp_path):
     path = tmp_path / name
     if make is None:
         write_roster(path, FORMAT_2021, False, [read_data_file(BUSY)])
-        path.write_bytes(_zip_with(path.read_bytes(), "xl/worksheets/sheet1.xml", 600 * 1024 ** 2))
+        path.write_bytes(_zip_with(path.read_bytes(), "xl/worksheets/sheet1.xml", 600 * 1024**2))
         command = ("batch", path, "-o", tmp_path / "输出", "-j", "1")
     else:
         path.write_bytes(make())
@@ -380,13 +442,13 @@ def test_zip_bombs_are_refused_quickly_in_little_memory(case, tmp_path):
     code, output, megabytes, seconds = peak(*command)
     assert code == EXIT_INPUT and words in output and "Traceback" not in output, output
     assert megabytes < 300 and seconds < 10, (megabytes, seconds)
-    print(f"{case}: {path.stat().st_size / 1024 ** 2:.1f} MB file, peak {megabytes:.0f} MB, {seconds:.2f} s")
+    print(f"{case}: {path.stat().st_size / 1024**2:.1f} MB file, peak {megabytes:.0f} MB, {seconds:.2f} s")
 
 
 def test_a_multi_gigabyte_workbook_is_refused_by_its_size(tmp_path):
     path = tmp_path / "表.xlsx"
     with path.open("wb") as handle:
-        handle.truncate(5 * 1024 ** 3)
+        handle.truncate(5 * 1024**3)
     code, output, megabytes, seconds = peak("check", path)
     assert code == EXIT_INPUT and "文件过大" in output and megabytes < 100 and seconds < 5, (output, megabytes)
 
@@ -394,7 +456,7 @@ def test_a_multi_gigabyte_workbook_is_refused_by_its_size(tmp_path):
 def test_check_zip_is_the_guard_for_documents_and_templates(tmp_path):
     docx = tmp_path / "模板.docx"
     reference = (ROOT / "templates" / "reference.docx").read_bytes()
-    docx.write_bytes(_zip_with(reference, "word/document.xml", 50 * 1024 ** 2, b"<w:p/>"))
+    docx.write_bytes(_zip_with(reference, "word/document.xml", 50 * 1024**2, b"<w:p/>"))
     with pytest.raises(Exception, match="文件解压后过大") as caught:
         check_zip(docx, what="模板")
     assert "模板.docx" in str(caught.value) and f"{MAX_RATIO} 倍" in str(caught.value)
@@ -404,8 +466,10 @@ def test_check_zip_is_the_guard_for_documents_and_templates(tmp_path):
 
 # --- file names ----------------------------------------------------------------------------------
 
-LONG_NAME = ("南京市江宁区人民政府办公室（南京市江宁区人民政府外事办公室、南京市江宁区人民政府港澳事务办公室、"
-             "南京市江宁区人民政府民族和宗教事务局）")
+LONG_NAME = (
+    "南京市江宁区人民政府办公室（南京市江宁区人民政府外事办公室、南京市江宁区人民政府港澳事务办公室、"
+    "南京市江宁区人民政府民族和宗教事务局）"
+)
 
 
 def test_a_very_long_office_name_renders_under_a_short_unique_file_name(tmp_path):
@@ -427,8 +491,10 @@ def test_a_very_long_office_name_renders_under_a_short_unique_file_name(tmp_path
 def test_file_names_drop_bidi_and_zero_width_characters(tmp_path):
     name = "青石\u202e街道\u200b办事处\u2066\ufeff"
     out = tmp_path / "输出"
-    clean(run_cli("render", write_yaml(tmp_path / "a.yaml", busy(**{"agency.name": name})), "-o", out, "--to",
-                  "html"), EXIT_OK)
+    clean(
+        run_cli("render", write_yaml(tmp_path / "a.yaml", busy(**{"agency.name": name})), "-o", out, "--to", "html"),
+        EXIT_OK,
+    )
     (path,) = out.iterdir()
     assert path.name == "青石街道办事处2025年政府信息公开工作年度报告.html"
 
@@ -448,8 +514,17 @@ def test_safe_filename_property(a, b):
 
 # --- single-report commands ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("deadline, words", [("02-30", "2 月没有 30 日"), ("02-29", "平年"), ("13-01", "没有 13 月"),
-                                             ("abc", "月-日"), ("\x1b[31m01-31", "月-日")])
+
+@pytest.mark.parametrize(
+    "deadline, words",
+    [
+        ("02-30", "2 月没有 30 日"),
+        ("02-29", "平年"),
+        ("13-01", "没有 13 月"),
+        ("abc", "月-日"),
+        ("\x1b[31m01-31", "月-日"),
+    ],
+)
 def test_bad_deadline(deadline, words):
     text = clean(run_cli("check", BUSY, "--deadline", deadline), EXIT_INPUT)
     assert words in text and "--deadline" in text and "\x1b" not in text
@@ -470,8 +545,9 @@ def mounted(tmp_path):
     def mount(options: str) -> Path:
         point = tmp_path / f"mnt{len(points)}"
         point.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True,
-                              check=False)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True, check=False
+        )
         if done.returncode:
             pytest.skip(f"跳过：无法挂载 tmpfs（需要 root 权限）：{done.stderr.decode(errors='replace').strip()}")
         points.append(point)
@@ -528,8 +604,10 @@ def test_full_disk_in_the_middle_of_several_inputs(tmp_path, capsys, monkeypatch
     assert main(["render", *map(str, sources), "-o", str(out), "--to", "docx,html"]) == EXIT_INPUT
     err = capsys.readouterr().err
     assert "磁盘空间不足" in err and f"已完成：{sources[0]}。" in err and f"未完成：{sources[1]}（" in err
-    assert sorted(p.name for p in out.iterdir()) == ["甲镇人民政府2025年政府信息公开工作年度报告.docx",
-                                                   "甲镇人民政府2025年政府信息公开工作年度报告.html"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "甲镇人民政府2025年政府信息公开工作年度报告.docx",
+        "甲镇人民政府2025年政府信息公开工作年度报告.html",
+    ]
     resume = shlex.split(err.strip().splitlines()[-1])
     assert resume[:3] == ["nianbao", "render", str(sources[1])]
     monkeypatch.undo()
@@ -538,12 +616,18 @@ def test_full_disk_in_the_middle_of_several_inputs(tmp_path, capsys, monkeypatch
 
 
 def test_ctrl_c_during_render_says_what_is_done_and_how_to_go_on(tmp_path):
-    sources = [write_yaml(tmp_path / f"单位{i:03}.yaml", busy(**{"agency.name": f"第{i:03}镇人民政府"}))
-               for i in range(120)]
+    sources = [
+        write_yaml(tmp_path / f"单位{i:03}.yaml", busy(**{"agency.name": f"第{i:03}镇人民政府"})) for i in range(120)
+    ]
     out = tmp_path / "输出"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "render", *map(str, sources), "-o", str(out),
-                             "--to", "docx,html"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "render", *map(str, sources), "-o", str(out), "--to", "docx,html"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 3:
         time.sleep(0.02)
@@ -565,8 +649,11 @@ def test_ctrl_c_during_render_says_what_is_done_and_how_to_go_on(tmp_path):
 def test_messages_never_print_escape_sequences(tmp_path):
     path = tmp_path / "\x1b]0;title\x07数据\x1b[2J.yaml"
     write_yaml(path, busy(**{"agency.name": "青石\x1b[31m街道\u202e办事处", "prose.problems": "\x9b31m问题"}))
-    for args in (("check", path), ("render", path, "-o", tmp_path / "输出", "--to", "html"),
-                 ("check", tmp_path / "\x1b[31m没有.yaml")):
+    for args in (
+        ("check", path),
+        ("render", path, "-o", tmp_path / "输出", "--to", "html"),
+        ("check", tmp_path / "\x1b[31m没有.yaml"),
+    ):
         run = run_cli(*args)
         assert "Traceback" not in run.err and not re.search("[\x1b\x9b\u202e]", run.out + run.err), run
 
@@ -578,15 +665,24 @@ CONTROLS = "\x00\x07\x08\x0b\x0c\x1b[31m\x7f\x85\x9b\ufffe"
 
 def test_control_characters_from_a_data_file_are_removed_and_reported(tmp_path):
     source = tmp_path / "数据.json"
-    data = busy(**{"agency.name": f"青石{CONTROLS}街道办事处", "agency.phone": f"025{CONTROLS}1",
-                   "prose.problems": f"问题{CONTROLS}改进", "prose.overview.intro": f"概述{CONTROLS}"})
+    data = busy(
+        **{
+            "agency.name": f"青石{CONTROLS}街道办事处",
+            "agency.phone": f"025{CONTROLS}1",
+            "prose.problems": f"问题{CONTROLS}改进",
+            "prose.overview.intro": f"概述{CONTROLS}",
+        }
+    )
     source.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
     out = tmp_path / "输出"
     text = clean(run_cli("render", source, "-o", out, "--to", "docx,html"), EXIT_OK)
     assert text.count("[R0-3 ") == 4 and "agency.name" in text and "prose.problems" in text
     for path in out.iterdir():
-        body = zipfile.ZipFile(path).read("word/document.xml").decode() if path.suffix == ".docx" else \
-            path.read_text(encoding="utf-8")
+        body = (
+            zipfile.ZipFile(path).read("word/document.xml").decode()
+            if path.suffix == ".docx"
+            else path.read_text(encoding="utf-8")
+        )
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe]", body), path
         text = re.sub(r"<[^>]+>", "", body)  # the text as shown (numbers sit in spans that keep them whole)
         assert "青石[31m街道办事处" in text and "问题[31m改进" in text
@@ -601,15 +697,22 @@ def test_control_characters_from_a_form_and_a_roster(tmp_path):
     assert read.agency.name == "青石街道办事处" and [f.where for f in read.read_findings if f.rule == "R0-3"]
     roster = tmp_path / "汇总.xlsx"
     write_roster(roster, FORMAT_2021, False, [report])
-    (_, row), = list(iter_roster(roster))
+    ((_, row),) = list(iter_roster(roster))
     assert row.agency.name == "青石街道办事处" and any(f.rule == "R0-3" for f in row.read_findings)
 
 
 # --- property tests --------------------------------------------------------------------------------
 
-ANY_CELL = st.one_of(st.text(max_size=80), st.floats(allow_nan=True, allow_infinity=True), st.integers(),
-                     st.integers(min_value=-10 ** 40, max_value=10 ** 40), st.decimals(allow_nan=True),
-                     st.none(), st.booleans(), st.text(alphabet="0123456789.,+-eE 　０１２３元件万", max_size=90))
+ANY_CELL = st.one_of(
+    st.text(max_size=80),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.decimals(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.text(alphabet="0123456789.,+-eE 　０１２３元件万", max_size=90),
+)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -623,8 +726,9 @@ def test_parse_number_never_raises(raw, kind):
         assert kind == SIGNED or parsed.value >= 0
 
 
-AMOUNTS = st.decimals(min_value=0, max_value=Decimal(MAX_MAGNITUDE) - 1, places=6, allow_nan=False,
-                      allow_infinity=False)
+AMOUNTS = st.decimals(
+    min_value=0, max_value=Decimal(MAX_MAGNITUDE) - 1, places=6, allow_nan=False, allow_infinity=False
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -645,7 +749,7 @@ def test_amounts_survive_data_form_roster_round_trips_exactly(amount, fee, tmp_p
         assert again.numbers["active.fees.amount"] == amount and again.fees.amount == fee
     roster = tmp_path / "汇总.xlsx"
     write_roster(roster, FORMAT_2021, True, [report])
-    (_, row), = list(iter_roster(roster))
+    ((_, row),) = list(iter_roster(roster))
     assert row.numbers["active.fees.amount"] == amount and row.fees.amount == fee
     assert report_to_dict(row)["active"]["fees"]["amount"] in (amount, str(amount), float(amount))
 
@@ -655,9 +759,10 @@ def test_a_zip_bomb_template_is_refused_quickly_in_little_memory(tmp_path):
     from generator.resources import template_bytes
 
     template = tmp_path / "模板.docx"
-    template.write_bytes(_zip_with(template_bytes(REFERENCE), "word/document.xml", 1024 ** 3))
-    code, output, megabytes, seconds = peak("render", BUSY, "-o", tmp_path / "输出", "--to", "docx",
-                                            "--template", template)
+    template.write_bytes(_zip_with(template_bytes(REFERENCE), "word/document.xml", 1024**3))
+    code, output, megabytes, seconds = peak(
+        "render", BUSY, "-o", tmp_path / "输出", "--to", "docx", "--template", template
+    )
     assert code == EXIT_INPUT and "文件解压后过大" in output and "Traceback" not in output, output
     assert megabytes < 300 and seconds < 10, (megabytes, seconds)
     assert not (tmp_path / "输出").exists() or not list((tmp_path / "输出").iterdir())
@@ -671,18 +776,24 @@ def test_a_report_built_with_control_characters_still_renders(target):
     from generator.render import render
 
     report = read_data_file(BUSY)
-    report = report.evolve(prose={**report.prose, "problems": "问题\x01\x1b[31m改进\ud800"},
-                           agency=replace(report.agency, name="青石\x0b街道办事处"))
+    report = report.evolve(
+        prose={**report.prose, "problems": "问题\x01\x1b[31m改进\ud800"},
+        agency=replace(report.agency, name="青石\x0b街道办事处"),
+    )
     data = render(report, target)
-    text = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode() if target == "docx" else \
-        data.decode("latin-1") if target == "pdf" else data.decode()
+    text = (
+        zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+        if target == "docx"
+        else data.decode("latin-1")
+        if target == "pdf"
+        else data.decode()
+    )
     if target != "pdf":
         assert "青石街道办事处" in re.sub(r"<[^>]+>", "", text) and "\x0b" not in text and "\x01" not in text
     assert data
 
 
-LONG_PARAGRAPHS = {"cjk": "长" * 200_000, "ascii": "a" * 200_000, "digits": "1" * 200_000,
-                   "mixed": "ab1.长@" * 30_000}
+LONG_PARAGRAPHS = {"cjk": "长" * 200_000, "ascii": "a" * 200_000, "digits": "1" * 200_000, "mixed": "ab1.长@" * 30_000}
 
 
 @pytest.mark.parametrize("kind", LONG_PARAGRAPHS)

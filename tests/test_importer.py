@@ -1,4 +1,5 @@
 """Importing published reports: the five real seeds, our own renderings, constructed layouts, the CLI."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -47,8 +48,12 @@ def findings_of(report, rule, severity=None):
 # --- the five seeds: every number of 二/三/四 and the findings each deserves -------------------
 
 SEED_NUMBERS = {
-    "000": dict(active__licensing__prev_items=4, active__licensing__decisions=35,
-                active__procurement__items=7, active__procurement__amount=Decimal(5000000)),
+    "000": dict(
+        active__licensing__prev_items=4,
+        active__licensing__decisions=35,
+        active__procurement__items=7,
+        active__procurement__amount=Decimal(5000000),
+    ),
     "001": {},
     "002": {},
     "003": dict(active__procurement__items=2, active__procurement__amount=Decimal(109930)),
@@ -71,9 +76,11 @@ def test_seed_000_broken_numbering_and_mangled_amount():
     amount = [f for f in findings_of(report, "R0-1", WARNING) if f.path == "active.procurement.amount"]
     assert len(amount) == 1 and amount[0].operands["原文"] == "500,0000" and "第101行" in amount[0].where
     numbering = findings_of(report, "G-1", ERROR)
-    assert [f.operands["后"] for f in numbering] == ["二、主动公开政府信息情况（数据填报）",
-                                                    "三、收到和处理政府信息公开申请情况（数据填报）",
-                                                    "四、政府信息公开行政复议、行政诉讼情况（数据填报）"]
+    assert [f.operands["后"] for f in numbering] == [
+        "二、主动公开政府信息情况（数据填报）",
+        "三、收到和处理政府信息公开申请情况（数据填报）",
+        "四、政府信息公开行政复议、行政诉讼情况（数据填报）",
+    ]
     assert "第9行" in numbering[0].message and "第31行" in numbering[0].message
     assert report.headings[0] == "一、概述" and report.headings[1] == "二、主动公开政府信息情况（数据填报）"
     # Section 一 runs up to the real section 二: its false 二…四 stay prose of 一.
@@ -113,8 +120,9 @@ def test_seed_002_announces_four_parts():
 def test_seed_003_signs_and_repeated_numbering():
     report = load_report(seed("003"))
     plus = findings_of(report, "R0-1", WARNING)
-    assert sorted(f.path for f in plus) == sorted(f"active.{r}.change" for r in
-                                                  ("licensing", "other_services", "penalty", "coercion"))
+    assert sorted(f.path for f in plus) == sorted(
+        f"active.{r}.change" for r in ("licensing", "other_services", "penalty", "coercion")
+    )
     assert all(f.operands["原文"] == "+0" for f in plus)
     repeated = [f.operands["后"] for f in findings_of(report, "G-1", ERROR)]
     assert repeated == ["一、主动公开政府信息情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
@@ -133,7 +141,11 @@ def test_seed_004_format_mix():
     g2 = [f for f in check(report) if f.rule == "G-2" and f.path == "format"]
     assert len(g2) == 1 and g2[0].severity == ERROR
     agency = report.agency
-    assert (agency.name, agency.address, agency.website) == ("嵋阳镇人民政府", "临猗县嵋阳镇东大街1号", "临猗县人民政府网站")
+    assert (agency.name, agency.address, agency.website) == (
+        "嵋阳镇人民政府",
+        "临猗县嵋阳镇东大街1号",
+        "临猗县人民政府网站",
+    )
     assert report.prose["overview.active"].startswith("截至2021年12月31日")
 
 
@@ -153,6 +165,7 @@ def test_carry_forward_from_a_published_report(tmp_path):
 
 
 # --- our own renderings: import(render(data)) == data -------------------------------------------
+
 
 def _comparable(report) -> dict:
     data = report_to_dict(report.evolve(typed_totals={}))  # printed totals: compared in the test itself
@@ -181,6 +194,7 @@ def test_round_trip_of_our_renderings(example, target, tmp_path):
 
 
 # --- layouts built from the spec: tab rows, cell lines, one cell per line ------------------------
+
 
 def _text_layout(report, layout: str) -> list[str]:
     lines = []
@@ -240,7 +254,7 @@ def test_missing_row_and_unknown_row_are_reported(tmp_path):
     source = read_data_file(BUSY)
     lines = _text_layout(source, "lines")
     start = lines.index("行政处罚")
-    lines[start:start + 2] = ["行政罚没事项一览", "23"]
+    lines[start : start + 2] = ["行政罚没事项一览", "23"]
     path = tmp_path / "odd.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     report = import_report(path)
@@ -255,7 +269,9 @@ def test_web_page_wrapped_in_a_layout_table(tmp_path):
     source = read_data_file(BUSY)
     html = render(source, "html").decode("utf-8")
     start, end = html.index("<article"), html.index("</article>") + len("</article>")
-    page = f"{html[:start]}<table><tr><td>首页 · 政务公开</td></tr><tr><td>{html[start:end]}</td></tr></table>{html[end:]}"
+    page = (
+        f"{html[:start]}<table><tr><td>首页 · 政务公开</td></tr><tr><td>{html[start:end]}</td></tr></table>{html[end:]}"
+    )
     path = tmp_path / "page.htm"
     path.write_text(page, encoding="utf-8")
     report = import_report(path)
@@ -268,7 +284,7 @@ def test_report_without_tables_says_so(tmp_path):
     start = next(i for i, line in enumerate(lines) if line.startswith("二、主动公开情况"))
     end = next(i for i, line in enumerate(lines) if "五、存在的主要问题" in line)
     path = tmp_path / "prose-only.txt"
-    path.write_text("\n".join(lines[:start + 1] + lines[end:]), encoding="utf-8")
+    path.write_text("\n".join(lines[: start + 1] + lines[end:]), encoding="utf-8")
     report = import_report(path)
     assert report.format.key == "2019" and report.declared_format is None  # from the year: no table to show it
     assert sorted(f.path for f in findings_of(report, "I-1", ERROR)) == ["active", "appeals", "requests"]
@@ -279,6 +295,7 @@ def test_report_without_tables_says_so(tmp_path):
 
 
 # --- inputs that are not usable ------------------------------------------------------------------
+
 
 def test_pdf_without_text_layer_is_refused(tmp_path):
     from pypdf import PdfWriter
@@ -292,8 +309,10 @@ def test_pdf_without_text_layer_is_refused(tmp_path):
         load_report(path)
 
 
-@pytest.mark.parametrize("name,content", [("notes.txt", "会议纪要\n今天讨论了绿化问题。\n"),
-                                          ("broken.docx", "not a zip"), ("empty.html", "")])
+@pytest.mark.parametrize(
+    "name,content",
+    [("notes.txt", "会议纪要\n今天讨论了绿化问题。\n"), ("broken.docx", "not a zip"), ("empty.html", "")],
+)
 def test_unusable_files_raise_input_error(tmp_path, name, content):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
@@ -308,6 +327,7 @@ def test_gb18030_text_is_read(tmp_path):
 
 
 # --- the command line ------------------------------------------------------------------------------
+
 
 def test_cli_import_and_check(tmp_path):
     out = tmp_path / "双安镇.yaml"
@@ -327,15 +347,20 @@ def test_cli_check_compares_with_last_years_published_report(tmp_path):
     last_year = tmp_path / "英林镇-2020.docx"
     last_year.write_bytes(render(read_data_file(YINGLIN), "docx"))
     this_year = tmp_path / "英林镇-2021.yaml"
-    this_year.write_text(YINGLIN.read_text(encoding="utf-8").replace("year: 2020", "year: 2021")
-                         .replace('format: "2019"\n', ""), encoding="utf-8")
+    this_year.write_text(
+        YINGLIN.read_text(encoding="utf-8").replace("year: 2020", "year: 2021").replace('format: "2019"\n', ""),
+        encoding="utf-8",
+    )
     done = run_cli("check", this_year, "--previous", last_year)
     assert "[T-2 照搬往年]" in done.out
 
 
 def test_garbled_fee_amount_is_no_traceback(tmp_path):
     path = tmp_path / "fee.txt"
-    path.write_text("某镇人民政府2022年政府信息公开工作年度报告\n一、总体情况\n无\n六、其他需要报告的事项\n"
-                    "本年度收取信息处理费.元。\n", encoding="utf-8")
+    path.write_text(
+        "某镇人民政府2022年政府信息公开工作年度报告\n一、总体情况\n无\n六、其他需要报告的事项\n"
+        "本年度收取信息处理费.元。\n",
+        encoding="utf-8",
+    )
     report = load_report(path)
     assert report.fees.collected is True and report.fees.amount is None

@@ -1,6 +1,7 @@
 """The checker on what a published report gives: cells not read are "could not be checked" (never an
 arithmetic error), T-1 catches what reviewers catch in the prose, G-5 accepts the usual no-fee wordings,
 and a data file written by ``import`` keeps the printed totals and the cells it could not read."""
+
 from __future__ import annotations
 
 import re
@@ -27,6 +28,7 @@ def by_rule(findings, rule) -> list:
 
 # --- 1. no false arithmetic -------------------------------------------------------------------------
 
+
 def changed(report, unread=(), totals=None, prose=None):
     """The report with some cells not read, some totals printed and some prose replaced."""
     builder = ReportBuilder.from_report(report)
@@ -37,10 +39,16 @@ def changed(report, unread=(), totals=None, prose=None):
 
 
 def test_unread_cells_are_could_not_be_checked_once_per_rule(busy_report):
-    report = changed(busy_report, unread=("requests.granted.natural", "requests.unable_1.commercial",
-                                          "appeals.review.pending"),
-                     totals={"requests.granted.total": 9, "appeals.review.total": 2,
-                             "requests.total_processed.natural": 13, "requests.new.total": 16})
+    report = changed(
+        busy_report,
+        unread=("requests.granted.natural", "requests.unable_1.commercial", "appeals.review.pending"),
+        totals={
+            "requests.granted.total": 9,
+            "appeals.review.total": 2,
+            "requests.total_processed.natural": 13,
+            "requests.new.total": 16,
+        },
+    )
     findings = check(report)
     assert not [f for f in findings if f.rule in ARITHMETIC and f.severity == ERROR]
     unchecked = {f.rule: f for f in findings if f.rule in ARITHMETIC}
@@ -54,8 +62,9 @@ def test_unread_cells_are_could_not_be_checked_once_per_rule(busy_report):
 
 
 def test_r3_1_uses_the_printed_processed_total_and_still_finds_a_real_imbalance(busy_report):
-    report = changed(busy_report, unread=("requests.granted.natural",),
-                     totals={"requests.total_processed.natural": 11})  # printed; 一 + 二 = 14 ≠ 11 + 1
+    report = changed(
+        busy_report, unread=("requests.granted.natural",), totals={"requests.total_processed.natural": 11}
+    )  # printed; 一 + 二 = 14 ≠ 11 + 1
     [error] = [f for f in check(report) if f.rule == "R3-1" and f.severity == ERROR]
     assert "自然人" in error.where and error.difference == 2
 
@@ -66,23 +75,34 @@ def test_without_printed_totals_a_data_file_needs_no_could_not_be_checked(busy_r
 
 # --- 3. T-1 and G-5 ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("prose,claims", [
-    ("本年度共收到政府信息公开申请16件，办结17件，其中予以公开9件、部分公开2件、不予公开1件、无法提供3件、不予处理1件、"
-     "其他处理1件，结转下年度继续办理1件。发生行政复议2件、行政诉讼1件。", []),
-    ("本年度共收到政府信息公开\n申请15件。", ["收到政府信息公开申请15件"]),
-    ("本年度共收到15件\n申请。", ["收到15件申请"]),
-    ("予以公开及部分公开10件。", ["予以公开及部分公开10件"]),
-    ("予以公开9件，部分公开3件。", ["部分公开3件"]),
-    ("不予公开2件，无法提供4件，不予处理2件，其他处理2件。",
-     ["不予公开2件", "无法提供4件", "不予处理2件", "其他处理2件"]),
-    ("办结10件，其中予以公开6件、部分公开5件。",
-     ["办结10件", "予以公开6件", "部分公开5件", "办结10件，其中予以公开6件、部分公开5件"]),
-    ("2件结转下年度办理。", ["2件结转下年"]),
-    ("发生政府信息公开行政复议3件。", ["行政复议3件"]),
-    ("行政复议结果维持1件、尚未审结1件。", []),
-    ("本年度未收到政府信息公开申请。", ["本年度未收到政府信息公开申请。"]),
-    ("本年度未发生政府信息公开行政诉讼。", ["未发生政府信息公开行政诉讼"]),
-])
+
+@pytest.mark.parametrize(
+    "prose,claims",
+    [
+        (
+            "本年度共收到政府信息公开申请16件，办结17件，其中予以公开9件、部分公开2件、不予公开1件、无法提供3件、不予处理1件、"
+            "其他处理1件，结转下年度继续办理1件。发生行政复议2件、行政诉讼1件。",
+            [],
+        ),
+        ("本年度共收到政府信息公开\n申请15件。", ["收到政府信息公开申请15件"]),
+        ("本年度共收到15件\n申请。", ["收到15件申请"]),
+        ("予以公开及部分公开10件。", ["予以公开及部分公开10件"]),
+        ("予以公开9件，部分公开3件。", ["部分公开3件"]),
+        (
+            "不予公开2件，无法提供4件，不予处理2件，其他处理2件。",
+            ["不予公开2件", "无法提供4件", "不予处理2件", "其他处理2件"],
+        ),
+        (
+            "办结10件，其中予以公开6件、部分公开5件。",
+            ["办结10件", "予以公开6件", "部分公开5件", "办结10件，其中予以公开6件、部分公开5件"],
+        ),
+        ("2件结转下年度办理。", ["2件结转下年"]),
+        ("发生政府信息公开行政复议3件。", ["行政复议3件"]),
+        ("行政复议结果维持1件、尚未审结1件。", []),
+        ("本年度未收到政府信息公开申请。", ["本年度未收到政府信息公开申请。"]),
+        ("本年度未发生政府信息公开行政诉讼。", ["未发生政府信息公开行政诉讼"]),
+    ],
+)
 def test_t1_compares_claims_in_the_prose_with_the_tables(busy_dict, prose, claims):
     busy_dict["prose"]["overview"]["requests"] = prose
     found = [f.operands["正文"] for f in by_rule(check(report_of(busy_dict)), "T-1")]
@@ -90,13 +110,23 @@ def test_t1_compares_claims_in_the_prose_with_the_tables(busy_dict, prose, claim
 
 
 def test_t1_says_nothing_about_a_table_cell_that_was_not_read(busy_report):
-    report = changed(busy_report, unread=("requests.new.natural", "requests.granted.legal", "appeals.review.upheld"),
-                     prose={"overview.requests": "本年度共收到政府信息公开申请99件，予以公开99件，发生行政复议9件。"})
+    report = changed(
+        busy_report,
+        unread=("requests.new.natural", "requests.granted.legal", "appeals.review.upheld"),
+        prose={"overview.requests": "本年度共收到政府信息公开申请99件，予以公开99件，发生行政复议9件。"},
+    )
     assert not by_rule(check(report), "T-1")
 
 
-@pytest.mark.parametrize("statement", ["2022年，无收取信息处理费情况。", "本年度未发生收费情况。",
-                                       "全年收取政府信息公开信息处理费 0 元。", "未收取任何政府信息公开费用。"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "2022年，无收取信息处理费情况。",
+        "本年度未发生收费情况。",
+        "全年收取政府信息公开信息处理费 0 元。",
+        "未收取任何政府信息公开费用。",
+    ],
+)
 def test_g5_accepts_the_usual_no_fee_wordings(busy_dict, statement):
     busy_dict.pop("fees")
     busy_dict["prose"]["other"] = statement
@@ -110,6 +140,7 @@ def test_g5_still_asks_when_no_fee_statement_is_made(busy_dict):
 
 
 # --- 4. what was published is kept ------------------------------------------------------------------
+
 
 def _spoiled_report(tmp_path) -> Path:
     """A published report whose printed totals are wrong (R3-2, R3-3, R4-1) and with one blank cell."""
@@ -167,10 +198,16 @@ def test_series_of_published_reports_finds_x2_and_no_false_x1(tmp_path):
     and a blank 上年结转 cell is not compared."""
     last = FIXTURES / "text-tabs-blank-last-cell.txt"  # 2022: 结转下年度 自然人 2, 行政规范性文件 现行有效 12
     this = tmp_path / "2023.txt"
-    this.write_text(last.read_text(encoding="utf-8").replace("2022年", "2023年")
-                    .replace("行政规范性文件\t3\t1\t12", "行政规范性文件\t3\t1\t15")
-                    .replace("二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t",
-                             "二、上年结转政府信息公开申请数量\t2\t0\t0\t0\t\t0\t"), encoding="utf-8")
+    this.write_text(
+        last.read_text(encoding="utf-8")
+        .replace("2022年", "2023年")
+        .replace("行政规范性文件\t3\t1\t12", "行政规范性文件\t3\t1\t15")
+        .replace(
+            "二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t",
+            "二、上年结转政府信息公开申请数量\t2\t0\t0\t0\t\t0\t",
+        ),
+        encoding="utf-8",
+    )
     findings = cross_year(import_report(this), import_report(last))
     assert [f.path for f in by_rule(findings, "X-2")] == ["active.normative_docs.in_force"]
     assert by_rule(findings, "X-2")[0].difference == 1  # 12 + 3 − 1 = 14, printed 15

@@ -3,6 +3,7 @@
 One hand-made fixture per phenomenon (tests/fixtures/import/converter-*.txt). Every number read is the
 printed one; what the text cannot prove is not read and has a finding; page furniture is never a cell.
 """
+
 from __future__ import annotations
 
 from test_importer_layouts import APPEALS, ARITHMETIC, COLUMNS, load, read, requests_2021, rules
@@ -34,8 +35,13 @@ def test_markdown_label_line_apart_from_its_numbers_is_unread_when_the_next_labe
 
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "apart.txt"
-    path.write_text(text.replace("| | 3.补正后申请内容仍不明确 | 0 0 | 0 0 | 0 0 | 0 |",
-                                 "| | 0 0 | 0 0 | 0 0 | 0 |\n3.补正后申请内容仍不明确"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "| | 3.补正后申请内容仍不明确 | 0 0 | 0 0 | 0 0 | 0 |",
+            "| | 0 0 | 0 0 | 0 0 | 0 |\n3.补正后申请内容仍不明确",
+        ),
+        encoding="utf-8",
+    )
     report = import_report(path)
     assert all(report.number(f"requests.unable_2.{c}") is None for c in ("natural", "total"))
     [finding] = [f for f in report.read_findings if f.path == "requests.unable_2"]
@@ -50,9 +56,14 @@ def test_a_label_wrapped_around_a_pipe_row_of_numbers_is_one_row(tmp_path):
 
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "wrapped.txt"
-    path.write_text(text.replace("| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 2 0 | 0 0 | 0 0 | 2 |",
-                                 "（二）部分公开（区分处理的，只计这一情形，不计其他\n| | 2 0 | 0 0 | 0 0 | 2 |\n"
-                                 "| --- | --- | --- | --- | --- |\n情形）"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 2 0 | 0 0 | 0 0 | 2 |",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他\n| | 2 0 | 0 0 | 0 0 | 2 |\n"
+            "| --- | --- | --- | --- | --- |\n情形）",
+        ),
+        encoding="utf-8",
+    )
     report = import_report(path)
     assert [report.number(f"requests.partial.{c}") for c in COLUMNS] == [2, 0, 0, 0, 0, 0, 2]
     assert not rules(report, *ARITHMETIC, severity=ERROR)
@@ -70,8 +81,10 @@ def test_page_numbers_and_rotated_header_characters_are_never_cells():
 def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "merged.txt"
-    path.write_text(text.replace("| （七）总计 | 30 0 | 0 0 | 2 0 | 32 |", "| （七）总计 | 30 0 | 0 0 | 2 0 | 3 2 | 32 |"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("| （七）总计 | 30 0 | 0 0 | 2 0 | 32 |", "| （七）总计 | 30 0 | 0 0 | 2 0 | 3 2 | 32 |"),
+        encoding="utf-8",
+    )
     from generator.inputs.importer import import_report
 
     report = import_report(path)
@@ -86,7 +99,9 @@ def test_lost_cells_are_not_called_numbers_run_together(tmp_path):
 
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "lost.txt"
-    path.write_text(text.replace("| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 1 0 | 0 1 |"), encoding="utf-8")
+    path.write_text(
+        text.replace("| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 1 0 | 0 1 |"), encoding="utf-8"
+    )
     report = import_report(path)
     [finding] = [f for f in report.read_findings if f.path.startswith("appeals")]
     assert finding.rule == "I-2" and "连在一起" not in finding.message and "看到的是（1 0 0 1）" in finding.message
@@ -125,8 +140,11 @@ def test_appeals_row_in_three_merged_cells_and_a_footer_after_it(tmp_path):
     path = tmp_path / "appeals.txt"
     path.write_text(text.replace(row, "| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |\n— 6 —"), encoding="utf-8")
     report = import_report(path)
-    values = [report.number(f"appeals.{r}.{c}") for r in ("review", "litigation_direct", "litigation_after_review")
-              for c in ("upheld", "corrected", "other", "pending", "total")]
+    values = [
+        report.number(f"appeals.{r}.{c}")
+        for r in ("review", "litigation_direct", "litigation_after_review")
+        for c in ("upheld", "corrected", "other", "pending", "total")
+    ]
     assert values == [40, 0, 10, 5, 55, 2, 0, 4, 6, 12, 6, 0, 9, 7, 22]
     assert "— 6 —" not in " ".join(f.message for f in report.read_findings)
 
@@ -184,9 +202,13 @@ def test_a_group_label_piece_on_a_line_after_a_detached_rows_numbers_is_not_one_
 
     text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     path = tmp_path / "piece.txt"
-    path.write_text(text.replace("| | 2.重复申请 | 1 0 | 0 0 | 0 0 | 1 |",
-                                 "2.重复申请\n| | 1 0 | 0 0 | 0 0 | 1 |\n| --- | --- | --- | --- | --- |\n（五）不"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "| | 2.重复申请 | 1 0 | 0 0 | 0 0 | 1 |",
+            "2.重复申请\n| | 1 0 | 0 0 | 0 0 | 1 |\n| --- | --- | --- | --- | --- |\n（五）不",
+        ),
+        encoding="utf-8",
+    )
     report = import_report(path)
     assert [report.number(f"requests.not_processed_2.{c}") for c in COLUMNS] == [1, 0, 0, 0, 0, 0, 1]
     assert not [f for f in report.read_findings if "（五）不" in f.message]

@@ -1,6 +1,7 @@
 """Real published reports (../shared/corpus) against their hand-checked truth: every number read is right,
 none is invented, few are left unread (each with a finding), and no arithmetic error is reported that the
 published table does not have. Skipped when the corpus is not next to the project."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -39,8 +40,9 @@ def test_every_number_read_equals_the_published_one(name):
     assert result["wrong"] == []
     unread = [p for p in result["unread"] if not p.startswith(NO_ARITHMETIC.get(name, "-"))]
     assert len(unread) <= UNREAD_LIMIT * len(truth_values(CORPUS / name)), unread
-    assert all(has_finding(report, p) for p in result["unread"]), [p for p in result["unread"]
-                                                                   if not has_finding(report, p)]
+    assert all(has_finding(report, p) for p in result["unread"]), [
+        p for p in result["unread"] if not has_finding(report, p)
+    ]
 
 
 def _balances(truth: dict, rule: str) -> bool:
@@ -50,16 +52,23 @@ def _balances(truth: dict, rule: str) -> bool:
     rows = {p.split(".")[1] for p in truth if p.startswith("requests.")}
     outcomes = [r for r in rows if r not in ("new", "carried_over", "total_processed", "carry_forward")]
     if rule == "R3-1":
-        return all(v(f"requests.new.{c}") + v(f"requests.carried_over.{c}") ==
-                   v(f"requests.total_processed.{c}") + v(f"requests.carry_forward.{c}") for c in cols)
+        return all(
+            v(f"requests.new.{c}") + v(f"requests.carried_over.{c}")
+            == v(f"requests.total_processed.{c}") + v(f"requests.carry_forward.{c}")
+            for c in cols
+        )
     if rule == "R3-2":
-        return all(v(f"requests.total_processed.{c}") == sum(v(f"requests.{r}.{c}") for r in outcomes)
-                   for c in (*cols, "total"))
+        return all(
+            v(f"requests.total_processed.{c}") == sum(v(f"requests.{r}.{c}") for r in outcomes)
+            for c in (*cols, "total")
+        )
     if rule == "R3-3":
         return all(v(f"requests.{r}.total") == sum(v(f"requests.{r}.{c}") for c in cols) for r in rows)
     parts = ("upheld", "corrected", "other", "pending")
-    return all(v(f"appeals.{r}.total") == sum(v(f"appeals.{r}.{c}") for c in parts)
-               for r in ("review", "litigation_direct", "litigation_after_review"))
+    return all(
+        v(f"appeals.{r}.total") == sum(v(f"appeals.{r}.{c}") for c in parts)
+        for r in ("review", "litigation_direct", "litigation_after_review")
+    )
 
 
 @pytest.mark.parametrize("name", TRUTHS)

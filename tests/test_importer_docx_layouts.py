@@ -1,6 +1,7 @@
 """Word layouts: the body inside a 1×1 frame table, tables whose cells are content controls (w:sdt),
 text boxes, tables nested in a layout table. Each is made from our own rendering of an example (so the
 truth is the example's data) and must give back every number."""
+
 from __future__ import annotations
 
 import copy
@@ -93,8 +94,9 @@ def tables_nested_in_a_layout_table(document):
         body.remove(marker)
 
 
-@pytest.mark.parametrize("change", [body_in_a_frame, cells_as_content_controls, title_in_a_text_box,
-                                    tables_nested_in_a_layout_table])
+@pytest.mark.parametrize(
+    "change", [body_in_a_frame, cells_as_content_controls, title_in_a_text_box, tables_nested_in_a_layout_table]
+)
 def test_word_layouts_give_back_every_number(source, change, tmp_path):
     document = _document(source)
     change(document)

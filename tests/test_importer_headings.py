@@ -1,5 +1,6 @@
 """A heading is a heading where the text around it agrees: found with a stray leading character or a
 markdown marker, and not taken from a rotated table header run into a row label."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,12 +22,15 @@ def imported(old: str, new: str):
     return build_report(items_from_text(TEXT.replace(old, new)), "report.txt")
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("六、其他需要报告的事项", "l六、其他需要报告的事项"),  # OCR noise
-    ("五、存在的主要问题及改进情况", "|五、存在的主要问题及改进情况"),
-    ("五、存在的主要问题及改进情况", "## 五、存在的主要问题及改进情况"),  # markdown heading
-    ("四、政府信息公开行政复议", "### 四、政府信息公开行政复议"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("六、其他需要报告的事项", "l六、其他需要报告的事项"),  # OCR noise
+        ("五、存在的主要问题及改进情况", "|五、存在的主要问题及改进情况"),
+        ("五、存在的主要问题及改进情况", "## 五、存在的主要问题及改进情况"),  # markdown heading
+        ("四、政府信息公开行政复议", "### 四、政府信息公开行政复议"),
+    ],
+)
 def test_heading_with_stray_leading_characters_is_found(old, new):
     report = imported(old, new)
     assert report.prose["problems"] == PROBLEMS

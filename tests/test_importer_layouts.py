@@ -1,5 +1,6 @@
 """Layouts real portals publish, one synthetic fixture each (tests/fixtures/import): every number read
 right, nothing invented, and what cannot be read is said, never counted as 0."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,26 +18,52 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 
 # The numbers every fixture's section 三 (2021 format) is built from: natural, …, other_org, total.
 REQUESTS_2021 = {
-    "new": [31, 0, 0, 0, 2, 0, 33], "carried_over": [1, 0, 0, 0, 0, 0, 1], "granted": [10, 0, 0, 0, 1, 0, 11],
-    "partial": [2, 0, 0, 0, 0, 0, 2], "denied_5": [1, 0, 0, 0, 0, 0, 1], "unable_1": [12, 0, 0, 0, 1, 0, 13],
-    "unable_2": [3, 0, 0, 0, 0, 0, 3], "not_processed_2": [1, 0, 0, 0, 0, 0, 1], "other_3": [1, 0, 0, 0, 0, 0, 1],
-    "total_processed": [30, 0, 0, 0, 2, 0, 32], "carry_forward": [2, 0, 0, 0, 0, 0, 2],
+    "new": [31, 0, 0, 0, 2, 0, 33],
+    "carried_over": [1, 0, 0, 0, 0, 0, 1],
+    "granted": [10, 0, 0, 0, 1, 0, 11],
+    "partial": [2, 0, 0, 0, 0, 0, 2],
+    "denied_5": [1, 0, 0, 0, 0, 0, 1],
+    "unable_1": [12, 0, 0, 0, 1, 0, 13],
+    "unable_2": [3, 0, 0, 0, 0, 0, 3],
+    "not_processed_2": [1, 0, 0, 0, 0, 0, 1],
+    "other_3": [1, 0, 0, 0, 0, 0, 1],
+    "total_processed": [30, 0, 0, 0, 2, 0, 32],
+    "carry_forward": [2, 0, 0, 0, 0, 0, 2],
 }
-ACTIVE_2021 = {"active.rules.issued": 0, "active.rules.repealed": 0, "active.rules.in_force": 0,
-               "active.normative_docs.issued": 3, "active.normative_docs.repealed": 1,
-               "active.normative_docs.in_force": 12, "active.licensing.decisions": 156, "active.penalty.decisions": 20,
-               "active.coercion.decisions": 2, "active.fees.amount": Decimal("1.5")}
-APPEALS = dict(zip([f"appeals.{r}.{c}" for r in ("review", "litigation_direct", "litigation_after_review")
-                    for c in ("upheld", "corrected", "other", "pending", "total")],
-                   [1, 0, 0, 1, 2, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0], strict=True))
+ACTIVE_2021 = {
+    "active.rules.issued": 0,
+    "active.rules.repealed": 0,
+    "active.rules.in_force": 0,
+    "active.normative_docs.issued": 3,
+    "active.normative_docs.repealed": 1,
+    "active.normative_docs.in_force": 12,
+    "active.licensing.decisions": 156,
+    "active.penalty.decisions": 20,
+    "active.coercion.decisions": 2,
+    "active.fees.amount": Decimal("1.5"),
+}
+APPEALS = dict(
+    zip(
+        [
+            f"appeals.{r}.{c}"
+            for r in ("review", "litigation_direct", "litigation_after_review")
+            for c in ("upheld", "corrected", "other", "pending", "total")
+        ],
+        [1, 0, 0, 1, 2, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0],
+        strict=True,
+    )
+)
 COLUMNS = ("natural", "commercial", "research", "public_interest", "legal", "other_org", "total")
 
 
 def requests_2021(**changed) -> dict:
     rows = {r.key: [0] * 7 for r in FORMAT_2021.requests.rows}
     rows.update(REQUESTS_2021, **changed)
-    return {f"requests.{row}.{col}": value for row, values in rows.items()
-            for col, value in zip(COLUMNS, values, strict=True)}
+    return {
+        f"requests.{row}.{col}": value
+        for row, values in rows.items()
+        for col, value in zip(COLUMNS, values, strict=True)
+    }
 
 
 def read(report, paths) -> dict:
@@ -59,8 +86,10 @@ ARITHMETIC = ("R3-1", "R3-2", "R3-3", "R4-1")
 
 # --- PDF text ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["pdf-label-across-page-break.txt", "pdf-group-and-row-on-one-line.txt",
-                                  "pdf-spaces-in-labels.txt"])
+
+@pytest.mark.parametrize(
+    "name", ["pdf-label-across-page-break.txt", "pdf-group-and-row-on-one-line.txt", "pdf-spaces-in-labels.txt"]
+)
 def test_pdf_text_layouts_read_every_row_of_section_3(name):
     report = load(name)
     expected = requests_2021()
@@ -140,6 +169,7 @@ def test_pdf_table_published_as_a_picture_is_said_to_be_one(tmp_path):
 
 # --- text ---------------------------------------------------------------------------------------
 
+
 def test_tab_rows_with_a_blank_last_cell():
     report = load("text-tabs-blank-last-cell.txt")
     assert report.number("active.rules.in_force") is None
@@ -156,10 +186,20 @@ def test_tab_rows_with_a_blank_last_cell():
 
 def test_one_cell_per_line_with_empty_lines_for_blank_cells():
     report = load("text-cells-double-spaced.txt")
-    assert read(report, ["active.rules.issued", "active.normative_docs.issued", "active.normative_docs.repealed",
-                         "active.normative_docs.in_force"]) == {
-        "active.rules.issued": 0, "active.normative_docs.issued": 3, "active.normative_docs.repealed": None,
-        "active.normative_docs.in_force": 12}
+    assert read(
+        report,
+        [
+            "active.rules.issued",
+            "active.normative_docs.issued",
+            "active.normative_docs.repealed",
+            "active.normative_docs.in_force",
+        ],
+    ) == {
+        "active.rules.issued": 0,
+        "active.normative_docs.issued": 3,
+        "active.normative_docs.repealed": None,
+        "active.normative_docs.in_force": 12,
+    }
     assert [f.path for f in report.read_findings if f.rule == "R0-2"] == ["active.normative_docs.repealed"]
 
 
@@ -192,11 +232,18 @@ def test_whole_page_on_one_line_with_cells_run_together():
     assert not rules(report, *ARITHMETIC, severity=ERROR) and not rules(report, "G-3", "G-5", "T-1")
 
 
-@pytest.mark.parametrize("table,printed,spoiled,why", [
-    ("appeals", "100120100100000", "11000110100100000", "不止一种"),  # review fits 11 0 0 0 11 and 1 10 0 0 11
-    ("requests", "一、本年新收政府信息公开申请数量31000 2033", "一、本年新收政府信息公开申请数量31000 2034",
-     "没有一种"),
-])
+@pytest.mark.parametrize(
+    "table,printed,spoiled,why",
+    [
+        ("appeals", "100120100100000", "11000110100100000", "不止一种"),  # review fits 11 0 0 0 11 and 1 10 0 0 11
+        (
+            "requests",
+            "一、本年新收政府信息公开申请数量31000 2033",
+            "一、本年新收政府信息公开申请数量31000 2034",
+            "没有一种",
+        ),
+    ],
+)
 def test_run_together_digits_that_do_not_fit_one_split_are_not_read(tmp_path, table, printed, spoiled, why):
     text = (FIXTURES / "text-run-together.txt").read_text(encoding="utf-8")
     assert printed in text
@@ -211,6 +258,7 @@ def test_run_together_digits_that_do_not_fit_one_split_are_not_read(tmp_path, ta
 
 
 # --- web pages ----------------------------------------------------------------------------------
+
 
 def test_portal_page_article_metadata_and_a_table_as_picture():
     report = load("html-portal.html")
@@ -227,6 +275,7 @@ def test_portal_page_article_metadata_and_a_table_as_picture():
 
 # --- label variants -------------------------------------------------------------------------------
 
+
 def test_label_variants_of_a_2021_table():
     report = load("labels-2021-variants.txt")
     assert report.format is FORMAT_2021
@@ -234,8 +283,9 @@ def test_label_variants_of_a_2021_table():
     assert read(report, expected) == expected  # 规范性文件 → 行政规范性文件; annotated 规章; typo; blank label
     notes = {f.rule: f for f in report.read_findings if f.severity == WARNING}
     assert "「规范性文件」" in notes["G-2"].message or any("规范性文件" in f.message for f in report.read_findings)
-    assert any(f.rule == "I-3" and "行标签是空白" in f.message and f.path == "requests.granted"
-               for f in report.read_findings)
+    assert any(
+        f.rule == "I-3" and "行标签是空白" in f.message and f.path == "requests.granted" for f in report.read_findings
+    )
     assert any(f.rule == "G-1" and f.operands.get("原文") == "2.其他法律行政止公开" for f in report.read_findings)
     assert any(f.rule == "G-2" and "全为 0" in f.message for f in report.read_findings)
     assert not [f for f in check(report) if f.severity == ERROR]
@@ -257,6 +307,7 @@ def test_single_other_row_with_numbers_in_a_2021_table_is_not_split(tmp_path):
 
 # --- metadata -------------------------------------------------------------------------------------
 
+
 def test_title_without_a_year():
     report = load("meta-title-without-year.txt")
     assert (report.agency.name, report.agency.level, report.year) == ("驼峰路街道办事处", "街道", 2020)
@@ -272,13 +323,19 @@ def test_no_title_the_agency_and_year_only_in_the_body():
 
 def test_level_from_the_self_reference_when_the_name_says_nothing(tmp_path):
     path = tmp_path / "self.txt"
-    path.write_text((FIXTURES / "meta-no-title.txt").read_text(encoding="utf-8")
-                    .replace("新华街道办事处", "新华管委会").replace("我街道", "我镇"), encoding="utf-8")
+    path.write_text(
+        (FIXTURES / "meta-no-title.txt")
+        .read_text(encoding="utf-8")
+        .replace("新华街道办事处", "新华管委会")
+        .replace("我街道", "我镇"),
+        encoding="utf-8",
+    )
     report = import_report(path)
     assert report.agency.level == "镇" and report.agency.is_township  # township rules (R2-1) run
 
 
 # --- units and local additions --------------------------------------------------------------------
+
 
 def test_amount_printed_in_yuan_where_the_column_is_in_wan_yuan():
     report = load("units-2021.txt")
@@ -315,6 +372,7 @@ def test_rows_printed_completely_blank_are_read_as_blanks():
 
 # --- placing by position only with proof ----------------------------------------------------------
 
+
 def _variants(tmp_path, *changes):
     from generator.inputs.importer import import_report
 
@@ -334,7 +392,9 @@ def test_blank_label_between_its_neighbours_is_read_when_the_arithmetic_agrees(t
 
 
 def test_blank_label_whose_position_the_arithmetic_contradicts_is_not_read(tmp_path):
-    report = _variants(tmp_path, ("三、本年度办理结果\t\t10\t0\t0\t0\t1\t0\t11", "三、本年度办理结果\t\t9\t0\t0\t0\t1\t0\t10"))
+    report = _variants(
+        tmp_path, ("三、本年度办理结果\t\t10\t0\t0\t0\t1\t0\t11", "三、本年度办理结果\t\t9\t0\t0\t0\t1\t0\t10")
+    )
     assert report.number("requests.granted.natural") is None and report.number("requests.granted.total") is None
     [finding] = [f for f in report.read_findings if f.path == "requests.granted"]
     assert finding.rule == "I-2" and finding.severity == ERROR and "勾稽关系不成立" in finding.message
@@ -348,7 +408,10 @@ def test_blank_label_is_not_placed_when_a_row_between_its_neighbours_stands_else
         tmp_path,
         ("2.没有现成信息需要另行制作\t3", "\t3"),
         ("3.补正后申请内容仍不明确\t0\t0\t0\t0\t0\t0\t0\n", ""),
-        ("3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\n", "3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\n3.补正后申请内容仍不明确\n"),
+        (
+            "3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\n",
+            "3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\n3.补正后申请内容仍不明确\n",
+        ),
     )
     assert report.number("requests.unable_2.natural") is None
     assert [f for f in report.read_findings if f.rule == "I-4" and "3 0 0 0 0 0 3" in f.message]

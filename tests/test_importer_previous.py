@@ -1,5 +1,6 @@
 """Last year's report settles cells run together (`check --previous`): this year's 现行有效件数 is last year's
 plus 制发 minus 废止, this year's 上年结转 is last year's 结转下年度. Without it, no guess."""
+
 from __future__ import annotations
 
 from pathlib import Path

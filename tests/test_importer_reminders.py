@@ -1,5 +1,6 @@
 """Reminders that hold on real reports: G-3 by the report year's own format and by content, the usual
 no-fee wordings (G-5), a township's missing 规章 row (fixed at 0) a reminder rather than an error."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,19 +36,24 @@ def test_g3_does_not_ask_a_2019_format_report_for_the_2021_topics():
     assert g3(report) == set()
 
 
-@pytest.mark.parametrize(("added", "covered"), [
-    ("（三）完善政务新媒体公开工作\n本年度更新公众号信息52条。\n", "prose.overview.platform"),
-    ("三是完善公开平台，及时更新政务公开专栏。\n", "prose.overview.platform"),
-    ("（五）加强监督考核\n将政务公开纳入年度考核。\n", "prose.overview.supervision"),
-])
+@pytest.mark.parametrize(
+    ("added", "covered"),
+    [
+        ("（三）完善政务新媒体公开工作\n本年度更新公众号信息52条。\n", "prose.overview.platform"),
+        ("三是完善公开平台，及时更新政务公开专栏。\n", "prose.overview.platform"),
+        ("（五）加强监督考核\n将政务公开纳入年度考核。\n", "prose.overview.supervision"),
+    ],
+)
 def test_g3_recognises_a_topic_by_its_content(added, covered):
     report = imported(TEXT.replace(OVERVIEW, OVERVIEW + added))
     assert covered not in g3(report)
     assert g3(report)  # the other topics are still asked for
 
 
-@pytest.mark.parametrize("wording", ["本年度我局未产生信息公开处理费。", "本年度未产生政府信息公开处理费。",
-                                     "我镇本年度没有收取信息处理费。"])
+@pytest.mark.parametrize(
+    "wording",
+    ["本年度我局未产生信息公开处理费。", "本年度未产生政府信息公开处理费。", "我镇本年度没有收取信息处理费。"],
+)
 def test_g5_accepts_the_usual_no_fee_wordings(wording):
     report = imported(TEXT.replace("本年度未收取信息处理费。", wording))
     assert report.fees.collected is False

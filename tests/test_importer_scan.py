@@ -2,6 +2,7 @@
 
 The scans are made here from our own example (rendered to PDF, then to 200-dpi page images): no binaries in git.
 """
+
 from __future__ import annotations
 
 import struct
@@ -94,7 +95,9 @@ def test_a_digit_smudged_into_another_is_left_unread_with_a_finding_not_read_wro
     report = import_report(image_pdf(images, tmp_path / "污损.pdf"))
     assert score(report, truth(busy))["wrong"] == []
     assert report.number("requests.new.natural") is None and report.unread["requests.new.natural"] == "16"
-    [note] = [f for f in report.read_findings if f.rule == "S-1" and "requests.new.natural" in f.operands.get("未证实", ())]
+    [note] = [
+        f for f in report.read_findings if f.rule == "S-1" and "requests.new.natural" in f.operands.get("未证实", ())
+    ]
     assert "行「一、本年新收政府信息公开申请数量」 · 列「自然人」（识别为 16" in note.message
     assert report.number("requests.new.commercial") == 3  # the rest of the row is proved by its columns
 
@@ -108,6 +111,7 @@ def _has(pdf: Path, page: int, text: str) -> bool:
 
 def _png_header(width: int, height: int) -> bytes:
     """A PNG that claims ``width`` x ``height`` pixels (a decompression bomb needs no more to be refused)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -137,9 +141,15 @@ def test_without_the_ocr_extra_a_scan_is_refused_with_the_install_command(tmp_pa
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if the extra were not installed
     assert main(["check", str(pdf)]) == 2
     err = capsys.readouterr().err
-    assert "图片版.pdf：PDF 中没有可提取的文字（可能是扫描件或图片）" in err and "安装 OCR 组件：pip install nianbao[ocr]" in err
+    assert (
+        "图片版.pdf：PDF 中没有可提取的文字（可能是扫描件或图片）" in err
+        and "安装 OCR 组件：pip install nianbao[ocr]" in err
+    )
     assert main(["check", str(png)]) == 2
-    assert "第1页.png：这是图片，需要文字识别（OCR）才能读取。 安装 OCR 组件：pip install nianbao[ocr]" in capsys.readouterr().err
+    assert (
+        "第1页.png：这是图片，需要文字识别（OCR）才能读取。 安装 OCR 组件：pip install nianbao[ocr]"
+        in capsys.readouterr().err
+    )
 
 
 @pytest.mark.ocr
@@ -187,7 +197,9 @@ def test_a_cell_not_recognised_is_said_to_be_unread_not_blank_on_paper(busy):
     from generator.findings import ERROR, Finding
     from generator.inputs.importer.scan.proof import prove
 
-    blank = Finding("R0-2", ERROR, "三 · 行「（一）予以公开」 · 列「自然人」", "单元格空白。", path="requests.granted.natural")
+    blank = Finding(
+        "R0-2", ERROR, "三 · 行「（一）予以公开」 · 列「自然人」", "单元格空白。", path="requests.granted.natural"
+    )
     report = _as_if_scanned(busy).evolve(read_findings=(blank,))
     [note] = [f for f in prove(report).read_findings if f.path == "requests.granted.natural"]
     assert note.rule == "S-1" and "没有识别出数字（识别为「空白」），未读取" in note.message

@@ -8,6 +8,7 @@ a WPS / Word "save as web page" file in GB18030. Every number is asserted, or th
 What 「—」「/」「无」 mean: in an official table they stand for 0 (nothing happened, or not applicable). They
 are read as 0, never silently: each such cell has a reminder naming it and what was printed (R0-1).
 """
+
 from __future__ import annotations
 
 import re
@@ -81,10 +82,16 @@ def in_cells(change: Callable[[str], str]) -> Callable[[Rows], Rows]:
     [
         pytest.param(None, id="tab-separated"),
         pytest.param(lambda rows: [[*row, ""] for row in rows], id="blank-last-column"),
-        pytest.param(lambda rows: [[row[0], "", *row[1:]] if row and not is_number(row[0]) else row for row in rows],
-                     id="blank-column-after-labels"),
-        pytest.param(lambda rows: rows[:14] + [r for r in rows[:6] if not any(map(is_number, r))] + rows[14:]
-                     if len(rows) > 20 else rows, id="header-repeated-after-page-break"),
+        pytest.param(
+            lambda rows: [[row[0], "", *row[1:]] if row and not is_number(row[0]) else row for row in rows],
+            id="blank-column-after-labels",
+        ),
+        pytest.param(
+            lambda rows: (
+                rows[:14] + [r for r in rows[:6] if not any(map(is_number, r))] + rows[14:] if len(rows) > 20 else rows
+            ),
+            id="header-repeated-after-page-break",
+        ),
     ],
 )
 def test_tables_pasted_as_tab_separated_text_read_every_cell(tmp_path, name, shape):
@@ -181,19 +188,29 @@ def wps_page(page: str) -> bytes:
 
     def cell(match: re.Match) -> str:
         inner = match.group(3) or "<o:p>&nbsp;</o:p>"
-        return (f"<td width=60 valign=top style='border:solid windowtext 1.0pt'{match.group(2)}><p class=MsoNormal "
-                f"align=center><span lang=EN-US style='font-family:仿宋_GB2312'>{inner}<o:p></o:p></span></p></td>")
+        return (
+            f"<td width=60 valign=top style='border:solid windowtext 1.0pt'{match.group(2)}><p class=MsoNormal "
+            f"align=center><span lang=EN-US style='font-family:仿宋_GB2312'>{inner}<o:p></o:p></span></p></td>"
+        )
 
     body = re.sub(r"<(td|th)((?:\s+(?:colspan|rowspan)=\"\d+\")*)[^>]*>(.*?)</\1>", cell, body, flags=re.S)
-    body = re.sub(r"<h[1-3][^>]*>(.*?)</h[1-3]>", r"<p class=MsoNormal align=center><b><span>\1</span></b></p>",
-                  body, flags=re.S)
-    body = re.sub(r"<p>(.*?)</p>", r"<p class=MsoNormal style='text-indent:32.0pt'><span>\1"
-                  r"<span style='mso-spacerun:yes'>&nbsp;</span></span></p>", body, flags=re.S)
+    body = re.sub(
+        r"<h[1-3][^>]*>(.*?)</h[1-3]>", r"<p class=MsoNormal align=center><b><span>\1</span></b></p>", body, flags=re.S
+    )
+    body = re.sub(
+        r"<p>(.*?)</p>",
+        r"<p class=MsoNormal style='text-indent:32.0pt'><span>\1"
+        r"<span style='mso-spacerun:yes'>&nbsp;</span></span></p>",
+        body,
+        flags=re.S,
+    )
     body = re.sub(r"<table[^>]*>", "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0>", body)
-    head = ('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">'
-            '<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">'
-            "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->"
-            "</head>")
+    head = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">'
+        '<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">'
+        "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->"
+        "</head>"
+    )
     return (head + body + "</html>").encode("gb18030")
 
 
@@ -233,8 +250,11 @@ def extracted(page: str) -> str:
     ("printed", "moved", "where"),
     [
         ("4.保护第三方合法权益 1 0 0 0 0 0 1", "1 0 0 0 0 0 1\n4.保护第三方合法权益", "上一行"),
-        ("（四）无法提供 1.本机关不掌握相关政府信息 2 1 0 0 0 0 3",
-         "（四）无法提供 1.本机关不掌握相关政府信息\n2 1 0 0 0 0 3", "下一行"),
+        (
+            "（四）无法提供 1.本机关不掌握相关政府信息 2 1 0 0 0 0 3",
+            "（四）无法提供 1.本机关不掌握相关政府信息\n2 1 0 0 0 0 3",
+            "下一行",
+        ),
     ],
     ids=["numbers-above-the-label", "numbers-below-the-label"],
 )
@@ -284,8 +304,10 @@ def test_a_chain_of_labels_each_above_its_numbers_is_read_when_enclosed(tmp_path
     without a reminder: that is how a wrapped label comes out of a PDF."""
     report, page = example(EXAMPLES[0])
     text = extracted(page)
-    for label in ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                  "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"):
+    for label in (
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ):
         line = next(line for line in text.splitlines() if label in line)
         text = text.replace(line, line.replace(f"{label} ", f"{label}\n"))
     read = imported(tmp_path, text)

@@ -4,6 +4,7 @@ Characters per line, flush edges, margins, the 22-line grid, page numbers, how f
 the section 三 table may break and the 落款 — measured from the PDFs (character boxes and ink), not from
 our own markup.
 """
+
 import copy
 import itertools
 import re
@@ -50,17 +51,28 @@ def stress_dict(extra: int = 0) -> dict:
     overview["management"] = "\n".join(
         f"（{i}）第{i}季度对拟公开文件开展保密审查{214 + i}件次，答复咨询电话025-5210{i:04d}共{30 + i}次；"
         f"更新政府信息公开指南（https://www.jiangning.gov.cn/qsjd/zwgk/{i}/）和目录，"
-        f"经费1,{i}50.5万元，占比{12 + i}.5%。" for i in range(1, 5))
-    overview["platform"] = overview["platform"] + "“青石发布”公众号全年推送信息1,024条，阅读量达12.5万人次，" \
+        f"经费1,{i}50.5万元，占比{12 + i}.5%。"
+        for i in range(1, 5)
+    )
+    overview["platform"] = (
+        overview["platform"] + "“青石发布”公众号全年推送信息1,024条，阅读量达12.5万人次，"
         "意见建议通过电子邮箱qingshi@example.gov.cn和热线025-52100000受理。" * 2
-    overview["supervision"] += "".join(f"\n第{i}次社会评议邀请居民代表、企业代表和人大代表共{20 + i}人参加，"
-                                       "对政务公开工作满意率为98.5%，提出的意见建议已逐项答复并在网站公开。"
-                                       for i in range(1, extra + 1))
+    )
+    overview["supervision"] += "".join(
+        f"\n第{i}次社会评议邀请居民代表、企业代表和人大代表共{20 + i}人参加，"
+        "对政务公开工作满意率为98.5%，提出的意见建议已逐项答复并在网站公开。"
+        for i in range(1, extra + 1)
+    )
     return data
 
 
-CASES = {"busy": example_dict(BUSY), "yinglin": example_dict(YINGLIN), "meiyang": example_dict(MEIYANG),
-         "broken": example_dict(BROKEN), "stress": stress_dict()}  # every example, and the stress report
+CASES = {
+    "busy": example_dict(BUSY),
+    "yinglin": example_dict(YINGLIN),
+    "meiyang": example_dict(MEIYANG),
+    "broken": example_dict(BROKEN),
+    "stress": stress_dict(),
+}  # every example, and the stress report
 # the stress report with its section 三 table starting lower and lower: in some of them it must break
 SHIFTED = {f"stress+{k}": stress_dict(k) for k in range(1, 6)}
 
@@ -86,8 +98,9 @@ def libreoffice_pdfs(tmp_path_factory) -> dict[str, Path]:
     return {name: folder / f"{name}.pdf" for name in cases}
 
 
-RENDERINGS = [pytest.param(("pdf", name), id=f"pdf-{name}") for name in CASES] + \
-             [pytest.param(("lo", name), id=f"docx-{name}", marks=NEEDS_SOFFICE) for name in CASES]
+RENDERINGS = [pytest.param(("pdf", name), id=f"pdf-{name}") for name in CASES] + [
+    pytest.param(("lo", name), id=f"docx-{name}", marks=NEEDS_SOFFICE) for name in CASES
+]
 
 
 @pytest.fixture(params=RENDERINGS)
@@ -106,8 +119,11 @@ def full_lines(pages):
     """Lines followed by another line of the same paragraph: the next 16 pt line starts at the left margin
     (a new paragraph, heading or 落款 starts indented). The title (22 pt) and tables (≤ 10.5 pt) are apart."""
     lines = body_lines(pages)
-    return [(page, line, after) for (page, line), (_, after) in itertools.pairwise(lines)
-            if abs(after.x0 - BLOCK_LEFT) < MARGIN_MM]
+    return [
+        (page, line, after)
+        for (page, line), (_, after) in itertools.pairwise(lines)
+        if abs(after.x0 - BLOCK_LEFT) < MARGIN_MM
+    ]
 
 
 def test_full_lines_have_28_characters_and_both_edges_flush(rendering):
@@ -148,17 +164,24 @@ def test_no_full_line_is_spaced_out(rendering):
     a line that would need more (a number or an address did not fit its end) stays short of the margin; Word
     and LibreOffice justify every line, so in the DOCX an address may also break between two letters."""
     (kind, name), _, pages = rendering
-    spaced = [(page.number, round(line.letter_spacing(), 2), line.text) for page, line, after in full_lines(pages)
-              if line.letter_spacing() > LETTER_SPACING_MM]
+    spaced = [
+        (page.number, round(line.letter_spacing(), 2), line.text)
+        for page, line, after in full_lines(pages)
+        if line.letter_spacing() > LETTER_SPACING_MM
+    ]
     assert spaced == [], f"{kind} {name}: lines spaced out (page, mm, text)"
 
 
 def test_a_line_before_a_number_that_did_not_fit_stays_short_in_the_pdf(weasyprint_pdfs):
     """英林镇's address ends a line with 「电话：0595-」 before 「85481241」, which does not fit: justified, the line
     would show 0.8 mm between its characters. Such lines end short of the margin, with their natural spacing."""
-    short = [line for path in weasyprint_pdfs.values() for page in read_pdf(path)
-             for line, after in itertools.pairwise(page.lines())
-             if abs(after.x0 - BLOCK_LEFT) < MARGIN_MM and line.x1 < BLOCK_RIGHT - EDGE_MM]
+    short = [
+        line
+        for path in weasyprint_pdfs.values()
+        for page in read_pdf(path)
+        for line, after in itertools.pairwise(page.lines())
+        if abs(after.x0 - BLOCK_LEFT) < MARGIN_MM and line.x1 < BLOCK_RIGHT - EDGE_MM
+    ]
     assert any(line.text.endswith("电话：0595-") for line in short), [line.text for line in short]
     for line in short:
         assert line.letter_spacing() < 0.05, line.text
@@ -166,8 +189,13 @@ def test_a_line_before_a_number_that_did_not_fit_stays_short_in_the_pdf(weasypri
 
 def test_adjacent_marks_are_compressed_in_the_pdf(weasyprint_pdfs):
     """标点挤压: 「》（」「》）」「”、“」「”（」: the second mark of a pair stands half a character after the first."""
-    pairs = [(a.text + b.text, b.x0 - a.x0) for page in read_pdf(weasyprint_pdfs["stress"]) for line in page.lines()
-             for a, b in itertools.pairwise(line.chars) if a.text in "》”、。" and b.text in "（）“、"]
+    pairs = [
+        (a.text + b.text, b.x0 - a.x0)
+        for page in read_pdf(weasyprint_pdfs["stress"])
+        for line in page.lines()
+        for a, b in itertools.pairwise(line.chars)
+        if a.text in "》”、。" and b.text in "（）“、"
+    ]
     assert {"》（", "》）", "”（"} <= {text for text, _ in pairs}
     for text, advance in pairs:
         assert CELL / 2 - 0.3 <= advance <= CELL / 2 + 0.3, f"{text}: {advance:.2f} mm"
@@ -314,4 +342,6 @@ def test_vertical_result_label_is_centred_on_its_first_rows(kind, weasyprint_pdf
     chars = [c for c in page.chars if c.x1 <= edges[1] + 0.3 and c.baseline > top - 6 and c.text.strip()]
     assert _squeeze("".join(c.text for c in chars)) == _squeeze(label.text)
     middle = (min(c.baseline for c in chars) + max(c.baseline for c in chars)) / 2
-    assert abs(middle - (top + bottom) / 2) < CELL, f"{kind}: label centred at {middle:.1f} mm, rows {top:.1f}–{bottom:.1f}"
+    assert abs(middle - (top + bottom) / 2) < CELL, (
+        f"{kind}: label centred at {middle:.1f} mm, rows {top:.1f}–{bottom:.1f}"
+    )

@@ -4,6 +4,7 @@ The libraries are hidden for real: a ``sitecustomize`` on PYTHONPATH makes ``cff
 way it fails on such a machine, so any import of WeasyPrint anywhere on a command's path would
 end in that OSError. Each command runs in its own process, as a user runs it.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,9 @@ def no_libs(tmp_path) -> dict:
 
 
 def test_the_libraries_are_really_hidden(no_libs):
-    result = subprocess.run([sys.executable, "-c", "import weasyprint"], capture_output=True, text=True,
-                            env={**os.environ, **no_libs})
+    result = subprocess.run(
+        [sys.executable, "-c", "import weasyprint"], capture_output=True, text=True, env={**os.environ, **no_libs}
+    )
     assert result.returncode != 0 and "cannot load library 'libgobject-2.0-0'" in result.stderr
 
 
@@ -96,8 +98,9 @@ def test_wizard_saves_data_and_word_and_explains_pdf(tmp_path, no_libs):
     script = tmp_path / "drive.py"
     script.write_text(WIZARD.format(tests=str(ROOT / "tests"), cwd=str(tmp_path)), encoding="utf-8")
     env = {**os.environ, **no_libs, "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=ROOT,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 2, result.stdout
     assert (tmp_path / "英林镇人民政府-2021.yaml").exists()
@@ -106,21 +109,27 @@ def test_wizard_saves_data_and_word_and_explains_pdf(tmp_path, no_libs):
     assert NO_PDF in result.stdout and "sudo apt install" in result.stdout
 
 
-@pytest.mark.parametrize("system, step", [
-    ("win32", "pacman -S mingw-w64-ucrt-x86_64-pango"),
-    ("darwin", "brew install pango"),
-    ("freebsd14", "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"),
-])
+@pytest.mark.parametrize(
+    "system, step",
+    [
+        ("win32", "pacman -S mingw-w64-ucrt-x86_64-pango"),
+        ("darwin", "brew install pango"),
+        ("freebsd14", "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"),
+    ],
+)
 def test_install_step_names_the_step_for_each_system(system, step):
     assert step in pdf.install_step(system)
 
 
-@pytest.mark.parametrize("release, apt", [
-    ({"ID": "uos", "ID_LIKE": "debian"}, True),
-    ({"ID": "kylin"}, True),
-    ({"ID": "ubuntu", "ID_LIKE": "debian"}, True),
-    ({"ID": "fedora"}, False),
-])
+@pytest.mark.parametrize(
+    "release, apt",
+    [
+        ({"ID": "uos", "ID_LIKE": "debian"}, True),
+        ({"ID": "kylin"}, True),
+        ({"ID": "ubuntu", "ID_LIKE": "debian"}, True),
+        ({"ID": "fedora"}, False),
+    ],
+)
 def test_install_step_on_linux_follows_the_distribution(monkeypatch, release, apt):
     monkeypatch.setattr(pdf.platform, "freedesktop_os_release", lambda: release)
     step = pdf.install_step("linux")

@@ -42,7 +42,9 @@ def test_batch_files_have_crlf_no_bom_and_utf8_code_page_before_chinese(name):
     assert b"\n" not in data.replace(b"\r\n", b""), "every line ends in CRLF"
     lines = data.decode("utf-8").split("\r\n")
     assert lines[0] == "@echo off"
-    first_chinese = next(i for i, line in enumerate(lines) if re.search(r"[\u4e00-\u9fff]", line) and not line.startswith("rem "))
+    first_chinese = next(
+        i for i, line in enumerate(lines) if re.search(r"[\u4e00-\u9fff]", line) and not line.startswith("rem ")
+    )
     chcp = next(i for i, line in enumerate(lines) if line.startswith("chcp 65001"))
     assert chcp < first_chinese, "chcp 65001 must run before any Chinese text is echoed"
 
@@ -139,7 +141,9 @@ def test_install_sh_outside_its_folder_contents_asks_to_unzip_first(tmp_path):
     bundle = tmp_path / "loose"
     bundle.mkdir()
     shutil.copy2(INSTALL_SH, bundle / "install.sh")
-    result = subprocess.run(["sh", str(bundle / "install.sh")], capture_output=True, text=True, env={**os.environ, "HOME": str(tmp_path)})
+    result = subprocess.run(
+        ["sh", str(bundle / "install.sh")], capture_output=True, text=True, env={**os.environ, "HOME": str(tmp_path)}
+    )
     assert result.returncode == 1
     assert "wheels" in result.stdout and "解压" in result.stdout
 
@@ -179,7 +183,11 @@ def test_checksums_cover_every_file_and_verify_with_sha256sum(tmp_path):
     assert "wheels/a-1.0-py3-none-any.whl\t5\t" + build.sha256(folder / "wheels" / "a-1.0-py3-none-any.whl") in listing
     assert "install.sh\t10\t" in listing
     sums = (folder / "SHA256SUMS").read_text()
-    assert {line.split("  ")[1] for line in sums.splitlines()} == {"wheels/a-1.0-py3-none-any.whl", "install.sh", "清单.txt"}
+    assert {line.split("  ")[1] for line in sums.splitlines()} == {
+        "wheels/a-1.0-py3-none-any.whl",
+        "install.sh",
+        "清单.txt",
+    }
     if shutil.which("sha256sum"):
         check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr

@@ -4,6 +4,7 @@ way where only a search finds the libraries; the changes to WeasyPrint's interna
 byte for byte; the batch's unit PDFs made as ``nianbao render`` makes them.
 
 Most cases run in their own process: WeasyPrint is imported once per process."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ import pytest
 from conftest import BUSY
 from helpers import ROOT
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only"
+)
 
 PDF_OF_BUSY = f"""
 import sys
@@ -47,8 +50,14 @@ cffi.FFI.dlopen = fussy
 
 
 def run(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -1,4 +1,5 @@
 """Read the rendered HTML, DOCX and PDF back and compare with the data."""
+
 import io
 import re
 import subprocess
@@ -20,8 +21,7 @@ from generator.render import render
 from generator.render.html import stylesheet
 from generator.tables import all_grids
 
-HOSTILE = ("<script>alert('x')</script> & {{ 7*7 }} {% if true %}坏{% endif %} \x01\x1f 😀 "
-           + "长" * 10_000)
+HOSTILE = "<script>alert('x')</script> & {{ 7*7 }} {% if true %}坏{% endif %} \x01\x1f 😀 " + "长" * 10_000
 
 
 def hostile_report():
@@ -63,8 +63,12 @@ def test_html_labels_and_merges():
     # 三、本年度办理结果 spans all 22 outcome rows: one cell, cut into pieces at the row groups a page may
     # break between (WeasyPrint draws a cut rowspan badly), drawn without borders between the pieces
     requests = tree.xpath("//table")[1]
-    pieces = [tr.xpath("./th")[0] for tr in requests.xpath("./tbody/tr") if tr.xpath("./th")[0].get("class", "")
-              .startswith("open") or tr.xpath("./th")[0].text_content() == "三、本年度办理结果"]
+    pieces = [
+        tr.xpath("./th")[0]
+        for tr in requests.xpath("./tbody/tr")
+        if tr.xpath("./th")[0].get("class", "").startswith("open")
+        or tr.xpath("./th")[0].text_content() == "三、本年度办理结果"
+    ]
     assert sum(int(th.get("rowspan", 1)) for th in pieces) == 22
     assert [th.text_content() for th in pieces].count("三、本年度办理结果") == 1
     assert "open-top" not in pieces[0].get("class", "") and "open-bottom" not in pieces[-1].get("class", "")
@@ -77,8 +81,15 @@ def test_html_appeals_header_is_the_official_one():
     first = [(th.text_content(), th.get("colspan"), th.get("rowspan")) for th in rows[0].xpath("./th")]
     assert first == [("行政复议", "5", None), ("行政诉讼", "10", None)]
     second = [(th.text_content(), th.get("colspan"), th.get("rowspan")) for th in rows[1].xpath("./th")]
-    assert second == [("结果维持", None, "2"), ("结果纠正", None, "2"), ("其他结果", None, "2"), ("尚未审结", None, "2"),
-                      ("总计", None, "2"), ("未经复议直接起诉", "5", None), ("复议后起诉", "5", None)]
+    assert second == [
+        ("结果维持", None, "2"),
+        ("结果纠正", None, "2"),
+        ("其他结果", None, "2"),
+        ("尚未审结", None, "2"),
+        ("总计", None, "2"),
+        ("未经复议直接起诉", "5", None),
+        ("复议后起诉", "5", None),
+    ]
     assert len(rows[2].xpath("./th")) == 10
 
 
@@ -127,7 +138,9 @@ def test_docx_fonts_are_chinese():
         styles = z.read("word/styles.xml").decode()
         settings = z.read("word/settings.xml").decode()
         document = z.read("word/document.xml").decode()
-    assert 'w:eastAsia="仿宋_GB2312"' in styles and 'w:eastAsia="黑体"' in styles and 'w:eastAsia="楷体_GB2312"' in styles
+    assert (
+        'w:eastAsia="仿宋_GB2312"' in styles and 'w:eastAsia="黑体"' in styles and 'w:eastAsia="楷体_GB2312"' in styles
+    )
     assert "ja-JP" not in styles + settings
     assert 'w:eastAsia="zh-CN"' in styles
     assert "<w:tblLayout w:type=\"fixed\"/>" in document and "w:gridSpan" in document and "w:vMerge" in document
@@ -303,11 +316,17 @@ def test_requests_grid_breaks_only_between_groups():
     grid = all_grids(report_of(example_dict(BUSY)))["requests"]
     label_of = {c.row: c.text for c in grid.cells if c.col + c.colspan == 3 and not c.path}
     breaks = [label_of[r] for r in range(grid.nrows - 1) if grid.break_after(r)]
-    assert breaks == ["二、上年结转政府信息公开申请数量", "8.属于行政查询事项", "3.补正后申请内容仍不明确",
-                      "5.要求行政机关确认或重新出具已获取信息", "3.其他"]
+    assert breaks == [
+        "二、上年结转政府信息公开申请数量",
+        "8.属于行政查询事项",
+        "3.补正后申请内容仍不明确",
+        "5.要求行政机关确认或重新出具已获取信息",
+        "3.其他",
+    ]
 
 
 # --- drafts and unreadable numbers ---------------------------------------------------------------
+
 
 @pytest.mark.poppler
 def test_draft_is_marked_on_every_page_and_in_the_file_name(tmp_path, capsys):
@@ -340,7 +359,9 @@ def test_unreadable_numbers_are_marked_not_printed_as_zero():
     for path in ("active.licensing.decisions", "requests.new.natural", "requests.new.total"):
         td = tree.xpath(f"//td[@data-path='{path}']")[0]
         assert td.text_content() == INVALID_MARK and "invalid" in td.get("class")
-    assert "作出行政许可决定【待核】件" in tree.xpath("//h3[.='（一）主动公开']/following-sibling::p[1]")[0].text_content()
+    assert (
+        "作出行政许可决定【待核】件" in tree.xpath("//h3[.='（一）主动公开']/following-sibling::p[1]")[0].text_content()
+    )
     assert "收到政府信息公开申请【待核】件" in html_tree(report).text_content()
     doc = Document(io.BytesIO(render(report, "docx")))
     cell = doc.tables[0].cell(6, 1)  # 行政许可
@@ -348,6 +369,7 @@ def test_unreadable_numbers_are_marked_not_printed_as_zero():
 
 
 # --- generated prose ---------------------------------------------------------------------------
+
 
 def test_section_six_never_contradicts_the_fee_sentence():
     """英林镇 2020: 「本年度未收取…信息处理费。」 then 「无。」 — the 「无。」 goes."""
@@ -361,15 +383,22 @@ def test_section_six_never_contradicts_the_fee_sentence():
     assert other_matters(report_of(data)) == "无。"  # nothing stated about fees: the user's words stay
 
 
-@pytest.mark.parametrize("name,lines", [
-    ("青石街道办事处", ["青石街道办事处", "2025年政府信息公开工作年度报告"]),
-    ("某镇", ["某镇2025年政府信息公开工作年度报告"]),
-    ("江苏省南京市江宁区市场监督管理局（区知识产权局）", ["江苏省南京市江宁区市场监督管理局", "（区知识产权局）",
-                                                 "2025年政府信息公开工作年度报告"]),
-    ("中共青石镇委员会 青石镇人民政府", ["中共青石镇委员会 青石镇人民政府", "2025年政府信息公开工作年度报告"]),
-    ("国家税务总局南京市江宁区税务局第一税务分局", ["国家税务总局", "南京市江宁区税务局第一税务分局",
-                                              "2025年政府信息公开工作年度报告"]),
-])
+@pytest.mark.parametrize(
+    "name,lines",
+    [
+        ("青石街道办事处", ["青石街道办事处", "2025年政府信息公开工作年度报告"]),
+        ("某镇", ["某镇2025年政府信息公开工作年度报告"]),
+        (
+            "江苏省南京市江宁区市场监督管理局（区知识产权局）",
+            ["江苏省南京市江宁区市场监督管理局", "（区知识产权局）", "2025年政府信息公开工作年度报告"],
+        ),
+        ("中共青石镇委员会 青石镇人民政府", ["中共青石镇委员会 青石镇人民政府", "2025年政府信息公开工作年度报告"]),
+        (
+            "国家税务总局南京市江宁区税务局第一税务分局",
+            ["国家税务总局", "南京市江宁区税务局第一税务分局", "2025年政府信息公开工作年度报告"],
+        ),
+    ],
+)
 def test_long_titles_break_between_words(name, lines):
     data = example_dict(BUSY)
     data["agency"]["name"] = name
@@ -387,15 +416,20 @@ def test_signature_offsets_follow_gb9704():
 
 # --- fonts on clerks' machines -------------------------------------------------------------------
 
+
 def test_css_font_stacks_official_then_installed_then_free():
     css = stylesheet()
-    stacks = {name: [f.strip().strip('"') for f in value.split(",")]
-              for name, value in re.findall(r"--(\w+):\s*([^;]+);", css)}
-    expected = {"fangsong": ("仿宋_GB2312", ["仿宋", "FangSong", "STFangsong", "方正仿宋_GBK"], "FandolFang"),
-                "kaiti": ("楷体_GB2312", ["楷体", "KaiTi", "STKaiti", "Kaiti SC"], "FandolKai"),
-                "heiti": ("黑体", ["SimHei", "STHeiti", "PingFang SC"], "FandolHei"),
-                "songti": ("宋体", ["SimSun", "STSong", "Songti SC"], "FandolSong"),
-                "title": ("方正小标宋简体", ["方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "STZhongsong"], "Noto Serif CJK SC")}
+    stacks = {
+        name: [f.strip().strip('"') for f in value.split(",")]
+        for name, value in re.findall(r"--(\w+):\s*([^;]+);", css)
+    }
+    expected = {
+        "fangsong": ("仿宋_GB2312", ["仿宋", "FangSong", "STFangsong", "方正仿宋_GBK"], "FandolFang"),
+        "kaiti": ("楷体_GB2312", ["楷体", "KaiTi", "STKaiti", "Kaiti SC"], "FandolKai"),
+        "heiti": ("黑体", ["SimHei", "STHeiti", "PingFang SC"], "FandolHei"),
+        "songti": ("宋体", ["SimSun", "STSong", "Songti SC"], "FandolSong"),
+        "title": ("方正小标宋简体", ["方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "STZhongsong"], "Noto Serif CJK SC"),
+    }
     for name, (official, installed, free) in expected.items():
         stack = stacks[name]
         if name != "heiti":  # Latin letters and digits first, in Times New Roman (or Liberation Serif)
@@ -415,11 +449,19 @@ def test_docx_appeals_header_is_the_official_one():
         for tc in row.findall(f"{W}tc"):
             span = tc.find(f"{W}tcPr/{W}gridSpan")
             merge = tc.find(f"{W}tcPr/{W}vMerge")
-            out.append(("".join(tc.itertext()), int(span.get(f"{W}val")) if span is not None else 1,
-                        None if merge is None else merge.get(f"{W}val", "continue")))
+            out.append(
+                (
+                    "".join(tc.itertext()),
+                    int(span.get(f"{W}val")) if span is not None else 1,
+                    None if merge is None else merge.get(f"{W}val", "continue"),
+                )
+            )
         return out
 
     assert cells(rows[0]) == [("行政复议", 5, None), ("行政诉讼", 10, None)]
     leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-    assert cells(rows[1]) == [(t, 1, "restart") for t in leaves] + [("未经复议直接起诉", 5, None), ("复议后起诉", 5, None)]
+    assert cells(rows[1]) == [(t, 1, "restart") for t in leaves] + [
+        ("未经复议直接起诉", 5, None),
+        ("复议后起诉", 5, None),
+    ]
     assert cells(rows[2]) == [("", 1, "continue")] * 5 + [(t, 1, None) for t in leaves * 2]

@@ -1,5 +1,6 @@
 """The web page in a real browser (headless Chromium) on a desktop and on a 375 px phone: numbers, phone
 numbers, e-mail addresses and URLs never break inside, and the wide tables stay readable."""
+
 import json
 import re
 import shutil
@@ -41,8 +42,10 @@ addEventListener("load", () => {
 
 
 def test_numbers_are_kept_whole_and_addresses_break_where_chinese_typesetting_breaks_them():
-    html = keep_tokens("审查214件次，电话025-52100000，邮箱qsjd_2@example.gov.cn，网址https://www.a.gov.cn/x/（2025年）"
-                       "，经费1,150.5万元，“青石发布”、“谁公开”公众号（“先审查”）在“青石”。<b>")
+    html = keep_tokens(
+        "审查214件次，电话025-52100000，邮箱qsjd_2@example.gov.cn，网址https://www.a.gov.cn/x/（2025年）"
+        "，经费1,150.5万元，“青石发布”、“谁公开”公众号（“先审查”）在“青石”。<b>"
+    )
     tree = lxml.html.fragment_fromstring(f"<p>{html}</p>")
     assert [s.text for s in tree.xpath("//span[@class='nobr']")] == ["214", "025-", "52100000", "2025", "1,150.5"]
     assert "电话<span class=\"nobr\">025-</span><wbr><span" in html  # a telephone number only after its area code
@@ -50,8 +53,17 @@ def test_numbers_are_kept_whole_and_addresses_break_where_chinese_typesetting_br
     assert "https://<wbr>www.<wbr>a.<wbr>gov.<wbr>cn/<wbr>x/（" in html  # after / and . in a URL, not at its end
     assert "在<wbr>“青石" in html and "谁公开”<wbr>公众号" in html  # before “ and after ”
     # 标点挤压: in 「，“」「”、“」「（“」「”）。」 the first of each pair gives up its blank half, and none breaks
-    squeezed = [(pm.text_content(), [s.text for s in pm.xpath("span[@class='sq']")]) for pm in tree.xpath("//span[@class='pm']")]
-    assert squeezed == [("），", ["）"]), ("，“", ["，"]), ("”、“", ["”", "、"]), ("（“", ["（"]), ("”）", ["”"]), ("”。", ["”"])]
+    squeezed = [
+        (pm.text_content(), [s.text for s in pm.xpath("span[@class='sq']")]) for pm in tree.xpath("//span[@class='pm']")
+    ]
+    assert squeezed == [
+        ("），", ["）"]),
+        ("，“", ["，"]),
+        ("”、“", ["”", "、"]),
+        ("（“", ["（"]),
+        ("”）", ["”"]),
+        ("”。", ["”"]),
+    ]
     assert "&lt;b&gt;" in html  # text is escaped
 
 
@@ -63,11 +75,26 @@ def test_page_in_a_browser(tmp_path, width, case):
     html = render(report_of(data), "html").decode("utf-8").replace("</body>", MEASURE + "</body>")
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
-    dom = subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--disable-sync", "--no-first-run",
-                          f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},900",
-                          "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--window-size={width},900",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     result = json.loads(lxml.html.fromstring(dom).xpath("//body")[0].get("data-result"))
     assert result["tokens"] >= 10
     assert result["broken"] == [], "numbers, phone numbers, e-mail addresses and URLs never break inside"

@@ -1,6 +1,7 @@
 """--template with real office templates: made by LibreOffice, by python-docx (own heading styles and a
 红头 letterhead), and our own reference.docx edited. The report keeps their page setup, fonts, styles and
 page numbers, gets ours where they have none, and a file that is no Word document gets a Chinese message."""
+
 import io
 import re
 import subprocess
@@ -59,8 +60,9 @@ def python_docx_letterhead(folder):
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = head.add_run(LETTERHEAD)
     run.font.size, run.font.color.rgb, run.font.bold = Pt(36), RGBColor(0xE0, 0, 0), True
-    head._p.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="4" w:color="E00000"/></w:pBdr>'))
+    head._p.get_or_add_pPr().append(
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="4" w:color="E00000"/></w:pBdr>')
+    )
     doc.sections[0].header.paragraphs[0].text = "青石街道办事处"
     path = folder / "letterhead.docx"
     doc.save(path)
@@ -130,8 +132,11 @@ def test_dotx_template_is_accepted(tmp_path):
 @pytest.mark.poppler
 def test_three_real_templates_print_with_page_numbers_and_fonts(tmp_path):
     """Each template's report, printed by LibreOffice: page numbers on every page, the template's fonts."""
-    templates = {"blank": libreoffice_blank(tmp_path), "letterhead": python_docx_letterhead(tmp_path),
-                 "edited": reference_edited(tmp_path)}
+    templates = {
+        "blank": libreoffice_blank(tmp_path),
+        "letterhead": python_docx_letterhead(tmp_path),
+        "edited": reference_edited(tmp_path),
+    }
     for name, template in templates.items():
         (tmp_path / f"{name}-report.docx").write_bytes(render(report_of(example_dict(BUSY)), "docx", template))
         doc = Document(str(tmp_path / f"{name}-report.docx"))
@@ -166,11 +171,15 @@ def test_font_table_names_fallbacks_for_the_official_fonts():
     assert entries["仿宋_GB2312"].find(qn("w:altName")).get(qn("w:val")) == "仿宋"
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"not a zip at all", "不是 Word 文档"),
-    (None, "缺少正文部分"),
-    ("no-document", "无法打开"),
-], ids=["text-file", "no-body", "zip-without-document"])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"not a zip at all", "不是 Word 文档"),
+        (None, "缺少正文部分"),
+        ("no-document", "无法打开"),
+    ],
+    ids=["text-file", "no-body", "zip-without-document"],
+)
 def test_unusable_template_gets_a_chinese_message(tmp_path, content, message, capsys):
     path = tmp_path / "模板.docx"
     if content is None:  # a package whose main part has no <w:body>
@@ -178,8 +187,10 @@ def test_unusable_template_gets_a_chinese_message(tmp_path, content, message, ca
             for item in zin.infolist():
                 data = zin.read(item)
                 if item.filename == "word/document.xml":
-                    data = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+                    data = (
+                        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+                    )
                 zout.writestr(item, data)
     elif content == "no-document":
         with zipfile.ZipFile(path, "w") as zout:
@@ -194,6 +205,7 @@ def test_unusable_template_gets_a_chinese_message(tmp_path, content, message, ca
 
 
 # --- templates whose styles were never edited keep the official look (issue 22) -------------------------------
+
 
 def python_docx_default(folder):
     """(d) python-docx's default template as it comes: a blue Title with a rule, blue bold headings, 11 pt body."""
@@ -213,8 +225,9 @@ def red_letterhead(folder):
     run = head.add_run(LETTERHEAD)
     run.font.size, run.font.color.rgb = Pt(26), RGBColor(0xFF, 0, 0)
     run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
-    head._p.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="24" w:space="4" w:color="FF0000"/></w:pBdr>'))
+    head._p.get_or_add_pPr().append(
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="24" w:space="4" w:color="FF0000"/></w:pBdr>')
+    )
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
@@ -268,8 +281,11 @@ def test_letterhead_template_prints_the_official_title_headings_and_signature(tm
     agency moves left where the date is longer)."""
     from pagelayout import BLOCK_LEFT, BLOCK_RIGHT, read_pdf
 
-    templates = {"hongtou": red_letterhead(tmp_path), "default": python_docx_default(tmp_path),
-                 "blank": libreoffice_blank(tmp_path)}
+    templates = {
+        "hongtou": red_letterhead(tmp_path),
+        "default": python_docx_default(tmp_path),
+        "blank": libreoffice_blank(tmp_path),
+    }
     for name, template in templates.items():
         (tmp_path / f"{name}.docx").write_bytes(render(report_of(example_dict(BUSY)), "docx", template))
     soffice_convert("pdf", *(tmp_path / f"{name}.docx" for name in templates), outdir=tmp_path)
@@ -293,6 +309,7 @@ def test_letterhead_template_prints_the_official_title_headings_and_signature(tm
 
 
 # --- 标点挤压 in Word and WPS (issue 22) -------------------------------------------------------------------------
+
 
 def _settings(data: bytes):
     with zipfile.ZipFile(io.BytesIO(data)) as z:

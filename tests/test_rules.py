@@ -1,4 +1,5 @@
 """The rule registry and ``nianbao rules``; the checker's rules T-3 (自称), A-1 (联系方式) and R6-1 (收费矛盾)."""
+
 from __future__ import annotations
 
 import re
@@ -55,6 +56,7 @@ def test_check_prints_the_names(capsys):
 
 # --- T-3 self-reference ------------------------------------------------------------------------
 
+
 def t3(data: dict) -> list[Finding]:
     return [f for f in check(report_of(data)) if f.rule == "T-3"]
 
@@ -77,8 +79,9 @@ def test_t3_the_short_name_that_generated_sentences_use(busy_dict):
 
 
 def test_t3_is_silent_about_parents_and_look_alike_words(busy_dict):
-    busy_dict["prose"]["overview"]["intro"] = ("按照我区统一部署，本街道稳步推进公开工作，基本局面良好；"
-                                               "本市要求的成本镇级核算已落实。")
+    busy_dict["prose"]["overview"]["intro"] = (
+        "按照我区统一部署，本街道稳步推进公开工作，基本局面良好；本市要求的成本镇级核算已落实。"
+    )
     assert t3(busy_dict) == []
 
 
@@ -97,31 +100,44 @@ def test_t3_on_a_real_published_report():
 
 # --- A-1 contact details -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("key", "value", "words"), [
-    ("postcode", "21110", "6 位数字"),
-    ("postcode", "邮编211100", "6 位数字"),
-    ("phone", "025-5210", "区号加号码"),
-    ("phone", "电话025-52100000", "区号加号码"),
-    ("email", "qsjd＠example.gov.cn", "半角"),
-    ("email", "qsjd@example", "name@example.gov.cn"),
-])
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("postcode", "21110", "6 位数字"),
+        ("postcode", "邮编211100", "6 位数字"),
+        ("phone", "025-5210", "区号加号码"),
+        ("phone", "电话025-52100000", "区号加号码"),
+        ("email", "qsjd＠example.gov.cn", "半角"),
+        ("email", "qsjd@example", "name@example.gov.cn"),
+    ],
+)
 def test_a1_contact_details_of_the_wrong_shape(busy_dict, key, value, words):
     busy_dict["agency"][key] = value
     [finding] = [f for f in check(report_of(busy_dict)) if f.rule == "A-1"]
     assert finding.path == f"agency.{key}" and f"「{value}」" in finding.message and words in finding.message
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("postcode", "２１１１００"), ("phone", "4379316"), ("phone", "（0595）85481241"), ("phone", "025-52100000转8001"),
-    ("phone", "13912345678、025-52100000"), ("phone", "12345"), ("phone", "400-800-1234"),
-    ("email", "a.b-c@mail.jiangning.gov.cn"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("postcode", "２１１１００"),
+        ("phone", "4379316"),
+        ("phone", "（0595）85481241"),
+        ("phone", "025-52100000转8001"),
+        ("phone", "13912345678、025-52100000"),
+        ("phone", "12345"),
+        ("phone", "400-800-1234"),
+        ("email", "a.b-c@mail.jiangning.gov.cn"),
+    ],
+)
 def test_a1_accepts_the_usual_ways_of_writing_them(busy_dict, key, value):
     busy_dict["agency"][key] = value
     assert "A-1" not in rules_of(check(report_of(busy_dict)))
 
 
 # --- R6-1 fees ---------------------------------------------------------------------------------
+
 
 def test_r6_1_an_amount_while_not_collected(busy_dict):
     busy_dict["fees"] = {"collected": False, "amount": 50, "cases": 2}
@@ -131,8 +147,9 @@ def test_r6_1_an_amount_while_not_collected(busy_dict):
     assert findings[0].severity == ERROR and "金额 50元、件数 2件" in findings[0].message
 
 
-@pytest.mark.parametrize("fees", [{"collected": False, "amount": 0}, {"collected": True, "amount": 50, "cases": 1},
-                                  {"collected": False}])
+@pytest.mark.parametrize(
+    "fees", [{"collected": False, "amount": 0}, {"collected": True, "amount": 50, "cases": 1}, {"collected": False}]
+)
 def test_r6_1_is_silent_when_the_two_agree(busy_dict, fees):
     busy_dict["fees"] = fees
     assert "R6-1" not in rules_of(check(report_of(busy_dict)))
@@ -140,8 +157,11 @@ def test_r6_1_is_silent_when_the_two_agree(busy_dict, fees):
 
 @pytest.mark.parametrize(
     ("field", "value", "severity"),
-    [("short_name", "本街道本街道", "E"), ("name", "青石街道办事处青石街道办事处", "E"),
-     ("name", "城关街道办事处东湖街道办事处", "W")],
+    [
+        ("short_name", "本街道本街道", "E"),
+        ("name", "青石街道办事处青石街道办事处", "E"),
+        ("name", "城关街道办事处东湖街道办事处", "W"),
+    ],
 )
 def test_t4_a_name_typed_twice_is_a_finding(busy_dict, field, value, severity):
     busy_dict["agency"][field] = value

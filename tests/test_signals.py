@@ -1,5 +1,6 @@
 """Ctrl-C, SIGTERM and SIGHUP (issue 19), sent as real signals to the real command: each ends the run within
 5 s with 130 / 143 / 129, no traceback, no temporary file left, and says how to go on."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,14 @@ LIMIT = 5.0  # seconds from the first signal to the end of the process
 
 def start(*args, cwd) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.Popen([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for_work(proc: subprocess.Popen, seconds: float = 2.0, started=None) -> None:
@@ -67,11 +74,15 @@ def leftovers(folder) -> list:
     return [p.name for p in folder.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
-@pytest.mark.parametrize("signals,code,said", [
-    ([signal.SIGINT] * 5, 130, "已中断（Ctrl+C）"),
-    ([signal.SIGTERM], 143, "SIGTERM"),
-    ([signal.SIGHUP, signal.SIGHUP, signal.SIGINT], 129, "SIGHUP"),
-], ids=["five Ctrl-C", "SIGTERM", "SIGHUP then more"])
+@pytest.mark.parametrize(
+    "signals,code,said",
+    [
+        ([signal.SIGINT] * 5, 130, "已中断（Ctrl+C）"),
+        ([signal.SIGTERM], 143, "SIGTERM"),
+        ([signal.SIGHUP, signal.SIGHUP, signal.SIGINT], 129, "SIGHUP"),
+    ],
+    ids=["five Ctrl-C", "SIGTERM", "SIGHUP then more"],
+)
 def test_render_ends_cleanly_with_the_signal_code_and_a_resume_note(tmp_path, signals, code, said):
     out = tmp_path / "out"
     proc = start("render", *inputs(tmp_path, 400), "-o", out, "--to", "docx,html", "--force", cwd=tmp_path)
@@ -83,8 +94,11 @@ def test_render_ends_cleanly_with_the_signal_code_and_a_resume_note(tmp_path, si
     assert not leftovers(tmp_path)
 
 
-@pytest.mark.parametrize("signals,code", [([signal.SIGINT, signal.SIGINT], 130), ([signal.SIGTERM], 143),
-                                          ([signal.SIGHUP], 129)], ids=["Ctrl-C twice", "SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize(
+    "signals,code",
+    [([signal.SIGINT, signal.SIGINT], 130), ([signal.SIGTERM], 143), ([signal.SIGHUP], 129)],
+    ids=["Ctrl-C twice", "SIGTERM", "SIGHUP"],
+)
 def test_check_of_many_files_ends_cleanly(tmp_path, signals, code):
     proc = start("check", *inputs(tmp_path, 400), cwd=tmp_path)
     wait_for_work(proc, 2.5)
@@ -96,8 +110,10 @@ def test_check_of_many_files_ends_cleanly(tmp_path, signals, code):
 def test_import_ends_cleanly_on_sigterm(tmp_path):
     """An import busy reading a long report (a plain-text one, 4,000 copies of a paragraph)."""
     report = tmp_path / "报告.txt"
-    report.write_text("青石街道办事处2025年政府信息公开工作年度报告\n" + "一、总体情况。本机关依法公开政府信息。\n" * 40_000,
-                      encoding="utf-8")
+    report.write_text(
+        "青石街道办事处2025年政府信息公开工作年度报告\n" + "一、总体情况。本机关依法公开政府信息。\n" * 40_000,
+        encoding="utf-8",
+    )
     proc = start("import", report, "-o", tmp_path / "out.yaml", cwd=tmp_path)
     time.sleep(1.2)
     if proc.poll() is not None:
@@ -109,8 +125,9 @@ def test_import_ends_cleanly_on_sigterm(tmp_path):
 
 @pytest.mark.tmux
 @pytest.mark.skipif(not shutil.which("tmux"), reason="tmux 未安装（make test 会安装）")
-@pytest.mark.parametrize("signum,code,said", [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGHUP, 129, "SIGHUP")],
-                         ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize(
+    "signum,code,said", [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGHUP, 129, "SIGHUP")], ids=["SIGTERM", "SIGHUP"]
+)
 def test_the_wizard_saves_its_draft_and_ends_on_a_signal(tmp_path, signum, code, said):
     from test_wizard_tmux import NIANBAO, Terminal
 
@@ -120,9 +137,26 @@ def test_the_wizard_saves_its_draft_and_ends_on_a_signal(tmp_path, signum, code,
     try:
         # The shell around the wizard reaps it and writes its exit code: a loaded tmux server may leave the pane's
         # process a zombie without a status (seen under load), which would say nothing about the wizard itself.
-        terminal.tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
-                      "new-session", "-d", "-s", "wiz", "-x", "150", "-y", "45", "-c", str(tmp_path),
-                      f"{NIANBAO} wizard; echo $? > {exit_file}")
+        terminal.tmux(
+            "start-server",
+            ";",
+            "set-option",
+            "-g",
+            "remain-on-exit",
+            "on",
+            ";",
+            "new-session",
+            "-d",
+            "-s",
+            "wiz",
+            "-x",
+            "150",
+            "-y",
+            "45",
+            "-c",
+            str(tmp_path),
+            f"{NIANBAO} wizard; echo $? > {exit_file}",
+        )
         terminal.answer("? 报告年度", "2021")
         terminal.answer("? 机关名称", "英林镇人民政府")
         terminal.wait_for("? 自称")

@@ -112,8 +112,12 @@ def test_roster_amounts_are_converted():
     layout = RosterLayout("2021", "汇总", tuple(enumerate(columns)))
     values = [None] * len(columns)
     for i, col in enumerate(columns):
-        values[i] = {"agency.name": "青石街道办事处", "year": 2025, "fees.amount": "1.5万元",
-                     "active.fees.amount": "5000元"}.get(col.key, 0 if col.kind in ("count", "amount") else None)
+        values[i] = {
+            "agency.name": "青石街道办事处",
+            "year": 2025,
+            "fees.amount": "1.5万元",
+            "active.fees.amount": "5000元",
+        }.get(col.key, 0 if col.kind in ("count", "amount") else None)
     report = report_from_row(layout, 3, tuple(values))
     assert report.fees.amount == 15000 and report.number("active.fees.amount") == pytest.approx(0.5)
     assert any("已换算为 15000 元" in f.message for f in report.read_findings)

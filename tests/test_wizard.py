@@ -4,6 +4,7 @@ Each test types a whole script of keystrokes, closes the input and runs the wiza
 asked one question more than the script answers it would hit end of input (exit code 2), so the
 exit code and the prompt count together pin down exactly which questions were asked.
 """
+
 from __future__ import annotations
 
 import io
@@ -81,16 +82,25 @@ def prose_keys(parts: dict[str, str] | None = None, other: str = "") -> list[str
     return [*keys, other + DONE]
 
 
-OWN_TEXT = {"intro": "本年度，我镇认真贯彻落实政府信息公开条例。", "active": "", "requests": "",
-            "management": "明确党政办负责政府信息公开日常工作。", "platform": "依托市政府门户网站专栏发布信息。",
-            "supervision": "将政务公开纳入年度考核，本年度未发生责任追究。",
-            "problems": "栏目更新不够及时。下一步将每月检查栏目更新情况。"}
+OWN_TEXT = {
+    "intro": "本年度，我镇认真贯彻落实政府信息公开条例。",
+    "active": "",
+    "requests": "",
+    "management": "明确党政办负责政府信息公开日常工作。",
+    "platform": "依托市政府门户网站专栏发布信息。",
+    "supervision": "将政务公开纳入年度考核，本年度未发生责任追究。",
+    "problems": "栏目更新不够及时。下一步将每月检查栏目更新情况。",
+}
 
 
-ZERO_2021 = (["2021" + ENTER] + agency_keys("英林镇人民政府", "晋江市人民政府")
-             + [NO, "5" + ENTER, ENTER]  # 二: nothing issued/decided; 现行有效 5; 收费 0
-             + [NO, NO, NO]  # no applications, no 复议/诉讼, no 信息处理费
-             + prose_keys() + ["2022-01-15" + ENTER, SAVE_ONLY])
+ZERO_2021 = (
+    ["2021" + ENTER]
+    + agency_keys("英林镇人民政府", "晋江市人民政府")
+    + [NO, "5" + ENTER, ENTER]  # 二: nothing issued/decided; 现行有效 5; 收费 0
+    + [NO, NO, NO]  # no applications, no 复议/诉讼, no 信息处理费
+    + prose_keys()
+    + ["2022-01-15" + ENTER, SAVE_ONLY]
+)
 
 
 def test_zero_township_first_time_within_32_prompts():
@@ -101,7 +111,11 @@ def test_zero_township_first_time_within_32_prompts():
     report = read_data_file(saved)
     assert report.year == 2021 and report.format.key == "2021"
     assert (report.agency.name, report.agency.level, report.agency.short_name, report.agency.parent) == (
-        "英林镇人民政府", "镇", "我镇", "晋江市人民政府")
+        "英林镇人民政府",
+        "镇",
+        "我镇",
+        "晋江市人民政府",
+    )
     assert report.number("active.normative_docs.in_force") == 5
     assert all(report.number(p) == 0 for p in report.format.input_paths if p != "active.normative_docs.in_force")
     assert report.fees.collected is False
@@ -115,9 +129,12 @@ def test_zero_township_first_time_within_32_prompts():
 
 
 def test_zero_township_from_last_year_within_23_prompts():
-    keys = ([ENTER, ENTER]  # year: Enter keeps 2022 (last year + 1); 「沿用2021年报告的单位信息」
-            + [NO, ENTER, ENTER, NO, NO, NO] + prose_keys()
-            + ["2023-01-20" + ENTER, SAVE_ONLY])  # past the deadline: no date is suggested
+    keys = (
+        [ENTER, ENTER]  # year: Enter keeps 2022 (last year + 1); 「沿用2021年报告的单位信息」
+        + [NO, ENTER, ENTER, NO, NO, NO]
+        + prose_keys()
+        + ["2023-01-20" + ENTER, SAVE_ONLY]
+    )  # past the deadline: no date is suggested
     code, session, screen = drive(keys, answers=str(MEIYANG))
     assert code == 0
     assert session.prompts == len(keys) <= 23
@@ -133,9 +150,12 @@ def test_zero_township_from_last_year_within_23_prompts():
 def test_last_years_prose_chosen_is_warned_as_t2(tmp_path):
     previous = read_data_file(MEIYANG)
     # In 五 pick 「上年原文」 (the choice before 「从空白开始自己写」) and keep it.
-    keys = ([ENTER, ENTER, NO, ENTER, ENTER, NO, NO, NO, ENTER, CTRL_U + "本年度，我镇认真贯彻条例。" + DONE]
-            + [ENTER] * 2 + [UP + ENTER, "本年度的实际做法。" + DONE] * 3
-            + [UP + UP + ENTER, DONE, DONE, "2023-01-20" + ENTER, SAVE_ONLY])
+    keys = (
+        [ENTER, ENTER, NO, ENTER, ENTER, NO, NO, NO, ENTER, CTRL_U + "本年度，我镇认真贯彻条例。" + DONE]
+        + [ENTER] * 2
+        + [UP + ENTER, "本年度的实际做法。" + DONE] * 3
+        + [UP + UP + ENTER, DONE, DONE, "2023-01-20" + ENTER, SAVE_ONLY]
+    )
     code, session, screen = drive(keys, answers=str(MEIYANG))
     assert code == 0
     report = read_data_file(Path("嵋阳镇人民政府-2022.yaml"))
@@ -147,19 +167,58 @@ def test_last_years_prose_chosen_is_warned_as_t2(tmp_path):
 BUSY_PROSE = {k.rsplit(".", 1)[-1]: v.strip().replace("\n", ENTER) for k, v in read_data_file(BUSY).prose.items()}
 BUSY_2025 = (
     ["2025" + ENTER]
-    + agency_keys("青石街道办事处", "江宁区人民政府", "江宁区人民政府门户网站", "https://www.jiangning.gov.cn/",
-                  "党政综合办公室", "江宁区青石街道青石路88号", "211100", "025-52100000", "qsjd@example.gov.cn")
+    + agency_keys(
+        "青石街道办事处",
+        "江宁区人民政府",
+        "江宁区人民政府门户网站",
+        "https://www.jiangning.gov.cn/",
+        "党政综合办公室",
+        "江宁区青石街道青石路88号",
+        "211100",
+        "025-52100000",
+        "qsjd@example.gov.cn",
+    )
     # 二: yes; 行政规范性文件 as one row (制发 废止 现行有效), then 许可 (full-width), 处罚 (with a unit), 强制, 收费 0
     + [YES, "3 1 12" + ENTER, "１５６" + ENTER, "23件" + ENTER, "2" + ENTER, ENTER]
     # 三: yes; tick （一）（二）（三）4.（四）1.（五）1.（六）1. and 四、结转下年度 (positions 0 1 5 10 13 18 21)
-    + [YES, SPACE + DOWN + SPACE + DOWN * 4 + SPACE + DOWN * 5 + SPACE + DOWN * 3 + SPACE + DOWN * 5 + SPACE
-       + DOWN * 3 + SPACE + ENTER]
+    + [
+        YES,
+        SPACE
+        + DOWN
+        + SPACE
+        + DOWN * 4
+        + SPACE
+        + DOWN * 5
+        + SPACE
+        + DOWN * 3
+        + SPACE
+        + DOWN * 5
+        + SPACE
+        + DOWN * 3
+        + SPACE
+        + ENTER,
+    ]
     # one line per row (自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他): 新收, 上年结转, outcomes, 结转
-    + [row + ENTER for row in ("12 3 0 0 1 0", "2 0 0 0 0 0", "6 2 0 0 1 0", "2 0 0 0 0 0", "1 0 0 0 0 0",
-                               "2 1 0 0 0 0", "1 0 0 0 0 0", "1 0 0 0 0 0", "1 0 0 0 0 0")]
+    + [
+        row + ENTER
+        for row in (
+            "12 3 0 0 1 0",
+            "2 0 0 0 0 0",
+            "6 2 0 0 1 0",
+            "2 0 0 0 0 0",
+            "1 0 0 0 0 0",
+            "2 1 0 0 0 0",
+            "1 0 0 0 0 0",
+            "1 0 0 0 0 0",
+            "1 0 0 0 0 0",
+        )
+    ]
     # 四: yes; 行政复议 and 未经复议直接起诉, one line each (维持 纠正 其他 尚未审结)
     + [YES, SPACE + DOWN + SPACE + ENTER, "1 0 0 1" + ENTER, "1 0 0 0" + ENTER]
-    + [NO] + prose_keys(BUSY_PROSE, BUSY_PROSE["other"]) + ["2026-01-20" + ENTER, SAVE_ONLY])
+    + [NO]
+    + prose_keys(BUSY_PROSE, BUSY_PROSE["other"])
+    + ["2026-01-20" + ENTER, SAVE_ONLY]
+)
 
 
 def test_busy_street_office_matches_the_published_example_within_45_prompts():
@@ -207,10 +266,13 @@ def test_ctrl_c_then_continue_asks_the_same_question_again():
 
 def test_ctrl_b_goes_back_one_question_at_a_time_with_earlier_answers_as_defaults():
     at_requests_gate = 14  # the first question of 三
-    keys = (ZERO_2021[:at_requests_gate] + [CTRL_B]  # back to the last question of 二 (收费金额) only
-            + [CTRL_B]  # and one more: 现行有效
-            + ["7" + ENTER, "0.5" + ENTER]  # 现行有效 now 7, 收费金额 0.5 万元
-            + ZERO_2021[at_requests_gate:])
+    keys = (
+        ZERO_2021[:at_requests_gate]
+        + [CTRL_B]  # back to the last question of 二 (收费金额) only
+        + [CTRL_B]  # and one more: 现行有效
+        + ["7" + ENTER, "0.5" + ENTER]  # 现行有效 now 7, 收费金额 0.5 万元
+        + ZERO_2021[at_requests_gate:]
+    )
     code, session, _ = drive(keys)
     assert code == 0
     report = read_data_file(Path("英林镇人民政府-2021.yaml"))
@@ -221,18 +283,21 @@ def test_ctrl_b_goes_back_one_question_at_a_time_with_earlier_answers_as_default
 def test_numbers_are_validated_as_typed():
     in_force = 12  # 「行政规范性文件 · 现行有效件数」: a negative number and text are refused, full-width digits taken
     typed = "-3" + ENTER + CTRL_U + "abc" + ENTER + CTRL_U + "１２" + ENTER
-    keys = [*ZERO_2021[:in_force], typed, *ZERO_2021[in_force + 1:]]
+    keys = [*ZERO_2021[:in_force], typed, *ZERO_2021[in_force + 1 :]]
     code, session, _ = drive(keys)
     assert code == 0
     assert read_data_file(Path("英林镇人民政府-2021.yaml")).number("active.normative_docs.in_force") == 12
 
 
 def test_unbalanced_column_can_be_typed_again():
-    keys = (ZERO_2021[:14] + [YES, DOWN * 21 + SPACE + ENTER]  # 三: only 四、结转下年度 ticked (the last row)
-            + ["2 0 0 0 0 0" + ENTER, ENTER, "1 0 0 0 0 0" + ENTER]  # 新收 2, 上年结转 0, 结转下年度 1 → 2 ≠ 1
-            + [ENTER]  # 「重新填写这几行」
-            + ["1 0 0 0 0 0" + ENTER, ENTER, ENTER]  # typed again: 1 + 0 = 0 + 1
-            + ZERO_2021[15:])
+    keys = (
+        ZERO_2021[:14]
+        + [YES, DOWN * 21 + SPACE + ENTER]  # 三: only 四、结转下年度 ticked (the last row)
+        + ["2 0 0 0 0 0" + ENTER, ENTER, "1 0 0 0 0 0" + ENTER]  # 新收 2, 上年结转 0, 结转下年度 1 → 2 ≠ 1
+        + [ENTER]  # 「重新填写这几行」
+        + ["1 0 0 0 0 0" + ENTER, ENTER, ENTER]  # typed again: 1 + 0 = 0 + 1
+        + ZERO_2021[15:]
+    )
     code, session, screen = drive(keys)
     assert code == 0, screen
     assert "不平衡，相差 1" in screen and "✓ 平衡" in screen
@@ -264,8 +329,14 @@ def test_resume_refuses_a_file_that_is_not_a_draft():
 
 def test_without_a_terminal_the_wizard_refuses_in_chinese(tmp_path):
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "wizard"], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "nianbao"), "wizard"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert done.returncode == 2
     assert "不是终端" in done.stderr and "填报表" in done.stderr and "数据文件" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
@@ -299,10 +370,14 @@ def test_summary_screen_goes_back_to_a_section_and_renders_word():
 
 def test_last_years_carry_forward_is_prefilled():
     # 2025 street office (结转下年度: 自然人 1, 现行有效 12) → 2026: 上年结转 1, 现行有效 12 offered as defaults.
-    keys = ([ENTER, ENTER, ENTER, ENTER, ENTER]  # 2026; same agency; 二 gate (default 否); 现行有效 12; 收费 0
-            + [ENTER, SPACE + ENTER]  # 三 gate (default 是: there is a carry-over); tick （一）予以公开
-            + [ENTER, ENTER, "1 0 0 0 0 0" + ENTER]  # 新收 0s, 上年结转 1 0 0 0 0 0 (default), 予以公开 1
-            + [NO, NO] + prose_keys() + ["2027-01-20" + ENTER, SAVE_ONLY])
+    keys = (
+        [ENTER, ENTER, ENTER, ENTER, ENTER]  # 2026; same agency; 二 gate (default 否); 现行有效 12; 收费 0
+        + [ENTER, SPACE + ENTER]  # 三 gate (default 是: there is a carry-over); tick （一）予以公开
+        + [ENTER, ENTER, "1 0 0 0 0 0" + ENTER]  # 新收 0s, 上年结转 1 0 0 0 0 0 (default), 予以公开 1
+        + [NO, NO]
+        + prose_keys()
+        + ["2027-01-20" + ENTER, SAVE_ONLY]
+    )
     code, session, screen = drive(keys, answers=str(BUSY))
     assert code == 0, screen
     saved = read_data_file(Path("青石街道办事处-2026.yaml"))
@@ -314,8 +389,18 @@ def test_last_years_carry_forward_is_prefilled():
 def test_a_2020_report_asks_the_2019_format_questions():
     # 2019 format: gate 「否」 still asks the stock figures (对外公开总数量, 上一年项目数量, 政府集中采购).
     stock = ["23" + ENTER] + [ENTER] * 5 + ["1 500,0000" + ENTER]  # 政府集中采购: 项目数量 and 总金额 on one line
-    keys = ["2020" + ENTER, *agency_keys("英林镇人民政府"), NO, *stock, NO, NO, NO, *prose_keys(),
-            "2021-01-15" + ENTER, SAVE_ONLY]
+    keys = [
+        "2020" + ENTER,
+        *agency_keys("英林镇人民政府"),
+        NO,
+        *stock,
+        NO,
+        NO,
+        NO,
+        *prose_keys(),
+        "2021-01-15" + ENTER,
+        SAVE_ONLY,
+    ]
     code, session, screen = drive(keys)
     assert code == 0, screen
     assert session.prompts == len(keys) <= 37
@@ -327,9 +412,16 @@ def test_a_2020_report_asks_the_2019_format_questions():
 
 
 def test_starting_paragraphs_left_with_placeholders_are_an_error():
-    keys = (["2021" + ENTER] + agency_keys("英林镇人民政府") + [NO, "5" + ENTER, ENTER, NO, NO, NO]
-            + [ENTER, DONE] + [ENTER] * 2 + [ENTER, DONE] * 4  # starting texts kept as they are, 【…】 and all
-            + [DONE] + ["2022-01-15" + ENTER, ENTER])  # with errors the default is 保存
+    keys = (
+        ["2021" + ENTER]
+        + agency_keys("英林镇人民政府")
+        + [NO, "5" + ENTER, ENTER, NO, NO, NO]
+        + [ENTER, DONE]
+        + [ENTER] * 2
+        + [ENTER, DONE] * 4  # starting texts kept as they are, 【…】 and all
+        + [DONE]
+        + ["2022-01-15" + ENTER, ENTER]
+    )  # with errors the default is 保存
     code, session, screen = drive(keys)
     assert code == 1, "saved, but the data has errors"
     assert "P-1" in screen and "【" in screen
@@ -339,8 +431,11 @@ def test_starting_paragraphs_left_with_placeholders_are_an_error():
 
 # --- whose details: one unit never lends its identity to another --------------------------------
 
-BAISHA = ["2021" + ENTER,  # 自称: Enter keeps the suggested 我乡
-          *agency_keys("白沙乡人民政府", "延平区人民政府", "", "", "", "", "353000", "0599-8888888"), *ZERO_2021[11:]]
+BAISHA = [
+    "2021" + ENTER,  # 自称: Enter keeps the suggested 我乡
+    *agency_keys("白沙乡人民政府", "延平区人民政府", "", "", "", "", "353000", "0599-8888888"),
+    *ZERO_2021[11:],
+]
 
 
 def test_a_second_unit_never_inherits_the_first_ones_identity():
@@ -364,14 +459,24 @@ def test_units_are_remembered_each_under_its_own_name():
     assert code == 0 and session.prompts == len(keys)
     agency = read_data_file(Path("白沙乡2022.yaml")).agency
     assert (agency.name, agency.short_name, agency.parent, agency.phone) == (
-        "白沙乡人民政府", "我乡", "延平区人民政府", "0599-8888888")
+        "白沙乡人民政府",
+        "我乡",
+        "延平区人民政府",
+        "0599-8888888",
+    )
 
 
 def test_the_clerk_cannot_type_another_units_self_reference_or_a_malformed_contact():
-    keys = (["2021" + ENTER, "英林镇人民政府" + ENTER, CTRL_U + "我乡" + ENTER + CTRL_U + "我镇" + ENTER]
-            + [ENTER] * 5 + ["21110" + ENTER + CTRL_U + "362256" + ENTER, "0595-856" + ENTER + CTRL_U + ENTER,
-                             "y1zdzb＠sina.com" + ENTER + CTRL_U + "y1zdzb@sina.com" + ENTER]
-            + ZERO_2021[11:])
+    keys = (
+        ["2021" + ENTER, "英林镇人民政府" + ENTER, CTRL_U + "我乡" + ENTER + CTRL_U + "我镇" + ENTER]
+        + [ENTER] * 5
+        + [
+            "21110" + ENTER + CTRL_U + "362256" + ENTER,
+            "0595-856" + ENTER + CTRL_U + ENTER,
+            "y1zdzb＠sina.com" + ENTER + CTRL_U + "y1zdzb@sina.com" + ENTER,
+        ]
+        + ZERO_2021[11:]
+    )
     code, session, _ = drive(keys)
     assert code == 0 and session.prompts == len(keys), "each refused answer is typed again at the same prompt"
     agency = read_data_file(Path("英林镇人民政府-2021.yaml")).agency
@@ -395,6 +500,7 @@ def test_a_pasted_name_with_a_line_break_is_refused_at_the_prompt():
 
 # --- a draft left behind is offered --------------------------------------------------------------
 
+
 def test_running_again_offers_to_continue_the_draft():
     code, first, _ = drive(ZERO_2021[:12])  # stopped in section 二 (input ended)
     assert code == 2 and first.draft.exists()
@@ -416,16 +522,24 @@ def test_a_new_report_leaves_the_draft_alone():
 
 # --- before saving: the whole text, and any part of it ------------------------------------------
 
+
 def test_the_summary_shows_the_whole_text_and_goes_back_to_one_part():
     to_platform = DOWN * 11 + ENTER  # from 「…并生成 Word 报告」 to 「返回修改：一、总体情况 · （四）…」
     keys = [*ZERO_2021[:-1], to_platform, ENTER, CTRL_U + "依托县政府门户网站乡镇专栏发布信息。" + DONE, SAVE_ONLY]
     code, session, screen = drive(keys)
     assert code == 0 and session.prompts == len(keys), "only that part was asked again"
-    summary = screen[screen.index("核对全文"):]
-    for text in ("英林镇人民政府2021年政府信息公开工作年度报告", "本报告根据《中华人民共和国政府信息公开条例》",
-                 "本年度未收到政府信息公开申请", "现行有效5件",  # （一）（二） as generated from the numbers
-                 "（四）政府信息公开平台建设", OWN_TEXT["platform"], OWN_TEXT["problems"],
-                 "本年度未收取政府信息公开信息处理费。", "2022年1月15日"):
+    summary = screen[screen.index("核对全文") :]
+    for text in (
+        "英林镇人民政府2021年政府信息公开工作年度报告",
+        "本报告根据《中华人民共和国政府信息公开条例》",
+        "本年度未收到政府信息公开申请",
+        "现行有效5件",  # （一）（二） as generated from the numbers
+        "（四）政府信息公开平台建设",
+        OWN_TEXT["platform"],
+        OWN_TEXT["problems"],
+        "本年度未收取政府信息公开信息处理费。",
+        "2022年1月15日",
+    ):
         assert text in summary, text
     report = read_data_file(Path("英林镇人民政府-2021.yaml"))
     assert report.text("overview.platform") == "依托县政府门户网站乡镇专栏发布信息。"
@@ -434,9 +548,21 @@ def test_the_summary_shows_the_whole_text_and_goes_back_to_one_part():
 
 # --- rows typed on one line -----------------------------------------------------------------------
 
+
 def test_a_row_is_checked_against_its_columns_as_typed():
-    row = ("1 0 0" + ENTER + CTRL_U + "1 0 0 0 0 -1" + ENTER + CTRL_U + "1 0 0 0 0 半" + ENTER  # 3 numbers; -1; text
-           + CTRL_U + "１　0、0 0 0 0" + ENTER)  # full-width digit and space, 「、」: taken
+    row = (
+        "1 0 0"
+        + ENTER
+        + CTRL_U
+        + "1 0 0 0 0 -1"
+        + ENTER
+        + CTRL_U
+        + "1 0 0 0 0 半"
+        + ENTER  # 3 numbers; -1; text
+        + CTRL_U
+        + "１　0、0 0 0 0"
+        + ENTER
+    )  # full-width digit and space, 「、」: taken
     keys = [*ZERO_2021[:14], YES, SPACE + ENTER, row, ENTER, "1 0 0 0 0 0" + ENTER, *ZERO_2021[15:]]
     code, session, screen = drive(keys)
     assert code == 0 and session.prompts == len(keys), screen
@@ -454,7 +580,7 @@ def test_publication_date_suggested_only_within_the_deadline():
 
 def test_chinese_numerals_and_amounts_in_another_unit_are_read_with_a_note():
     in_force, fee = 12, 13  # 现行有效件数, then section 二's 收费金额 (万元)
-    keys = [*ZERO_2021[:in_force], "三十" + ENTER, "5000元" + ENTER, *ZERO_2021[fee + 1:]]
+    keys = [*ZERO_2021[:in_force], "三十" + ENTER, "5000元" + ENTER, *ZERO_2021[fee + 1 :]]
     code, session, screen = drive(keys)
     assert code == 0
     report = read_data_file(Path("英林镇人民政府-2021.yaml"))
@@ -498,8 +624,16 @@ def test_new_clerk_mistakes_are_refused_saying_why_and_office_typing_is_read_wit
     in_force, fee, gate = 12, 13, 16
     refused = ["约5件", "5-6", "50%", "1,5", "−3"]
     typed = "".join(r + ENTER for r in refused) + "12\u200b" + ENTER
-    keys = [*ZERO_2021[:in_force], typed, "¥5000" + ENTER, *ZERO_2021[fee + 1 : gate], YES,
-            "1.5万元" + ENTER, "1" + ENTER, *ZERO_2021[gate + 1 :]]
+    keys = [
+        *ZERO_2021[:in_force],
+        typed,
+        "¥5000" + ENTER,
+        *ZERO_2021[fee + 1 : gate],
+        YES,
+        "1.5万元" + ENTER,
+        "1" + ENTER,
+        *ZERO_2021[gate + 1 :],
+    ]
     code, session, screen = drive(keys)
     assert code in (0, 1), screen
     assert "零宽空格 U+200B" in screen and "已换算为 0.5 万元" in screen and "已换算为 15000 元" in screen
@@ -510,8 +644,17 @@ def test_new_clerk_mistakes_are_refused_saying_why_and_office_typing_is_read_wit
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
-    [("约5件", "是约数"), ("5件左右", "是约数"), ("5-6", "是一个范围"), ("50%", "是百分比"), ("1,5", "逗号看不出"),
-     ("−3", "件数不能为负数"), ("2026.1.5", "像是日期"), ("1万", "10000"), ("5000元", "这里要填的是件数")],
+    [
+        ("约5件", "是约数"),
+        ("5件左右", "是约数"),
+        ("5-6", "是一个范围"),
+        ("50%", "是百分比"),
+        ("1,5", "逗号看不出"),
+        ("−3", "件数不能为负数"),
+        ("2026.1.5", "像是日期"),
+        ("1万", "10000"),
+        ("5000元", "这里要填的是件数"),
+    ],
 )
 def test_the_wizard_says_why_a_typed_count_is_refused(typed, reason):
     from generator.formats import COUNT

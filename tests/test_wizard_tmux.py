@@ -6,6 +6,7 @@ test's folder (``-S``), so no other tmux server is touched. Waiting for the scre
 only to fail instead of hanging; nothing here measures speed. tmux is one of the test tools
 ``make test`` installs (scripts/setup.sh --test).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,16 +39,37 @@ class Terminal:
         self.screens: list[str] = []  # the screen each time a question was waited for (prompts while shown)
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True,
-                              env=self.env).stdout
+        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, env=self.env).stdout
 
     def start(self, *argv: str) -> None:
         """Run the command in a new pane; the pane stays on screen after the command exits (its last words)."""
         command = " ".join(["exec", str(NIANBAO), *argv])
         self.seen = {}
-        self.tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
-                  "set-option", "-g", "remain-on-exit-format", "", ";",  # no English "Pane is dead" line
-                  "new-session", "-d", "-s", "wiz", "-x", "150", "-y", "45", "-c", str(self.cwd), command)
+        self.tmux(
+            "start-server",
+            ";",
+            "set-option",
+            "-g",
+            "remain-on-exit",
+            "on",
+            ";",
+            "set-option",
+            "-g",
+            "remain-on-exit-format",
+            "",
+            ";",  # no English "Pane is dead" line
+            "new-session",
+            "-d",
+            "-s",
+            "wiz",
+            "-x",
+            "150",
+            "-y",
+            "45",
+            "-c",
+            str(self.cwd),
+            command,
+        )
 
     def screen(self) -> str:
         """Everything the pane shows, scrollback included."""
@@ -85,8 +107,12 @@ class Terminal:
         return int(self.tmux("display-message", "-p", "-t", "wiz", "#{pane_pid}").strip())
 
     def running(self) -> bool:
-        return subprocess.run(["tmux", "-S", self.socket, "has-session", "-t", "wiz"], capture_output=True,
-                              env=self.env).returncode == 0
+        return (
+            subprocess.run(
+                ["tmux", "-S", self.socket, "has-session", "-t", "wiz"], capture_output=True, env=self.env
+            ).returncode
+            == 0
+        )
 
     def close(self, limit: float = 30) -> None:
         """Kill this tmux server (like closing the terminal window) and wait until it is gone."""
@@ -157,7 +183,10 @@ def test_kill_9_mid_way_then_resume_keeps_every_answer(terminal, tmp_path):
 
     report = read_data_file(tmp_path / "英林镇人民政府-2021.yaml")
     assert (report.agency.name, report.agency.parent, report.agency.website) == (
-        "英林镇人民政府", "晋江市人民政府", "中国晋江")
+        "英林镇人民政府",
+        "晋江市人民政府",
+        "中国晋江",
+    )
     assert report.number("active.normative_docs.in_force") == 3
     assert report.fees.collected is False and str(report.publication_date) == "2022-01-18"
     assert report.text("overview.intro") and report.text("problems")
@@ -165,8 +194,9 @@ def test_kill_9_mid_way_then_resume_keeps_every_answer(terminal, tmp_path):
 
 
 # The questions themselves (「? 」 is questionary's mark): the labels alone also head the remembered unit's table.
-AGENCY_LABELS = tuple(f"? {label}" for label in ("上级政府", "网站名称", "网址", "联系部门", "地址", "邮编", "电话",
-                                                 "电子邮箱"))
+AGENCY_LABELS = tuple(
+    f"? {label}" for label in ("上级政府", "网站名称", "网址", "联系部门", "地址", "邮编", "电话", "电子邮箱")
+)
 
 
 def new_agency(terminal: Terminal, name: str) -> None:
@@ -199,8 +229,14 @@ def test_fast_typing_across_a_yes_no_question_saves_nothing_unintended(terminal,
 def test_a_second_unit_never_inherits_the_first_ones_identity(terminal, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", terminal.env["XDG_CONFIG_HOME"])
     monkeypatch.delenv("APPDATA", raising=False)
-    first = Agency(name="白沙乡人民政府", short_name="我乡", level="乡", parent="延平区人民政府",
-                   phone="0599-8888888", email="bsx@example.gov.cn")
+    first = Agency(
+        name="白沙乡人民政府",
+        short_name="我乡",
+        level="乡",
+        parent="延平区人民政府",
+        phone="0599-8888888",
+        email="bsx@example.gov.cn",
+    )
     remember_agency(ReportBuilder(year=2021, format=FORMAT_2021, agency=first).build())  # as its wizard run did
     terminal.start("wizard")
     terminal.answer("? 报告年度", "2021")
@@ -209,8 +245,9 @@ def test_a_second_unit_never_inherits_the_first_ones_identity(terminal, tmp_path
     terminal.type("", "Up", "Enter")  # 「为另一个单位填报」
     terminal.answer("? 机关名称", "英林镇人民政府")
     terminal.wait_for("? 自称")
-    assert terminal.screen().rstrip().endswith("直接回车 = 「我镇」；输入新内容即替换，按 Tab 键可修改原内容）"), \
+    assert terminal.screen().rstrip().endswith("直接回车 = 「我镇」；输入新内容即替换，按 Tab 键可修改原内容）"), (
         "the suggestion follows the name, never the last unit"
+    )
     terminal.type("", "C-u")
     terminal.type("我乡", "Enter")  # what the earlier version defaulted to: refused now
     terminal.wait_for("与机关名称「英林镇人民政府」不符")
@@ -228,7 +265,20 @@ def test_a_second_unit_never_inherits_the_first_ones_identity(terminal, tmp_path
 
 
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
-OURS = {"Ctrl", "Enter", "Esc", "Tab", "nianbao", "wizard", "resume", "json", "yaml", "Word", "PDF", "docx"}  # keys, files
+OURS = {
+    "Ctrl",
+    "Enter",
+    "Esc",
+    "Tab",
+    "nianbao",
+    "wizard",
+    "resume",
+    "json",
+    "yaml",
+    "Word",
+    "PDF",
+    "docx",
+}  # keys, files
 
 
 def test_every_kind_of_prompt_speaks_chinese(terminal, tmp_path):
@@ -279,7 +329,8 @@ def test_every_kind_of_prompt_speaks_chinese(terminal, tmp_path):
 
 
 def test_typing_replaces_a_suggestion_a_rejected_answer_is_cleared_and_ctrl_b_goes_back_one_question(
-        terminal, tmp_path):
+    terminal, tmp_path
+):
     terminal.start("wizard")
     terminal.answer("? 报告年度", "2021")
     terminal.answer("? 机关名称", "东湖街道办事处")

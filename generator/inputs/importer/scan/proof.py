@@ -142,9 +142,7 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
     return sum(cells[p] for p in left) == sum(cells[p] for p in right)
 
 
-def _findings(
-    report: Report, doubtful: list[str], cells: Mapping[str, Number], agreed: set[str]
-) -> list[Finding]:
+def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number], agreed: set[str]) -> list[Finding]:
     def message(table: str, named: str) -> str:
         why = (
             "这张表没有合计关系可以核对扫描识别的数字"
