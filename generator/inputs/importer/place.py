@@ -110,6 +110,7 @@ class Placer:
         self.positional: list[tuple[RowRead, list[str]]] = []  # rows placed by position, to be confirmed
         self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
         self.spanned: list[tuple[str, str]] = []  # (where, row name): pipe rows read without their empty cells
+        self.strays: list[tuple[list[Item], Finding]] = []  # numbers no row took, and the finding that says so
 
     @property
     def fmt(self) -> Format:
@@ -608,7 +609,7 @@ class Placer:
         label = f"「{snippet(run.label.text, 20)}」后" if run.label else ""
         where = run.label.where if run.label else run.values[0].where
         self.findings.append(
-            Finding(
+            finding := Finding(
                 "I-4",
                 ERROR,
                 f"{section} · {where}",
@@ -616,6 +617,7 @@ class Placer:
                 operands={"原文": numbers},
             )
         )
+        self.strays.append((run.values, finding))
 
     def missing_rows(self, table: str, section: str, picture: Item | None = None) -> None:
         """One finding for each row of the format's table that the document does not show."""

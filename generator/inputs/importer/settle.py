@@ -1,0 +1,202 @@
+"""Table 三's unread rows settled by the matching solver, from the lines of numbers no row used.
+
+After a table is placed, the rows whose labels were seen but whose numbers were not read (numbers on a line apart,
+beside another label, run together) are the slots; the lines of numbers in the table that no read row used are
+the candidates; the rows already read are the anchors (a slot only takes a line between its read neighbours'
+lines). ``matching`` keeps a reading only when the equations leave exactly one. Extracted text only: a Word or
+HTML cell is where its row is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...findings import ERROR, WARNING, Finding
+from ...numbers import format_number
+from . import digits, matching
+from .items import Item, is_blank, is_numeric
+from .place import Placer, is_total, request_rules
+from .tables import RowRead, TableRead
+
+TABLE = "requests"
+SHOWN = 3  # competing readings shown in a finding
+END = 1 << 62  # beyond every item
+
+
+@dataclass
+class NumberLine:
+    items: list[Item]  # the numeric items of one printed line
+    start: int  # index of its first item in the table's items
+    end: int  # index of its last item
+
+    @property
+    def text(self) -> str:
+        return " ".join(item.text.strip() for item in self.items)
+
+
+def settle(placer: Placer, read: TableRead, section: str) -> None:
+    """Read what the solver proves among table 三's unread rows; name the competing readings of the rest."""
+    if placer.exact or read.transposed or not read.items:
+        return
+    fmt, report = placer.fmt, placer.report
+    keys = [row.key for row in fmt.requests.rows]
+    columns = [column.key for column in fmt.requests.columns]
+    values = {**report.numbers, **report.typed_totals}
+    position = {id(item): index for index, item in enumerate(read.items)}
+    rows = _sources(read.rows, keys)
+    spans: dict[str, tuple[int, int]] = {}  # read row -> first and last index of the items it was read from
+    slots: list[tuple[str, list[str]]] = []
+    for key in keys:
+        paths = _paths(key, columns)
+        if any(values.get(path) is not None for path in paths):
+            span = _span(rows.get(key, []), position)
+            if span is None:
+                return  # a row read from nowhere in these items: no anchor, no proof
+            spans[key] = span
+        else:
+            slots.append((key, paths))  # its label seen or lost: every row of the format is printed
+    if not slots:
+        return
+    used = {id(item) for key in spans for row in rows[key] for item in row.values}
+    lines = _lines(read.items, used)
+    kinds = [placer.kind(path) for path in slots[0][1]]
+    candidates = [matching.Line(_readings(line, kinds)) for line in lines]
+    order = {key: index for index, key in enumerate(keys)}
+    problem = [matching.Slot(tuple(paths), _range(order[key], keys, spans, lines)) for key, paths in slots]
+    carried, carried_known = placer.carried_rules()
+    equations = request_rules(fmt) + digits.row_rules([p for key in keys for p in _paths(key, columns)]) + carried
+    known = {path: value for path, value in {**values, **carried_known}.items() if value is not None}
+    outcome = matching.match(problem, candidates, equations, known)
+    placed = [(slots[i], lines[at], numbers) for i, (at, numbers) in sorted(outcome.placed.items())]
+    for (key, paths), line, numbers in placed:
+        _store(placer, key, paths, line, numbers)
+    _forget(placer, [key for (key, _), _, _ in placed], [line for _, line, _ in placed])
+    if placed:
+        placer.findings.append(_proved(placer, section, placed))
+    unsettled = [(slots[i], readings) for i, readings in sorted(outcome.open.items())]
+    if unsettled and (outcome.too_many or any(len(readings) > 1 for _, readings in unsettled)):
+        placer.findings.append(_competing(placer, section, unsettled, outcome.too_many))
+
+
+def _paths(key: str, columns: list[str]) -> list[str]:
+    return [f"{TABLE}.{key}.{column}" for column in columns]
+
+
+def _sources(found: list[RowRead], keys: list[str]) -> dict[str, list[RowRead]]:
+    """The rows found for each official row of the report's format, by any format's label: 2019's single
+    「（六）其他处理」 stands for 2021's three （六） rows, and those three for 2019's one."""
+    rows: dict[str, list[RowRead]] = {}
+    for row in found:
+        for paths in row.options.values():
+            key = paths[0].split(".")[1]
+            for official in (
+                [key] if key in keys else [k for k in keys if k.startswith(f"{key}_") or key.startswith(f"{k}_")]
+            ):
+                if row not in rows.setdefault(official, []):
+                    rows[official].append(row)
+    return rows
+
+
+def _span(rows: list[RowRead], position: dict[int, int]) -> tuple[int, int] | None:
+    """Where a row's numbers stand in the table's items, when it was read from them."""
+    at = [position[id(item)] for row in rows for item in row.values if id(item) in position and not is_blank(item.text)]
+    return (min(at), max(at)) if at else None
+
+
+def _lines(items: list[Item], used: set[int]) -> list[NumberLine]:
+    """The printed lines of numbers no row used: items of one source row together, other items one by one."""
+    lines: list[NumberLine] = []
+    for index, item in enumerate(items):
+        if not is_numeric(item.text) or is_blank(item.text):
+            continue
+        last = lines[-1] if lines else None
+        if last and item.row is not None and last.items[-1].row == item.row:
+            last.items.append(item)
+            last.end = index
+        else:
+            lines.append(NumberLine([item], index, index))
+    return [line for line in lines if not any(id(item) in used for item in line.items)]
+
+
+def _readings(line: NumberLine, kinds: list[str]) -> tuple[tuple[digits.Value, ...], ...]:
+    """Every way to read the line as one row: its numbers one per column, or its run-together digits split."""
+    texts = [item.text.strip() for item in line.items]
+    tokens = [token for text in texts for token in text.split()]
+    if len(tokens) == len(kinds):
+        cut = digits.cuts(tokens, kinds)
+        return tuple(cut or ())
+    if digits.can_split(texts, len(kinds)):
+        return tuple(digits.cuts(texts, kinds) or ())
+    return ()
+
+
+def _range(index: int, keys: list[str], spans: dict[str, tuple[int, int]], lines: list[NumberLine]) -> range:
+    """The lines between the numbers of the read rows just above and just below the slot."""
+    above = [spans[key][1] for key in keys[:index] if key in spans]
+    below = [spans[key][0] for key in keys[index + 1 :] if key in spans]
+    low, high = (above[-1] if above else -1), (below[0] if below else END)
+    inside = [at for at, line in enumerate(lines) if low < line.start and line.end < high]
+    return range(inside[0], inside[-1] + 1) if inside else range(0)
+
+
+def _store(placer: Placer, key: str, paths: list[str], line: NumberLine, numbers: tuple[digits.Value, ...]) -> None:
+    report = placer.report
+    placer.seen.add(f"{TABLE}.{key}")
+    for path, number in zip(paths, numbers, strict=True):
+        (report.typed_totals if is_total(path) else report.numbers)[path] = number
+        report.unread.pop(path, None)
+        report.places[path] = f"{placer.fmt.describe(path)}（{line.items[0].where}）"
+
+
+def _forget(placer: Placer, keys: list[str], lines: list[NumberLine]) -> None:
+    """The findings about rows now read, and about the lines they took, no longer hold."""
+    prefixes = {f"{TABLE}.{key}" for key in keys}
+    taken = {id(item) for line in lines for item in line.items}
+    strays = {id(finding) for items, finding in placer.strays if any(id(item) in taken for item in items)}
+    placer.findings[:] = [
+        finding
+        for finding in placer.findings
+        if id(finding) not in strays
+        and not (finding.path and finding.path.rsplit(".", 1)[0] in prefixes)
+        and finding.path not in prefixes
+    ]
+
+
+def _proved(placer: Placer, section: str, placed: list) -> Finding:
+    (key, _), line, _ = placed[0]
+    name = placer.fmt.requests.row(key).label
+    previous = "、上年报告的结转数" if placer.previous else ""
+    return Finding(
+        "I-3",
+        WARNING,
+        section,
+        f"{len(placed)} 行的数与行标签分开了，或印在别的行标签旁（如「{name}」的数在{line.items[0].where}：{line.text}）。"
+        "已把这些行与表中没有归属的数行按先后顺序逐一配对，试过每一种配法，只有一种能使本表的勾稽关系"
+        f"（每行总计等于各项之和，每列一加二等于（七）加四、（七）等于各项之和{previous}）全部成立，"
+        "已按这种配法读取，请对照原报告核对。",
+        operands={"行": {placer.fmt.requests.row(k).label: " ".join(map(format_number, n)) for (k, _), _, n in placed}},
+    )
+
+
+def _competing(placer: Placer, section: str, unsettled: list, too_many: bool) -> Finding:
+    names = "、".join(f"「{placer.fmt.requests.row(key).label}」" for (key, _), _ in unsettled[:6])
+    more = "等" if len(unsettled) > 6 else ""
+    if too_many:
+        why = "未读取：可能的读法过多，无法逐一核对"
+    else:
+        shown = "；".join(
+            f"「{placer.fmt.requests.row(key).label}」可以是 "
+            + " 或 ".join(" ".join(map(format_number, numbers)) for numbers in readings[:SHOWN])
+            for (key, _), readings in unsettled
+            if len(readings) > 1
+        )
+        why = f"能使本表勾稽关系成立的读法不止一种（{shown}），无法确定是哪一种，未读取"
+    return Finding(
+        "I-2",
+        ERROR,
+        section,
+        f"{names}{more}共 {len(unsettled)} 行的数没有和行标签在一起；把表中没有归属的数行按先后顺序与这些行配对，{why}。"
+        "请对照原报告核对。",
+        path=f"{TABLE}.{unsettled[0][0][0]}",
+        operands={"行": [placer.fmt.requests.row(key).label for (key, _), _ in unsettled]},
+    )
