@@ -34,9 +34,13 @@ class Slot:
 
 @dataclass(frozen=True)
 class Line:
-    """A line of numbers not used by any row: every way to read it as one row's cells."""
+    """A line of numbers not used by any row: every way to read it as one row's cells.
+
+    Lines cut from one block of numbers (one number per line: rows printed one after another, or columns) share
+    a ``block``: the lines of a block taken by rows are all read the same way (the same reading index)."""
 
     readings: tuple[tuple[Value, ...], ...]
+    block: int = -1
 
 
 @dataclass
@@ -92,6 +96,7 @@ def _search(
     """Every pairing (per slot: line index and numbers) that satisfies the equations; None past the cap."""
     found: list[list[tuple[int, tuple[Value, ...]]]] = []
     chosen: list[tuple[int, tuple[Value, ...]]] = []
+    ways: dict[int, int] = {}  # block -> the reading index its lines are read by
     steps = 0
 
     def walk(index: int, after: int) -> bool:
@@ -104,17 +109,23 @@ def _search(
         for at in slot.lines:
             if at <= after or len(lines) - at - 1 < left:
                 continue
-            for reading in lines[at].readings:
+            block = lines[at].block
+            for way, reading in enumerate(lines[at].readings):
                 steps += 1
                 if steps > MAX_STEPS:
                     return False
-                if len(reading) != len(slot.paths):
+                if len(reading) != len(slot.paths) or ways.get(block, way) != way:
                     continue
                 values.update(zip(slot.paths, reading, strict=True))
                 if all(holds(eq, values) is not False for eq in due.get(index, [])):
                     chosen.append((at, reading))
+                    first = block >= 0 and block not in ways
+                    if first:
+                        ways[block] = way
                     if not walk(index + 1, at):
                         return False
+                    if first:
+                        del ways[block]
                     chosen.pop()
         for path in slot.paths:
             values.pop(path, None)

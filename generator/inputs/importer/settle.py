@@ -25,13 +25,11 @@ END = 1 << 62  # beyond every item
 
 @dataclass
 class NumberLine:
-    items: list[Item]  # the numeric items of one printed line
+    items: list[Item]  # the numeric items of one printed line (of a block: the whole block's)
     start: int  # index of its first item in the table's items
     end: int  # index of its last item
-
-    @property
-    def text(self) -> str:
-        return " ".join(item.text.strip() for item in self.items)
+    readings: tuple[tuple[digits.Value, ...], ...] = ()
+    block: int = -1  # lines cut from one block of numbers printed one per line share it
 
 
 def settle(placer: Placer, read: TableRead, section: str) -> None:
@@ -58,9 +56,8 @@ def settle(placer: Placer, read: TableRead, section: str) -> None:
     if not slots:
         return
     used = {id(item) for key in spans for row in rows[key] for item in row.values}
-    lines = _lines(read.items, used)
-    kinds = [placer.kind(path) for path in slots[0][1]]
-    candidates = [matching.Line(_readings(line, kinds)) for line in lines]
+    lines = _lines(read.items, used, [placer.kind(path) for path in slots[0][1]])
+    candidates = [matching.Line(line.readings, line.block) for line in lines]
     order = {key: index for index, key in enumerate(keys)}
     problem = [matching.Slot(tuple(paths), _range(order[key], keys, spans, lines)) for key, paths in slots]
     carried, carried_known = placer.carried_rules()
@@ -70,7 +67,7 @@ def settle(placer: Placer, read: TableRead, section: str) -> None:
     placed = [(slots[i], lines[at], numbers) for i, (at, numbers) in sorted(outcome.placed.items())]
     for (key, paths), line, numbers in placed:
         _store(placer, key, paths, line, numbers)
-    _forget(placer, [key for (key, _), _, _ in placed], [line for _, line, _ in placed])
+    _forget(placer, [key for (key, _), _, _ in placed], _taken(lines, {at for at, _ in outcome.placed.values()}))
     if placed:
         placer.findings.append(_proved(placer, section, placed))
     unsettled = [(slots[i], readings) for i, readings in sorted(outcome.open.items())]
@@ -103,7 +100,24 @@ def _span(rows: list[RowRead], position: dict[int, int]) -> tuple[int, int] | No
     return (min(at), max(at)) if at else None
 
 
-def _lines(items: list[Item], used: set[int]) -> list[NumberLine]:
+def _lines(items: list[Item], used: set[int], kinds: list[str]) -> list[NumberLine]:
+    """The lines of numbers no row used, each with its readings. Numbers printed one per line, one after another,
+    are a block: n × k of them are k rows printed row after row, or column after column (pdftotext)."""
+    lines: list[NumberLine] = []
+    singles: list[NumberLine] = []
+    for line in _printed(items, used) + [None]:
+        if line is not None and _single(line) and (not singles or _next_to(items, singles[-1], line)):
+            singles.append(line)
+            continue
+        lines += _block(singles, len(kinds), kinds, block=len(lines))
+        singles = [line] if line is not None and _single(line) else []
+        if line is not None and not singles:
+            line.readings = _readings(line, kinds)
+            lines.append(line)
+    return lines
+
+
+def _printed(items: list[Item], used: set[int]) -> list[NumberLine]:
     """The printed lines of numbers no row used: items of one source row together, other items one by one."""
     lines: list[NumberLine] = []
     for index, item in enumerate(items):
@@ -118,6 +132,33 @@ def _lines(items: list[Item], used: set[int]) -> list[NumberLine]:
     return [line for line in lines if not any(id(item) in used for item in line.items)]
 
 
+def _single(line: NumberLine) -> bool:
+    return len(line.items) == 1 and line.items[0].row is None and len(line.items[0].text.split()) == 1
+
+
+def _next_to(items: list[Item], before: NumberLine, after: NumberLine) -> bool:
+    """Nothing but blanks between the two lines."""
+    return all(is_blank(item.text) for item in items[before.end + 1 : after.start])
+
+
+def _block(singles: list[NumberLine], n: int, kinds: list[str], block: int) -> list[NumberLine]:
+    """Numbers one per line as rows: n of them are one row; n × k are k rows printed row by row or column by
+    column, both readings kept (the lines of a block are read one way); other counts are no row."""
+    if not singles or len(singles) % n:
+        return []
+    tokens = [line.items[0].text.strip() for line in singles]
+    rows = len(tokens) // n
+    items = [line.items[0] for line in singles]
+    if rows == 1:
+        return [NumberLine(items, singles[0].start, singles[-1].end, tuple(digits.cuts(tokens, kinds) or ()))]
+    out = []
+    for index in range(rows):
+        by_row, by_column = tokens[index * n : (index + 1) * n], tokens[index::rows]
+        readings = tuple(tuple((digits.cuts(cells, kinds) or [()])[0]) for cells in (by_row, by_column))
+        out.append(NumberLine(items, singles[0].start, singles[-1].end, readings, block))
+    return out
+
+
 def _readings(line: NumberLine, kinds: list[str]) -> tuple[tuple[digits.Value, ...], ...]:
     """Every way to read the line as one row: its numbers one per column, or its run-together digits split."""
     texts = [item.text.strip() for item in line.items]
@@ -128,6 +169,18 @@ def _readings(line: NumberLine, kinds: list[str]) -> tuple[tuple[digits.Value, .
     if digits.can_split(texts, len(kinds)):
         return tuple(digits.cuts(texts, kinds) or ())
     return ()
+
+
+def _taken(lines: list[NumberLine], placed: set[int]) -> list[Item]:
+    """The items the rows read took: a line's, or a block's when every line of it was taken."""
+    blocks: dict[int, list[int]] = {}
+    for at, line in enumerate(lines):
+        blocks.setdefault(line.block, []).append(at)
+    taken = [item for at in placed if lines[at].block < 0 for item in lines[at].items]
+    for block, members in blocks.items():
+        if block >= 0 and placed.issuperset(members):
+            taken += lines[members[0]].items
+    return taken
 
 
 def _range(index: int, keys: list[str], spans: dict[str, tuple[int, int]], lines: list[NumberLine]) -> range:
@@ -148,11 +201,15 @@ def _store(placer: Placer, key: str, paths: list[str], line: NumberLine, numbers
         report.places[path] = f"{placer.fmt.describe(path)}（{line.items[0].where}）"
 
 
-def _forget(placer: Placer, keys: list[str], lines: list[NumberLine]) -> None:
-    """The findings about rows now read, and about the lines they took, no longer hold."""
+def _forget(placer: Placer, keys: list[str], items: list[Item]) -> None:
+    """The findings about rows now read, and about the numbers they took, no longer hold."""
     prefixes = {f"{TABLE}.{key}" for key in keys}
-    taken = {id(item) for line in lines for item in line.items}
-    strays = {id(finding) for items, finding in placer.strays if any(id(item) in taken for item in items)}
+    taken = {id(item) for item in items}
+    strays = {
+        id(finding)
+        for found, finding in placer.strays
+        if all(id(item) in taken for item in found if is_numeric(item.text)) and any(id(i) in taken for i in found)
+    }
     placer.findings[:] = [
         finding
         for finding in placer.findings
@@ -163,15 +220,17 @@ def _forget(placer: Placer, keys: list[str], lines: list[NumberLine]) -> None:
 
 
 def _proved(placer: Placer, section: str, placed: list) -> Finding:
-    (key, _), line, _ = placed[0]
+    (key, _), line, numbers = placed[0]
     name = placer.fmt.requests.row(key).label
     previous = "、上年报告的结转数" if placer.previous else ""
+    blocks = "；一个数一行的数，已试过逐行和逐列两种读法" if any(line.block >= 0 for _, line, _ in placed) else ""
     return Finding(
         "I-3",
         WARNING,
         section,
-        f"{len(placed)} 行的数与行标签分开了，或印在别的行标签旁（如「{name}」的数在{line.items[0].where}：{line.text}）。"
-        "已把这些行与表中没有归属的数行按先后顺序逐一配对，试过每一种配法，只有一种能使本表的勾稽关系"
+        f"{len(placed)} 行的数没有和行标签在一起（与行标签分开、印在别的行标签旁，或一个数一行），"
+        f"如「{name}」的数在{line.items[0].where}起：{' '.join(map(format_number, numbers))}。"
+        f"已把这些行与表中没有归属的数按先后顺序逐一配对{blocks}，试过每一种配法，只有一种能使本表的勾稽关系"
         f"（每行总计等于各项之和，每列一加二等于（七）加四、（七）等于各项之和{previous}）全部成立，"
         "已按这种配法读取，请对照原报告核对。",
         operands={"行": {placer.fmt.requests.row(k).label: " ".join(map(format_number, n)) for (k, _), _, n in placed}},
