@@ -26,21 +26,29 @@ MAX_STEPS = 200_000  # partial pairings tried before giving up on a table
 
 @dataclass(frozen=True)
 class Slot:
-    """A row not read: its paths in column order and the range of line indices it may take."""
+    """A row not read: its paths in column order and the range of unit indices it may take."""
 
     paths: tuple[str, ...]
-    lines: range
+    units: range
 
 
 @dataclass(frozen=True)
 class Line:
-    """A line of numbers not used by any row: every way to read it as one row's cells.
-
-    Lines cut from one block of numbers (one number per line: rows printed one after another, or columns) share
-    a ``block``: the lines of a block taken by rows are all read the same way (the same reading index)."""
+    """A printed line of numbers no row used: every way to read it as one row's cells."""
 
     readings: tuple[tuple[Value, ...], ...]
-    block: int = -1
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Numbers printed one per line, one after another (pdftotext, a table copied out of a PDF viewer): rows
+    printed row by row, or blocks of consecutive rows printed column by column, in any succession. A stream is
+    read whole or not at all."""
+
+    numbers: tuple[Value, ...]
+
+
+Unit = Line | Stream
 
 
 @dataclass
@@ -54,7 +62,7 @@ class Outcome:
 
 
 def match(
-    slots: list[Slot], lines: list[Line], equations: list[Equation], known: Mapping[str, Value | None]
+    slots: list[Slot], units: list[Unit], equations: list[Equation], known: Mapping[str, Value | None]
 ) -> Outcome:
     """Pair slots with lines (see the module docstring); ``known`` holds the cells already read."""
     outcome = Outcome()
@@ -70,7 +78,7 @@ def match(
     if any(holds(eq, dict(known)) is False for eq in due.get(-1, [])):
         return _unread(outcome, slots, [])
     proved = [_proved(own[i], usable) for i in range(len(slots))]
-    found = _search(slots, lines, due, dict(known))
+    found = _search(slots, units, due, dict(known))
     if found is None:
         outcome.too_many = True
         return _unread(outcome, slots, [])
@@ -91,44 +99,73 @@ def _proved(paths: set[str], equations: list[Equation]) -> bool:
 
 
 def _search(
-    slots: list[Slot], lines: list[Line], due: dict[int, list[Equation]], values: dict[str, Value | None]
+    slots: list[Slot], units: list[Unit], due: dict[int, list[Equation]], values: dict[str, Value | None]
 ) -> list[list[tuple[int, tuple[Value, ...]]]] | None:
-    """Every pairing (per slot: line index and numbers) that satisfies the equations; None past the cap."""
+    """Every pairing (per slot: unit index and numbers) that satisfies the equations; None past the cap."""
     found: list[list[tuple[int, tuple[Value, ...]]]] = []
     chosen: list[tuple[int, tuple[Value, ...]]] = []
-    ways: dict[int, int] = {}  # block -> the reading index its lines are read by
     steps = 0
 
-    def walk(index: int, after: int) -> bool:
+    def take(index: int, at: int, numbers: tuple[Value, ...]) -> bool:
+        """Slot ``index`` read as ``numbers`` from unit ``at``: whether the equations due now hold."""
         nonlocal steps
+        steps += 1
+        slot = slots[index]
+        if at not in slot.units or len(numbers) != len(slot.paths):
+            return False
+        values.update(zip(slot.paths, numbers, strict=True))
+        chosen.append((at, numbers))
+        if all(holds(eq, values) is not False for eq in due.get(index, [])):
+            return True
+        drop(index, 1)
+        return False
+
+    def drop(index: int, count: int) -> None:
+        for slot in slots[index : index + count]:
+            for path in slot.paths:
+                values.pop(path, None)
+        del chosen[len(chosen) - count :]
+
+    def walk(index: int, after: int) -> bool:
         if index == len(slots):
             found.append(list(chosen))
             return True
-        slot = slots[index]
-        left = len(slots) - index - 1
-        for at in slot.lines:
-            if at <= after or len(lines) - at - 1 < left:
+        for at in slots[index].units:
+            if at <= after:
                 continue
-            block = lines[at].block
-            for way, reading in enumerate(lines[at].readings):
-                steps += 1
+            unit = units[at]
+            if isinstance(unit, Stream):
+                if not tile(index, at, 0):
+                    return False
+                continue
+            for reading in unit.readings:
                 if steps > MAX_STEPS:
                     return False
-                if len(reading) != len(slot.paths) or ways.get(block, way) != way:
-                    continue
-                values.update(zip(slot.paths, reading, strict=True))
-                if all(holds(eq, values) is not False for eq in due.get(index, [])):
-                    chosen.append((at, reading))
-                    first = block >= 0 and block not in ways
-                    if first:
-                        ways[block] = way
+                if take(index, at, reading):
                     if not walk(index + 1, at):
                         return False
-                    if first:
-                        del ways[block]
-                    chosen.pop()
-        for path in slot.paths:
-            values.pop(path, None)
+                    drop(index, 1)
+        return True
+
+    def tile(index: int, at: int, start: int) -> bool:
+        """The stream ``at`` from ``start`` on: a block of k rows (one row: printed row by row) for the next k slots."""
+        stream = units[at]
+        assert isinstance(stream, Stream)
+        numbers, width = stream.numbers, len(slots[index].paths) if index < len(slots) else 0
+        if start == len(numbers):
+            return walk(index, at)
+        if not width:
+            return True  # rows ran out before the stream did: no reading
+        for rows in range(1, (len(numbers) - start) // width + 1):
+            if steps > MAX_STEPS or index + rows > len(slots):
+                return steps <= MAX_STEPS
+            block = numbers[start : start + rows * width]
+            taken = 0
+            while taken < rows and take(index + taken, at, block[taken::rows]):
+                taken += 1
+            if taken == rows and not tile(index + rows, at, start + rows * width):
+                return False
+            drop(index, taken)
         return True
 
     return found if walk(0, -1) else None

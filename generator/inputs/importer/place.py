@@ -111,6 +111,7 @@ class Placer:
         self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
         self.spanned: list[tuple[str, str]] = []  # (where, row name): pipe rows read without their empty cells
         self.strays: list[tuple[list[Item], Finding]] = []  # numbers no row took, and the finding that says so
+        self.surplus: set[str] = set()  # rows read from more cells than columns (every alignment the same)
 
     @property
     def fmt(self) -> Format:
@@ -213,6 +214,7 @@ class Placer:
             )
             return
         if status == "surplus":
+            self.surplus.add(prefix)
             self.findings.append(
                 Finding(
                     "I-3",

@@ -9,9 +9,11 @@ HTML cell is where its row is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ...findings import ERROR, WARNING, Finding
+from ...formats import FORMATS
 from ...numbers import format_number
 from . import digits, matching
 from .items import Item, is_blank, is_numeric
@@ -19,6 +21,7 @@ from .place import Placer, is_total, request_rules
 from .tables import RowRead, TableRead
 
 TABLE = "requests"
+OTHER = "other"  # 2019's single row （六）其他处理; 2021 has other_1 … other_3
 SHOWN = 3  # competing readings shown in a finding
 END = 1 << 62  # beyond every item
 
@@ -28,51 +31,102 @@ class NumberLine:
     items: list[Item]  # the numeric items of one printed line (of a block: the whole block's)
     start: int  # index of its first item in the table's items
     end: int  # index of its last item
-    readings: tuple[tuple[digits.Value, ...], ...] = ()
-    block: int = -1  # lines cut from one block of numbers printed one per line share it
+    unit: matching.Unit | None = None  # how the solver may read it
+
+
+@dataclass
+class Attempt:
+    """One shape of the table tried: its rows, the unread ones (slots), the unused lines and what the solver found."""
+
+    keys: list[str]
+    slots: list[tuple[str, list[str]]]
+    lines: list[NumberLine]
+    outcome: matching.Outcome
 
 
 def settle(placer: Placer, read: TableRead, section: str) -> None:
     """Read what the solver proves among table 三's unread rows; name the competing readings of the rest."""
     if placer.exact or read.transposed or not read.items:
         return
-    fmt, report = placer.fmt, placer.report
-    keys = [row.key for row in fmt.requests.rows]
-    columns = [column.key for column in fmt.requests.columns]
-    values = {**report.numbers, **report.typed_totals}
+    values = {**placer.report.numbers, **placer.report.typed_totals}
+    tried = [found for keys in _shapes(placer, read.rows, values) if (found := _solve(placer, read, keys, values))]
+    fitting = [attempt for attempt in tried if attempt.outcome.candidates]
+    if not tried or len(fitting) > 1:  # no row to settle; or both shapes of （六） fit: neither is proved
+        return
+    attempt = fitting[0] if fitting else tried[0]
+    slots, lines, outcome = attempt.slots, attempt.lines, attempt.outcome
+    placed = [(slots[i], lines[at], numbers) for i, (at, numbers) in sorted(outcome.placed.items())]
+    placed = [entry for entry in placed if entry[0][0] != OTHER or not any(entry[2])]  # 2019's one row: only 0 splits
+    for (key, paths), line, numbers in placed:
+        _store(placer, key, paths, line, numbers)
+    width = len(placer.fmt.requests.columns)
+    _forget(placer, [key for (key, _), _, _ in placed], _taken(lines, [at for at, _ in outcome.placed.values()], width))
+    if placed:
+        placer.findings.append(_proved(placer, section, placed))
+    unsettled = [(slots[i], readings) for i, readings in sorted(outcome.open.items())]
+    if unsettled and (outcome.too_many or any(len(readings) > 1 for _, readings in unsettled)):
+        placer.findings.append(_competing(placer, section, unsettled, outcome.too_many))
+
+
+def _solve(placer: Placer, read: TableRead, keys: list[str], read_values: dict) -> Attempt | None:
+    """The solver run over the table's rows ``keys``; None when no row is to be settled or there is no proof."""
+    columns = [column.key for column in placer.fmt.requests.columns]
+    values = dict(read_values)
     position = {id(item): index for index, item in enumerate(read.items)}
     rows = _sources(read.rows, keys)
     spans: dict[str, tuple[int, int]] = {}  # read row -> first and last index of the items it was read from
     slots: list[tuple[str, list[str]]] = []
     for key in keys:
         paths = _paths(key, columns)
-        if any(values.get(path) is not None for path in paths):
+        if f"{TABLE}.{key}" in placer.surplus:  # its extra cells may be the next row's: it is paired again
+            slots.append((key, paths))
+            for path in paths:
+                values.pop(path, None)
+        elif any(values.get(path) is not None for path in paths):
             span = _span(rows.get(key, []), position)
             if span is None:
-                return  # a row read from nowhere in these items: no anchor, no proof
+                return None  # a row read from nowhere in these items: no anchor, no proof
             spans[key] = span
         else:
             slots.append((key, paths))  # its label seen or lost: every row of the format is printed
     if not slots:
-        return
+        return None
     used = {id(item) for key in spans for row in rows[key] for item in row.values}
     lines = _lines(read.items, used, [placer.kind(path) for path in slots[0][1]])
-    candidates = [matching.Line(line.readings, line.block) for line in lines]
+    units = [line.unit for line in lines if line.unit is not None]
     order = {key: index for index, key in enumerate(keys)}
     problem = [matching.Slot(tuple(paths), _range(order[key], keys, spans, lines)) for key, paths in slots]
     carried, carried_known = placer.carried_rules()
-    equations = request_rules(fmt) + digits.row_rules([p for key in keys for p in _paths(key, columns)]) + carried
+    equations = [_merged(eq) for eq in request_rules(placer.fmt)] if OTHER in keys else request_rules(placer.fmt)
+    equations += digits.row_rules([p for key in keys for p in _paths(key, columns)]) + carried
     known = {path: value for path, value in {**values, **carried_known}.items() if value is not None}
-    outcome = matching.match(problem, candidates, equations, known)
-    placed = [(slots[i], lines[at], numbers) for i, (at, numbers) in sorted(outcome.placed.items())]
-    for (key, paths), line, numbers in placed:
-        _store(placer, key, paths, line, numbers)
-    _forget(placer, [key for (key, _), _, _ in placed], _taken(lines, {at for at, _ in outcome.placed.values()}))
-    if placed:
-        placer.findings.append(_proved(placer, section, placed))
-    unsettled = [(slots[i], readings) for i, readings in sorted(outcome.open.items())]
-    if unsettled and (outcome.too_many or any(len(readings) > 1 for _, readings in unsettled)):
-        placer.findings.append(_competing(placer, section, unsettled, outcome.too_many))
+    return Attempt(keys, slots, lines, matching.match(problem, units, equations, known))
+
+
+def _shapes(placer: Placer, found: list[RowRead], values: dict) -> list[list[str]]:
+    """The official rows of the report's format; and when none of 2021's three （六） rows was found or read, also
+    the table as printed the 2019 way, one 「（六）其他处理」 row standing for the three (their sums)."""
+    keys = [row.key for row in placer.fmt.requests.rows]
+    others = [key for key in keys if key.startswith(f"{OTHER}_")]
+    seen = {paths[0].split(".")[1] for row in found for paths in row.options.values()}
+    if not others or seen & set(others) or any(values.get(p) is not None for k in others for p in _paths(k, ["total"])):
+        return [keys]
+    at = keys.index(others[0])
+    return [keys, [*keys[:at], OTHER, *[key for key in keys[at:] if key not in others]]]
+
+
+def _merged(equation: digits.Equation) -> digits.Equation:
+    """An equation over 2021's three （六） rows, over 2019's one row (their sum) instead."""
+
+    def side(paths: tuple[str, ...]) -> tuple[str, ...]:
+        merged = [re.sub(rf"^{TABLE}\.{OTHER}_\d\.", f"{TABLE}.{OTHER}.", path) for path in paths]
+        return tuple(dict.fromkeys(merged))
+
+    return side(equation[0]), side(equation[1])
+
+
+def _label(placer: Placer, key: str) -> str:
+    return (FORMATS["2019"] if key == OTHER else placer.fmt).requests.row(key).label
 
 
 def _paths(key: str, columns: list[str]) -> list[str]:
@@ -101,20 +155,35 @@ def _span(rows: list[RowRead], position: dict[int, int]) -> tuple[int, int] | No
 
 
 def _lines(items: list[Item], used: set[int], kinds: list[str]) -> list[NumberLine]:
-    """The lines of numbers no row used, each with its readings. Numbers printed one per line, one after another,
-    are a block: n × k of them are k rows printed row after row, or column after column (pdftotext)."""
+    """The lines of numbers no row used, each with its readings; numbers printed one per line, one after another,
+    are one stream (see ``matching.Stream``)."""
     lines: list[NumberLine] = []
-    singles: list[NumberLine] = []
-    for line in _printed(items, used) + [None]:
-        if line is not None and _single(line) and (not singles or _next_to(items, singles[-1], line)):
-            singles.append(line)
+    streams: set[int] = set()  # indices of the lines that are streams
+    for line in _printed(items, used):
+        if _single(line) and lines and len(lines) - 1 in streams and _next_to(items, lines[-1], line):
+            lines[-1].items += line.items
+            lines[-1].end = line.end
             continue
-        lines += _block(singles, len(kinds), kinds, block=len(lines))
-        singles = [line] if line is not None and _single(line) else []
-        if line is not None and not singles:
-            line.readings = _readings(line, kinds)
-            lines.append(line)
-    return lines
+        if _single(line):
+            streams.add(len(lines))
+        else:
+            line.unit = matching.Line(_readings(line, kinds))
+        lines.append(line)
+    for at in streams:
+        lines[at].unit = _stream(lines[at], len(kinds))
+    return [
+        line
+        for line in lines
+        if line.unit is not None and (not isinstance(line.unit, matching.Line) or line.unit.readings)
+    ]
+
+
+def _stream(line: NumberLine, width: int) -> matching.Stream | None:
+    """Numbers one per line as a stream of whole rows, every one a count; else no unit."""
+    texts = [item.text.strip() for item in line.items]
+    if len(texts) % width or not all(digits.COUNT_CELL.match(text) for text in texts):
+        return None
+    return matching.Stream(tuple(int(text) for text in texts))
 
 
 def _printed(items: list[Item], used: set[int]) -> list[NumberLine]:
@@ -141,24 +210,6 @@ def _next_to(items: list[Item], before: NumberLine, after: NumberLine) -> bool:
     return all(is_blank(item.text) for item in items[before.end + 1 : after.start])
 
 
-def _block(singles: list[NumberLine], n: int, kinds: list[str], block: int) -> list[NumberLine]:
-    """Numbers one per line as rows: n of them are one row; n × k are k rows printed row by row or column by
-    column, both readings kept (the lines of a block are read one way); other counts are no row."""
-    if not singles or len(singles) % n:
-        return []
-    tokens = [line.items[0].text.strip() for line in singles]
-    rows = len(tokens) // n
-    items = [line.items[0] for line in singles]
-    if rows == 1:
-        return [NumberLine(items, singles[0].start, singles[-1].end, tuple(digits.cuts(tokens, kinds) or ()))]
-    out = []
-    for index in range(rows):
-        by_row, by_column = tokens[index * n : (index + 1) * n], tokens[index::rows]
-        readings = tuple(tuple((digits.cuts(cells, kinds) or [()])[0]) for cells in (by_row, by_column))
-        out.append(NumberLine(items, singles[0].start, singles[-1].end, readings, block))
-    return out
-
-
 def _readings(line: NumberLine, kinds: list[str]) -> tuple[tuple[digits.Value, ...], ...]:
     """Every way to read the line as one row: its numbers one per column, or its run-together digits split."""
     texts = [item.text.strip() for item in line.items]
@@ -171,15 +222,13 @@ def _readings(line: NumberLine, kinds: list[str]) -> tuple[tuple[digits.Value, .
     return ()
 
 
-def _taken(lines: list[NumberLine], placed: set[int]) -> list[Item]:
-    """The items the rows read took: a line's, or a block's when every line of it was taken."""
-    blocks: dict[int, list[int]] = {}
-    for at, line in enumerate(lines):
-        blocks.setdefault(line.block, []).append(at)
-    taken = [item for at in placed if lines[at].block < 0 for item in lines[at].items]
-    for block, members in blocks.items():
-        if block >= 0 and placed.issuperset(members):
-            taken += lines[members[0]].items
+def _taken(lines: list[NumberLine], placed: list[int], width: int) -> list[Item]:
+    """The items the rows read took: a line's, or a stream's when all of it was taken."""
+    taken: list[Item] = []
+    for at in sorted(set(placed)):
+        unit = lines[at].unit
+        if not isinstance(unit, matching.Stream) or placed.count(at) * width == len(unit.numbers):
+            taken += lines[at].items
     return taken
 
 
@@ -194,6 +243,10 @@ def _range(index: int, keys: list[str], spans: dict[str, tuple[int, int]], lines
 
 def _store(placer: Placer, key: str, paths: list[str], line: NumberLine, numbers: tuple[digits.Value, ...]) -> None:
     report = placer.report
+    if key == OTHER and OTHER not in {row.key for row in placer.fmt.requests.rows}:  # all 0: each of the three is 0
+        for other in (row.key for row in placer.fmt.requests.rows if row.key.startswith(f"{OTHER}_")):
+            _store(placer, other, [path.replace(f".{OTHER}.", f".{other}.") for path in paths], line, numbers)
+        return
     placer.seen.add(f"{TABLE}.{key}")
     for path, number in zip(paths, numbers, strict=True):
         (report.typed_totals if is_total(path) else report.numbers)[path] = number
@@ -203,7 +256,7 @@ def _store(placer: Placer, key: str, paths: list[str], line: NumberLine, numbers
 
 def _forget(placer: Placer, keys: list[str], items: list[Item]) -> None:
     """The findings about rows now read, and about the numbers they took, no longer hold."""
-    prefixes = {f"{TABLE}.{key}" for key in keys}
+    prefixes = {f"{TABLE}.{key}" for key in keys} | ({f"{TABLE}.{OTHER}_1"} if OTHER in keys else set())
     taken = {id(item) for item in items}
     strays = {
         id(finding)
@@ -221,9 +274,13 @@ def _forget(placer: Placer, keys: list[str], items: list[Item]) -> None:
 
 def _proved(placer: Placer, section: str, placed: list) -> Finding:
     (key, _), line, numbers = placed[0]
-    name = placer.fmt.requests.row(key).label
+    name = _label(placer, key)
     previous = "、上年报告的结转数" if placer.previous else ""
-    blocks = "；一个数一行的数，已试过逐行和逐列两种读法" if any(line.block >= 0 for _, line, _ in placed) else ""
+    blocks = (
+        "；一个数一行的数，已试过逐行和逐列两种读法"
+        if any(isinstance(line.unit, matching.Stream) for _, line, _ in placed)
+        else ""
+    )
     return Finding(
         "I-3",
         WARNING,
@@ -233,18 +290,18 @@ def _proved(placer: Placer, section: str, placed: list) -> Finding:
         f"已把这些行与表中没有归属的数按先后顺序逐一配对{blocks}，试过每一种配法，只有一种能使本表的勾稽关系"
         f"（每行总计等于各项之和，每列一加二等于（七）加四、（七）等于各项之和{previous}）全部成立，"
         "已按这种配法读取，请对照原报告核对。",
-        operands={"行": {placer.fmt.requests.row(k).label: " ".join(map(format_number, n)) for (k, _), _, n in placed}},
+        operands={"行": {_label(placer, k): " ".join(map(format_number, n)) for (k, _), _, n in placed}},
     )
 
 
 def _competing(placer: Placer, section: str, unsettled: list, too_many: bool) -> Finding:
-    names = "、".join(f"「{placer.fmt.requests.row(key).label}」" for (key, _), _ in unsettled[:6])
+    names = "、".join(f"「{_label(placer, key)}」" for (key, _), _ in unsettled[:6])
     more = "等" if len(unsettled) > 6 else ""
     if too_many:
         why = "未读取：可能的读法过多，无法逐一核对"
     else:
         shown = "；".join(
-            f"「{placer.fmt.requests.row(key).label}」可以是 "
+            f"「{_label(placer, key)}」可以是 "
             + " 或 ".join(" ".join(map(format_number, numbers)) for numbers in readings[:SHOWN])
             for (key, _), readings in unsettled
             if len(readings) > 1
@@ -257,5 +314,5 @@ def _competing(placer: Placer, section: str, unsettled: list, too_many: bool) ->
         f"{names}{more}共 {len(unsettled)} 行的数没有和行标签在一起；把表中没有归属的数行按先后顺序与这些行配对，{why}。"
         "请对照原报告核对。",
         path=f"{TABLE}.{unsettled[0][0][0]}",
-        operands={"行": [placer.fmt.requests.row(key).label for (key, _), _ in unsettled]},
+        operands={"行": [_label(placer, key) for (key, _), _ in unsettled]},
     )
