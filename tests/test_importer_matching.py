@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.inputs.importer import matching
-from generator.inputs.importer.matching import Line, Slot, match
+from generator.inputs.importer.matching import Line, Slot, Stream, match
 
 # A tiny table: rows a, b, c with columns x, y and a printed total row t; t.x = a.x + b.x + c.x (and for y).
 COLUMN_SUMS = [(("t.x",), ("a.x", "b.x", "c.x")), (("t.y",), ("a.y", "b.y", "c.y"))]
@@ -95,3 +95,35 @@ def test_fewer_lines_than_rows_read_nothing(rows):
     lines = [line((1, 1))][:rows]
     outcome = match([slot("b", range(rows)), slot("c", range(rows))], lines, COLUMN_SUMS, known)
     assert not outcome.placed and outcome.candidates == 0
+
+
+def test_a_stream_printed_column_by_column_is_read_as_a_block():
+    """b = (2, 1), c = (3, 0) printed one number per line column after column: 2 3 1 0."""
+    known = {"a.x": 1, "a.y": 0, "t.x": 6, "t.y": 1}
+    outcome = match([slot("b", range(1)), slot("c", range(1))], [Stream((2, 3, 1, 0))], COLUMN_SUMS, known)
+    assert {i: numbers for i, (_, numbers) in outcome.placed.items()} == {0: (2, 1), 1: (3, 0)}
+    assert outcome.candidates == 1  # row by row (2,3)+(1,0) does not make the sums
+
+
+def test_a_stream_is_read_whole_or_not_at_all():
+    """Six numbers for two rows of two: the stream cannot be cut into the rows' cells, so nothing is read."""
+    known = {"a.x": 0, "a.y": 0, "t.x": 1, "t.y": 1}
+    outcome = match([slot("b", range(1)), slot("c", range(1))], [Stream((1, 0, 0, 1, 0, 0))], COLUMN_SUMS, known)
+    assert not outcome.placed and outcome.candidates == 0
+
+
+def test_a_stream_read_both_ways_is_read_when_both_give_the_same_numbers():
+    """1 1 0 0: row by row (1,1)+(0,0) makes the sums, column by column (1,0)+(1,0) does not. 1 0 0 1: both ways
+    give (1,0)+(0,1) — the same numbers, read."""
+    known = {"a.x": 0, "a.y": 0, "t.x": 1, "t.y": 1}
+    outcome = match([slot("b", range(1)), slot("c", range(1))], [Stream((1, 1, 0, 0))], COLUMN_SUMS, known)
+    assert {i: numbers for i, (_, numbers) in outcome.placed.items()} == {0: (1, 1), 1: (0, 0)}
+    both = match([slot("b", range(1)), slot("c", range(1))], [Stream((1, 0, 0, 1))], COLUMN_SUMS, known)
+    assert both.candidates == 2 and {i: numbers for i, (_, numbers) in both.placed.items()} == {0: (1, 0), 1: (0, 1)}
+
+
+def test_streams_that_leave_two_readings_read_neither_row():
+    known = {"a.x": 0, "a.y": 0, "t.x": 1, "t.y": 1}
+    streams = [Stream((1, 0)), Stream((0, 1)), Stream((1, 0))]
+    outcome = match([slot("b", range(3)), slot("c", range(3))], streams, COLUMN_SUMS, known)
+    assert not outcome.placed and outcome.open == {0: [(0, 1), (1, 0)], 1: [(0, 1), (1, 0)]}

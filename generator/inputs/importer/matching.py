@@ -1,15 +1,17 @@
 """Which unread row owns which line of numbers: every reading that fits what was seen, kept only when one is left.
 
 Converters (markitdown, extracted text) print a table's numbers on lines apart from their labels, sometimes
-beside the wrong label. What they keep is the order: the lines of numbers follow the table's rows from top to
-bottom. So the rows not yet read (*slots*, in the official order) are paired with the lines of numbers not yet
-used (in the order printed), each line used at most once, label order kept, and a slot only takes a line
-within its *range* (between the lines of the rows already read around it). A line may be read more than one
-way (digits run together: every split). Each such pairing is a candidate; a candidate stands only when every
-equation the tables give holds (row totals, R3-1, R3-2, last year's figures).
+beside the wrong label, sometimes one number per line and column after column (pdftotext). What they keep is the
+order: the numbers follow the table's rows from top to bottom. So the rows not yet read (*slots*, in the official
+order) are paired with the *units* of numbers not yet used (in the order printed), each unit used at most once,
+label order kept, and a slot only takes a unit within its range (between the numbers of the rows already read
+around it). A unit is a printed line (``Line``: one row, maybe several ways — digits run together, every split)
+or a stream of single numbers (``Stream``: rows row by row, or blocks of rows column by column, read whole).
+Each such pairing is a candidate; a candidate stands only when every equation the tables give holds (row totals,
+R3-1, R3-2, last year's figures).
 
-A slot is read only when every candidate left gives it the same numbers and each of its cells is in an
-equation that reaches beyond its own row and was checked (its numbers were proved, not merely not contradicted).
+A slot is read only when every candidate left gives it the same numbers and each of its cells is in an equation
+that reaches beyond its own row and was checked (its numbers were proved, not merely not contradicted).
 Otherwise it stays unread and the candidates are shown. The search is pruned by the equations as the slots are
 filled and capped: past ``MAX_STEPS`` nothing is read ("可能的读法过多").
 """
@@ -64,7 +66,7 @@ class Outcome:
 def match(
     slots: list[Slot], units: list[Unit], equations: list[Equation], known: Mapping[str, Value | None]
 ) -> Outcome:
-    """Pair slots with lines (see the module docstring); ``known`` holds the cells already read."""
+    """Pair slots with units (see the module docstring); ``known`` holds the cells already read."""
     outcome = Outcome()
     if not slots:
         return outcome
