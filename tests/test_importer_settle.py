@@ -91,3 +91,30 @@ def test_run_together_digits_on_a_line_apart_are_split_by_the_pairing(tmp_path):
     read = imported(tmp_path, text)
     every_cell(read, truth(report))
     assert [read.number(f"requests.unable_1.{c}") for c in ("natural", "commercial", "total")] == [2, 1, 3]
+
+
+GRANTED = "三、本年度办理结果 （一）予以公开 6 2 0 0 1 0 9"
+
+
+def test_numbers_under_a_lost_label_are_read_by_position_only_when_the_pairing_proves_them(tmp_path):
+    """「（一）予以公开」 lost, its numbers alone between the rows around: every reading of the table's unused numbers
+    is tried; one satisfies the equations, so they are read, with the reminder to fill in the label."""
+    report, page = example(EXAMPLES[0])
+    read = imported(tmp_path, extracted(page).replace(GRANTED, "三、本年度办理结果\n6 2 0 0 1 0 9"))
+    every_cell(read, truth(report))
+    assert [f for f in read.read_findings if f.rule == "I-3" and f.path == "requests.granted" and "行标签是空白" in f.message]
+
+
+def test_numbers_under_a_lost_label_stay_unread_when_the_equations_cannot_check_them(tmp_path):
+    """The same, but a row of outcomes lost a number (6 of 7): （七）总计 cannot be checked against the outcomes, so
+    nothing proves whose the numbers under the lost label are — not read, with an error that says so."""
+    report, page = example(EXAMPLES[0])
+    text = extracted(page).replace(GRANTED, "三、本年度办理结果\n6 2 0 0 1 0 9")
+    text = text.replace("4.保护第三方合法权益 1 0 0 0 0 0 1", "4.保护第三方合法权益 1 0 0 0 0 1")
+    read = imported(tmp_path, text)
+    counts = score(read, truth(report))
+    assert not counts["wrong"]
+    assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.granted", "requests.denied_4"}
+    [unproved] = [f for f in read.read_findings if f.path == "requests.granted"]
+    assert unproved.severity == ERROR and "按位置应是「（一）予以公开」（6 2 0 0 1 0 9）" in unproved.message
+    assert "没有一种配法能让未读的行都有数" in unproved.message  # 4.保护… has 6 numbers: no row of them

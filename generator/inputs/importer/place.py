@@ -112,6 +112,7 @@ class Placer:
         self.spanned: list[tuple[str, str]] = []  # (where, row name): pipe rows read without their empty cells
         self.strays: list[tuple[list[Item], Finding]] = []  # numbers no row took, and the finding that says so
         self.surplus: set[str] = set()  # rows read from more cells than columns (every alignment the same)
+        self.by_position: set[str] = set()  # rows read by their position alone (their label blank)
 
     @property
     def fmt(self) -> Format:
@@ -230,6 +231,7 @@ class Placer:
             self.store(path, item)
         if row.positional:
             self.positional.append((row, paths))
+            self.by_position.add(prefix)
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
 

@@ -52,6 +52,7 @@ def settle(placer: Placer, read: TableRead, section: str) -> None:
     tried = [found for keys in _shapes(placer, read.rows, values) if (found := _solve(placer, read, keys, values))]
     fitting = [attempt for attempt in tried if attempt.outcome.candidates]
     if not tried or len(fitting) > 1:  # no row to settle; or both shapes of （六） fit: neither is proved
+        _unproved(placer, section, [], none_fits=False)
         return
     attempt = fitting[0] if fitting else tried[0]
     slots, lines, outcome = attempt.slots, attempt.lines, attempt.outcome
@@ -63,6 +64,7 @@ def settle(placer: Placer, read: TableRead, section: str) -> None:
     _forget(placer, [key for (key, _), _, _ in placed], _taken(lines, [at for at, _ in outcome.placed.values()], width))
     if placed:
         placer.findings.append(_proved(placer, section, placed))
+    _unproved(placer, section, [key for (key, _), _, _ in placed], fitting == [])
     unsettled = [(slots[i], readings) for i, readings in sorted(outcome.open.items())]
     if unsettled and (outcome.too_many or any(len(readings) > 1 for _, readings in unsettled)):
         placer.findings.append(_competing(placer, section, unsettled, outcome.too_many))
@@ -78,7 +80,7 @@ def _solve(placer: Placer, read: TableRead, keys: list[str], read_values: dict) 
     slots: list[tuple[str, list[str]]] = []
     for key in keys:
         paths = _paths(key, columns)
-        if f"{TABLE}.{key}" in placer.surplus:  # its extra cells may be the next row's: it is paired again
+        if f"{TABLE}.{key}" in placer.surplus | placer.by_position:  # paired again: proved, or not read
             slots.append((key, paths))
             for path in paths:
                 values.pop(path, None)
@@ -113,6 +115,41 @@ def _shapes(placer: Placer, found: list[RowRead], values: dict) -> list[list[str
         return [keys]
     at = keys.index(others[0])
     return [keys, [*keys[:at], OTHER, *[key for key in keys[at:] if key not in others]]]
+
+
+def _unproved(placer: Placer, section: str, placed: list[str], none_fits: bool) -> None:
+    """Rows read by their position alone that the pairing did not prove: not read (I-2), the alternatives said."""
+    for prefix in sorted(placer.by_position - {f"{TABLE}.{key}" for key in placed}):
+        if not prefix.startswith(f"{TABLE}."):
+            continue
+        paths = [f"{prefix}.{column.key}" for column in placer.fmt.requests.columns]
+        if all((placer.report.typed_totals if is_total(p) else placer.report.numbers).get(p) is None for p in paths):
+            continue  # already refused (``confirm_positional``)
+        cells = [placer.report.typed_totals if is_total(p) else placer.report.numbers for p in paths]
+        shown = " ".join(
+            "（空白）" if c.get(p) is None else format_number(c[p]) for c, p in zip(cells, paths, strict=True)
+        )
+        for path, target in zip(paths, cells, strict=True):
+            target[path] = None
+            placer.report.unread[path] = "按位置放置，未能证实"
+        why = (
+            "没有一种配法能让未读的行都有数并使本表的勾稽关系全部成立"
+            if none_fits
+            else "本表的勾稽关系不能排除其他读法"
+        )
+        placer.findings[:] = [f for f in placer.findings if not (f.rule == "I-3" and f.path == prefix)]
+        placer.findings.append(
+            Finding(
+                "I-2",
+                ERROR,
+                f"{section} · 行「{_label(placer, prefix.split('.')[1])}」",
+                f"这一行的行标签是空白的（或转换时丢失），按位置应是「{_label(placer, prefix.split('.')[1])}」（{shown}）；"
+                f"但把表中没有归属的数按先后顺序与各行逐一配对，{why}，无法证实这些数属于这一行，这一行的数据未读取。"
+                "请对照原报告核对并补上行标签。",
+                path=prefix,
+                operands={"原文": shown},
+            )
+        )
 
 
 def _merged(equation: digits.Equation) -> digits.Equation:
@@ -255,8 +292,10 @@ def _store(placer: Placer, key: str, paths: list[str], line: NumberLine, numbers
 
 
 def _forget(placer: Placer, keys: list[str], items: list[Item]) -> None:
-    """The findings about rows now read, and about the numbers they took, no longer hold."""
+    """The findings about rows now read, and about the numbers they took, no longer hold (a blank label's reminder
+    to fill it in still does)."""
     prefixes = {f"{TABLE}.{key}" for key in keys} | ({f"{TABLE}.{OTHER}_1"} if OTHER in keys else set())
+    prefixes -= placer.by_position
     taken = {id(item) for item in items}
     strays = {
         id(finding)
