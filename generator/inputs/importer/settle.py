@@ -1,9 +1,12 @@
-"""Table 三's unread rows settled by the matching solver, from the lines of numbers no row used.
+"""Table 三's unread rows settled by the matching solver, from the numbers no row used.
 
-After a table is placed, the rows whose labels were seen but whose numbers were not read (numbers on a line apart,
-beside another label, run together) are the slots; the lines of numbers in the table that no read row used are
-the candidates; the rows already read are the anchors (a slot only takes a line between its read neighbours'
-lines). ``matching`` keeps a reading only when the equations leave exactly one. Extracted text only: a Word or
+After a table is placed, the rows whose numbers were not read (numbers on a line apart, beside another label, one
+per line, run together; the label seen or lost), and the rows read by their position alone or from surplus cells,
+are the slots; the lines of numbers in the table that no read row used are the units (numbers one per line, one
+after another, are one stream); the rows read are the anchors (a slot only takes a unit between its read
+neighbours' numbers). ``matching`` reads a slot only when every reading the equations leave gives it the same
+numbers. A row read by position that the pairing does not prove is not read. 2019's single 「（六）其他处理」 in a
+2021 table is tried as a shape of its own; when both shapes fit, neither is read. Extracted text only: a Word or
 HTML cell is where its row is.
 """
 
@@ -64,6 +67,8 @@ def settle(placer: Placer, read: TableRead, section: str) -> None:
     _forget(placer, [key for (key, _), _, _ in placed], _taken(lines, [at for at, _ in outcome.placed.values()], width))
     if placed:
         placer.findings.append(_proved(placer, section, placed))
+    if any(key == OTHER for (key, _), _, _ in placed) and OTHER not in {row.key for row in placer.fmt.requests.rows}:
+        placer.findings.append(_single_other(placer, section))
     _unproved(placer, section, [key for (key, _), _, _ in placed], fitting == [])
     unsettled = [(slots[i], readings) for i, readings in sorted(outcome.open.items())]
     if unsettled and (outcome.too_many or any(len(readings) > 1 for _, readings in unsettled)):
@@ -115,6 +120,20 @@ def _shapes(placer: Placer, found: list[RowRead], values: dict) -> list[list[str
         return [keys]
     at = keys.index(others[0])
     return [keys, [*keys[:at], OTHER, *[key for key in keys[at:] if key not in others]]]
+
+
+def _single_other(placer: Placer, section: str) -> Finding:
+    """2019's one 「（六）其他处理」 row, all 0, read as 2021's three rows (as ``Placer.single_other_row`` does)."""
+    fmt = placer.fmt
+    labels = [f"「{row.label}」" for row in fmt.requests.rows if row.key.startswith(f"{OTHER}_")]
+    return Finding(
+        "G-2",
+        WARNING,
+        f"{section} · （六）其他处理",
+        f"「（六）其他处理」只有一行（{FORMATS['2019'].name}的写法），{fmt.name}分为{'、'.join(labels)} {len(labels)} 行。"
+        f"这一行全为 0，已按这 {len(labels)} 行都是 0 读取。请按{fmt.name}修改表格。",
+        path=f"{TABLE}.{OTHER}_1",
+    )
 
 
 def _unproved(placer: Placer, section: str, placed: list[str], none_fits: bool) -> None:
