@@ -63,7 +63,24 @@ def twenty_pages(source: Path, target: Path) -> None:
     target.write_bytes(buffer.getvalue())
 
 
+def solver_worst_case() -> None:
+    """The matching solver where every pairing holds (a table of 0s, more lines than rows): it stops at its cap."""
+    from generator.formats import FORMATS
+    from generator.inputs.importer import digits
+    from generator.inputs.importer.matching import MAX_STEPS, Line, Slot, match
+    from generator.inputs.importer.place import request_rules
+
+    fmt = FORMATS["2021"]
+    columns = [column.key for column in fmt.requests.columns]
+    slots = [Slot(tuple(f"requests.{row.key}.{c}" for c in columns), range(40)) for row in fmt.requests.rows]
+    equations = request_rules(fmt) + digits.row_rules([p for slot in slots for p in slot.paths])
+    lines = [Line(((0,) * len(columns),)) for _ in range(40)]
+    took = per_call(lambda: match(slots, lines, equations, {}), 3)
+    print(f"matching solver, worst case ({len(slots)} rows, 40 lines of 0s, cap {MAX_STEPS} steps): {took * 1000:6.1f} ms")
+
+
 def main() -> None:
+    solver_worst_case()
     for seed in sorted((ROOT / "tests" / "seeds").glob("*.txt")):
         print(f"seed {seed.name[:3]} .txt : {per_call(lambda seed=seed: import_report(seed), 20) * 1000:6.1f} ms")
     with tempfile.TemporaryDirectory() as tmp:
