@@ -82,7 +82,7 @@ def test_a_rule_inside_the_row_alone_proves_nothing():
 
 
 def test_too_many_readings_are_given_up(monkeypatch):
-    monkeypatch.setattr(matching, "MAX_STEPS", 5)
+    monkeypatch.setattr(matching, "MAX_STEPS", 2)
     known = {"a.x": 0, "a.y": 0, "t.x": 1, "t.y": 1}
     lines = [line((1, 0)), line((0, 1)), line((1, 0)), line((0, 1))]
     outcome = match([slot("b", range(4)), slot("c", range(4))], lines, COLUMN_SUMS, known)
@@ -127,3 +127,12 @@ def test_streams_that_leave_two_readings_read_neither_row():
     streams = [Stream((1, 0)), Stream((0, 1)), Stream((1, 0))]
     outcome = match([slot("b", range(3)), slot("c", range(3))], streams, COLUMN_SUMS, known)
     assert not outcome.placed and outcome.open == {0: [(0, 1), (1, 0)], 1: [(0, 1), (1, 0)]}
+
+
+def test_lines_alike_are_tried_once_so_a_table_of_zeros_is_read():
+    """Forty lines of 0 for two rows: every pairing gives 0 0; a line like one already tried is not tried again,
+    so the search ends with one candidate instead of hitting its cap."""
+    known = {"a.x": 0, "a.y": 0, "t.x": 0, "t.y": 0}
+    outcome = match([slot("b", range(40)), slot("c", range(40))], [line((0, 0))] * 40, COLUMN_SUMS, known)
+    assert not outcome.too_many and outcome.candidates == 1
+    assert {i: numbers for i, (_, numbers) in outcome.placed.items()} == {0: (0, 0), 1: (0, 0)}

@@ -132,10 +132,12 @@ def _search(
         if index == len(slots):
             found.append(list(chosen))
             return True
+        tried: set[Unit] = set()  # a unit like one tried for this slot gives only what that one gave
         for at in slots[index].units:
-            if at <= after or at >= len(units):
+            if at <= after or at >= len(units) or units[at] in tried:
                 continue
             unit = units[at]
+            tried.add(unit)
             if isinstance(unit, Stream):
                 if not tile(index, at, 0):
                     return False
