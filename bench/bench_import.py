@@ -63,7 +63,25 @@ def twenty_pages(source: Path, target: Path) -> None:
     target.write_bytes(buffer.getvalue())
 
 
+def solver_worst_case() -> None:
+    """The matching solver where no equation prunes before the last row (40 different lines, each row's own total
+    right, for 25 rows): it stops at its cap."""
+    from generator.formats import FORMATS
+    from generator.inputs.importer import digits
+    from generator.inputs.importer.matching import MAX_STEPS, Line, Slot, match
+    from generator.inputs.importer.place import request_rules
+
+    fmt = FORMATS["2021"]
+    columns = [column.key for column in fmt.requests.columns]
+    slots = [Slot(tuple(f"requests.{row.key}.{c}" for c in columns), range(40)) for row in fmt.requests.rows]
+    equations = request_rules(fmt) + digits.row_rules([p for slot in slots for p in slot.paths])
+    lines = [Line(((k, *[0] * (len(columns) - 2), k),)) for k in range(40)]
+    took = per_call(lambda: match(slots, lines, equations, {}), 3)
+    print(f"matching solver, worst case ({len(slots)} rows, 40 lines, cap {MAX_STEPS} steps): {took * 1000:6.1f} ms")
+
+
 def main() -> None:
+    solver_worst_case()
     for seed in sorted((ROOT / "tests" / "seeds").glob("*.txt")):
         print(f"seed {seed.name[:3]} .txt : {per_call(lambda seed=seed: import_report(seed), 20) * 1000:6.1f} ms")
     with tempfile.TemporaryDirectory() as tmp:

@@ -280,14 +280,15 @@ ROWS_4_AND_5 = "4.保护第三方合法权益 1 0 0 0 0 0 1\n5.属于三类内�
     "moved",
     [
         "4.保护第三方合法权益\n1 0 0 0 0 0 1\n5.属于三类内部事务信息",
-        "1 0 0 0 0 0 1\n4.保护第三方合法权益\n0 0 0 0 0 0 0\n5.属于三类内部事务信息",
+        "1 0 0 0 0 0 1\n4.保护第三方合法权益\n0 0 0 0 0 0 0\n1 0 0 0 0 0 1\n5.属于三类内部事务信息",
     ],
-    ids=["one-line-between-two-labels-without", "each-label-below-its-numbers"],
+    ids=["one-line-between-two-labels-without", "three-lines-two-readings"],
 )
 def test_numbers_that_may_be_either_labels_are_read_for_neither(tmp_path, moved):
     """Extracted text prints numbers above or below their label. One line of numbers between two labels that have
-    none may be either's; 「1…」「4.…」「0…」「5.…」: the second numbers may be 4's (below it) or 5's (above it) —
-    reading them as 4's would be a wrong number. Neither row is read, each with an error naming it."""
+    none may be either's; three lines for two rows pair in order as 1…/0… or 0…/1…, and the arithmetic holds
+    both ways — reading either would be a wrong number. Neither row is read, each with an error naming it; the
+    solver's finding names the readings that fit."""
     report, page = example(EXAMPLES[0])
     read = imported(tmp_path, extracted(page).replace(ROWS_4_AND_5, moved))
     counts = score(read, truth(report))
@@ -295,6 +296,23 @@ def test_numbers_that_may_be_either_labels_are_read_for_neither(tmp_path, moved)
     assert {p.rsplit(".", 1)[0] for p in counts["unread"]} == {"requests.denied_4", "requests.denied_5"}
     for row in ("requests.denied_4", "requests.denied_5"):
         assert [f for f in read.read_findings if f.path == row and f.severity == ERROR and f.rule == "I-2"]
+    if moved.count("\n") == 4:
+        [competing] = [f for f in read.read_findings if "不止一种" in f.message]
+        assert "「4.保护第三方合法权益」可以是 0 0 0 0 0 0 0 或 1 0 0 0 0 0 1" in competing.message
+    assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
+
+
+def test_lines_of_numbers_each_above_its_label_are_paired_in_order_when_the_arithmetic_holds(tmp_path):
+    """「1…」「4.…」「0…」「5.…」: the second numbers may look like 4's (below it) or 5's (above it); but two rows
+    and two lines of numbers between the rows read pair in order one way only, and every equation of the table
+    holds with it (``settle``): read, with one I-3 reminder that says how."""
+    report, page = example(EXAMPLES[0])
+    moved = "1 0 0 0 0 0 1\n4.保护第三方合法权益\n0 0 0 0 0 0 0\n5.属于三类内部事务信息"
+    read = imported(tmp_path, extracted(page).replace(ROWS_4_AND_5, moved))
+    every_cell(read, truth(report))
+    [paired] = [f for f in read.read_findings if f.rule == "I-3" and "配对" in f.message]
+    assert paired.severity == WARNING and "2 行" in paired.message
+    assert not [f for f in read.read_findings if f.path in ("requests.denied_4", "requests.denied_5")]
     assert not [f for f in check(read) if f.rule in ARITHMETIC and f.severity == ERROR]
 
 
@@ -342,7 +360,8 @@ def test_numbers_after_a_group_label_on_its_own_line_are_the_next_labels_when_th
 ):
     """pdfplumber: 「1.信访… 1 0 …」, 「（五）不予处理」 alone (printed half-way down its merged cell), a line of
     numbers, 「2.重复申请」 alone. The group label is no row; the row above has its numbers: they are 2's.
-    A label of another group there is not what the layout explains: the row is not read."""
+    A label of another group there is not what the layout explains; but one unread row and one unused line of
+    numbers between the rows read pair one way, and the arithmetic holds: read by ``settle``, with its reminder."""
     report, page = example(EXAMPLES[0])
     text = extracted(page)
     assert GROUP_5_START in text
@@ -350,8 +369,9 @@ def test_numbers_after_a_group_label_on_its_own_line_are_the_next_labels_when_th
     read = imported(tmp_path, text.replace(GROUP_5_START, moved))
     counts = score(read, truth(report))
     assert not counts["wrong"]
-    unread = {p.rsplit(".", 1)[0] for p in counts["unread"]}
-    assert unread == (set() if read_as_printed else {"requests.not_processed_2"})
+    assert not counts["unread"]
+    paired = [f for f in read.read_findings if f.rule == "I-3" and "配对" in f.message]
+    assert len(paired) == (0 if read_as_printed else 1)
 
 
 GROUP_4_START = "（四）无法提供 1.本机关不掌握相关政府信息 2 1 0 0 0 0 3\n2.没有现成信息需要另行制作 0 0 0 0 0 0 0"

@@ -66,6 +66,7 @@ from .prose import (
     title_parts,
 )
 from .sections import NUMERALS, Structure, find_structure, opening_items, section_items, split_signature
+from .settle import settle
 from .tables import RowRead, TableRead, read_active, read_appeals, read_requests
 from .transposed import read_transposed
 
@@ -252,6 +253,8 @@ def _place(
         if key == "requests":
             other = placer.single_other_row(placer.sum_other_rows(other, heading), heading)
         placer.confirm_positional(heading)  # once the whole table is placed
+        if key == "requests":
+            settle(placer, read, heading)  # the rows still unread, by the one reading the arithmetic leaves
         if other:
             _other_format(report, other, heading, findings)
         if not (other and not any(s.startswith(key) for s in placer.seen)):

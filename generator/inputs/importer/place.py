@@ -110,6 +110,9 @@ class Placer:
         self.positional: list[tuple[RowRead, list[str]]] = []  # rows placed by position, to be confirmed
         self.merged: list[tuple[str, str]] = []  # (where, row name): rows read from space-separated numbers
         self.spanned: list[tuple[str, str]] = []  # (where, row name): pipe rows read without their empty cells
+        self.strays: list[tuple[list[Item], Finding]] = []  # numbers no row took, and the finding that says so
+        self.surplus: set[str] = set()  # rows read from more cells than columns (every alignment the same)
+        self.by_position: set[str] = set()  # rows read by their position alone (their label blank)
 
     @property
     def fmt(self) -> Format:
@@ -212,6 +215,7 @@ class Placer:
             )
             return
         if status == "surplus":
+            self.surplus.add(prefix)
             self.findings.append(
                 Finding(
                     "I-3",
@@ -227,6 +231,7 @@ class Placer:
             self.store(path, item)
         if row.positional:
             self.positional.append((row, paths))
+            self.by_position.add(prefix)
         blanks = [path for path, item in zip(paths, cells, strict=True) if is_blank(item.text)]
         self.blanks(row, blanks, len(paths), where)
 
@@ -608,7 +613,7 @@ class Placer:
         label = f"「{snippet(run.label.text, 20)}」后" if run.label else ""
         where = run.label.where if run.label else run.values[0].where
         self.findings.append(
-            Finding(
+            finding := Finding(
                 "I-4",
                 ERROR,
                 f"{section} · {where}",
@@ -616,6 +621,7 @@ class Placer:
                 operands={"原文": numbers},
             )
         )
+        self.strays.append((run.values, finding))
 
     def missing_rows(self, table: str, section: str, picture: Item | None = None) -> None:
         """One finding for each row of the format's table that the document does not show."""

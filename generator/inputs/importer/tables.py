@@ -71,6 +71,7 @@ class TableRead:
     reworded: list[Run] = field(default_factory=list)  # labels matched only approximately
     found: bool = False
     transposed: bool = False  # table 三 printed with rows and columns swapped (``transposed``)
+    items: list[Item] = field(default_factory=list)  # the table's items as found (``settle`` pairs their lines)
 
 
 # --- labels ---------------------------------------------------------------------------------
@@ -328,7 +329,7 @@ def _twin(label: Label, fmt_key: str) -> str | None:
 
 
 def read_requests(items: list[Item]) -> TableRead:
-    read = TableRead()
+    read = TableRead(items=items)
     sequence: list[RowRead | Run] = []  # rows, and runs of values whose row label is blank
     found = runs("requests", items)
     crowded = _crowded(found)
