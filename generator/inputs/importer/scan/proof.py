@@ -16,7 +16,7 @@ reviewer knows which figures to look at first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from ....findings import ERROR, WARNING, Finding
 from ....formats import HEADINGS, Format, outcome_rows
@@ -73,36 +73,6 @@ def prove(report: Report, again: Report | None = None) -> Report:
     return report.evolve(numbers=numbers, typed_totals=typed, unread=unread, read_findings=tuple(findings))
 
 
-def _per_table(
-    report: Report,
-    paths: list[str],
-    kind: tuple[str, str],
-    seen: Callable[[str], str],
-    message: Callable[[str, str], str],
-    cells: Mapping[str, Number],
-) -> list[Finding]:
-    """One finding per table of ``paths`` (``kind``: its severity and the operand that lists them), its message
-    made from the table and its first SHOWN cells named, each followed by ``seen``."""
-    severity, operand = kind
-    out = []
-    for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
-        kept = [p for p in paths if p.startswith(f"{table}.")]
-        if kept:
-            named = "、".join(f"{report.format.describe(p).split(' · ', 1)[1]}{seen(p)}" for p in kept[:SHOWN])
-            more = f"等 {len(kept)} 个格子" if len(kept) > SHOWN else ""
-            out.append(
-                Finding(
-                    RULE,
-                    severity,
-                    heading,
-                    message(table, named + more),
-                    path=kept[0],
-                    operands={operand: {p: cells[p] for p in kept}},
-                )
-            )
-    return out
-
-
 def _as_seen_on_a_scan(finding: Finding) -> Finding:
     """What the importer says of a printed form, said of a recognised one: a cell it could not read
     (「。」, nothing) is not established as blank or wrong on the paper, and a label it matched only
@@ -143,15 +113,31 @@ def _holds(equation: Equation, cells: Mapping[str, Number]) -> bool:
 
 
 def _findings(report: Report, doubtful: list[str], cells: Mapping[str, Number], agreed: set[str]) -> list[Finding]:
-    def message(table: str, named: str) -> str:
+    """One S-1 error per table, naming its first SHOWN unproved cells with what was recognised (and whether the
+    cell read alone gave the same figure); every one is in its operands."""
+    out = []
+    for table, heading in zip(TABLES, HEADINGS[1:4], strict=True):
+        paths = [p for p in doubtful if p.startswith(f"{table}.")]
+        if not paths:
+            continue
+        seen = [
+            f"{report.format.describe(p).split(' · ', 1)[1]}（识别为 {cells[p]}{'，逐格再次识别相同' if p in agreed else ''}）"
+            for p in paths
+        ]
+        more = f"等 {len(paths)} 个格子" if len(paths) > SHOWN else ""
         why = (
             "这张表没有合计关系可以核对扫描识别的数字"
             if table == "active"
             else "这些格子所在的合计关系（行、列总计或「一 + 二 = （七）总计 + 四」）不成立或缺少数字，无法证实"
         )
-        return f"{named}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。"
-
-    def seen(path: str) -> str:
-        return f"（识别为 {cells[path]}{'，逐格再次识别相同' if path in agreed else ''}）"
-
-    return _per_table(report, doubtful, (ERROR, "未证实"), seen, message, cells)
+        out.append(
+            Finding(
+                RULE,
+                ERROR,
+                heading,
+                f"{'、'.join(seen[:SHOWN])}{more}：{why}，为避免读错，这些数字未读取。请对照扫描件原件填写。",
+                path=paths[0],
+                operands={"未证实": {p: cells[p] for p in paths}},
+            )
+        )
+    return out
