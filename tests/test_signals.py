@@ -137,26 +137,7 @@ def test_the_wizard_saves_its_draft_and_ends_on_a_signal(tmp_path, signum, code,
     try:
         # The shell around the wizard reaps it and writes its exit code: a loaded tmux server may leave the pane's
         # process a zombie without a status (seen under load), which would say nothing about the wizard itself.
-        terminal.tmux(
-            "start-server",
-            ";",
-            "set-option",
-            "-g",
-            "remain-on-exit",
-            "on",
-            ";",
-            "new-session",
-            "-d",
-            "-s",
-            "wiz",
-            "-x",
-            "150",
-            "-y",
-            "45",
-            "-c",
-            str(tmp_path),
-            f"{NIANBAO} wizard; echo $? > {exit_file}",
-        )
+        terminal.start_shell(f"{NIANBAO} wizard; echo $? > {exit_file}")
         terminal.answer("? 报告年度", "2021")
         terminal.answer("? 机关名称", "英林镇人民政府")
         terminal.wait_for("? 自称")

@@ -42,8 +42,11 @@ class Terminal:
         return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, env=self.env).stdout
 
     def start(self, *argv: str) -> None:
-        """Run the command in a new pane; the pane stays on screen after the command exits (its last words)."""
-        command = " ".join(["exec", str(NIANBAO), *argv])
+        """Run nianbao with ``argv`` in a new pane; the pane stays on screen after it exits (its last words)."""
+        self.start_shell(" ".join(["exec", str(NIANBAO), *argv]))
+
+    def start_shell(self, command: str) -> None:
+        """Run a shell command line in a new pane, kept on screen after it exits."""
         self.seen = {}
         self.tmux(
             "start-server",
