@@ -11,6 +11,17 @@ from test_importer_layouts import APPEALS, ARITHMETIC, COLUMNS, load, read, requ
 from generator.findings import ERROR
 
 
+def _imported_with(tmp_path, old: str, new: str):
+    """The markitdown fixture with ``old`` (which must be there) changed to ``new``, imported."""
+    from generator.inputs.importer import import_report
+
+    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "changed.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return import_report(path)
+
+
 def test_markdown_cells_merged_by_the_converter_are_read_by_spaces_never_as_one_number():
     report = load("converter-markdown-merged-cells.txt")
     expected = requests_2021()
@@ -32,18 +43,11 @@ def test_markdown_label_line_apart_from_its_numbers_is_settled_by_the_order_of_t
     """The next label stands below its own numbers (markitdown does both): the rows around do not prove whose
     the first numbers are. The two unread rows and the two unused lines of numbers between the rows read pair
     one way only in order, and the arithmetic holds with it: read, with an I-3 reminder (``settle``)."""
-    from generator.inputs.importer import import_report
-
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
-    path = tmp_path / "apart.txt"
-    path.write_text(
-        text.replace(
-            "| | 3.补正后申请内容仍不明确 | 0 0 | 0 0 | 0 0 | 0 |",
-            "| | 0 0 | 0 0 | 0 0 | 0 |\n3.补正后申请内容仍不明确",
-        ),
-        encoding="utf-8",
+    report = _imported_with(
+        tmp_path,
+        "| | 3.补正后申请内容仍不明确 | 0 0 | 0 0 | 0 0 | 0 |",
+        "| | 0 0 | 0 0 | 0 0 | 0 |\n3.补正后申请内容仍不明确",
     )
-    report = import_report(path)
     assert [report.number(f"requests.unable_2.{c}") for c in COLUMNS] == [3, 0, 0, 0, 0, 0, 3]
     assert [report.number(f"requests.unable_3.{c}") for c in COLUMNS] == [0] * 7
     assert not [f for f in report.read_findings if f.path in ("requests.unable_2", "requests.unable_3")]
@@ -55,19 +59,12 @@ def test_markdown_label_line_apart_from_its_numbers_is_settled_by_the_order_of_t
 def test_a_label_wrapped_around_a_pipe_row_of_numbers_is_one_row(tmp_path):
     """markitdown: 「（二）部分公开（…不计其他」, a pipe row of numbers, 「情形）」 — the label's two lines are
     exactly one official label, so the numbers between are its own."""
-    from generator.inputs.importer import import_report
-
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
-    path = tmp_path / "wrapped.txt"
-    path.write_text(
-        text.replace(
-            "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 2 0 | 0 0 | 0 0 | 2 |",
-            "（二）部分公开（区分处理的，只计这一情形，不计其他\n| | 2 0 | 0 0 | 0 0 | 2 |\n"
-            "| --- | --- | --- | --- | --- |\n情形）",
-        ),
-        encoding="utf-8",
+    report = _imported_with(
+        tmp_path,
+        "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 2 0 | 0 0 | 0 0 | 2 |",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他\n| | 2 0 | 0 0 | 0 0 | 2 |\n"
+        "| --- | --- | --- | --- | --- |\n情形）",
     )
-    report = import_report(path)
     assert [report.number(f"requests.partial.{c}") for c in COLUMNS] == [2, 0, 0, 0, 0, 0, 2]
     assert not rules(report, *ARITHMETIC, severity=ERROR)
 
@@ -82,15 +79,9 @@ def test_page_numbers_and_rotated_header_characters_are_never_cells():
 
 
 def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
-    path = tmp_path / "merged.txt"
-    path.write_text(
-        text.replace("| （七）总计 | 30 0 | 0 0 | 2 0 | 32 |", "| （七）总计 | 30 0 | 0 0 | 2 0 | 3 2 | 32 |"),
-        encoding="utf-8",
+    report = _imported_with(
+        tmp_path, "| （七）总计 | 30 0 | 0 0 | 2 0 | 32 |", "| （七）总计 | 30 0 | 0 0 | 2 0 | 3 2 | 32 |"
     )
-    from generator.inputs.importer import import_report
-
-    report = import_report(path)
     assert all(f"requests.total_processed.{c}" in report.unread for c in ("natural", "total"))
     [finding] = [f for f in report.read_findings if f.path == "requests.total_processed"]
     assert finding.rule == "I-2" and "5 个单元格中共 9 个数" in finding.message
@@ -98,14 +89,7 @@ def test_a_cell_of_two_numbers_is_unread_with_its_text(tmp_path):
 
 def test_lost_cells_are_not_called_numbers_run_together(tmp_path):
     """pdftotext's default mode prints a table column by column: a row may keep 4 digits of its 15 cells."""
-    from generator.inputs.importer import import_report
-
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
-    path = tmp_path / "lost.txt"
-    path.write_text(
-        text.replace("| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 1 0 | 0 1 |"), encoding="utf-8"
-    )
-    report = import_report(path)
+    report = _imported_with(tmp_path, "| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |", "| | 1 0 | 0 1 |")
     [finding] = [f for f in report.read_findings if f.path.startswith("appeals")]
     assert finding.rule == "I-2" and "连在一起" not in finding.message and "看到的是（1 0 0 1）" in finding.message
     assert report.number("appeals.review.upheld") is None
@@ -136,13 +120,8 @@ def test_pdftotext_layout_vertical_headers_and_labels_wrapped_around_their_numbe
 
 def test_appeals_row_in_three_merged_cells_and_a_footer_after_it(tmp_path):
     """「| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |」 then the page footer 「— 6 —」: the row is read, the footer is not."""
-    from generator.inputs.importer import import_report
-
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
     row = "| | 1 0 | 0 1 | 2 | 0 1 | 0 0 | 1 | 0 0 0 | 0 | 0 |"
-    path = tmp_path / "appeals.txt"
-    path.write_text(text.replace(row, "| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |\n— 6 —"), encoding="utf-8")
-    report = import_report(path)
+    report = _imported_with(tmp_path, row, "| 40 0 10 5 55 | 2 0 4 6 12 | 6 0 9 7 22 |\n— 6 —")
     values = [
         report.number(f"appeals.{r}.{c}")
         for r in ("review", "litigation_direct", "litigation_after_review")
@@ -174,12 +153,7 @@ def test_running_header_is_dropped_but_the_title_it_repeats_is_kept():
 
 def _spanned(tmp_path, row: str):
     """The fixture with its 「规范性文件」 row as markitdown writes it: empty cells where a header cell spans two."""
-    from generator.inputs.importer import import_report
-
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
-    path = tmp_path / "spanned.txt"
-    path.write_text(text.replace("规范性文件\t3\t1\t12", row), encoding="utf-8")
-    return import_report(path)
+    return _imported_with(tmp_path, "规范性文件\t3\t1\t12", row)
 
 
 def test_a_pipe_row_with_empty_span_cells_between_as_many_numbers_as_columns_is_read_in_order(tmp_path):
@@ -201,18 +175,11 @@ def test_a_group_label_piece_on_a_line_after_a_detached_rows_numbers_is_not_one_
     """markitdown: 「2.重复申请」 on a line of its own, its numbers in a pipe row, then 「（五）不」 (the group label
     printed down its merged cell) on a line of its own: the piece is no cell, and the rows around prove the
     numbers the label's."""
-    from generator.inputs.importer import import_report
-
-    text = (load.__globals__["FIXTURES"] / "converter-markdown-merged-cells.txt").read_text(encoding="utf-8")
-    path = tmp_path / "piece.txt"
-    path.write_text(
-        text.replace(
-            "| | 2.重复申请 | 1 0 | 0 0 | 0 0 | 1 |",
-            "2.重复申请\n| | 1 0 | 0 0 | 0 0 | 1 |\n| --- | --- | --- | --- | --- |\n（五）不",
-        ),
-        encoding="utf-8",
+    report = _imported_with(
+        tmp_path,
+        "| | 2.重复申请 | 1 0 | 0 0 | 0 0 | 1 |",
+        "2.重复申请\n| | 1 0 | 0 0 | 0 0 | 1 |\n| --- | --- | --- | --- | --- |\n（五）不",
     )
-    report = import_report(path)
     assert [report.number(f"requests.not_processed_2.{c}") for c in COLUMNS] == [1, 0, 0, 0, 0, 0, 1]
     assert not [f for f in report.read_findings if "（五）不" in f.message]
     assert not rules(report, *ARITHMETIC, severity=ERROR)
