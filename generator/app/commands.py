@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shlex
 import subprocess
 import sys
 import warnings
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import interrupts
@@ -28,6 +33,7 @@ from ..limits import clip, printable
 from ..outputs import refuse_overwriting_input, why_not_written, write_atomic
 from ..prose import file_stem
 from ..report import Report
+from . import render_pool
 
 DEBUG_VARIABLE = "NIANBAO_DEBUG"  # set to 1 to see the traceback of an internal error
 
@@ -138,62 +144,138 @@ def cmd_check(args) -> int:
 
 
 def cmd_render(args) -> int:
-    """Render each input; each one's files are written together, after all of them were rendered."""
-    from ..render.pdf import PdfUnavailable
-
+    """Render each input; each one's files are written together, after all of them were rendered. Several PDFs
+    are made in worker processes where that pays (``render_pool``); everything is still said and written in
+    the inputs' order, as by a sequential run."""
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
         raise OutputError(
             f"输出位置 {folder} 是一个已有的文件，不是文件夹。请用 -o 给出一个文件夹（不存在时会自动创建）。"
         )
     progress = _Progress(args)
-    worst, pdf_missing = EXIT_OK, None
     if args.template and "docx" in args.to:
         from ..render.docx_template import template_note
 
         say(template_note(Path(args.template)))
+    rendering = _Rendering(args, folder, progress)
     try:
-        for name in args.inputs:
-            report = load_report(name)
-            findings = findings_for(report, args.previous, args=args)
-            if findings:
-                say(f"{name}：")
-                print_findings(findings)
-            if has_errors(findings) and not args.ignore_errors:
-                say(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
-                worst = EXIT_FINDINGS
-                progress.done(name)
-                continue
-            draft = has_errors(
-                findings
-            )  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
-            stem = file_stem(report, suffix="（草稿）" if draft else "")
-            paths = [folder / f"{stem}.{target}" for target in args.to]
-            for path in paths:
-                if path.exists() and not args.force:
-                    raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
-            rendered = {}
-            for path in paths:
-                if path.suffix == ".pdf" and pdf_missing:
-                    continue
-                try:
-                    rendered[path] = _render_one(report, path.suffix[1:], args.template, draft)
-                except PdfUnavailable as exc:  # the other formats are still written; the message comes once
-                    pdf_missing = exc
-            with interrupts.held():
-                for path, data in rendered.items():
-                    progress.write(path, data)
-                    say(f"已生成：{path}")
-                progress.done(name)
+        with render_pool.started(len(args.inputs) if "pdf" in args.to else 0) as pool:
+            if pool is None:
+                for name in args.inputs:
+                    rendering.finish(rendering.prepare(name))
+            else:
+                rendering.pool = pool
+                rendering.run_ahead(args.inputs, LOOK_AHEAD * pool.workers)
     except KeyboardInterrupt as exc:
         say(progress.stopped(interrupts.describe(exc)), sys.stderr)
         return interrupts.exit_code(exc)
-    except OutputError as exc:
-        raise OutputError(progress.stopped(str(exc))) from None
-    if pdf_missing:
-        say(str(pdf_missing), sys.stderr)
-        return pdf_missing.exit_code
-    return worst
+    except (OutputError, render_pool.PdfFailed) as exc:
+        raise type(exc)(progress.stopped(str(exc))) from None
+    if rendering.pdf_missing:
+        say(str(rendering.pdf_missing), sys.stderr)
+        return rendering.pdf_missing.exit_code
+    return rendering.worst
+
+
+LOOK_AHEAD = 2  # inputs prepared (checked, their PDF submitted) and not yet written, per worker: bounds memory
+
+
+@dataclass
+class _Input:
+    """One input, prepared: what checking it printed, its files (bytes, or a worker's PDF to come), or the
+    error that stops the run at it (unreadable, an output exists): all shown in its turn."""
+
+    name: str
+    files: dict[Path, bytes | Future[bytes]] = field(default_factory=dict)
+    said: str = ""
+    error: Exception | None = None
+
+
+class _Rendering:
+    """A render run: inputs prepared (read, checked, rendered or submitted) and finished (written) in order."""
+
+    def __init__(self, args, folder: Path, progress: _Progress):
+        self.args, self.folder, self.progress = args, folder, progress
+        self.worst, self.pdf_missing = EXIT_OK, None
+        self.pool: render_pool.PdfPool | None = None
+
+    def prepare(self, name: str) -> _Input:
+        from ..render.pdf import PdfUnavailable
+
+        args = self.args
+        report = load_report(name)
+        findings = findings_for(report, args.previous, args=args)
+        if findings:
+            say(f"{name}：")
+            print_findings(findings)
+        if has_errors(findings) and not args.ignore_errors:
+            say(f"{name}：数据有错误，未生成报告。请按上面的提示修改；如确需先生成草稿，请加 --ignore-errors。")
+            self.worst = EXIT_FINDINGS
+            return _Input(name)
+        draft = has_errors(findings)  # made despite errors (--ignore-errors): marked 草稿 on every page and in the name
+        stem = file_stem(report, suffix="（草稿）" if draft else "")
+        paths = [self.folder / f"{stem}.{target}" for target in args.to]
+        for path in paths:
+            if path.exists() and not args.force:
+                raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
+        item = _Input(name)
+        for path in paths:
+            if path.suffix == ".pdf" and self.pdf_missing:
+                continue
+            try:
+                if path.suffix == ".pdf" and self.pool is not None:
+                    item.files[path] = self.pool.submit(report, draft)
+                else:
+                    item.files[path] = _render_one(report, path.suffix[1:], args.template, draft)
+            except PdfUnavailable as exc:  # the other formats are still written; the message comes once
+                self.pdf_missing = exc
+        return item
+
+    def finish(self, item: _Input) -> None:
+        """Say what preparing it printed, then write its files (all or none) and say so."""
+        from ..render.pdf import PdfUnavailable
+
+        sys.stdout.write(item.said)
+        if item.error is not None:
+            raise item.error
+        rendered = {}
+        for path, data in item.files.items():
+            if isinstance(data, Future):
+                try:
+                    data = render_pool.result(data, item.name)
+                except PdfUnavailable as exc:
+                    self.pdf_missing = self.pdf_missing or exc
+                    continue
+            rendered[path] = data
+        with interrupts.held():
+            for path, data in rendered.items():
+                self.progress.write(path, data)
+                say(f"已生成：{path}")
+            self.progress.done(item.name)
+
+    def run_ahead(self, names: list[str], look_ahead: int) -> None:
+        """Prepare inputs while the workers make the PDFs of earlier ones; finish them in order. An input that
+        stops the run (unreadable, an output exists) does so in its turn, once those before it are written."""
+        window: deque[_Input] = deque()
+        for name in names:
+            window.append(self._prepared(name))
+            if window[-1].error is not None:
+                break
+            while len(window) > look_ahead:
+                self.finish(window.popleft())
+        while window:
+            self.finish(window.popleft())
+
+    def _prepared(self, name: str) -> _Input:
+        """``prepare``, with what it prints kept for its turn, and an error kept instead of raised."""
+        said = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(said):
+                item = self.prepare(name)
+        except Exception as exc:
+            item = _Input(name, error=exc)
+        item.said = said.getvalue()
+        return item
 
 
 class _Progress:
