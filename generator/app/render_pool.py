@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import interrupts
 from ..errors import NianbaoError
 from ..limits import clip
 from ..report import Report
@@ -70,7 +71,12 @@ class PdfPool:
     def __init__(self, workers: int):
         self.workers = workers
         self.executor = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_in_worker)
-        self.executor.submit(int).result()  # fork the workers now, before any thread of the pool starts
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, interrupts.SIGNALS)  # until a worker ignores Ctrl-C
+        try:
+            started = self.executor.submit(int)  # forks the workers now, before any thread of the pool starts
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        started.result()
 
     def submit(self, report: Report, draft: bool) -> Future[bytes]:
         return self.executor.submit(_pdf, pdf_page(report, draft))
@@ -142,11 +148,13 @@ def pdf_page(report: Report, draft: bool) -> str:
 
 def _in_worker() -> None:
     """Ctrl-C reaches the workers too (the terminal signals the whole process group): the main process handles
-    it and ends them. SIGTERM and SIGHUP end a worker at once (it has nothing to clean up)."""
+    it and ends them. SIGTERM and SIGHUP end a worker at once (it has nothing to clean up). The three signals
+    were blocked from the fork until here (see ``PdfPool``), so none can reach the main process's handlers
+    inherited by the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.SIGNALS)  # blocked while it was forked
 
 
 def _pdf(page: str) -> bytes:
