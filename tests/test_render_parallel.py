@@ -128,6 +128,13 @@ def test_an_existing_output_stops_the_run_at_its_input_after_the_earlier_ones_ar
     assert "青石街道" not in out
 
 
+def test_a_second_input_with_the_same_report_is_refused_as_by_the_sequential_run(tmp_path):
+    again = tmp_path / "嵋阳镇-副本.yaml"
+    shutil.copy(MEIYANG, again)
+    code, _, err, files = both(tmp_path, MEIYANG, YINGLIN, again, BUSY, "--to", "pdf")
+    assert code == 1 and "文件已存在" in err and len(files) == 2
+
+
 def test_an_unreadable_input_in_the_middle_stops_the_run_there(tmp_path):
     unreadable = tmp_path / "坏文件-2024.yaml"
     unreadable.write_text("单位: [未闭合\n", encoding="utf-8")

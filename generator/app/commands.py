@@ -196,8 +196,10 @@ class _Rendering:
 
     def __init__(self, args, folder: Path, progress: _Progress):
         self.args, self.folder, self.progress = args, folder, progress
-        self.worst, self.pdf_missing = EXIT_OK, None
+        self.worst = EXIT_OK
+        self.pdf_missing: NianbaoError | None = None  # PdfUnavailable: said once, at the end
         self.pool: render_pool.PdfPool | None = None
+        self.planned: set[Path] = set()  # files of earlier inputs: written, or to be once their PDF is made
 
     def prepare(self, name: str) -> _Input:
         from ..render.pdf import PdfUnavailable
@@ -216,8 +218,9 @@ class _Rendering:
         stem = file_stem(report, suffix="（草稿）" if draft else "")
         paths = [self.folder / f"{stem}.{target}" for target in args.to]
         for path in paths:
-            if path.exists() and not args.force:
+            if (path.exists() or path in self.planned) and not args.force:
                 raise OutputExists(f"文件已存在：{path}。为避免覆盖，未写入；如确需覆盖，请加 --force。")
+        self.planned.update(paths)
         item = _Input(name)
         for path in paths:
             if path.suffix == ".pdf" and self.pdf_missing:
@@ -240,13 +243,10 @@ class _Rendering:
             raise item.error
         rendered = {}
         for path, data in item.files.items():
-            if isinstance(data, Future):
-                try:
-                    data = render_pool.result(data, item.name)
-                except PdfUnavailable as exc:
-                    self.pdf_missing = self.pdf_missing or exc
-                    continue
-            rendered[path] = data
+            try:
+                rendered[path] = render_pool.result(data, item.name) if isinstance(data, Future) else data
+            except PdfUnavailable as exc:  # not seen: the workers start only once WeasyPrint was imported
+                self.pdf_missing = self.pdf_missing or exc
         with interrupts.held():
             for path, data in rendered.items():
                 self.progress.write(path, data)

@@ -118,9 +118,7 @@ def result(future: Future[bytes], name: str) -> bytes:
     except NianbaoError:
         raise
     except BrokenProcessPool:
-        raise PdfFailed(
-            f"{name}：生成 PDF 的工作进程意外结束（可能是内存不足），这个输入的文件都没有写入。"
-        ) from None
+        raise PdfFailed(f"{name}：生成 PDF 的工作进程意外结束（可能是内存不足），这个输入的文件都没有写入。") from None
     except Exception as exc:
         raise PdfFailed(
             f"{name}：生成 PDF 时出错（{type(exc).__name__}：{clip(str(exc), 200)}），这个输入的文件都没有写入。"
