@@ -8,6 +8,7 @@ workers were started, so no test passes by quietly taking the other path.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -251,3 +252,33 @@ def _stems(out: str) -> list[str]:
         if name not in stems:
             stems.append(name)
     return stems
+
+
+def test_workers_end_with_a_main_process_killed_outright(tmp_path):
+    out, log = tmp_path / "out", tmp_path / "pool.log"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "POOL_LOG": str(log)}
+    args = ["render", *INPUTS * 2, "-o", out, "--to", "pdf", "--ignore-errors", "--force"]
+    proc = subprocess.Popen(command("", *args, log=log), env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and workers(log) == 0:
+            time.sleep(0.05)
+        assert proc.poll() is None and workers(log) == 2
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(proc.pid):
+            time.sleep(0.1)
+        assert not _alive(proc.pid), "a worker outlived the main process"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -1,19 +1,22 @@
 """The PDFs of a ``nianbao render`` of several inputs, made in worker processes: one per core.
 
 Only where it pays (``started``): two or more PDFs to make, more than one core, and a system that forks (Linux).
-The workers are forked once WeasyPrint is imported, sped up and its stylesheets parsed, so they share that
-start-up (~0.2 s CPU) with the main process instead of paying it again each. Elsewhere the run stays sequential:
+The workers are forked once WeasyPrint is imported and sped up, so they share that start-up (~0.2 s CPU) with
+the main process instead of paying it again each. Elsewhere the run stays sequential:
 Windows and macOS start a worker by spawning a new interpreter, which imports nianbao and WeasyPrint again
 (~0.5 s a worker: more than a worker saves on a run of a few reports), and forking on macOS is unsafe with the
 system's frameworks loaded.
 
 The main process still reads, checks and writes every input in order; a worker gets a report's HTML page
 (``pdf_page``: what ``render(report, "pdf")`` lays out) and returns the PDF's bytes, the same bytes.
-A worker never writes a file, and ignores Ctrl-C: the main process stops it (``PdfPool.stop``).
+A worker never writes a file, and ignores Ctrl-C: the main process stops it (``PdfPool.stop``); should the main
+process die without stopping it (killed), the kernel ends it too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -30,6 +33,7 @@ from ..errors import NianbaoError
 from ..limits import clip
 from ..report import Report
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 SIGNAL_READER = "nianbao-signals"  # interrupts' wake-up reader: blocked in a read, it holds no lock at a fork
 
 
@@ -70,13 +74,18 @@ class PdfPool:
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.executor = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_in_worker)
+        context = multiprocessing.get_context("fork")
+        self.executor = ProcessPoolExecutor(workers, context, initializer=_in_worker, initargs=(os.getpid(),))
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, interrupts.SIGNALS)  # until a worker ignores Ctrl-C
         try:
             started = self.executor.submit(int)  # forks the workers now, before any thread of the pool starts
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        started.result()
+        try:
+            started.result()
+        except BaseException:
+            self.stop()
+            raise
 
     def submit(self, report: Report, draft: bool) -> Future[bytes]:
         return self.executor.submit(_pdf, pdf_page(report, draft))
@@ -144,7 +153,7 @@ def pdf_page(report: Report, draft: bool) -> str:
     return render_html(printable(report), draft, inline_css=False)
 
 
-def _in_worker() -> None:
+def _in_worker(main: int) -> None:
     """Ctrl-C reaches the workers too (the terminal signals the whole process group): the main process handles
     it and ends them. SIGTERM and SIGHUP end a worker at once (it has nothing to clean up). The three signals
     were blocked from the fork until here (see ``PdfPool``), so none can reach the main process's handlers
@@ -153,6 +162,16 @@ def _in_worker() -> None:
     for name in ("SIGTERM", "SIGHUP"):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.SIGNALS)  # blocked while it was forked
+    _end_with(main)
+
+
+def _end_with(main: int) -> None:
+    """Have the kernel kill this worker when the main process ends (Linux's PR_SET_PDEATHSIG), so a main
+    process killed outright (SIGKILL, a crash) leaves no worker waiting for work forever."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != main:  # it died before that
+        os._exit(1)
 
 
 def _pdf(page: str) -> bytes:
