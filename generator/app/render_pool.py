@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -80,7 +81,9 @@ class PdfPool:
         self.executor = ProcessPoolExecutor(workers, context, initializer=_in_worker, initargs=(os.getpid(),))
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, interrupts.SIGNALS)  # until a worker ignores Ctrl-C
         try:
-            started = self.executor.submit(int)  # forks the workers now, before any thread of the pool starts
+            with warnings.catch_warnings():  # Python 3.12+ warns of any other thread: fork_is_safe checked them
+                warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
+                started = self.executor.submit(int)  # forks the workers now, before any thread of the pool starts
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         try:
