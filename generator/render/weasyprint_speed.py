@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import importlib.abc
+import importlib.machinery
 import re
 import sys
 import threading
@@ -32,7 +34,11 @@ def import_weasyprint() -> Any:
     Where that fails (a system where only a library search finds the libraries), or on a WeasyPrint version
     these were not measured on, it is imported again the usual way."""
     try:
-        with _file_names_only(), _loaded_on_first_use(*FONTTOOLS_FOR_RARE_FONTS):
+        with (
+            _file_names_only(),
+            _loaded_on_first_use(*FONTTOOLS_FOR_RARE_FONTS),
+            _user_agent_sheets_parsed_on_first_use(),
+        ):
             import weasyprint
         if weasyprint.__version__ == MEASURED_ON:
             return weasyprint
@@ -96,6 +102,76 @@ def _loaded_on_first_use(*names: str):
         for name, stand_in in stand_ins.items():
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
+
+
+# An @counter-style rule of WeasyPrint's user-agent sheet (html5_ua.css: no nested braces, none in @media).
+COUNTER_STYLE_RULE = re.compile(r"@counter-style\s[^{]*\{[^}]*\}")
+
+
+@contextlib.contextmanager
+def _user_agent_sheets_parsed_on_first_use():
+    """WeasyPrint's ``html`` module parses three stylesheets when it is imported (the HTML5 user-agent sheet,
+    its form rules and the presentational hints: 36 ms CPU of every start); a report page uses its own
+    (templates/report-ua.css, ``ReportPage`` in pdf.py), so they are parsed on their first use instead (the
+    batch roll-up and doctor's samples, through ``html_to_pdf``). Only the user-agent sheet's 49 @counter-style
+    rules are read at the import (7 ms), into the counter styles every page starts from (``UA_COUNTER_STYLE``)."""
+    finder = _HtmlModuleFinder()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+class _HtmlModuleFinder(importlib.abc.MetaPathFinder):
+    """Finds ``weasyprint.html`` as the usual path finder does; its module runs with ``CSS`` deferring the parse."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "weasyprint.html":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        execute = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            del loader.exec_module  # once: the loader is the usual one again
+            package: Any = sys.modules["weasyprint"]
+            css = package.CSS
+            if package.__version__ != MEASURED_ON:
+                return execute(module)
+            package.CSS = _parsed_on_first_use(css)
+            try:
+                execute(module)
+            finally:
+                package.CSS = module.CSS = css
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _parsed_on_first_use(css: Any) -> Any:
+    """A ``CSS`` that stores its text and parses it when an attribute is first read (then it is a ``CSS``)."""
+    lock = threading.Lock()
+
+    class ParsedOnFirstUse(css):
+        def __init__(self, string: str, counter_style: Any = None) -> None:
+            if counter_style is not None:  # filled now; the whole sheet is parsed later with a throwaway one
+                css(string="\n".join(COUNTER_STYLE_RULE.findall(string)), counter_style=counter_style)
+            self._string = string
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("__") or "_string" not in vars(self):
+                raise AttributeError(name)
+            with lock:
+                if type(self) is ParsedOnFirstUse:
+                    self.__dict__.update(vars(css(string=self._string)))
+                    self.__class__ = css
+                    del self._string
+            return getattr(self, name)
+
+    return ParsedOnFirstUse
 
 
 def speed_up(weasyprint: Any) -> None:
