@@ -24,6 +24,8 @@ import threading
 import types
 from typing import Any
 
+from .cdef_cache import declarations_cached
+
 MEASURED_ON = "70.0"
 CFFI_MEASURED_ON = "2.1.1"
 
@@ -38,6 +40,7 @@ def import_weasyprint() -> Any:
             _file_names_only(),
             _loaded_on_first_use(*FONTTOOLS_FOR_RARE_FONTS),
             _user_agent_sheets_parsed_on_first_use(),
+            declarations_cached(WEASYPRINT_TYPES),
         ):
             import weasyprint
         if weasyprint.__version__ == MEASURED_ON:
