@@ -130,7 +130,7 @@ def _write(ffi: Any, type_strings: tuple[str, ...], name: str) -> None:
             continue
         if not model_type.is_raw_function:
             types[type_string] = model_type
-    state = {name: vars(parser)[name] for name in _parser_state_names(ffi)}
+    state = {name: value for name, value in vars(parser).items() if name != "_structnode2type"}
     try:
         data = pickle.dumps((state, types), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # something that does not pickle: nothing cached
