@@ -280,3 +280,23 @@ def test_weasyprints_own_sheets_are_parsed_on_first_use_to_the_same_pdfs(tmp_pat
     assert fast[1:] == plain[1:]  # the same counter styles and PDFs, all three sheets parsed now
     assert fast[-1] == "after use ['CSS', 'CSS', 'CSS']"
     assert "'cjk-decimal'" in fast[1]
+
+
+HTML_PAGES = """
+import hashlib
+from pathlib import Path
+from generator.inputs import load_report
+from generator.render.html import render_html
+for path in sorted(Path("examples").glob("*.yaml")):
+    print(path.stem, hashlib.sha256(render_html(load_report(path), draft=True).encode()).hexdigest())
+"""
+
+
+def test_the_compiled_template_kept_in_the_cache_makes_the_same_pages(tmp_path):
+    cache = tmp_path / "cache"
+    compiled = run(HTML_PAGES, cache)
+    (kept,) = cache.glob("jinja-*.cache")
+    assert run(HTML_PAGES, cache) == compiled == run(HTML_PAGES, "")
+    for content in (b"", b"j2 damaged", kept.read_bytes()[:200], kept.read_bytes()[:30] + b"\x00" * 300):
+        kept.write_bytes(content)
+        assert run(HTML_PAGES, cache) == compiled
