@@ -274,7 +274,12 @@ print("after use", [type(sheet).__name__ for sheet in (html.UA_STYLESHEET, html.
 
 @PDF_TESTS
 def test_weasyprints_own_sheets_are_parsed_on_first_use_to_the_same_pdfs(tmp_path):
+    """The counter styles read at import are the same parsed (cache empty) or read back (filled)."""
     fast, plain = run(USER_AGENT, tmp_path).splitlines(), run(PLAIN + USER_AGENT, "").splitlines()
+    (kept,) = tmp_path.glob("weasyprint-counter-styles-*.pickle")
+    assert run(USER_AGENT, tmp_path).splitlines() == fast
+    kept.write_bytes(kept.read_bytes()[:100])  # damaged: parsed again
+    assert run(USER_AGENT, tmp_path).splitlines() == fast
     assert fast[0] == "at import ['ParsedOnFirstUse', 'ParsedOnFirstUse', 'ParsedOnFirstUse']"
     assert plain[0] == "at import ['CSS', 'CSS', 'CSS']"
     assert fast[1:] == plain[1:]  # the same counter styles and PDFs, all three sheets parsed now

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import importlib
 import importlib.abc
 import importlib.machinery
+import pickle
 import re
 import sys
 import threading
@@ -25,6 +27,7 @@ import types
 from typing import Any
 
 from .cdef_cache import declarations_cached
+from .user_cache import read_cached, write_cached
 
 MEASURED_ON = "70.0"
 CFFI_MEASURED_ON = "2.1.1"
@@ -161,7 +164,7 @@ def _parsed_on_first_use(css: Any) -> Any:
     class ParsedOnFirstUse(css):
         def __init__(self, string: str, counter_style: Any = None) -> None:
             if counter_style is not None:  # filled now; the whole sheet is parsed later with a throwaway one
-                css(string="\n".join(COUNTER_STYLE_RULE.findall(string)), counter_style=counter_style)
+                counter_style.update(_counter_styles(css, "\n".join(COUNTER_STYLE_RULE.findall(string))))
             self._string = string
 
         def __getattr__(self, name: str) -> Any:
@@ -175,6 +178,29 @@ def _parsed_on_first_use(css: Any) -> Any:
             return getattr(self, name)
 
     return ParsedOnFirstUse
+
+
+def _counter_styles(css: Any, rules: str) -> dict:
+    """The @counter-style ``rules`` as ``css`` parses them, kept in the user's cache folder (6.4 ms → 0.1 ms;
+    plain data: names, and tinycss2's tokens for the descriptors)."""
+    import tinycss2  # type: ignore[import-untyped]
+
+    if not rules:  # the form rules have none
+        return {}
+    versions = f"{sys.version} {MEASURED_ON} {tinycss2.__version__} {rules}"
+    name = f"weasyprint-counter-styles-{hashlib.sha256(versions.encode()).hexdigest()[:32]}.pickle"
+    data = read_cached(name)
+    if data is not None:
+        try:
+            kept = pickle.loads(data)
+            if isinstance(kept, dict):
+                return kept
+        except Exception:  # a damaged file: parsed again
+            pass
+    parsed: dict = {}
+    css(string=rules, counter_style=parsed)
+    write_cached(name, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return parsed
 
 
 def speed_up(weasyprint: Any) -> None:
