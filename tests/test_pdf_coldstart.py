@@ -8,14 +8,12 @@ The PDF cases run in their own processes: WeasyPrint is imported once per proces
 from __future__ import annotations
 
 import copy
-import os
 import pickle
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run_python
 
 from generator.errors import InputError
 from generator.inputs.datafile import _explain, json_schema, report_from_dict
@@ -28,16 +26,7 @@ PDF_TESTS = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the
 
 def run(code: str, cache: Path | str) -> str:
     """``code`` in a new process, with ``cache`` as the cache folder ("" switches caching off)."""
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_CACHE_DIR": str(cache)},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return run_python(code, env={"NIANBAO_CACHE_DIR": str(cache)})
 
 
 # --- the data file's schema check: jsonschema's errors, without importing it ------------------------------------

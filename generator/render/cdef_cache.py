@@ -103,16 +103,18 @@ def _read(ffi: Any, csource: str, name: str) -> bool:
         return False
     try:
         state, types = pickle.loads(data)
-        if not isinstance(types, dict) or not _parser_state_names(ffi) <= set(state) or "_declarations" not in state:
+        if not _parser_state_names(ffi) <= set(state) or not isinstance(state["_declarations"], dict):
             return False
-    except Exception:  # a damaged or foreign file: cffi parses
+        with ffi._lock:
+            built = {type_string: ffi._get_cached_btype(model_type) for type_string, model_type in types.items()}
+    except Exception:  # a damaged or foreign file: cffi parses (nothing is changed yet)
         return False
     with ffi._lock:
         ffi._cdef_version = object()
         vars(ffi._parser).update(state)
         ffi._cdefsources.append(csource)
-        for type_string, model_type in types.items():
-            ffi._parsed_types[type_string] = ffi._get_cached_btype(model_type), False
+        for type_string, backend_type in built.items():
+            ffi._parsed_types[type_string] = backend_type, False
     return True
 
 
