@@ -59,6 +59,21 @@ def run_cli(*args, cwd: Path | None = None, env: dict | None = None, timeout: fl
     return Run(proc.returncode, proc.stdout.decode(encoding, "replace"), proc.stderr.decode(encoding, "replace"))
 
 
+def run_python(code: str, env: dict | None = None, timeout: float = 300) -> str:
+    """``python -c CODE`` from the repository (each case its own process: WeasyPrint is imported once per
+    process); ``env`` adds to the environment. Fails the test on a non-zero exit; returns what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def soffice_convert(target: str, *sources: Path, outdir: Path) -> Path:
     """Convert with LibreOffice into ``outdir`` (its own profile beside it, so parallel calls never clash)."""
     profile = outdir.parent / f".lo-profile-{outdir.name}"

@@ -23,6 +23,7 @@ from ..outputs import write_atomic
 from ..report import AGENCY_FIELDS, PROSE_FIELDS, Agency, Fees, Report, ReportBuilder
 from .dataparse import DataLoader as _StringDateLoader  # noqa: F401 - the loader tests read the examples with
 from .dataparse import load_data
+from .schema_check import schema_errors
 
 NUMBER = {"type": ["integer", "number", "string", "null"]}
 TEXT = {"type": ["string", "integer", "number", "null"]}  # phone numbers and postcodes are often typed as numbers
@@ -115,9 +116,7 @@ def report_from_dict(data: dict, source: str = "数据文件") -> Report:
 
 
 def _validate(data: dict, schema: dict, source: str) -> None:
-    from jsonschema import Draft202012Validator  # imported lazily: only reading needs it
-
-    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = sorted(schema_errors(data, schema), key=lambda e: list(map(str, e.path)))
     if errors:
         raise InputError("\n".join(f"{source}：{_explain(e)}" for e in errors[:20]))
 

