@@ -87,9 +87,7 @@ def cell_style(font_config=None, **properties):
     font_config = font_config or pdf._font_config()
 
     page = pdf._report_page_class()(string='<article class="report"><table><tr><td>0</td></tr></table></article>')
-    styles = get_all_computed_styles(
-        page, user_stylesheets=[pdf._report_stylesheet()], font_config=font_config
-    )
+    styles = get_all_computed_styles(page, user_stylesheets=[pdf._report_stylesheet()], font_config=font_config)
     style = styles(page.etree_element.find(".//td")).copy()
     style.update(properties)
     return style
@@ -124,3 +122,50 @@ def test_adding_a_font_forgets_the_line_splits(line_break):
     assert style.font_config.__dict__.get("_line_splits")
     CSS(string='@font-face { font-family: "Other"; src: local("Liberation Sans") }', font_config=style.font_config)
     assert not style.font_config.__dict__.get("_line_splits")
+
+
+def test_a_strut_is_remembered_while_the_properties_it_read_are_the_same(line_break):
+    strut = line_break.strut
+    style = cell_style()
+    assert strut(style) == strut.computed(style)
+    assert style._strut[2] == strut(style)
+    style["line_height"] = 2.0  # a style changed in place: computed again
+    assert strut(style) == strut.computed(style) != strut.computed(cell_style())
+    assert style._strut[1]["line_height"] == 2.0
+
+
+VARIED_BOXES = """
+<style>
+  @page { size: 300px 400px; margin: 5% }
+  div { width: 50%; margin: 2% auto 10px; padding: 1% 3px; min-width: 10%; max-height: 80% }
+  .calc { width: calc(40% + 12px); margin-left: calc(1em - 2%); height: calc(20% + 1px) }
+  .sized { box-sizing: border-box; border: 3px solid; padding: 5%; height: 40%; min-height: 30px }
+  .padding { box-sizing: padding-box; padding: 4px; max-width: 90% }
+  table { border-collapse: collapse; width: 100% } td { border: 2px solid; padding: 1%; height: 10% }
+</style>
+<div>a<div class="calc">b</div><div class="sized">c</div><div class="padding">d</div></div>
+<table><tr><td>1</td><td style="width: 30%">2</td></tr></table>
+"""
+
+
+def test_percentages_resolved_inline_are_weasyprints(line_break):
+    from weasyprint import HTML
+    from weasyprint.layout import percent
+
+    resolve = percent.resolve_percentages
+    boxes = [page._page_box for page in HTML(string=VARIED_BOXES).render().pages]
+    boxes += [box for page in boxes for box in page.descendants()]
+    assert len(boxes) > 20
+    for box in boxes:
+        for containing_block in ((240, "auto"), (240, 330), boxes[0]):
+            ours, theirs = box.copy(), box.copy()
+            assert outcome(resolve, ours, containing_block) == outcome(resolve.original, theirs, containing_block)
+            assert vars(ours) == vars(theirs), box
+
+
+def outcome(resolve, box, containing_block):
+    try:
+        resolve(box, containing_block)
+    except TypeError as error:  # a page's % margin against an auto height
+        return str(error)
+    return None
