@@ -113,6 +113,7 @@ def speed_up(weasyprint: Any) -> None:
     line_splits_reused()
     struts_remembered()
     percentages_resolved_inline()
+    style_attributes_shared()
 
 
 SIZED_ARRAY = re.compile(r"\[\d+\]$")
@@ -445,3 +446,34 @@ def percentages_resolved_inline() -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith("weasyprint.") and getattr(module, "resolve_percentages", None) is original:
             module.resolve_percentages = resolve_percentages
+
+
+STYLE_ATTRIBUTES_KEPT = 10_000
+
+
+def style_attributes_shared() -> None:
+    """WeasyPrint computes one style for all the elements that have the same parent style, the same matching
+    rules and the same declarations of their own; but it compares the declarations of ``style`` attributes as
+    objects, parsed again for each element, so two ``<col style="width:6.67%">`` never share theirs and each gets
+    its style computed, property by property. Here the declarations parsed first for a ``style`` attribute's
+    text are given for every attribute with the same text, so WeasyPrint's own sharing applies to them (their
+    styles are computed from the same values: the same style).
+    Measured: 13 ms CPU per report on a page with the row labels' ``--at`` (a batch unit's page), 2 ms without."""
+    from weasyprint import css
+
+    find = css.find_style_attributes
+    if getattr(find, "shared", False):
+        return
+    parsed: dict[str, Any] = {}
+
+    def find_style_attributes(tree, presentational_hints=False, base_url=None):
+        for specificity, element, found, url in find(tree, presentational_hints, base_url):
+            declarations = found
+            if specificity == (1, 0, 0) and isinstance(text := element.get("style"), str):
+                if len(parsed) >= STYLE_ATTRIBUTES_KEPT:
+                    parsed.clear()
+                declarations = parsed.setdefault(text, found)
+            yield specificity, element, declarations, url
+
+    find_style_attributes.shared = True  # type: ignore[attr-defined]
+    css.find_style_attributes = find_style_attributes
