@@ -451,7 +451,7 @@ def percentages_resolved_inline() -> None:
     resolve_percentages.original = original  # type: ignore[attr-defined]
     for name, module in list(sys.modules.items()):
         if name.startswith("weasyprint.") and getattr(module, "resolve_percentages", None) is original:
-            module.resolve_percentages = resolve_percentages
+            setattr(module, "resolve_percentages", resolve_percentages)  # noqa: B010 (a module typed as ModuleType)
 
 
 STYLE_ATTRIBUTES_KEPT = 10_000
