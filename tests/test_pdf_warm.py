@@ -5,12 +5,9 @@ the PDF of plain WeasyPrint; on another WeasyPrint version nothing is changed.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from helpers import ROOT
+from test_pdf_speed import PLAIN_WEASYPRINT
+from test_pdf_speed import run as run_python
 
 # Each example as ``nianbao render`` makes its PDF, and from the page a browser gets (a batch unit's PDF).
 RENDER_TWICE = """
@@ -28,11 +25,6 @@ for round in (1, 2):
             browser_page = render_html(printable(report), draft)
             print(round, name, draft, hashlib.sha256(report_page_pdf(browser_page)).hexdigest())
 """
-PLAIN_WEASYPRINT = """
-from generator.render import weasyprint_speed
-weasyprint_speed.speed_up = lambda weasyprint: None
-weasyprint_speed.import_weasyprint = lambda: __import__("weasyprint")
-"""
 OTHER_VERSION = """
 from generator.render import weasyprint_speed
 weasyprint_speed.MEASURED_ON = "0.0"
@@ -45,16 +37,7 @@ print("reused" if getattr(inline.split_first_line, "reused", False) else "comput
 
 
 def run(code: str) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+    return run_python(code).splitlines()
 
 
 def test_warm_pdfs_are_plain_weasyprints_byte_for_byte():
