@@ -288,7 +288,7 @@ def _same_reads(style: Any, reads: dict[str, Any]) -> bool:
     return True
 
 
-LINE_SPLITS_KEPT = 20_000  # texts and widths per font configuration (then the cache starts again)
+LINE_SPLITS_KEPT = 5_000  # texts and widths per font configuration (about 1.7 KB each; then it starts again)
 
 
 def line_splits_reused() -> None:
