@@ -294,3 +294,30 @@ def test_the_compiled_template_kept_in_the_cache_makes_the_same_pages(tmp_path):
     for content in (b"", b"j2 damaged", kept.read_bytes()[:200], kept.read_bytes()[:30] + b"\x00" * 300):
         kept.write_bytes(content)
         assert run(HTML_PAGES, cache) == compiled
+
+
+@pytest.mark.parametrize(
+    ("platform", "environment", "folder"),
+    [
+        (
+            "win32",
+            {"LOCALAPPDATA": r"C:\Users\张三\AppData\Local"},
+            Path(r"C:\Users\张三\AppData\Local", "nianbao", "cache"),
+        ),
+        ("win32", {}, None),
+        ("darwin", {}, Path.home() / "Library" / "Caches" / "nianbao"),
+        ("linux", {"XDG_CACHE_HOME": "/var/cache/zs"}, Path("/var/cache/zs/nianbao")),
+        ("linux", {}, Path.home() / ".cache" / "nianbao"),
+        ("linux", {"NIANBAO_CACHE_DIR": "/tmp/别处"}, Path("/tmp/别处")),
+        ("win32", {"NIANBAO_CACHE_DIR": ""}, None),
+    ],
+)
+def test_the_cache_folder_is_the_systems_own(monkeypatch, platform, environment, folder):
+    from generator.render import user_cache
+
+    for name in ("LOCALAPPDATA", "XDG_CACHE_HOME", "NIANBAO_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(user_cache.sys, "platform", platform)
+    assert user_cache.cache_folder() == folder
