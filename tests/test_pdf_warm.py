@@ -168,3 +168,18 @@ def test_equal_style_attributes_share_their_computed_style(line_break):
     first, second, third = (styles(col) for col in page.etree_element.iter("col"))
     assert first is second and first is not third
     assert (first["width"], third["width"]) == ((10, "%"), (20, "%"))
+
+
+def test_the_pdfs_page_leaves_out_only_what_browsers_use():
+    """Row labels' --at (screen.css) and cells' data-path are not parsed for the PDF; the browser's page keeps them."""
+    from conftest import BUSY
+
+    from generator.inputs import load_report
+    from generator.render import printable
+    from generator.render.html import render_html
+
+    report = printable(load_report(BUSY))
+    browser, pdf_page = render_html(report), render_html(report, inline_css=False)
+    assert browser.count('style="--at: ') > 20 and browser.count(" data-path=") > 100
+    assert "--at" not in pdf_page and "data-path" not in pdf_page
+    assert pdf_page.count("<td") == browser.count("<td") and pdf_page.count('row-label"') == browser.count('row-label"')
