@@ -221,7 +221,8 @@ def test_a_damaged_or_unwritable_cache_is_left_alone(tmp_path):
 )
 def test_on_another_version_the_plain_path_runs(tmp_path, changed, cache_used, sheets_deferred):
     code = f"""
-from generator.render import cdef_cache, weasyprint_speed
+from generator.render import weasyprint_speed
+from generator.render.weasyprint_speed import cdef_cache
 {changed}
 {RENDER_EXAMPLES}
 from weasyprint import html

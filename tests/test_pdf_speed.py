@@ -1,4 +1,4 @@
-"""The PDF made faster, never different (generator/render/weasyprint_speed.py): WeasyPrint imported on Linux
+"""The PDF made faster, never different (generator/render/weasyprint_speed/): WeasyPrint imported on Linux
 without a library search (ldconfig, gcc and ld run as subprocesses for every name that fails), and the usual
 way where only a search finds the libraries; the changes to WeasyPrint's internals against plain WeasyPrint,
 byte for byte; the batch's unit PDFs made as ``nianbao render`` makes them.

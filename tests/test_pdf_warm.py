@@ -1,5 +1,5 @@
 """A warm PDF (one process making many reports) made faster by results reused across calls and reports
-(generator/render/weasyprint_speed.py, the functions after ``speed_up``), never different: every example's PDF,
+(generator/render/weasyprint_speed/: layout.py, cascade.py), never different: every example's PDF,
 as a report and as a draft, made twice in one process (the second time from what the first left), byte for byte
 the PDF of plain WeasyPrint; on another WeasyPrint version nothing is changed."""
 

@@ -24,7 +24,7 @@ import sys
 import types
 from typing import Any
 
-from .user_cache import read_cached, write_cached
+from ..user_cache import read_cached, write_cached
 
 CFFI_MEASURED_ON = "2.1.1"
 FORMAT = 1  # of the cached file: changed when what is pickled changes
