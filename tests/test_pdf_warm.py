@@ -1,5 +1,5 @@
 """A warm PDF (one process making many reports) made faster by results reused across calls and reports
-(generator/render/weasyprint_speed/: layout.py, cascade.py), never different: every example's PDF,
+(generator/render/weasyprint_speed/layout.py), never different: every example's PDF,
 as a report and as a draft, made twice in one process (the second time from what the first left), byte for byte
 the PDF of plain WeasyPrint; on another WeasyPrint version nothing is changed."""
 
@@ -9,7 +9,7 @@ import pytest
 from test_pdf_speed import PLAIN_WEASYPRINT
 from test_pdf_speed import run as run_python
 
-# Each example as ``nianbao render`` makes its PDF, and from the page a browser gets (a batch unit's PDF).
+# Each example as ``nianbao render`` makes its PDF, and from the page a browser gets.
 RENDER_TWICE = """
 import hashlib
 from pathlib import Path
@@ -157,17 +157,6 @@ def outcome(resolve, box, containing_block):
     except TypeError as error:  # a page's % margin against an auto height
         return str(error)
     return None
-
-
-def test_equal_style_attributes_share_their_computed_style(line_break):
-    from weasyprint import HTML
-    from weasyprint.css import get_all_computed_styles
-
-    page = HTML(string='<table><col style="width:10%"><col style="width:10%"><col style="width:20%"></table>')
-    styles = get_all_computed_styles(page)
-    first, second, third = (styles(col) for col in page.etree_element.iter("col"))
-    assert first is second and first is not third
-    assert (first["width"], third["width"]) == ((10, "%"), (20, "%"))
 
 
 def test_the_pdfs_page_leaves_out_only_what_browsers_use():

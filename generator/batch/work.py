@@ -295,18 +295,18 @@ def _cross_year(report: Report, record: UnitRecord) -> tuple[list[Finding], Unit
 
 
 def render_all(report: Report, targets: tuple[str, ...], draft: bool) -> dict[str, bytes]:
-    """Every target from one built document (HTML, its PDF and the fragment also share one page)."""
+    """Every target from one built document (the HTML and the fragment also share one page)."""
     report = printable(report)
     blocks = build_document(report)
-    page = render_blocks(page_title(report), blocks, draft) if {"html", "pdf", FRAGMENT} & set(targets) else ""
+    page = render_blocks(page_title(report), blocks, draft) if {"html", FRAGMENT} & set(targets) else ""
     out: dict[str, bytes] = {}
     for target in targets:
         if target == "html":
             out[target] = page.encode("utf-8")
-        elif target == "pdf":
+        elif target == "pdf":  # laid out from a page without what only browsers use (its bytes are the same)
             from ..render.pdf import report_page_pdf
 
-            out[target] = report_page_pdf(page)
+            out[target] = report_page_pdf(render_blocks(page_title(report), blocks, draft, inline_css=False))
         elif target == FRAGMENT:
             out[target] = fragment_of_page(page).encode("utf-8")
         elif target == "docx":

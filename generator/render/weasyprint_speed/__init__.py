@@ -9,7 +9,6 @@ The changes, by the stage of a PDF they speed up:
 - ``cdef_cache``: cffi's parse of WeasyPrint's C declarations kept between runs in the user's cache folder.
 - ``cffi_types``: the C types WeasyPrint asks cffi for parsed in one go, the subsetting arrays parsed once.
 - ``html_parser``: the HTML parser's text-scanning patterns built once, not at every call.
-- ``cascade``: equal ``style`` attributes share their parsed declarations (so WeasyPrint shares their style).
 - ``layout``: line splits, struts and percentages of a warm process reused or computed directly.
 - ``fonts``: a font's whole file copied out of HarfBuzz only if it is used whole.
 """
@@ -21,7 +20,6 @@ import sys
 from typing import Any
 
 from . import startup
-from .cascade import style_attributes_shared
 from .cdef_cache import CFFI_MEASURED_ON, declarations_cached
 from .cffi_types import WEASYPRINT_TYPES, subset_arrays_parsed_once, types_parsed_together
 from .fonts import font_files_read_when_needed
@@ -72,4 +70,3 @@ def speed_up(weasyprint: Any) -> None:
     line_splits_reused()
     struts_remembered()
     percentages_resolved_inline()
-    style_attributes_shared()
