@@ -13,6 +13,7 @@ interrupts the clean-up with a traceback, nor kills the interpreter while it shu
   than raised wherever the main thread is;
 - ``held()``: a context in which signals wait (a few milliseconds of writes that must happen all or none);
   the first one is raised when it ends.
+- ``stop_workers(executor)``: a process pool's workers ended at once (they ignore Ctrl-C: the parent ends them).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 GRACE = 4.0  # seconds between the first signal and the forced end of a process that did not stop by itself
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -174,3 +176,16 @@ def _wake_up_reader(read_end: int) -> None:
         if not started and data[0] in SIGNALS and signal.getsignal(data[0]) is _handle:
             started = True
             _start_watchdog(data[0])
+
+
+def stop_workers(executor: Any) -> None:
+    """Stop a ``ProcessPoolExecutor`` at once: cancel what waits, end the workers, leave no process behind."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for worker in processes:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in processes:
+        worker.join(timeout=2)
+        if worker.is_alive():
+            worker.kill()

@@ -97,15 +97,7 @@ class PdfPool:
 
     def stop(self) -> None:
         """End the workers now (an interruption, an error): what they were making is dropped, nothing written."""
-        workers = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-        for worker in workers:
-            worker.join(timeout=2)
-            if worker.is_alive():
-                worker.kill()
+        interrupts.stop_workers(self.executor)
 
 
 @contextmanager

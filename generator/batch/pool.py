@@ -11,6 +11,7 @@ from multiprocessing.context import BaseContext
 
 from rich.console import Console
 
+from .. import interrupts
 from .plan import Task
 from .progress import progress_bar
 from .record import UnitRecord
@@ -94,22 +95,9 @@ def run_pool(
             submit(task)
         collect(1)
     except BaseException:
-        stop(executor)
+        interrupts.stop_workers(executor)
         raise
     executor.shutdown()
-
-
-def stop(executor: ProcessPoolExecutor) -> None:
-    """Stop at once: cancel what waits, end the workers (they ignore Ctrl-C), leave no process behind."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for worker in processes:
-        if worker.is_alive():
-            worker.terminate()
-    for worker in processes:
-        worker.join(timeout=2)
-        if worker.is_alive():
-            worker.kill()
 
 
 def _context() -> BaseContext:
