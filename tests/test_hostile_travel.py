@@ -206,6 +206,11 @@ def _import(name: str, data) -> Callable[[Path], list]:
     return lambda tmp: ["import", write(tmp / name, data if not callable(data) else data(tmp)), "-o", tmp / "导入.yaml"]
 
 
+def _template(make: Callable[[Path], Path]) -> Callable[[Path], list]:
+    """``render`` of a busy report to DOCX with the template ``make`` puts in the tmp folder."""
+    return lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template", make(tmp)]
+
+
 CASES: dict[str, Case] = {
     # WPS and old Office, WeChat's renamed copies
     "wps-writer-wps": case(_import("报告.wps", _cfb(["WordDocument"])), 2, "报告.wps", "另存为"),
@@ -282,7 +287,7 @@ CASES: dict[str, Case] = {
     "empty-docx-import": case(_import("空.docx", b""), 2, "空.docx", "空"),
     "empty-pdf-import": case(_import("空.pdf", b""), 2, "空.pdf", "空"),
     "empty-template": case(
-        lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template", write(tmp / "模板.docx", b"")],
+        _template(lambda tmp: write(tmp / "模板.docx", b"")),
         2,
         "模板.docx",
         "空",
@@ -307,16 +312,7 @@ CASES: dict[str, Case] = {
         "损坏",
     ),
     "truncated-template": case(
-        lambda tmp: [
-            "render",
-            BUSY,
-            "-o",
-            tmp / "out",
-            "--to",
-            "docx",
-            "--template",
-            write(tmp / "模板.docx", docx_bytes()[:5000]),
-        ],
+        _template(lambda tmp: write(tmp / "模板.docx", docx_bytes()[:5000])),
         2,
         "模板.docx",
     ),
@@ -335,16 +331,7 @@ CASES: dict[str, Case] = {
         "密码",
     ),
     "encrypted-template": case(
-        lambda tmp: [
-            "render",
-            BUSY,
-            "-o",
-            tmp / "out",
-            "--to",
-            "docx",
-            "--template",
-            write(tmp / "模板.docx", _cfb(["EncryptionInfo", "EncryptedPackage"])),
-        ],
+        _template(lambda tmp: write(tmp / "模板.docx", _cfb(["EncryptionInfo", "EncryptedPackage"]))),
         2,
         "模板.docx",
         "密码",
@@ -366,7 +353,7 @@ CASES: dict[str, Case] = {
         lambda tmp: ["convert", _folder(tmp / "数据.yaml"), "-o", tmp / "x.xlsx"], 2, "数据.yaml", "文件夹"
     ),
     "folder-as-template": case(
-        lambda tmp: ["render", BUSY, "-o", tmp / "out", "--to", "docx", "--template", _folder(tmp / "模板.docx")],
+        _template(lambda tmp: _folder(tmp / "模板.docx")),
         2,
         "模板.docx",
         "文件夹",
